@@ -1,0 +1,18 @@
+// The module's exports: numbers and pointers only, so no glue code copies arrays per call.
+// Memory is imported: the TypeScript side owns the layout of every byte (src/wasm/arena.ts).
+
+export { denseForward, weightGradient, inputGradient } from './gemm';
+export { activate, activationBackward } from './activations';
+export { lossValue, outputDelta } from './losses';
+export { sgdUpdate } from './optimizers';
+export { forward, loss, backward, trainStep, trainEpoch } from './network';
+
+/** First byte past the module's static data: where the arena may begin. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** Size in bytes of one `float` in this build (4 or 8). */
+export function floatBytes(): i32 {
+  return sizeof<float>();
+}

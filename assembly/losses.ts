@@ -1,0 +1,70 @@
+// Losses, value and output delta side by side. All are means over the batch, as PyTorch's
+// reduction='mean'. The delta written is ∂L/∂z of the output layer, so the fused pairs
+// (softmax + cross-entropy, sigmoid + binary cross-entropy) skip the activation's Jacobian
+// and never divide by a probability.
+
+import { activationBackward } from './activations';
+
+export const MSE = 0;
+export const CROSS_ENTROPY = 1;
+export const BINARY_CROSS_ENTROPY = 2;
+
+@inline function at(base: usize, i: i32): usize {
+  return base + (<usize>i << alignof<float>());
+}
+
+/** Mean loss of a batch from the output layer's logits z, activations a and targets y. */
+export function lossValue(kind: i32, z: usize, a: usize, y: usize, rows: i32, cols: i32): f64 {
+  const len = rows * cols;
+  let sum: f64 = 0;
+  if (kind == MSE) {
+    // MSELoss('mean'): over samples and outputs; with one output it is the seed's L(D).
+    for (let i = 0; i < len; i++) {
+      const d = load<float>(at(a, i)) - load<float>(at(y, i));
+      sum += <f64>(d * d);
+    }
+    return sum / <f64>len;
+  }
+  if (kind == CROSS_ENTROPY) {
+    // −Σ y·log softmax(z) = Σ y·(logsumexp(z) − z), with the row maximum factored out.
+    for (let r = 0; r < rows; r++) {
+      const zRow = at(z, r * cols);
+      const yRow = at(y, r * cols);
+      let max = load<float>(zRow);
+      for (let j = 1; j < cols; j++) max = <float>fmath.max(max, load<float>(at(zRow, j)));
+      let total: float = 0;
+      for (let j = 0; j < cols; j++) total += <float>fmath.exp(load<float>(at(zRow, j)) - max);
+      const logSumExp = max + <float>fmath.log(total);
+      for (let j = 0; j < cols; j++) {
+        const t = load<float>(at(yRow, j));
+        if (t != 0) sum += <f64>(t * (logSumExp - load<float>(at(zRow, j))));
+      }
+    }
+    return sum / <f64>rows;
+  }
+  // BINARY_CROSS_ENTROPY, as BCEWithLogitsLoss: max(z,0) − z·y + log(1 + e^−|z|).
+  for (let i = 0; i < len; i++) {
+    const v = load<float>(at(z, i));
+    const t = load<float>(at(y, i));
+    sum += <f64>(<float>fmath.max(v, 0) - v * t + <float>fmath.log1p(<float>fmath.exp(-<float>fmath.abs(v))));
+  }
+  return sum / <f64>len;
+}
+
+/** delta ← ∂L/∂z for the output layer; delta may alias z (z is no longer needed). */
+export function outputDelta(kind: i32, activation: i32, delta: usize, a: usize, y: usize, rows: i32, cols: i32): void {
+  const len = rows * cols;
+  if (kind == MSE) {
+    const scale = <float>(2.0 / <f64>len);
+    for (let i = 0; i < len; i++) {
+      store<float>(at(delta, i), scale * (load<float>(at(a, i)) - load<float>(at(y, i))));
+    }
+    activationBackward(activation, delta, a, rows, cols);
+    return;
+  }
+  // Fused: p − y, averaged the way the loss is (per sample for cross-entropy, per element for BCE).
+  const scale = <float>(1.0 / <f64>(kind == CROSS_ENTROPY ? rows : len));
+  for (let i = 0; i < len; i++) {
+    store<float>(at(delta, i), scale * (load<float>(at(a, i)) - load<float>(at(y, i))));
+  }
+}

@@ -1,0 +1,103 @@
+// A network as the kernels see it: a descriptor in linear memory that the TypeScript side
+// writes once when it lays out the arena. Walking layers here, not in JS, is what lets a
+// whole training step (or epoch) be one call across the JS↔wasm boundary.
+//
+// Descriptor: a header of 4 i32 then one 16-i32 record per layer.
+//   header:  layerCount, loss, reserved, reserved
+//   record:  inputs, outputs, activation, weights*, bias*, gradWeights*, gradBias*, z*, a*
+
+import { denseForward, weightGradient, inputGradient } from './gemm';
+import { activate, activationBackward } from './activations';
+import { lossValue, outputDelta } from './losses';
+import { sgdUpdate } from './optimizers';
+
+const HEADER_BYTES: usize = 16;
+const RECORD_BYTES: usize = 64;
+
+@inline function layerCount(desc: usize): i32 { return load<i32>(desc); }
+@inline function lossKind(desc: usize): i32 { return load<i32>(desc, 4); }
+@inline function record(desc: usize, l: i32): usize { return desc + HEADER_BYTES + <usize>l * RECORD_BYTES; }
+@inline function inputs(r: usize): i32 { return load<i32>(r); }
+@inline function outputs(r: usize): i32 { return load<i32>(r, 4); }
+@inline function activation(r: usize): i32 { return load<i32>(r, 8); }
+@inline function weights(r: usize): usize { return <usize>load<u32>(r, 12); }
+@inline function bias(r: usize): usize { return <usize>load<u32>(r, 16); }
+@inline function gradWeights(r: usize): usize { return <usize>load<u32>(r, 20); }
+@inline function gradBias(r: usize): usize { return <usize>load<u32>(r, 24); }
+@inline function preActivation(r: usize): usize { return <usize>load<u32>(r, 28); }
+@inline function output(r: usize): usize { return <usize>load<u32>(r, 32); }
+
+/** Runs `rows` samples at x through every layer, filling each layer's z and a. */
+export function forward(desc: usize, x: usize, rows: i32): void {
+  let input = x;
+  const count = layerCount(desc);
+  for (let l = 0; l < count; l++) {
+    const r = record(desc, l);
+    denseForward(preActivation(r), input, weights(r), bias(r), rows, outputs(r), inputs(r));
+    activate(activation(r), output(r), preActivation(r), rows, outputs(r));
+    input = output(r);
+  }
+}
+
+/** Mean loss of the last forward pass against targets y. */
+export function loss(desc: usize, y: usize, rows: i32): f64 {
+  const last = record(desc, layerCount(desc) - 1);
+  return lossValue(lossKind(desc), preActivation(last), output(last), y, rows, outputs(last));
+}
+
+/**
+ * After `forward`: returns the loss and fills every gradient. Each layer's z buffer is
+ * reused for its delta ∂L/∂z, so backpropagation needs no memory of its own.
+ */
+export function backward(desc: usize, x: usize, y: usize, rows: i32): f64 {
+  const count = layerCount(desc);
+  const last = record(desc, count - 1);
+  const value = loss(desc, y, rows);
+  outputDelta(lossKind(desc), activation(last), preActivation(last), output(last), y, rows, outputs(last));
+  for (let l = count - 1; l >= 0; l--) {
+    const r = record(desc, l);
+    const input = l == 0 ? x : output(record(desc, l - 1));
+    weightGradient(gradWeights(r), gradBias(r), preActivation(r), input, rows, outputs(r), inputs(r));
+    if (l > 0) {
+      const below = record(desc, l - 1);
+      inputGradient(preActivation(below), preActivation(r), weights(r), rows, outputs(r), inputs(r));
+      activationBackward(activation(below), preActivation(below), output(below), rows, outputs(below));
+    }
+  }
+  return value;
+}
+
+/** One SGD step on a batch: forward, backward, update. Returns the loss before the step. */
+export function trainStep(desc: usize, params: usize, grads: usize, paramCount: i32, x: usize, y: usize, rows: i32, learningRate: f64): f64 {
+  forward(desc, x, rows);
+  const value = backward(desc, x, y, rows);
+  sgdUpdate(params, grads, paramCount, learningRate);
+  return value;
+}
+
+/**
+ * One epoch of mini-batch SGD over a dataset already in memory, in the sample order given
+ * by `order` (i32 indices). Rows are gathered into the batch buffers so layers see
+ * contiguous input. Returns the sample-weighted mean of the batch losses.
+ */
+export function trainEpoch(
+  desc: usize, params: usize, grads: usize, paramCount: i32,
+  dataX: usize, dataY: usize, order: usize, count: i32, batchSize: i32,
+  batchX: usize, batchY: usize, learningRate: f64,
+): f64 {
+  const first = record(desc, 0);
+  const xBytes = <usize>inputs(first) << alignof<float>();
+  const yBytes = <usize>outputs(record(desc, layerCount(desc) - 1)) << alignof<float>();
+  let total: f64 = 0;
+  for (let start = 0; start < count; start += batchSize) {
+    const rows = min(batchSize, count - start);
+    for (let i = 0; i < rows; i++) {
+      const sample = <usize>load<i32>(order + (<usize>(start + i) << 2));
+      memory.copy(batchX + <usize>i * xBytes, dataX + sample * xBytes, xBytes);
+      memory.copy(batchY + <usize>i * yBytes, dataY + sample * yBytes, yBytes);
+    }
+    total += trainStep(desc, params, grads, paramCount, batchX, batchY, rows, learningRate) * <f64>rows;
+  }
+  return total / <f64>count;
+}
+

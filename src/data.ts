@@ -1,0 +1,97 @@
+import { ShapeError, ValueError, describe } from './errors.js';
+import type { FloatArray, Loss } from './options.js';
+
+/** A batch of samples: one row per sample, or rows × width values in one flat typed array. */
+export type Matrix = readonly (readonly number[])[] | Float32Array | Float64Array;
+/** Targets: a Matrix, or (for cross-entropy) one integer class label per sample. */
+export type Targets = Matrix | readonly number[] | Int32Array;
+
+/**
+ * Counts the rows of X or Y after checking its form and every row's width, without copying:
+ * callers size buffers from it, then copy with `copyRows` (which checks the values).
+ */
+export function countRows(fn: string, name: string, value: unknown, width: number, what: string): number {
+  if (value instanceof Float32Array || value instanceof Float64Array) {
+    if (value.length === 0) throw new ShapeError(`${fn}: ${name} is empty, expected at least one row of ${width} values`);
+    if (value.length % width !== 0) {
+      throw new ShapeError(`${fn}: ${name} has ${value.length} values, not a whole number of rows of ${width} (${what})`);
+    }
+    return value.length / width;
+  }
+  if (!Array.isArray(value)) {
+    throw new ValueError(`${fn}: ${name} must be number[][] (one row per sample) or a flat Float32Array/Float64Array, got ${describe(value)}`);
+  }
+  if (value.length === 0) throw new ShapeError(`${fn}: ${name} is empty, expected at least one row`);
+  for (let i = 0; i < value.length; i++) {
+    const row = value[i];
+    if (!Array.isArray(row) && !(row instanceof Float32Array || row instanceof Float64Array)) {
+      throw new ValueError(`${fn}: ${name} row ${i} must be an array of numbers, got ${describe(row)}`);
+    }
+    if (row.length !== width) throw new ShapeError(`${fn}: ${name} row ${i} has ${row.length} values, expected ${width} (${what})`);
+  }
+  return value.length;
+}
+
+/** Copies `rows` rows into `into`, checking that every value is a finite number (in range, if given). */
+export function copyRows(fn: string, name: string, value: Matrix, width: number, into: FloatArray, range?: [number, number]): void {
+  if (value instanceof Float32Array || value instanceof Float64Array) {
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (!isAllowed(v, range)) throw badValue(fn, `${name}[${i}] (row ${Math.floor(i / width)}, column ${i % width})`, v, range);
+    }
+    into.set(value);
+    return;
+  }
+  for (let i = 0; i < value.length; i++) {
+    const row = value[i];
+    const offset = i * width;
+    for (let j = 0; j < width; j++) {
+      const v = row[j];
+      if (typeof v !== 'number' || !isAllowed(v, range)) throw badValue(fn, `${name} row ${i}, column ${j}`, v, range);
+      into[offset + j] = v;
+    }
+  }
+}
+
+/** True for class-label targets: a plain array of numbers or an Int32Array. */
+export function isLabels(value: unknown): value is readonly number[] | Int32Array {
+  return value instanceof Int32Array || (Array.isArray(value) && value.length > 0 && !Array.isArray(value[0]) && !ArrayBuffer.isView(value[0]));
+}
+
+/** Writes one-hot rows for integer class labels, checking each is an integer in [0, classes). */
+export function copyLabels(fn: string, name: string, labels: readonly number[] | Int32Array, classes: number, into: FloatArray): void {
+  into.fill(0, 0, labels.length * classes);
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i];
+    if (typeof label !== 'number' || !Number.isInteger(label) || label < 0 || label >= classes) {
+      throw new ValueError(`${fn}: ${name}[${i}] must be a class label, an integer in [0, ${classes - 1}], got ${describe(label)}`);
+    }
+    into[i * classes + label] = 1;
+  }
+}
+
+/** Rows in a target argument, in whichever form it came. */
+export function countTargetRows(fn: string, name: string, value: unknown, loss: Loss, outputs: number): number {
+  if (loss === 'cross-entropy' && isLabels(value)) return value.length;
+  return countRows(fn, name, value, outputs, "the network's output size");
+}
+
+/** Copies targets (rows or labels) into `into`, with the range the loss requires. */
+export function copyTargets(fn: string, name: string, value: Targets, loss: Loss, outputs: number, into: FloatArray): void {
+  if (loss === 'cross-entropy' && isLabels(value)) {
+    copyLabels(fn, name, value, outputs, into);
+    return;
+  }
+  const range: [number, number] | undefined = loss === 'mse' ? undefined : [0, 1];
+  copyRows(fn, name, value as Matrix, outputs, into, range);
+}
+
+function isAllowed(v: number, range?: [number, number]): boolean {
+  // v − v is 0 exactly for finite numbers, NaN for NaN and ±Infinity.
+  return v - v === 0 && (!range || (v >= range[0] && v <= range[1]));
+}
+
+function badValue(fn: string, where: string, v: unknown, range?: [number, number]): ValueError {
+  const expected = range ? `a number in [${range[0]}, ${range[1]}]` : 'a finite number';
+  return new ValueError(`${fn}: ${where} must be ${expected}, got ${describe(v)}`);
+}

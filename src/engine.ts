@@ -1,0 +1,46 @@
+import type { Backend, FloatArray } from './options.js';
+import type { ParameterLayout } from './layout.js';
+
+/**
+ * What a backend computes. The `MLP` class validates and converts every argument before it
+ * reaches an engine, so engines do math only. Views an engine returns are valid until its
+ * next call that may allocate (`reserve`, `setDataset`): read them again after.
+ */
+export interface Engine {
+  readonly backend: Backend;
+  readonly layout: ParameterLayout;
+  /** θ, live. */
+  parameters(): FloatArray;
+  /** ∇θ of the last `backward`, live. */
+  gradient(): FloatArray;
+  /** Ensures buffers for batches of up to `rows` samples. */
+  reserve(rows: number): void;
+  /** Staging buffer for `rows` input rows (rows × inputSize). */
+  inputBuffer(rows: number): FloatArray;
+  /** Staging buffer for `rows` target rows (rows × outputSize). */
+  targetBuffer(rows: number): FloatArray;
+  /** Forward pass of the staged input, filling every layer's z and a. */
+  forward(rows: number): void;
+  /** Mean loss of the last forward pass against the staged targets. */
+  loss(rows: number): number;
+  /** After `forward`: returns the loss, fills the gradient, and leaves each layer's δ = ∂L/∂z in its z buffer. */
+  backward(rows: number): number;
+  /** θ ← θ − η·∇θ with the current gradient. */
+  sgdUpdate(learningRate: number): void;
+  /** forward + backward + sgdUpdate in one call; returns the loss before the update. */
+  step(rows: number, learningRate: number): number;
+  /** Layer l's z (or δ after `backward`) for `rows` samples. */
+  preActivation(layer: number, rows: number): FloatArray;
+  /** Layer l's activations for `rows` samples. */
+  activation(layer: number, rows: number): FloatArray;
+  /** Copies a dataset into the engine once, for `trainEpoch`. */
+  setDataset(x: FloatArray, y: FloatArray, count: number): void;
+  /** The sample order `trainEpoch` follows: write a permutation of 0…count−1 into it. */
+  datasetOrder(): Int32Array;
+  /** One epoch of mini-batch SGD over the dataset in `datasetOrder()`; returns the mean loss. */
+  trainEpoch(batchSize: number, learningRate: number): number;
+  /** Releases the dataset copy. */
+  clearDataset(): void;
+  /** Releases everything; the engine must not be used again. */
+  dispose(): void;
+}

@@ -1,0 +1,36 @@
+/**
+ * Every error wasm-mlp throws on purpose is a `WasmMlpError`, so callers can tell a bad
+ * argument from a bug. Messages name the call and the argument, what was expected and what
+ * came, e.g. `predict: X row 3 has 5 values, expected 4 (the network's input size)`.
+ */
+export class WasmMlpError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** An array has the wrong length, row width or row count. */
+export class ShapeError extends WasmMlpError {}
+
+/** A value has the wrong type, is not finite, or is outside its allowed range. */
+export class ValueError extends WasmMlpError {}
+
+/** Serialized model data (JSON, checkpoint, safetensors) is malformed or corrupt. */
+export class FormatError extends WasmMlpError {}
+
+/** A method was called on a network after `dispose()`. */
+export class DisposedError extends WasmMlpError {}
+
+/** Describes a value briefly for an error message: its type and, when short, its content. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
+  if (typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${String(value)}`;
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<number>).length ?? value.byteLength}`;
+  if (typeof value === 'function') return 'a function';
+  return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+}

@@ -1,0 +1,11 @@
+// The public API of wasm-mlp, every export by name.
+export { MLP } from './mlp.js';
+export type { StepOptions, FitOptions, FitHistory, EpochLogs, LoadOptions } from './mlp.js';
+export type { Activation, Loss, DType, Backend, Init, CreateOptions, Architecture, FloatArray } from './options.js';
+export type { Matrix, Targets } from './data.js';
+export type { Trace, SampleTrace, LayerTrace } from './trace.js';
+export type { ModelJSON } from './serialize.js';
+export type { ParameterLayout, LayerLayout } from './layout.js';
+export { WasmMlpError, ShapeError, ValueError, FormatError, DisposedError } from './errors.js';
+export { setWasmSource } from './wasm/loader.js';
+export type { WasmSource } from './wasm/loader.js';

@@ -1,0 +1,29 @@
+import type { Activation, FloatArray, Init } from './options.js';
+import type { ParameterLayout } from './layout.js';
+import type { Random } from './random.js';
+
+/** The initialisation users expect for an activation: He for ReLU-like, Glorot otherwise. */
+export function defaultInit(activation: Activation): Init {
+  return activation === 'relu' || activation === 'leaky-relu' ? 'he-uniform' : 'glorot-uniform';
+}
+
+/**
+ * Fills θ with weights drawn for each layer (weights row-major, biases zero). He keeps the
+ * variance of ReLU outputs constant through depth (2/fanIn); Glorot balances forward and
+ * backward variance for symmetric activations (2/(fanIn+fanOut)).
+ */
+export function initialise(theta: FloatArray, layout: ParameterLayout, random: Random, init?: Init): void {
+  for (const layer of layout.layers) {
+    const kind = init ?? defaultInit(layer.activation);
+    const variance = kind.startsWith('he') ? 2 / layer.inputs : 2 / (layer.inputs + layer.outputs);
+    const count = layer.inputs * layer.outputs;
+    if (kind.endsWith('uniform')) {
+      const limit = Math.sqrt(3 * variance);
+      for (let i = 0; i < count; i++) theta[layer.weightOffset + i] = (2 * random.next() - 1) * limit;
+    } else {
+      const std = Math.sqrt(variance);
+      for (let i = 0; i < count; i++) theta[layer.weightOffset + i] = random.normal() * std;
+    }
+    theta.fill(0, layer.biasOffset, layer.biasOffset + layer.outputs);
+  }
+}

@@ -1,0 +1,141 @@
+// The math of a dense network in plain TypeScript: the readable specification that the
+// AssemblyScript kernels (assembly/) implement and are tested against. Operation order
+// mirrors the kernels so float64 results agree to rounding.
+
+import type { Activation, FloatArray, Loss } from '../options.js';
+
+/** PyTorch's nn.LeakyReLU default negative slope. */
+export const LEAKY_SLOPE = 0.01;
+
+/** out[m×n] = x[m×k] · w[n×k]ᵀ + bias[n]. */
+export function denseForward(out: FloatArray, x: FloatArray, w: FloatArray, bias: FloatArray, m: number, n: number, k: number): void {
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let sum = 0;
+      for (let p = 0; p < k; p++) sum += x[i * k + p] * w[j * k + p];
+      out[i * n + j] = sum + bias[j];
+    }
+  }
+}
+
+/** gradW[n×k] = δ[m×n]ᵀ · x[m×k]; gradB[n] = Σ_i δ[i]. δ already carries the 1/batch. */
+export function weightGradient(gradW: FloatArray, gradB: FloatArray, delta: FloatArray, x: FloatArray, m: number, n: number, k: number): void {
+  gradW.fill(0, 0, n * k);
+  gradB.fill(0, 0, n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      const d = delta[i * n + j];
+      gradB[j] += d;
+      for (let p = 0; p < k; p++) gradW[j * k + p] += d * x[i * k + p];
+    }
+  }
+}
+
+/** dx[m×k] = δ[m×n] · w[n×k]: the gradient reaching the layer's input. */
+export function inputGradient(dx: FloatArray, delta: FloatArray, w: FloatArray, m: number, n: number, k: number): void {
+  dx.fill(0, 0, m * k);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      const d = delta[i * n + j];
+      for (let p = 0; p < k; p++) dx[i * k + p] += d * w[j * k + p];
+    }
+  }
+}
+
+export function sigmoid(v: number): number {
+  if (v >= 0) return 1 / (1 + Math.exp(-v));
+  const e = Math.exp(v);
+  return e / (1 + e);
+}
+
+/** a = act(z) for `rows` rows of `cols` values. */
+export function activate(kind: Activation, a: FloatArray, z: FloatArray, rows: number, cols: number): void {
+  const len = rows * cols;
+  switch (kind) {
+    case 'linear': for (let i = 0; i < len; i++) a[i] = z[i]; break;
+    case 'relu': for (let i = 0; i < len; i++) a[i] = z[i] > 0 ? z[i] : 0; break;
+    case 'leaky-relu': for (let i = 0; i < len; i++) a[i] = z[i] > 0 ? z[i] : z[i] * LEAKY_SLOPE; break;
+    case 'sigmoid': for (let i = 0; i < len; i++) a[i] = sigmoid(z[i]); break;
+    case 'tanh': for (let i = 0; i < len; i++) a[i] = Math.tanh(z[i]); break;
+    case 'softmax':
+      for (let r = 0; r < rows; r++) {
+        const o = r * cols;
+        let max = z[o];
+        for (let j = 1; j < cols; j++) max = Math.max(max, z[o + j]);
+        let sum = 0;
+        for (let j = 0; j < cols; j++) sum += a[o + j] = Math.exp(z[o + j] - max);
+        const inv = 1 / sum;
+        for (let j = 0; j < cols; j++) a[o + j] *= inv;
+      }
+      break;
+  }
+}
+
+/** δ ← δ ⊙ act'(z), written with a = act(z); softmax uses its Jacobian. */
+export function activationBackward(kind: Activation, delta: FloatArray, a: FloatArray, rows: number, cols: number): void {
+  const len = rows * cols;
+  switch (kind) {
+    case 'linear': break;
+    case 'relu': for (let i = 0; i < len; i++) if (!(a[i] > 0)) delta[i] = 0; break;
+    case 'leaky-relu': for (let i = 0; i < len; i++) if (!(a[i] > 0)) delta[i] *= LEAKY_SLOPE; break;
+    case 'sigmoid': for (let i = 0; i < len; i++) delta[i] = delta[i] * a[i] * (1 - a[i]); break;
+    case 'tanh': for (let i = 0; i < len; i++) delta[i] = delta[i] * (1 - a[i] * a[i]); break;
+    case 'softmax':
+      for (let r = 0; r < rows; r++) {
+        const o = r * cols;
+        let dot = 0;
+        for (let j = 0; j < cols; j++) dot += delta[o + j] * a[o + j];
+        for (let j = 0; j < cols; j++) delta[o + j] = a[o + j] * (delta[o + j] - dot);
+      }
+      break;
+  }
+}
+
+/** Mean loss from the output layer's logits z, activations a and targets y. */
+export function lossValue(kind: Loss, z: FloatArray, a: FloatArray, y: FloatArray, rows: number, cols: number): number {
+  const len = rows * cols;
+  let sum = 0;
+  switch (kind) {
+    case 'mse':
+      for (let i = 0; i < len; i++) {
+        const d = a[i] - y[i];
+        sum += d * d;
+      }
+      return sum / len;
+    case 'cross-entropy':
+      // −Σ y·log softmax(z) = Σ y·(logsumexp(z) − z).
+      for (let r = 0; r < rows; r++) {
+        const o = r * cols;
+        let max = z[o];
+        for (let j = 1; j < cols; j++) max = Math.max(max, z[o + j]);
+        let total = 0;
+        for (let j = 0; j < cols; j++) total += Math.exp(z[o + j] - max);
+        const logSumExp = max + Math.log(total);
+        for (let j = 0; j < cols; j++) if (y[o + j] !== 0) sum += y[o + j] * (logSumExp - z[o + j]);
+      }
+      return sum / rows;
+    case 'binary-cross-entropy':
+      // BCEWithLogitsLoss: max(z,0) − z·y + log(1 + e^−|z|), finite for every z.
+      for (let i = 0; i < len; i++) sum += Math.max(z[i], 0) - z[i] * y[i] + Math.log1p(Math.exp(-Math.abs(z[i])));
+      return sum / len;
+  }
+}
+
+/** δ = ∂L/∂z of the output layer, written into `delta` (which may be z's buffer). */
+export function outputDelta(kind: Loss, activation: Activation, delta: FloatArray, a: FloatArray, y: FloatArray, rows: number, cols: number): void {
+  const len = rows * cols;
+  if (kind === 'mse') {
+    const scale = 2 / len;
+    for (let i = 0; i < len; i++) delta[i] = scale * (a[i] - y[i]);
+    activationBackward(activation, delta, a, rows, cols);
+    return;
+  }
+  // Softmax + cross-entropy and sigmoid + BCE fuse to p − y.
+  const scale = 1 / (kind === 'cross-entropy' ? rows : len);
+  for (let i = 0; i < len; i++) delta[i] = scale * (a[i] - y[i]);
+}
+
+/** θ ← θ − η·∇θ. */
+export function sgdUpdate(params: FloatArray, grads: FloatArray, learningRate: number): void {
+  for (let i = 0; i < params.length; i++) params[i] -= learningRate * grads[i];
+}

@@ -1,0 +1,278 @@
+import type { Engine } from './engine.js';
+import type { Activation, Architecture, Backend, CreateOptions, DType, FloatArray, Loss } from './options.js';
+import { arrayType } from './options.js';
+import { DisposedError, ShapeError, ValueError, describe } from './errors.js';
+import { checkCreateOptions, checkInteger, checkNumber, checkOptions, checkChoice } from './validate.js';
+import { BACKENDS } from './options.js';
+import { countRows, countTargetRows, copyRows, copyTargets, type Matrix, type Targets } from './data.js';
+import { createJsEngine } from './js/engine.js';
+import { createWasmEngine } from './wasm/engine.js';
+import { Random } from './random.js';
+import { initialise } from './init.js';
+import { traceBatch, type Trace } from './trace.js';
+import { checkModelJSON, type ModelJSON } from './serialize.js';
+import type { ParameterLayout } from './layout.js';
+
+/** Options of a single training step. */
+export interface StepOptions {
+  /** η in θ ← θ − η·∇θ. Default 0.01. */
+  learningRate?: number;
+}
+
+/** What `onEpochEnd` is told after each epoch. */
+export interface EpochLogs {
+  /** Mean training loss over the epoch's batches (each weighted by its size), measured before each step. */
+  loss: number;
+  learningRate: number;
+}
+
+/** Options of `fit`. */
+export interface FitOptions {
+  /** Passes over the data. Default 10. */
+  epochs?: number;
+  /** Samples per step; the last batch of an epoch may be smaller. Default 32 (or all samples, if fewer). */
+  batchSize?: number;
+  /** Default 0.01. */
+  learningRate?: number;
+  /** Reorder samples every epoch with the network's seeded generator. Default true. */
+  shuffle?: boolean;
+  /** Called after each epoch (numbered from 0); returning false stops training. */
+  onEpochEnd?: (epoch: number, logs: EpochLogs) => boolean | void;
+}
+
+/** What `fit` returns. */
+export interface FitHistory {
+  /** Training loss of each epoch. */
+  loss: number[];
+  /** Epochs completed. */
+  epochs: number;
+  /** Why training ended. */
+  stopReason: 'epochs' | 'callback';
+}
+
+/** Options of `MLP.fromJSON`. */
+export interface LoadOptions {
+  backend?: Backend;
+}
+
+const DEFAULT_LEARNING_RATE = 0.01;
+
+/** A multilayer perceptron: dense layers trained by backpropagation, in WebAssembly or pure TypeScript. */
+export class MLP {
+  private engine: Engine | null;
+  private readonly random: Random;
+  /** Fixed architecture of this network. */
+  readonly architecture: Architecture;
+
+  private constructor(engine: Engine, architecture: Architecture, random: Random) {
+    this.engine = engine;
+    this.architecture = architecture;
+    this.random = random;
+  }
+
+  /** Builds a network with seeded initial weights (biases zero). */
+  static async create(options: CreateOptions): Promise<MLP> {
+    const { architecture, backend, seed, init } = checkCreateOptions('MLP.create', options);
+    const random = new Random(seed);
+    const net = new MLP(await createEngine(architecture, backend), architecture, random);
+    initialise(net.live('MLP.create').parameters(), net.layout, random, init);
+    return net;
+  }
+
+  /** Rebuilds a network from `toJSON()` output (object or JSON text). */
+  static async fromJSON(json: ModelJSON | string, options: LoadOptions = {}): Promise<MLP> {
+    const { architecture, parameters, random } = checkModelJSON('MLP.fromJSON', json);
+    const backend = options.backend === undefined ? 'wasm' : checkChoice('MLP.fromJSON', 'options.backend', options.backend, BACKENDS);
+    const generator = new Random();
+    generator.setState(random);
+    const net = new MLP(await createEngine(architecture, backend), architecture, generator);
+    net.live('MLP.fromJSON').parameters().set(parameters);
+    return net;
+  }
+
+  get layers(): readonly number[] { return this.architecture.layers; }
+  get activations(): readonly Activation[] { return this.architecture.activations; }
+  get lossName(): Loss { return this.architecture.loss; }
+  get dtype(): DType { return this.architecture.dtype; }
+  /** Where the math runs. */
+  get backend(): Backend { return this.live('backend').backend; }
+  /** Length of θ. */
+  get parameterCount(): number { return this.layout.parameterCount; }
+  /** Where each layer's weights and bias sit in θ. */
+  get layout(): ParameterLayout { return this.live('layout').layout; }
+  /** True after `dispose()`. */
+  get disposed(): boolean { return this.engine === null; }
+
+  /** Replaces θ: per layer, the weight matrix row-major (outputs × inputs), then the bias. */
+  setParameters(theta: ArrayLike<number>): void {
+    const engine = this.live('setParameters');
+    const count = engine.layout.parameterCount;
+    if (!isNumberArray(theta)) throw new ValueError(`setParameters: theta must be an array or typed array of ${count} numbers, got ${describe(theta)}`);
+    if (theta.length !== count) throw new ShapeError(`setParameters: theta has ${theta.length} values, expected ${count} (the network's parameter count)`);
+    for (let i = 0; i < count; i++) {
+      const v = theta[i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`setParameters: theta[${i}] must be a finite number, got ${describe(v)}`);
+    }
+    engine.parameters().set(theta);
+  }
+
+  /** A copy of θ, in the network's dtype. */
+  getParameters(): FloatArray {
+    return this.live('getParameters').parameters().slice();
+  }
+
+  /** Outputs for each row of X, in X's form (number[][] in, number[][] out; typed array in, same type out). */
+  predict(X: Matrix): number[][] | FloatArray {
+    const engine = this.live('predict');
+    const rows = this.stage('predict', X, null);
+    engine.forward(rows);
+    const out = engine.activation(engine.layout.layers.length - 1, rows);
+    const width = engine.layout.outputSize;
+    if (X instanceof Float32Array || X instanceof Float64Array) return new (X.constructor as typeof Float64Array)(out);
+    return Array.from({ length: rows }, (_, i) => Array.from(out.subarray(i * width, (i + 1) * width)));
+  }
+
+  /** Mean loss of the network on (X, Y). Changes nothing. */
+  loss(X: Matrix, Y: Targets): number {
+    const engine = this.live('loss');
+    const rows = this.stage('loss', X, Y);
+    engine.forward(rows);
+    return engine.loss(rows);
+  }
+
+  /** ∇θ L on (X, Y): the exact gradient of the mean loss, in θ's order. Changes nothing. */
+  gradient(X: Matrix, Y: Targets): FloatArray {
+    const engine = this.live('gradient');
+    const rows = this.stage('gradient', X, Y);
+    engine.forward(rows);
+    engine.backward(rows);
+    return engine.gradient().slice();
+  }
+
+  /** One SGD step θ ← θ − η·∇θ L(X, Y). Returns the loss before the step. */
+  step(X: Matrix, Y: Targets, options?: StepOptions): number {
+    const engine = this.live('step');
+    const learningRate = readLearningRate('step', options);
+    const rows = this.stage('step', X, Y);
+    return engine.step(rows, learningRate);
+  }
+
+  /** Every intermediate value of the forward and backward pass, per sample and for the batch. Changes nothing. */
+  trace(X: Matrix, Y: Targets): Trace {
+    const engine = this.live('trace');
+    const rows = this.stage('trace', X, Y);
+    const inputs = engine.layout.inputSize;
+    const outputs = engine.layout.outputSize;
+    const x = Array.from(engine.inputBuffer(rows));
+    const y = Array.from(engine.targetBuffer(rows));
+    return traceBatch(engine, rows, (i) => {
+      const xi = x.slice(i * inputs, (i + 1) * inputs);
+      const yi = y.slice(i * outputs, (i + 1) * outputs);
+      engine.inputBuffer(1).set(xi);
+      engine.targetBuffer(1).set(yi);
+      return { x: xi, y: yi };
+    }, () => {
+      engine.inputBuffer(rows).set(x);
+      engine.targetBuffer(rows).set(y);
+    });
+  }
+
+  /** Mini-batch SGD over (X, Y). The data is copied into the engine once; each epoch is one engine call. */
+  fit(X: Matrix, Y: Targets, options?: FitOptions): FitHistory {
+    const engine = this.live('fit');
+    const o = checkOptions('fit', 'options', options, true) as FitOptions;
+    const epochs = o.epochs === undefined ? 10 : checkInteger('fit', 'options.epochs', o.epochs, 1);
+    const learningRate = o.learningRate === undefined ? DEFAULT_LEARNING_RATE : checkNumber('fit', 'options.learningRate', o.learningRate, { min: 0 });
+    const shuffle = o.shuffle === undefined ? true : checkBoolean('fit', 'options.shuffle', o.shuffle);
+    if (o.onEpochEnd !== undefined && typeof o.onEpochEnd !== 'function') throw new ValueError(`fit: options.onEpochEnd must be a function, got ${describe(o.onEpochEnd)}`);
+    const { x, y, rows } = this.toArrays('fit', X, Y);
+    const batchSize = o.batchSize === undefined ? Math.min(32, rows) : checkInteger('fit', 'options.batchSize', o.batchSize, 1);
+    const history: FitHistory = { loss: [], epochs: 0, stopReason: 'epochs' };
+    engine.setDataset(x, y, rows);
+    try {
+      for (let epoch = 0; epoch < epochs; epoch++) {
+        const order = engine.datasetOrder();
+        for (let i = 0; i < rows; i++) order[i] = i;
+        if (shuffle) this.random.shuffle(order);
+        const loss = engine.trainEpoch(batchSize, learningRate);
+        history.loss.push(loss);
+        history.epochs++;
+        if (o.onEpochEnd?.(epoch, { loss, learningRate }) === false) {
+          history.stopReason = 'callback';
+          break;
+        }
+      }
+    } finally {
+      engine.clearDataset();
+    }
+    return history;
+  }
+
+  /** The network as plain JSON data; `MLP.fromJSON` restores it bit-exactly. */
+  toJSON(): ModelJSON {
+    const engine = this.live('toJSON');
+    const { layers, activations, loss, dtype } = this.architecture;
+    return { format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, dtype, parameters: Array.from(engine.parameters()), random: this.random.getState() };
+  }
+
+  /** Frees the network's memory. Any later call throws DisposedError. Safe to call twice. */
+  dispose(): void {
+    this.engine?.dispose();
+    this.engine = null;
+  }
+
+  private live(fn: string): Engine {
+    if (!this.engine) throw new DisposedError(`${fn}: this network was disposed; create or load a new one`);
+    return this.engine;
+  }
+
+  /** Checks X (and Y, unless null), then copies them into the engine's batch buffers. Nothing else changes. */
+  private stage(fn: string, X: Matrix, Y: Targets | null): number {
+    const engine = this.live(fn);
+    const { inputSize, outputSize } = engine.layout;
+    const rows = Y === null ? countRows(fn, 'X', X, inputSize, "the network's input size") : this.countRows(fn, X, Y);
+    engine.reserve(rows);
+    copyRows(fn, 'X', X, inputSize, engine.inputBuffer(rows));
+    if (Y !== null) copyTargets(fn, 'Y', Y, this.architecture.loss, outputSize, engine.targetBuffer(rows));
+    return rows;
+  }
+
+  /** Rows of X, after checking that Y has as many. */
+  private countRows(fn: string, X: Matrix, Y: Targets): number {
+    const { inputSize, outputSize } = this.layout;
+    const rows = countRows(fn, 'X', X, inputSize, "the network's input size");
+    const targetRows = countTargetRows(fn, 'Y', Y, this.architecture.loss, outputSize);
+    if (targetRows !== rows) throw new ShapeError(`${fn}: Y has ${targetRows} rows, expected ${rows} (one per row of X)`);
+    return rows;
+  }
+
+  /** Checks and converts a whole dataset to flat arrays of the network's dtype. */
+  private toArrays(fn: string, X: Matrix, Y: Targets): { x: FloatArray; y: FloatArray; rows: number } {
+    const { inputSize, outputSize } = this.layout;
+    const rows = this.countRows(fn, X, Y);
+    const Float = arrayType(this.architecture.dtype);
+    const x = new Float(rows * inputSize);
+    const y = new Float(rows * outputSize);
+    copyRows(fn, 'X', X, inputSize, x);
+    copyTargets(fn, 'Y', Y, this.architecture.loss, outputSize, y);
+    return { x, y, rows };
+  }
+}
+
+function createEngine(architecture: Architecture, backend: Backend): Promise<Engine> | Engine {
+  return backend === 'js' ? createJsEngine(architecture) : createWasmEngine(architecture);
+}
+
+function readLearningRate(fn: string, options: StepOptions | undefined): number {
+  const o = checkOptions(fn, 'options', options, true) as StepOptions;
+  return o.learningRate === undefined ? DEFAULT_LEARNING_RATE : checkNumber(fn, 'options.learningRate', o.learningRate, { min: 0 });
+}
+
+function checkBoolean(fn: string, name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new ValueError(`${fn}: ${name} must be true or false, got ${describe(value)}`);
+  return value;
+}
+
+function isNumberArray(value: unknown): value is ArrayLike<number> {
+  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+}

@@ -1,0 +1,51 @@
+/** Activation of a layer's outputs. `softmax` is for the output layer only. */
+export type Activation = 'linear' | 'relu' | 'leaky-relu' | 'sigmoid' | 'tanh' | 'softmax';
+/** Training loss; each is the mean over the batch, as PyTorch's reduction='mean'. */
+export type Loss = 'mse' | 'cross-entropy' | 'binary-cross-entropy';
+/** Element type of parameters and data inside the network. */
+export type DType = 'float32' | 'float64';
+/** Where the math runs: WebAssembly kernels, or the readable pure-TypeScript reference. */
+export type Backend = 'wasm' | 'js';
+/** Weight initialisation; biases always start at zero. */
+export type Init = 'he-normal' | 'he-uniform' | 'glorot-normal' | 'glorot-uniform';
+
+/** A flat array of the network's dtype. */
+export type FloatArray = Float32Array | Float64Array;
+
+/** Codes shared with the AssemblyScript kernels (assembly/activations.ts, assembly/losses.ts). */
+export const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh', 'softmax'];
+export const LOSSES: readonly Loss[] = ['mse', 'cross-entropy', 'binary-cross-entropy'];
+export const DTYPES: readonly DType[] = ['float32', 'float64'];
+export const BACKENDS: readonly Backend[] = ['wasm', 'js'];
+export const INITS: readonly Init[] = ['he-normal', 'he-uniform', 'glorot-normal', 'glorot-uniform'];
+
+/** Options of `MLP.create`. */
+export interface CreateOptions {
+  /** Layer sizes: inputs, hidden sizes…, outputs. At least two entries. */
+  layers: readonly number[];
+  /** One activation per weight layer (layers.length − 1 of them). */
+  activations: readonly Activation[];
+  /** Loss minimised by training. Default 'mse'. */
+  loss?: Loss;
+  /** Default 'float32'. */
+  dtype?: DType;
+  /** Default 'wasm'. */
+  backend?: Backend;
+  /** Seed of the generator behind initialisation and shuffling. Default 0. */
+  seed?: number;
+  /** Weight initialisation. Default: 'he-uniform' before ReLU-like activations, else 'glorot-uniform'. */
+  init?: Init;
+}
+
+/** A network's fixed architecture, after validation. */
+export interface Architecture {
+  readonly layers: readonly number[];
+  readonly activations: readonly Activation[];
+  readonly loss: Loss;
+  readonly dtype: DType;
+}
+
+/** The typed-array constructor for a dtype. */
+export function arrayType(dtype: DType): Float32ArrayConstructor | Float64ArrayConstructor {
+  return dtype === 'float64' ? Float64Array : Float32Array;
+}

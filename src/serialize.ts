@@ -1,0 +1,53 @@
+import { FormatError, describe } from './errors.js';
+import type { Architecture } from './options.js';
+import { checkCreateOptions } from './validate.js';
+import { parameterLayout } from './layout.js';
+
+/** The JSON form of a network (`net.toJSON()`): architecture, θ in layout order, generator state. */
+export interface ModelJSON {
+  format: 'wasm-mlp';
+  version: 1;
+  layers: number[];
+  activations: Architecture['activations'][number][];
+  loss: Architecture['loss'];
+  dtype: Architecture['dtype'];
+  /** θ as numbers; float32 values are exact in a double, so the round trip is bit-exact. */
+  parameters: number[];
+  /** The seeded generator's state, so shuffling continues where it left off. */
+  random: number[];
+}
+
+/** Checks a parsed JSON model completely before anything is built from it. */
+export function checkModelJSON(fn: string, value: unknown): { architecture: Architecture; parameters: number[]; random: number[] } {
+  const json = typeof value === 'string' ? parse(fn, value) : value;
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new FormatError(`${fn}: expected a model object or its JSON text, got ${describe(json)}`);
+  const m = json as Partial<ModelJSON>;
+  if (m.format !== 'wasm-mlp') throw new FormatError(`${fn}: format must be 'wasm-mlp', got ${describe(m.format)}`);
+  if (m.version !== 1) throw new FormatError(`${fn}: version ${describe(m.version)} is not supported (this is version 1 of the format)`);
+  let architecture: Architecture;
+  try {
+    architecture = checkCreateOptions(fn, { layers: m.layers, activations: m.activations, loss: m.loss, dtype: m.dtype }).architecture;
+  } catch (error) {
+    throw new FormatError((error as Error).message);
+  }
+  const expected = parameterLayout(architecture).parameterCount;
+  if (!Array.isArray(m.parameters) || m.parameters.length !== expected) {
+    throw new FormatError(`${fn}: parameters must be an array of ${expected} numbers for layers [${architecture.layers.join(', ')}], got ${describe(m.parameters)}`);
+  }
+  m.parameters.forEach((v, i) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new FormatError(`${fn}: parameters[${i}] must be a finite number, got ${describe(v)}`);
+  });
+  const random = m.random;
+  if (!Array.isArray(random) || random.length !== 4 || random.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff) || random.every((w) => w === 0)) {
+    throw new FormatError(`${fn}: random must be 4 unsigned 32-bit integers, not all zero, got ${describe(random)}`);
+  }
+  return { architecture, parameters: m.parameters, random };
+}
+
+function parse(fn: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new FormatError(`${fn}: the text is not valid JSON (${(error as Error).message})`);
+  }
+}

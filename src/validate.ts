@@ -1,0 +1,85 @@
+import { ValueError, ShapeError, describe } from './errors.js';
+import type { Architecture, Backend, CreateOptions, Init } from './options.js';
+import { ACTIVATIONS, BACKENDS, DTYPES, INITS, LOSSES } from './options.js';
+
+/** Throws unless value is one of the choices. */
+export function checkChoice<T extends string>(fn: string, name: string, value: unknown, choices: readonly T[]): T {
+  if (typeof value !== 'string' || !choices.includes(value as T)) {
+    throw new ValueError(`${fn}: ${name} must be one of ${choices.map((c) => `'${c}'`).join(', ')}, got ${describe(value)}`);
+  }
+  return value as T;
+}
+
+/** Throws unless value is a finite number within the bounds (min inclusive unless minExclusive). */
+export function checkNumber(fn: string, name: string, value: unknown, bounds: { min?: number; max?: number; minExclusive?: boolean } = {}): number {
+  const { min, max, minExclusive } = bounds;
+  const range = min === undefined ? (max === undefined ? 'a finite number' : `a number ≤ ${max}`)
+    : max === undefined ? `a number ${minExclusive ? '>' : '≥'} ${min}` : `a number in ${minExclusive ? '(' : '['}${min}, ${max}]`;
+  if (typeof value !== 'number' || !Number.isFinite(value) ||
+      (min !== undefined && (minExclusive ? value <= min : value < min)) || (max !== undefined && value > max)) {
+    throw new ValueError(`${fn}: ${name} must be ${range}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Throws unless value is an integer in [min, max]. */
+export function checkInteger(fn: string, name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer in [${min}, ${max}]`;
+    throw new ValueError(`${fn}: ${name} must be ${range}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Throws unless value is a plain object (or undefined when optional). */
+export function checkOptions(fn: string, name: string, value: unknown, optional: boolean): Record<string, unknown> {
+  if (value === undefined && optional) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValueError(`${fn}: ${name} must be an options object, got ${describe(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** A validated `MLP.create` request. */
+export interface CheckedCreate {
+  architecture: Architecture;
+  backend: Backend;
+  seed: number;
+  init: Init | undefined;
+}
+
+/** Largest layer width accepted; far beyond what fits in memory, it only catches typos early. */
+const MAX_WIDTH = 1 << 24;
+
+export function checkCreateOptions(fn: string, value: unknown): CheckedCreate {
+  const options = checkOptions(fn, 'options', value, false) as Partial<CreateOptions>;
+  const { layers, activations } = options;
+  if (!Array.isArray(layers) || layers.length < 2) {
+    throw new ShapeError(`${fn}: layers must be an array of at least 2 sizes (inputs, …, outputs), got ${describe(layers)}`);
+  }
+  layers.forEach((size, i) => checkInteger(fn, `layers[${i}]`, size, 1, MAX_WIDTH));
+  if (!Array.isArray(activations) || activations.length !== layers.length - 1) {
+    throw new ShapeError(`${fn}: activations must be an array of ${layers.length - 1} names (one per weight layer), got ${describe(activations)}`);
+  }
+  activations.forEach((name, i) => checkChoice(fn, `activations[${i}]`, name, ACTIVATIONS));
+  const softmaxAt = activations.indexOf('softmax');
+  if (softmaxAt >= 0 && softmaxAt !== activations.length - 1) {
+    throw new ValueError(`${fn}: activations[${softmaxAt}] is 'softmax', which is allowed on the output layer only (activations[${activations.length - 1}])`);
+  }
+  const loss = options.loss === undefined ? 'mse' : checkChoice(fn, 'loss', options.loss, LOSSES);
+  const output = activations[activations.length - 1];
+  if (loss === 'cross-entropy' && output !== 'softmax') {
+    throw new ValueError(`${fn}: loss 'cross-entropy' needs the output activation 'softmax' (it is fused with it), got '${output}'`);
+  }
+  if (loss === 'binary-cross-entropy' && output !== 'sigmoid') {
+    throw new ValueError(`${fn}: loss 'binary-cross-entropy' needs the output activation 'sigmoid' (it is fused with it), got '${output}'`);
+  }
+  if (output === 'softmax' && layers[layers.length - 1] < 2) {
+    throw new ShapeError(`${fn}: a softmax output needs at least 2 outputs, got layers[${layers.length - 1}] = ${layers[layers.length - 1]}`);
+  }
+  const dtype = options.dtype === undefined ? 'float32' : checkChoice(fn, 'dtype', options.dtype, DTYPES);
+  const backend = options.backend === undefined ? 'wasm' : checkChoice(fn, 'backend', options.backend, BACKENDS);
+  const seed = options.seed === undefined ? 0 : checkInteger(fn, 'seed', options.seed, 0, 0xffffffff);
+  const init = options.init === undefined ? undefined : checkChoice(fn, 'init', options.init, INITS);
+  return { architecture: { layers: [...layers], activations: [...activations], loss, dtype }, backend, seed, init };
+}

@@ -1,0 +1,152 @@
+import type { Engine } from '../engine.js';
+import type { Architecture, FloatArray } from '../options.js';
+import { ACTIVATIONS, LOSSES, arrayType } from '../options.js';
+import { parameterLayout } from '../layout.js';
+import { Arena } from './arena.js';
+import { kernelModule } from './loader.js';
+
+/** The module's exports (assembly/index.ts): numbers and pointers only. */
+interface Kernels {
+  heapBase(): number;
+  floatBytes(): number;
+  forward(desc: number, x: number, rows: number): void;
+  loss(desc: number, y: number, rows: number): number;
+  backward(desc: number, x: number, y: number, rows: number): number;
+  sgdUpdate(params: number, grads: number, count: number, learningRate: number): void;
+  trainStep(desc: number, params: number, grads: number, count: number, x: number, y: number, rows: number, learningRate: number): number;
+  trainEpoch(desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, batchX: number, batchY: number, learningRate: number): number;
+}
+
+// Descriptor layout shared with assembly/network.ts.
+const HEADER_WORDS = 4;
+const RECORD_WORDS = 16;
+const enum Field { Inputs, Outputs, Activation, Weights, Bias, GradWeights, GradBias, Z, A }
+
+/**
+ * The WebAssembly backend. Each network owns a linear memory laid out once: descriptor,
+ * θ, ∇θ (fixed), then batch buffers and an optional dataset (re-laid when they must grow).
+ */
+export async function createWasmEngine(arch: Architecture): Promise<Engine> {
+  const module = await kernelModule(arch.dtype);
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const k = instance.exports as unknown as Kernels;
+  const Float = arrayType(arch.dtype);
+  const bytes = Float.BYTES_PER_ELEMENT;
+  if (k.floatBytes() !== bytes) throw new Error(`internal: ${arch.dtype} module computes in ${k.floatBytes()}-byte floats`);
+
+  const layout = parameterLayout(arch);
+  const arena = new Arena(memory, k.heapBase());
+  const count = layout.parameterCount;
+  const nLayers = layout.layers.length;
+  const desc = arena.alloc((HEADER_WORDS + RECORD_WORDS * nLayers) * 4, 'the network descriptor');
+  const params = arena.alloc(count * bytes, `the network's ${count} parameters`);
+  const grads = arena.alloc(count * bytes, `the network's ${count} gradients`);
+
+  let capacity = 0;
+  let batch = { block: 0, x: 0, y: 0, z: [] as number[], a: [] as number[] };
+  let dataset: { block: number; x: number; y: number; order: number; count: number } | null = null;
+
+  // Typed-array views, re-made only when memory.grow has replaced the buffer.
+  let generation = -1;
+  let views = makeViews();
+  function makeViews() {
+    const buffer = memory.buffer;
+    return {
+      desc: new Int32Array(buffer, desc, HEADER_WORDS + RECORD_WORDS * nLayers),
+      params: new Float(buffer, params, count),
+      grads: new Float(buffer, grads, count),
+      x: new Float(buffer, batch.x, capacity * layout.inputSize),
+      y: new Float(buffer, batch.y, capacity * layout.outputSize),
+      order: dataset ? new Int32Array(buffer, dataset.order, dataset.count) : new Int32Array(0),
+    };
+  }
+  function current() {
+    if (generation !== arena.generation) {
+      views = makeViews();
+      generation = arena.generation;
+    }
+    return views;
+  }
+  function writeDescriptor() {
+    const d = current().desc;
+    d[0] = nLayers;
+    d[1] = LOSSES.indexOf(arch.loss);
+    layout.layers.forEach((layer, l) => {
+      const r = HEADER_WORDS + l * RECORD_WORDS;
+      d[r + Field.Inputs] = layer.inputs;
+      d[r + Field.Outputs] = layer.outputs;
+      d[r + Field.Activation] = ACTIVATIONS.indexOf(layer.activation);
+      d[r + Field.Weights] = params + layer.weightOffset * bytes;
+      d[r + Field.Bias] = params + layer.biasOffset * bytes;
+      d[r + Field.GradWeights] = grads + layer.weightOffset * bytes;
+      d[r + Field.GradBias] = grads + layer.biasOffset * bytes;
+      d[r + Field.Z] = batch.z[l] ?? 0;
+      d[r + Field.A] = batch.a[l] ?? 0;
+    });
+  }
+  writeDescriptor();
+
+  const engine: Engine = {
+    backend: 'wasm',
+    layout,
+    parameters: () => current().params,
+    gradient: () => current().grads,
+    reserve(rows) {
+      if (rows <= capacity) return;
+      const floats = rows * (layout.inputSize + layout.outputSize + 2 * layout.layers.reduce((s, l) => s + l.outputs, 0));
+      // Allocate the new block before freeing the old one: a failure leaves the engine as it was.
+      const block = arena.alloc(floats * bytes, `a batch of ${rows} samples`);
+      if (batch.block) arena.free(batch.block);
+      let p = block;
+      const take = (n: number) => { const at = p; p += n * bytes; return at; };
+      batch = { block, x: take(rows * layout.inputSize), y: take(rows * layout.outputSize), z: [], a: [] };
+      for (const layer of layout.layers) {
+        batch.z.push(take(rows * layer.outputs));
+        batch.a.push(take(rows * layer.outputs));
+      }
+      capacity = rows;
+      generation = -1;
+      writeDescriptor();
+    },
+    inputBuffer: (rows) => current().x.subarray(0, rows * layout.inputSize),
+    targetBuffer: (rows) => current().y.subarray(0, rows * layout.outputSize),
+    forward: (rows) => k.forward(desc, batch.x, rows),
+    loss: (rows) => k.loss(desc, batch.y, rows),
+    backward: (rows) => k.backward(desc, batch.x, batch.y, rows),
+    sgdUpdate: (learningRate) => k.sgdUpdate(params, grads, count, learningRate),
+    step: (rows, learningRate) => k.trainStep(desc, params, grads, count, batch.x, batch.y, rows, learningRate),
+    preActivation: (l, rows) => new Float(memory.buffer, batch.z[l], rows * layout.layers[l].outputs),
+    activation: (l, rows) => new Float(memory.buffer, batch.a[l], rows * layout.layers[l].outputs),
+    setDataset(x, y, samples) {
+      const xBytes = samples * layout.inputSize * bytes;
+      const yBytes = samples * layout.outputSize * bytes;
+      const block = arena.alloc(xBytes + yBytes + samples * 4, `a dataset of ${samples} samples`);
+      engine.clearDataset();
+      dataset = { block, x: block, y: block + xBytes, order: block + xBytes + yBytes, count: samples };
+      generation = -1;
+      const buffer = memory.buffer;
+      new Float(buffer, dataset.x, samples * layout.inputSize).set(x.subarray(0, samples * layout.inputSize));
+      new Float(buffer, dataset.y, samples * layout.outputSize).set(y.subarray(0, samples * layout.outputSize));
+    },
+    datasetOrder() {
+      if (!dataset) throw new Error('internal: no dataset set');
+      return current().order;
+    },
+    trainEpoch(batchSize, learningRate) {
+      if (!dataset) throw new Error('internal: no dataset set');
+      engine.reserve(Math.min(batchSize, dataset.count));
+      return k.trainEpoch(desc, params, grads, count, dataset.x, dataset.y, dataset.order, dataset.count, batchSize, batch.x, batch.y, learningRate);
+    },
+    clearDataset() {
+      if (!dataset) return;
+      arena.free(dataset.block);
+      dataset = null;
+      generation = -1;
+    },
+    dispose() {
+      dataset = null;
+    },
+  };
+  return engine;
+}

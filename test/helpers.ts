@@ -1,0 +1,58 @@
+// Shared test fixtures: seeded random data and networks, so every failure is reproducible.
+import { MLP, type Activation, type Backend, type DType, type Loss } from '../src/index.js';
+import { Random } from '../src/random.js';
+
+export interface NetSpec {
+  layers: number[];
+  activations: Activation[];
+  loss: Loss;
+}
+
+/** Targets suited to a loss: real values, one-hot rows, or probabilities in [0, 1]. */
+export function randomData(spec: NetSpec, rows: number, seed: number): { X: Float64Array; Y: Float64Array } {
+  const random = new Random(seed);
+  const inputs = spec.layers[0];
+  const outputs = spec.layers[spec.layers.length - 1];
+  const X = Float64Array.from({ length: rows * inputs }, () => random.normal());
+  const Y = new Float64Array(rows * outputs);
+  for (let i = 0; i < rows; i++) {
+    if (spec.loss === 'cross-entropy') Y[i * outputs + random.int(outputs)] = 1;
+    else for (let j = 0; j < outputs; j++) Y[i * outputs + j] = spec.loss === 'mse' ? random.normal() : random.next();
+  }
+  return { X, Y };
+}
+
+export function createNet(spec: NetSpec, backend: Backend, dtype: DType, seed = 7): Promise<MLP> {
+  return MLP.create({ ...spec, backend, dtype, seed });
+}
+
+/** Every hidden activation with every output/loss pairing, at depths 1 to 3. */
+export function networkSpecs(): NetSpec[] {
+  const hidden: Activation[] = ['linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh'];
+  const heads: { activation: Activation; loss: Loss }[] = [
+    { activation: 'linear', loss: 'mse' },
+    { activation: 'sigmoid', loss: 'mse' },
+    { activation: 'tanh', loss: 'mse' },
+    { activation: 'softmax', loss: 'mse' },
+    { activation: 'softmax', loss: 'cross-entropy' },
+    { activation: 'sigmoid', loss: 'binary-cross-entropy' },
+  ];
+  const specs: NetSpec[] = [];
+  hidden.forEach((act, i) => {
+    for (const head of heads) {
+      const depth = 1 + ((i + specs.length) % 3);
+      const layers = [4, ...[5, 3, 6].slice(0, depth), 3];
+      specs.push({ layers, activations: [...Array(depth).fill(act), head.activation], loss: head.loss });
+    }
+  });
+  // A network with no hidden layer at all.
+  specs.push({ layers: [3, 2], activations: ['linear'], loss: 'mse' });
+  return specs;
+}
+
+/** Largest relative difference between two vectors (absolute below 1). */
+export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
+  return worst;
+}
