@@ -1,6 +1,7 @@
 // The public API of wasm-mlp, every export by name.
 export { MLP } from './mlp.js';
-export type { StepOptions, FitOptions, FitHistory, EpochLogs, LoadOptions } from './mlp.js';
+export type { StepOptions, LoadOptions } from './mlp.js';
+export type { FitOptions, FitHistory, EpochLogs } from './fit.js';
 export type { Activation, Loss, DType, Backend, Init, CreateOptions, Architecture, FloatArray } from './options.js';
 export type { Matrix, Targets } from './data.js';
 export type { Trace, SampleTrace, LayerTrace } from './trace.js';

@@ -1,15 +1,15 @@
 import type { Engine } from './engine.js';
 import type { Activation, Architecture, Backend, CreateOptions, DType, FloatArray, Loss } from './options.js';
-import { arrayType } from './options.js';
+import { BACKENDS, arrayType } from './options.js';
 import { DisposedError, ShapeError, ValueError, describe } from './errors.js';
-import { checkCreateOptions, checkInteger, checkNumber, checkOptions, checkChoice } from './validate.js';
-import { BACKENDS } from './options.js';
+import { checkChoice, checkCreateOptions, checkNumber, checkOptions } from './validate.js';
 import { countRows, countTargetRows, copyRows, copyTargets, type Matrix, type Targets } from './data.js';
 import { createJsEngine } from './js/engine.js';
 import { createWasmEngine } from './wasm/engine.js';
 import { Random } from './random.js';
 import { initialise } from './init.js';
 import { traceBatch, type Trace } from './trace.js';
+import { DEFAULT_LEARNING_RATE, checkFitOptions, runFit, type FitHistory, type FitOptions } from './fit.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
 import type { ParameterLayout } from './layout.js';
 
@@ -19,43 +19,10 @@ export interface StepOptions {
   learningRate?: number;
 }
 
-/** What `onEpochEnd` is told after each epoch. */
-export interface EpochLogs {
-  /** Mean training loss over the epoch's batches (each weighted by its size), measured before each step. */
-  loss: number;
-  learningRate: number;
-}
-
-/** Options of `fit`. */
-export interface FitOptions {
-  /** Passes over the data. Default 10. */
-  epochs?: number;
-  /** Samples per step; the last batch of an epoch may be smaller. Default 32 (or all samples, if fewer). */
-  batchSize?: number;
-  /** Default 0.01. */
-  learningRate?: number;
-  /** Reorder samples every epoch with the network's seeded generator. Default true. */
-  shuffle?: boolean;
-  /** Called after each epoch (numbered from 0); returning false stops training. */
-  onEpochEnd?: (epoch: number, logs: EpochLogs) => boolean | void;
-}
-
-/** What `fit` returns. */
-export interface FitHistory {
-  /** Training loss of each epoch. */
-  loss: number[];
-  /** Epochs completed. */
-  epochs: number;
-  /** Why training ended. */
-  stopReason: 'epochs' | 'callback';
-}
-
 /** Options of `MLP.fromJSON`. */
 export interface LoadOptions {
   backend?: Backend;
 }
-
-const DEFAULT_LEARNING_RATE = 0.01;
 
 /** A multilayer perceptron: dense layers trained by backpropagation, in WebAssembly or pure TypeScript. */
 export class MLP {
@@ -180,32 +147,9 @@ export class MLP {
   /** Mini-batch SGD over (X, Y). The data is copied into the engine once; each epoch is one engine call. */
   fit(X: Matrix, Y: Targets, options?: FitOptions): FitHistory {
     const engine = this.live('fit');
-    const o = checkOptions('fit', 'options', options, true) as FitOptions;
-    const epochs = o.epochs === undefined ? 10 : checkInteger('fit', 'options.epochs', o.epochs, 1);
-    const learningRate = o.learningRate === undefined ? DEFAULT_LEARNING_RATE : checkNumber('fit', 'options.learningRate', o.learningRate, { min: 0 });
-    const shuffle = o.shuffle === undefined ? true : checkBoolean('fit', 'options.shuffle', o.shuffle);
-    if (o.onEpochEnd !== undefined && typeof o.onEpochEnd !== 'function') throw new ValueError(`fit: options.onEpochEnd must be a function, got ${describe(o.onEpochEnd)}`);
+    const checked = checkFitOptions('fit', options);
     const { x, y, rows } = this.toArrays('fit', X, Y);
-    const batchSize = o.batchSize === undefined ? Math.min(32, rows) : checkInteger('fit', 'options.batchSize', o.batchSize, 1);
-    const history: FitHistory = { loss: [], epochs: 0, stopReason: 'epochs' };
-    engine.setDataset(x, y, rows);
-    try {
-      for (let epoch = 0; epoch < epochs; epoch++) {
-        const order = engine.datasetOrder();
-        for (let i = 0; i < rows; i++) order[i] = i;
-        if (shuffle) this.random.shuffle(order);
-        const loss = engine.trainEpoch(batchSize, learningRate);
-        history.loss.push(loss);
-        history.epochs++;
-        if (o.onEpochEnd?.(epoch, { loss, learningRate }) === false) {
-          history.stopReason = 'callback';
-          break;
-        }
-      }
-    } finally {
-      engine.clearDataset();
-    }
-    return history;
+    return runFit(engine, this.random, x, y, rows, checked);
   }
 
   /** The network as plain JSON data; `MLP.fromJSON` restores it bit-exactly. */
@@ -266,11 +210,6 @@ function createEngine(architecture: Architecture, backend: Backend): Promise<Eng
 function readLearningRate(fn: string, options: StepOptions | undefined): number {
   const o = checkOptions(fn, 'options', options, true) as StepOptions;
   return o.learningRate === undefined ? DEFAULT_LEARNING_RATE : checkNumber(fn, 'options.learningRate', o.learningRate, { min: 0 });
-}
-
-function checkBoolean(fn: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new ValueError(`${fn}: ${name} must be true or false, got ${describe(value)}`);
-  return value;
 }
 
 function isNumberArray(value: unknown): value is ArrayLike<number> {

@@ -31,6 +31,12 @@ export function checkInteger(fn: string, name: string, value: unknown, min: numb
   return value;
 }
 
+/** Throws unless value is a boolean. */
+export function checkBoolean(fn: string, name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new ValueError(`${fn}: ${name} must be true or false, got ${describe(value)}`);
+  return value;
+}
+
 /** Throws unless value is a plain object (or undefined when optional). */
 export function checkOptions(fn: string, name: string, value: unknown, optional: boolean): Record<string, unknown> {
   if (value === undefined && optional) return {};

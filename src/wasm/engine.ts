@@ -1,5 +1,5 @@
 import type { Engine } from '../engine.js';
-import type { Architecture, FloatArray } from '../options.js';
+import type { Architecture } from '../options.js';
 import { ACTIVATIONS, LOSSES, arrayType } from '../options.js';
 import { parameterLayout } from '../layout.js';
 import { Arena } from './arena.js';
