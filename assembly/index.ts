@@ -6,6 +6,7 @@ export { activate, activationBackward } from './activations';
 export { lossValue, outputDelta } from './losses';
 export { sgdUpdate } from './optimizers';
 export { forward, loss, backward, trainStep, trainEpoch } from './network';
+export { updateIsFinite, firstNonFinite } from './health';
 
 /** First byte past the module's static data: where the arena may begin. */
 export function heapBase(): usize {

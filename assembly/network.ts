@@ -3,13 +3,14 @@
 // whole training step (or epoch) be one call across the JS↔wasm boundary.
 //
 // Descriptor: a header of 4 i32 then one 16-i32 record per layer.
-//   header:  layerCount, loss, reserved, reserved
+//   header:  layerCount, loss, failure, failedBatch (failure/failedBatch: see the divergence guard below)
 //   record:  inputs, outputs, activation, weights*, bias*, gradWeights*, gradBias*, z*, a*
 
 import { denseForward, weightGradient, inputGradient } from './gemm';
 import { activate, activationBackward } from './activations';
 import { lossValue, outputDelta } from './losses';
 import { sgdUpdate } from './optimizers';
+import { updateIsFinite } from './health';
 
 const HEADER_BYTES: usize = 16;
 const RECORD_BYTES: usize = 64;
@@ -67,10 +68,15 @@ export function backward(desc: usize, x: usize, y: usize, rows: i32): f64 {
   return value;
 }
 
-/** One SGD step on a batch: forward, backward, update. Returns the loss before the step. */
+/**
+ * One SGD step on a batch: forward, backward, update. Returns the loss before the step. The
+ * update is skipped, and the descriptor's failure word set, when the loss or the update is
+ * not finite.
+ */
 export function trainStep(desc: usize, params: usize, grads: usize, paramCount: i32, x: usize, y: usize, rows: i32, learningRate: f64): f64 {
   forward(desc, x, rows);
   const value = backward(desc, x, y, rows);
+  if (!guardStep(desc, value, params, grads, paramCount, learningRate)) return value;
   sgdUpdate(params, grads, paramCount, learningRate);
   return value;
 }
@@ -97,7 +103,26 @@ export function trainEpoch(
       memory.copy(batchY + <usize>i * yBytes, dataY + sample * yBytes, yBytes);
     }
     total += trainStep(desc, params, grads, paramCount, batchX, batchY, rows, learningRate) * <f64>rows;
+    if (load<i32>(desc, FAILURE) != FAILURE_NONE) {
+      store<i32>(desc, start / batchSize, FAILED_BATCH);
+      break;
+    }
   }
   return total / <f64>count;
+}
+
+// Divergence guard. A step whose loss or update is non-finite is not applied, so θ stays the
+// last finite state; header word 2 says why (1: loss, 2: gradient or update, as
+// src/divergence.ts FailureCause) and trainEpoch stops, with the batch in header word 3.
+const FAILURE: usize = 8;
+const FAILED_BATCH: usize = 12;
+const FAILURE_NONE: i32 = 0;
+const FAILURE_LOSS: i32 = 1;
+const FAILURE_UPDATE: i32 = 2;
+
+function guardStep(desc: usize, value: f64, params: usize, grads: usize, paramCount: i32, learningRate: f64): bool {
+  const failure = value - value != 0 ? FAILURE_LOSS : updateIsFinite(params, grads, paramCount, learningRate) ? FAILURE_NONE : FAILURE_UPDATE;
+  store<i32>(desc, failure, FAILURE);
+  return failure == FAILURE_NONE;
 }
 

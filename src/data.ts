@@ -27,17 +27,21 @@ export function countRows(fn: string, name: string, value: unknown, width: numbe
     if (!Array.isArray(row) && !(row instanceof Float32Array || row instanceof Float64Array)) {
       throw new ValueError(`${fn}: ${name} row ${i} must be an array of numbers, got ${describe(row)}`);
     }
-    if (row.length !== width) throw new ShapeError(`${fn}: ${name} row ${i} has ${row.length} values, expected ${width} (${what})`);
+    if (row.length !== width) throw new ShapeError(`${fn}: ${name} row ${i} has ${plural(row.length, 'value')}, expected ${width} (${what})`);
   }
   return value.length;
 }
 
-/** Copies `rows` rows into `into`, checking that every value is a finite number (in range, if given). */
+/**
+ * Copies rows into `into`, checking that every value is a finite number (in range, if given)
+ * that stays finite in `into`'s precision: 1e39 is finite in float64 but Infinity in float32.
+ */
 export function copyRows(fn: string, name: string, value: Matrix, width: number, into: FloatArray, range?: [number, number]): void {
+  const float32 = into instanceof Float32Array && !(value instanceof Float32Array);
   if (value instanceof Float32Array || value instanceof Float64Array) {
     for (let i = 0; i < value.length; i++) {
       const v = value[i];
-      if (!isAllowed(v, range)) throw badValue(fn, `${name}[${i}] (row ${Math.floor(i / width)}, column ${i % width})`, v, range);
+      if (!isAllowed(v, range, float32)) throw badValue(fn, `${name}[${i}] (row ${Math.floor(i / width)}, column ${i % width})`, v, range, float32);
     }
     into.set(value);
     return;
@@ -47,7 +51,7 @@ export function copyRows(fn: string, name: string, value: Matrix, width: number,
     const offset = i * width;
     for (let j = 0; j < width; j++) {
       const v = row[j];
-      if (typeof v !== 'number' || !isAllowed(v, range)) throw badValue(fn, `${name} row ${i}, column ${j}`, v, range);
+      if (typeof v !== 'number' || !isAllowed(v, range, float32)) throw badValue(fn, `${name} row ${i}, column ${j}`, v, range, float32);
       into[offset + j] = v;
     }
   }
@@ -72,7 +76,10 @@ export function copyLabels(fn: string, name: string, labels: readonly number[] |
 
 /** Rows in a target argument, in whichever form it came. */
 export function countTargetRows(fn: string, name: string, value: unknown, loss: Loss, outputs: number): number {
-  if (loss === 'cross-entropy' && isLabels(value)) return value.length;
+  if (loss === 'cross-entropy' && isLabels(value)) {
+    if (value.length === 0) throw new ShapeError(`${fn}: ${name} is empty, expected one class label per row of X`);
+    return value.length;
+  }
   return countRows(fn, name, value, outputs, "the network's output size");
 }
 
@@ -86,12 +93,21 @@ export function copyTargets(fn: string, name: string, value: Targets, loss: Loss
   copyRows(fn, name, value as Matrix, outputs, into, range);
 }
 
-function isAllowed(v: number, range?: [number, number]): boolean {
+/** True when v is finite (in float32 too, if asked) and within range. */
+export function isAllowed(v: number, range?: [number, number], float32 = false): boolean {
   // v − v is 0 exactly for finite numbers, NaN for NaN and ±Infinity.
-  return v - v === 0 && (!range || (v >= range[0] && v <= range[1]));
+  const w = float32 ? Math.fround(v) : v;
+  return w - w === 0 && (!range || (v >= range[0] && v <= range[1]));
 }
 
-function badValue(fn: string, where: string, v: unknown, range?: [number, number]): ValueError {
-  const expected = range ? `a number in [${range[0]}, ${range[1]}]` : 'a finite number';
+/** The error for a value that is not a number, not finite, or out of range. */
+export function badValue(fn: string, where: string, v: unknown, range?: [number, number], float32 = false): ValueError {
+  const expected = range ? `a number in [${range[0]}, ${range[1]}]`
+    : float32 && typeof v === 'number' && Number.isFinite(v) ? 'a finite float32 number (|v| ≤ 3.4028234663852886e38: the network computes in float32)' : 'a finite number';
   return new ValueError(`${fn}: ${where} must be ${expected}, got ${describe(v)}`);
+}
+
+/** "1 row", "2 rows". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -1,5 +1,9 @@
 import type { Backend, FloatArray } from './options.js';
 import type { ParameterLayout } from './layout.js';
+import type { Divergence } from './errors.js';
+
+/** Where the last `step` or `trainEpoch` met a non-finite value; that step was not applied. */
+export type StepFailure = Pick<Divergence, 'step' | 'layer' | 'phase'>;
 
 /**
  * What a backend computes. The `MLP` class validates and converts every argument before it
@@ -27,7 +31,7 @@ export interface Engine {
   backward(rows: number): number;
   /** θ ← θ − η·∇θ with the current gradient. */
   sgdUpdate(learningRate: number): void;
-  /** forward + backward + sgdUpdate in one call; returns the loss before the update. */
+  /** forward + backward + sgdUpdate in one call; returns the loss before the update. A non-finite loss or update is not applied (see `failure`). */
   step(rows: number, learningRate: number): number;
   /** Layer l's z (or δ after `backward`) for `rows` samples. */
   preActivation(layer: number, rows: number): FloatArray;
@@ -37,8 +41,10 @@ export interface Engine {
   setDataset(x: FloatArray, y: FloatArray, count: number): void;
   /** The sample order `trainEpoch` follows: write a permutation of 0…count−1 into it. */
   datasetOrder(): Int32Array;
-  /** One epoch of mini-batch SGD over the dataset in `datasetOrder()`; returns the mean loss. */
+  /** One epoch of mini-batch SGD over the dataset in `datasetOrder()`; returns the mean loss. Stops at a failing step. */
   trainEpoch(batchSize: number, learningRate: number): number;
+  /** After `step` or `trainEpoch`: where the step that was not applied met a non-finite value, or null. */
+  failure(): StepFailure | null;
   /** Releases the dataset copy. */
   clearDataset(): void;
   /** Releases everything; the engine must not be used again. */

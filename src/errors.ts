@@ -22,6 +22,30 @@ export class FormatError extends WasmMlpError {}
 /** A method was called on a network after `dispose()`. */
 export class DisposedError extends WasmMlpError {}
 
+/** Where training first met a non-finite value: the step was not applied. */
+export interface Divergence {
+  /** Epoch of `fit` (from 0); undefined for `step`. */
+  epoch?: number;
+  /** Batch within the epoch (from 0); 0 for `step`. */
+  step: number;
+  /** Index into `net.layout.layers` of the first layer holding a non-finite value. */
+  layer: number;
+  /** Where it appeared: activations in the forward pass, the loss, a layer's gradient, or the update θ − η·∇θ. */
+  phase: 'forward' | 'loss' | 'backward' | 'update';
+}
+
+/**
+ * Training met a non-finite loss, gradient or update. The failing step was not applied: the
+ * parameters are those before it, all finite. `divergence` says where it happened.
+ */
+export class DivergenceError extends WasmMlpError {
+  readonly divergence: Divergence;
+  constructor(message: string, divergence: Divergence) {
+    super(message);
+    this.divergence = divergence;
+  }
+}
+
 /** Describes a value briefly for an error message: its type and, when short, its content. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';

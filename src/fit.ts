@@ -1,8 +1,9 @@
 import type { Engine } from './engine.js';
 import type { FloatArray } from './options.js';
 import type { Random } from './random.js';
-import { ValueError, describe } from './errors.js';
-import { checkBoolean, checkInteger, checkNumber, checkOptions } from './validate.js';
+import { ValueError, describe, type Divergence } from './errors.js';
+import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions } from './validate.js';
+import { divergenceError } from './divergence.js';
 
 /** η when none is given, as in the seed. */
 export const DEFAULT_LEARNING_RATE = 0.01;
@@ -26,6 +27,12 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Called after each epoch (numbered from 0); returning false stops training. */
   onEpochEnd?: (epoch: number, logs: EpochLogs) => boolean | void;
+  /**
+   * When a loss or update becomes non-finite: 'throw' a DivergenceError (default), or 'stop'
+   * and return the history with stopReason 'diverged'. Either way the failing step is not
+   * applied, so the parameters are the last finite ones.
+   */
+  onDivergence?: 'throw' | 'stop';
 }
 
 /** What `fit` returns. */
@@ -35,7 +42,9 @@ export interface FitHistory {
   /** Epochs completed. */
   epochs: number;
   /** Why training ended. */
-  stopReason: 'epochs' | 'callback';
+  stopReason: 'epochs' | 'callback' | 'diverged';
+  /** With stopReason 'diverged': where, and the message a DivergenceError would have had. */
+  divergence?: Divergence & { message: string };
 }
 
 /** Options after validation, with defaults filled in (batchSize is resolved against the data). */
@@ -45,6 +54,7 @@ export interface CheckedFitOptions {
   learningRate: number;
   shuffle: boolean;
   onEpochEnd: FitOptions['onEpochEnd'];
+  onDivergence: 'throw' | 'stop';
 }
 
 export function checkFitOptions(fn: string, options: unknown): CheckedFitOptions {
@@ -58,6 +68,7 @@ export function checkFitOptions(fn: string, options: unknown): CheckedFitOptions
     learningRate: o.learningRate === undefined ? DEFAULT_LEARNING_RATE : checkNumber(fn, 'options.learningRate', o.learningRate, { min: 0 }),
     shuffle: o.shuffle === undefined ? true : checkBoolean(fn, 'options.shuffle', o.shuffle),
     onEpochEnd: o.onEpochEnd,
+    onDivergence: o.onDivergence === undefined ? 'throw' : checkChoice(fn, 'options.onDivergence', o.onDivergence, ['throw', 'stop'] as const),
   };
 }
 
@@ -72,6 +83,14 @@ export function runFit(engine: Engine, random: Random, x: FloatArray, y: FloatAr
       for (let i = 0; i < rows; i++) order[i] = i;
       if (o.shuffle) random.shuffle(order);
       const loss = engine.trainEpoch(batchSize, o.learningRate);
+      const failure = engine.failure();
+      if (failure) {
+        const error = divergenceError('fit', { epoch, ...failure }, engine.layout, o.learningRate);
+        if (o.onDivergence === 'throw') throw error;
+        history.stopReason = 'diverged';
+        history.divergence = { ...error.divergence, message: error.message };
+        break;
+      }
       history.loss.push(loss);
       history.epochs++;
       if (o.onEpochEnd?.(epoch, { loss, learningRate: o.learningRate }) === false) {

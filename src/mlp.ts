@@ -3,7 +3,9 @@ import type { Activation, Architecture, Backend, CreateOptions, DType, FloatArra
 import { BACKENDS, arrayType } from './options.js';
 import { DisposedError, ShapeError, ValueError, describe } from './errors.js';
 import { checkChoice, checkCreateOptions, checkNumber, checkOptions } from './validate.js';
-import { countRows, countTargetRows, copyRows, copyTargets, type Matrix, type Targets } from './data.js';
+import { countRows, countTargetRows, copyRows, copyTargets, isAllowed, badValue, plural, type Matrix, type Targets } from './data.js';
+import { checkBatchFits, checkDatasetFits } from './limits.js';
+import { divergenceError } from './divergence.js';
 import { createJsEngine } from './js/engine.js';
 import { createWasmEngine } from './wasm/engine.js';
 import { Random } from './random.js';
@@ -75,10 +77,11 @@ export class MLP {
     const engine = this.live('setParameters');
     const count = engine.layout.parameterCount;
     if (!isNumberArray(theta)) throw new ValueError(`setParameters: theta must be an array or typed array of ${count} numbers, got ${describe(theta)}`);
-    if (theta.length !== count) throw new ShapeError(`setParameters: theta has ${theta.length} values, expected ${count} (the network's parameter count)`);
+    if (theta.length !== count) throw new ShapeError(`setParameters: theta has ${plural(theta.length, 'value')}, expected ${count} (the network's parameter count)`);
+    const float32 = this.dtype === 'float32';
     for (let i = 0; i < count; i++) {
       const v = theta[i];
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`setParameters: theta[${i}] must be a finite number, got ${describe(v)}`);
+      if (typeof v !== 'number' || !isAllowed(v, undefined, float32)) throw badValue('setParameters', `theta[${i}]`, v, undefined, float32);
     }
     engine.parameters().set(theta);
   }
@@ -121,7 +124,10 @@ export class MLP {
     const engine = this.live('step');
     const learningRate = readLearningRate('step', options);
     const rows = this.stage('step', X, Y);
-    return engine.step(rows, learningRate);
+    const loss = engine.step(rows, learningRate);
+    const failure = engine.failure();
+    if (failure) throw divergenceError('step', { layer: failure.layer, phase: failure.phase, step: 0 }, engine.layout, learningRate);
+    return loss;
   }
 
   /** Every intermediate value of the forward and backward pass, per sample and for the batch. Changes nothing. */
@@ -148,6 +154,8 @@ export class MLP {
   fit(X: Matrix, Y: Targets, options?: FitOptions): FitHistory {
     const engine = this.live('fit');
     const checked = checkFitOptions('fit', options);
+    const samples = this.countRows('fit', X, Y);
+    checkDatasetFits('fit', engine.layout, this.dtype, samples, checked.batchSize ?? Math.min(32, samples));
     const { x, y, rows } = this.toArrays('fit', X, Y);
     return runFit(engine, this.random, x, y, rows, checked);
   }
@@ -175,6 +183,7 @@ export class MLP {
     const engine = this.live(fn);
     const { inputSize, outputSize } = engine.layout;
     const rows = Y === null ? countRows(fn, 'X', X, inputSize, "the network's input size") : this.countRows(fn, X, Y);
+    checkBatchFits(fn, engine.layout, this.dtype, rows);
     engine.reserve(rows);
     copyRows(fn, 'X', X, inputSize, engine.inputBuffer(rows));
     if (Y !== null) copyTargets(fn, 'Y', Y, this.architecture.loss, outputSize, engine.targetBuffer(rows));
@@ -186,7 +195,7 @@ export class MLP {
     const { inputSize, outputSize } = this.layout;
     const rows = countRows(fn, 'X', X, inputSize, "the network's input size");
     const targetRows = countTargetRows(fn, 'Y', Y, this.architecture.loss, outputSize);
-    if (targetRows !== rows) throw new ShapeError(`${fn}: Y has ${targetRows} rows, expected ${rows} (one per row of X)`);
+    if (targetRows !== rows) throw new ShapeError(`${fn}: Y has ${plural(targetRows, 'row')}, expected ${rows} (one per row of X)`);
     return rows;
   }
 

@@ -2,6 +2,7 @@ import { FormatError, describe } from './errors.js';
 import type { Architecture } from './options.js';
 import { checkCreateOptions } from './validate.js';
 import { parameterLayout } from './layout.js';
+import { badValue, isAllowed } from './data.js';
 
 /** The JSON form of a network (`net.toJSON()`): architecture, θ in layout order, generator state. */
 export interface ModelJSON {
@@ -34,8 +35,9 @@ export function checkModelJSON(fn: string, value: unknown): { architecture: Arch
   if (!Array.isArray(m.parameters) || m.parameters.length !== expected) {
     throw new FormatError(`${fn}: parameters must be an array of ${expected} numbers for layers [${architecture.layers.join(', ')}], got ${describe(m.parameters)}`);
   }
+  const float32 = architecture.dtype === 'float32';
   m.parameters.forEach((v, i) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new FormatError(`${fn}: parameters[${i}] must be a finite number, got ${describe(v)}`);
+    if (typeof v !== 'number' || !isAllowed(v, undefined, float32)) throw new FormatError(badValue(fn, `parameters[${i}]`, v, undefined, float32).message);
   });
   const random = m.random;
   if (!Array.isArray(random) || random.length !== 4 || random.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff) || random.every((w) => w === 0)) {

@@ -1,6 +1,8 @@
 import { ValueError, ShapeError, describe } from './errors.js';
 import type { Architecture, Backend, CreateOptions, Init } from './options.js';
 import { ACTIVATIONS, BACKENDS, DTYPES, INITS, LOSSES } from './options.js';
+import { parameterLayout } from './layout.js';
+import { checkNetworkFits } from './limits.js';
 
 /** Throws unless value is one of the choices. */
 export function checkChoice<T extends string>(fn: string, name: string, value: unknown, choices: readonly T[]): T {
@@ -87,5 +89,7 @@ export function checkCreateOptions(fn: string, value: unknown): CheckedCreate {
   const backend = options.backend === undefined ? 'wasm' : checkChoice(fn, 'backend', options.backend, BACKENDS);
   const seed = options.seed === undefined ? 0 : checkInteger(fn, 'seed', options.seed, 0, 0xffffffff);
   const init = options.init === undefined ? undefined : checkChoice(fn, 'init', options.init, INITS);
-  return { architecture: { layers: [...layers], activations: [...activations], loss, dtype }, backend, seed, init };
+  const architecture: Architecture = { layers: [...layers], activations: [...activations], loss, dtype };
+  checkNetworkFits(fn, layers, parameterLayout(architecture), dtype);
+  return { architecture, backend, seed, init };
 }

@@ -3,6 +3,9 @@ import type { Architecture, FloatArray } from '../options.js';
 import { arrayType } from '../options.js';
 import { parameterLayout } from '../layout.js';
 import * as math from './math.js';
+import { firstNonFinite, updateIsFinite } from './health.js';
+import { FailureCause, locate } from '../divergence.js';
+import type { StepFailure } from '../engine.js';
 
 /**
  * The pure-TypeScript backend: the same engine contract as the wasm one, on ordinary typed
@@ -25,10 +28,14 @@ export function createJsEngine(arch: Architecture): Engine {
     a: new Float(0),
   }));
   const last = layers[layers.length - 1];
+  const layerSize = (l: number) => layers[l].outputs * (layers[l].inputs + 1);
   let capacity = 0;
   let input = new Float(0);
   let target = new Float(0);
   let dataset: { x: FloatArray; y: FloatArray; count: number; order: Int32Array } | null = null;
+  // Divergence guard, as assembly/network.ts: why the last step was refused, and where.
+  let cause = FailureCause.None;
+  let failed: { step: number; rows: number; learningRate: number } | null = null;
 
   const engine: Engine = {
     backend: 'js',
@@ -75,7 +82,9 @@ export function createJsEngine(arch: Architecture): Engine {
     step(rows, learningRate) {
       engine.forward(rows);
       const value = engine.backward(rows);
-      engine.sgdUpdate(learningRate);
+      cause = value - value !== 0 ? FailureCause.Loss : updateIsFinite(params, grads, learningRate) ? FailureCause.None : FailureCause.Update;
+      failed = cause === FailureCause.None ? null : { step: 0, rows, learningRate };
+      if (!failed) engine.sgdUpdate(learningRate);
       return value;
     },
     preActivation: (l, rows) => layers[l].z.subarray(0, rows * layers[l].outputs),
@@ -102,8 +111,22 @@ export function createJsEngine(arch: Architecture): Engine {
           target.set(y.subarray(sample * outputs, (sample + 1) * outputs), i * outputs);
         }
         total += engine.step(rows, learningRate) * rows;
+        if (failed) {
+          failed.step = start / batchSize;
+          break;
+        }
       }
       return total / count;
+    },
+    failure(): StepFailure | null {
+      if (!failed) return null;
+      const { rows, learningRate } = failed;
+      const where = locate(cause, layers.length, {
+        activationsFinite: (l) => firstNonFinite(engine.activation(l, rows)) < 0,
+        gradientFinite: (l) => firstNonFinite(view(grads, layers[l].weightOffset, layerSize(l))) < 0,
+        updateFinite: (l) => updateIsFinite(view(params, layers[l].weightOffset, layerSize(l)), view(grads, layers[l].weightOffset, layerSize(l)), learningRate),
+      });
+      return { step: failed.step, ...where };
     },
     clearDataset() {
       dataset = null;

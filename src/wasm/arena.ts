@@ -1,8 +1,7 @@
 import { ValueError } from '../errors.js';
+import { MAX_NETWORK_BYTES, formatBytes } from '../limits.js';
 
 const PAGE = 65536;
-/** wasm32 addresses 4 GiB: 65536 pages. */
-export const MAX_MEMORY_BYTES = 65536 * PAGE;
 /** Blocks start on cache-line boundaries: SIMD loads never straddle one needlessly. */
 const ALIGN = 64;
 
@@ -71,7 +70,7 @@ export class Arena {
     const end = tail.offset + tail.size;
     const reusable = tail.free ? tail.size : 0;
     const pages = Math.ceil((size - reusable) / PAGE);
-    if (end + pages * PAGE > MAX_MEMORY_BYTES) {
+    if (end + pages * PAGE > MAX_NETWORK_BYTES) {
       throw new ValueError(`${what} needs ${formatBytes(size)}, more than fits in WebAssembly memory (4 GiB in all, ${formatBytes(end - reusable)} already used)`);
     }
     try {
@@ -87,11 +86,4 @@ export class Arena {
     this.blocks.push({ offset: end, size: pages * PAGE, free: true });
     return this.blocks.length - 1;
   }
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
-  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-  if (bytes >= 2 ** 10) return `${(bytes / 2 ** 10).toFixed(1)} KiB`;
-  return `${bytes} B`;
 }

@@ -4,6 +4,7 @@ import { ACTIVATIONS, LOSSES, arrayType } from '../options.js';
 import { parameterLayout } from '../layout.js';
 import { Arena } from './arena.js';
 import { kernelModule } from './loader.js';
+import { FailureCause, locate } from '../divergence.js';
 
 /** The module's exports (assembly/index.ts): numbers and pointers only. */
 interface Kernels {
@@ -15,12 +16,15 @@ interface Kernels {
   sgdUpdate(params: number, grads: number, count: number, learningRate: number): void;
   trainStep(desc: number, params: number, grads: number, count: number, x: number, y: number, rows: number, learningRate: number): number;
   trainEpoch(desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, batchX: number, batchY: number, learningRate: number): number;
+  updateIsFinite(params: number, grads: number, count: number, learningRate: number): boolean;
+  firstNonFinite(values: number, count: number): number;
 }
 
 // Descriptor layout shared with assembly/network.ts.
 const HEADER_WORDS = 4;
 const RECORD_WORDS = 16;
 const enum Field { Inputs, Outputs, Activation, Weights, Bias, GradWeights, GradBias, Z, A }
+const enum Header { LayerCount, Loss, Failure, FailedBatch }
 
 /**
  * The WebAssembly backend. Each network owns a linear memory laid out once: descriptor,
@@ -46,6 +50,9 @@ export async function createWasmEngine(arch: Architecture): Promise<Engine> {
   let capacity = 0;
   let batch = { block: 0, x: 0, y: 0, z: [] as number[], a: [] as number[] };
   let dataset: { block: number; x: number; y: number; order: number; count: number } | null = null;
+  // What the last step or epoch was asked, to locate a failure in it.
+  let lastRun: { rows: number; batchSize: number; learningRate: number; epoch: boolean } | null = null;
+  const layerSize = (l: number) => layout.layers[l].outputs * (layout.layers[l].inputs + 1);
 
   // Typed-array views, re-made only when memory.grow has replaced the buffer.
   let generation = -1;
@@ -115,7 +122,10 @@ export async function createWasmEngine(arch: Architecture): Promise<Engine> {
     loss: (rows) => k.loss(desc, batch.y, rows),
     backward: (rows) => k.backward(desc, batch.x, batch.y, rows),
     sgdUpdate: (learningRate) => k.sgdUpdate(params, grads, count, learningRate),
-    step: (rows, learningRate) => k.trainStep(desc, params, grads, count, batch.x, batch.y, rows, learningRate),
+    step(rows, learningRate) {
+      lastRun = { rows, batchSize: rows, learningRate, epoch: false };
+      return k.trainStep(desc, params, grads, count, batch.x, batch.y, rows, learningRate);
+    },
     preActivation: (l, rows) => new Float(memory.buffer, batch.z[l], rows * layout.layers[l].outputs),
     activation: (l, rows) => new Float(memory.buffer, batch.a[l], rows * layout.layers[l].outputs),
     setDataset(x, y, samples) {
@@ -136,7 +146,26 @@ export async function createWasmEngine(arch: Architecture): Promise<Engine> {
     trainEpoch(batchSize, learningRate) {
       if (!dataset) throw new Error('internal: no dataset set');
       engine.reserve(Math.min(batchSize, dataset.count));
+      lastRun = { rows: dataset.count, batchSize, learningRate, epoch: true };
+      current().desc[Header.Failure] = FailureCause.None;
       return k.trainEpoch(desc, params, grads, count, dataset.x, dataset.y, dataset.order, dataset.count, batchSize, batch.x, batch.y, learningRate);
+    },
+    failure() {
+      const d = current().desc;
+      const cause = d[Header.Failure] as FailureCause;
+      if (cause === FailureCause.None || !lastRun) return null;
+      const { learningRate, batchSize } = lastRun;
+      const step = lastRun.epoch ? d[Header.FailedBatch] : 0;
+      const rows = Math.min(batchSize, lastRun.rows - step * batchSize);
+      const where = locate(cause, nLayers, {
+        activationsFinite: (l) => k.firstNonFinite(batch.a[l], rows * layout.layers[l].outputs) < 0,
+        gradientFinite: (l) => k.firstNonFinite(grads + layout.layers[l].weightOffset * bytes, layerSize(l)) < 0,
+        updateFinite: (l) => {
+          const offset = layout.layers[l].weightOffset * bytes;
+          return k.updateIsFinite(params + offset, grads + offset, layerSize(l), learningRate);
+        },
+      });
+      return { step, ...where };
     },
     clearDataset() {
       if (!dataset) return;

@@ -1,0 +1,23 @@
+// Divergence guards: is a loss, a buffer or an SGD update finite? x·0 is 0 for every finite
+// x and NaN for NaN or ±Infinity, so one branch-free sum answers for a whole vector.
+
+@inline function at(base: usize, i: i32): usize {
+  return base + (<usize>i << alignof<float>());
+}
+
+/** True when θ − η·∇θ is finite everywhere: the update can be applied without losing θ. */
+export function updateIsFinite(params: usize, grads: usize, len: i32, learningRate: f64): bool {
+  const lr = <float>learningRate;
+  let probe: float = 0;
+  for (let i = 0; i < len; i++) probe += (load<float>(at(params, i)) - lr * load<float>(at(grads, i))) * 0;
+  return probe == 0;
+}
+
+/** Index of the first non-finite value of a buffer, or −1. Only run once training has failed. */
+export function firstNonFinite(values: usize, len: i32): i32 {
+  for (let i = 0; i < len; i++) {
+    const v = load<float>(at(values, i));
+    if (v - v != 0) return i;
+  }
+  return -1;
+}
