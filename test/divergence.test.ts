@@ -1,0 +1,108 @@
+// Divergence: a non-finite loss, gradient or update stops training with a DivergenceError (or
+// stopReason 'diverged') that says where, and the failing step is never applied.
+import { describe, expect, it } from 'vitest';
+import { DivergenceError, MLP, type Divergence } from '../src/index.js';
+
+const XOR_X = [[0, 0], [0, 1], [1, 0], [1, 1]];
+const XOR_Y = [[0], [1], [1], [0]];
+
+function catchDivergence(run: () => unknown): DivergenceError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(DivergenceError);
+    return error as DivergenceError;
+  }
+  throw new Error('expected a DivergenceError');
+}
+
+const allFinite = (values: ArrayLike<number>) => Array.from(values).every(Number.isFinite);
+
+describe.each([['wasm', 'float32'], ['wasm', 'float64'], ['js', 'float32'], ['js', 'float64']] as const)('on %s / %s', (backend, dtype) => {
+  const create = () => MLP.create({ layers: [2, 8, 1], activations: ['tanh', 'linear'], backend, dtype, seed: 3 });
+
+  it('fit with a learning rate of 1e6 on XOR throws, with θ finite and equal to θ before the failing step', async () => {
+    const net = await create();
+    const start = net.toJSON();
+    const options = { epochs: 200, batchSize: 1, learningRate: 1e6, shuffle: false };
+    const error = catchDivergence(() => net.fit(XOR_X, XOR_Y, options));
+    const { epoch, step, layer, phase } = error.divergence;
+    expect(epoch).toBeGreaterThanOrEqual(0);
+    expect(step).toBeGreaterThanOrEqual(0);
+    expect(step).toBeLessThan(4);
+    expect([0, 1]).toContain(layer);
+    expect(error.message).toMatch(new RegExp(`^fit: training diverged at epoch ${epoch}, step ${step} of the epoch: .*layer ${layer} .*The step was not applied`));
+    expect(allFinite(net.getParameters())).toBe(true);
+    // Replay on a copy, step by step, up to the failing step: θ must be exactly that state.
+    const twin = await MLP.fromJSON(start, { backend });
+    if (epoch! > 0) twin.fit(XOR_X, XOR_Y, { ...options, epochs: epoch });
+    for (let b = 0; b < step; b++) twin.step([XOR_X[b]], [XOR_Y[b]], { learningRate: 1e6 });
+    expect(Array.from(net.getParameters())).toEqual(Array.from(twin.getParameters()));
+    // And the failing step fails the same way there.
+    const again = catchDivergence(() => twin.step([XOR_X[step]], [XOR_Y[step]], { learningRate: 1e6 }));
+    expect({ layer: again.divergence.layer, phase: again.divergence.phase }).toEqual({ layer, phase });
+    expect(Array.from(twin.getParameters())).toEqual(Array.from(net.getParameters()));
+  });
+
+  it("onDivergence 'stop' returns the history with stopReason 'diverged', at the same place", async () => {
+    const options = { epochs: 200, batchSize: 2, learningRate: 1e6, shuffle: true };
+    const thrower = await create();
+    const error = catchDivergence(() => thrower.fit(XOR_X, XOR_Y, options));
+    const net = await create();
+    const history = net.fit(XOR_X, XOR_Y, { ...options, onDivergence: 'stop' });
+    expect(history.stopReason).toBe('diverged');
+    expect(history.divergence).toEqual({ ...error.divergence, message: error.message });
+    expect(history.epochs).toBe(error.divergence.epoch);
+    expect(history.loss).toHaveLength(history.epochs);
+    expect(history.loss.every(Number.isFinite)).toBe(true);
+    expect(net.toJSON()).toEqual(thrower.toJSON());
+    expect(allFinite(net.getParameters())).toBe(true);
+  });
+
+  it('step with a learning rate of 1e6 throws before changing θ', async () => {
+    const net = await create();
+    let before = net.getParameters();
+    let error: DivergenceError | undefined;
+    for (let i = 0; i < 100 && !error; i++) {
+      before = net.getParameters();
+      try {
+        net.step(XOR_X, XOR_Y, { learningRate: 1e6 });
+      } catch (e) {
+        error = e as DivergenceError;
+      }
+    }
+    expect(error).toBeInstanceOf(DivergenceError);
+    expect(error!.divergence.epoch).toBeUndefined();
+    expect(error!.message).toMatch(/^step: training diverged at this step: /);
+    expect(Array.from(net.getParameters())).toEqual(Array.from(before));
+    expect(allFinite(before)).toBe(true);
+  });
+
+  // Hand-made failures, one per phase, with the layer they must be reported in.
+  // Magnitudes where a value, its square or a product just overflow the dtype (max ≈ 1.8e308 or 3.4e38).
+  const [big, output, hidden] = dtype === 'float64' ? [1e200, 1e150, 1e200] : [1e30, 1e18, 1e30];
+  const cases: [string, number[], number[], number[][], number[][], number, Divergence['phase'], number, string][] = [
+    ['activations overflow in layer 0', [1, 1, 1], [big, 0, 1, 0], [[big]], [[0]], 0.1, 'forward', 0,
+      'step: training diverged at this step: the activations of layer 0 (1→1, linear) became non-finite in the forward pass.'],
+    ['the loss overflows while every output is finite', [1, 1, 1], [1, 0, Math.sqrt(big), 0], [[Math.sqrt(big)]], [[0]], 0.1, 'loss', 1,
+      'step: training diverged at this step: the loss became non-finite (the outputs of layer 1 (1→1, linear) were finite).'],
+    ['the last layer\'s gradient overflows first', [1, 1, 1], [1, 0, output / hidden, 0], [[hidden]], [[0]], 0.1, 'backward', 1,
+      'step: training diverged at this step: the gradient of layer 1 (1→1, linear) became non-finite.'],
+    ['the update overflows though the gradient is finite', [1, 1, 1], [1, 0, 1, 0], [[1]], [[3]], dtype === 'float64' ? 1e308 : 1e38, 'update', 0,
+      'step: training diverged at this step: the update θ − η·∇θ of layer 0 (1→1, linear) overflowed.'],
+  ];
+  it.each(cases)('locates it: %s', async (_, layers, theta, x, y, learningRate, phase, layer, message) => {
+    const net = await MLP.create({ layers, activations: ['linear', 'linear'], backend, dtype });
+    net.setParameters(theta);
+    const error = catchDivergence(() => net.step(x, y, { learningRate }));
+    if (phase === 'loss' && backend === 'js' && dtype === 'float32') {
+      // The js reference squares float32 errors in float64, where this loss is still finite; the
+      // overflow then shows in the gradient of the same layer.
+      expect(error.divergence).toEqual({ step: 0, layer, phase: 'backward' });
+    } else {
+      expect(error.divergence).toEqual({ step: 0, layer, phase });
+      expect(error.message.startsWith(message)).toBe(true);
+    }
+    expect(Array.from(net.getParameters())).toEqual(Array.from(new (dtype === 'float64' ? Float64Array : Float32Array)(theta)));
+  });
+});
