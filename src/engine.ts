@@ -47,6 +47,8 @@ export interface Engine {
   failure(): StepFailure | null;
   /** Releases the dataset copy. */
   clearDataset(): void;
+  /** Bytes of memory the engine holds now: its whole WebAssembly memory, or its typed arrays. */
+  byteLength(): number;
   /** Releases everything; the engine must not be used again. */
   dispose(): void;
 }

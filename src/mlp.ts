@@ -69,6 +69,8 @@ export class MLP {
   get parameterCount(): number { return this.layout.parameterCount; }
   /** Where each layer's weights and bias sit in θ. */
   get layout(): ParameterLayout { return this.live('layout').layout; }
+  /** Bytes of memory the network holds: its whole WebAssembly memory, or its typed arrays on the js backend. */
+  get memoryBytes(): number { return this.live('memoryBytes').byteLength(); }
   /** True after `dispose()`. */
   get disposed(): boolean { return this.engine === null; }
 

@@ -131,6 +131,10 @@ export function createJsEngine(arch: Architecture): Engine {
     clearDataset() {
       dataset = null;
     },
+    byteLength() {
+      const arrays = [params, grads, input, target, ...layers.flatMap((l) => [l.z, l.a]), ...(dataset ? [dataset.x, dataset.y, dataset.order] : [])];
+      return arrays.reduce((sum, array) => sum + array.byteLength, 0);
+    },
     dispose() {
       dataset = null;
     },

@@ -173,6 +173,7 @@ export async function createWasmEngine(arch: Architecture): Promise<Engine> {
       dataset = null;
       generation = -1;
     },
+    byteLength: () => arena.byteLength,
     dispose() {
       dataset = null;
     },
