@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MLP, type Activation, type OptimizerOptions } from '../src/index.js';
-import { maxRelativeError } from './helpers.js';
+import { engineOf, maxRelativeError } from './helpers.js';
 
 interface Fixture {
   network: { layers: number[]; activations: Activation[]; loss: 'mse' };
@@ -74,7 +74,6 @@ describe('optimizer state', () => {
     const a = await start(backend, 'float32');
     a.setOptimizer(adam.optimizer);
     for (let s = 0; s < 3; s++) a.step(fixture.X, fixture.Y);
-    const engineOf = (net: MLP) => (net as unknown as { engine: import('../src/engine.js').Engine }).engine;
     const saved = engineOf(a).optimizerState();
     expect(saved.step).toBe(3);
     expect(saved.buffers).toHaveLength(3); // m, v, vMax
