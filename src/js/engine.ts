@@ -117,7 +117,7 @@ export function createJsEngine(arch: Architecture): Engine {
       slots = freshSlots(optimizer);
     },
     optimizerState: () => ({
-      config: optimizer,
+      config: { ...optimizer },
       step: slots.step,
       buffers: optimizerBuffers(optimizer).map(({ slot }) => slots.buffers[slot].slice()),
     }),
