@@ -4,7 +4,7 @@ import { arrayType } from '../options.js';
 import { parameterLayout } from '../layout.js';
 import * as math from './math.js';
 import { optimizerUpdate, type OptimizerSlots } from './optimizers.js';
-import { clipByNorm, clipByValue, dropoutBackward, dropoutForward } from './regularization.js';
+import { dropoutBackward, dropoutForward } from './regularization.js';
 import { DEFAULT_OPTIMIZER, checkOptimizerState, optimizerBuffers, type OptimizerConfig } from '../optimizers.js';
 import { Random } from '../random.js';
 
@@ -103,8 +103,6 @@ export function createJsEngine(arch: Architecture): Engine {
     step(rows, learningRate) {
       forwardPass(rows, true);
       const value = backwardPass(rows, true);
-      if (optimizer.clipValue !== null) clipByValue(grads, optimizer.clipValue);
-      if (optimizer.clipNorm !== null) clipByNorm(grads, optimizer.clipNorm);
       optimizerUpdate(optimizer, slots, params, grads, learningRate);
       return value;
     },
