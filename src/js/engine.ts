@@ -68,8 +68,9 @@ export function createJsEngine(arch: Architecture): Engine {
       if (l > 0) {
         const below = layers[l - 1];
         math.inputGradient(below.z, layer.z, layer.weights, rows, layer.outputs, layer.inputs);
-        if (training && below.dropoutRate > 0) dropoutBackward(below.z, below.mask, rows * below.outputs);
         math.activationBackward(below.activation, below.z, below.a, rows, below.outputs);
+        // Dropout's mask and the activation derivative are both elementwise factors of δ.
+        if (training && below.dropoutRate > 0) dropoutBackward(below.z, below.mask, rows * below.outputs);
       }
     }
     return value;
