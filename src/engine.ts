@@ -4,6 +4,7 @@ import type { Divergence } from './errors.js';
 
 /** Where the last `step` or `trainEpoch` met a non-finite value; that step was not applied. */
 export type StepFailure = Pick<Divergence, 'step' | 'layer' | 'phase'>;
+import type { OptimizerConfig, OptimizerState } from './optimizers.js';
 
 /**
  * What a backend computes. The `MLP` class validates and converts every argument before it
@@ -31,8 +32,26 @@ export interface Engine {
   backward(rows: number): number;
   /** θ ← θ − η·∇θ with the current gradient. */
   sgdUpdate(learningRate: number): void;
-  /** forward + backward + sgdUpdate in one call; returns the loss before the update. A non-finite loss or update is not applied (see `failure`). */
+  /**
+   * One training step in one call: forward with dropout active, backward, gradient clipping,
+   * then the optimizer's update at rate η. Returns the loss before the update. A non-finite loss
+   * or update is not applied (see `failure`).
+   */
   step(rows: number, learningRate: number): number;
+  /** Installs a (validated) optimizer with fresh state: zeroed buffers, step 0. The old one stays if this throws. */
+  setOptimizer(config: OptimizerConfig): void;
+  /** The optimizer in use; plain SGD (DEFAULT_OPTIMIZER) until one is set. */
+  optimizer(): OptimizerConfig;
+  /** Clears the optimizer's state (buffers to their initial value, step count 0), keeping its configuration. */
+  resetOptimizer(): void;
+  /** A copy of the optimizer's configuration, step count and state vectors, for checkpoints. */
+  optimizerState(): OptimizerState;
+  /** Restores `optimizerState()` output (same config type and buffer shapes); training then continues bit-identically. */
+  setOptimizerState(state: OptimizerState): void;
+  /** The dropout masks' generator: four xoshiro128** words, for checkpoints. */
+  dropoutRandomState(): number[];
+  /** Restores `dropoutRandomState()` output. */
+  setDropoutRandomState(state: readonly number[]): void;
   /** Layer l's z (or δ after `backward`) for `rows` samples. */
   preActivation(layer: number, rows: number): FloatArray;
   /** Layer l's activations for `rows` samples. */
@@ -41,7 +60,7 @@ export interface Engine {
   setDataset(x: FloatArray, y: FloatArray, count: number): void;
   /** The sample order `trainEpoch` follows: write a permutation of 0…count−1 into it. */
   datasetOrder(): Int32Array;
-  /** One epoch of mini-batch SGD over the dataset in `datasetOrder()`; returns the mean loss. Stops at a failing step. */
+  /** One epoch of `step`s over the dataset in `datasetOrder()`, in one call; returns the mean loss. Stops at a failing step. */
   trainEpoch(batchSize: number, learningRate: number): number;
   /** After `step` or `trainEpoch`: where the step that was not applied met a non-finite value, or null. */
   failure(): StepFailure | null;

@@ -21,7 +21,7 @@ export interface FitOptions {
   epochs?: number;
   /** Samples per step; the last batch of an epoch may be smaller. Default 32 (or all samples, if fewer). */
   batchSize?: number;
-  /** Default 0.01. */
+  /** Default: the network's optimizer's (0.01 for the default SGD). */
   learningRate?: number;
   /** Reorder samples every epoch with the network's seeded generator. Default true. */
   shuffle?: boolean;
@@ -51,7 +51,7 @@ export interface FitHistory {
 export interface CheckedFitOptions {
   epochs: number;
   batchSize: number | undefined;
-  learningRate: number;
+  learningRate: number | undefined;
   shuffle: boolean;
   onEpochEnd: FitOptions['onEpochEnd'];
   onDivergence: 'throw' | 'stop';
@@ -65,7 +65,7 @@ export function checkFitOptions(fn: string, options: unknown): CheckedFitOptions
   return {
     epochs: o.epochs === undefined ? 10 : checkInteger(fn, 'options.epochs', o.epochs, 1),
     batchSize: o.batchSize === undefined ? undefined : checkInteger(fn, 'options.batchSize', o.batchSize, 1),
-    learningRate: o.learningRate === undefined ? DEFAULT_LEARNING_RATE : checkNumber(fn, 'options.learningRate', o.learningRate, { min: 0 }),
+    learningRate: o.learningRate === undefined ? undefined : checkNumber(fn, 'options.learningRate', o.learningRate, { min: 0 }),
     shuffle: o.shuffle === undefined ? true : checkBoolean(fn, 'options.shuffle', o.shuffle),
     onEpochEnd: o.onEpochEnd,
     onDivergence: o.onDivergence === undefined ? 'throw' : checkChoice(fn, 'options.onDivergence', o.onDivergence, ['throw', 'stop'] as const),
@@ -75,6 +75,7 @@ export function checkFitOptions(fn: string, options: unknown): CheckedFitOptions
 /** The epoch loop: the dataset goes into the engine once, then one engine call per epoch. */
 export function runFit(engine: Engine, random: Random, x: FloatArray, y: FloatArray, rows: number, o: CheckedFitOptions): FitHistory {
   const batchSize = o.batchSize ?? Math.min(32, rows);
+  const learningRate = o.learningRate ?? engine.optimizer().learningRate;
   const history: FitHistory = { loss: [], epochs: 0, stopReason: 'epochs' };
   engine.setDataset(x, y, rows);
   try {
@@ -82,10 +83,10 @@ export function runFit(engine: Engine, random: Random, x: FloatArray, y: FloatAr
       const order = engine.datasetOrder();
       for (let i = 0; i < rows; i++) order[i] = i;
       if (o.shuffle) random.shuffle(order);
-      const loss = engine.trainEpoch(batchSize, o.learningRate);
+      const loss = engine.trainEpoch(batchSize, learningRate);
       const failure = engine.failure();
       if (failure) {
-        const error = divergenceError('fit', { epoch, ...failure }, engine.layout, o.learningRate);
+        const error = divergenceError('fit', { epoch, ...failure }, engine.layout, learningRate);
         if (o.onDivergence === 'throw') throw error;
         history.stopReason = 'diverged';
         history.divergence = { ...error.divergence, message: error.message };
@@ -93,7 +94,7 @@ export function runFit(engine: Engine, random: Random, x: FloatArray, y: FloatAr
       }
       history.loss.push(loss);
       history.epochs++;
-      if (o.onEpochEnd?.(epoch, { loss, learningRate: o.learningRate }) === false) {
+      if (o.onEpochEnd?.(epoch, { loss, learningRate }) === false) {
         history.stopReason = 'callback';
         break;
       }

@@ -2,6 +2,7 @@
 // stopReason 'diverged') that says where, and the failing step is never applied.
 import { describe, expect, it } from 'vitest';
 import { DivergenceError, MLP, type Divergence } from '../src/index.js';
+import type { Engine } from '../src/engine.js';
 
 const XOR_X = [[0, 0], [0, 1], [1, 0], [1, 1]];
 const XOR_Y = [[0], [1], [1], [0]];
@@ -76,6 +77,28 @@ describe.each([['wasm', 'float32'], ['wasm', 'float64'], ['js', 'float32'], ['js
     expect(error!.message).toMatch(/^step: training diverged at this step: /);
     expect(Array.from(net.getParameters())).toEqual(Array.from(before));
     expect(allFinite(before)).toBe(true);
+  });
+
+  it('with momentum, a diverging step leaves θ, the momentum buffer and the step count as they were', async () => {
+    const net = await create();
+    net.setOptimizer({ type: 'sgd', momentum: 0.9, learningRate: 1e6 });
+    const engine = (net as unknown as { engine: Engine }).engine;
+    let before = engine.optimizerState();
+    let theta = net.getParameters();
+    let error: unknown;
+    for (let i = 0; i < 100 && !error; i++) {
+      before = engine.optimizerState();
+      theta = net.getParameters();
+      try {
+        net.step(XOR_X, XOR_Y);
+      } catch (e) {
+        error = e;
+      }
+    }
+    expect(error).toBeInstanceOf(DivergenceError);
+    expect(before.step).toBeGreaterThan(0);
+    expect(engine.optimizerState()).toEqual(before);
+    expect(Array.from(net.getParameters())).toEqual(Array.from(theta));
   });
 
   // Hand-made failures, one per phase, with the layer they must be reported in.

@@ -3,11 +3,13 @@
 // (its next step equals that of a copy saved before the error).
 import { describe, expect, it } from 'vitest';
 import { MLP, ShapeError, ValueError, DisposedError, WasmMlpError, type CreateOptions, type Matrix, type Targets } from '../src/index.js';
+import type { Engine } from '../src/engine.js';
 
 type ErrorClass = typeof WasmMlpError;
 type Spec = Omit<CreateOptions, 'backend'>;
 
-const BASE: Spec = { layers: [4, 3, 2], activations: ['tanh', 'linear'], dtype: 'float64', seed: 1 };
+// Dropout and (below) Adam give the network generator and optimizer state that must survive errors too.
+const BASE: Spec = { layers: [4, 3, 2], activations: ['tanh', 'linear'], dtype: 'float64', seed: 1, dropout: 0.25 };
 const F32: Spec = { ...BASE, dtype: 'float32' };
 const CE: Spec = { layers: [4, 3], activations: ['softmax'], loss: 'cross-entropy', dtype: 'float64', seed: 1 };
 const BCE: Spec = { layers: [4, 1], activations: ['sigmoid'], loss: 'binary-cross-entropy', dtype: 'float64', seed: 1 };
@@ -135,7 +137,28 @@ const cases: Case[] = [
     name: `setParameters: theta ${shown}`, error: ValueError, call: (net) => net.setParameters(theta as never),
     message: `setParameters: theta must be an array or typed array of 23 numbers, got ${shown}`,
   })),
+  // setOptimizer: a bad optimizer leaves the old one, with its state, in place
+  ...([
+    [{ type: 'adamax' }, "options.type must be one of 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', got \"adamax\""],
+    [{ type: 'adam', learningRate: -1 }, 'options.learningRate must be a number ≥ 0, got -1'],
+    [{ type: 'adam', learningRate: NaN }, 'options.learningRate must be a number ≥ 0, got NaN'],
+    [{ type: 'sgd', momentum: NaN }, 'options.momentum must be a number ≥ 0, got NaN'],
+    [{ type: 'adam', beta1: 1 }, 'options.beta1 must be a number in [0, 1), got 1'],
+    [null, 'options must be an options object, got null'],
+    ['adam', 'options must be an options object, got "adam"'],
+  ] as const).map(([options, message]): Case => ({
+    name: `setOptimizer: ${JSON.stringify(options)}`, error: ValueError, call: (net) => net.setOptimizer(options as never), message: `setOptimizer: ${message}`,
+  })),
 ];
+
+/** Everything that makes up a network's state, public or not: θ, both generators, the optimizer's configuration, buffers and step count. */
+function snapshot(net: MLP) {
+  return { json: net.toJSON(), optimizer: internals(net).optimizerState() };
+}
+
+function internals(net: MLP): Engine {
+  return (net as unknown as { engine: Engine }).engine;
+}
 
 function withAt(length: number, index: number, value: unknown): number[] {
   const theta: unknown[] = new Array(length).fill(0.5);
@@ -148,8 +171,9 @@ describe.each(['wasm', 'js'] as const)('bad input on %s', (backend) => {
     const spec = c.spec ?? BASE;
     const net = await MLP.create({ ...spec, backend });
     const goodY = GOOD[spec.loss ?? 'mse'];
+    net.setOptimizer({ type: 'adam', learningRate: 0.01 });
     if (spec !== WIDE) net.fit(X, goodY, { epochs: 2, batchSize: 1 }); // a network with a history
-    const before = net.toJSON();
+    const before = snapshot(net);
     let thrown: unknown;
     try {
       c.call(net);
@@ -158,14 +182,15 @@ describe.each(['wasm', 'js'] as const)('bad input on %s', (backend) => {
     }
     expect(thrown).toBeInstanceOf(c.error);
     expect((thrown as Error).message).toBe(c.message);
-    expect(net.toJSON()).toEqual(before);
+    expect(snapshot(net)).toEqual(before);
     if (spec === WIDE) return;
     // Nothing hidden changed either: the next step and its shuffle match a copy made before the error.
-    const twin = await MLP.fromJSON(before, { backend });
+    const twin = await MLP.fromJSON(before.json, { backend });
+    internals(twin).setOptimizerState(before.optimizer);
     expect(net.step(X, goodY, { learningRate: 0.1 })).toBe(twin.step(X, goodY, { learningRate: 0.1 }));
     net.fit(X, goodY, { epochs: 2, batchSize: 1 });
     twin.fit(X, goodY, { epochs: 2, batchSize: 1 });
-    expect(net.toJSON()).toEqual(twin.toJSON());
+    expect(snapshot(net)).toEqual(snapshot(twin));
   });
 });
 
