@@ -5,7 +5,7 @@ export { denseForward, weightGradient, inputGradient } from './gemm';
 export { activate, activationBackward } from './activations';
 export { lossValue, outputDelta } from './losses';
 export { sgdUpdate } from './optimizers';
-export { forward, loss, backward, trainStep, trainEpoch } from './network';
+export { forward, loss, backward, trainStep, trainEpoch, trainBatches } from './network';
 
 /** First byte past the module's static data: where the arena may begin. */
 export function heapBase(): usize {

@@ -9,7 +9,9 @@ import { createWasmEngine } from './wasm/engine.js';
 import { Random } from './random.js';
 import { initialise } from './init.js';
 import { traceBatch, type Trace } from './trace.js';
-import { DEFAULT_LEARNING_RATE, checkFitOptions, runFit, type FitHistory, type FitOptions } from './fit.js';
+import { DEFAULT_LEARNING_RATE, checkFitOptions, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, splitValidation, type Dataset, type FitHistory, type FitOptions, type TrainingState } from './fit.js';
+import { evaluateArrays, type Evaluation } from './training/evaluate.js';
+import { checkMetrics, type Metric } from './training/metrics.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
 import type { ParameterLayout } from './layout.js';
 
@@ -17,6 +19,11 @@ import type { ParameterLayout } from './layout.js';
 export interface StepOptions {
   /** η in θ ← θ − η·∇θ. Default 0.01. */
   learningRate?: number;
+}
+
+/** Options of `evaluate`. */
+export interface EvaluateOptions {
+  metrics?: Metric[];
 }
 
 /** Options of `MLP.fromJSON`. */
@@ -28,6 +35,8 @@ export interface LoadOptions {
 export class MLP {
   private engine: Engine | null;
   private readonly random: Random;
+  private training: TrainingState = newTrainingState();
+  private fitting = false;
   /** Fixed architecture of this network. */
   readonly architecture: Architecture;
 
@@ -144,13 +153,27 @@ export class MLP {
     });
   }
 
-  /** Mini-batch SGD over (X, Y). The data is copied into the engine once; each epoch is one engine call. */
+  /** Trains on (X, Y) for `options.epochs` epochs; see `FitOptions`. The data is copied into the engine once. */
   fit(X: Matrix, Y: Targets, options?: FitOptions): FitHistory {
-    const engine = this.live('fit');
-    const checked = checkFitOptions('fit', options);
-    const { x, y, rows } = this.toArrays('fit', X, Y);
-    return runFit(engine, this.random, x, y, rows, checked);
+    return this.whileFitting('fit', () => runToEnd(this.startFit('fit', X, Y, options)));
   }
+
+  /** `fit` that lets the event loop run between epochs, so timers, UI events and `options.signal` can act. */
+  async fitAsync(X: Matrix, Y: Targets, options?: FitOptions): Promise<FitHistory> {
+    return this.whileFitting('fitAsync', () => runYielding(this.startFit('fitAsync', X, Y, options), () => this.live('fitAsync')));
+  }
+
+  /** Mean loss and metrics on (X, Y), in chunks, without changing anything. */
+  evaluate(X: Matrix, Y: Targets, options?: EvaluateOptions): Evaluation {
+    const engine = this.live('evaluate');
+    const o = checkOptions('evaluate', 'options', options, true) as EvaluateOptions;
+    const metrics = checkMetrics('evaluate', 'options.metrics', o.metrics, this.architecture);
+    const { x, y, rows } = this.toArrays('evaluate', X, Y);
+    return evaluateArrays(engine, this.architecture, x, y, rows, metrics);
+  }
+
+  /** Epochs trained over the network's life (schedules are evaluated at this count; saved in checkpoints). */
+  get epoch(): number { return this.training.epoch; }
 
   /** The network as plain JSON data; `MLP.fromJSON` restores it bit-exactly. */
   toJSON(): ModelJSON {
@@ -182,23 +205,51 @@ export class MLP {
   }
 
   /** Rows of X, after checking that Y has as many. */
-  private countRows(fn: string, X: Matrix, Y: Targets): number {
+  private countRows(fn: string, X: Matrix, Y: Targets, prefix = ''): number {
     const { inputSize, outputSize } = this.layout;
-    const rows = countRows(fn, 'X', X, inputSize, "the network's input size");
-    const targetRows = countTargetRows(fn, 'Y', Y, this.architecture.loss, outputSize);
-    if (targetRows !== rows) throw new ShapeError(`${fn}: Y has ${targetRows} rows, expected ${rows} (one per row of X)`);
+    const rows = countRows(fn, `${prefix}X`, X, inputSize, "the network's input size");
+    const targetRows = countTargetRows(fn, `${prefix}Y`, Y, this.architecture.loss, outputSize);
+    if (targetRows !== rows) throw new ShapeError(`${fn}: ${prefix}Y has ${targetRows} rows, expected ${rows} (one per row of ${prefix}X)`);
     return rows;
   }
 
+  /** Checks everything a fit needs, then returns its epoch loop, not yet started. */
+  private startFit(fn: string, X: Matrix, Y: Targets, options: FitOptions | undefined) {
+    const engine = this.live(fn);
+    const o = checkFitOptions(fn, options, this.architecture);
+    const data = this.toArrays(fn, X, Y);
+    const { train, validation } = o.validationData
+      ? { train: data, validation: this.toArrays(fn, o.validationData.X, o.validationData.Y, 'options.validationData.') }
+      : splitValidation(fn, data, o.validationSplit ?? 0);
+    const rates = planRates(fn, o, this.training.epoch);
+    return fitEpochs({ engine, architecture: this.architecture, random: this.random, training: this.training, train, validation, options: o }, rates);
+  }
+
+  /** One fit at a time: a second would replace the first one's dataset under it. */
+  private whileFitting<T>(fn: string, body: () => T): T {
+    if (this.fitting) throw new ValueError(`${fn}: this network is already training (a fitAsync has not finished)`);
+    this.fitting = true;
+    let result: T;
+    try {
+      result = body();
+    } catch (error) {
+      this.fitting = false;
+      throw error;
+    }
+    if (result instanceof Promise) return result.finally(() => (this.fitting = false)) as T;
+    this.fitting = false;
+    return result;
+  }
+
   /** Checks and converts a whole dataset to flat arrays of the network's dtype. */
-  private toArrays(fn: string, X: Matrix, Y: Targets): { x: FloatArray; y: FloatArray; rows: number } {
+  private toArrays(fn: string, X: Matrix, Y: Targets, prefix = ''): Dataset {
     const { inputSize, outputSize } = this.layout;
-    const rows = this.countRows(fn, X, Y);
+    const rows = this.countRows(fn, X, Y, prefix);
     const Float = arrayType(this.architecture.dtype);
     const x = new Float(rows * inputSize);
     const y = new Float(rows * outputSize);
-    copyRows(fn, 'X', X, inputSize, x);
-    copyTargets(fn, 'Y', Y, this.architecture.loss, outputSize, y);
+    copyRows(fn, `${prefix}X`, X, inputSize, x);
+    copyTargets(fn, `${prefix}Y`, Y, this.architecture.loss, outputSize, y);
     return { x, y, rows };
   }
 }
