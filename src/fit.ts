@@ -11,6 +11,7 @@ import { checkMetrics, type Metric, type MetricValues } from './training/metrics
 import { evaluateArrays } from './training/evaluate.js';
 import { EarlyStopping, checkEarlyStopping, checkMonitorAvailable, type CheckedEarlyStopping, type EarlyStoppingOptions, type Monitor } from './training/early-stopping.js';
 import type { Matrix, Targets } from './data.js';
+import type { OptimizerOptions } from './optimizers.js';
 
 /** η when none is given, as in the seed. */
 export const DEFAULT_LEARNING_RATE = 0.01;
@@ -58,8 +59,14 @@ export interface FitOptions {
   epochs?: number;
   /** Samples per step; the last batch of an epoch may be smaller. Default 32 (or all samples, if fewer). */
   batchSize?: number;
-  /** Base learning rate η that schedules scale. Default 0.01. */
+  /** Base learning rate η that schedules scale. Default: the network's optimizer's (0.01 for the default SGD). */
   learningRate?: number;
+  /**
+   * The optimizer to train with (see `setOptimizer`). If the network already uses exactly
+   * this configuration its state (moments, step count) carries on, as in a resumed run;
+   * otherwise it starts fresh. Default: the network's current optimizer.
+   */
+  optimizer?: OptimizerOptions;
   /** Learning rate per epoch; see `Schedule`. Default: η every epoch. */
   schedule?: Schedule;
   /** Reorder samples every epoch with the network's seeded generator. Default true. */
@@ -111,7 +118,7 @@ export interface TrainingState {
 export interface CheckedFitOptions {
   epochs: number;
   batchSize: number | undefined;
-  learningRate: number;
+  learningRate: number | undefined;
   schedule: Schedule | undefined;
   shuffle: boolean;
   validationSplit: number | undefined;
@@ -136,6 +143,8 @@ export interface FitRun {
   train: Dataset;
   validation: Dataset | null;
   options: CheckedFitOptions;
+  /** η the schedule scales: options.learningRate, else the optimizer's. */
+  baseRate: number;
 }
 
 export function newTrainingState(): TrainingState {
@@ -165,7 +174,7 @@ export function checkFitOptions(fn: string, options: unknown, arch: Architecture
   return {
     epochs: o.epochs === undefined ? 10 : checkInteger(fn, 'options.epochs', o.epochs, 1),
     batchSize: o.batchSize === undefined ? undefined : checkInteger(fn, 'options.batchSize', o.batchSize, 1),
-    learningRate: o.learningRate === undefined ? DEFAULT_LEARNING_RATE : checkNumber(fn, 'options.learningRate', o.learningRate, { min: 0 }),
+    learningRate: o.learningRate === undefined ? undefined : checkNumber(fn, 'options.learningRate', o.learningRate, { min: 0 }),
     schedule,
     shuffle: o.shuffle === undefined ? true : checkBoolean(fn, 'options.shuffle', o.shuffle),
     validationSplit,
@@ -199,9 +208,9 @@ export function splitValidation(fn: string, data: Dataset, fraction: number): { 
  * function that returns nonsense is caught before anything changes. Null when a
  * reduce-on-plateau schedule decides rates as training goes.
  */
-export function planRates(fn: string, o: CheckedFitOptions, firstEpoch: number): number[] | null {
+export function planRates(fn: string, o: CheckedFitOptions, baseRate: number, firstEpoch: number): number[] | null {
   if (plateauOf(o.schedule)) return null;
-  const schedule = new LearningRateSchedule(o.schedule, o.learningRate);
+  const schedule = new LearningRateSchedule(o.schedule, baseRate);
   return Array.from({ length: o.epochs }, (_, i) => checkRate(fn, firstEpoch + i, schedule.rate(firstEpoch + i)));
 }
 
@@ -214,7 +223,7 @@ export function* fitEpochs(run: FitRun, rates: number[] | null): Generator<void,
   const rows = train.rows;
   const batchSize = Math.min(o.batchSize ?? 32, rows);
   const batches = Math.ceil(rows / batchSize);
-  const schedule = new LearningRateSchedule(o.schedule, o.learningRate, training.plateau);
+  const schedule = new LearningRateSchedule(o.schedule, run.baseRate, training.plateau);
   const stopper = o.earlyStopping ? new EarlyStopping(o.earlyStopping) : null;
   const plateauMonitor: Monitor = plateauOf(o.schedule)?.monitor ?? (run.validation ? 'val_loss' : 'loss');
   const history = emptyHistory(o.metrics, run.validation !== null);

@@ -6,6 +6,9 @@ export type { Schedule, ScheduleSpec, StepSchedule, ExponentialSchedule, CosineS
 export type { Metric, MetricValues } from './training/metrics.js';
 export type { Evaluation } from './training/evaluate.js';
 export type { EarlyStoppingOptions, Monitor } from './training/early-stopping.js';
+export type {
+  OptimizerType, OptimizerOptions, OptimizerConfig, OptimizerState, ClipOptions, SgdOptions, AdamOptions, RmspropOptions, AdagradOptions,
+} from './optimizers.js';
 export type { Activation, Loss, DType, Backend, Init, CreateOptions, Architecture, FloatArray } from './options.js';
 export type { Matrix, Targets } from './data.js';
 export type { Trace, SampleTrace, LayerTrace } from './trace.js';

@@ -9,15 +9,16 @@ import { createWasmEngine } from './wasm/engine.js';
 import { Random } from './random.js';
 import { initialise } from './init.js';
 import { traceBatch, type Trace } from './trace.js';
-import { DEFAULT_LEARNING_RATE, checkFitOptions, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, splitValidation, type Dataset, type FitHistory, type FitOptions, type TrainingState } from './fit.js';
+import { checkFitOptions, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, splitValidation, type Dataset, type FitHistory, type FitOptions, type TrainingState } from './fit.js';
 import { evaluateArrays, type Evaluation } from './training/evaluate.js';
 import { checkMetrics, type Metric } from './training/metrics.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
 import type { ParameterLayout } from './layout.js';
+import { resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
 
 /** Options of a single training step. */
 export interface StepOptions {
-  /** η in θ ← θ − η·∇θ. Default 0.01. */
+  /** The optimizer's learning rate for this step only. Default: the optimizer's own (0.01 for the default SGD). */
   learningRate?: number;
 }
 
@@ -52,6 +53,7 @@ export class MLP {
     const random = new Random(seed);
     const net = new MLP(await createEngine(architecture, backend), architecture, random);
     initialise(net.live('MLP.create').parameters(), net.layout, random, init);
+    net.live('MLP.create').setDropoutRandomState(dropoutStream(seed));
     return net;
   }
 
@@ -125,12 +127,34 @@ export class MLP {
     return engine.gradient().slice();
   }
 
-  /** One SGD step θ ← θ − η·∇θ L(X, Y). Returns the loss before the step. */
+  /**
+   * One step of the network's optimizer on L(X, Y) (plain SGD θ ← θ − η·∇θ unless
+   * `setOptimizer` chose another), with dropout active. Returns the loss before the step.
+   */
   step(X: Matrix, Y: Targets, options?: StepOptions): number {
     const engine = this.live('step');
-    const learningRate = readLearningRate('step', options);
+    const learningRate = readLearningRate('step', options) ?? engine.optimizer().learningRate;
     const rows = this.stage('step', X, Y);
     return engine.step(rows, learningRate);
+  }
+
+  /**
+   * Chooses the optimizer `step` and `fit` use, as torch.optim computes it, with fresh state.
+   * Omitted options take PyTorch's defaults; `clipNorm`/`clipValue` clip ∇θ before each update.
+   */
+  setOptimizer(options: OptimizerOptions): void {
+    const engine = this.live('setOptimizer');
+    engine.setOptimizer(resolveOptimizer('setOptimizer', options, 'options'));
+  }
+
+  /** The optimizer in use with every option resolved (plain SGD, η = 0.01, until one is set). */
+  get optimizer(): OptimizerConfig {
+    return { ...this.live('optimizer').optimizer() };
+  }
+
+  /** Clears the optimizer's state (moments, step count) and keeps its configuration. */
+  resetOptimizer(): void {
+    this.live('resetOptimizer').resetOptimizer();
   }
 
   /** Every intermediate value of the forward and backward pass, per sample and for the batch. Changes nothing. */
@@ -178,8 +202,8 @@ export class MLP {
   /** The network as plain JSON data; `MLP.fromJSON` restores it bit-exactly. */
   toJSON(): ModelJSON {
     const engine = this.live('toJSON');
-    const { layers, activations, loss, dtype } = this.architecture;
-    return { format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, dtype, parameters: Array.from(engine.parameters()), random: this.random.getState() };
+    const { layers, activations, loss, dtype, dropout } = this.architecture;
+    return { format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, dtype, dropout: [...dropout], parameters: Array.from(engine.parameters()), random: this.random.getState() };
   }
 
   /** Frees the network's memory. Any later call throws DisposedError. Safe to call twice. */
@@ -221,8 +245,11 @@ export class MLP {
     const { train, validation } = o.validationData
       ? { train: data, validation: this.toArrays(fn, o.validationData.X, o.validationData.Y, 'options.validationData.') }
       : splitValidation(fn, data, o.validationSplit ?? 0);
-    const rates = planRates(fn, o, this.training.epoch);
-    return fitEpochs({ engine, architecture: this.architecture, random: this.random, training: this.training, train, validation, options: o }, rates);
+    const optimizer = options?.optimizer === undefined ? engine.optimizer() : resolveOptimizer(fn, options.optimizer, 'options.optimizer');
+    const baseRate = o.learningRate ?? optimizer.learningRate;
+    const rates = planRates(fn, o, baseRate, this.training.epoch);
+    if (!sameConfig(optimizer, engine.optimizer())) engine.setOptimizer(optimizer);
+    return fitEpochs({ engine, architecture: this.architecture, random: this.random, training: this.training, train, validation, options: o, baseRate }, rates);
   }
 
   /** One fit at a time: a second would replace the first one's dataset under it. */
@@ -258,9 +285,19 @@ function createEngine(architecture: Architecture, backend: Backend): Promise<Eng
   return backend === 'js' ? createJsEngine(architecture) : createWasmEngine(architecture);
 }
 
-function readLearningRate(fn: string, options: StepOptions | undefined): number {
+function readLearningRate(fn: string, options: StepOptions | undefined): number | undefined {
   const o = checkOptions(fn, 'options', options, true) as StepOptions;
-  return o.learningRate === undefined ? DEFAULT_LEARNING_RATE : checkNumber(fn, 'options.learningRate', o.learningRate, { min: 0 });
+  return o.learningRate === undefined ? undefined : checkNumber(fn, 'options.learningRate', o.learningRate, { min: 0 });
+}
+
+/** The dropout generator's start: its own stream, so dropout never shifts initialisation or shuffling. */
+function dropoutStream(seed: number): number[] {
+  return new Random(seed).getState().map((word) => (word ^ 0x9e3779b9) >>> 0);
+}
+
+function sameConfig(a: OptimizerConfig, b: OptimizerConfig): boolean {
+  const keys = Object.keys(a) as (keyof OptimizerConfig)[];
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
 
 function isNumberArray(value: unknown): value is ArrayLike<number> {

@@ -11,6 +11,8 @@ export interface ModelJSON {
   activations: Architecture['activations'][number][];
   loss: Architecture['loss'];
   dtype: Architecture['dtype'];
+  /** Dropout rate per hidden layer; absent in files from before dropout existed (read as none). */
+  dropout?: number[];
   /** θ as numbers; float32 values are exact in a double, so the round trip is bit-exact. */
   parameters: number[];
   /** The seeded generator's state, so shuffling continues where it left off. */
@@ -26,7 +28,7 @@ export function checkModelJSON(fn: string, value: unknown): { architecture: Arch
   if (m.version !== 1) throw new FormatError(`${fn}: version ${describe(m.version)} is not supported (this is version 1 of the format)`);
   let architecture: Architecture;
   try {
-    architecture = checkCreateOptions(fn, { layers: m.layers, activations: m.activations, loss: m.loss, dtype: m.dtype }).architecture;
+    architecture = checkCreateOptions(fn, { layers: m.layers, activations: m.activations, loss: m.loss, dtype: m.dtype, dropout: m.dropout }).architecture;
   } catch (error) {
     throw new FormatError((error as Error).message);
   }
