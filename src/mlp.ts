@@ -13,6 +13,7 @@ import { checkFitOptions, fitEpochs, newTrainingState, planRates, runToEnd, runY
 import { evaluateArrays, type Evaluation } from './training/evaluate.js';
 import { checkMetrics, type Metric } from './training/metrics.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
+import { readCheckpoint, writeCheckpoint } from './io/checkpoint.js';
 import type { ParameterLayout } from './layout.js';
 import { resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
 
@@ -27,8 +28,9 @@ export interface EvaluateOptions {
   metrics?: Metric[];
 }
 
-/** Options of `MLP.fromJSON`. */
+/** Options of `MLP.fromJSON`, `MLP.load` and `MLP.fromSafetensors`. */
 export interface LoadOptions {
+  /** Where the loaded network computes. Default: the checkpoint's backend for `load`, else 'wasm'. */
   backend?: Backend;
 }
 
@@ -65,6 +67,22 @@ export class MLP {
     generator.setState(random);
     const net = new MLP(await createEngine(architecture, backend), architecture, generator);
     net.live('MLP.fromJSON').parameters().set(parameters);
+    return net;
+  }
+
+  /** Restores a `save()` checkpoint: architecture, θ, optimizer state, generators and counters. Training resumes bit-identically (same backend). */
+  static async load(bytes: Uint8Array | ArrayBuffer, options: LoadOptions = {}): Promise<MLP> {
+    const o = checkOptions('MLP.load', 'options', options, true) as LoadOptions;
+    const requested = o.backend === undefined ? undefined : checkChoice('MLP.load', 'options.backend', o.backend, BACKENDS);
+    const c = readCheckpoint('MLP.load', bytes);
+    const random = new Random();
+    random.setState(c.random);
+    const net = new MLP(await createEngine(c.architecture, requested ?? c.backend), c.architecture, random);
+    const engine = net.live('MLP.load');
+    engine.parameters().set(c.parameters);
+    engine.setOptimizerState(c.optimizer);
+    engine.setDropoutRandomState(c.dropoutRandom);
+    net.training = c.training;
     return net;
   }
 
@@ -198,6 +216,15 @@ export class MLP {
 
   /** Epochs trained over the network's life (schedules are evaluated at this count; saved in checkpoints). */
   get epoch(): number { return this.training.epoch; }
+
+  /** The whole training state as a checkpoint (format: README "Checkpoints"). */
+  save(): Uint8Array {
+    const engine = this.live('save');
+    return writeCheckpoint({
+      architecture: this.architecture, backend: engine.backend, parameters: engine.parameters(), optimizer: engine.optimizerState(),
+      random: this.random.getState(), dropoutRandom: engine.dropoutRandomState(), training: this.training,
+    });
+  }
 
   /** The network as plain JSON data; `MLP.fromJSON` restores it bit-exactly. */
   toJSON(): ModelJSON {
