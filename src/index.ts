@@ -13,6 +13,7 @@ export type { Activation, Loss, DType, Backend, Init, CreateOptions, Architectur
 export type { Matrix, Targets } from './data.js';
 export type { Trace, SampleTrace, LayerTrace } from './trace.js';
 export type { ModelJSON } from './serialize.js';
+export type { SafetensorsArchitecture } from './io/safetensors.js';
 export type { ParameterLayout, LayerLayout } from './layout.js';
 export { WasmMlpError, ShapeError, ValueError, FormatError, DisposedError } from './errors.js';
 export { setWasmSource } from './wasm/loader.js';

@@ -14,6 +14,7 @@ import { evaluateArrays, type Evaluation } from './training/evaluate.js';
 import { checkMetrics, type Metric } from './training/metrics.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
 import { readCheckpoint, writeCheckpoint } from './io/checkpoint.js';
+import { readSafetensors, writeSafetensors, type SafetensorsArchitecture } from './io/safetensors.js';
 import type { ParameterLayout } from './layout.js';
 import { resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
 
@@ -83,6 +84,21 @@ export class MLP {
     engine.setOptimizerState(c.optimizer);
     engine.setDropoutRandomState(c.dropoutRandom);
     net.training = c.training;
+    return net;
+  }
+
+  /**
+   * Builds a network from safetensors bytes (`toSafetensors()`, or PyTorch `nn.Linear` weights
+   * named `layers.{i}.weight` / `layers.{i}.bias`). Files without wasm-mlp metadata need
+   * `options.activations`. Only θ is restored: optimizer state and counters start fresh.
+   */
+  static async fromSafetensors(bytes: Uint8Array, options: LoadOptions & SafetensorsArchitecture = {}): Promise<MLP> {
+    const o = checkOptions('MLP.fromSafetensors', 'options', options, true) as LoadOptions & SafetensorsArchitecture;
+    const backend = o.backend === undefined ? 'wasm' : checkChoice('MLP.fromSafetensors', 'options.backend', o.backend, BACKENDS);
+    const { architecture, parameters } = readSafetensors('MLP.fromSafetensors', bytes, o);
+    const net = new MLP(await createEngine(architecture, backend), architecture, new Random());
+    net.live('MLP.fromSafetensors').parameters().set(parameters);
+    net.live('MLP.fromSafetensors').setDropoutRandomState(dropoutStream(0));
     return net;
   }
 
@@ -224,6 +240,11 @@ export class MLP {
       architecture: this.architecture, backend: engine.backend, parameters: engine.parameters(), optimizer: engine.optimizerState(),
       random: this.random.getState(), dropoutRandom: engine.dropoutRandomState(), training: this.training,
     });
+  }
+
+  /** θ in the safetensors format, tensors `layers.{i}.weight` (outputs × inputs) and `layers.{i}.bias`, for PyTorch and other tools. */
+  toSafetensors(): Uint8Array {
+    return writeSafetensors(this.architecture, this.live('toSafetensors').parameters());
   }
 
   /** The network as plain JSON data; `MLP.fromJSON` restores it bit-exactly. */
