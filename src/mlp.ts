@@ -62,12 +62,13 @@ export class MLP {
 
   /** Rebuilds a network from `toJSON()` output (object or JSON text). */
   static async fromJSON(json: ModelJSON | string, options: LoadOptions = {}): Promise<MLP> {
-    const { architecture, parameters, random } = checkModelJSON('MLP.fromJSON', json);
+    const { architecture, parameters, random, dropoutRandom } = checkModelJSON('MLP.fromJSON', json);
     const backend = options.backend === undefined ? 'wasm' : checkChoice('MLP.fromJSON', 'options.backend', options.backend, BACKENDS);
     const generator = new Random();
     generator.setState(random);
     const net = new MLP(await createEngine(architecture, backend), architecture, generator);
     net.live('MLP.fromJSON').parameters().set(parameters);
+    if (dropoutRandom) net.live('MLP.fromJSON').setDropoutRandomState(dropoutRandom);
     return net;
   }
 
@@ -251,7 +252,7 @@ export class MLP {
   toJSON(): ModelJSON {
     const engine = this.live('toJSON');
     const { layers, activations, loss, dtype, dropout } = this.architecture;
-    return { format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, dtype, dropout: [...dropout], parameters: Array.from(engine.parameters()), random: this.random.getState() };
+    return { format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, dtype, dropout: [...dropout], parameters: Array.from(engine.parameters()), random: this.random.getState(), dropoutRandom: engine.dropoutRandomState() };
   }
 
   /** Frees the network's memory. Any later call throws DisposedError. Safe to call twice. */

@@ -1,6 +1,8 @@
-// torch.optim.Adam and AdamW (decoupled weight decay), with optional AMSGrad.
+// torch.optim.Adam and AdamW (decoupled weight decay), with optional AMSGrad, in the
+// operation order of torch's single-tensor path (m·β₁ + (1 − β₁)·g; torch 2 writes it as a
+// lerp, equal to rounding).
 
-import { at, buffer, beta1, beta2, epsilon, hasFlag, lerp, stepCount, weightDecay, AMSGRAD } from './state';
+import { at, buffer, beta1, beta2, epsilon, hasFlag, stepCount, weightDecay, AMSGRAD } from './state';
 
 /** One Adam update over θ at the descriptor's step count t (already advanced). */
 export function adamStep(opt: usize, params: usize, grads: usize, len: i32, learningRate: f64, decoupled: bool): void {
@@ -11,7 +13,7 @@ export function adamStep(opt: usize, params: usize, grads: usize, len: i32, lear
   const correction2 = <float>Math.sqrt(1 - Math.pow(b2, t));
   const shrink = <float>(1 - learningRate * decay);
   const wd = <float>decay;
-  const w1 = <float>(1 - b1), beta2f = <float>b2, w2 = <float>(1 - b2), eps = <float>epsilon(opt);
+  const beta1f = <float>b1, w1 = <float>(1 - b1), beta2f = <float>b2, w2 = <float>(1 - b2), eps = <float>epsilon(opt);
   const amsgrad = hasFlag(opt, AMSGRAD);
   const mBuf = buffer(opt, 0), vBuf = buffer(opt, 1), vMaxBuf = buffer(opt, 2);
   for (let i = 0; i < len; i++) {
@@ -19,7 +21,7 @@ export function adamStep(opt: usize, params: usize, grads: usize, len: i32, lear
     let g = load<float>(at(grads, i));
     if (decoupled) p = p * shrink;
     else if (wd != 0) g = g + wd * p;
-    const m = lerp(load<float>(at(mBuf, i)), g, w1);
+    const m = load<float>(at(mBuf, i)) * beta1f + w1 * g;
     const v = load<float>(at(vBuf, i)) * beta2f + w2 * g * g;
     store<float>(at(mBuf, i), m);
     store<float>(at(vBuf, i), v);

@@ -1,6 +1,6 @@
 // torch.optim.RMSprop, plain or centered, with optional momentum.
 
-import { alpha, at, buffer, epsilon, hasFlag, lerp, momentum, weightDecay, CENTERED } from './state';
+import { alpha, at, buffer, epsilon, hasFlag, momentum, weightDecay, CENTERED } from './state';
 
 /** One RMSprop update over θ. */
 export function rmspropStep(opt: usize, params: usize, grads: usize, len: i32, learningRate: f64): void {
@@ -17,7 +17,7 @@ export function rmspropStep(opt: usize, params: usize, grads: usize, len: i32, l
     store<float>(at(squares, i), square);
     let avg: float;
     if (centered) {
-      const mean = lerp(load<float>(at(means, i)), g, w);
+      const mean = load<float>(at(means, i)) * a + w * g;
       store<float>(at(means, i), mean);
       avg = sqrt<float>(square + <float>-1 * mean * mean);
     } else {

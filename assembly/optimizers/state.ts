@@ -33,7 +33,3 @@ export const CENTERED = 4;
 /** Address of element i of a float vector. */
 @inline export function at(base: usize, i: i32): usize { return base + (<usize>i << alignof<float>()); }
 
-/** torch.lerp: self + w·(end − self), or end − (end − self)·(1 − w) when |w| ≥ 0.5. */
-@inline export function lerp(self: float, end: float, weight: float): float {
-  return abs(weight) < <float>0.5 ? self + weight * (end - self) : end - (end - self) * (<float>1 - weight);
-}

@@ -1,7 +1,8 @@
 // The optimizers of torch.optim in plain TypeScript: the readable specification of
 // assembly/optimizers/*.ts. Each update is one pass over the flat θ and ∇θ; the operation
 // order follows torch's single-tensor implementations (add with alpha is a + α·b, addcmul
-// is a + (v·b)·c, addcdiv is a + (v·b)/c) so float64 results agree to rounding.
+// is a + (v·b)·c, addcdiv is a + (v·b)/c) so float64 results agree to rounding. Moving
+// averages are m·β + (1 − β)·g as in torch 1.13; torch 2 writes them as lerp, equal to rounding.
 
 import type { FloatArray } from '../options.js';
 import type { OptimizerConfig } from '../optimizers.js';
@@ -10,11 +11,6 @@ import type { OptimizerConfig } from '../optimizers.js';
 export interface OptimizerSlots {
   step: number;
   buffers: FloatArray[];
-}
-
-/** torch.lerp: self + w·(end − self), or end − (end − self)·(1 − w) when |w| ≥ 0.5. */
-function lerp(self: number, end: number, weight: number): number {
-  return Math.abs(weight) < 0.5 ? self + weight * (end - self) : end - (end - self) * (1 - weight);
 }
 
 /** Advances the step count and updates θ at rate η with gradient ∇θ. */
@@ -60,7 +56,7 @@ function adamStep(c: Config<'adam' | 'adamw'>, step: number, m: FloatArray, v: F
     let g = grads[i];
     if (c.type === 'adamw') p = p * shrink;
     else if (c.weightDecay !== 0) g = g + c.weightDecay * p;
-    m[i] = lerp(m[i], g, w1);
+    m[i] = m[i] * c.beta1 + w1 * g;
     v[i] = v[i] * c.beta2 + w2 * g * g;
     let second = v[i];
     if (c.amsgrad) second = vMax[i] = Math.max(vMax[i], v[i]);
@@ -80,7 +76,7 @@ function rmspropStep(c: Config<'rmsprop'>, squares: FloatArray, velocity: FloatA
     squares[i] = squares[i] * c.alpha + w * g * g;
     let avg: number;
     if (c.centered) {
-      means[i] = lerp(means[i], g, w);
+      means[i] = means[i] * c.alpha + w * g;
       avg = Math.sqrt(squares[i] + -1 * means[i] * means[i]);
     } else {
       avg = Math.sqrt(squares[i]);
