@@ -1,6 +1,6 @@
 // The public API of wasm-mlp, every export by name.
 export { MLP } from './mlp.js';
-export type { StepOptions, LoadOptions, EvaluateOptions } from './mlp.js';
+export type { StepOptions, LoadOptions, EvaluateOptions, ToJSONOptions } from './mlp.js';
 export type { FitOptions, FitHistory, EpochLogs, BatchLogs, StopReason, ValidationData } from './fit.js';
 export type { Schedule, ScheduleSpec, StepSchedule, ExponentialSchedule, CosineSchedule, PlateauSchedule, WarmupSchedule } from './training/schedules.js';
 export type { Metric, MetricValues } from './training/metrics.js';
@@ -13,6 +13,7 @@ export type { Activation, Loss, DType, Backend, Init, CreateOptions, Architectur
 export type { Matrix, Targets } from './data.js';
 export type { Trace, SampleTrace, LayerTrace } from './trace.js';
 export type { ModelJSON } from './serialize.js';
+export type { TrainingJSON } from './io/training-json.js';
 export type { SafetensorsArchitecture } from './io/safetensors.js';
 export type { ParameterLayout, LayerLayout } from './layout.js';
 export { WasmMlpError, ShapeError, ValueError, FormatError, DisposedError } from './errors.js';

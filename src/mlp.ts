@@ -2,7 +2,7 @@ import type { Engine } from './engine.js';
 import type { Activation, Architecture, Backend, CreateOptions, DType, FloatArray, Loss } from './options.js';
 import { BACKENDS, arrayType } from './options.js';
 import { DisposedError, ShapeError, ValueError, describe } from './errors.js';
-import { checkChoice, checkCreateOptions, checkNumber, checkOptions } from './validate.js';
+import { checkBoolean, checkChoice, checkCreateOptions, checkNumber, checkOptions } from './validate.js';
 import { countRows, countTargetRows, copyRows, copyTargets, type Matrix, type Targets } from './data.js';
 import { createJsEngine } from './js/engine.js';
 import { createWasmEngine } from './wasm/engine.js';
@@ -14,6 +14,7 @@ import { evaluateArrays, type Evaluation } from './training/evaluate.js';
 import { checkMetrics, type Metric } from './training/metrics.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
 import { readCheckpoint, writeCheckpoint } from './io/checkpoint.js';
+import { checkTrainingJSON, trainingToJSON } from './io/training-json.js';
 import { readSafetensors, writeSafetensors, type SafetensorsArchitecture } from './io/safetensors.js';
 import type { ParameterLayout } from './layout.js';
 import { resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
@@ -22,6 +23,12 @@ import { resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from '.
 export interface StepOptions {
   /** The optimizer's learning rate for this step only. Default: the optimizer's own (0.01 for the default SGD). */
   learningRate?: number;
+}
+
+/** Options of `toJSON`. */
+export interface ToJSONOptions {
+  /** Include the optimizer state and fit's counters. Default false. */
+  training?: boolean;
 }
 
 /** Options of `evaluate`. */
@@ -62,13 +69,18 @@ export class MLP {
 
   /** Rebuilds a network from `toJSON()` output (object or JSON text). */
   static async fromJSON(json: ModelJSON | string, options: LoadOptions = {}): Promise<MLP> {
-    const { architecture, parameters, random, dropoutRandom } = checkModelJSON('MLP.fromJSON', json);
+    const { architecture, parameters, random, dropoutRandom, training } = checkModelJSON('MLP.fromJSON', json);
     const backend = options.backend === undefined ? 'wasm' : checkChoice('MLP.fromJSON', 'options.backend', options.backend, BACKENDS);
+    const resume = training === undefined ? null : checkTrainingJSON('MLP.fromJSON', training, parameters.length, arrayType(architecture.dtype));
     const generator = new Random();
     generator.setState(random);
     const net = new MLP(await createEngine(architecture, backend), architecture, generator);
     net.live('MLP.fromJSON').parameters().set(parameters);
     if (dropoutRandom) net.live('MLP.fromJSON').setDropoutRandomState(dropoutRandom);
+    if (resume) {
+      net.live('MLP.fromJSON').setOptimizerState(resume.optimizer);
+      net.training = resume.training;
+    }
     return net;
   }
 
@@ -248,11 +260,18 @@ export class MLP {
     return writeSafetensors(this.architecture, this.live('toSafetensors').parameters());
   }
 
-  /** The network as plain JSON data; `MLP.fromJSON` restores it bit-exactly. */
-  toJSON(): ModelJSON {
+  /**
+   * The network as plain JSON data; `MLP.fromJSON` restores it bit-exactly. With
+   * `{ training: true }` it also carries the optimizer state and fit's counters, like `save()`.
+   */
+  toJSON(options?: ToJSONOptions): ModelJSON {
     const engine = this.live('toJSON');
     const { layers, activations, loss, dtype, dropout } = this.architecture;
-    return { format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, dtype, dropout: [...dropout], parameters: Array.from(engine.parameters()), random: this.random.getState(), dropoutRandom: engine.dropoutRandomState() };
+    const json: ModelJSON = { format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, dtype, dropout: [...dropout], parameters: Array.from(engine.parameters()), random: this.random.getState(), dropoutRandom: engine.dropoutRandomState() };
+    // JSON.stringify(net) calls toJSON with a property name: only an options object counts.
+    const o = typeof options === 'object' && options !== null ? options : {};
+    if (o.training !== undefined && checkBoolean('toJSON', 'options.training', o.training)) json.training = trainingToJSON(engine.optimizerState(), this.training);
+    return json;
   }
 
   /** Frees the network's memory. Any later call throws DisposedError. Safe to call twice. */

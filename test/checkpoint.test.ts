@@ -136,3 +136,34 @@ describe('corrupt checkpoints are FormatErrors', () => {
     await expect(MLP.load(await saved(), { backend: 'gpu' as never })).rejects.toThrow(/options\.backend must be one of/);
   });
 });
+
+describe('toJSON({ training: true })', () => {
+  it('carries the optimizer state and counters: a JSON round trip resumes bit-identically too', async () => {
+    const { X, labels } = data(30, 8);
+    const options: FitOptions = { batchSize: 4, optimizer: { type: 'adamw', learningRate: 0.02 }, schedule: { type: 'exponential', gamma: 0.8 } };
+    const straight = await create('wasm', 'float32');
+    straight.fit(X, labels, { ...options, epochs: 4 });
+    const first = await create('wasm', 'float32');
+    first.fit(X, labels, { ...options, epochs: 2 });
+    const json = JSON.stringify(first.toJSON({ training: true }));
+    const resumed = await MLP.fromJSON(json);
+    expect(resumed.epoch).toBe(2);
+    resumed.fit(X, labels, { ...options, epochs: 2 });
+    expect(Array.from(resumed.getParameters())).toEqual(Array.from(straight.getParameters()));
+  });
+
+  it('is off by default and JSON.stringify(net) still gives the plain model', async () => {
+    const net = await create('js', 'float64');
+    expect(net.toJSON().training).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(net))).toEqual(net.toJSON());
+    expect(() => net.toJSON({ training: 1 as never })).toThrow(/options\.training must be true or false/);
+  });
+
+  it('rejects a training part that does not fit the network', async () => {
+    const net = await create('js', 'float64');
+    net.setOptimizer({ type: 'adam' });
+    const json = net.toJSON({ training: true });
+    await expect(MLP.fromJSON({ ...json, training: { ...json.training!, optimizer: { ...json.training!.optimizer, buffers: [[1, 2]] } } })).rejects.toThrow(FormatError);
+    await expect(MLP.fromJSON({ ...json, training: { ...json.training!, state: { epoch: 1.5, steps: 0, plateau: null } } })).rejects.toThrow(/training\.state must hold integer epoch/);
+  });
+});

@@ -54,14 +54,13 @@ export function writeCheckpoint(c: CheckpointContents): Uint8Array {
   const { layers, activations, loss, dtype, dropout } = c.architecture;
   const names = optimizerBufferNames(c.optimizer.config);
   const tensors = [{ name: 'parameters', values: c.parameters }, ...names.map((name, i) => ({ name: `optimizer.${name}`, values: c.optimizer.buffers[i] }))];
-  const plateau = c.training.plateau;
   const header: Header = {
     format: 'wasm-mlp-checkpoint',
     architecture: { layers: [...layers], activations: [...activations], loss, dtype, dropout: [...dropout] },
     backend: c.backend,
     random: [...c.random],
     dropoutRandom: [...c.dropoutRandom],
-    training: { epoch: c.training.epoch, steps: c.training.steps, plateau: plateau && { ...plateau, best: Number.isFinite(plateau.best) ? plateau.best : null } },
+    training: trainingStateToJSON(c.training),
     optimizer: { config: c.optimizer.config, step: c.optimizer.step },
     tensors: tensors.map(({ name, values }) => ({ name, dtype, length: values.length })),
   };
@@ -163,7 +162,16 @@ function checkWords(value: unknown, name: string, fail: (what: string) => Format
   return value as number[];
 }
 
-function checkTraining(value: Header['training'] | undefined, fail: (what: string) => FormatError): TrainingState {
+/** TrainingState with Infinity (no best loss yet) as null, so it survives JSON. */
+export type TrainingStateJSON = Header['training'];
+
+export function trainingStateToJSON(t: TrainingState): TrainingStateJSON {
+  const plateau = t.plateau;
+  return { epoch: t.epoch, steps: t.steps, plateau: plateau && { ...plateau, best: Number.isFinite(plateau.best) ? plateau.best : null } };
+}
+
+/** Checks stored counters and plateau state; the inverse of `trainingStateToJSON`. */
+export function checkTraining(value: TrainingStateJSON | undefined, fail: (what: string) => FormatError): TrainingState {
   if (!value || !isCount(value.epoch) || !isCount(value.steps)) throw fail(`training must hold integer epoch and steps counters, got ${describe(value)}`);
   const p = value.plateau;
   if (p === null) return { epoch: value.epoch, steps: value.steps, plateau: null };
