@@ -98,3 +98,18 @@ describe('malformed safetensors are FormatErrors', () => {
     await expect(MLP.fromSafetensors(bytes)).rejects.toThrow(message);
   });
 });
+
+describe('byte sources', () => {
+  it('reads a Node Buffer that sits at an odd offset of a shared pool (readFileSync output), for both formats', async () => {
+    const net = await MLP.create({ layers: [3, 4, 2], activations: ['tanh', 'linear'], dtype: 'float64', seed: 2 });
+    const inPool = (bytes: Uint8Array) => {
+      const pool = Buffer.alloc(bytes.length + 13);
+      pool.set(bytes, 5);
+      return pool.subarray(5, 5 + bytes.length);
+    };
+    const fromTensors = await MLP.fromSafetensors(inPool(net.toSafetensors()));
+    const fromCheckpoint = await MLP.load(inPool(net.save()));
+    expect(Array.from(fromTensors.getParameters())).toEqual(Array.from(net.getParameters()));
+    expect(Array.from(fromCheckpoint.getParameters())).toEqual(Array.from(net.getParameters()));
+  });
+});

@@ -27,7 +27,8 @@ export function writeFloats(into: Uint8Array, offset: number, values: ArrayLike<
 /** Reads `length` little-endian `dtype` values at byte `offset` of `from` into a new array of that dtype. */
 export function readFloats(from: Uint8Array, offset: number, length: number, dtype: DType): FloatArray {
   const bytes = dtypeBytes(dtype);
-  const copy = from.slice(offset, offset + length * bytes); // aligned, owned copy
+  // A copy with its own aligned buffer (Node's Buffer.slice would return a view into a shared pool).
+  const copy = new Uint8Array(from.subarray(offset, offset + length * bytes));
   if (littleEndianHost) return dtype === 'float64' ? new Float64Array(copy.buffer) : new Float32Array(copy.buffer);
   const view = new DataView(copy.buffer);
   const out = dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
