@@ -80,8 +80,9 @@ function backwardPass(desc: usize, x: usize, y: usize, rows: i32, training: bool
     if (l > 0) {
       const below = record(desc, l - 1);
       inputGradient(preActivation(below), preActivation(r), weights(r), rows, outputs(r), inputs(r));
-      if (training && dropoutRate(below) > 0) dropoutBackward(preActivation(below), mask(below), rows * outputs(below));
       activationBackward(activation(below), preActivation(below), output(below), rows, outputs(below));
+      // Dropout's mask and the activation derivative are both elementwise factors of δ.
+      if (training && dropoutRate(below) > 0) dropoutBackward(preActivation(below), mask(below), rows * outputs(below));
     }
   }
   return value;

@@ -27,6 +27,14 @@ describe('defaults (torch.optim)', () => {
     (net.optimizer as { learningRate: number }).learningRate = 5;
     expect(net.optimizer.learningRate).toBe(0.01);
   });
+
+  it('a resolved configuration is accepted back as options', async () => {
+    const a = await small();
+    const b = await small();
+    a.setOptimizer({ type: 'rmsprop', centered: true, clipNorm: 2 });
+    b.setOptimizer(a.optimizer);
+    expect(b.optimizer).toEqual(a.optimizer);
+  });
 });
 
 describe('rejected options leave the network as it was', () => {

@@ -4,7 +4,7 @@ import { arrayType } from '../options.js';
 import { parameterLayout } from '../layout.js';
 import * as math from './math.js';
 import { optimizerUpdate, type OptimizerSlots } from './optimizers.js';
-import { clipByNorm, clipByValue, dropoutBackward, dropoutForward } from './regularization.js';
+import { dropoutBackward, dropoutForward } from './regularization.js';
 import { DEFAULT_OPTIMIZER, checkOptimizerState, optimizerBuffers, type OptimizerConfig } from '../optimizers.js';
 import { Random } from '../random.js';
 
@@ -68,8 +68,9 @@ export function createJsEngine(arch: Architecture): Engine {
       if (l > 0) {
         const below = layers[l - 1];
         math.inputGradient(below.z, layer.z, layer.weights, rows, layer.outputs, layer.inputs);
-        if (training && below.dropoutRate > 0) dropoutBackward(below.z, below.mask, rows * below.outputs);
         math.activationBackward(below.activation, below.z, below.a, rows, below.outputs);
+        // Dropout's mask and the activation derivative are both elementwise factors of δ.
+        if (training && below.dropoutRate > 0) dropoutBackward(below.z, below.mask, rows * below.outputs);
       }
     }
     return value;
@@ -103,8 +104,6 @@ export function createJsEngine(arch: Architecture): Engine {
     step(rows, learningRate) {
       forwardPass(rows, true);
       const value = backwardPass(rows, true);
-      if (optimizer.clipValue !== null) clipByValue(grads, optimizer.clipValue);
-      if (optimizer.clipNorm !== null) clipByNorm(grads, optimizer.clipNorm);
       optimizerUpdate(optimizer, slots, params, grads, learningRate);
       return value;
     },
@@ -117,7 +116,7 @@ export function createJsEngine(arch: Architecture): Engine {
       slots = freshSlots(optimizer);
     },
     optimizerState: () => ({
-      config: optimizer,
+      config: { ...optimizer },
       step: slots.step,
       buffers: optimizerBuffers(optimizer).map(({ slot }) => slots.buffers[slot].slice()),
     }),

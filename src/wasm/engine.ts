@@ -155,7 +155,7 @@ export async function createWasmEngine(arch: Architecture): Promise<Engine> {
     optimizer: () => optimizer.config,
     resetOptimizer: () => replaceOptimizer(optimizer.config, 0),
     optimizerState: () => ({
-      config: optimizer.config,
+      config: { ...optimizer.config },
       step: readOptimizerStep(memory.buffer, optimizer.block),
       buffers: optimizerBuffers(optimizer.config).map(({ slot }) => optimizerVector(slot).slice()),
     }),
