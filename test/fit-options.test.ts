@@ -234,3 +234,36 @@ describe('wasm and js agree on a fit with every option', () => {
     expect(w.h.learningRate).toEqual(j.h.learningRate);
   });
 });
+
+describe('options.optimizer', () => {
+  it('installs the optimizer, whose rate becomes the base rate; the same config in a later fit keeps its state', async () => {
+    const adam = { type: 'adam', learningRate: 0.05 } as const;
+    const once = await MLP.create({ layers: [2, 6, 1], activations: ['tanh', 'linear'], dtype: 'float64', seed: 4 });
+    const h = once.fit(XOR_X, XOR_Y, { epochs: 4, batchSize: 2, optimizer: adam });
+    expect(h.learningRate).toEqual([0.05, 0.05, 0.05, 0.05]);
+    expect(once.optimizer).toMatchObject({ type: 'adam', learningRate: 0.05, beta1: 0.9 });
+    const twice = await MLP.create({ layers: [2, 6, 1], activations: ['tanh', 'linear'], dtype: 'float64', seed: 4 });
+    twice.fit(XOR_X, XOR_Y, { epochs: 2, batchSize: 2, optimizer: adam });
+    twice.fit(XOR_X, XOR_Y, { epochs: 2, batchSize: 2, optimizer: adam });
+    expect(Array.from(twice.getParameters())).toEqual(Array.from(once.getParameters()));
+  });
+
+  it('a different config starts fresh state: as if set before the fit', async () => {
+    const a = await MLP.create({ layers: [2, 6, 1], activations: ['tanh', 'linear'], dtype: 'float64', seed: 4 });
+    const b = await MLP.create({ layers: [2, 6, 1], activations: ['tanh', 'linear'], dtype: 'float64', seed: 4 });
+    a.fit(XOR_X, XOR_Y, { epochs: 2, batchSize: 2, optimizer: { type: 'adam' } });
+    b.fit(XOR_X, XOR_Y, { epochs: 2, batchSize: 2, optimizer: { type: 'adam' } });
+    a.fit(XOR_X, XOR_Y, { epochs: 2, batchSize: 2, optimizer: { type: 'rmsprop' } });
+    b.setOptimizer({ type: 'rmsprop' });
+    b.fit(XOR_X, XOR_Y, { epochs: 2, batchSize: 2 });
+    expect(Array.from(a.getParameters())).toEqual(Array.from(b.getParameters()));
+  });
+
+  it('a bad optimizer is rejected before anything changes', async () => {
+    const net = await MLP.create({ layers: [2, 3, 1], activations: ['tanh', 'linear'], seed: 8 });
+    const before = Array.from(net.getParameters());
+    expect(() => net.fit(XOR_X, XOR_Y, { optimizer: { type: 'adam', beta1: 1 } })).toThrow(/options\.optimizer\.beta1 must be a number in \[0, 1\)/);
+    expect(net.optimizer.type).toBe('sgd');
+    expect(Array.from(net.getParameters())).toEqual(before);
+  });
+});
