@@ -165,6 +165,15 @@ describe('stopping', () => {
     expect(h.loss[1]).toBeCloseTo((losses[3] * 2 + losses[4] * 2) / 4, 12); // the partial epoch's mean
   });
 
+  it.each(['wasm', 'js'] as const)('one call per batch (%s, with onBatchEnd) trains exactly as one call per epoch', async (backend) => {
+    const run = async (perBatch: boolean) => {
+      const net = await MLP.create({ layers: [2, 5, 1], activations: ['relu', 'linear'], backend, dropout: 0.2, seed: 6 });
+      const h = net.fit(XOR_X.concat(XOR_X), XOR_Y.concat(XOR_Y), { epochs: 5, batchSize: 3, optimizer: { type: 'adam' }, ...(perBatch ? { onBatchEnd: () => true } : {}) });
+      return [h.loss, Array.from(net.getParameters())];
+    };
+    expect(await run(true)).toEqual(await run(false));
+  });
+
   it('an aborted signal stops before the next epoch (or batch), and fitAsync lets a timer abort it', async () => {
     const net = await MLP.create({ layers: [2, 4, 1], activations: ['tanh', 'linear'], seed: 1 });
     const before = Array.from(net.getParameters());
