@@ -215,10 +215,11 @@ export function planRates(fn: string, o: CheckedFitOptions, baseRate: number, fi
 }
 
 /**
- * The epoch loop, as a generator that yields after every epoch: `fit` runs it straight
- * through, `fitAsync` lets the event loop run between epochs.
+ * The epoch loop, as a generator that yields after every epoch (and, with `yieldPerBatch`,
+ * after every batch): `fit` runs it straight through, `fitAsync` lets the event loop run
+ * at those points.
  */
-export function* fitEpochs(run: FitRun, rates: number[] | null): Generator<void, FitHistory, void> {
+export function* fitEpochs(run: FitRun, rates: number[] | null, yieldPerBatch = false): Generator<void, FitHistory, void> {
   const { engine, random, training, train, options: o } = run;
   const rows = train.rows;
   const batchSize = Math.min(o.batchSize ?? 32, rows);
@@ -241,7 +242,9 @@ export function* fitEpochs(run: FitRun, rates: number[] | null): Generator<void,
       const order = engine.datasetOrder();
       for (let s = 0; s < rows; s++) order[s] = s;
       if (o.shuffle) random.shuffle(order);
-      const trained = o.onBatchEnd || o.signal ? trainByBatch(run, epoch, batches, batchSize, learningRate) : { total: engine.trainBatches(0, batches, batchSize, learningRate), batches, samples: rows, stop: null };
+      const trained = o.onBatchEnd || o.signal || yieldPerBatch
+        ? yield* trainByBatch(run, epoch, batches, batchSize, learningRate, yieldPerBatch)
+        : { total: engine.trainBatches(0, batches, batchSize, learningRate), batches, samples: rows, stop: null };
       training.epoch++;
       training.steps += trained.batches;
       const logs = epochLogs(run, trained.total / trained.samples, learningRate);
@@ -269,8 +272,10 @@ export function* fitEpochs(run: FitRun, rates: number[] | null): Generator<void,
   return history;
 }
 
+interface Trained { total: number; batches: number; samples: number; stop: StopReason | null }
+
 /** One engine call per batch, so callbacks and the signal can stop between batches. */
-function trainByBatch(run: FitRun, epoch: number, batches: number, batchSize: number, learningRate: number) {
+function* trainByBatch(run: FitRun, epoch: number, batches: number, batchSize: number, learningRate: number, yieldPerBatch: boolean): Generator<void, Trained, void> {
   const { engine, options: o, train } = run;
   let total = 0;
   let samples = 0;
@@ -281,6 +286,7 @@ function trainByBatch(run: FitRun, epoch: number, batches: number, batchSize: nu
     samples += size;
     const stop: StopReason | null = o.onBatchEnd?.(b, { loss: loss / size, size, epoch, learningRate }) === false ? 'callback' : o.signal?.aborted ? 'aborted' : null;
     if (stop) return { total, batches: b + 1, samples, stop };
+    if (yieldPerBatch && b < batches - 1) yield;
   }
   return { total, batches, samples, stop: null };
 }
@@ -341,18 +347,29 @@ export function runToEnd(epochs: Generator<void, FitHistory, void>): FitHistory 
   return next.value;
 }
 
-/** Runs the epoch loop, letting timers, events and abort signals fire between epochs. */
-export async function runYielding(epochs: Generator<void, FitHistory, void>, checkLive: () => void): Promise<FitHistory> {
-  let next = epochs.next();
+/** Longest stretch `fitAsync` trains without letting the event loop run: about one frame. */
+const SLICE_MS = 16;
+
+/**
+ * Runs the epoch loop, letting timers, events and abort signals fire every ~16 ms of
+ * training (at the next batch or epoch boundary), not after every batch: a macrotask costs
+ * about 1–4 ms, which would dominate small batches.
+ */
+export async function runYielding(steps: Generator<void, FitHistory, void>, checkLive: () => void): Promise<FitHistory> {
+  let sliceStart = performance.now();
+  let next = steps.next();
   while (!next.done) {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    try {
-      checkLive();
-    } catch (error) {
-      epochs.return(undefined as never);
-      throw error;
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      sliceStart = performance.now();
+      try {
+        checkLive();
+      } catch (error) {
+        steps.return(undefined as never);
+        throw error;
+      }
     }
-    next = epochs.next();
+    next = steps.next();
   }
   return next.value;
 }

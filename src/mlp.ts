@@ -229,9 +229,9 @@ export class MLP {
     return this.whileFitting('fit', () => runToEnd(this.startFit('fit', X, Y, options)));
   }
 
-  /** `fit` that lets the event loop run between epochs, so timers, UI events and `options.signal` can act. */
+  /** `fit` that lets the event loop run every ~16 ms (between batches), so timers, UI events and `options.signal` can act. */
   async fitAsync(X: Matrix, Y: Targets, options?: FitOptions): Promise<FitHistory> {
-    return this.whileFitting('fitAsync', () => runYielding(this.startFit('fitAsync', X, Y, options), () => this.live('fitAsync')));
+    return this.whileFitting('fitAsync', () => runYielding(this.startFit('fitAsync', X, Y, options, true), () => this.live('fitAsync')));
   }
 
   /** Mean loss and metrics on (X, Y), in chunks, without changing anything. */
@@ -306,7 +306,7 @@ export class MLP {
   }
 
   /** Checks everything a fit needs, then returns its epoch loop, not yet started. */
-  private startFit(fn: string, X: Matrix, Y: Targets, options: FitOptions | undefined) {
+  private startFit(fn: string, X: Matrix, Y: Targets, options: FitOptions | undefined, yieldPerBatch = false) {
     const engine = this.live(fn);
     const o = checkFitOptions(fn, options, this.architecture);
     const data = this.toArrays(fn, X, Y);
@@ -317,7 +317,7 @@ export class MLP {
     const baseRate = o.learningRate ?? optimizer.learningRate;
     const rates = planRates(fn, o, baseRate, this.training.epoch);
     if (!sameConfig(optimizer, engine.optimizer())) engine.setOptimizer(optimizer);
-    return fitEpochs({ engine, architecture: this.architecture, random: this.random, training: this.training, train, validation, options: o, baseRate }, rates);
+    return fitEpochs({ engine, architecture: this.architecture, random: this.random, training: this.training, train, validation, options: o, baseRate }, rates, yieldPerBatch);
   }
 
   /** One fit at a time: a second would replace the first one's dataset under it. */

@@ -191,6 +191,24 @@ describe('stopping', () => {
     expect(h2.epochs).toBeLessThan(1e6);
   });
 
+  it('fitAsync lets a timer abort in the middle of a long epoch (it yields between batches every ~16 ms)', async () => {
+    const random = new Random(1);
+    const X = Float32Array.from({ length: 40000 * 2 }, () => random.normal());
+    const Y = Float32Array.from({ length: 40000 }, () => random.normal());
+    const net = await MLP.create({ layers: [2, 32, 32, 1], activations: ['relu', 'relu', 'linear'], seed: 1 });
+    const controller = new AbortController();
+    let batches = 0;
+    let ticks = 0;
+    const timer = setInterval(() => void (ticks++ === 2 && controller.abort()), 1);
+    const h = await net.fitAsync(X, Y, { epochs: 3, batchSize: 1, signal: controller.signal, onBatchEnd: () => void batches++ });
+    clearInterval(timer);
+    expect(h.stopReason).toBe('aborted');
+    expect(h.epochs).toBe(1);
+    expect(batches).toBeGreaterThan(0);
+    expect(batches).toBeLessThan(40000);
+    expect(net.epoch).toBe(1);
+  });
+
   it('fitAsync refuses a second concurrent fit and reports a dispose in between', async () => {
     const net = await MLP.create({ layers: [2, 4, 1], activations: ['tanh', 'linear'] });
     const running = net.fitAsync(XOR_X, XOR_Y, { epochs: 1000 });
