@@ -191,6 +191,18 @@ describe('stopping', () => {
     expect(h2.epochs).toBeLessThan(1e6);
   });
 
+  it('fitAsync trains exactly as fit', async () => {
+    const { X, labels } = blobs(50, 12);
+    const options = { epochs: 4, batchSize: 6, optimizer: { type: 'adam' as const }, validationSplit: 0.2, schedule: { type: 'exponential' as const, gamma: 0.7 } };
+    const a = await classifier('wasm', 'float32', 3);
+    const b = await classifier('wasm', 'float32', 3);
+    const ha = a.fit(X, labels, options);
+    const hb = await b.fitAsync(X, labels, options);
+    expect(hb.loss).toEqual(ha.loss);
+    expect(hb.valLoss).toEqual(ha.valLoss);
+    expect(Array.from(b.getParameters())).toEqual(Array.from(a.getParameters()));
+  });
+
   it('fitAsync lets a timer abort in the middle of a long epoch (it yields between batches every ~16 ms)', async () => {
     const random = new Random(1);
     const X = Float32Array.from({ length: 40000 * 2 }, () => random.normal());
