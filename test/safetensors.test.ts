@@ -54,7 +54,7 @@ describe('PyTorch → wasm-mlp', () => {
     const net = await MLP.fromSafetensors(fixture(file), { activations });
     const f64 = file.includes('f64');
     expect(net.dtype).toBe(f64 ? 'float64' : 'float32');
-    expect(maxRelativeError((net.predict(X) as number[][]).flat(), expected.flat())).toBeLessThan(f64 ? 1e-12 : 1e-6);
+    expect(maxRelativeError((net.predict(X) as number[][]).flat(), expected.flat())).toBeLessThan(f64 ? 1e-12 : 1e-5); // float32: summation order differs (SIMD GEMM)
   });
 
   it('needs activations when the file does not say', async () => {
