@@ -223,7 +223,7 @@ describe('stopping', () => {
 
   it('fitAsync refuses a second concurrent fit and reports a dispose in between', async () => {
     const net = await MLP.create({ layers: [2, 4, 1], activations: ['tanh', 'linear'] });
-    const running = net.fitAsync(XOR_X, XOR_Y, { epochs: 1000 });
+    const running = net.fitAsync(XOR_X, XOR_Y, { epochs: 1e6 }); // far more than one ~16 ms slice
     expect(() => net.fit(XOR_X, XOR_Y)).toThrow(/already training/);
     net.dispose();
     await expect(running).rejects.toThrow(/disposed/);
