@@ -62,6 +62,8 @@ export interface Engine {
   datasetOrder(): Int32Array;
   /** One epoch of `step`s over the dataset in `datasetOrder()`, in one call; returns the mean loss. Stops at a failing step. */
   trainEpoch(batchSize: number, learningRate: number): number;
+  /** Batches first…first+count−1 of such an epoch, in one call; returns Σ (batch loss × batch rows). */
+  trainBatches(first: number, count: number, batchSize: number, learningRate: number): number;
   /** After `step` or `trainEpoch`: where the step that was not applied met a non-finite value, or null. */
   failure(): StepFailure | null;
   /** Releases the dataset copy. */

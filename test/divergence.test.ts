@@ -60,6 +60,21 @@ describe.each([['wasm', 'float32'], ['wasm', 'float64'], ['js', 'float32'], ['js
     expect(allFinite(net.getParameters())).toBe(true);
   });
 
+  it('fit one batch per call (onBatchEnd) and fitAsync stop at the same place as whole-epoch calls', async () => {
+    const options = { epochs: 200, batchSize: 2, learningRate: 1e6, onDivergence: 'stop' as const };
+    const whole = await create();
+    const expected = whole.fit(XOR_X, XOR_Y, options);
+    const perBatch = await create();
+    const batches: number[] = [];
+    const history = perBatch.fit(XOR_X, XOR_Y, { ...options, onBatchEnd: (b) => void batches.push(b) });
+    expect(history.divergence).toEqual(expected.divergence);
+    expect(perBatch.toJSON()).toEqual(whole.toJSON());
+    expect(batches.length).toBe(2 * expected.divergence!.epoch! + expected.divergence!.step); // the failing batch is not reported as trained
+    const asyncNet = await create();
+    await expect(asyncNet.fitAsync(XOR_X, XOR_Y, { ...options, onDivergence: 'throw' })).rejects.toThrow(/^fitAsync: training diverged at epoch/);
+    expect(asyncNet.toJSON()).toEqual(whole.toJSON());
+  });
+
   it('step with a learning rate of 1e6 throws before changing θ', async () => {
     const net = await create();
     let before = net.getParameters();

@@ -21,6 +21,7 @@ interface Kernels {
   trainEpoch(desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, batchX: number, batchY: number, learningRate: number): number;
   updateIsFinite(params: number, grads: number, count: number, learningRate: number): boolean;
   firstNonFinite(values: number, count: number): number;
+  trainBatches(desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, firstBatch: number, batchCount: number, batchX: number, batchY: number, learningRate: number): number;
 }
 
 // Descriptor layout shared with assembly/network.ts.
@@ -197,6 +198,13 @@ export async function createWasmEngine(arch: Architecture): Promise<Engine> {
       lastRun = { rows: dataset.count, batchSize, learningRate, epoch: true };
       current().desc[Header.Failure] = FailureCause.None;
       return k.trainEpoch(desc, params, grads, count, dataset.x, dataset.y, dataset.order, dataset.count, batchSize, batch.x, batch.y, learningRate);
+    },
+    trainBatches(first, batches, batchSize, learningRate) {
+      if (!dataset) throw new Error('internal: no dataset set');
+      engine.reserve(Math.min(batchSize, dataset.count));
+      lastRun = { rows: dataset.count, batchSize, learningRate, epoch: true };
+      current().desc[Header.Failure] = FailureCause.None;
+      return k.trainBatches(desc, params, grads, count, dataset.x, dataset.y, dataset.order, dataset.count, batchSize, first, batches, batch.x, batch.y, learningRate);
     },
     failure() {
       const d = current().desc;
