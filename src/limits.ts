@@ -43,13 +43,13 @@ export function checkBatchFits(fn: string, layout: ParameterLayout, dtype: DType
   }
 }
 
-/** Throws unless a training set of `rows` samples, its batches and the network fit together. */
-export function checkDatasetFits(fn: string, layout: ParameterLayout, dtype: DType, rows: number, batchSize: number): void {
+/** Throws unless a data set of `rows` samples (copied in whole, as `fit` and `evaluate` do), its batches and the network fit together. */
+export function checkDatasetFits(fn: string, layout: ParameterLayout, dtype: DType, rows: number, batchSize: number, noun = 'training set'): void {
   const fixed = networkBytes(layout, dtype) + batchBytes(layout, dtype, Math.min(rows, batchSize));
   const bytes = fixed + datasetBytes(layout, dtype, rows);
   if (bytes > MAX_NETWORK_BYTES) {
     const fits = Math.floor((MAX_NETWORK_BYTES - fixed) / datasetBytes(layout, dtype, 1));
-    throw new ValueError(`${fn}: a training set of ${rows} samples needs ${formatBytes(bytes)} with the network and its batches, more than the ${formatBytes(MAX_NETWORK_BYTES)} of WebAssembly memory a network can use; at most ${Math.max(0, fits)} samples fit`);
+    throw new ValueError(`${fn}: a ${noun} of ${rows} samples needs ${formatBytes(bytes)} with the network and its batches, more than the ${formatBytes(MAX_NETWORK_BYTES)} of WebAssembly memory a network can use; at most ${Math.max(0, fits)} samples fit`);
   }
 }
 

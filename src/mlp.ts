@@ -12,7 +12,7 @@ import { Random } from './random.js';
 import { initialise } from './init.js';
 import { traceBatch, type Trace } from './trace.js';
 import { checkFitOptions, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, splitValidation, type Dataset, type FitHistory, type FitOptions, type TrainingState } from './fit.js';
-import { evaluateArrays, type Evaluation } from './training/evaluate.js';
+import { CHUNK_ROWS as EVALUATE_CHUNK_ROWS, evaluateArrays, type Evaluation } from './training/evaluate.js';
 import { checkMetrics, type Metric } from './training/metrics.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
 import { readCheckpoint, writeCheckpoint } from './io/checkpoint.js';
@@ -247,6 +247,7 @@ export class MLP {
     const engine = this.live('evaluate');
     const o = checkOptions('evaluate', 'options', options, true) as EvaluateOptions;
     const metrics = checkMetrics('evaluate', 'options.metrics', o.metrics, this.architecture);
+    checkDatasetFits('evaluate', engine.layout, this.dtype, this.countRows('evaluate', X, Y), EVALUATE_CHUNK_ROWS, 'data set');
     const { x, y, rows } = this.toArrays('evaluate', X, Y);
     return evaluateArrays(engine, this.architecture, x, y, rows, metrics);
   }

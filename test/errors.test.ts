@@ -23,18 +23,19 @@ const GOOD: Record<string, Targets> = { mse: Y, 'cross-entropy': [2, 0], 'binary
 interface Case {
   name: string;
   spec?: Spec;
-  call: (net: MLP) => unknown;
+  call: (net: MLP) => unknown; // may return a promise (fitAsync), awaited
   error: ErrorClass;
   message: string;
 }
 
-const DATA_CALLS = ['loss', 'gradient', 'step', 'trace', 'fit'] as const;
+const DATA_CALLS = ['loss', 'gradient', 'step', 'trace', 'fit', 'fitAsync', 'evaluate'] as const;
 const ALL_CALLS = ['predict', ...DATA_CALLS] as const;
 type DataCall = (typeof ALL_CALLS)[number];
 
 function invoke(net: MLP, fn: DataCall, x: unknown, y: unknown): unknown {
   if (fn === 'predict') return net.predict(x as Matrix);
-  if (fn === 'fit') return net.fit(x as Matrix, y as Targets, { epochs: 1 });
+  if (fn === 'fit' || fn === 'fitAsync') return net[fn](x as Matrix, y as Targets, { epochs: 1 });
+  if (fn === 'evaluate') return net.evaluate(x as Matrix, y as Targets);
   return net[fn](x as Matrix, y as Targets);
 }
 
@@ -75,6 +76,8 @@ const cases: Case[] = [
   ...badX('a value beyond float32', [[1e39, 2, 3, 4], [0, 1, 0, 1]], ValueError, '{fn}: X row 0, column 0 must be a finite float32 number (|v| ≤ 3.4028234663852886e38: the network computes in float32), got 1e+39', F32),
   // X: sizes beyond WebAssembly memory, refused before allocating
   ...badX('a batch beyond 4 GiB', new Array(6000).fill(wideRow), ValueError, '{fn}: a batch of 6000 rows needs 4.5 GiB with the network, more than the 4 GiB of WebAssembly memory a network can use; at most 5364 rows fit, so split the batch', WIDE, ['predict', 'loss', 'gradient', 'step', 'trace'], new Array(6000).fill([0, 0])),
+  { name: 'evaluate: a data set beyond 4 GiB', spec: WIDE, error: ValueError, call: (net) => net.evaluate(new Array(6000).fill(wideRow), new Array(6000).fill([0, 0])),
+    message: 'evaluate: a data set of 6000 samples needs 5.2 GiB with the network and its batches, more than the 4 GiB of WebAssembly memory a network can use; at most 4340 samples fit' },
   { name: 'fit: a training set beyond 4 GiB', spec: WIDE, error: ValueError, call: (net) => net.fit(new Array(6000).fill(wideRow), new Array(6000).fill([0, 0])),
     message: 'fit: a training set of 6000 samples needs 4.5 GiB with the network and its batches, more than the 4 GiB of WebAssembly memory a network can use; at most 5332 samples fit' },
   // Y
@@ -153,7 +156,7 @@ const cases: Case[] = [
 
 /** Everything that makes up a network's state, public or not: θ, both generators, the optimizer's configuration, buffers and step count. */
 function snapshot(net: MLP) {
-  return { json: net.toJSON(), optimizer: internals(net).optimizerState() };
+  return { json: net.toJSON({ training: true }), optimizer: internals(net).optimizerState(), epoch: net.epoch };
 }
 
 function internals(net: MLP): Engine {
@@ -176,7 +179,7 @@ describe.each(['wasm', 'js'] as const)('bad input on %s', (backend) => {
     const before = snapshot(net);
     let thrown: unknown;
     try {
-      c.call(net);
+      await c.call(net);
     } catch (error) {
       thrown = error;
     }

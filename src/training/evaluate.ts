@@ -10,7 +10,7 @@ export interface Evaluation {
 }
 
 /** Samples per forward pass: bounds the batch buffers however large the set is. */
-const CHUNK_ROWS = 1024;
+export const CHUNK_ROWS = 1024;
 
 /** Forward passes over (x, y) in chunks; the loss of each chunk weighted by its rows. Changes no parameter. */
 export function evaluateArrays(engine: Engine, arch: Architecture, x: FloatArray, y: FloatArray, rows: number, metrics: readonly Metric[]): Evaluation {
