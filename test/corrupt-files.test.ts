@@ -1,8 +1,9 @@
-// Corrupt and hostile model files: every mutation of a valid file either loads as a sound
+// Corrupt and hostile model files (JSON, checkpoints, safetensors): every mutation of a valid file either loads as a sound
 // network or is refused with FormatError — never another error, a hang, or a huge allocation.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { FormatError, MLP, type ModelJSON } from '../src/index.js';
+import { FormatError, MLP, ValueError, type ModelJSON } from '../src/index.js';
+import { crc32 } from '../src/io/crc32.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 5000);
 
@@ -107,4 +108,93 @@ describe.each(['js', 'wasm'] as const)('MLP.fromJSON on %s refuses corrupt input
     await expect(MLP.fromJSON('['.repeat(200_000) + ']'.repeat(200_000), { backend })).rejects.toThrow(FormatError);
     await expect(MLP.fromJSON('{"format":"wasm-mlp","version":1,"layers":[' + '1,'.repeat(100_000) + '1]}', { backend })).rejects.toThrow(FormatError);
   });
+});
+
+// Binary formats: checkpoints (MLP.load) and safetensors (MLP.fromSafetensors).
+const byteMutation = fc.oneof(
+  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
+  fc.record({ kind: fc.constant('splice' as const), at: fc.nat(), bytes: fc.uint8Array({ maxLength: 16 }) }),
+  // Length fields and counts: the first 24 bytes of either format hold them.
+  fc.record({ kind: fc.constant('field' as const), at: fc.integer({ min: 0, max: 23 }), value: fc.constantFrom(0, 1, 0x7f, 0xff) }),
+);
+type ByteMutation = typeof byteMutation extends fc.Arbitrary<infer T> ? T : never;
+
+function mutateBytes(bytes: Uint8Array, mutations: ByteMutation[]): Uint8Array {
+  let out = bytes.slice();
+  for (const m of mutations) {
+    const at = m.at % Math.max(1, out.length);
+    if (m.kind === 'truncate') out = out.slice(0, at);
+    else if (m.kind === 'flip') out[at] ^= 1 << m.bit;
+    else if (m.kind === 'field') out[at] = m.value;
+    else out = Uint8Array.from([...out.subarray(0, at), ...m.bytes, ...out.subarray(at)]);
+  }
+  return out;
+}
+
+/** Recomputes a checkpoint's trailing CRC-32, so mutations reach the parser behind the checksum. */
+function reseal(bytes: Uint8Array): Uint8Array {
+  if (bytes.length < 4) return bytes;
+  const out = bytes.slice();
+  new DataView(out.buffer).setUint32(out.length - 4, crc32(out, 0, out.length - 4), true);
+  return out;
+}
+
+async function loadBinary(kind: 'checkpoint' | 'safetensors', bytes: Uint8Array, backend: 'wasm' | 'js'): Promise<'loaded' | 'refused'> {
+  const started = performance.now();
+  const fn = kind === 'checkpoint' ? 'MLP.load' : 'MLP.fromSafetensors';
+  try {
+    const net = kind === 'checkpoint' ? await MLP.load(bytes, { backend }) : await MLP.fromSafetensors(bytes, { backend });
+    expect(Array.from(net.getParameters()).every(Number.isFinite)).toBe(true);
+    net.dispose();
+    return 'loaded';
+  } catch (error) {
+    // A safetensors file whose metadata lost its activations is a valid foreign file: the caller
+    // must name them, and is told so (a ValueError about the missing option, as for a PyTorch file).
+    const missingOption = kind === 'safetensors' && error instanceof ValueError && /pass options\.activations/.test(error.message);
+    if (!(error instanceof FormatError) && !missingOption) throw new Error(`expected FormatError, got ${String(error)}`);
+    expect((error as Error).message.startsWith(`${fn}: `)).toBe(true);
+    return 'refused';
+  } finally {
+    expect(performance.now() - started).toBeLessThan(2000);
+  }
+}
+
+describe.each(['js', 'wasm'] as const)('binary files on %s', (backend) => {
+  it.each(['checkpoint', 'safetensors'] as const)(`%s: truncated, bit-flipped, spliced, with hostile length fields (${RUNS} inputs, half resealed)`, async (kind) => {
+    const nets = await Promise.all([
+      MLP.create({ layers: [3, 4, 2], activations: ['tanh', 'linear'], dtype: 'float32', backend: 'js', seed: 1 }),
+      MLP.create({ layers: [2, 5, 3], activations: ['relu', 'softmax'], loss: 'cross-entropy', dtype: 'float64', dropout: 0.2, backend: 'js', seed: 2 }),
+    ]);
+    nets[1].setOptimizer({ type: 'adam' });
+    nets[1].fit([[0, 1], [1, 0]], [0, 2], { epochs: 2 });
+    const files = nets.map((net) => (kind === 'checkpoint' ? net.save() : net.toSafetensors()));
+    const outcomes = { loaded: 0, refused: 0 };
+    await fc.assert(fc.asyncProperty(fc.nat({ max: files.length - 1 }), fc.array(byteMutation, { minLength: 1, maxLength: 3 }), fc.boolean(), async (which, mutations, resealed) => {
+      let bytes = mutateBytes(files[which], mutations);
+      if (kind === 'checkpoint' && resealed) bytes = reseal(bytes);
+      outcomes[await loadBinary(kind, bytes, backend)]++;
+    }), { numRuns: RUNS, seed: 1128 });
+    expect(outcomes.refused).toBeGreaterThan(RUNS / 4);
+  }, 120_000);
+
+  it('safetensors with hostile header values: shapes, dtypes, offsets, huge dimensions', async () => {
+    const net = await MLP.create({ layers: [3, 2], activations: ['linear'], dtype: 'float32', backend: 'js', seed: 1 });
+    const file = net.toSafetensors();
+    const length = Number(new DataView(file.buffer, file.byteOffset).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(file.subarray(8, 8 + length)));
+    const data = file.subarray(8 + length);
+    const tensors = Object.keys(header).filter((k) => k !== '__metadata__');
+    const field = fc.constantFrom('shape', 'dtype', 'data_offsets');
+    await fc.assert(fc.asyncProperty(fc.constantFrom(...tensors), field, hostileValue, async (tensor, key, value) => {
+      const edited = structuredClone(header);
+      edited[tensor][key] = value;
+      const json = new TextEncoder().encode(JSON.stringify(edited) ?? '');
+      const bytes = new Uint8Array(8 + json.length + data.length);
+      new DataView(bytes.buffer).setBigUint64(0, BigInt(json.length), true);
+      bytes.set(json, 8);
+      bytes.set(data, 8 + json.length);
+      await loadBinary('safetensors', bytes, backend);
+    }), { numRuns: Math.min(RUNS, 2000), seed: 2811 });
+  }, 120_000);
 });
