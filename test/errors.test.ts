@@ -2,7 +2,7 @@
 // message, and then a network exactly as before — parameters, generator state, and behaviour
 // (its next step equals that of a copy saved before the error).
 import { describe, expect, it } from 'vitest';
-import { MLP, ShapeError, ValueError, DisposedError, WasmMlpError, type CreateOptions, type Matrix, type Targets } from '../src/index.js';
+import { MLP, ShapeError, ValueError, FormatError, DisposedError, WasmMlpError, type CreateOptions, type Matrix, type Targets } from '../src/index.js';
 import type { Engine } from '../src/engine.js';
 
 type ErrorClass = typeof WasmMlpError;
@@ -251,5 +251,26 @@ describe.each(['wasm', 'js'] as const)('after dispose on %s', (backend) => {
     net.dispose();
     expect(() => call(net)).toThrow(DisposedError);
     expect(() => call(net)).toThrow(`${name}: this network was disposed; create or load a new one`);
+  });
+});
+
+describe.each(['wasm', 'js'] as const)('loading on %s', (backend) => {
+  const good = async () => MLP.create({ ...BASE, backend });
+  const cases: [string, () => Promise<unknown>, ErrorClass, string | RegExp][] = [
+    ['fromJSON: an unknown backend', async () => MLP.fromJSON((await good()).toJSON(), { backend: 'gpu' as never }), ValueError, "MLP.fromJSON: options.backend must be one of 'wasm', 'js', got \"gpu\""],
+    ['fromJSON: undefined', () => MLP.fromJSON(undefined as never), FormatError, 'MLP.fromJSON: expected a model object or its JSON text, got undefined'],
+    ['fromJSON: text that is not JSON', () => MLP.fromJSON('{"format": "wasm-mlp",'), FormatError, /^MLP\.fromJSON: the text is not valid JSON/],
+    ['load: a string', () => MLP.load('abc' as never), ValueError, 'MLP.load: bytes must be a Uint8Array (or ArrayBuffer) from net.save(), got "abc"'],
+    ['load: null', () => MLP.load(null as never), ValueError, 'MLP.load: bytes must be a Uint8Array (or ArrayBuffer) from net.save(), got null'],
+    ['load: empty bytes', () => MLP.load(new Uint8Array(0)), FormatError, /^MLP\.load: /],
+    ['load: JSON bytes', async () => MLP.load(new TextEncoder().encode(JSON.stringify((await good()).toJSON()))), FormatError, /^MLP\.load: /],
+    ['load: an unknown backend', async () => MLP.load((await good()).save(), { backend: 'gpu' as never }), ValueError, /^MLP\.load: options\.backend must be one of 'wasm', 'js'/],
+    ['fromSafetensors: a checkpoint', async () => MLP.fromSafetensors((await good()).save()), FormatError, /^MLP\.fromSafetensors: /],
+    ['fromSafetensors: undefined', () => MLP.fromSafetensors(undefined as never), ValueError, 'MLP.fromSafetensors: bytes must be a Uint8Array of a .safetensors file, got undefined'],
+  ];
+  it.each(cases)('%s', async (_, attempt, error, message) => {
+    const result = attempt();
+    await expect(result).rejects.toThrow(error);
+    await expect(result).rejects.toThrow(message);
   });
 });
