@@ -6,8 +6,9 @@
 //   header:  layerCount, loss, reserved, reserved
 //   record:  inputs, outputs, activation, weights*, bias*, gradWeights*, gradBias*, z*, a*
 
-import { denseForward, weightGradient, inputGradient } from './gemm';
-import { activate, activationBackward } from './activations';
+import { denseForward } from './gemm/forward';
+import { weightGradient } from './gemm/weight-gradient';
+import { inputGradient } from './gemm/input-gradient';
 import { lossValue, outputDelta } from './losses';
 import { sgdUpdate } from './optimizers';
 
@@ -33,8 +34,7 @@ export function forward(desc: usize, x: usize, rows: i32): void {
   const count = layerCount(desc);
   for (let l = 0; l < count; l++) {
     const r = record(desc, l);
-    denseForward(preActivation(r), input, weights(r), bias(r), rows, outputs(r), inputs(r));
-    activate(activation(r), output(r), preActivation(r), rows, outputs(r));
+    denseForward(preActivation(r), output(r), input, weights(r), bias(r), outputs(r), inputs(r), activation(r), 0, rows);
     input = output(r);
   }
 }
@@ -57,11 +57,11 @@ export function backward(desc: usize, x: usize, y: usize, rows: i32): f64 {
   for (let l = count - 1; l >= 0; l--) {
     const r = record(desc, l);
     const input = l == 0 ? x : output(record(desc, l - 1));
-    weightGradient(gradWeights(r), gradBias(r), preActivation(r), input, rows, outputs(r), inputs(r));
+    weightGradient(gradWeights(r), gradBias(r), preActivation(r), input, rows, outputs(r), inputs(r), 0, outputs(r));
     if (l > 0) {
+      // Fused with the lower layer's activation derivative: its z buffer receives its δ.
       const below = record(desc, l - 1);
-      inputGradient(preActivation(below), preActivation(r), weights(r), rows, outputs(r), inputs(r));
-      activationBackward(activation(below), preActivation(below), output(below), rows, outputs(below));
+      inputGradient(preActivation(below), preActivation(r), weights(r), output(below), activation(below), outputs(r), inputs(r), 0, rows);
     }
   }
   return value;

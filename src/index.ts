@@ -8,5 +8,5 @@ export type { Trace, SampleTrace, LayerTrace } from './trace.js';
 export type { ModelJSON } from './serialize.js';
 export type { ParameterLayout, LayerLayout } from './layout.js';
 export { WasmMlpError, ShapeError, ValueError, FormatError, DisposedError } from './errors.js';
-export { setWasmSource } from './wasm/loader.js';
-export type { WasmSource } from './wasm/loader.js';
+export { setWasmSource, setKernelVariant, kernelVariant, supportedKernelVariants } from './wasm/loader.js';
+export type { WasmSource, KernelVariant } from './wasm/loader.js';

@@ -17,6 +17,9 @@ interface Kernels {
   trainEpoch(desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, batchX: number, batchY: number, learningRate: number): number;
 }
 
+/** SIMD kernels may read (never write) one vector past a buffer's last row. */
+const SLACK_BYTES = 16;
+
 // Descriptor layout shared with assembly/network.ts.
 const HEADER_WORDS = 4;
 const RECORD_WORDS = 16;
@@ -40,7 +43,7 @@ export async function createWasmEngine(arch: Architecture): Promise<Engine> {
   const count = layout.parameterCount;
   const nLayers = layout.layers.length;
   const desc = arena.alloc((HEADER_WORDS + RECORD_WORDS * nLayers) * 4, 'the network descriptor');
-  const params = arena.alloc(count * bytes, `the network's ${count} parameters`);
+  const params = arena.alloc(count * bytes + SLACK_BYTES, `the network's ${count} parameters`);
   const grads = arena.alloc(count * bytes, `the network's ${count} gradients`);
 
   let capacity = 0;
@@ -96,7 +99,7 @@ export async function createWasmEngine(arch: Architecture): Promise<Engine> {
       if (rows <= capacity) return;
       const floats = rows * (layout.inputSize + layout.outputSize + 2 * layout.layers.reduce((s, l) => s + l.outputs, 0));
       // Allocate the new block before freeing the old one: a failure leaves the engine as it was.
-      const block = arena.alloc(floats * bytes, `a batch of ${rows} samples`);
+      const block = arena.alloc(floats * bytes + SLACK_BYTES, `a batch of ${rows} samples`);
       if (batch.block) arena.free(batch.block);
       let p = block;
       const take = (n: number) => { const at = p; p += n * bytes; return at; };
