@@ -71,6 +71,15 @@ export async function createWasmEngine(arch: Architecture): Promise<Engine> {
     }
     return views;
   }
+  // The staging views of the last batch size, so repeated steps of one size allocate nothing.
+  let stagedViews = { rows: -1, views, x: views.x, y: views.y };
+  function staged(rows: number) {
+    const v = current();
+    if (stagedViews.rows !== rows || stagedViews.views !== v) {
+      stagedViews = { rows, views: v, x: v.x.subarray(0, rows * layout.inputSize), y: v.y.subarray(0, rows * layout.outputSize) };
+    }
+    return stagedViews;
+  }
   function writeDescriptor() {
     const d = current().desc;
     d[0] = nLayers;
@@ -112,8 +121,8 @@ export async function createWasmEngine(arch: Architecture): Promise<Engine> {
       generation = -1;
       writeDescriptor();
     },
-    inputBuffer: (rows) => current().x.subarray(0, rows * layout.inputSize),
-    targetBuffer: (rows) => current().y.subarray(0, rows * layout.outputSize),
+    inputBuffer: (rows) => staged(rows).x,
+    targetBuffer: (rows) => staged(rows).y,
     forward: (rows) => k.forward(desc, batch.x, rows),
     loss: (rows) => k.loss(desc, batch.y, rows),
     backward: (rows) => k.backward(desc, batch.x, batch.y, rows),
