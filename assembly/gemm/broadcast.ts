@@ -5,7 +5,7 @@
 // the last, partial vector is computed whole and stored lane by lane.
 
 import { LINEAR } from '../activations';
-import { LANES, VBYTES, madd, broadcast, storeFirst, derivativeVector } from './vector';
+import { BLOCK_BYTES, LANES, VBYTES, madd, broadcast, storeFirst, derivativeVector } from './vector';
 
 /**
  * For rows r in [rowBegin, rowEnd): C[r] = Σ_p A(r, p)·B[p] (rows of `cols` floats), with
@@ -16,6 +16,19 @@ import { LANES, VBYTES, madd, broadcast, storeFirst, derivativeVector } from './
 @inline export function broadcastProduct(
   c: usize, a: usize, aRow: i32, aCol: i32, b: usize, g: usize, kind: i32,
   cols: i32, depth: i32, rowBegin: i32, rowEnd: i32,
+): void {
+  // B in blocks of columns that stay in L2 while every row pair passes over them; without
+  // this a deep product (W of 512×784) streams all of B from L3 once per row pair.
+  const block = max(4 * LANES, <i32>(BLOCK_BYTES / (<usize>max(depth, 1) << alignof<float>())) & ~(4 * LANES - 1));
+  for (let colBegin = 0; colBegin < cols; colBegin += block) {
+    broadcastBlock(c, a, aRow, aCol, b, g, kind, cols, depth, rowBegin, rowEnd, colBegin, min(cols, colBegin + block));
+  }
+}
+
+/** Columns [colBegin, colEnd) of rows [rowBegin, rowEnd), in 2 × 4-vector tiles. */
+@inline function broadcastBlock(
+  c: usize, a: usize, aRow: i32, aCol: i32, b: usize, g: usize, kind: i32,
+  cols: i32, depth: i32, rowBegin: i32, rowEnd: i32, colBegin: i32, colEnd: i32,
 ): void {
   const tile = 4 * LANES;
   const rowBytes = <usize>cols << alignof<float>();
@@ -30,8 +43,8 @@ import { LANES, VBYTES, madd, broadcast, storeFirst, derivativeVector } from './
     const a1 = second ? a0 + aRowBytes : a0;
     const c0 = c + <usize>r * rowBytes;
     const g0 = g + <usize>r * rowBytes;
-    let col = 0;
-    for (; col + tile <= cols; col += tile) {
+    let col = colBegin;
+    for (; col + tile <= colEnd; col += tile) {
       let p0 = a0, p1 = a1, bp = b + (<usize>col << alignof<float>());
       let s00 = zero, s01 = zero, s02 = zero, s03 = zero;
       let s10 = zero, s11 = zero, s12 = zero, s13 = zero;
@@ -53,7 +66,7 @@ import { LANES, VBYTES, madd, broadcast, storeFirst, derivativeVector } from './
       if (second) storeFour(c0 + rowBytes + at, g0 + rowBytes + at, kind, s10, s11, s12, s13);
     }
     // One vector at a time for the rest, the last one possibly partial.
-    for (; col < cols; col += LANES) {
+    for (; col < colEnd; col += LANES) {
       let p0 = a0, p1 = a1, bp = b + (<usize>col << alignof<float>());
       let s0 = zero, s1 = zero;
       for (let p = 0; p < depth; p++) {

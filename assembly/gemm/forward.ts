@@ -6,7 +6,7 @@
 // epilogue while the tile is still in registers.
 
 import { activate } from '../activations';
-import { LANES, VBYTES, madd, laneMask, laneSum, pairSum, quadSum, activateVector, vectorActivates } from './vector';
+import { BLOCK_BYTES, LANES, VBYTES, madd, laneMask, laneSum, pairSum, quadSum, activateVector, vectorActivates } from './vector';
 
 /**
  * z = X·Wᵀ + bias and a = act(z) for batch rows [rowBegin, rowEnd). Each row is computed
@@ -47,6 +47,19 @@ function forwardTiles(
   z: usize, a: usize, x: usize, w: usize, bias: usize,
   n: i32, k: i32, activation: i32, rowBegin: i32, rowEnd: i32,
 ): void {
+  // W in blocks of rows that stay in L2 while every row pair of X passes over them; without
+  // this a wide layer (512×784) streams all of W from L3 once per row pair.
+  const block = max(4, <i32>(BLOCK_BYTES / (<usize>k << alignof<float>())) & ~3);
+  for (let jBegin = 0; jBegin < n; jBegin += block) {
+    forwardBlock(z, a, x, w, bias, n, k, activation, rowBegin, rowEnd, jBegin, min(n, jBegin + block));
+  }
+}
+
+/** Outputs [jBegin, jEnd) of rows [rowBegin, rowEnd), in 2 × 4 tiles. */
+@inline function forwardBlock(
+  z: usize, a: usize, x: usize, w: usize, bias: usize,
+  n: i32, k: i32, activation: i32, rowBegin: i32, rowEnd: i32, jBegin: i32, jEnd: i32,
+): void {
   const rowBytes = <usize>k << alignof<float>();
   const outBytes = <usize>n << alignof<float>();
   const bodyBytes = <usize>(k & ~(LANES - 1)) << alignof<float>();
@@ -62,8 +75,8 @@ function forwardTiles(
     const x1 = second ? x0 + rowBytes : x0;
     const z0 = z + <usize>i * outBytes;
     const a0 = a + <usize>i * outBytes;
-    let j = 0;
-    for (; j + 4 <= n; j += 4) {
+    let j = jBegin;
+    for (; j + 4 <= jEnd; j += 4) {
       const w0 = w + <usize>j * rowBytes;
       const w1 = w0 + rowBytes;
       const w2 = w1 + rowBytes;
@@ -95,7 +108,7 @@ function forwardTiles(
       if (second) storeQuad(z0 + outBytes + at, a0 + outBytes + at, bias + at, c10, c11, c12, c13, activation);
     }
     // Fewer than 4 outputs left: one column of W at a time, still two rows.
-    for (; j < n; j++) {
+    for (; j < jEnd; j++) {
       const w0 = w + <usize>j * rowBytes;
       let c0 = zero, c1 = zero;
       for (let p: usize = 0; p < bodyBytes; p += VBYTES) {

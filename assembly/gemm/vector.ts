@@ -6,6 +6,8 @@ import { RELU, LEAKY_RELU, SIGMOID, TANH, LEAKY_SLOPE } from '../activations';
 
 /** Floats per v128. */
 export const LANES: i32 = 16 / sizeof<float>();
+/** Bytes of the operand block kernels keep cache-resident: half of a typical 512 KiB–1 MiB L2. */
+export const BLOCK_BYTES: usize = 256 * 1024;
 /** Bytes per v128. */
 export const VBYTES: usize = 16;
 
