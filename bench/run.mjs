@@ -47,17 +47,18 @@ const contenders = [
 async function timeOnce(contender, task) {
   await contender.before?.();
   if (task.measure) {
-    const { median_ms: ms, units } = await task.measure(TIME);
+    const { median_ms: ms, min_ms: best, units } = await task.measure(TIME);
     task.units = units;
-    return ms;
+    return { ms, best };
   }
   const bench = new Bench({ time: TIME, iterations: quick ? 1 : 3, warmupTime: Math.min(50, TIME), warmupIterations: 1, throws: true });
   bench.add(contender.name, task.run);
   await bench.run();
-  return bench.tasks[0].result.latency.p50;
+  const { latency } = bench.tasks[0].result;
+  return { ms: latency.p50, best: latency.min };
 }
 
-/** Rounds × contenders, interleaved; returns the median over rounds of each contender's median. */
+/** Rounds × contenders, interleaved; returns the median over rounds of each contender's median, and its best run. */
 async function interleave(cells) {
   const times = cells.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {
@@ -69,7 +70,7 @@ async function interleave(cells) {
       }
     }
   }
-  return cells.map((cell, i) => ({ ...cell, ms: median(times[i]) }));
+  return cells.map((cell, i) => ({ ...cell, ms: median(times[i].map((t) => t.ms)), best: Math.min(...times[i].map((t) => t.best)) }));
 }
 
 function median(values) {
@@ -90,14 +91,14 @@ for (const w of WORKLOADS) {
     cells.push({ contender, task: prepared, units: prepared.units });
   }
   const measured = await interleave(cells.filter((c) => c.task));
-  const rowsOut = [...measured, ...cells.filter((c) => !c.task)].map((c) => ({ contender: c.contender.name, ms: c.ms, units: c.task?.units, error: c.error }));
-  report(w.title, w.metric, rowsOut.map((r) => ({ ...r, value: r.error ? NaN : rate(r, w) })));
+  const rowsOut = [...measured, ...cells.filter((c) => !c.task)].map((c) => ({ contender: c.contender.name, ms: c.ms, best: c.best, units: c.task?.units, error: c.error }));
+  report(w.title, w.metric, rowsOut.map((r) => ({ ...r, value: r.error ? NaN : rate(r.units, r.ms, w), bestValue: r.error ? NaN : rate(r.units, r.best, w) })));
   for (const c of cells) c.task?.dispose?.();
 }
 
 /** The workload's metric for one measured cell. */
-function rate(row, w) {
-  const perSecond = (row.units ?? 1) / (row.ms / 1000);
+function rate(units, ms, w) {
+  const perSecond = (units ?? 1) / (ms / 1000);
   return w.scale ? perSecond * w.scale : perSecond;
 }
 
@@ -120,7 +121,7 @@ for (const product of PRODUCTS) {
     }
     const measured = await interleave(cells);
     const flops = 2 * m * n * k;
-    report(`GEMM ${product} M×K×N = ${m}×${k}×${n}`, 'GFLOP/s', measured.map((c) => ({ contender: c.contender.name, ms: c.ms, value: c.error ? NaN : flops / (c.ms / 1000) / 1e9, error: c.error })));
+    report(`GEMM ${product} M×K×N = ${m}×${k}×${n}`, 'GFLOP/s', measured.map((c) => ({ contender: c.contender.name, ms: c.ms, best: c.best, value: c.error ? NaN : flops / (c.ms / 1000) / 1e9, bestValue: c.error ? NaN : flops / (c.best / 1000) / 1e9, error: c.error })));
   }
 }
 contenders.forEach((c) => c.close?.());
@@ -145,13 +146,13 @@ function gemmJs(product, m, k, n) {
 
 function report(title, metric, rows) {
   const base = rows.find((r) => r.contender === 'wasm-mlp f32')?.value;
-  console.log(`\n${title}  (${metric}; ratio = wasm-mlp f32 ÷ contender)`);
+  console.log(`\n${title}  (${metric}: median, best run; ratio = wasm-mlp f32 ÷ contender, on medians)`);
   for (const r of rows) {
-    const value = Number.isFinite(r.value) ? format(r.value) : `failed: ${r.error ?? 'n/a'}`;
+    const value = Number.isFinite(r.value) ? `${format(r.value).padStart(10)} ${format(r.bestValue).padStart(10)}` : `failed: ${r.error ?? 'n/a'}`;
     const ratio = Number.isFinite(r.value) && base ? `×${(base / r.value).toFixed(2)}` : '';
-    console.log(`  ${r.contender.padEnd(28)} ${value.padStart(14)}  ${ratio}`);
+    console.log(`  ${r.contender.padEnd(28)} ${value}  ${ratio}`);
   }
-  results.workloads.push({ title, metric, rows: rows.map((r) => ({ contender: r.contender, value: r.value, medianMs: r.ms, ratioOfF32: base && r.value ? base / r.value : null, error: r.error })) });
+  results.workloads.push({ title, metric, rows: rows.map((r) => ({ contender: r.contender, median: r.value, best: r.bestValue, medianMs: r.ms, bestMs: r.best, ratioOfF32: base && r.value ? base / r.value : null, error: r.error })) });
 }
 
 function format(v) {

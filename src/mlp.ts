@@ -207,9 +207,12 @@ function createEngine(architecture: Architecture, backend: Backend): Promise<Eng
   return backend === 'js' ? createJsEngine(architecture) : createWasmEngine(architecture);
 }
 
+/** Hoisted so that checking a step's options allocates nothing. */
+const NON_NEGATIVE = { min: 0 } as const;
+
 function readLearningRate(fn: string, options: StepOptions | undefined): number {
   const o = checkOptions(fn, 'options', options, true) as StepOptions;
-  return o.learningRate === undefined ? DEFAULT_LEARNING_RATE : checkNumber(fn, 'options.learningRate', o.learningRate, { min: 0 });
+  return o.learningRate === undefined ? DEFAULT_LEARNING_RATE : checkNumber(fn, 'options.learningRate', o.learningRate, NON_NEGATIVE);
 }
 
 function isNumberArray(value: unknown): value is ArrayLike<number> {
