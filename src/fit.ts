@@ -68,6 +68,12 @@ export function runFit(engine: Engine, random: Random, x: FloatArray, y: FloatAr
   const history: FitHistory = { loss: [], epochs: 0, stopReason: 'epochs' };
   engine.setDataset(x, y, rows);
   try {
+    if (!o.onEpochEnd) {
+      // Nothing to run between epochs: let the engine loop over them.
+      engine.trainEpochs(o.epochs, batchSize, learningRate, o.shuffle, random, history.loss);
+      history.epochs = o.epochs;
+      return history;
+    }
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       const order = engine.datasetOrder();
       for (let i = 0; i < rows; i++) order[i] = i;

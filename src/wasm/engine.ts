@@ -18,8 +18,11 @@ interface Kernels {
   sgdUpdate(params: number, grads: number, count: number, learningRate: number): void;
   trainStep(desc: number, params: number, grads: number, count: number, x: number, y: number, rows: number, learningRate: number): number;
   trainEpoch(desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, batchX: number, batchY: number, learningRate: number): number;
+  trainEpochs(desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, batchX: number, batchY: number, learningRate: number, epochs: number, shuffle: number, state: number, losses: number): void;
 }
 
+/** Epochs per `trainEpochs` call into wasm: bounds the losses buffer, and one crossing per chunk costs nothing. */
+const EPOCH_CHUNK = 1024;
 /** SIMD kernels may read (never write) one vector past a buffer's last row. */
 const SLACK_BYTES = 16;
 
@@ -55,7 +58,7 @@ export async function createWasmEngine(arch: Architecture): Promise<Engine> {
 
   let capacity = 0;
   let batch = { block: 0, x: 0, y: 0, z: [] as number[], a: [] as number[], mask: [] as number[], dropped: [] as number[] };
-  let dataset: { block: number; x: number; y: number; order: number; count: number } | null = null;
+  let dataset: { block: number; x: number; y: number; order: number; state: number; losses: number; count: number } | null = null;
 
   // Typed-array views, re-made only when memory.grow has replaced the buffer.
   let generation = -1;
@@ -182,9 +185,12 @@ export async function createWasmEngine(arch: Architecture): Promise<Engine> {
     setDataset(x, y, samples) {
       const xBytes = samples * layout.inputSize * bytes;
       const yBytes = samples * layout.outputSize * bytes;
-      const block = arena.alloc(xBytes + yBytes + samples * 4, `a dataset of ${samples} samples`);
+      // Ahead of the data, 8-byte aligned: one chunk of per-epoch losses and the shuffle generator's state.
+      const head = EPOCH_CHUNK * 8 + 64;
+      const block = arena.alloc(head + xBytes + yBytes + samples * 4, `a dataset of ${samples} samples`);
       engine.clearDataset();
-      dataset = { block, x: block, y: block + xBytes, order: block + xBytes + yBytes, count: samples };
+      const at = block + head;
+      dataset = { block, losses: block, state: block + EPOCH_CHUNK * 8, x: at, y: at + xBytes, order: at + xBytes + yBytes, count: samples };
       generation = -1;
       const buffer = memory.buffer;
       new Float(buffer, dataset.x, samples * layout.inputSize).set(x.subarray(0, samples * layout.inputSize));
@@ -198,6 +204,19 @@ export async function createWasmEngine(arch: Architecture): Promise<Engine> {
       if (!dataset) throw new Error('internal: no dataset set');
       engine.reserve(Math.min(batchSize, dataset.count));
       return k.trainEpoch(desc, params, grads, count, dataset.x, dataset.y, dataset.order, dataset.count, batchSize, batch.x, batch.y, learningRate);
+    },
+    trainEpochs(epochs, batchSize, learningRate, shuffle, random, losses) {
+      if (!dataset) throw new Error('internal: no dataset set');
+      engine.reserve(Math.min(batchSize, dataset.count));
+      const { x, y, order, state, losses: lossesAt, count: samples } = dataset;
+      for (let done = 0; done < epochs; done += EPOCH_CHUNK) {
+        const chunk = Math.min(EPOCH_CHUNK, epochs - done);
+        new Uint32Array(memory.buffer, state, 4).set(random.getState());
+        k.trainEpochs(desc, params, grads, count, x, y, order, samples, batchSize, batch.x, batch.y, learningRate, chunk, shuffle ? 1 : 0, state, lossesAt);
+        random.setState(Array.from(new Uint32Array(memory.buffer, state, 4)));
+        const values = new Float64Array(memory.buffer, lossesAt, chunk);
+        for (let e = 0; e < chunk; e++) losses.push(values[e]);
+      }
     },
     clearDataset() {
       if (!dataset) return;
