@@ -64,6 +64,8 @@ export interface Engine {
    * that loop around `trainEpoch`, without crossing into the engine per epoch.
    */
   trainEpochs(epochs: number, batchSize: number, learningRate: number, shuffle: boolean, random: Random, losses: number[]): void;
+  /** Batches first…first+count−1 of such an epoch, in one call; returns Σ (batch loss × batch rows). */
+  trainBatches(first: number, count: number, batchSize: number, learningRate: number): number;
   /** Releases the dataset copy. */
   clearDataset(): void;
   /** Releases everything; the engine must not be used again. */

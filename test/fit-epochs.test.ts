@@ -16,6 +16,9 @@ describe.each([['wasm', 'float32'], ['wasm', 'float64'], ['js', 'float64']] as [
     const b = looped.fit(X, Y, { epochs: 1100, batchSize: 5, learningRate: 0.05, shuffle, onEpochEnd: () => {} });
     expect(a.epochs).toBe(1100);
     expect(a.loss).toEqual(b.loss);
+    expect(a.learningRate).toEqual(b.learningRate);
+    expect(a.elapsedMs).toHaveLength(1100);
+    expect(a.stopReason).toBe('epochs');
     expect(Array.from(inEngine.getParameters())).toEqual(Array.from(looped.getParameters()));
     // The generator advanced identically: the next shuffled epoch agrees too.
     expect(inEngine.fit(X, Y, { epochs: 1, batchSize: 5 }).loss).toEqual(looped.fit(X, Y, { epochs: 1, batchSize: 5, onEpochEnd: () => {} }).loss);

@@ -19,6 +19,7 @@ interface Kernels {
   trainStep(desc: number, params: number, grads: number, count: number, x: number, y: number, rows: number, learningRate: number): number;
   trainEpoch(desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, batchX: number, batchY: number, learningRate: number): number;
   trainEpochs(desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, batchX: number, batchY: number, learningRate: number, epochs: number, shuffle: number, state: number, losses: number): void;
+  trainBatches(desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, firstBatch: number, batchCount: number, batchX: number, batchY: number, learningRate: number): number;
 }
 
 /** Epochs per `trainEpochs` call into wasm: bounds the losses buffer, and one crossing per chunk costs nothing. */
@@ -217,6 +218,11 @@ export async function createWasmEngine(arch: Architecture): Promise<Engine> {
         const values = new Float64Array(memory.buffer, lossesAt, chunk);
         for (let e = 0; e < chunk; e++) losses.push(values[e]);
       }
+    },
+    trainBatches(first, batches, batchSize, learningRate) {
+      if (!dataset) throw new Error('internal: no dataset set');
+      engine.reserve(Math.min(batchSize, dataset.count));
+      return k.trainBatches(desc, params, grads, count, dataset.x, dataset.y, dataset.order, dataset.count, batchSize, first, batches, batch.x, batch.y, learningRate);
     },
     clearDataset() {
       if (!dataset) return;
