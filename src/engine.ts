@@ -4,6 +4,7 @@ import type { Divergence } from './errors.js';
 
 /** Where the last `step` or `trainEpoch` met a non-finite value; that step was not applied. */
 export type StepFailure = Pick<Divergence, 'step' | 'layer' | 'phase'>;
+import type { Random } from './random.js';
 import type { OptimizerConfig, OptimizerState } from './optimizers.js';
 
 /**
@@ -62,6 +63,13 @@ export interface Engine {
   datasetOrder(): Int32Array;
   /** One epoch of `step`s over the dataset in `datasetOrder()`, in one call; returns the mean loss. Stops at a failing step. */
   trainEpoch(batchSize: number, learningRate: number): number;
+  /**
+   * `epochs` epochs, each over 0…count−1 shuffled by `random` (when `shuffle`) exactly as
+   * `random.shuffle` would, appending each epoch's mean loss to `losses`: the same result as
+   * that loop around `trainEpoch`, without crossing into the engine per epoch. Stops at a
+   * failing step: `losses` then holds the epochs completed before it.
+   */
+  trainEpochs(epochs: number, batchSize: number, learningRate: number, shuffle: boolean, random: Random, losses: number[]): void;
   /** Batches first…first+count−1 of such an epoch, in one call; returns Σ (batch loss × batch rows). */
   trainBatches(first: number, count: number, batchSize: number, learningRate: number): number;
   /** After `step` or `trainEpoch`: where the step that was not applied met a non-finite value, or null. */

@@ -246,6 +246,25 @@ export function* fitEpochs(run: FitRun, rates: number[] | null, yieldPerBatch = 
   let best: FloatArray | null = null;
   engine.setDataset(train.x, train.y, rows);
   try {
+    if (unobserved(run, rates, yieldPerBatch)) {
+      // Nothing looks at single epochs: the engine runs them all, shuffling as the loop below would.
+      const started = performance.now();
+      engine.trainEpochs(o.epochs, batchSize, rates![0], o.shuffle, random, history.loss);
+      const completed = history.loss.length; // fewer than asked if a step diverged
+      const elapsedMs = (performance.now() - started) / Math.max(1, completed);
+      for (let i = 0; i < completed; i++) {
+        schedule.observe(training.epoch, history.loss[i]);
+        training.epoch++;
+        training.steps += batches;
+        history.learningRate.push(rates![i]);
+        history.elapsedMs.push(elapsedMs);
+      }
+      training.plateau = schedule.state();
+      history.epochs = completed;
+      const failure = engine.failure();
+      if (failure) diverged(run, history, { epoch: training.epoch, ...failure }, rates![completed]);
+      return history;
+    }
     for (let i = 0; i < o.epochs; i++) {
       if (o.signal?.aborted) {
         history.stopReason = 'aborted';
@@ -262,12 +281,7 @@ export function* fitEpochs(run: FitRun, rates: number[] | null, yieldPerBatch = 
         : { total: engine.trainBatches(0, batches, batchSize, learningRate), batches, samples: rows, stop: null };
       const failure = engine.failure();
       if (failure) {
-        // The failing step was not applied; the steps before it in this epoch were.
-        training.steps += failure.step;
-        const error = divergenceError(o.caller, { epoch, ...failure }, engine.layout, learningRate);
-        if (o.onDivergence === 'throw') throw error;
-        history.stopReason = 'diverged';
-        history.divergence = { ...error.divergence, message: error.message };
+        diverged(run, history, { epoch, ...failure }, learningRate);
         break;
       }
       training.epoch++;
@@ -297,7 +311,28 @@ export function* fitEpochs(run: FitRun, rates: number[] | null, yieldPerBatch = 
   return history;
 }
 
+/** A step met a non-finite value and was not applied (the steps before it in its epoch were): throw, or record it. */
+function diverged(run: FitRun, history: FitHistory, divergence: Divergence, learningRate: number): void {
+  const { engine, training, options: o } = run;
+  training.steps += divergence.step;
+  const error = divergenceError(o.caller, divergence, engine.layout, learningRate);
+  if (o.onDivergence === 'throw') throw error;
+  history.stopReason = 'diverged';
+  history.divergence = { ...error.divergence, message: error.message };
+}
+
 interface Trained { total: number; batches: number; samples: number; stop: StopReason | null }
+
+/**
+ * True when no option needs anything between epochs — callbacks, a signal, evaluation, early
+ * stopping, a threshold, a changing rate — and the loop runs straight through (`fit`, not
+ * `fitAsync`): then whole chunks of epochs can run in one engine call.
+ */
+function unobserved(run: FitRun, rates: number[] | null, yieldPerBatch: boolean): boolean {
+  const o = run.options;
+  return !yieldPerBatch && !o.onEpochEnd && !o.onBatchEnd && !o.signal && !run.validation && o.metrics.length === 0
+    && !o.earlyStopping && o.errorThreshold === undefined && rates !== null && rates.every((rate) => rate === rates[0]);
+}
 
 /** One engine call per batch, so callbacks and the signal can stop between batches. */
 function* trainByBatch(run: FitRun, epoch: number, batches: number, batchSize: number, learningRate: number, yieldPerBatch: boolean): Generator<void, Trained, void> {

@@ -18,5 +18,5 @@ export type { SafetensorsArchitecture } from './io/safetensors.js';
 export type { ParameterLayout, LayerLayout } from './layout.js';
 export { WasmMlpError, ShapeError, ValueError, FormatError, DisposedError, DivergenceError } from './errors.js';
 export type { Divergence } from './errors.js';
-export { setWasmSource } from './wasm/loader.js';
-export type { WasmSource } from './wasm/loader.js';
+export { setWasmSource, setKernelVariant, kernelVariant, supportedKernelVariants } from './wasm/loader.js';
+export type { WasmSource, KernelVariant } from './wasm/loader.js';

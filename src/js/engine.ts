@@ -185,6 +185,16 @@ export function createJsEngine(arch: Architecture): Engine {
       });
       return { step: failed.step, ...where };
     },
+    trainEpochs(epochs, batchSize, learningRate, shuffle, random, losses) {
+      const order = engine.datasetOrder();
+      for (let e = 0; e < epochs; e++) {
+        for (let i = 0; i < order.length; i++) order[i] = i;
+        if (shuffle) random.shuffle(order);
+        const loss = engine.trainEpoch(batchSize, learningRate);
+        if (failed) break;
+        losses.push(loss);
+      }
+    },
     clearDataset() {
       dataset = null;
     },
