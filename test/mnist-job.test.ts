@@ -1,6 +1,7 @@
 // The main job's parts: the MNIST split, the confusion matrix, the progress bar, and a short real run.
 import { describe, expect, it } from 'vitest';
-import { PIXELS, argmaxRows, confusionMatrix, formatConfusion, loadMnist } from '../src/cli/mnist.js';
+import { PIXELS, loadMnist } from '../src/cli/mnist.js';
+import { argmaxRows, confusionMatrix, formatConfusion } from '../src/cli/train-loop.js';
 import { ProgressBar } from '../src/cli/progress.js';
 import { runDigitsJob } from '../src/cli/digits-job.js';
 
@@ -13,7 +14,7 @@ describe('MNIST data', () => {
     expect(train.X.length).toBe(8000 * PIXELS);
     for (const set of [train, test]) {
       const counts = new Array(10).fill(0);
-      set.labels.forEach((l) => counts[l]++);
+      set.Y.forEach((l) => counts[l]++);
       // Each digit is about a tenth of the set (the package has 863 to 1,127 of each).
       for (const c of counts) expect(c / set.rows).toBeGreaterThan(0.07);
       const pixels = set.X.reduce((r, v) => [Math.min(r[0], v), Math.max(r[1], v)], [Infinity, -Infinity]);
@@ -23,7 +24,7 @@ describe('MNIST data', () => {
 
   it('is the same split every time', () => {
     const again = loadMnist(0.2, 0);
-    expect(again.test.labels).toEqual(test.labels);
+    expect(again.test.Y).toEqual(test.Y);
     expect(again.test.X.subarray(0, 5000)).toEqual(test.X.subarray(0, 5000));
   });
 });
@@ -64,7 +65,7 @@ describe('progress bar', () => {
 describe('the MNIST job, shortened', () => {
   it('learns real digits in one epoch and compares the backends', async () => {
     const lines: string[] = [];
-    const result = await runDigitsJob({ epochs: 1, jsSamples: 256, out: { write: (s) => lines.push(s) } });
+    const result = await runDigitsJob({ epochs: 1, speedSamples: 256, out: { write: (s) => lines.push(s) } });
     // One epoch of SGD at η = 0.2 already classifies most held-out digits.
     expect(result.testAccuracy).toBeGreaterThan(0.85);
     expect(result.confusion.flat().reduce((a, b) => a + b)).toBe(2000);

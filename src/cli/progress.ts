@@ -39,9 +39,10 @@ export class ProgressBar {
     this.out.write(`\r${this.line(state)}\x1b[K`);
   }
 
-  /** Prints the epoch's final line. */
-  finish(state: ProgressState): void {
-    this.out.write(`${this.tty ? '\r' : ''}${this.line(state)}${this.tty ? '\x1b[K' : ''}\n`);
+  /** Prints the epoch's final line, with `extra` (e.g. a validation loss) at its end. */
+  finish(state: ProgressState, extra?: string): void {
+    const line = this.line(state) + (extra ? `  ${extra}` : '');
+    this.out.write(`${this.tty ? '\r' : ''}${line}${this.tty ? '\x1b[K' : ''}\n`);
     this.lastDraw = -Infinity;
   }
 
