@@ -12,6 +12,7 @@ import { traceBatch, type Trace } from './trace.js';
 import { DEFAULT_LEARNING_RATE, checkFitOptions, runFit, type FitHistory, type FitOptions } from './fit.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
 import type { ParameterLayout } from './layout.js';
+import { standaloneModule } from './standalone.js';
 
 /** Options of a single training step. */
 export interface StepOptions {
@@ -150,6 +151,11 @@ export class MLP {
     const checked = checkFitOptions('fit', options);
     const { x, y, rows } = this.toArrays('fit', X, Y);
     return runFit(engine, this.random, x, y, rows, checked);
+  }
+
+  /** Source of a dependency-free ES module exporting `predict` for this network as it is now (see README). */
+  toFunction(): string {
+    return standaloneModule(this.architecture, this.live('toFunction').parameters());
   }
 
   /** The network as plain JSON data; `MLP.fromJSON` restores it bit-exactly. */
