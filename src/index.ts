@@ -2,6 +2,8 @@
 export { MLP } from './mlp.js';
 export type { StepOptions, LoadOptions } from './mlp.js';
 export type { FitOptions, FitHistory, EpochLogs } from './fit.js';
+export type { FitAsyncOptions } from './async/fit-async.js';
+export type { AsyncFitHistory, BatchLogs } from './async/batch-loop.js';
 export type { Activation, Loss, DType, Backend, Init, CreateOptions, Architecture, FloatArray } from './options.js';
 export type { Matrix, Targets } from './data.js';
 export type { Trace, SampleTrace, LayerTrace } from './trace.js';

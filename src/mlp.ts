@@ -13,6 +13,8 @@ import { DEFAULT_LEARNING_RATE, checkFitOptions, runFit, type FitHistory, type F
 import { checkModelJSON, type ModelJSON } from './serialize.js';
 import type { ParameterLayout } from './layout.js';
 import { standaloneModule } from './standalone.js';
+import { fitAsync, type FitAccess, type FitAsyncOptions } from './async/fit-async.js';
+import type { AsyncFitHistory } from './async/batch-loop.js';
 
 /** Options of a single training step. */
 export interface StepOptions {
@@ -153,6 +155,11 @@ export class MLP {
     return runFit(engine, this.random, x, y, rows, checked);
   }
 
+  /** Like `fit`, without blocking: in a worker (`{ worker: true }`) or yielding between batches; stoppable with an AbortSignal. */
+  fitAsync(X: Matrix, Y: Targets, options?: FitAsyncOptions): Promise<AsyncFitHistory> {
+    return fitAsync(this, fitAccess(this), X, Y, options);
+  }
+
   /** Source of a dependency-free ES module exporting `predict` for this network as it is now (see README). */
   toFunction(): string {
     return standaloneModule(this.architecture, this.live('toFunction').parameters());
@@ -207,6 +214,12 @@ export class MLP {
     copyTargets(fn, 'Y', Y, this.architecture.loss, outputSize, y);
     return { x, y, rows };
   }
+}
+
+/** For src/async: what fitAsync needs to train exactly as `fit` does. Not part of the public API. */
+export function fitAccess(net: MLP): FitAccess {
+  // Bracket access reaches private members on purpose, so the class keeps no extra surface.
+  return { random: net['random'], toArrays: (fn, X, Y) => net['toArrays'](fn, X, Y) };
 }
 
 function createEngine(architecture: Architecture, backend: Backend): Promise<Engine> | Engine {
