@@ -35,6 +35,12 @@ export interface CreateOptions {
   seed?: number;
   /** Weight initialisation. Default: 'he-uniform' before ReLU-like activations, else 'glorot-uniform'. */
   init?: Init;
+  /**
+   * Inverted dropout on hidden layers' outputs while training (`step`, `fit`), never in
+   * `predict`/`loss`/`gradient`: one rate in [0, 1) for every hidden layer, or one per hidden
+   * layer (layers.length − 2 of them). Default 0 (off).
+   */
+  dropout?: number | readonly number[];
 }
 
 /** A network's fixed architecture, after validation. */
@@ -43,6 +49,8 @@ export interface Architecture {
   readonly activations: readonly Activation[];
   readonly loss: Loss;
   readonly dtype: DType;
+  /** Dropout rate of each hidden layer's output (layers.length − 2 entries; 0 = none). */
+  readonly dropout: readonly number[];
 }
 
 /** The typed-array constructor for a dtype. */

@@ -44,6 +44,27 @@ describe.each([
     b.dispose();
   });
 
+  it('carries the optimizer’s state and dropout across, as fit does', async () => {
+    const { X, labels } = data(90, 6, 3);
+    const make = async () => {
+      const net = await (MLP as typeof SourceMLP).create({ ...spec, seed: 8, dropout: 0.25 }) as Net;
+      net.setOptimizer({ type: 'adam', learningRate: 0.01 });
+      net.fit(X, labels, { epochs: 1, batchSize: 30 }); // Adam's moments are non-zero before fitAsync starts
+      return net;
+    };
+    const a = await make();
+    const b = await make();
+    a.fit(X, labels, { epochs: 3, batchSize: 16 });
+    await b.fitAsync(X, labels, { epochs: 3, batchSize: 16, worker });
+    expect(Array.from(b.getParameters())).toEqual(Array.from(a.getParameters()));
+    expect(b.optimizer).toEqual(a.optimizer);
+    a.fit(X, labels, { epochs: 1 });
+    b.fit(X, labels, { epochs: 1 });
+    expect(Array.from(b.getParameters())).toEqual(Array.from(a.getParameters()));
+    a.dispose();
+    b.dispose();
+  });
+
   it('reports each batch’s loss and lets onEpochEnd stop training', async () => {
     const { X, labels } = data(64, 6, 3);
     const net = await create();

@@ -66,8 +66,8 @@ describe('the MNIST job, shortened', () => {
   it('learns real digits in one epoch and compares the backends', async () => {
     const lines: string[] = [];
     const result = await runDigitsJob({ epochs: 1, speedSamples: 256, out: { write: (s) => lines.push(s) } });
-    // One epoch of SGD at η = 0.2 already classifies most held-out digits.
-    expect(result.testAccuracy).toBeGreaterThan(0.85);
+    // One epoch of momentum SGD already classifies most held-out digits.
+    expect(result.testAccuracy).toBeGreaterThan(0.88);
     expect(result.confusion.flat().reduce((a, b) => a + b)).toBe(2000);
     expect(result.speed!.wasm).toBeGreaterThan(0);
     expect(result.speed!.js).toBeGreaterThan(0);

@@ -17,7 +17,8 @@ export interface BatchLoopOptions {
   epochs: number;
   batchSize: number;
   shuffle: boolean;
-  learningRate: number;
+  /** Undefined: the optimizer's own. */
+  learningRate: number | undefined;
   /** Other `fit` options (e.g. an optimizer), given to every step. */
   passThrough: Omit<FitOptions, 'epochs' | 'batchSize' | 'shuffle' | 'onEpochEnd'>;
 }
@@ -62,7 +63,7 @@ export async function runBatchLoop(net: MLP, random: Random, x: FloatArray, y: F
         by.set(y.subarray(r * outputs, (r + 1) * outputs), i * outputs);
       }
       const step = net.fit(bx.subarray(0, size * inputs), by.subarray(0, size * outputs), {
-        ...o.passThrough, learningRate: o.learningRate, epochs: 1, batchSize: size, shuffle: false,
+        ...o.passThrough, ...(o.learningRate === undefined ? {} : { learningRate: o.learningRate }), epochs: 1, batchSize: size, shuffle: false,
       });
       lossSum += step.loss[0] * size;
       await hooks.afterBatch(batch, { loss: step.loss[0], size, epoch });

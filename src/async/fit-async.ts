@@ -3,6 +3,7 @@ import type { Matrix, Targets } from '../data.js';
 import type { FitOptions } from '../fit.js';
 import type { FloatArray } from '../options.js';
 import type { Random } from '../random.js';
+import type { OptimizerState } from '../optimizers.js';
 import { checkFitOptions } from '../fit.js';
 import { ValueError, WasmMlpError, describe } from '../errors.js';
 import { checkBoolean } from '../validate.js';
@@ -20,10 +21,25 @@ export interface FitAsyncOptions extends FitOptions {
   onBatchEnd?: (batch: number, logs: BatchLogs) => void;
 }
 
-/** What `fitAsync` needs from the network beyond its public API: the generator and checked data. */
+/** Everything training changes: θ, the shuffling and dropout generators, the optimizer's state. */
+export interface TrainingState {
+  parameters: FloatArray;
+  random: number[];
+  optimizer: OptimizerState;
+  dropoutRandom: number[];
+}
+
+/** What `fitAsync` needs from the network beyond its public API: checked data, the generator, its whole training state. */
 export interface FitAccess {
-  random: Random;
   toArrays(fn: string, X: Matrix, Y: Targets): { x: FloatArray; y: FloatArray; rows: number };
+  random: Random;
+  snapshot(): TrainingState;
+  restore(state: TrainingState): void;
+}
+
+/** The buffers of a state, to transfer rather than copy. */
+export function stateBuffers(state: TrainingState): ArrayBuffer[] {
+  return [state.parameters, ...state.optimizer.buffers].map((a) => a.buffer as ArrayBuffer);
 }
 
 /** Trains like `fit`, asynchronously; see `FitAsyncOptions`. Resolves with the history ('aborted' if the signal fired). */
@@ -40,7 +56,8 @@ export async function fitAsync(net: MLP, access: FitAccess, X: Matrix, Y: Target
     epochs: checked.epochs, batchSize: checked.batchSize ?? Math.min(32, rows), shuffle: checked.shuffle, learningRate: checked.learningRate,
     passThrough: withoutFunctions(passThrough),
   };
-  const epochEnd = (epoch: number, loss: number) => onEpochEnd?.(epoch, { loss, learningRate: checked.learningRate });
+  const rate = checked.learningRate ?? net.optimizer.learningRate;
+  const epochEnd = (epoch: number, loss: number) => onEpochEnd?.(epoch, { loss, learningRate: rate });
   if (signal?.aborted) return { loss: [], epochs: 0, stopReason: 'aborted' };
   return worker ? inWorker(net, access, x, y, rows, loop, { signal, onBatchEnd, epochEnd }) : onThisThread(net, access, x, y, rows, loop, { signal, onBatchEnd, epochEnd });
 }
@@ -53,33 +70,28 @@ interface Callbacks {
 
 /** On the calling thread, yielding to the event loop after every batch. */
 async function onThisThread(net: MLP, access: FitAccess, x: FloatArray, y: FloatArray, rows: number, loop: BatchLoopOptions, c: Callbacks): Promise<AsyncFitHistory> {
-  // What to go back to if aborted mid-epoch: θ and the generator as the last epoch left them.
-  let saved = { parameters: net.getParameters(), random: access.random.getState() };
+  // What to go back to if aborted mid-epoch: the state the last completed epoch left.
+  let saved = access.snapshot();
   const history = await runBatchLoop(net, access.random, x, y, rows, loop, {
     afterBatch: async (batch, logs) => {
       c.onBatchEnd?.(batch, logs);
       await yieldToEventLoop();
     },
     afterEpoch: (epoch, loss) => {
-      saved = { parameters: net.getParameters(), random: access.random.getState() };
+      saved = access.snapshot();
       return c.epochEnd(epoch, loss);
     },
     stopped: () => c.signal?.aborted === true,
   });
-  if (history.stopReason === 'aborted') {
-    net.setParameters(saved.parameters);
-    access.random.setState(saved.random);
-  }
+  if (history.stopReason === 'aborted') access.restore(saved);
   return history;
 }
 
-/** In a worker: θ, the generator state and the data go over as transferred buffers; θ comes back after every epoch. */
+/** In a worker: the training state and the data go over as transferred buffers; the state comes back after every epoch. */
 async function inWorker(net: MLP, access: FitAccess, x: FloatArray, y: FloatArray, rows: number, loop: BatchLoopOptions, c: Callbacks): Promise<AsyncFitHistory> {
-  const parameters = net.getParameters();
+  const state = access.snapshot();
   const start: StartMessage = {
-    type: 'start',
-    architecture: { layers: [...net.layers], activations: [...net.activations], loss: net.lossName, dtype: net.dtype },
-    backend: net.backend, parameters, random: access.random.getState(), x, y, rows, loop,
+    type: 'start', architecture: net.architecture, backend: net.backend, state, x, y, rows, loop,
     reportBatches: c.onBatchEnd !== undefined,
   };
   const worker: WorkerHandle = await startWorker();
@@ -93,7 +105,7 @@ async function inWorker(net: MLP, access: FitAccess, x: FloatArray, y: FloatArra
       worker.terminate();
       if (result instanceof Error) reject(result); else resolve(result);
     };
-    // The network already holds the last completed epoch's θ: stopping the worker is enough.
+    // The network already holds the last completed epoch's state: stopping the worker is enough.
     const abort = () => finish({ ...history, stopReason: 'aborted' });
     c.signal?.addEventListener('abort', abort, { once: true });
     worker.onMessage((message: FromWorker) => {
@@ -102,8 +114,7 @@ async function inWorker(net: MLP, access: FitAccess, x: FloatArray, y: FloatArra
         if (message.type === 'batch') {
           c.onBatchEnd?.(message.batch, message.logs);
         } else if (message.type === 'epoch') {
-          net.setParameters(message.parameters);
-          access.random.setState(message.random);
+          access.restore(message.state);
           history.loss.push(message.loss);
           history.epochs++;
           const go = c.epochEnd(message.epoch, message.loss) !== false;
@@ -119,7 +130,7 @@ async function inWorker(net: MLP, access: FitAccess, x: FloatArray, y: FloatArra
       }
     });
     worker.onError((error) => finished || finish(new WasmMlpError(`fitAsync: the training worker failed: ${error.message}`)));
-    worker.post(start, [parameters.buffer, x.buffer, y.buffer] as ArrayBuffer[]);
+    worker.post(start, [...stateBuffers(state), x.buffer as ArrayBuffer, y.buffer as ArrayBuffer]);
   });
 }
 

@@ -1,13 +1,13 @@
 import type { Architecture, Backend, FloatArray } from '../options.js';
 import type { BatchLogs, BatchLoopOptions } from './batch-loop.js';
+import type { TrainingState } from './fit-async.js';
 
 /** Starts training in the worker. The typed arrays' buffers are transferred, not copied. */
 export interface StartMessage {
   type: 'start';
   architecture: Architecture;
   backend: Backend;
-  parameters: FloatArray;
-  random: number[];
+  state: TrainingState;
   x: FloatArray;
   y: FloatArray;
   rows: number;
@@ -23,7 +23,7 @@ export type ToWorker = StartMessage | ContinueMessage;
 
 export type FromWorker =
   | { type: 'batch'; batch: number; logs: BatchLogs }
-  /** θ and the generator state after the epoch (θ's buffer transferred). */
-  | { type: 'epoch'; epoch: number; loss: number; parameters: FloatArray; random: number[] }
+  /** The training state after the epoch (its buffers transferred). */
+  | { type: 'epoch'; epoch: number; loss: number; state: TrainingState }
   | { type: 'done' }
   | { type: 'error'; name: string; message: string };

@@ -2,6 +2,7 @@
 // transferred θ, runs the batch loop, and reports each batch and epoch back.
 import { MLP, fitAccess } from '../mlp.js';
 import { runBatchLoop } from './batch-loop.js';
+import { stateBuffers } from './fit-async.js';
 import type { FromWorker, StartMessage, ToWorker } from './messages.js';
 
 interface Port {
@@ -29,14 +30,13 @@ async function connect(): Promise<Port> {
 async function train(port: Port, start: StartMessage, nextMessage: () => Promise<ToWorker>): Promise<void> {
   const net = await MLP.create({ ...start.architecture, backend: start.backend });
   try {
-    net.setParameters(start.parameters);
     const access = fitAccess(net);
-    access.random.setState(start.random);
+    access.restore(start.state);
     await runBatchLoop(net, access.random, start.x, start.y, start.rows, start.loop, {
       afterBatch: (batch, logs) => { if (start.reportBatches) port.post({ type: 'batch', batch, logs }); },
       afterEpoch: async (epoch, loss) => {
-        const parameters = net.getParameters();
-        port.post({ type: 'epoch', epoch, loss, parameters, random: access.random.getState() }, [parameters.buffer as ArrayBuffer]);
+        const state = access.snapshot();
+        port.post({ type: 'epoch', epoch, loss, state }, stateBuffers(state));
         // The caller's onEpochEnd decides whether to go on; the caller ends this worker to stop.
         await nextMessage();
       },

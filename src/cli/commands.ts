@@ -6,13 +6,13 @@ import { Random } from '../random.js';
 import { parseCsv, csvField, type CsvTable } from './csv.js';
 import { applyScaling, featureMatrix, fitScaling, inferTask, targetColumn, undoScaling } from './table.js';
 import { loadModelFile, saveModelFile, type ModelFile } from './model-file.js';
-import { argmaxRows, confusionMatrix, formatConfusion, takeRows, trainWithProgress, type Samples } from './train-loop.js';
+import { argmaxRows, confusionMatrix, describeOptimizer, formatConfusion, takeRows, trainWithProgress, type Samples } from './train-loop.js';
 import { UsageError, choiceOption, intOption, numberOption, type ParsedArgs } from './args.js';
 import type { ProgressOutput } from './progress.js';
 
 const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a) => a !== 'softmax');
-/** Optimizers `fit` offers in this version. */
-const OPTIMIZERS = ['sgd'] as const;
+/** The network's optimizers (`setOptimizer` types). */
+const OPTIMIZERS = ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad'] as const;
 
 /** `wasm-mlp train data.csv --target col …`: fits, reports, saves. */
 export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void> {
@@ -22,10 +22,12 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   if (!target) throw new UsageError('train needs --target <column>, the column to predict');
   const hidden = layersOption(args);
   const activation = choiceOption(args, 'activation', 'relu', HIDDEN_ACTIVATIONS);
-  const epochs = intOption(args, 'epochs', 100, 1);
+  const epochs = intOption(args, 'epochs', 50, 1);
   const batchSize = intOption(args, 'batch-size', 16, 1);
-  choiceOption(args, 'optimizer', 'sgd', OPTIMIZERS);
-  const learningRate = numberOption(args, 'learning-rate', 0.05, 0, Infinity, true);
+  const optimizer = choiceOption(args, 'optimizer', 'adam', OPTIMIZERS);
+  const learningRate = numberOption(args, 'learning-rate', 0.01, 0, Infinity, true);
+  const momentum = numberOption(args, 'momentum', 0, 0, 1);
+  if (momentum > 0 && optimizer !== 'sgd' && optimizer !== 'rmsprop') throw new UsageError(`--momentum applies to sgd and rmsprop, not ${optimizer}`);
   const validationSplit = numberOption(args, 'validation-split', 0.2, 0, 1);
   const seed = intOption(args, 'seed', 0, 0);
   const outPath = args.options.get('out') ?? 'model.wmlp';
@@ -60,12 +62,13 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
     loss: classes ? 'cross-entropy' : 'mse',
     seed,
   });
+  net.setOptimizer(optimizer === 'sgd' || optimizer === 'rmsprop' ? { type: optimizer, learningRate, momentum } : { type: optimizer, learningRate });
   try {
     say(`${file}: ${all.rows} rows, ${features.length} features → ${target} (${task}${classes ? `, ${classes.length} classes: ${classes.join(', ')}` : ''})`);
-    say(`network ${net.layers.join('-')} (${activation}, ${classes ? 'softmax + cross-entropy' : 'linear + MSE'}), ${trainSet.rows} training rows, ${validation?.rows ?? 0} validation rows`);
+    say(`network ${net.layers.join('-')} (${activation}, ${classes ? 'softmax + cross-entropy' : 'linear + MSE'}), ${describeOptimizer(net.optimizer)}, ${trainSet.rows} training rows, ${validation?.rows ?? 0} validation rows`);
     const scaledValidation = validation && scale(validation);
     trainWithProgress(net, scale(trainSet), {
-      epochs, batchSize, fit: { learningRate }, classes: classes ? classes.length : null, seed, out,
+      epochs, batchSize, fit: {}, classes: classes ? classes.length : null, seed, out,
       afterEpoch: scaledValidation ? () => `val loss ${net.loss(scaledValidation.X, scaledValidation.Y).toFixed(4)}` : undefined,
     });
     const model: ModelFile = { format: 'wasm-mlp-cli-model', version: 1, task, features, target, classes, featureScaling, targetScaling, network: net.toJSON() };

@@ -15,6 +15,11 @@ interface Command {
 }
 
 const out = process.stdout;
+// `wasm-mlp predict … | head` closes the pipe early: that is not an error.
+out.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 const COMMANDS: Record<string, Command> = {
   train: {
@@ -29,15 +34,16 @@ A numeric target is regression (linear output, MSE); any other target is classif
   --features a,b,c         feature columns (default: every column but the target)
   --layers 64,32           hidden layer sizes (default 32)
   --activation relu        hidden activation: linear, relu, leaky-relu, sigmoid, tanh (default relu)
-  --epochs N               passes over the training rows (default 100)
+  --epochs N               passes over the training rows (default 50)
   --batch-size N           samples per step (default 16)
-  --optimizer sgd          optimizer (default sgd)
-  --learning-rate x        step size η (default 0.05)
+  --optimizer adam         adam, adamw, sgd, rmsprop or adagrad, as torch.optim (default adam)
+  --learning-rate x        step size η (default 0.01)
+  --momentum m             momentum of sgd or rmsprop (default 0)
   --validation-split f     fraction of rows held out to validate, 0 for none (default 0.2)
   --task t                 auto, classification or regression (default auto: from the target cells)
   --seed n                 seed of initialisation, shuffling and the split (default 0)
   --out model.wmlp         where to save the model (default model.wmlp)`,
-    options: ['target', 'features', 'layers', 'activation', 'epochs', 'batch-size', 'optimizer', 'learning-rate', 'validation-split', 'task', 'seed', 'out'],
+    options: ['target', 'features', 'layers', 'activation', 'epochs', 'batch-size', 'optimizer', 'learning-rate', 'momentum', 'validation-split', 'task', 'seed', 'out'],
     flags: [],
     run: (args) => train(args, out),
   },

@@ -1,5 +1,6 @@
 import type { MLP } from '../mlp.js';
 import type { FitOptions } from '../fit.js';
+import type { OptimizerConfig } from '../optimizers.js';
 import { Random } from '../random.js';
 import { ProgressBar, type ProgressOutput, type ProgressState } from './progress.js';
 
@@ -16,12 +17,20 @@ export interface LoopOptions {
   batchSize: number;
   /** Passed to every `fit` call (learning rate, optimizer…); epochs, batch size and shuffling are the loop's. */
   fit: Omit<FitOptions, 'epochs' | 'batchSize' | 'shuffle' | 'onEpochEnd'>;
+  /** η for each epoch (numbered from 0), overriding the optimizer's; absent: the optimizer's own. */
+  schedule?: (epoch: number) => number;
   /** Number of classes for a running accuracy; null for regression. */
   classes: number | null;
   seed: number;
   out: ProgressOutput;
   /** Called after each epoch; a returned string ends the epoch's line (e.g. a validation loss). */
   afterEpoch?: (epoch: number) => string | void;
+}
+
+/** Cosine annealing from η₀ to η₀/100 over the epochs (torch's CosineAnnealingLR, stepped per epoch). */
+export function cosineSchedule(initial: number, epochs: number): (epoch: number) => number {
+  const final = initial / 100;
+  return (epoch) => final + (initial - final) * (1 + Math.cos(Math.PI * epoch / epochs)) / 2;
 }
 
 /** Samples between progress updates: an epoch is fed to `fit` in chunks of about this many. */
@@ -34,7 +43,8 @@ export function trainWithProgress(net: MLP, data: Samples, o: LoopOptions): numb
   const digits = String(o.epochs).length;
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     const bar = new ProgressBar(o.out, `epoch ${String(epoch + 1).padStart(digits)}/${o.epochs}`);
-    const state = trainEpoch(net, data, random, o, bar);
+    const fit = o.schedule ? { ...o.fit, learningRate: o.schedule(epoch) } : o.fit;
+    const state = trainEpoch(net, data, random, { ...o, fit }, bar);
     bar.finish(state, o.afterEpoch?.(epoch) || undefined);
     losses.push(state.loss);
   }
@@ -111,4 +121,11 @@ export function formatConfusion(counts: number[][], names: readonly string[]): s
   const lines = [`${'true'.padEnd(label)} ${names.map(cell).join('')}   ← predicted`];
   counts.forEach((row, i) => lines.push(`${names[i].padEnd(label)} ${row.map((c) => cell(String(c))).join('')}`));
   return lines;
+}
+
+/** "Adam (η = 0.001)", "SGD with momentum 0.9 (η = 0.02)". */
+export function describeOptimizer(o: OptimizerConfig): string {
+  const name = { sgd: 'SGD', adam: 'Adam', adamw: 'AdamW', rmsprop: 'RMSprop', adagrad: 'Adagrad' }[o.type];
+  const momentum = 'momentum' in o && o.momentum ? ` with ${o.type === 'sgd' && o.nesterov ? 'Nesterov ' : ''}momentum ${o.momentum}` : '';
+  return `${name}${momentum} (η = ${o.learningRate})`;
 }
