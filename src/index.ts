@@ -15,3 +15,4 @@ export type { ParameterLayout, LayerLayout } from './layout.js';
 export { WasmMlpError, ShapeError, ValueError, FormatError, DisposedError } from './errors.js';
 export { setWasmSource } from './wasm/loader.js';
 export type { WasmSource } from './wasm/loader.js';
+export { seedWalkthrough } from './cli/walkthrough.js';

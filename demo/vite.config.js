@@ -1,0 +1,13 @@
+// The playground's Vite config: no plugins. 'wasm-mlp' resolves to the built package (dist/),
+// which is what `npm install wasm-mlp` gives a user's app.
+import { defineConfig } from 'vite';
+import { fileURLToPath } from 'node:url';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: './',
+  resolve: { alias: { 'wasm-mlp': fileURLToPath(new URL('../dist/index.js', import.meta.url)) } },
+  // The worker and the page use top-level await and import.meta.url: ES modules throughout.
+  worker: { format: 'es' },
+  build: { outDir: fileURLToPath(new URL('./dist', import.meta.url)), emptyOutDir: true, target: 'es2022' },
+});
