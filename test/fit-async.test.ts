@@ -65,6 +65,28 @@ describe.each([
     b.dispose();
   });
 
+  it('takes fit’s other options: validation, metrics, a schedule function, early stopping', async () => {
+    const { X, labels } = data(120, 6, 3);
+    const a = await create(5);
+    const b = await create(5);
+    const options = {
+      epochs: 6, batchSize: 16, learningRate: 0.2, validationSplit: 0.25, metrics: ['accuracy'] as const,
+      schedule: (epoch: number) => 0.2 / (1 + epoch), earlyStopping: { patience: 10, restoreBest: true },
+    };
+    const sync = a.fit(X, labels, { ...options, metrics: [...options.metrics] });
+    const seen: number[] = [];
+    const asyncHistory = await b.fitAsync(X, labels, { ...options, metrics: [...options.metrics], worker, onEpochEnd: (epoch) => { seen.push(epoch); } });
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(asyncHistory.learningRate).toEqual(sync.learningRate);
+    expect(asyncHistory.valLoss).toEqual(sync.valLoss);
+    expect(asyncHistory.metrics).toEqual(sync.metrics);
+    expect(asyncHistory.bestEpoch).toBe(sync.bestEpoch);
+    expect(Array.from(b.getParameters())).toEqual(Array.from(a.getParameters()));
+    expect(b.epoch).toBe(a.epoch);
+    a.dispose();
+    b.dispose();
+  });
+
   it('reports each batch’s loss and lets onEpochEnd stop training', async () => {
     const { X, labels } = data(64, 6, 3);
     const net = await create();

@@ -1,6 +1,7 @@
 // Six steps of every optimizer configuration against trajectories frozen from torch.optim
 // (test/fixtures/make-optimizer-fixtures.py): float64 to 1e-9 relative on both backends,
-// float32 within 2e-6 (θ itself starts rounded to float32; measured worst 7.5e-7).
+// float32 within 1e-5 (θ itself starts rounded to float32; measured worst 7.5e-7 with scalar
+// kernels, about 2e-6 with SIMD GEMM kernels that sum in another order).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MLP, type Activation, type OptimizerOptions } from '../src/index.js';
@@ -15,7 +16,7 @@ interface Fixture {
 }
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/optimizers.json', import.meta.url), 'utf8')) as Fixture;
-const tolerance = { float64: 1e-9, float32: 2e-6 };
+const tolerance = { float64: 1e-9, float32: 1e-5 };
 
 async function start(backend: 'wasm' | 'js', dtype: 'float32' | 'float64'): Promise<MLP> {
   const net = await MLP.create({ ...fixture.network, backend, dtype });
@@ -40,7 +41,7 @@ describe.each(['wasm', 'js'] as const)('torch.optim fixtures on %s', (backend) =
 
 describe('wasm matches js step by step', () => {
   it.each(fixture.cases.map((c) => [c.name, c] as const))('%s', async (_, c) => {
-    for (const [dtype, limit] of [['float64', 1e-12], ['float32', 1e-6]] as const) {
+    for (const [dtype, limit] of [['float64', 1e-12], ['float32', 1e-5]] as const) {
       const wasm = await start('wasm', dtype);
       const js = await start('js', dtype);
       wasm.setOptimizer(c.optimizer);

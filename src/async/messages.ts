@@ -1,29 +1,34 @@
 import type { Architecture, Backend, FloatArray } from '../options.js';
-import type { BatchLogs, BatchLoopOptions } from './batch-loop.js';
-import type { TrainingState } from './fit-async.js';
+import type { BatchLogs, EpochLogs, FitHistory, FitOptions } from '../fit.js';
+import type { NetworkState } from './fit-async.js';
+
+/** fit's options as they cross to the worker: no functions, no signal, data as flat arrays. */
+export interface WorkerFitOptions extends Omit<FitOptions, 'onEpochEnd' | 'onBatchEnd' | 'signal' | 'schedule' | 'validationData'> {
+  schedule?: Exclude<FitOptions['schedule'], (epoch: number) => number>;
+  /** A schedule function's rates, evaluated on the calling side, for epochs first, first + 1, … */
+  scheduleRates?: { first: number; rates: number[] };
+  validationData?: { x: FloatArray; y: FloatArray; rows: number };
+}
 
 /** Starts training in the worker. The typed arrays' buffers are transferred, not copied. */
 export interface StartMessage {
   type: 'start';
   architecture: Architecture;
   backend: Backend;
-  state: TrainingState;
+  state: NetworkState;
   x: FloatArray;
   y: FloatArray;
   rows: number;
-  loop: BatchLoopOptions;
+  options: WorkerFitOptions;
   /** Post a message per batch (only when the caller listens). */
   reportBatches: boolean;
 }
 
-/** Sent to the worker after each epoch message, once the caller's onEpochEnd has run. */
-export interface ContinueMessage { type: 'continue' }
-
-export type ToWorker = StartMessage | ContinueMessage;
+export type ToWorker = StartMessage;
 
 export type FromWorker =
   | { type: 'batch'; batch: number; logs: BatchLogs }
-  /** The training state after the epoch (its buffers transferred). */
-  | { type: 'epoch'; epoch: number; loss: number; state: TrainingState }
-  | { type: 'done' }
+  /** The state after the epoch (buffers transferred) and its logs. */
+  | { type: 'epoch'; epoch: number; logs: EpochLogs; state: NetworkState }
+  | { type: 'done'; history: FitHistory; state: NetworkState }
   | { type: 'error'; name: string; message: string };

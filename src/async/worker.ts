@@ -1,7 +1,8 @@
 // The training worker behind `fitAsync(…, { worker: true })`: rebuilds the network from the
-// transferred θ, runs the batch loop, and reports each batch and epoch back.
+// transferred state, runs fit (yielding, so it stays stoppable), and reports batches, epochs
+// and the final state back.
 import { MLP, fitAccess } from '../mlp.js';
-import { runBatchLoop } from './batch-loop.js';
+import type { FitOptions } from '../fit.js';
 import { stateBuffers } from './fit-async.js';
 import type { FromWorker, StartMessage, ToWorker } from './messages.js';
 
@@ -27,42 +28,33 @@ async function connect(): Promise<Port> {
   };
 }
 
-async function train(port: Port, start: StartMessage, nextMessage: () => Promise<ToWorker>): Promise<void> {
+async function train(port: Port, start: StartMessage): Promise<void> {
   const net = await MLP.create({ ...start.architecture, backend: start.backend });
   try {
     const access = fitAccess(net);
     access.restore(start.state);
-    await runBatchLoop(net, access.random, start.x, start.y, start.rows, start.loop, {
-      afterBatch: (batch, logs) => { if (start.reportBatches) port.post({ type: 'batch', batch, logs }); },
-      afterEpoch: async (epoch, loss) => {
+    const { scheduleRates, validationData, ...rest } = start.options;
+    const options: FitOptions = {
+      ...rest,
+      onEpochEnd: (epoch, logs) => {
         const state = access.snapshot();
-        port.post({ type: 'epoch', epoch, loss, state }, stateBuffers(state));
-        // The caller's onEpochEnd decides whether to go on; the caller ends this worker to stop.
-        await nextMessage();
+        port.post({ type: 'epoch', epoch, logs, state }, stateBuffers(state));
       },
-      stopped: () => false,
-    });
-    port.post({ type: 'done' });
+    };
+    if (start.reportBatches) options.onBatchEnd = (batch, logs) => port.post({ type: 'batch', batch, logs });
+    if (scheduleRates) options.schedule = (epoch) => scheduleRates.rates[epoch - scheduleRates.first];
+    if (validationData) options.validationData = { X: validationData.x, Y: validationData.y };
+    const history = await net.fitAsync(start.x, start.y, options);
+    const state = access.snapshot();
+    port.post({ type: 'done', history, state }, stateBuffers(state));
   } finally {
     net.dispose();
   }
 }
 
 const port = await connect();
-const queue: ToWorker[] = [];
-let waiting: ((m: ToWorker) => void) | null = null;
-const nextMessage = () => new Promise<ToWorker>((resolve) => {
-  const m = queue.shift();
-  if (m) resolve(m); else waiting = resolve;
-});
 port.listen((message) => {
   if (message.type === 'start') {
-    train(port, message, nextMessage).catch((error: Error) => port.post({ type: 'error', name: error?.name ?? 'Error', message: error?.message ?? String(error) }));
-  } else if (waiting) {
-    const resolve = waiting;
-    waiting = null;
-    resolve(message);
-  } else {
-    queue.push(message);
+    train(port, message).catch((error: Error) => port.post({ type: 'error', name: error?.name ?? 'Error', message: error?.message ?? String(error) }));
   }
 });

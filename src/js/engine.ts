@@ -4,7 +4,7 @@ import { arrayType } from '../options.js';
 import { parameterLayout } from '../layout.js';
 import * as math from './math.js';
 import { optimizerUpdate, type OptimizerSlots } from './optimizers.js';
-import { clipByNorm, clipByValue, dropoutBackward, dropoutForward } from './regularization.js';
+import { dropoutBackward, dropoutForward } from './regularization.js';
 import { DEFAULT_OPTIMIZER, checkOptimizerState, optimizerBuffers, type OptimizerConfig } from '../optimizers.js';
 import { Random } from '../random.js';
 
@@ -68,8 +68,9 @@ export function createJsEngine(arch: Architecture): Engine {
       if (l > 0) {
         const below = layers[l - 1];
         math.inputGradient(below.z, layer.z, layer.weights, rows, layer.outputs, layer.inputs);
-        if (training && below.dropoutRate > 0) dropoutBackward(below.z, below.mask, rows * below.outputs);
         math.activationBackward(below.activation, below.z, below.a, rows, below.outputs);
+        // Dropout's mask and the activation derivative are both elementwise factors of δ.
+        if (training && below.dropoutRate > 0) dropoutBackward(below.z, below.mask, rows * below.outputs);
       }
     }
     return value;
@@ -103,8 +104,6 @@ export function createJsEngine(arch: Architecture): Engine {
     step(rows, learningRate) {
       forwardPass(rows, true);
       const value = backwardPass(rows, true);
-      if (optimizer.clipValue !== null) clipByValue(grads, optimizer.clipValue);
-      if (optimizer.clipNorm !== null) clipByNorm(grads, optimizer.clipNorm);
       optimizerUpdate(optimizer, slots, params, grads, learningRate);
       return value;
     },
@@ -142,12 +141,17 @@ export function createJsEngine(arch: Architecture): Engine {
     },
     trainEpoch(batchSize, learningRate) {
       if (!dataset) throw new Error('internal: no dataset set');
+      return engine.trainBatches(0, Math.ceil(dataset.count / batchSize), batchSize, learningRate) / dataset.count;
+    },
+    trainBatches(first, batches, batchSize, learningRate) {
+      if (!dataset) throw new Error('internal: no dataset set');
       const { x, y, count, order } = dataset;
       const inputs = layout.inputSize;
       const outputs = layout.outputSize;
       engine.reserve(Math.min(batchSize, count));
       let total = 0;
-      for (let start = 0; start < count; start += batchSize) {
+      const end = Math.min(count, (first + batches) * batchSize);
+      for (let start = first * batchSize; start < end; start += batchSize) {
         const rows = Math.min(batchSize, count - start);
         for (let i = 0; i < rows; i++) {
           const sample = order[start + i];
@@ -156,7 +160,7 @@ export function createJsEngine(arch: Architecture): Engine {
         }
         total += engine.step(rows, learningRate) * rows;
       }
-      return total / count;
+      return total;
     },
     clearDataset() {
       dataset = null;

@@ -6,6 +6,7 @@
 
 import type { FloatArray } from '../options.js';
 import type { OptimizerConfig } from '../optimizers.js';
+import { clipByNorm, clipByValue } from './regularization.js';
 
 /** An optimizer's mutable state: the step count and its vectors, by slot (see optimizerBuffers). */
 export interface OptimizerSlots {
@@ -13,8 +14,10 @@ export interface OptimizerSlots {
   buffers: FloatArray[];
 }
 
-/** Advances the step count and updates θ at rate η with gradient ∇θ. */
+/** Clips ∇θ as configured (by value, then by global norm), advances the step count, and updates θ at rate η. */
 export function optimizerUpdate(config: OptimizerConfig, state: OptimizerSlots, params: FloatArray, grads: FloatArray, learningRate: number): void {
+  if (config.clipValue !== null) clipByValue(grads, config.clipValue);
+  if (config.clipNorm !== null) clipByNorm(grads, config.clipNorm);
   state.step++;
   const [b0, b1, b2] = state.buffers;
   switch (config.type) {
