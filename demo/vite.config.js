@@ -7,7 +7,6 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   resolve: { alias: { 'wasm-mlp': fileURLToPath(new URL('../dist/index.js', import.meta.url)) } },
-  // The worker and the page use top-level await and import.meta.url: ES modules throughout.
-  worker: { format: 'es' },
+  // The page uses top-level await.
   build: { outDir: fileURLToPath(new URL('./dist', import.meta.url)), emptyOutDir: true, target: 'es2022' },
 });

@@ -52,9 +52,10 @@ async function train(port: Port, start: StartMessage): Promise<void> {
   }
 }
 
-const port = await connect();
-port.listen((message) => {
+// No top-level await: bundlers' default worker format (Vite's is iife) does not allow it. Messages
+// wait in the port's queue until the listener is attached.
+void connect().then((port) => port.listen((message) => {
   if (message.type === 'start') {
     train(port, message).catch((error: Error) => port.post({ type: 'error', name: error?.name ?? 'Error', message: error?.message ?? String(error) }));
   }
-});
+}));
