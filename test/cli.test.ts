@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { parseCsv } from '../src/cli/csv.js';
+import { MLP } from '../src/index.js';
 
 const bin = new URL('../dist/cli/main.js', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -45,7 +46,12 @@ describe('wasm-mlp on iris', () => {
     // Standardisation fitted on the 120 training rows: iris petal lengths average about 3.76 cm.
     expect(model.featureScaling.mean[2]).toBeGreaterThan(3.3);
     expect(model.featureScaling.mean[2]).toBeLessThan(4.2);
-    expect(model.network.layers).toEqual([4, 16, 3]);
+    expect(model.layers).toEqual([4, 16, 3]);
+    // The network inside is an ordinary checkpoint.
+    const net = await MLP.load(Buffer.from(model.checkpoint, 'base64'));
+    expect(net.layers).toEqual([4, 16, 3]);
+    expect(net.lossName).toBe('cross-entropy');
+    net.dispose();
 
     const evaluated = await run('evaluate', 'iris.wmlp', 'iris.csv');
     expect(evaluated.code).toBe(0);

@@ -5,7 +5,7 @@ import { FormatError } from '../errors.js';
 import { Random } from '../random.js';
 import { parseCsv, csvField, type CsvTable } from './csv.js';
 import { applyScaling, featureMatrix, fitScaling, inferTask, targetColumn, undoScaling } from './table.js';
-import { loadModelFile, saveModelFile, type ModelFile } from './model-file.js';
+import { loadModelFile, modelFile, saveModelFile, type ModelFile } from './model-file.js';
 import { argmaxRows, confusionMatrix, describeOptimizer, formatConfusion, takeRows, trainWithProgress, type Samples } from './train-loop.js';
 import { UsageError, choiceOption, intOption, numberOption, type ParsedArgs } from './args.js';
 import type { ProgressOutput } from './progress.js';
@@ -71,7 +71,7 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
       epochs, batchSize, fit: {}, classes: classes ? classes.length : null, seed, out,
       afterEpoch: scaledValidation ? () => `val loss ${net.loss(scaledValidation.X, scaledValidation.Y).toFixed(4)}` : undefined,
     });
-    const model: ModelFile = { format: 'wasm-mlp-cli-model', version: 1, task, features, target, classes, featureScaling, targetScaling, network: net.toJSON() };
+    const model = modelFile(net, { task, features, target, classes, featureScaling, targetScaling });
     say();
     for (const line of metricLines(model, net, trainSet, 'training')) say(line);
     if (validation) for (const line of metricLines(model, net, validation, 'validation')) say(line);

@@ -1,10 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { MLP } from '../mlp.js';
 import { FormatError, describe } from '../errors.js';
-import type { ModelJSON } from '../serialize.js';
 import type { Scaling, Task } from './table.js';
 
-/** A `.wmlp` file: the network's `toJSON()` plus what the CLI needs to read CSVs the same way again. */
+/**
+ * A `.wmlp` file: JSON holding what the CLI needs to read CSVs the same way again, and the
+ * network as a `net.save()` checkpoint (base64), so it can be loaded with `MLP.load` too.
+ */
 export interface ModelFile {
   format: 'wasm-mlp-cli-model';
   version: 1;
@@ -18,7 +20,15 @@ export interface ModelFile {
   featureScaling: Scaling;
   /** Target standardisation (regression only): predictions are mapped back to the target's units. */
   targetScaling: Scaling | null;
-  network: ModelJSON;
+  /** Layer sizes, for people reading the file; the checkpoint is authoritative. */
+  layers: number[];
+  /** `net.save()`, base64. */
+  checkpoint: string;
+}
+
+/** The file's content for a trained network. */
+export function modelFile(net: MLP, fields: Omit<ModelFile, 'format' | 'version' | 'layers' | 'checkpoint'>): ModelFile {
+  return { format: 'wasm-mlp-cli-model', version: 1, ...fields, layers: [...net.layers], checkpoint: Buffer.from(net.save()).toString('base64') };
 }
 
 /** Writes the model as JSON text. */
@@ -50,9 +60,10 @@ export async function loadModelFile(path: string): Promise<{ model: ModelFile; n
   if (m.task === 'classification' && (!Array.isArray(m.classes) || m.classes.length < 2)) throw bad('classes');
   if (!isScaling(m.featureScaling, m.features.length)) throw bad('featureScaling');
   if (m.task === 'regression' && !isScaling(m.targetScaling, 1)) throw bad('targetScaling');
+  if (typeof m.checkpoint !== 'string') throw bad('checkpoint');
   let net: MLP;
   try {
-    net = await MLP.fromJSON(m.network as ModelJSON);
+    net = await MLP.load(Buffer.from(m.checkpoint, 'base64'));
   } catch (error) {
     throw new FormatError(`${path}: ${(error as Error).message}`);
   }
