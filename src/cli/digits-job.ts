@@ -37,7 +37,7 @@ const ARCHITECTURE = { layers: [PIXELS, 128, CLASSES], activations: ['relu', 'so
  * mini-batch SGD with momentum, tested on the 2,000 others, then the same training timed on the `js` backend.
  */
 export async function runDigitsJob(options: DigitsJobOptions = {}): Promise<DigitsJobResult> {
-  const { epochs = 8, batchSize = 32, optimizer = { type: 'sgd', learningRate: 0.05, momentum: 0.9 } as OptimizerOptions, dropout = 0, seed = 1, speedSamples = 2048, out = process.stdout } = options;
+  const { epochs = 10, batchSize = 32, optimizer = { type: 'sgd', learningRate: 0.05, momentum: 0.9 } as OptimizerOptions, dropout = 0, seed = 1, speedSamples = 2048, out = process.stdout } = options;
   const say = (line = '') => out.write(line + '\n');
   const { train, test } = loadMnist(0.2, 0);
   say(`MNIST digits from the \`mnist\` package: ${train.rows} to train, ${test.rows} to test (a fixed seeded split).`);
