@@ -94,9 +94,9 @@ function render() {
   if (state.training && seconds > 0.2) $('rate').textContent = Math.round(state.samples / seconds).toLocaleString('en-US');
 }
 
-/** Four decimals, or three significant digits once the loss is that small. */
+/** Four decimals, or three significant digits in exponent form once the loss is that small. */
 export function formatLoss(loss) {
-  return loss >= 0.001 ? loss.toFixed(4) : loss.toPrecision(3);
+  return loss >= 0.001 ? loss.toFixed(4) : loss.toExponential(2);
 }
 
 $('start').onclick = () => (state.training ? pause() : start());

@@ -75,7 +75,7 @@ export function drawLossCurve(canvas, losses) {
   const last = losses[losses.length - 1];
   ctx.fillText(`${losses[0].toFixed(3)}`, 4, 12);
   ctx.textAlign = 'right';
-  ctx.fillText(`${last >= 0.001 ? last.toFixed(4) : last.toPrecision(3)} at epoch ${losses.length} (log scale)`, width - 4, height - 5);
+  ctx.fillText(`${last >= 0.001 ? last.toFixed(4) : last.toExponential(2)} at epoch ${losses.length} (log scale)`, width - 4, height - 5);
   ctx.textAlign = 'left';
 }
 

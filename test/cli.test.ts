@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { parseCsv } from '../src/cli/csv.js';
 import { MLP } from '../src/index.js';
@@ -67,6 +68,16 @@ describe('wasm-mlp on iris', () => {
     const agree = table.rows.filter((r) => r[4] === r[5]).length;
     expect(agree).toBe(Math.round(accuracy * 1.5));
     for (const r of table.rows) expect(Number(r[6]) + Number(r[7]) + Number(r[8])).toBeCloseTo(1, 4);
+
+    // The exported module predicts the same classes from raw rows, without the library.
+    const exported = await run('export', 'iris.wmlp', '--out', 'iris-model.mjs');
+    expect(exported.code).toBe(0);
+    const source = readFileSync(join(dir, 'iris-model.mjs'), 'utf8');
+    expect(source).not.toMatch(/^import /m);
+    const mod = await import(pathToFileURL(join(dir, 'iris-model.mjs')).href);
+    expect(mod.classes).toEqual(['setosa', 'versicolor', 'virginica']);
+    const objects = table.rows.map((r) => Object.fromEntries(table.columns.slice(0, 4).map((c, j) => [c, r[j]])));
+    expect(mod.predictRows(objects)).toEqual(table.rows.map((r) => r[5]));
   });
 
   it('trains a regressor on a numeric target, in the target’s units', async () => {
@@ -120,7 +131,7 @@ describe('wasm-mlp help, version, explain, bench', () => {
   it('prints the version and help for every command', async () => {
     expect((await run('--version')).stdout).toBe(pkg.version + '\n');
     expect((await run('--help')).stdout).toMatch(/usage: wasm-mlp <command>/);
-    for (const command of ['train', 'predict', 'evaluate', 'explain', 'bench']) {
+    for (const command of ['train', 'predict', 'evaluate', 'export', 'explain', 'bench']) {
       const help = await run(command, '--help');
       expect(help.code).toBe(0);
       expect(help.stdout).toMatch(new RegExp(`^wasm-mlp ${command}`));

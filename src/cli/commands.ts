@@ -6,6 +6,7 @@ import { Random } from '../random.js';
 import { parseCsv, csvField, type CsvTable } from './csv.js';
 import { applyScaling, featureMatrix, fitScaling, inferTask, targetColumn, undoScaling } from './table.js';
 import { loadModelFile, modelFile, saveModelFile, type ModelFile } from './model-file.js';
+import { writeExport } from './export.js';
 import { argmaxRows, confusionMatrix, describeOptimizer, formatConfusion, takeRows, trainWithProgress, type Samples } from './train-loop.js';
 import { UsageError, choiceOption, intOption, numberOption, type ParsedArgs } from './args.js';
 import type { ProgressOutput } from './progress.js';
@@ -122,6 +123,19 @@ export async function evaluate(args: ParsedArgs, out: ProgressOutput): Promise<v
     const data: Samples = { X: featureMatrix(table, model.features), Y: targetColumn(table, model.target, model.task, model.classes), rows: table.rows.length };
     out.write(`${file}: ${data.rows} rows, model ${modelPath} (${model.task} of ${model.target})\n`);
     for (const line of metricLines(model, net, data, 'evaluation')) out.write(line + '\n');
+  } finally {
+    net.dispose();
+  }
+}
+
+/** `wasm-mlp export model.wmlp [--out model.mjs]`: the model as a dependency-free ES module. */
+export async function exportModel(args: ParsedArgs, out: ProgressOutput): Promise<void> {
+  const modelPath = onePositional(args, 'a model file');
+  const outPath = args.options.get('out') ?? modelPath.replace(/\.wmlp$/, '') + '.mjs';
+  const { model, net } = await loadModelFile(modelPath);
+  try {
+    writeExport(outPath, model, net, modelPath);
+    out.write(`wrote ${outPath}: exports predictRows(rows) on raw ${model.features.join(', ')}, and predict, features, target, classes\n`);
   } finally {
     net.dispose();
   }

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { WasmMlpError } from '../errors.js';
 import { UsageError, intOption, parseArgs } from './args.js';
-import { evaluate, predict, train } from './commands.js';
+import { evaluate, exportModel, predict, train } from './commands.js';
 import { seedWalkthrough } from './walkthrough.js';
 import { formatBench, quickBench } from './bench.js';
 
@@ -66,6 +66,17 @@ cross-entropy and a confusion matrix for classifiers; MSE, RMSE, MAE and R² for
     flags: [],
     run: (args) => evaluate(args, out),
   },
+  export: {
+    usage: `wasm-mlp export model.wmlp [--out model.mjs]
+
+Writes the model as a dependency-free ES module (net.toFunction() plus the model's
+standardisation and class names). It exports predictRows(rows), taking raw feature values
+(arrays in the order of its \`features\` export, or objects keyed by column name) and returning
+class names or numbers in the target's units, and predict(X) on standardised inputs.`,
+    options: ['out'],
+    flags: [],
+    run: (args) => exportModel(args, out),
+  },
   explain: {
     usage: `wasm-mlp explain [--backend wasm|js]
 
@@ -102,6 +113,7 @@ commands:
   train      train a model on a CSV file
   predict    apply a saved model to a CSV file
   evaluate   metrics of a saved model on a labelled CSV file
+  export     a saved model as a dependency-free ES module
   explain    the seed's worked example, step by step
   bench      training speed of wasm vs pure TypeScript, measured now
 
