@@ -18,6 +18,6 @@ export type { TrainingJSON } from './io/training-json.js';
 export type { SafetensorsArchitecture } from './io/safetensors.js';
 export type { ParameterLayout, LayerLayout } from './layout.js';
 export { WasmMlpError, ShapeError, ValueError, FormatError, DisposedError } from './errors.js';
-export { setWasmSource } from './wasm/loader.js';
-export type { WasmSource } from './wasm/loader.js';
+export { setWasmSource, setKernelVariant, kernelVariant, supportedKernelVariants } from './wasm/loader.js';
+export type { WasmSource, KernelVariant } from './wasm/loader.js';
 export { seedWalkthrough } from './cli/walkthrough.js';
