@@ -144,3 +144,24 @@ describe.each([['wasm', 'float32'], ['wasm', 'float64'], ['js', 'float32'], ['js
     expect(Array.from(net.getParameters())).toEqual(Array.from(new (dtype === 'float64' ? Float64Array : Float32Array)(theta)));
   });
 });
+
+describe('fitAsync in a worker (the built package)', () => {
+  it('rejects with a DivergenceError carrying where, and leaves θ as before the failing step', async () => {
+    const { MLP: BuiltMLP, DivergenceError: BuiltDivergenceError } = await import('../dist/index.js');
+    const options = { epochs: 200, batchSize: 1, learningRate: 1e6, shuffle: false };
+    const here = await BuiltMLP.create({ layers: [2, 8, 1], activations: ['tanh', 'linear'], seed: 3 });
+    let expected: unknown;
+    try {
+      here.fit(XOR_X, XOR_Y, options);
+    } catch (error) {
+      expected = error;
+    }
+    const net = await BuiltMLP.create({ layers: [2, 8, 1], activations: ['tanh', 'linear'], seed: 3 });
+    const error = await net.fitAsync(XOR_X, XOR_Y, { ...options, worker: true }).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(BuiltDivergenceError);
+    expect((error as DivergenceError).divergence).toEqual((expected as DivergenceError).divergence);
+    expect(Array.from(net.getParameters())).toEqual(Array.from(here.getParameters()));
+    net.dispose();
+    here.dispose();
+  });
+});

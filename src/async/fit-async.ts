@@ -4,7 +4,7 @@ import type { Matrix, Targets } from '../data.js';
 import type { FloatArray } from '../options.js';
 import type { OptimizerState } from '../optimizers.js';
 import { checkFitOptions } from '../fit.js';
-import { WasmMlpError } from '../errors.js';
+import { DisposedError, DivergenceError, FormatError, ShapeError, ValueError, WasmMlpError, type Divergence } from '../errors.js';
 import { startWorker } from './spawn.js';
 import type { FromWorker, StartMessage, WorkerFitOptions } from './messages.js';
 
@@ -119,9 +119,8 @@ export async function fitInWorker(net: MLP, access: FitAccess, X: Matrix, Y: Tar
           access.restore(message.state);
           finish(message.history);
         } else {
-          const error = new WasmMlpError(message.message);
-          error.name = message.name;
-          finish(error);
+          if (message.state) access.restore(message.state);
+          finish(rebuildError(message));
         }
       } catch (error) {
         finish(error as Error);
@@ -159,3 +158,11 @@ function trimmed(history: FitHistory, epochs: number, stopReason: FitHistory['st
   };
 }
 
+/** The worker's error as the class it had there, so `instanceof` works across the thread boundary. */
+function rebuildError(message: { name: string; message: string; divergence?: Divergence }): Error {
+  if (message.divergence) return new DivergenceError(message.message, message.divergence);
+  const classes: Record<string, typeof WasmMlpError> = { ShapeError, ValueError, FormatError, DisposedError };
+  const error = new (classes[message.name] ?? WasmMlpError)(message.message);
+  error.name = message.name;
+  return error;
+}

@@ -1,3 +1,4 @@
+import type { Divergence } from '../errors.js';
 import type { Architecture, Backend, FloatArray } from '../options.js';
 import type { BatchLogs, EpochLogs, FitHistory, FitOptions } from '../fit.js';
 import type { NetworkState } from './fit-async.js';
@@ -31,4 +32,5 @@ export type FromWorker =
   /** The state after the epoch (buffers transferred) and its logs. */
   | { type: 'epoch'; epoch: number; logs: EpochLogs; state: NetworkState }
   | { type: 'done'; history: FitHistory; state: NetworkState }
-  | { type: 'error'; name: string; message: string };
+  /** A DivergenceError carries where it happened and the state before the failing step. */
+  | { type: 'error'; name: string; message: string; divergence?: Divergence; state?: NetworkState };

@@ -2,6 +2,7 @@
 // transferred state, runs fit (yielding, so it stays stoppable), and reports batches, epochs
 // and the final state back.
 import { MLP, fitAccess } from '../mlp.js';
+import { DivergenceError } from '../errors.js';
 import type { FitOptions } from '../fit.js';
 import { stateBuffers } from './fit-async.js';
 import type { FromWorker, StartMessage, ToWorker } from './messages.js';
@@ -44,7 +45,16 @@ async function train(port: Port, start: StartMessage): Promise<void> {
     if (start.reportBatches) options.onBatchEnd = (batch, logs) => port.post({ type: 'batch', batch, logs });
     if (scheduleRates) options.schedule = (epoch) => scheduleRates.rates[epoch - scheduleRates.first];
     if (validationData) options.validationData = { X: validationData.x, Y: validationData.y };
-    const history = await net.fitAsync(start.x, start.y, options);
+    let history;
+    try {
+      history = await net.fitAsync(start.x, start.y, options);
+    } catch (error) {
+      if (!(error instanceof DivergenceError)) throw error;
+      // θ stops before the failing step, mid-epoch: send that state, not the last epoch's.
+      const state = access.snapshot();
+      port.post({ type: 'error', name: error.name, message: error.message, divergence: error.divergence, state }, stateBuffers(state));
+      return;
+    }
     const state = access.snapshot();
     port.post({ type: 'done', history, state }, stateBuffers(state));
   } finally {
