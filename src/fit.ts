@@ -210,6 +210,8 @@ export function splitValidation(fn: string, data: Dataset, fraction: number): { 
  */
 export function planRates(fn: string, o: CheckedFitOptions, baseRate: number, firstEpoch: number): number[] | null {
   if (plateauOf(o.schedule)) return null;
+  // Without a schedule every epoch has the base rate: no per-epoch evaluation (fit's fast path on many tiny epochs).
+  if (o.schedule === undefined) return new Array<number>(o.epochs).fill(baseRate);
   const schedule = new LearningRateSchedule(o.schedule, baseRate);
   return Array.from({ length: o.epochs }, (_, i) => checkRate(fn, firstEpoch + i, schedule.rate(firstEpoch + i)));
 }
@@ -235,15 +237,11 @@ export function* fitEpochs(run: FitRun, rates: number[] | null, yieldPerBatch = 
       // Nothing looks at single epochs: the engine runs them all, shuffling as the loop below would.
       const started = performance.now();
       engine.trainEpochs(o.epochs, batchSize, rates![0], o.shuffle, random, history.loss);
-      const elapsedMs = (performance.now() - started) / o.epochs;
-      for (let i = 0; i < o.epochs; i++) {
-        schedule.observe(training.epoch, history.loss[i]);
-        training.epoch++;
-        training.steps += batches;
-        history.learningRate.push(rates![i]);
-        history.elapsedMs.push(elapsedMs);
-      }
-      training.plateau = schedule.state();
+      // One rate throughout and no plateau schedule (see `unobserved`): nothing to observe per epoch.
+      history.learningRate = rates!;
+      history.elapsedMs = new Array<number>(o.epochs).fill((performance.now() - started) / o.epochs);
+      training.epoch += o.epochs;
+      training.steps += batches * o.epochs;
       history.epochs = o.epochs;
       return history;
     }
