@@ -225,6 +225,8 @@ export function splitValidation(fn: string, data: Dataset, fraction: number): { 
  */
 export function planRates(fn: string, o: CheckedFitOptions, baseRate: number, firstEpoch: number): number[] | null {
   if (plateauOf(o.schedule)) return null;
+  // Without a schedule every epoch has the base rate: no per-epoch evaluation (fit's fast path on many tiny epochs).
+  if (o.schedule === undefined) return new Array<number>(o.epochs).fill(baseRate);
   const schedule = new LearningRateSchedule(o.schedule, baseRate);
   return Array.from({ length: o.epochs }, (_, i) => checkRate(fn, firstEpoch + i, schedule.rate(firstEpoch + i)));
 }
@@ -250,19 +252,15 @@ export function* fitEpochs(run: FitRun, rates: number[] | null, yieldPerBatch = 
       // Nothing looks at single epochs: the engine runs them all, shuffling as the loop below would.
       const started = performance.now();
       engine.trainEpochs(o.epochs, batchSize, rates![0], o.shuffle, random, history.loss);
+      // One rate throughout and no plateau schedule (see `unobserved`): nothing to observe per epoch.
       const completed = history.loss.length; // fewer than asked if a step diverged
-      const elapsedMs = (performance.now() - started) / Math.max(1, completed);
-      for (let i = 0; i < completed; i++) {
-        schedule.observe(training.epoch, history.loss[i]);
-        training.epoch++;
-        training.steps += batches;
-        history.learningRate.push(rates![i]);
-        history.elapsedMs.push(elapsedMs);
-      }
-      training.plateau = schedule.state();
+      history.learningRate = rates!.slice(0, completed);
+      history.elapsedMs = new Array<number>(completed).fill((performance.now() - started) / Math.max(1, completed));
+      training.epoch += completed;
+      training.steps += batches * completed;
       history.epochs = completed;
       const failure = engine.failure();
-      if (failure) diverged(run, history, { epoch: training.epoch, ...failure }, rates![completed]);
+      if (failure) diverged(run, history, { epoch: training.epoch, ...failure }, rates![0]);
       return history;
     }
     for (let i = 0; i < o.epochs; i++) {

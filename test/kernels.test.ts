@@ -12,8 +12,11 @@ import { maxRelativeError } from './helpers.js';
 // [rows m, inputs k, outputs n]
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [2, 2, 1], [3, 10, 5], [7, 33, 10], [5, 100, 33], [64, 17, 19], [9, 16, 16], [4, 8, 3], [6, 3, 4], [2, 37, 70],
+  // Past one 256 KiB cache block: W's rows (forward) and B's columns (both gradients) split.
+  [3, 301, 300], [64, 1100, 5],
 ];
-const TOLERANCE: Record<DType, number> = { float32: 2e-5, float64: 1e-12 };
+// float32 sums of k products of N(0, 1) values drift by up to ~k·ε relative to the float64 reference.
+const tolerance = (dtype: DType, k: number) => (dtype === 'float64' ? 1e-12 : Math.max(2e-5, 6e-8 * k));
 const HIDDEN: Activation[] = ['linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh'];
 
 function randomValues(count: number, random: Random, Float: Float32ArrayConstructor | Float64ArrayConstructor) {
@@ -22,8 +25,14 @@ function randomValues(count: number, random: Random, Float: Float32ArrayConstruc
 
 const variants = supportedKernelVariants();
 
+/** Index of the first element whose bits differ, or -1: a fast bit-identity check for large outputs. */
+function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return 0;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
+  return -1;
+}
+
 describe.each(variants.flatMap((variant) => (['float32', 'float64'] as DType[]).map((dtype) => [variant, dtype] as const)))('%s kernels, %s', (variant, dtype) => {
-  const tolerance = TOLERANCE[dtype];
 
   it.each(SHAPES)('denseForward %i×%i → %i, every activation, any row split', (m, k, n) => {
     const { k: wasm, buffer, Float } = loadBuild(dtype, variant);
@@ -40,15 +49,15 @@ describe.each(variants.flatMap((variant) => (['float32', 'float64'] as DType[]).
       const [X, W, B] = [buffer(x), buffer(w), buffer(bias)];
       const [Z, A] = [buffer(new Float(m * n)), buffer(new Float(m * n))];
       wasm.denseForward(Z.ptr, A.ptr, X.ptr, W.ptr, B.ptr, n, k, ACTIVATIONS.indexOf(activation), 0, m);
-      expect(maxRelativeError(Z.view(), z)).toBeLessThan(tolerance);
-      expect(maxRelativeError(A.view(), a)).toBeLessThan(tolerance);
+      expect(maxRelativeError(Z.view(), z)).toBeLessThan(tolerance(dtype, k));
+      expect(maxRelativeError(A.view(), a)).toBeLessThan(tolerance(dtype, k));
       // Rows split at every point give the very same bits: what threads will rely on.
       for (let split = 1; split < Math.min(m, 4); split++) {
         const [Z2, A2] = [buffer(new Float(m * n)), buffer(new Float(m * n))];
         wasm.denseForward(Z2.ptr, A2.ptr, X.ptr, W.ptr, B.ptr, n, k, ACTIVATIONS.indexOf(activation), split, m);
         wasm.denseForward(Z2.ptr, A2.ptr, X.ptr, W.ptr, B.ptr, n, k, ACTIVATIONS.indexOf(activation), 0, split);
-        expect(Array.from(A2.view())).toEqual(Array.from(A.view()));
-        expect(Array.from(Z2.view())).toEqual(Array.from(Z.view()));
+        expect(firstDifference(A2.view(), A.view())).toBe(-1);
+        expect(firstDifference(Z2.view(), Z.view())).toBe(-1);
       }
     }
   });
@@ -65,14 +74,14 @@ describe.each(variants.flatMap((variant) => (['float32', 'float64'] as DType[]).
     // Stale values in the outputs must be overwritten, not accumulated.
     const [GW, GB] = [buffer(new Float(n * k).fill(3)), buffer(new Float(n).fill(3))];
     wasm.weightGradient(GW.ptr, GB.ptr, D.ptr, X.ptr, m, n, k, 0, n);
-    expect(maxRelativeError(GW.view(), gradW)).toBeLessThan(tolerance);
-    expect(maxRelativeError(GB.view(), gradB)).toBeLessThan(tolerance);
+    expect(maxRelativeError(GW.view(), gradW)).toBeLessThan(tolerance(dtype, m));
+    expect(maxRelativeError(GB.view(), gradB)).toBeLessThan(tolerance(dtype, m));
     for (let split = 1; split < Math.min(n, 4); split++) {
       const [GW2, GB2] = [buffer(new Float(n * k)), buffer(new Float(n))];
       wasm.weightGradient(GW2.ptr, GB2.ptr, D.ptr, X.ptr, m, n, k, split, n);
       wasm.weightGradient(GW2.ptr, GB2.ptr, D.ptr, X.ptr, m, n, k, 0, split);
-      expect(Array.from(GW2.view())).toEqual(Array.from(GW.view()));
-      expect(Array.from(GB2.view())).toEqual(Array.from(GB.view()));
+      expect(firstDifference(GW2.view(), GW.view())).toBe(-1);
+      expect(firstDifference(GB2.view(), GB.view())).toBe(-1);
     }
   });
 
@@ -90,12 +99,12 @@ describe.each(variants.flatMap((variant) => (['float32', 'float64'] as DType[]).
       const [W, D, G] = [buffer(w), buffer(delta), buffer(below)];
       const DZ = buffer(new Float(m * k).fill(3));
       wasm.inputGradient(DZ.ptr, D.ptr, W.ptr, G.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, m);
-      expect(maxRelativeError(DZ.view(), dz)).toBeLessThan(tolerance);
+      expect(maxRelativeError(DZ.view(), dz)).toBeLessThan(tolerance(dtype, n));
       for (let split = 1; split < Math.min(m, 4); split++) {
         const DZ2 = buffer(new Float(m * k));
         wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, G.ptr, ACTIVATIONS.indexOf(activation), n, k, split, m);
         wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, G.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, split);
-        expect(Array.from(DZ2.view())).toEqual(Array.from(DZ.view()));
+        expect(firstDifference(DZ2.view(), DZ.view())).toBe(-1);
       }
     }
   });
