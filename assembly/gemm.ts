@@ -21,13 +21,22 @@ export function denseForward(out: usize, x: usize, w: usize, bias: usize, m: i32
 
 /** gradW[N×K] = δ[M×N]ᵀ · X[M×K] and gradB[N] = column sums of δ (δ already carries the 1/batch). */
 export function weightGradient(gradW: usize, gradB: usize, delta: usize, x: usize, m: i32, n: i32, k: i32): void {
+  weightGradientRows(gradW, gradB, delta, x, m, n, k, 0, n);
+}
+
+/**
+ * Rows j0…j1−1 of gradW (and gradB[j0…j1−1]) only: a thread's share of the weight gradient.
+ * Each element sums over the batch in the same order whatever the slice, so slices computed
+ * by different threads equal the whole product bit for bit.
+ */
+export function weightGradientRows(gradW: usize, gradB: usize, delta: usize, x: usize, m: i32, n: i32, k: i32, j0: i32, j1: i32): void {
   const rowBytes = <usize>k << alignof<float>();
-  memory.fill(gradW, 0, <usize>n * rowBytes);
-  memory.fill(gradB, 0, <usize>n << alignof<float>());
+  memory.fill(gradW + <usize>j0 * rowBytes, 0, <usize>(j1 - j0) * rowBytes);
+  memory.fill(gradB + (<usize>j0 << alignof<float>()), 0, <usize>(j1 - j0) << alignof<float>());
   for (let i = 0; i < m; i++) {
     const xRow = x + <usize>i * rowBytes;
     const deltaRow = delta + (<usize>(i * n) << alignof<float>());
-    for (let j = 0; j < n; j++) {
+    for (let j = j0; j < j1; j++) {
       const d = load<float>(deltaRow + (<usize>j << alignof<float>()));
       const gb = gradB + (<usize>j << alignof<float>());
       store<float>(gb, load<float>(gb) + d);

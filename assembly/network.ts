@@ -14,18 +14,18 @@ import { sgdUpdate } from './optimizers';
 const HEADER_BYTES: usize = 16;
 const RECORD_BYTES: usize = 64;
 
-@inline function layerCount(desc: usize): i32 { return load<i32>(desc); }
-@inline function lossKind(desc: usize): i32 { return load<i32>(desc, 4); }
-@inline function record(desc: usize, l: i32): usize { return desc + HEADER_BYTES + <usize>l * RECORD_BYTES; }
-@inline function inputs(r: usize): i32 { return load<i32>(r); }
-@inline function outputs(r: usize): i32 { return load<i32>(r, 4); }
-@inline function activation(r: usize): i32 { return load<i32>(r, 8); }
-@inline function weights(r: usize): usize { return <usize>load<u32>(r, 12); }
-@inline function bias(r: usize): usize { return <usize>load<u32>(r, 16); }
-@inline function gradWeights(r: usize): usize { return <usize>load<u32>(r, 20); }
-@inline function gradBias(r: usize): usize { return <usize>load<u32>(r, 24); }
-@inline function preActivation(r: usize): usize { return <usize>load<u32>(r, 28); }
-@inline function output(r: usize): usize { return <usize>load<u32>(r, 32); }
+@inline export function layerCount(desc: usize): i32 { return load<i32>(desc); }
+@inline export function lossKind(desc: usize): i32 { return load<i32>(desc, 4); }
+@inline export function record(desc: usize, l: i32): usize { return desc + HEADER_BYTES + <usize>l * RECORD_BYTES; }
+@inline export function inputs(r: usize): i32 { return load<i32>(r); }
+@inline export function outputs(r: usize): i32 { return load<i32>(r, 4); }
+@inline export function activation(r: usize): i32 { return load<i32>(r, 8); }
+@inline export function weights(r: usize): usize { return <usize>load<u32>(r, 12); }
+@inline export function bias(r: usize): usize { return <usize>load<u32>(r, 16); }
+@inline export function gradWeights(r: usize): usize { return <usize>load<u32>(r, 20); }
+@inline export function gradBias(r: usize): usize { return <usize>load<u32>(r, 24); }
+@inline export function preActivation(r: usize): usize { return <usize>load<u32>(r, 28); }
+@inline export function output(r: usize): usize { return <usize>load<u32>(r, 32); }
 
 /** Runs `rows` samples at x through every layer, filling each layer's z and a. */
 export function forward(desc: usize, x: usize, rows: i32): void {

@@ -43,4 +43,8 @@ export interface Engine {
   clearDataset(): void;
   /** Releases everything; the engine must not be used again. */
   dispose(): void;
+  /** Threads its training calls may use (absent: one). */
+  readonly threads?: number;
+  /** Why it uses one thread although more were asked for (absent: none). */
+  readonly threadsFallbackReason?: string | null;
 }

@@ -22,6 +22,9 @@ export class FormatError extends WasmMlpError {}
 /** A method was called on a network after `dispose()`. */
 export class DisposedError extends WasmMlpError {}
 
+/** A worker thread of a multi-threaded network failed; the call was abandoned, the network stays usable. */
+export class WorkerError extends WasmMlpError {}
+
 /** Describes a value briefly for an error message: its type and, when short, its content. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';

@@ -7,6 +7,7 @@ export type { Matrix, Targets } from './data.js';
 export type { Trace, SampleTrace, LayerTrace } from './trace.js';
 export type { ModelJSON } from './serialize.js';
 export type { ParameterLayout, LayerLayout } from './layout.js';
-export { WasmMlpError, ShapeError, ValueError, FormatError, DisposedError } from './errors.js';
+export { WasmMlpError, ShapeError, ValueError, FormatError, DisposedError, WorkerError } from './errors.js';
+export type { ThreadsOption } from './threads/support.js';
 export { setWasmSource } from './wasm/loader.js';
 export type { WasmSource } from './wasm/loader.js';

@@ -5,7 +5,8 @@ import { DisposedError, ShapeError, ValueError, describe } from './errors.js';
 import { checkChoice, checkCreateOptions, checkNumber, checkOptions } from './validate.js';
 import { countRows, countTargetRows, copyRows, copyTargets, type Matrix, type Targets } from './data.js';
 import { createJsEngine } from './js/engine.js';
-import { createWasmEngine } from './wasm/engine.js';
+import { createThreadedEngine } from './wasm/shared-engine.js';
+import { checkThreads, type ThreadsOption } from './threads/support.js';
 import { Random } from './random.js';
 import { initialise } from './init.js';
 import { traceBatch, type Trace } from './trace.js';
@@ -22,6 +23,8 @@ export interface StepOptions {
 /** Options of `MLP.fromJSON`. */
 export interface LoadOptions {
   backend?: Backend;
+  /** As in `MLP.create`. Default 1. */
+  threads?: ThreadsOption;
 }
 
 /** A multilayer perceptron: dense layers trained by backpropagation, in WebAssembly or pure TypeScript. */
@@ -40,8 +43,9 @@ export class MLP {
   /** Builds a network with seeded initial weights (biases zero). */
   static async create(options: CreateOptions): Promise<MLP> {
     const { architecture, backend, seed, init } = checkCreateOptions('MLP.create', options);
+    const threads = checkThreads('MLP.create', options.threads);
     const random = new Random(seed);
-    const net = new MLP(await createEngine(architecture, backend), architecture, random);
+    const net = new MLP(await createEngine(architecture, backend, threads), architecture, random);
     initialise(net.live('MLP.create').parameters(), net.layout, random, init);
     return net;
   }
@@ -50,9 +54,10 @@ export class MLP {
   static async fromJSON(json: ModelJSON | string, options: LoadOptions = {}): Promise<MLP> {
     const { architecture, parameters, random } = checkModelJSON('MLP.fromJSON', json);
     const backend = options.backend === undefined ? 'wasm' : checkChoice('MLP.fromJSON', 'options.backend', options.backend, BACKENDS);
+    const threads = checkThreads('MLP.fromJSON', options.threads);
     const generator = new Random();
     generator.setState(random);
-    const net = new MLP(await createEngine(architecture, backend), architecture, generator);
+    const net = new MLP(await createEngine(architecture, backend, threads), architecture, generator);
     net.live('MLP.fromJSON').parameters().set(parameters);
     return net;
   }
@@ -69,6 +74,10 @@ export class MLP {
   get layout(): ParameterLayout { return this.live('layout').layout; }
   /** True after `dispose()`. */
   get disposed(): boolean { return this.engine === null; }
+  /** Threads training and inference may use (small batches use fewer; see README "Multi-core training"). */
+  get threads(): number { return this.live('threads').threads ?? 1; }
+  /** Why the network runs on one thread although more were asked for, or null. */
+  get threadsFallbackReason(): string | null { return this.live('threadsFallbackReason').threadsFallbackReason ?? null; }
 
   /** Replaces θ: per layer, the weight matrix row-major (outputs × inputs), then the bias. */
   setParameters(theta: ArrayLike<number>): void {
@@ -203,8 +212,10 @@ export class MLP {
   }
 }
 
-function createEngine(architecture: Architecture, backend: Backend): Promise<Engine> | Engine {
-  return backend === 'js' ? createJsEngine(architecture) : createWasmEngine(architecture);
+function createEngine(architecture: Architecture, backend: Backend, threads: ThreadsOption): Promise<Engine> | Engine {
+  if (backend === 'wasm') return createThreadedEngine(architecture, threads);
+  const engine = createJsEngine(architecture);
+  return threads === 1 ? engine : { ...engine, threads: 1, threadsFallbackReason: 'the js backend runs on one thread' };
 }
 
 function readLearningRate(fn: string, options: StepOptions | undefined): number {

@@ -4,38 +4,47 @@ import { ValueError, describe } from '../errors.js';
 /** Where a compiled kernel module comes from: bytes, a URL to fetch or read, or a compiled module. */
 export type WasmSource = BufferSource | URL | string | WebAssembly.Module;
 
-const sources: Partial<Record<DType, WasmSource>> = {};
-const modules = new Map<DType, Promise<WebAssembly.Module>>();
+/** A build of the kernels: one per dtype, plain or threaded (atomics over shared memory). */
+type Variant = DType | `${DType}-threads`;
+
+const sources: Partial<Record<Variant, WasmSource>> = {};
+const modules = new Map<Variant, Promise<WebAssembly.Module>>();
 
 /**
  * Tells wasm-mlp where its .wasm files are, for bundlers or servers that move them, or hands
  * it the bytes directly. Optional: by default each file is loaded from beside this module.
+ * `{ threads: true }` sets the threaded build's source (used by networks with `threads` > 1).
  */
-export function setWasmSource(dtype: DType, source: WasmSource): void {
+export function setWasmSource(dtype: DType, source: WasmSource, options: { threads?: boolean } = {}): void {
   if (dtype !== 'float32' && dtype !== 'float64') {
     throw new ValueError(`setWasmSource: dtype must be 'float32' or 'float64', got ${describe(dtype)}`);
   }
-  sources[dtype] = source;
-  modules.delete(dtype);
+  const variant: Variant = options?.threads === true ? `${dtype}-threads` : dtype;
+  sources[variant] = source;
+  modules.delete(variant);
 }
 
-/** The compiled kernels for a dtype; compiled once per process and shared by every network. */
-export function kernelModule(dtype: DType): Promise<WebAssembly.Module> {
-  let module = modules.get(dtype);
+/** The compiled kernels for a dtype (threaded or not); compiled once per process and shared by every network. */
+export function kernelModule(dtype: DType, threads = false): Promise<WebAssembly.Module> {
+  const variant: Variant = threads ? `${dtype}-threads` : dtype;
+  let module = modules.get(variant);
   if (!module) {
-    module = compile(sources[dtype] ?? defaultUrl(dtype));
+    module = compile(sources[variant] ?? defaultUrl(variant));
     // A failed load may be retried with another source.
-    module.catch(() => modules.delete(dtype));
-    modules.set(dtype, module);
+    module.catch(() => modules.delete(variant));
+    modules.set(variant, module);
   }
   return module;
 }
 
 // Literal `new URL(…, import.meta.url)` expressions, so bundlers such as Vite see and copy the files.
-function defaultUrl(dtype: DType): URL {
-  return dtype === 'float64'
-    ? new URL('./build/mlp.f64.wasm', import.meta.url)
-    : new URL('./build/mlp.f32.wasm', import.meta.url);
+function defaultUrl(variant: Variant): URL {
+  switch (variant) {
+    case 'float64': return new URL('./build/mlp.f64.wasm', import.meta.url);
+    case 'float32-threads': return new URL('./build/mlp.f32.threads.wasm', import.meta.url);
+    case 'float64-threads': return new URL('./build/mlp.f64.threads.wasm', import.meta.url);
+    default: return new URL('./build/mlp.f32.wasm', import.meta.url);
+  }
 }
 
 async function compile(source: WasmSource): Promise<WebAssembly.Module> {

@@ -1,0 +1,241 @@
+// Training run by every thread at once over one shared memory. Each thread computes a fixed
+// share of every kernel — batch rows for the forward pass, the output delta and the input
+// gradient; neurons for the weight gradient; a range of θ for the update — so each output
+// element is computed by exactly one thread with the arithmetic of the one-thread kernels,
+// and results are bit-identical for any thread count. Barriers separate the phases that read
+// what other threads wrote; weights and activations are never copied between threads.
+
+import { denseForward, weightGradientRows, inputGradient } from './gemm';
+import { activate, activationBackward } from './activations';
+import { outputDeltaRows } from './losses';
+import { sgdUpdate } from './optimizers';
+import {
+  loss, layerCount, lossKind, record, inputs, outputs, activation,
+  weights, bias, gradWeights, gradBias, preActivation, output,
+} from './network';
+import { barrier, waitWhile, abortAll } from './barrier';
+import {
+  COMMAND_GENERATION, COMMAND, THREADS, ABORT, FAULT, ACTIVE, ERROR_LENGTH, BARRIER_COUNT, BARRIER_GENERATION,
+  ARGS, LEARNING_RATE, RESULT, FORWARD, BACKWARD, STEP, EPOCH, STOP,
+} from './control';
+
+export { abortAll };
+
+// Argument words of a command (i32 each, from ARGS).
+const DESC = 0, PARAMS = 1, GRADS = 2, PARAM_COUNT = 3, X = 4, Y = 5, ROWS = 6;
+const DATA_X = 7, DATA_Y = 8, ORDER = 9, COUNT = 10, BATCH_SIZE = 11;
+
+/** Rows per share are a multiple of this: SIMD kernels work on row pairs, and shares stay off each other's cache lines. */
+const ROW_ALIGN = 4;
+/** θ per share is a multiple of 16 floats: whole cache lines. */
+const PARAM_ALIGN = 16;
+
+@inline function arg(ctrl: usize, i: i32): i32 { return load<i32>(ctrl + ARGS + (<usize>i << 2)); }
+@inline function setArg(ctrl: usize, i: i32, v: i32): void { store<i32>(ctrl + ARGS + (<usize>i << 2), v); }
+@inline function at(base: usize, i: i32): usize { return base + (<usize>i << alignof<float>()); }
+
+/** Where thread t's share of `total` items starts; shares are equal multiples of `align`. */
+@inline function share(total: i32, t: i32, threads: i32, align: i32): i32 {
+  const chunk = ((total + threads - 1) / threads + align - 1) / align * align;
+  return min(total, t * chunk);
+}
+
+/** Sets up a control block for `threads` threads (the caller's included), before workers start. */
+export function resetControl(ctrl: usize, threads: i32): void {
+  store<i32>(ctrl + COMMAND_GENERATION, 0);
+  store<i32>(ctrl + COMMAND, 0);
+  store<i32>(ctrl + THREADS, threads);
+  store<i32>(ctrl + ABORT, 0);
+  store<i32>(ctrl + FAULT, 0);
+  store<i32>(ctrl + ACTIVE, 0);
+  store<i32>(ctrl + ERROR_LENGTH, 0);
+  store<i32>(ctrl + BARRIER_COUNT, 0);
+  atomic.store<i32>(ctrl + BARRIER_GENERATION, 0);
+}
+
+/** A worker's life: sleep until the caller posts a command, run its share, repeat until STOP. */
+export function workerLoop(ctrl: usize, thread: i32): void {
+  let seen = 0;
+  while (true) {
+    waitWhile(ctrl + COMMAND_GENERATION, seen, true);
+    seen = atomic.load<i32>(ctrl + COMMAND_GENERATION);
+    if (atomic.load<i32>(ctrl + COMMAND) == STOP) return;
+    // Workers beyond the command's thread count sit this one out (a small batch).
+    if (thread < atomic.load<i32>(ctrl + THREADS)) {
+      run(ctrl, thread, true);
+      atomic.sub<i32>(ctrl + ACTIVE, 1);
+    }
+  }
+}
+
+/** Ends every worker's loop. */
+export function stopWorkers(ctrl: usize): void {
+  post(ctrl, STOP, 1);
+}
+
+/** `forward` (assembly/network.ts) on every thread. */
+export function parallelForward(ctrl: usize, threads: i32, canBlock: bool, desc: usize, x: usize, rows: i32): void {
+  setArg(ctrl, DESC, <i32>desc); setArg(ctrl, X, <i32>x); setArg(ctrl, ROWS, rows);
+  dispatch(ctrl, FORWARD, threads, canBlock);
+}
+
+/** `backward` on every thread; returns the loss. */
+export function parallelBackward(ctrl: usize, threads: i32, canBlock: bool, desc: usize, x: usize, y: usize, rows: i32): f64 {
+  setArg(ctrl, DESC, <i32>desc); setArg(ctrl, X, <i32>x); setArg(ctrl, Y, <i32>y); setArg(ctrl, ROWS, rows);
+  return dispatch(ctrl, BACKWARD, threads, canBlock);
+}
+
+/** `trainStep` on every thread; returns the loss before the step. */
+export function parallelStep(ctrl: usize, threads: i32, canBlock: bool, desc: usize, params: usize, grads: usize, paramCount: i32, x: usize, y: usize, rows: i32, learningRate: f64): f64 {
+  setStepArgs(ctrl, desc, params, grads, paramCount, x, y, learningRate);
+  setArg(ctrl, ROWS, rows);
+  return dispatch(ctrl, STEP, threads, canBlock);
+}
+
+/** `trainEpoch` on every thread; returns the epoch's mean loss. */
+export function parallelEpoch(
+  ctrl: usize, threads: i32, canBlock: bool, desc: usize, params: usize, grads: usize, paramCount: i32,
+  dataX: usize, dataY: usize, order: usize, count: i32, batchSize: i32,
+  batchX: usize, batchY: usize, learningRate: f64,
+): f64 {
+  setStepArgs(ctrl, desc, params, grads, paramCount, batchX, batchY, learningRate);
+  setArg(ctrl, DATA_X, <i32>dataX); setArg(ctrl, DATA_Y, <i32>dataY); setArg(ctrl, ORDER, <i32>order);
+  setArg(ctrl, COUNT, count); setArg(ctrl, BATCH_SIZE, batchSize);
+  return dispatch(ctrl, EPOCH, threads, canBlock);
+}
+
+function setStepArgs(ctrl: usize, desc: usize, params: usize, grads: usize, paramCount: i32, x: usize, y: usize, learningRate: f64): void {
+  setArg(ctrl, DESC, <i32>desc); setArg(ctrl, PARAMS, <i32>params); setArg(ctrl, GRADS, <i32>grads);
+  setArg(ctrl, PARAM_COUNT, paramCount); setArg(ctrl, X, <i32>x); setArg(ctrl, Y, <i32>y);
+  store<f64>(ctrl + LEARNING_RATE, learningRate);
+}
+
+/** Wakes the workers on a new command (the atomic bump publishes the arguments written before it). */
+function post(ctrl: usize, command: i32, threads: i32): void {
+  atomic.store<i32>(ctrl + COMMAND, command);
+  atomic.store<i32>(ctrl + THREADS, threads);
+  atomic.add<i32>(ctrl + ACTIVE, threads - 1);
+  atomic.add<i32>(ctrl + COMMAND_GENERATION, 1);
+  atomic.notify(ctrl + COMMAND_GENERATION, -1);
+}
+
+/** The caller's side: post the command to `threads` − 1 workers, run share 0, return the result (see ABORT for failure). */
+function dispatch(ctrl: usize, command: i32, threads: i32, canBlock: bool): f64 {
+  post(ctrl, command, threads);
+  run(ctrl, 0, canBlock);
+  return load<f64>(ctrl + RESULT);
+}
+
+/** One thread's share of the current command. Returns false if the work was aborted. */
+function run(ctrl: usize, thread: i32, canBlock: bool): bool {
+  if (atomic.load<i32>(ctrl + FAULT) == thread + 1) {
+    atomic.store<i32>(ctrl + FAULT, 0);
+    unreachable();
+  }
+  const command = atomic.load<i32>(ctrl + COMMAND);
+  const threads = atomic.load<i32>(ctrl + THREADS);
+  const desc = <usize>arg(ctrl, DESC);
+  const x = <usize>arg(ctrl, X);
+  const rows = arg(ctrl, ROWS);
+  if (command == FORWARD) {
+    forwardRows(desc, x, share(rows, thread, threads, ROW_ALIGN), share(rows, thread + 1, threads, ROW_ALIGN));
+    return barrier(ctrl, canBlock);
+  }
+  if (command == BACKWARD) {
+    return backwardShare(ctrl, thread, threads, canBlock, desc, x, <usize>arg(ctrl, Y), rows) && barrier(ctrl, canBlock);
+  }
+  if (command == STEP) return stepShare(ctrl, thread, threads, canBlock, rows);
+  if (command == EPOCH) return epochShare(ctrl, thread, threads, canBlock);
+  return true;
+}
+
+/** Rows r0…r1−1 through every layer: a row's activations depend on that row alone, so no barrier. */
+function forwardRows(desc: usize, x: usize, r0: i32, r1: i32): void {
+  if (r0 >= r1) return;
+  let input = x;
+  const count = layerCount(desc);
+  for (let l = 0; l < count; l++) {
+    const r = record(desc, l);
+    const n = outputs(r);
+    const z = at(preActivation(r), r0 * n);
+    const a = at(output(r), r0 * n);
+    denseForward(z, at(input, r0 * inputs(r)), weights(r), bias(r), r1 - r0, n, inputs(r));
+    activate(activation(r), a, z, r1 - r0, n);
+    input = output(r);
+  }
+}
+
+/** This thread's share of `backward`; thread 0 stores the loss in RESULT. */
+function backwardShare(ctrl: usize, thread: i32, threads: i32, canBlock: bool, desc: usize, x: usize, y: usize, rows: i32): bool {
+  // The loss is one sum in sample order, as with one thread, so one thread computes it, after
+  // every row's forward pass and before any delta overwrites z.
+  if (!barrier(ctrl, canBlock)) return false;
+  if (thread == 0) store<f64>(ctrl + RESULT, loss(desc, y, rows));
+  if (!barrier(ctrl, canBlock)) return false;
+  const r0 = share(rows, thread, threads, ROW_ALIGN);
+  const r1 = share(rows, thread + 1, threads, ROW_ALIGN);
+  const count = layerCount(desc);
+  const last = record(desc, count - 1);
+  outputDeltaRows(lossKind(desc), activation(last), preActivation(last), output(last), y, rows, outputs(last), r0, r1);
+  for (let l = count - 1; l >= 0; l--) {
+    // The weight gradient sums over every row's delta: wait for all of them.
+    if (!barrier(ctrl, canBlock)) return false;
+    const r = record(desc, l);
+    const n = outputs(r);
+    const k = inputs(r);
+    const input = l == 0 ? x : output(record(desc, l - 1));
+    weightGradientRows(gradWeights(r), gradBias(r), preActivation(r), input, rows, n, k, share(n, thread, threads, 2), share(n, thread + 1, threads, 2));
+    if (l > 0 && r0 < r1) {
+      // Rows of the input gradient need only the same rows of delta, and write the layer
+      // below's z, which no thread reads in this phase.
+      const below = record(desc, l - 1);
+      const dz = at(preActivation(below), r0 * k);
+      inputGradient(dz, at(preActivation(r), r0 * n), weights(r), r1 - r0, n, k);
+      activationBackward(activation(below), dz, at(output(below), r0 * k), r1 - r0, k);
+    }
+  }
+  return true;
+}
+
+/** Forward, backward and this thread's range of the SGD update, on the batch at X/Y. */
+function stepShare(ctrl: usize, thread: i32, threads: i32, canBlock: bool, rows: i32): bool {
+  const desc = <usize>arg(ctrl, DESC);
+  const x = <usize>arg(ctrl, X);
+  forwardRows(desc, x, share(rows, thread, threads, ROW_ALIGN), share(rows, thread + 1, threads, ROW_ALIGN));
+  if (!backwardShare(ctrl, thread, threads, canBlock, desc, x, <usize>arg(ctrl, Y), rows)) return false;
+  // The update reads every gradient; the next forward pass reads every updated weight.
+  if (!barrier(ctrl, canBlock)) return false;
+  const count = arg(ctrl, PARAM_COUNT);
+  const p0 = share(count, thread, threads, PARAM_ALIGN);
+  const p1 = share(count, thread + 1, threads, PARAM_ALIGN);
+  sgdUpdate(at(<usize>arg(ctrl, PARAMS), p0), at(<usize>arg(ctrl, GRADS), p0), p1 - p0, load<f64>(ctrl + LEARNING_RATE));
+  return barrier(ctrl, canBlock);
+}
+
+/** `trainEpoch`: each thread gathers its own rows of every batch, then steps with the others. */
+function epochShare(ctrl: usize, thread: i32, threads: i32, canBlock: bool): bool {
+  const desc = <usize>arg(ctrl, DESC);
+  const batchX = <usize>arg(ctrl, X);
+  const batchY = <usize>arg(ctrl, Y);
+  const dataX = <usize>arg(ctrl, DATA_X);
+  const dataY = <usize>arg(ctrl, DATA_Y);
+  const order = <usize>arg(ctrl, ORDER);
+  const count = arg(ctrl, COUNT);
+  const batchSize = arg(ctrl, BATCH_SIZE);
+  const xBytes = <usize>inputs(record(desc, 0)) << alignof<float>();
+  const yBytes = <usize>outputs(record(desc, layerCount(desc) - 1)) << alignof<float>();
+  let total: f64 = 0;
+  for (let start = 0; start < count; start += batchSize) {
+    const rows = min(batchSize, count - start);
+    const r1 = share(rows, thread + 1, threads, ROW_ALIGN);
+    for (let i = share(rows, thread, threads, ROW_ALIGN); i < r1; i++) {
+      const sample = <usize>load<i32>(order + (<usize>(start + i) << 2));
+      memory.copy(batchX + <usize>i * xBytes, dataX + sample * xBytes, xBytes);
+      memory.copy(batchY + <usize>i * yBytes, dataY + sample * yBytes, yBytes);
+    }
+    if (!stepShare(ctrl, thread, threads, canBlock, rows)) return false;
+    if (thread == 0) total += load<f64>(ctrl + RESULT) * <f64>rows;
+  }
+  if (thread == 0) store<f64>(ctrl + RESULT, total / <f64>count);
+  return true;
+}
