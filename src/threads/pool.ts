@@ -71,7 +71,9 @@ async function spawn(listener: (m: Message) => void): Promise<Thread> {
   if (isNode()) {
     const nodeThreads = 'node:worker_threads';
     const { Worker } = (await import(/* @vite-ignore */ nodeThreads)) as typeof import('node:worker_threads');
-    const worker = new Worker(new URL('./worker.js', import.meta.url));
+    // Workers inherit Node's flags, but one that only applies to -e/stdin code would stop them.
+    const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { execArgv });
     worker.on('message', listener);
     worker.on('error', (error) => listener({ type: 'error', message: String(error) }));
     worker.on('exit', (code) => listener({ type: 'exit', message: `a worker thread exited with code ${code}` }));

@@ -31,7 +31,13 @@ const CONTROL_BYTES = 1344;
  * another thread and the barriers between phases cost more than the thread saves: such calls
  * use fewer threads, down to one (the seed's network, 2-D toys).
  */
-export const WORK_PER_THREAD = 1 << 18;
+const WORK_PER_THREAD = 1 << 18;
+let workPerThread = WORK_PER_THREAD;
+
+/** Internal, for tests: the work threshold (0 runs even the smallest call on every thread); no argument restores it. */
+export function setWorkPerThread(work = WORK_PER_THREAD): void {
+  workPerThread = work;
+}
 /** 'auto' uses at most this many threads: beyond it a batch is split too finely to gain. */
 const AUTO_MAX_THREADS = 16;
 /** How long the caller waits for the other threads to leave a failed command. */
@@ -41,6 +47,8 @@ const SETTLE_MS = 10_000;
 interface Threading {
   threads: number;
   threadsFallbackReason: string | null;
+  /** Calls that ran on more than one thread (observable by tests). */
+  parallelCalls: number;
   /** Test hook: makes thread `thread` (0 = the caller) trap at the start of its next command. */
   injectFault(thread: number): void;
 }
@@ -60,15 +68,19 @@ export async function createThreadedEngine(arch: Architecture, request: ThreadsO
   } else if (request === 'auto' && threads === 1) {
     reason = 'only one CPU core is available';
   }
-  if (threads === 1) return withThreading(await createWasmEngine(arch), { threads: 1, threadsFallbackReason: reason, injectFault: () => {} });
+  if (threads === 1) return withThreading(await createWasmEngine(arch), singleThread(reason));
   let host: ThreadedHost;
   try {
     host = await threadedHost(arch, threads);
   } catch (error) {
     const why = `the worker threads could not start (${error instanceof Error ? error.message : String(error)})`;
-    return withThreading(await createWasmEngine(arch), { threads: 1, threadsFallbackReason: why, injectFault: () => {} });
+    return withThreading(await createWasmEngine(arch), singleThread(why));
   }
   return withThreading(await createWasmEngine(arch, host), host.threading);
+}
+
+function singleThread(reason: string | null): Threading {
+  return { threads: 1, threadsFallbackReason: reason, parallelCalls: 0, injectFault: () => {} };
 }
 
 function withThreading(engine: Engine, threading: Threading): Engine {
@@ -99,6 +111,7 @@ async function threadedHost(arch: Architecture, threads: number): Promise<Thread
   const threading: Threading = {
     threads,
     threadsFallbackReason: null,
+    parallelCalls: 0,
     injectFault: (thread) => Atomics.store(control, FAULT, thread + 1),
   };
 
@@ -126,12 +139,13 @@ async function threadedHost(arch: Architecture, threads: number): Promise<Thread
   /** Threads worth using for `rows` rows: one below the work threshold. */
   function share(rows: number): number {
     if (!pool) return 1;
-    return Math.max(1, Math.min(threads, Math.floor((rows * parameters) / WORK_PER_THREAD)));
+    return Math.max(1, Math.min(threads, workPerThread === 0 ? threads : Math.floor((rows * parameters) / workPerThread)));
   }
 
   /** Runs a parallel command; a failure in any thread ends it everywhere and surfaces here. */
   function guarded<T>(run: () => T): T {
     const current = pool!;
+    threading.parallelCalls++;
     let result: T;
     try {
       result = run();
