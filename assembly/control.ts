@@ -19,9 +19,15 @@ export const BARRIER_GENERATION: usize = 128;
 export const ARGS: usize = 192;
 export const LEARNING_RATE: usize = 256;
 export const RESULT: usize = 264;
+/** Global-norm clipping's factor, computed by thread 0 for all. */
+export const CLIP_COEFFICIENT: usize = 272;
 /** A failed worker's message (written by its JS): byte length, then UTF-8 text. */
 export const ERROR_LENGTH: usize = 320;
-export const CONTROL_BYTES: usize = 1344;
+/** Per thread, a copy of the optimizer descriptor pointing at that thread's share of the state. */
+export const OPTIMIZER_COPIES: usize = 1344;
+export const OPTIMIZER_COPY_BYTES: usize = 128;
+export const MAX_THREADS: i32 = 256;
+export const CONTROL_BYTES: usize = OPTIMIZER_COPIES + <usize>MAX_THREADS * OPTIMIZER_COPY_BYTES;
 
 export const FORWARD = 1;
 export const BACKWARD = 2;

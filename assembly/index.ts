@@ -4,7 +4,9 @@
 export { denseForward, weightGradient, inputGradient } from './gemm';
 export { activate, activationBackward } from './activations';
 export { lossValue, outputDelta } from './losses';
-export { sgdUpdate } from './optimizers';
+export { sgdUpdate, optimizerUpdate } from './optimizers';
+export { clipByValue, clipByNorm } from './clipping';
+export { dropoutForward, dropoutBackward } from './dropout';
 export { forward, loss, backward, trainStep, trainEpoch } from './network';
 
 /** First byte past the module's static data: where the arena may begin. */

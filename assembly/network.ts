@@ -3,19 +3,24 @@
 // whole training step (or epoch) be one call across the JS↔wasm boundary.
 //
 // Descriptor: a header of 4 i32 then one 16-i32 record per layer.
-//   header:  layerCount, loss, reserved, reserved
-//   record:  inputs, outputs, activation, weights*, bias*, gradWeights*, gradBias*, z*, a*
+//   header:  layerCount, loss, dropoutRandom* (4 u32), optimizer* (assembly/optimizers/state.ts)
+//   record:  inputs, outputs, activation, weights*, bias*, gradWeights*, gradBias*, z*, a*,
+//            mask*, dropped*, reserved, dropoutRate (f64 at byte 48)
+// A layer with a dropout rate > 0 passes `dropped` = a ⊙ mask on while training, `a` otherwise.
 
 import { denseForward, weightGradient, inputGradient } from './gemm';
 import { activate, activationBackward } from './activations';
 import { lossValue, outputDelta } from './losses';
-import { sgdUpdate } from './optimizers';
+import { optimizerUpdate } from './optimizers';
+import { dropoutForward, dropoutBackward } from './dropout';
 
 const HEADER_BYTES: usize = 16;
 const RECORD_BYTES: usize = 64;
 
 @inline export function layerCount(desc: usize): i32 { return load<i32>(desc); }
 @inline export function lossKind(desc: usize): i32 { return load<i32>(desc, 4); }
+@inline export function dropoutRandom(desc: usize): usize { return <usize>load<u32>(desc, 8); }
+@inline export function optimizer(desc: usize): usize { return <usize>load<u32>(desc, 12); }
 @inline export function record(desc: usize, l: i32): usize { return desc + HEADER_BYTES + <usize>l * RECORD_BYTES; }
 @inline export function inputs(r: usize): i32 { return load<i32>(r); }
 @inline export function outputs(r: usize): i32 { return load<i32>(r, 4); }
@@ -26,16 +31,26 @@ const RECORD_BYTES: usize = 64;
 @inline export function gradBias(r: usize): usize { return <usize>load<u32>(r, 24); }
 @inline export function preActivation(r: usize): usize { return <usize>load<u32>(r, 28); }
 @inline export function output(r: usize): usize { return <usize>load<u32>(r, 32); }
+@inline export function mask(r: usize): usize { return <usize>load<u32>(r, 36); }
+@inline export function dropped(r: usize): usize { return <usize>load<u32>(r, 40); }
+@inline export function dropoutRate(r: usize): f64 { return load<f64>(r, 48); }
+/** What the next layer reads: the dropped-out activations while training, else a. */
+@inline export function passedOn(r: usize, training: bool): usize { return training && dropoutRate(r) > 0 ? dropped(r) : output(r); }
 
-/** Runs `rows` samples at x through every layer, filling each layer's z and a. */
+/** Runs `rows` samples at x through every layer, filling each layer's z and a (no dropout). */
 export function forward(desc: usize, x: usize, rows: i32): void {
+  forwardPass(desc, x, rows, false);
+}
+
+function forwardPass(desc: usize, x: usize, rows: i32, training: bool): void {
   let input = x;
   const count = layerCount(desc);
   for (let l = 0; l < count; l++) {
     const r = record(desc, l);
     denseForward(preActivation(r), input, weights(r), bias(r), rows, outputs(r), inputs(r));
     activate(activation(r), output(r), preActivation(r), rows, outputs(r));
-    input = output(r);
+    if (training && dropoutRate(r) > 0) dropoutForward(dropped(r), mask(r), output(r), rows * outputs(r), dropoutRate(r), dropoutRandom(desc));
+    input = passedOn(r, training);
   }
 }
 
@@ -50,33 +65,39 @@ export function loss(desc: usize, y: usize, rows: i32): f64 {
  * reused for its delta ∂L/∂z, so backpropagation needs no memory of its own.
  */
 export function backward(desc: usize, x: usize, y: usize, rows: i32): f64 {
+  return backwardPass(desc, x, y, rows, false);
+}
+
+function backwardPass(desc: usize, x: usize, y: usize, rows: i32, training: bool): f64 {
   const count = layerCount(desc);
   const last = record(desc, count - 1);
   const value = loss(desc, y, rows);
   outputDelta(lossKind(desc), activation(last), preActivation(last), output(last), y, rows, outputs(last));
   for (let l = count - 1; l >= 0; l--) {
     const r = record(desc, l);
-    const input = l == 0 ? x : output(record(desc, l - 1));
+    const input = l == 0 ? x : passedOn(record(desc, l - 1), training);
     weightGradient(gradWeights(r), gradBias(r), preActivation(r), input, rows, outputs(r), inputs(r));
     if (l > 0) {
       const below = record(desc, l - 1);
       inputGradient(preActivation(below), preActivation(r), weights(r), rows, outputs(r), inputs(r));
       activationBackward(activation(below), preActivation(below), output(below), rows, outputs(below));
+      // Dropout's mask and the activation derivative are both elementwise factors of δ.
+      if (training && dropoutRate(below) > 0) dropoutBackward(preActivation(below), mask(below), rows * outputs(below));
     }
   }
   return value;
 }
 
-/** One SGD step on a batch: forward, backward, update. Returns the loss before the step. */
+/** One training step on a batch: forward (dropout on), backward, the optimizer's update. Returns the loss before the step. */
 export function trainStep(desc: usize, params: usize, grads: usize, paramCount: i32, x: usize, y: usize, rows: i32, learningRate: f64): f64 {
-  forward(desc, x, rows);
-  const value = backward(desc, x, y, rows);
-  sgdUpdate(params, grads, paramCount, learningRate);
+  forwardPass(desc, x, rows, true);
+  const value = backwardPass(desc, x, y, rows, true);
+  optimizerUpdate(optimizer(desc), params, grads, paramCount, learningRate);
   return value;
 }
 
 /**
- * One epoch of mini-batch SGD over a dataset already in memory, in the sample order given
+ * One epoch of mini-batch training over a dataset already in memory, in the sample order given
  * by `order` (i32 indices). Rows are gathered into the batch buffers so layers see
  * contiguous input. Returns the sample-weighted mean of the batch losses.
  */

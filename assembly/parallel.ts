@@ -1,22 +1,27 @@
 // Training run by every thread at once over one shared memory. Each thread computes a fixed
-// share of every kernel — batch rows for the forward pass, the output delta and the input
-// gradient; neurons for the weight gradient; a range of θ for the update — so each output
-// element is computed by exactly one thread with the arithmetic of the one-thread kernels,
-// and results are bit-identical for any thread count. Barriers separate the phases that read
+// share of every kernel — batch rows for the forward pass, dropout, the output delta and the
+// input gradient; neurons for the weight gradient; a range of θ for clipping and the
+// optimizer — so each output element is computed by exactly one thread with the arithmetic
+// of the one-thread kernels, and results are bit-identical for any thread count. What is one
+// sequential computation with one thread (the loss sum, the gradient's global norm, the
+// dropout generator's stream) stays one, on thread 0. Barriers separate the phases that read
 // what other threads wrote; weights and activations are never copied between threads.
 
 import { denseForward, weightGradientRows, inputGradient } from './gemm';
 import { activate, activationBackward } from './activations';
 import { outputDeltaRows } from './losses';
-import { sgdUpdate } from './optimizers';
+import { optimizerStep } from './optimizers';
+import { clipByValue, clipCoefficient, gradientNorm, scaleGradients } from './clipping';
+import { clipNorm, clipValue, setStepCount, stepCount } from './optimizers/state';
+import { applyMask, dropoutBackward, dropoutMask } from './dropout';
 import {
-  loss, layerCount, lossKind, record, inputs, outputs, activation,
-  weights, bias, gradWeights, gradBias, preActivation, output,
+  loss, layerCount, lossKind, record, inputs, outputs, activation, weights, bias, gradWeights,
+  gradBias, preActivation, output, mask, dropped, dropoutRate, passedOn, dropoutRandom, optimizer,
 } from './network';
 import { barrier, waitWhile, abortAll } from './barrier';
 import {
-  COMMAND_GENERATION, COMMAND, THREADS, ABORT, FAULT, ACTIVE, ERROR_LENGTH, BARRIER_COUNT, BARRIER_GENERATION,
-  ARGS, LEARNING_RATE, RESULT, FORWARD, BACKWARD, STEP, EPOCH, STOP,
+  CONTROL_BYTES, COMMAND_GENERATION, COMMAND, THREADS, ABORT, FAULT, ACTIVE, ERROR_LENGTH, BARRIER_COUNT, BARRIER_GENERATION,
+  ARGS, LEARNING_RATE, RESULT, CLIP_COEFFICIENT, OPTIMIZER_COPIES, OPTIMIZER_COPY_BYTES, FORWARD, BACKWARD, STEP, EPOCH, STOP,
 } from './control';
 
 export { abortAll };
@@ -38,6 +43,11 @@ const PARAM_ALIGN = 16;
 @inline function share(total: i32, t: i32, threads: i32, align: i32): i32 {
   const chunk = ((total + threads - 1) / threads + align - 1) / align * align;
   return min(total, t * chunk);
+}
+
+/** Bytes the control block takes (at the start of the arena). */
+export function controlBytes(): usize {
+  return CONTROL_BYTES;
 }
 
 /** Sets up a control block for `threads` threads (the caller's included), before workers start. */
@@ -138,11 +148,11 @@ function run(ctrl: usize, thread: i32, canBlock: bool): bool {
   const x = <usize>arg(ctrl, X);
   const rows = arg(ctrl, ROWS);
   if (command == FORWARD) {
-    forwardRows(desc, x, share(rows, thread, threads, ROW_ALIGN), share(rows, thread + 1, threads, ROW_ALIGN));
+    forwardRows(desc, x, share(rows, thread, threads, ROW_ALIGN), share(rows, thread + 1, threads, ROW_ALIGN), false);
     return barrier(ctrl, canBlock);
   }
   if (command == BACKWARD) {
-    return backwardShare(ctrl, thread, threads, canBlock, desc, x, <usize>arg(ctrl, Y), rows) && barrier(ctrl, canBlock);
+    return backwardShare(ctrl, thread, threads, canBlock, desc, x, <usize>arg(ctrl, Y), rows, false) && barrier(ctrl, canBlock);
   }
   if (command == STEP) return stepShare(ctrl, thread, threads, canBlock, rows);
   if (command == EPOCH) return epochShare(ctrl, thread, threads, canBlock);
@@ -150,7 +160,7 @@ function run(ctrl: usize, thread: i32, canBlock: bool): bool {
 }
 
 /** Rows r0…r1−1 through every layer: a row's activations depend on that row alone, so no barrier. */
-function forwardRows(desc: usize, x: usize, r0: i32, r1: i32): void {
+function forwardRows(desc: usize, x: usize, r0: i32, r1: i32, training: bool): void {
   if (r0 >= r1) return;
   let input = x;
   const count = layerCount(desc);
@@ -161,12 +171,27 @@ function forwardRows(desc: usize, x: usize, r0: i32, r1: i32): void {
     const a = at(output(r), r0 * n);
     denseForward(z, at(input, r0 * inputs(r)), weights(r), bias(r), r1 - r0, n, inputs(r));
     activate(activation(r), a, z, r1 - r0, n);
-    input = output(r);
+    if (training && dropoutRate(r) > 0) applyMask(at(dropped(r), r0 * n), at(mask(r), r0 * n), a, (r1 - r0) * n);
+    input = passedOn(r, training);
+  }
+}
+
+/** Whether any layer drops units out while training. */
+function hasDropout(desc: usize): bool {
+  for (let l = 0; l < layerCount(desc); l++) if (dropoutRate(record(desc, l)) > 0) return true;
+  return false;
+}
+
+/** Every dropout mask of a batch, drawn in the one-thread order (layer by layer, row by row). */
+function drawMasks(desc: usize, rows: i32): void {
+  for (let l = 0; l < layerCount(desc); l++) {
+    const r = record(desc, l);
+    if (dropoutRate(r) > 0) dropoutMask(mask(r), rows * outputs(r), dropoutRate(r), dropoutRandom(desc));
   }
 }
 
 /** This thread's share of `backward`; thread 0 stores the loss in RESULT. */
-function backwardShare(ctrl: usize, thread: i32, threads: i32, canBlock: bool, desc: usize, x: usize, y: usize, rows: i32): bool {
+function backwardShare(ctrl: usize, thread: i32, threads: i32, canBlock: bool, desc: usize, x: usize, y: usize, rows: i32, training: bool): bool {
   // The loss is one sum in sample order, as with one thread, so one thread computes it, after
   // every row's forward pass and before any delta overwrites z.
   if (!barrier(ctrl, canBlock)) return false;
@@ -183,7 +208,7 @@ function backwardShare(ctrl: usize, thread: i32, threads: i32, canBlock: bool, d
     const r = record(desc, l);
     const n = outputs(r);
     const k = inputs(r);
-    const input = l == 0 ? x : output(record(desc, l - 1));
+    const input = l == 0 ? x : passedOn(record(desc, l - 1), training);
     weightGradientRows(gradWeights(r), gradBias(r), preActivation(r), input, rows, n, k, share(n, thread, threads, 2), share(n, thread + 1, threads, 2));
     if (l > 0 && r0 < r1) {
       // Rows of the input gradient need only the same rows of delta, and write the layer
@@ -192,24 +217,55 @@ function backwardShare(ctrl: usize, thread: i32, threads: i32, canBlock: bool, d
       const dz = at(preActivation(below), r0 * k);
       inputGradient(dz, at(preActivation(r), r0 * n), weights(r), r1 - r0, n, k);
       activationBackward(activation(below), dz, at(output(below), r0 * k), r1 - r0, k);
+      if (training && dropoutRate(below) > 0) dropoutBackward(dz, at(mask(below), r0 * k), (r1 - r0) * k);
     }
   }
   return true;
 }
 
-/** Forward, backward and this thread's range of the SGD update, on the batch at X/Y. */
+/** A training step on the batch at X/Y: masks, forward, backward, then this thread's range of the update. */
 function stepShare(ctrl: usize, thread: i32, threads: i32, canBlock: bool, rows: i32): bool {
   const desc = <usize>arg(ctrl, DESC);
   const x = <usize>arg(ctrl, X);
-  forwardRows(desc, x, share(rows, thread, threads, ROW_ALIGN), share(rows, thread + 1, threads, ROW_ALIGN));
-  if (!backwardShare(ctrl, thread, threads, canBlock, desc, x, <usize>arg(ctrl, Y), rows)) return false;
-  // The update reads every gradient; the next forward pass reads every updated weight.
+  if (hasDropout(desc)) {
+    // The masks come from one generator stream: one thread draws them all, as one thread would.
+    if (thread == 0) drawMasks(desc, rows);
+    if (!barrier(ctrl, canBlock)) return false;
+  }
+  forwardRows(desc, x, share(rows, thread, threads, ROW_ALIGN), share(rows, thread + 1, threads, ROW_ALIGN), true);
+  if (!backwardShare(ctrl, thread, threads, canBlock, desc, x, <usize>arg(ctrl, Y), rows, true)) return false;
+  const opt = optimizer(desc);
+  // Every thread read the previous step count before the last step's final barrier.
+  if (thread == 0) setStepCount(opt, stepCount(opt) + 1);
+  // The update reads every gradient (and the clipping norm all of them).
   if (!barrier(ctrl, canBlock)) return false;
+  return updateShare(ctrl, thread, threads, canBlock, opt) && barrier(ctrl, canBlock);
+}
+
+/** `optimizerUpdate` on this thread's range of θ; the global norm is one sum, taken by thread 0. */
+function updateShare(ctrl: usize, thread: i32, threads: i32, canBlock: bool, opt: usize): bool {
+  const params = <usize>arg(ctrl, PARAMS);
+  const grads = <usize>arg(ctrl, GRADS);
   const count = arg(ctrl, PARAM_COUNT);
   const p0 = share(count, thread, threads, PARAM_ALIGN);
   const p1 = share(count, thread + 1, threads, PARAM_ALIGN);
-  sgdUpdate(at(<usize>arg(ctrl, PARAMS), p0), at(<usize>arg(ctrl, GRADS), p0), p1 - p0, load<f64>(ctrl + LEARNING_RATE));
-  return barrier(ctrl, canBlock);
+  if (clipValue(opt) > 0) clipByValue(at(grads, p0), p1 - p0, clipValue(opt));
+  if (clipNorm(opt) > 0) {
+    if (!barrier(ctrl, canBlock)) return false;
+    if (thread == 0) store<f64>(ctrl + CLIP_COEFFICIENT, clipCoefficient(gradientNorm(grads, count), clipNorm(opt)));
+    if (!barrier(ctrl, canBlock)) return false;
+    scaleGradients(at(grads, p0), p1 - p0, load<f64>(ctrl + CLIP_COEFFICIENT));
+  }
+  // The optimizer's state vectors run parallel to θ: a copy of its descriptor whose buffer
+  // pointers start at p0 lets the one-thread update run unchanged on the share.
+  const copy = ctrl + OPTIMIZER_COPIES + <usize>thread * OPTIMIZER_COPY_BYTES;
+  memory.copy(copy, opt, OPTIMIZER_COPY_BYTES);
+  for (let slot = 0; slot < 3; slot++) {
+    const p = copy + 8 + (<usize>slot << 2);
+    if (load<u32>(p) != 0) store<u32>(p, load<u32>(p) + (<u32>p0 << alignof<float>()));
+  }
+  optimizerStep(copy, at(params, p0), at(grads, p0), p1 - p0, load<f64>(ctrl + LEARNING_RATE));
+  return true;
 }
 
 /** `trainEpoch`: each thread gathers its own rows of every batch, then steps with the others. */

@@ -3,6 +3,6 @@
 
 export * from './index';
 export {
-  resetControl, workerLoop, stopWorkers, abortAll,
+  controlBytes, resetControl, workerLoop, stopWorkers, abortAll,
   parallelForward, parallelBackward, parallelStep, parallelEpoch,
 } from './parallel';

@@ -1,5 +1,6 @@
 import type { Backend, FloatArray } from './options.js';
 import type { ParameterLayout } from './layout.js';
+import type { OptimizerConfig, OptimizerState } from './optimizers.js';
 
 /**
  * What a backend computes. The `MLP` class validates and converts every argument before it
@@ -27,8 +28,25 @@ export interface Engine {
   backward(rows: number): number;
   /** θ ← θ − η·∇θ with the current gradient. */
   sgdUpdate(learningRate: number): void;
-  /** forward + backward + sgdUpdate in one call; returns the loss before the update. */
+  /**
+   * One training step in one call: forward with dropout active, backward, gradient clipping,
+   * then the optimizer's update at rate η. Returns the loss before the update.
+   */
   step(rows: number, learningRate: number): number;
+  /** Installs a (validated) optimizer with fresh state: zeroed buffers, step 0. The old one stays if this throws. */
+  setOptimizer(config: OptimizerConfig): void;
+  /** The optimizer in use; plain SGD (DEFAULT_OPTIMIZER) until one is set. */
+  optimizer(): OptimizerConfig;
+  /** Clears the optimizer's state (buffers to their initial value, step count 0), keeping its configuration. */
+  resetOptimizer(): void;
+  /** A copy of the optimizer's configuration, step count and state vectors, for checkpoints. */
+  optimizerState(): OptimizerState;
+  /** Restores `optimizerState()` output (same config type and buffer shapes); training then continues bit-identically. */
+  setOptimizerState(state: OptimizerState): void;
+  /** The dropout masks' generator: four xoshiro128** words, for checkpoints. */
+  dropoutRandomState(): number[];
+  /** Restores `dropoutRandomState()` output. */
+  setDropoutRandomState(state: readonly number[]): void;
   /** Layer l's z (or δ after `backward`) for `rows` samples. */
   preActivation(layer: number, rows: number): FloatArray;
   /** Layer l's activations for `rows` samples. */
@@ -37,7 +55,7 @@ export interface Engine {
   setDataset(x: FloatArray, y: FloatArray, count: number): void;
   /** The sample order `trainEpoch` follows: write a permutation of 0…count−1 into it. */
   datasetOrder(): Int32Array;
-  /** One epoch of mini-batch SGD over the dataset in `datasetOrder()`; returns the mean loss. */
+  /** One epoch of `step`s over the dataset in `datasetOrder()`, in one call; returns the mean loss. */
   trainEpoch(batchSize: number, learningRate: number): number;
   /** Releases the dataset copy. */
   clearDataset(): void;

@@ -20,7 +20,7 @@ export interface FitOptions {
   epochs?: number;
   /** Samples per step; the last batch of an epoch may be smaller. Default 32 (or all samples, if fewer). */
   batchSize?: number;
-  /** Default 0.01. */
+  /** Default: the network's optimizer's (0.01 for the default SGD). */
   learningRate?: number;
   /** Reorder samples every epoch with the network's seeded generator. Default true. */
   shuffle?: boolean;
@@ -42,7 +42,7 @@ export interface FitHistory {
 export interface CheckedFitOptions {
   epochs: number;
   batchSize: number | undefined;
-  learningRate: number;
+  learningRate: number | undefined;
   shuffle: boolean;
   onEpochEnd: FitOptions['onEpochEnd'];
 }
@@ -55,7 +55,7 @@ export function checkFitOptions(fn: string, options: unknown): CheckedFitOptions
   return {
     epochs: o.epochs === undefined ? 10 : checkInteger(fn, 'options.epochs', o.epochs, 1),
     batchSize: o.batchSize === undefined ? undefined : checkInteger(fn, 'options.batchSize', o.batchSize, 1),
-    learningRate: o.learningRate === undefined ? DEFAULT_LEARNING_RATE : checkNumber(fn, 'options.learningRate', o.learningRate, { min: 0 }),
+    learningRate: o.learningRate === undefined ? undefined : checkNumber(fn, 'options.learningRate', o.learningRate, { min: 0 }),
     shuffle: o.shuffle === undefined ? true : checkBoolean(fn, 'options.shuffle', o.shuffle),
     onEpochEnd: o.onEpochEnd,
   };
@@ -64,6 +64,7 @@ export function checkFitOptions(fn: string, options: unknown): CheckedFitOptions
 /** The epoch loop: the dataset goes into the engine once, then one engine call per epoch. */
 export function runFit(engine: Engine, random: Random, x: FloatArray, y: FloatArray, rows: number, o: CheckedFitOptions): FitHistory {
   const batchSize = o.batchSize ?? Math.min(32, rows);
+  const learningRate = o.learningRate ?? engine.optimizer().learningRate;
   const history: FitHistory = { loss: [], epochs: 0, stopReason: 'epochs' };
   engine.setDataset(x, y, rows);
   try {
@@ -71,10 +72,10 @@ export function runFit(engine: Engine, random: Random, x: FloatArray, y: FloatAr
       const order = engine.datasetOrder();
       for (let i = 0; i < rows; i++) order[i] = i;
       if (o.shuffle) random.shuffle(order);
-      const loss = engine.trainEpoch(batchSize, o.learningRate);
+      const loss = engine.trainEpoch(batchSize, learningRate);
       history.loss.push(loss);
       history.epochs++;
-      if (o.onEpochEnd?.(epoch, { loss, learningRate: o.learningRate }) === false) {
+      if (o.onEpochEnd?.(epoch, { loss, learningRate }) === false) {
         history.stopReason = 'callback';
         break;
       }

@@ -1,6 +1,9 @@
 // The public API of wasm-mlp, every export by name.
 export { MLP } from './mlp.js';
 export type { StepOptions, LoadOptions } from './mlp.js';
+export type {
+  OptimizerType, OptimizerOptions, OptimizerConfig, OptimizerState, ClipOptions, SgdOptions, AdamOptions, RmspropOptions, AdagradOptions,
+} from './optimizers.js';
 export type { FitOptions, FitHistory, EpochLogs } from './fit.js';
 export type { Activation, Loss, DType, Backend, Init, CreateOptions, Architecture, FloatArray } from './options.js';
 export type { Matrix, Targets } from './data.js';

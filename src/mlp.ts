@@ -10,13 +10,14 @@ import { checkThreads, type ThreadsOption } from './threads/support.js';
 import { Random } from './random.js';
 import { initialise } from './init.js';
 import { traceBatch, type Trace } from './trace.js';
-import { DEFAULT_LEARNING_RATE, checkFitOptions, runFit, type FitHistory, type FitOptions } from './fit.js';
+import { checkFitOptions, runFit, type FitHistory, type FitOptions } from './fit.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
 import type { ParameterLayout } from './layout.js';
+import { resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
 
 /** Options of a single training step. */
 export interface StepOptions {
-  /** η in θ ← θ − η·∇θ. Default 0.01. */
+  /** The optimizer's learning rate for this step only. Default: the optimizer's own (0.01 for the default SGD). */
   learningRate?: number;
 }
 
@@ -47,18 +48,20 @@ export class MLP {
     const random = new Random(seed);
     const net = new MLP(await createEngine(architecture, backend, threads), architecture, random);
     initialise(net.live('MLP.create').parameters(), net.layout, random, init);
+    net.live('MLP.create').setDropoutRandomState(dropoutStream(seed));
     return net;
   }
 
   /** Rebuilds a network from `toJSON()` output (object or JSON text). */
   static async fromJSON(json: ModelJSON | string, options: LoadOptions = {}): Promise<MLP> {
-    const { architecture, parameters, random } = checkModelJSON('MLP.fromJSON', json);
+    const { architecture, parameters, random, dropoutRandom } = checkModelJSON('MLP.fromJSON', json);
     const backend = options.backend === undefined ? 'wasm' : checkChoice('MLP.fromJSON', 'options.backend', options.backend, BACKENDS);
     const threads = checkThreads('MLP.fromJSON', options.threads);
     const generator = new Random();
     generator.setState(random);
     const net = new MLP(await createEngine(architecture, backend, threads), architecture, generator);
     net.live('MLP.fromJSON').parameters().set(parameters);
+    if (dropoutRandom) net.live('MLP.fromJSON').setDropoutRandomState(dropoutRandom);
     return net;
   }
 
@@ -125,12 +128,34 @@ export class MLP {
     return engine.gradient().slice();
   }
 
-  /** One SGD step θ ← θ − η·∇θ L(X, Y). Returns the loss before the step. */
+  /**
+   * One step of the network's optimizer on L(X, Y) (plain SGD θ ← θ − η·∇θ unless
+   * `setOptimizer` chose another), with dropout active. Returns the loss before the step.
+   */
   step(X: Matrix, Y: Targets, options?: StepOptions): number {
     const engine = this.live('step');
-    const learningRate = readLearningRate('step', options);
+    const learningRate = readLearningRate('step', options) ?? engine.optimizer().learningRate;
     const rows = this.stage('step', X, Y);
     return engine.step(rows, learningRate);
+  }
+
+  /**
+   * Chooses the optimizer `step` and `fit` use, as torch.optim computes it, with fresh state.
+   * Omitted options take PyTorch's defaults; `clipNorm`/`clipValue` clip ∇θ before each update.
+   */
+  setOptimizer(options: OptimizerOptions): void {
+    const engine = this.live('setOptimizer');
+    engine.setOptimizer(resolveOptimizer('setOptimizer', options, 'options'));
+  }
+
+  /** The optimizer in use with every option resolved (plain SGD, η = 0.01, until one is set). */
+  get optimizer(): OptimizerConfig {
+    return { ...this.live('optimizer').optimizer() };
+  }
+
+  /** Clears the optimizer's state (moments, step count) and keeps its configuration. */
+  resetOptimizer(): void {
+    this.live('resetOptimizer').resetOptimizer();
   }
 
   /** Every intermediate value of the forward and backward pass, per sample and for the batch. Changes nothing. */
@@ -164,8 +189,8 @@ export class MLP {
   /** The network as plain JSON data; `MLP.fromJSON` restores it bit-exactly. */
   toJSON(): ModelJSON {
     const engine = this.live('toJSON');
-    const { layers, activations, loss, dtype } = this.architecture;
-    return { format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, dtype, parameters: Array.from(engine.parameters()), random: this.random.getState() };
+    const { layers, activations, loss, dtype, dropout } = this.architecture;
+    return { format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, dtype, dropout: [...dropout], parameters: Array.from(engine.parameters()), random: this.random.getState(), dropoutRandom: engine.dropoutRandomState() };
   }
 
   /** Frees the network's memory. Any later call throws DisposedError. Safe to call twice. */
@@ -218,9 +243,14 @@ function createEngine(architecture: Architecture, backend: Backend, threads: Thr
   return threads === 1 ? engine : { ...engine, threads: 1, threadsFallbackReason: 'the js backend runs on one thread' };
 }
 
-function readLearningRate(fn: string, options: StepOptions | undefined): number {
+function readLearningRate(fn: string, options: StepOptions | undefined): number | undefined {
   const o = checkOptions(fn, 'options', options, true) as StepOptions;
-  return o.learningRate === undefined ? DEFAULT_LEARNING_RATE : checkNumber(fn, 'options.learningRate', o.learningRate, { min: 0 });
+  return o.learningRate === undefined ? undefined : checkNumber(fn, 'options.learningRate', o.learningRate, { min: 0 });
+}
+
+/** The dropout generator's start: its own stream, so dropout never shifts initialisation or shuffling. */
+function dropoutStream(seed: number): number[] {
+  return new Random(seed).getState().map((word) => (word ^ 0x9e3779b9) >>> 0);
 }
 
 function isNumberArray(value: unknown): value is ArrayLike<number> {

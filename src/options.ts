@@ -37,6 +37,12 @@ export interface CreateOptions {
   init?: Init;
   /** Threads for training and inference (wasm backend): a count or 'auto' (every core). Default 1. */
   threads?: number | 'auto';
+  /**
+   * Inverted dropout on hidden layers' outputs while training (`step`, `fit`), never in
+   * `predict`/`loss`/`gradient`: one rate in [0, 1) for every hidden layer, or one per hidden
+   * layer (layers.length − 2 of them). Default 0 (off).
+   */
+  dropout?: number | readonly number[];
 }
 
 /** A network's fixed architecture, after validation. */
@@ -45,6 +51,8 @@ export interface Architecture {
   readonly activations: readonly Activation[];
   readonly loss: Loss;
   readonly dtype: DType;
+  /** Dropout rate of each hidden layer's output (layers.length − 2 entries; 0 = none). */
+  readonly dropout: readonly number[];
 }
 
 /** The typed-array constructor for a dtype. */

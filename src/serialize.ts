@@ -11,14 +11,18 @@ export interface ModelJSON {
   activations: Architecture['activations'][number][];
   loss: Architecture['loss'];
   dtype: Architecture['dtype'];
+  /** Dropout rate per hidden layer; absent in files from before dropout existed (read as none). */
+  dropout?: number[];
   /** θ as numbers; float32 values are exact in a double, so the round trip is bit-exact. */
   parameters: number[];
   /** The seeded generator's state, so shuffling continues where it left off. */
   random: number[];
+  /** The dropout generator's state (absent: the stream of seed 0). */
+  dropoutRandom?: number[];
 }
 
 /** Checks a parsed JSON model completely before anything is built from it. */
-export function checkModelJSON(fn: string, value: unknown): { architecture: Architecture; parameters: number[]; random: number[] } {
+export function checkModelJSON(fn: string, value: unknown): { architecture: Architecture; parameters: number[]; random: number[]; dropoutRandom: number[] | undefined } {
   const json = typeof value === 'string' ? parse(fn, value) : value;
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new FormatError(`${fn}: expected a model object or its JSON text, got ${describe(json)}`);
   const m = json as Partial<ModelJSON>;
@@ -26,7 +30,7 @@ export function checkModelJSON(fn: string, value: unknown): { architecture: Arch
   if (m.version !== 1) throw new FormatError(`${fn}: version ${describe(m.version)} is not supported (this is version 1 of the format)`);
   let architecture: Architecture;
   try {
-    architecture = checkCreateOptions(fn, { layers: m.layers, activations: m.activations, loss: m.loss, dtype: m.dtype }).architecture;
+    architecture = checkCreateOptions(fn, { layers: m.layers, activations: m.activations, loss: m.loss, dtype: m.dtype, dropout: m.dropout }).architecture;
   } catch (error) {
     throw new FormatError((error as Error).message);
   }
@@ -37,11 +41,16 @@ export function checkModelJSON(fn: string, value: unknown): { architecture: Arch
   m.parameters.forEach((v, i) => {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new FormatError(`${fn}: parameters[${i}] must be a finite number, got ${describe(v)}`);
   });
-  const random = m.random;
-  if (!Array.isArray(random) || random.length !== 4 || random.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff) || random.every((w) => w === 0)) {
-    throw new FormatError(`${fn}: random must be 4 unsigned 32-bit integers, not all zero, got ${describe(random)}`);
+  const random = checkGeneratorState(fn, 'random', m.random);
+  const dropoutRandom = m.dropoutRandom === undefined ? undefined : checkGeneratorState(fn, 'dropoutRandom', m.dropoutRandom);
+  return { architecture, parameters: m.parameters, random, dropoutRandom };
+}
+
+function checkGeneratorState(fn: string, name: string, state: unknown): number[] {
+  if (!Array.isArray(state) || state.length !== 4 || state.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff) || state.every((w) => w === 0)) {
+    throw new FormatError(`${fn}: ${name} must be 4 unsigned 32-bit integers, not all zero, got ${describe(state)}`);
   }
-  return { architecture, parameters: m.parameters, random };
+  return state;
 }
 
 function parse(fn: string, text: string): unknown {

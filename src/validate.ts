@@ -87,5 +87,18 @@ export function checkCreateOptions(fn: string, value: unknown): CheckedCreate {
   const backend = options.backend === undefined ? 'wasm' : checkChoice(fn, 'backend', options.backend, BACKENDS);
   const seed = options.seed === undefined ? 0 : checkInteger(fn, 'seed', options.seed, 0, 0xffffffff);
   const init = options.init === undefined ? undefined : checkChoice(fn, 'init', options.init, INITS);
-  return { architecture: { layers: [...layers], activations: [...activations], loss, dtype }, backend, seed, init };
+  const dropout = checkDropout(fn, options.dropout, layers.length - 2);
+  return { architecture: { layers: [...layers], activations: [...activations], loss, dtype, dropout }, backend, seed, init };
+}
+
+/** One rate in [0, 1) per hidden layer, from a single rate or a list. */
+function checkDropout(fn: string, value: unknown, hidden: number): number[] {
+  if (value === undefined) return new Array<number>(hidden).fill(0);
+  const rate = (name: string, v: unknown) => {
+    if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new ValueError(`${fn}: ${name} must be a dropout rate in [0, 1), got ${describe(v)}`);
+    return v;
+  };
+  if (!Array.isArray(value)) return new Array<number>(hidden).fill(rate('dropout', value));
+  if (value.length !== hidden) throw new ShapeError(`${fn}: dropout must have ${hidden} rates (one per hidden layer), got ${describe(value)}`);
+  return value.map((v, i) => rate(`dropout[${i}]`, v));
 }

@@ -1,5 +1,6 @@
 // Shared test fixtures: seeded random data and networks, so every failure is reproducible.
 import { MLP, type Activation, type Backend, type DType, type Loss } from '../src/index.js';
+import type { Engine } from '../src/engine.js';
 import { Random } from '../src/random.js';
 
 export interface NetSpec {
@@ -55,4 +56,9 @@ export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): nu
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
   return worst;
+}
+
+/** The engine behind a network, for tests of the engine-level API (checkpoint state). */
+export function engineOf(net: MLP): Engine {
+  return (net as unknown as { engine: Engine }).engine;
 }

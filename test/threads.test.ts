@@ -4,6 +4,7 @@
 // with a reason where shared memory is unavailable.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MLP, WorkerError, type DType } from '../src/index.js';
+import type { OptimizerOptions } from '../src/optimizers.js';
 import { setWorkPerThread } from '../src/wasm/shared-engine.js';
 import { networkSpecs, randomData, type NetSpec } from './helpers.js';
 
@@ -15,17 +16,18 @@ const threading = (net: MLP) => (net as unknown as { engine: { threading: Thread
 const bits = (a: Float32Array | Float64Array | number[]) => Array.from(new Uint8Array(Float64Array.from(a).buffer));
 
 /** Everything a network computes, in a form compared bit for bit. */
-async function runAll(spec: NetSpec, dtype: DType, threads: number, rows: number) {
-  const net = await MLP.create({ ...spec, dtype, threads, seed: 11 });
+async function runAll(spec: NetSpec, dtype: DType, threads: number, rows: number, training: { optimizer?: OptimizerOptions; dropout?: number } = {}) {
+  const net = await MLP.create({ ...spec, dtype, threads, seed: 11, dropout: training.dropout });
+  if (training.optimizer) net.setOptimizer(training.optimizer);
   const { X, Y } = randomData(spec, rows, 5);
   const out = {
     predict: bits(net.predict(X) as Float64Array),
     loss: bits([net.loss(X, Y)]),
     gradient: bits(net.gradient(X, Y)),
-    steps: bits([0, 1, 2].map(() => net.step(X, Y, { learningRate: 0.05 }))),
+    steps: bits([0, 1, 2].map(() => net.step(X, Y, { learningRate: training.optimizer ? undefined : 0.05 }))),
     afterSteps: bits(net.getParameters()),
     // A last, partial batch, and batches smaller than threads × 4 rows.
-    fit: bits(net.fit(X, Y, { epochs: 3, batchSize: 5, learningRate: 0.05 }).loss),
+    fit: bits(net.fit(X, Y, { epochs: 3, batchSize: 5, learningRate: training.optimizer ? undefined : 0.05 }).loss),
     afterFit: bits(net.getParameters()),
     parallelCalls: threading(net).parallelCalls,
   };
@@ -49,6 +51,31 @@ describe('bit-identical to one thread, with every call run on every thread', () 
         expect(none).toBe(0);
         expect(parallelCalls).toBeGreaterThan(5); // the threaded path really ran
         expect(many).toEqual(single);
+      }
+    });
+  });
+});
+
+describe('bit-identical with every optimizer, clipping and dropout, on every thread', () => {
+  beforeAll(() => setWorkPerThread(0));
+  afterAll(() => setWorkPerThread());
+  const spec: NetSpec = { layers: [7, 9, 6, 4], activations: ['relu', 'tanh', 'softmax'], loss: 'cross-entropy' };
+  const optimizers: OptimizerOptions[] = [
+    { type: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-3, clipNorm: 0.5 },
+    { type: 'sgd', learningRate: 0.05, momentum: 0.5, dampening: 0.1, clipValue: 0.01 },
+    { type: 'adam', learningRate: 0.01, amsgrad: true, weightDecay: 1e-2, clipNorm: 0.1, clipValue: 0.05 },
+    { type: 'adamw', learningRate: 0.01 },
+    { type: 'rmsprop', learningRate: 0.01, momentum: 0.3, centered: true, weightDecay: 1e-3 },
+    { type: 'adagrad', learningRate: 0.05, learningRateDecay: 0.01, initialAccumulatorValue: 0.1, clipNorm: 1 },
+  ];
+  describe.each(['float64', 'float32'] as const)('%s', (dtype) => {
+    it.each(optimizers.map((o) => [JSON.stringify(o), o] as const))('%s with dropout 0.3', async (_, optimizer) => {
+      const { parallelCalls: none, ...one } = await runAll(spec, dtype, 1, 23, { optimizer, dropout: 0.3 });
+      expect(none).toBe(0);
+      for (const threads of [2, 3]) {
+        const { parallelCalls, ...many } = await runAll(spec, dtype, threads, 23, { optimizer, dropout: 0.3 });
+        expect(parallelCalls).toBeGreaterThan(5);
+        expect(many).toEqual(one);
       }
     });
   });

@@ -3,6 +3,10 @@ import type { Architecture, FloatArray } from '../options.js';
 import { arrayType } from '../options.js';
 import { parameterLayout } from '../layout.js';
 import * as math from './math.js';
+import { optimizerUpdate, type OptimizerSlots } from './optimizers.js';
+import { dropoutBackward, dropoutForward } from './regularization.js';
+import { DEFAULT_OPTIMIZER, checkOptimizerState, optimizerBuffers, type OptimizerConfig } from '../optimizers.js';
+import { Random } from '../random.js';
 
 /**
  * The pure-TypeScript backend: the same engine contract as the wasm one, on ordinary typed
@@ -15,7 +19,7 @@ export function createJsEngine(arch: Architecture): Engine {
   const params = new Float(layout.parameterCount);
   const grads = new Float(layout.parameterCount);
   const view = (array: FloatArray, offset: number, length: number) => array.subarray(offset, offset + length);
-  const layers = layout.layers.map((layer) => ({
+  const layers = layout.layers.map((layer, l) => ({
     ...layer,
     weights: view(params, layer.weightOffset, layer.inputs * layer.outputs),
     bias: view(params, layer.biasOffset, layer.outputs),
@@ -23,12 +27,54 @@ export function createJsEngine(arch: Architecture): Engine {
     gradBias: view(grads, layer.biasOffset, layer.outputs),
     z: new Float(0),
     a: new Float(0),
+    dropoutRate: arch.dropout[l] ?? 0,
+    mask: new Float(0),
+    dropped: new Float(0),
   }));
   const last = layers[layers.length - 1];
   let capacity = 0;
   let input = new Float(0);
   let target = new Float(0);
   let dataset: { x: FloatArray; y: FloatArray; count: number; order: Int32Array } | null = null;
+  let optimizer: OptimizerConfig = DEFAULT_OPTIMIZER;
+  let slots = freshSlots(optimizer);
+  const dropoutRandom = new Random();
+
+  function freshSlots(config: OptimizerConfig): OptimizerSlots {
+    const buffers = [0, 1, 2].map(() => new Float(0));
+    for (const { slot, initial } of optimizerBuffers(config)) buffers[slot] = new Float(layout.parameterCount).fill(initial);
+    return { step: 0, buffers };
+  }
+  /** What layer l hands the next layer: its dropped-out activations while training. */
+  const passedOn = (l: number, training: boolean) => (training && layers[l].dropoutRate > 0 ? layers[l].dropped : layers[l].a);
+
+  function forwardPass(rows: number, training: boolean): void {
+    let x: FloatArray = input;
+    layers.forEach((layer, l) => {
+      math.denseForward(layer.z, x, layer.weights, layer.bias, rows, layer.outputs, layer.inputs);
+      math.activate(layer.activation, layer.a, layer.z, rows, layer.outputs);
+      if (training && layer.dropoutRate > 0) dropoutForward(layer.dropped, layer.mask, layer.a, rows * layer.outputs, layer.dropoutRate, dropoutRandom);
+      x = passedOn(l, training);
+    });
+  }
+
+  function backwardPass(rows: number, training: boolean): number {
+    const value = engine.loss(rows);
+    math.outputDelta(arch.loss, last.activation, last.z, last.a, target, rows, last.outputs);
+    for (let l = layers.length - 1; l >= 0; l--) {
+      const layer = layers[l];
+      const x = l === 0 ? input : passedOn(l - 1, training);
+      math.weightGradient(layer.gradWeights, layer.gradBias, layer.z, x, rows, layer.outputs, layer.inputs);
+      if (l > 0) {
+        const below = layers[l - 1];
+        math.inputGradient(below.z, layer.z, layer.weights, rows, layer.outputs, layer.inputs);
+        math.activationBackward(below.activation, below.z, below.a, rows, below.outputs);
+        // Dropout's mask and the activation derivative are both elementwise factors of δ.
+        if (training && below.dropoutRate > 0) dropoutBackward(below.z, below.mask, rows * below.outputs);
+      }
+    }
+    return value;
+  }
 
   const engine: Engine = {
     backend: 'js',
@@ -43,41 +89,47 @@ export function createJsEngine(arch: Architecture): Engine {
       for (const layer of layers) {
         layer.z = new Float(rows * layer.outputs);
         layer.a = new Float(rows * layer.outputs);
+        if (layer.dropoutRate > 0) {
+          layer.mask = new Float(rows * layer.outputs);
+          layer.dropped = new Float(rows * layer.outputs);
+        }
       }
     },
     inputBuffer: (rows) => input.subarray(0, rows * layout.inputSize),
     targetBuffer: (rows) => target.subarray(0, rows * layout.outputSize),
-    forward(rows) {
-      let x: FloatArray = input;
-      for (const layer of layers) {
-        math.denseForward(layer.z, x, layer.weights, layer.bias, rows, layer.outputs, layer.inputs);
-        math.activate(layer.activation, layer.a, layer.z, rows, layer.outputs);
-        x = layer.a;
-      }
-    },
+    forward: (rows) => forwardPass(rows, false),
     loss: (rows) => math.lossValue(arch.loss, last.z, last.a, target, rows, last.outputs),
-    backward(rows) {
-      const value = engine.loss(rows);
-      math.outputDelta(arch.loss, last.activation, last.z, last.a, target, rows, last.outputs);
-      for (let l = layers.length - 1; l >= 0; l--) {
-        const layer = layers[l];
-        const x = l === 0 ? input : layers[l - 1].a;
-        math.weightGradient(layer.gradWeights, layer.gradBias, layer.z, x, rows, layer.outputs, layer.inputs);
-        if (l > 0) {
-          const below = layers[l - 1];
-          math.inputGradient(below.z, layer.z, layer.weights, rows, layer.outputs, layer.inputs);
-          math.activationBackward(below.activation, below.z, below.a, rows, below.outputs);
-        }
-      }
-      return value;
-    },
+    backward: (rows) => backwardPass(rows, false),
     sgdUpdate: (learningRate) => math.sgdUpdate(params, grads, learningRate),
     step(rows, learningRate) {
-      engine.forward(rows);
-      const value = engine.backward(rows);
-      engine.sgdUpdate(learningRate);
+      forwardPass(rows, true);
+      const value = backwardPass(rows, true);
+      optimizerUpdate(optimizer, slots, params, grads, learningRate);
       return value;
     },
+    setOptimizer(config) {
+      slots = freshSlots(config);
+      optimizer = config;
+    },
+    optimizer: () => optimizer,
+    resetOptimizer() {
+      slots = freshSlots(optimizer);
+    },
+    optimizerState: () => ({
+      config: { ...optimizer },
+      step: slots.step,
+      buffers: optimizerBuffers(optimizer).map(({ slot }) => slots.buffers[slot].slice()),
+    }),
+    setOptimizerState(state) {
+      const config = checkOptimizerState('setOptimizerState', state, layout.parameterCount);
+      const next = freshSlots(config);
+      optimizerBuffers(config).forEach(({ slot }, i) => next.buffers[slot].set(state.buffers[i]));
+      next.step = state.step;
+      optimizer = config;
+      slots = next;
+    },
+    dropoutRandomState: () => dropoutRandom.getState(),
+    setDropoutRandomState: (state) => dropoutRandom.setState(state),
     preActivation: (l, rows) => layers[l].z.subarray(0, rows * layers[l].outputs),
     activation: (l, rows) => layers[l].a.subarray(0, rows * layers[l].outputs),
     setDataset(x, y, count) {

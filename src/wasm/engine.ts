@@ -1,9 +1,12 @@
 import type { Engine } from '../engine.js';
-import type { Architecture } from '../options.js';
+import type { Architecture, FloatArray } from '../options.js';
 import { ACTIVATIONS, LOSSES, arrayType } from '../options.js';
 import { parameterLayout } from '../layout.js';
 import { Arena } from './arena.js';
 import { kernelModule } from './loader.js';
+import { optimizerBlockLayout, readOptimizerStep, writeOptimizerDescriptor, type OptimizerBlockLayout } from './optimizer.js';
+import { DEFAULT_OPTIMIZER, checkOptimizerState, optimizerBuffers, type OptimizerConfig } from '../optimizers.js';
+import { Random } from '../random.js';
 
 /** The module's exports (assembly/index.ts): numbers and pointers only. */
 export interface Kernels {
@@ -20,7 +23,8 @@ export interface Kernels {
 // Descriptor layout shared with assembly/network.ts.
 const HEADER_WORDS = 4;
 const RECORD_WORDS = 16;
-const enum Field { Inputs, Outputs, Activation, Weights, Bias, GradWeights, GradBias, Z, A }
+const enum Field { Inputs, Outputs, Activation, Weights, Bias, GradWeights, GradBias, Z, A, Mask, Dropped, DropoutRate = 12 }
+const enum Header { LayerCount, Loss, DropoutRandom, Optimizer }
 
 /** What an engine computes on: a memory and kernels over it (src/wasm/shared-engine.ts supplies threaded ones). */
 export interface KernelHost {
@@ -47,9 +51,12 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
   const desc = arena.alloc((HEADER_WORDS + RECORD_WORDS * nLayers) * 4, 'the network descriptor');
   const params = arena.alloc(count * bytes, `the network's ${count} parameters`);
   const grads = arena.alloc(count * bytes, `the network's ${count} gradients`);
+  const dropoutRandom = arena.alloc(16, 'the dropout generator');
+  new Uint32Array(memory.buffer, dropoutRandom, 4).set(new Random().getState());
+  let optimizer = installOptimizer(DEFAULT_OPTIMIZER, 0);
 
   let capacity = 0;
-  let batch = { block: 0, x: 0, y: 0, z: [] as number[], a: [] as number[] };
+  let batch = { block: 0, x: 0, y: 0, z: [] as number[], a: [] as number[], mask: [] as number[], dropped: [] as number[] };
   let dataset: { block: number; x: number; y: number; order: number; count: number } | null = null;
 
   // Typed-array views, re-made only when memory.grow has replaced the buffer.
@@ -73,10 +80,29 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
     }
     return views;
   }
+  /** Lays out a block for `config` with fresh state and the given step count; the caller frees the old block. */
+  function installOptimizer(config: OptimizerConfig, step: number): { block: number; config: OptimizerConfig; layout: OptimizerBlockLayout } {
+    const blockLayout = optimizerBlockLayout(config, count, bytes);
+    const block = arena.alloc(blockLayout.bytes, `the '${config.type}' optimizer's state`);
+    writeOptimizerDescriptor(memory.buffer, block, config, blockLayout, step);
+    for (const { slot, initial } of optimizerBuffers(config)) new Float(memory.buffer, block + blockLayout.slotOffsets[slot], count).fill(initial);
+    return { block, config, layout: blockLayout };
+  }
+  function replaceOptimizer(config: OptimizerConfig, step: number) {
+    const next = installOptimizer(config, step);
+    arena.free(optimizer.block);
+    optimizer = next;
+    writeDescriptor();
+  }
+  function optimizerVector(slot: number): FloatArray {
+    return new Float(memory.buffer, optimizer.block + optimizer.layout.slotOffsets[slot], count);
+  }
   function writeDescriptor() {
     const d = current().desc;
-    d[0] = nLayers;
-    d[1] = LOSSES.indexOf(arch.loss);
+    d[Header.LayerCount] = nLayers;
+    d[Header.Loss] = LOSSES.indexOf(arch.loss);
+    d[Header.DropoutRandom] = dropoutRandom;
+    d[Header.Optimizer] = optimizer.block;
     layout.layers.forEach((layer, l) => {
       const r = HEADER_WORDS + l * RECORD_WORDS;
       d[r + Field.Inputs] = layer.inputs;
@@ -88,6 +114,9 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
       d[r + Field.GradBias] = grads + layer.biasOffset * bytes;
       d[r + Field.Z] = batch.z[l] ?? 0;
       d[r + Field.A] = batch.a[l] ?? 0;
+      d[r + Field.Mask] = batch.mask[l] ?? 0;
+      d[r + Field.Dropped] = batch.dropped[l] ?? 0;
+      new Float64Array(memory.buffer, desc + (r + Field.DropoutRate) * 4, 1)[0] = arch.dropout[l] ?? 0;
     });
   }
   writeDescriptor();
@@ -99,17 +128,22 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
     gradient: () => current().grads,
     reserve(rows) {
       if (rows <= capacity) return;
-      const floats = rows * (layout.inputSize + layout.outputSize + 2 * layout.layers.reduce((s, l) => s + l.outputs, 0));
+      // z and a for every layer; a mask and the dropped-out copy of a for layers with dropout.
+      const perRow = layout.layers.reduce((s, l, i) => s + l.outputs * ((arch.dropout[i] ?? 0) > 0 ? 4 : 2), 0);
+      const floats = rows * (layout.inputSize + layout.outputSize + perRow);
       // Allocate the new block before freeing the old one: a failure leaves the engine as it was.
       const block = arena.alloc(floats * bytes, `a batch of ${rows} samples`);
       if (batch.block) arena.free(batch.block);
       let p = block;
       const take = (n: number) => { const at = p; p += n * bytes; return at; };
-      batch = { block, x: take(rows * layout.inputSize), y: take(rows * layout.outputSize), z: [], a: [] };
-      for (const layer of layout.layers) {
+      batch = { block, x: take(rows * layout.inputSize), y: take(rows * layout.outputSize), z: [], a: [], mask: [], dropped: [] };
+      layout.layers.forEach((layer, l) => {
         batch.z.push(take(rows * layer.outputs));
         batch.a.push(take(rows * layer.outputs));
-      }
+        const dropout = (arch.dropout[l] ?? 0) > 0;
+        batch.mask.push(dropout ? take(rows * layer.outputs) : 0);
+        batch.dropped.push(dropout ? take(rows * layer.outputs) : 0);
+      });
       capacity = rows;
       generation = -1;
       writeDescriptor();
@@ -121,6 +155,21 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
     backward: (rows) => k.backward(desc, batch.x, batch.y, rows),
     sgdUpdate: (learningRate) => k.sgdUpdate(params, grads, count, learningRate),
     step: (rows, learningRate) => k.trainStep(desc, params, grads, count, batch.x, batch.y, rows, learningRate),
+    setOptimizer: (config) => replaceOptimizer(config, 0),
+    optimizer: () => optimizer.config,
+    resetOptimizer: () => replaceOptimizer(optimizer.config, 0),
+    optimizerState: () => ({
+      config: { ...optimizer.config },
+      step: readOptimizerStep(memory.buffer, optimizer.block),
+      buffers: optimizerBuffers(optimizer.config).map(({ slot }) => optimizerVector(slot).slice()),
+    }),
+    setOptimizerState(state) {
+      const config = checkOptimizerState('setOptimizerState', state, count);
+      replaceOptimizer(config, state.step);
+      optimizerBuffers(config).forEach(({ slot }, i) => optimizerVector(slot).set(state.buffers[i]));
+    },
+    dropoutRandomState: () => Array.from(new Uint32Array(memory.buffer, dropoutRandom, 4)),
+    setDropoutRandomState: (state) => new Uint32Array(memory.buffer, dropoutRandom, 4).set(state),
     preActivation: (l, rows) => new Float(memory.buffer, batch.z[l], rows * layout.layers[l].outputs),
     activation: (l, rows) => new Float(memory.buffer, batch.a[l], rows * layout.layers[l].outputs),
     setDataset(x, y, samples) {

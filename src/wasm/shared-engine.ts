@@ -10,6 +10,7 @@ import { availableCores, canBlock, threadsUnavailableReason, type ThreadsOption 
 
 /** Exports only the threaded build has (assembly/parallel.ts). */
 interface ParallelKernels extends Kernels {
+  controlBytes(): number;
   resetControl(ctrl: number, threads: number): void;
   stopWorkers(ctrl: number): void;
   abortAll(ctrl: number): void;
@@ -19,12 +20,11 @@ interface ParallelKernels extends Kernels {
   parallelEpoch(ctrl: number, threads: number, canBlock: boolean, desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, batchX: number, batchY: number, learningRate: number): number;
 }
 
-// Control block (assembly/control.ts): i32 word indices and its size in bytes.
+// Control block words (assembly/control.ts byte offsets / 4).
 const ABORT = 3;
 const FAULT = 4;
 const ACTIVE = 5;
 const ERROR_LENGTH = 80;
-const CONTROL_BYTES = 1344;
 
 /**
  * Below this many multiply-adds per thread and forward pass (batch rows × parameters), waking
@@ -102,7 +102,8 @@ async function threadedHost(arch: Architecture, threads: number): Promise<Thread
   const k = (await WebAssembly.instantiate(module, { env: { memory, wait32: waitImport(memory) } })).exports as unknown as ParallelKernels;
   const ctrl = Math.ceil(k.heapBase() / 64) * 64;
   // A view of a SharedArrayBuffer never detaches, and the control block never moves.
-  const control = new Int32Array(memory.buffer, ctrl, CONTROL_BYTES / 4);
+  const controlBytes = k.controlBytes();
+  const control = new Int32Array(memory.buffer, ctrl, controlBytes / 4);
   const blocking = canBlock();
   const parameters = parameterLayout(arch).parameterCount;
 
@@ -186,7 +187,7 @@ async function threadedHost(arch: Architecture, threads: number): Promise<Thread
   const kernels: Kernels = {
     ...k,
     // The control block sits where the arena would otherwise begin.
-    heapBase: () => ctrl + CONTROL_BYTES,
+    heapBase: () => ctrl + controlBytes,
     forward(desc, x, rows) {
       const t = share(rows);
       if (t === 1) k.forward(desc, x, rows);
