@@ -32,5 +32,5 @@ export const CONTROL_BYTES: usize = OPTIMIZER_COPIES + <usize>MAX_THREADS * OPTI
 export const FORWARD = 1;
 export const BACKWARD = 2;
 export const STEP = 3;
-export const EPOCH = 4;
+export const BATCHES = 4;
 export const STOP = 5;

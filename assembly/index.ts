@@ -7,7 +7,7 @@ export { lossValue, outputDelta } from './losses';
 export { sgdUpdate, optimizerUpdate } from './optimizers';
 export { clipByValue, clipByNorm } from './clipping';
 export { dropoutForward, dropoutBackward } from './dropout';
-export { forward, loss, backward, trainStep, trainEpoch } from './network';
+export { forward, loss, backward, trainStep, trainEpoch, trainBatches } from './network';
 
 /** First byte past the module's static data: where the arena may begin. */
 export function heapBase(): usize {

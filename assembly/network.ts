@@ -98,19 +98,34 @@ export function trainStep(desc: usize, params: usize, grads: usize, paramCount: 
 
 /**
  * One epoch of mini-batch training over a dataset already in memory, in the sample order given
- * by `order` (i32 indices). Rows are gathered into the batch buffers so layers see
- * contiguous input. Returns the sample-weighted mean of the batch losses.
+ * by `order` (i32 indices). Returns the sample-weighted mean of the batch losses.
  */
 export function trainEpoch(
   desc: usize, params: usize, grads: usize, paramCount: i32,
   dataX: usize, dataY: usize, order: usize, count: i32, batchSize: i32,
   batchX: usize, batchY: usize, learningRate: f64,
 ): f64 {
+  const batches = (count + batchSize - 1) / batchSize;
+  return trainBatches(desc, params, grads, paramCount, dataX, dataY, order, count, batchSize, 0, batches, batchX, batchY, learningRate) / <f64>count;
+}
+
+/**
+ * Batches first…first+batchCount−1 of an epoch (the last one may be partial), so a caller
+ * can stop between batches with one call per batch instead of one per sample. Rows are
+ * gathered into the batch buffers so layers see contiguous input. Returns the sum over
+ * those batches of batch loss × batch rows.
+ */
+export function trainBatches(
+  desc: usize, params: usize, grads: usize, paramCount: i32,
+  dataX: usize, dataY: usize, order: usize, count: i32, batchSize: i32,
+  firstBatch: i32, batchCount: i32, batchX: usize, batchY: usize, learningRate: f64,
+): f64 {
   const first = record(desc, 0);
   const xBytes = <usize>inputs(first) << alignof<float>();
   const yBytes = <usize>outputs(record(desc, layerCount(desc) - 1)) << alignof<float>();
   let total: f64 = 0;
-  for (let start = 0; start < count; start += batchSize) {
+  const end = min(count, (firstBatch + batchCount) * batchSize);
+  for (let start = firstBatch * batchSize; start < end; start += batchSize) {
     const rows = min(batchSize, count - start);
     for (let i = 0; i < rows; i++) {
       const sample = <usize>load<i32>(order + (<usize>(start + i) << 2));
@@ -119,6 +134,5 @@ export function trainEpoch(
     }
     total += trainStep(desc, params, grads, paramCount, batchX, batchY, rows, learningRate) * <f64>rows;
   }
-  return total / <f64>count;
+  return total;
 }
-

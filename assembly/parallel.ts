@@ -21,14 +21,14 @@ import {
 import { barrier, waitWhile, abortAll } from './barrier';
 import {
   CONTROL_BYTES, COMMAND_GENERATION, COMMAND, THREADS, ABORT, FAULT, ACTIVE, ERROR_LENGTH, BARRIER_COUNT, BARRIER_GENERATION,
-  ARGS, LEARNING_RATE, RESULT, CLIP_COEFFICIENT, OPTIMIZER_COPIES, OPTIMIZER_COPY_BYTES, FORWARD, BACKWARD, STEP, EPOCH, STOP,
+  ARGS, LEARNING_RATE, RESULT, CLIP_COEFFICIENT, OPTIMIZER_COPIES, OPTIMIZER_COPY_BYTES, FORWARD, BACKWARD, STEP, BATCHES, STOP,
 } from './control';
 
 export { abortAll };
 
 // Argument words of a command (i32 each, from ARGS).
 const DESC = 0, PARAMS = 1, GRADS = 2, PARAM_COUNT = 3, X = 4, Y = 5, ROWS = 6;
-const DATA_X = 7, DATA_Y = 8, ORDER = 9, COUNT = 10, BATCH_SIZE = 11;
+const DATA_X = 7, DATA_Y = 8, ORDER = 9, COUNT = 10, BATCH_SIZE = 11, FIRST_BATCH = 12, BATCH_COUNT = 13;
 
 /** Rows per share are a multiple of this: SIMD kernels work on row pairs, and shares stay off each other's cache lines. */
 const ROW_ALIGN = 4;
@@ -102,16 +102,27 @@ export function parallelStep(ctrl: usize, threads: i32, canBlock: bool, desc: us
   return dispatch(ctrl, STEP, threads, canBlock);
 }
 
+/** `trainBatches` on every thread; returns the sum of the batch losses, each times its rows. */
+export function parallelBatches(
+  ctrl: usize, threads: i32, canBlock: bool, desc: usize, params: usize, grads: usize, paramCount: i32,
+  dataX: usize, dataY: usize, order: usize, count: i32, batchSize: i32,
+  firstBatch: i32, batchCount: i32, batchX: usize, batchY: usize, learningRate: f64,
+): f64 {
+  setStepArgs(ctrl, desc, params, grads, paramCount, batchX, batchY, learningRate);
+  setArg(ctrl, DATA_X, <i32>dataX); setArg(ctrl, DATA_Y, <i32>dataY); setArg(ctrl, ORDER, <i32>order);
+  setArg(ctrl, COUNT, count); setArg(ctrl, BATCH_SIZE, batchSize);
+  setArg(ctrl, FIRST_BATCH, firstBatch); setArg(ctrl, BATCH_COUNT, batchCount);
+  return dispatch(ctrl, BATCHES, threads, canBlock);
+}
+
 /** `trainEpoch` on every thread; returns the epoch's mean loss. */
 export function parallelEpoch(
   ctrl: usize, threads: i32, canBlock: bool, desc: usize, params: usize, grads: usize, paramCount: i32,
   dataX: usize, dataY: usize, order: usize, count: i32, batchSize: i32,
   batchX: usize, batchY: usize, learningRate: f64,
 ): f64 {
-  setStepArgs(ctrl, desc, params, grads, paramCount, batchX, batchY, learningRate);
-  setArg(ctrl, DATA_X, <i32>dataX); setArg(ctrl, DATA_Y, <i32>dataY); setArg(ctrl, ORDER, <i32>order);
-  setArg(ctrl, COUNT, count); setArg(ctrl, BATCH_SIZE, batchSize);
-  return dispatch(ctrl, EPOCH, threads, canBlock);
+  const batches = (count + batchSize - 1) / batchSize;
+  return parallelBatches(ctrl, threads, canBlock, desc, params, grads, paramCount, dataX, dataY, order, count, batchSize, 0, batches, batchX, batchY, learningRate) / <f64>count;
 }
 
 function setStepArgs(ctrl: usize, desc: usize, params: usize, grads: usize, paramCount: i32, x: usize, y: usize, learningRate: f64): void {
@@ -155,7 +166,7 @@ function run(ctrl: usize, thread: i32, canBlock: bool): bool {
     return backwardShare(ctrl, thread, threads, canBlock, desc, x, <usize>arg(ctrl, Y), rows, false) && barrier(ctrl, canBlock);
   }
   if (command == STEP) return stepShare(ctrl, thread, threads, canBlock, rows);
-  if (command == EPOCH) return epochShare(ctrl, thread, threads, canBlock);
+  if (command == BATCHES) return batchesShare(ctrl, thread, threads, canBlock);
   return true;
 }
 
@@ -268,8 +279,8 @@ function updateShare(ctrl: usize, thread: i32, threads: i32, canBlock: bool, opt
   return true;
 }
 
-/** `trainEpoch`: each thread gathers its own rows of every batch, then steps with the others. */
-function epochShare(ctrl: usize, thread: i32, threads: i32, canBlock: bool): bool {
+/** `trainBatches`: each thread gathers its own rows of every batch, then steps with the others. */
+function batchesShare(ctrl: usize, thread: i32, threads: i32, canBlock: bool): bool {
   const desc = <usize>arg(ctrl, DESC);
   const batchX = <usize>arg(ctrl, X);
   const batchY = <usize>arg(ctrl, Y);
@@ -281,7 +292,8 @@ function epochShare(ctrl: usize, thread: i32, threads: i32, canBlock: bool): boo
   const xBytes = <usize>inputs(record(desc, 0)) << alignof<float>();
   const yBytes = <usize>outputs(record(desc, layerCount(desc) - 1)) << alignof<float>();
   let total: f64 = 0;
-  for (let start = 0; start < count; start += batchSize) {
+  const end = min(count, (arg(ctrl, FIRST_BATCH) + arg(ctrl, BATCH_COUNT)) * batchSize);
+  for (let start = arg(ctrl, FIRST_BATCH) * batchSize; start < end; start += batchSize) {
     const rows = min(batchSize, count - start);
     const r1 = share(rows, thread + 1, threads, ROW_ALIGN);
     for (let i = share(rows, thread, threads, ROW_ALIGN); i < r1; i++) {
@@ -292,6 +304,6 @@ function epochShare(ctrl: usize, thread: i32, threads: i32, canBlock: bool): boo
     if (!stepShare(ctrl, thread, threads, canBlock, rows)) return false;
     if (thread == 0) total += load<f64>(ctrl + RESULT) * <f64>rows;
   }
-  if (thread == 0) store<f64>(ctrl + RESULT, total / <f64>count);
+  if (thread == 0) store<f64>(ctrl + RESULT, total);
   return true;
 }

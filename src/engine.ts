@@ -57,6 +57,8 @@ export interface Engine {
   datasetOrder(): Int32Array;
   /** One epoch of `step`s over the dataset in `datasetOrder()`, in one call; returns the mean loss. */
   trainEpoch(batchSize: number, learningRate: number): number;
+  /** Batches first…first+count−1 of such an epoch, in one call; returns Σ (batch loss × batch rows). */
+  trainBatches(first: number, count: number, batchSize: number, learningRate: number): number;
   /** Releases the dataset copy. */
   clearDataset(): void;
   /** Releases everything; the engine must not be used again. */

@@ -1,8 +1,17 @@
+// fit(): the epoch loop. Each epoch is one engine call over data already in the engine's
+// memory (or one call per batch when a batch callback or an AbortSignal must be able to
+// stop it); everything else here runs once per epoch.
 import type { Engine } from './engine.js';
-import type { FloatArray } from './options.js';
+import type { Architecture, FloatArray } from './options.js';
 import type { Random } from './random.js';
-import { ValueError, describe } from './errors.js';
+import { ShapeError, ValueError, describe } from './errors.js';
 import { checkBoolean, checkInteger, checkNumber, checkOptions } from './validate.js';
+import { LearningRateSchedule, checkRate, checkSchedule, plateauOf, type PlateauState, type Schedule } from './training/schedules.js';
+import { checkMetrics, type Metric, type MetricValues } from './training/metrics.js';
+import { evaluateArrays } from './training/evaluate.js';
+import { EarlyStopping, checkEarlyStopping, checkMonitorAvailable, type CheckedEarlyStopping, type EarlyStoppingOptions, type Monitor } from './training/early-stopping.js';
+import type { Matrix, Targets } from './data.js';
+import type { OptimizerOptions } from './optimizers.js';
 
 /** η when none is given, as in the seed. */
 export const DEFAULT_LEARNING_RATE = 0.01;
@@ -11,8 +20,38 @@ export const DEFAULT_LEARNING_RATE = 0.01;
 export interface EpochLogs {
   /** Mean training loss over the epoch's batches (each weighted by its size), measured before each step. */
   loss: number;
+  /** Loss on the validation data after the epoch, when there is validation data. */
+  valLoss?: number;
+  /** Requested metrics on the training data, measured after the epoch's last step. */
+  metrics: MetricValues;
+  /** Requested metrics on the validation data, when there is validation data. */
+  valMetrics: MetricValues;
+  /** The rate the epoch trained with. */
+  learningRate: number;
+  /** Wall-clock milliseconds the epoch took, evaluation included. */
+  elapsedMs: number;
+}
+
+/** What `onBatchEnd` is told after each batch. */
+export interface BatchLogs {
+  /** The batch's mean loss, before its step. */
+  loss: number;
+  /** Samples in the batch (the last one of an epoch may be smaller). */
+  size: number;
+  epoch: number;
   learningRate: number;
 }
+
+/** Why `fit` returned. */
+export type StopReason =
+  | 'epochs'          // ran every epoch asked for
+  | 'callback'        // onEpochEnd or onBatchEnd returned false
+  | 'aborted'         // options.signal was aborted
+  | 'error-threshold' // training loss fell below options.errorThreshold
+  | 'early-stopping'; // the monitored value stopped improving
+
+/** Validation samples given directly. */
+export interface ValidationData { X: Matrix; Y: Targets }
 
 /** Options of `fit`. */
 export interface FitOptions {
@@ -20,22 +59,59 @@ export interface FitOptions {
   epochs?: number;
   /** Samples per step; the last batch of an epoch may be smaller. Default 32 (or all samples, if fewer). */
   batchSize?: number;
-  /** Default: the network's optimizer's (0.01 for the default SGD). */
+  /** Base learning rate η that schedules scale. Default: the network's optimizer's (0.01 for the default SGD). */
   learningRate?: number;
+  /**
+   * The optimizer to train with (see `setOptimizer`). If the network already uses exactly
+   * this configuration its state (moments, step count) carries on, as in a resumed run;
+   * otherwise it starts fresh. Default: the network's current optimizer.
+   */
+  optimizer?: OptimizerOptions;
+  /** Learning rate per epoch; see `Schedule`. Default: η every epoch. */
+  schedule?: Schedule;
   /** Reorder samples every epoch with the network's seeded generator. Default true. */
   shuffle?: boolean;
-  /** Called after each epoch (numbered from 0); returning false stops training. */
+  /** Hold out the last fraction of the samples (before any shuffling, as Keras) for validation. */
+  validationSplit?: number;
+  /** Validation samples; not with validationSplit. */
+  validationData?: ValidationData;
+  /** Metrics to report each epoch, on training and validation data. */
+  metrics?: Metric[];
+  earlyStopping?: EarlyStoppingOptions;
+  /** Stop once an epoch's training loss is below this. */
+  errorThreshold?: number;
+  /** Called after each epoch (numbered over the network's life, from 0); returning false stops training. */
   onEpochEnd?: (epoch: number, logs: EpochLogs) => boolean | void;
+  /** Called after each batch (numbered within its epoch); returning false stops training there. */
+  onBatchEnd?: (batch: number, logs: BatchLogs) => boolean | void;
+  /** Stops training between batches once aborted (use `fitAsync` to let other code run meanwhile). */
+  signal?: AbortSignal;
 }
 
-/** What `fit` returns. */
+/** What `fit` returns: one entry per epoch trained in this call. */
 export interface FitHistory {
-  /** Training loss of each epoch. */
   loss: number[];
-  /** Epochs completed. */
+  /** Empty without validation data. */
+  valLoss: number[];
+  metrics: Partial<Record<Metric, number[]>>;
+  valMetrics: Partial<Record<Metric, number[]>>;
+  learningRate: number[];
+  elapsedMs: number[];
+  /** Epochs completed in this call (an epoch stopped mid-way counts). */
   epochs: number;
-  /** Why training ended. */
-  stopReason: 'epochs' | 'callback';
+  /** With early stopping: the epoch (network-wide number) with the best monitored value. */
+  bestEpoch?: number;
+  stopReason: StopReason;
+}
+
+/** Training progress that outlives a `fit` call and goes into checkpoints. */
+export interface TrainingState {
+  /** Epochs trained over the network's life: schedules are evaluated at this count. */
+  epoch: number;
+  /** Optimizer steps (batches) taken by fit over the network's life. */
+  steps: number;
+  /** State of the last fit's reduce-on-plateau schedule, if it had one. */
+  plateau: PlateauState | null;
 }
 
 /** Options after validation, with defaults filled in (batchSize is resolved against the data). */
@@ -43,45 +119,257 @@ export interface CheckedFitOptions {
   epochs: number;
   batchSize: number | undefined;
   learningRate: number | undefined;
+  schedule: Schedule | undefined;
   shuffle: boolean;
+  validationSplit: number | undefined;
+  validationData: ValidationData | undefined;
+  metrics: Metric[];
+  earlyStopping: CheckedEarlyStopping | null;
+  errorThreshold: number | undefined;
   onEpochEnd: FitOptions['onEpochEnd'];
+  onBatchEnd: FitOptions['onBatchEnd'];
+  signal: AbortSignal | undefined;
 }
 
-export function checkFitOptions(fn: string, options: unknown): CheckedFitOptions {
+/** A dataset as flat arrays of the network's dtype. */
+export interface Dataset { x: FloatArray; y: FloatArray; rows: number }
+
+/** Everything one fit call works on. */
+export interface FitRun {
+  engine: Engine;
+  architecture: Architecture;
+  random: Random;
+  training: TrainingState;
+  train: Dataset;
+  validation: Dataset | null;
+  options: CheckedFitOptions;
+  /** η the schedule scales: options.learningRate, else the optimizer's. */
+  baseRate: number;
+}
+
+export function newTrainingState(): TrainingState {
+  return { epoch: 0, steps: 0, plateau: null };
+}
+
+export function checkFitOptions(fn: string, options: unknown, arch: Architecture): CheckedFitOptions {
   const o = checkOptions(fn, 'options', options, true) as FitOptions;
-  if (o.onEpochEnd !== undefined && typeof o.onEpochEnd !== 'function') {
-    throw new ValueError(`${fn}: options.onEpochEnd must be a function, got ${describe(o.onEpochEnd)}`);
+  for (const name of ['onEpochEnd', 'onBatchEnd'] as const) {
+    if (o[name] !== undefined && typeof o[name] !== 'function') throw new ValueError(`${fn}: options.${name} must be a function, got ${describe(o[name])}`);
   }
+  if (o.signal !== undefined && !isAbortSignal(o.signal)) throw new ValueError(`${fn}: options.signal must be an AbortSignal, got ${describe(o.signal)}`);
+  if (o.validationSplit !== undefined && o.validationData !== undefined) {
+    throw new ValueError(`${fn}: give options.validationSplit or options.validationData, not both`);
+  }
+  const validationSplit = o.validationSplit === undefined ? undefined : checkNumber(fn, 'options.validationSplit', o.validationSplit, { min: 0, max: 1 });
+  if (validationSplit === 1) throw new ValueError(`${fn}: options.validationSplit must be below 1 (some samples must remain to train on), got 1`);
+  if (o.validationData !== undefined) {
+    const v = checkOptions(fn, 'options.validationData', o.validationData, false);
+    if (v.X === undefined || v.Y === undefined) throw new ValueError(`${fn}: options.validationData must be { X, Y }, got an object without ${v.X === undefined ? 'X' : 'Y'}`);
+  }
+  const hasValidation = (validationSplit ?? 0) > 0 || o.validationData !== undefined;
+  const metrics = checkMetrics(fn, 'options.metrics', o.metrics, arch);
+  const schedule = o.schedule === undefined ? undefined : checkSchedule(fn, 'options.schedule', o.schedule);
+  const plateau = plateauOf(schedule);
+  if (plateau?.monitor) checkMonitorAvailable(fn, 'options.schedule.monitor', plateau.monitor, hasValidation, metrics);
   return {
     epochs: o.epochs === undefined ? 10 : checkInteger(fn, 'options.epochs', o.epochs, 1),
     batchSize: o.batchSize === undefined ? undefined : checkInteger(fn, 'options.batchSize', o.batchSize, 1),
     learningRate: o.learningRate === undefined ? undefined : checkNumber(fn, 'options.learningRate', o.learningRate, { min: 0 }),
+    schedule,
     shuffle: o.shuffle === undefined ? true : checkBoolean(fn, 'options.shuffle', o.shuffle),
+    validationSplit,
+    validationData: o.validationData,
+    metrics,
+    earlyStopping: checkEarlyStopping(fn, o.earlyStopping, hasValidation, metrics),
+    errorThreshold: o.errorThreshold === undefined ? undefined : checkNumber(fn, 'options.errorThreshold', o.errorThreshold, { min: 0 }),
     onEpochEnd: o.onEpochEnd,
+    onBatchEnd: o.onBatchEnd,
+    signal: o.signal,
   };
 }
 
-/** The epoch loop: the dataset goes into the engine once, then one engine call per epoch. */
-export function runFit(engine: Engine, random: Random, x: FloatArray, y: FloatArray, rows: number, o: CheckedFitOptions): FitHistory {
-  const batchSize = o.batchSize ?? Math.min(32, rows);
-  const learningRate = o.learningRate ?? engine.optimizer().learningRate;
-  const history: FitHistory = { loss: [], epochs: 0, stopReason: 'epochs' };
-  engine.setDataset(x, y, rows);
+/** Splits off the last `fraction` of the samples, as Keras's validation_split: the first ⌊rows·(1 − fraction)⌋ train. */
+export function splitValidation(fn: string, data: Dataset, fraction: number): { train: Dataset; validation: Dataset | null } {
+  if (fraction === 0) return { train: data, validation: null };
+  const trainRows = Math.floor(data.rows * (1 - fraction));
+  if (trainRows < 1 || trainRows === data.rows) {
+    throw new ShapeError(`${fn}: options.validationSplit ${fraction} of ${data.rows} samples leaves ${trainRows} to train on and ${data.rows - trainRows} to validate; both need at least one`);
+  }
+  const xWidth = data.x.length / data.rows;
+  const yWidth = data.y.length / data.rows;
+  return {
+    train: { x: data.x.subarray(0, trainRows * xWidth), y: data.y.subarray(0, trainRows * yWidth), rows: trainRows },
+    validation: { x: data.x.subarray(trainRows * xWidth), y: data.y.subarray(trainRows * yWidth), rows: data.rows - trainRows },
+  };
+}
+
+/**
+ * The learning rate of each epoch this call will train, computed up front so a schedule
+ * function that returns nonsense is caught before anything changes. Null when a
+ * reduce-on-plateau schedule decides rates as training goes.
+ */
+export function planRates(fn: string, o: CheckedFitOptions, baseRate: number, firstEpoch: number): number[] | null {
+  if (plateauOf(o.schedule)) return null;
+  const schedule = new LearningRateSchedule(o.schedule, baseRate);
+  return Array.from({ length: o.epochs }, (_, i) => checkRate(fn, firstEpoch + i, schedule.rate(firstEpoch + i)));
+}
+
+/**
+ * The epoch loop, as a generator that yields after every epoch (and, with `yieldPerBatch`,
+ * after every batch): `fit` runs it straight through, `fitAsync` lets the event loop run
+ * at those points.
+ */
+export function* fitEpochs(run: FitRun, rates: number[] | null, yieldPerBatch = false): Generator<void, FitHistory, void> {
+  const { engine, random, training, train, options: o } = run;
+  const rows = train.rows;
+  const batchSize = Math.min(o.batchSize ?? 32, rows);
+  const batches = Math.ceil(rows / batchSize);
+  const schedule = new LearningRateSchedule(o.schedule, run.baseRate, training.plateau);
+  const stopper = o.earlyStopping ? new EarlyStopping(o.earlyStopping) : null;
+  const plateauMonitor: Monitor = plateauOf(o.schedule)?.monitor ?? (run.validation ? 'val_loss' : 'loss');
+  const history = emptyHistory(o.metrics, run.validation !== null);
+  let best: FloatArray | null = null;
+  engine.setDataset(train.x, train.y, rows);
   try {
-    for (let epoch = 0; epoch < o.epochs; epoch++) {
-      const order = engine.datasetOrder();
-      for (let i = 0; i < rows; i++) order[i] = i;
-      if (o.shuffle) random.shuffle(order);
-      const loss = engine.trainEpoch(batchSize, learningRate);
-      history.loss.push(loss);
-      history.epochs++;
-      if (o.onEpochEnd?.(epoch, { loss, learningRate }) === false) {
-        history.stopReason = 'callback';
+    for (let i = 0; i < o.epochs; i++) {
+      if (o.signal?.aborted) {
+        history.stopReason = 'aborted';
         break;
       }
+      const epoch = training.epoch;
+      const started = performance.now();
+      const learningRate = rates ? rates[i] : checkRate('fit', epoch, schedule.rate(epoch));
+      const order = engine.datasetOrder();
+      for (let s = 0; s < rows; s++) order[s] = s;
+      if (o.shuffle) random.shuffle(order);
+      const trained = o.onBatchEnd || o.signal || yieldPerBatch
+        ? yield* trainByBatch(run, epoch, batches, batchSize, learningRate, yieldPerBatch)
+        : { total: engine.trainBatches(0, batches, batchSize, learningRate), batches, samples: rows, stop: null };
+      training.epoch++;
+      training.steps += trained.batches;
+      const logs = epochLogs(run, trained.total / trained.samples, learningRate);
+      logs.elapsedMs = performance.now() - started;
+      record(history, logs);
+      schedule.observe(epoch, monitored(plateauMonitor, logs));
+      training.plateau = schedule.state();
+      const verdict = stopper?.update(epoch, monitored(stopper.options.monitor, logs));
+      if (verdict?.improved && stopper!.options.restoreBest) best = engine.parameters().slice();
+      const stop = trained.stop ?? stopAfterEpoch(o, logs, verdict?.stop ?? false);
+      const callbackStop = o.onEpochEnd?.(epoch, logs) === false ? 'callback' : null;
+      if (stop ?? callbackStop) {
+        history.stopReason = (stop ?? callbackStop)!;
+        break;
+      }
+      yield;
     }
   } finally {
     engine.clearDataset();
   }
+  if (stopper && stopper.bestEpoch >= 0) {
+    history.bestEpoch = stopper.bestEpoch;
+    if (best && stopper.bestEpoch !== training.epoch - 1) engine.parameters().set(best);
+  }
   return history;
+}
+
+interface Trained { total: number; batches: number; samples: number; stop: StopReason | null }
+
+/** One engine call per batch, so callbacks and the signal can stop between batches. */
+function* trainByBatch(run: FitRun, epoch: number, batches: number, batchSize: number, learningRate: number, yieldPerBatch: boolean): Generator<void, Trained, void> {
+  const { engine, options: o, train } = run;
+  let total = 0;
+  let samples = 0;
+  for (let b = 0; b < batches; b++) {
+    const size = Math.min(batchSize, train.rows - b * batchSize);
+    const loss = engine.trainBatches(b, 1, batchSize, learningRate);
+    total += loss;
+    samples += size;
+    const stop: StopReason | null = o.onBatchEnd?.(b, { loss: loss / size, size, epoch, learningRate }) === false ? 'callback' : o.signal?.aborted ? 'aborted' : null;
+    if (stop) return { total, batches: b + 1, samples, stop };
+    if (yieldPerBatch && b < batches - 1) yield;
+  }
+  return { total, batches, samples, stop: null };
+}
+
+function epochLogs(run: FitRun, loss: number, learningRate: number): EpochLogs {
+  const { engine, architecture, train, validation, options: o } = run;
+  const logs: EpochLogs = { loss, metrics: {}, valMetrics: {}, learningRate, elapsedMs: 0 };
+  if (o.metrics.length > 0) logs.metrics = evaluateArrays(engine, architecture, train.x, train.y, train.rows, o.metrics).metrics;
+  if (validation) {
+    const v = evaluateArrays(engine, architecture, validation.x, validation.y, validation.rows, o.metrics);
+    logs.valLoss = v.loss;
+    logs.valMetrics = v.metrics;
+  }
+  return logs;
+}
+
+/** Stop reasons decided by the epoch's numbers, in order of precedence. */
+function stopAfterEpoch(o: CheckedFitOptions, logs: EpochLogs, earlyStop: boolean): StopReason | null {
+  if (o.signal?.aborted) return 'aborted';
+  if (o.errorThreshold !== undefined && logs.loss < o.errorThreshold) return 'error-threshold';
+  if (earlyStop) return 'early-stopping';
+  return null;
+}
+
+function monitored(monitor: Monitor, logs: EpochLogs): number {
+  switch (monitor) {
+    case 'loss': return logs.loss;
+    case 'val_loss': return logs.valLoss!;
+    case 'accuracy': case 'mae': return logs.metrics[monitor]!;
+    case 'val_accuracy': return logs.valMetrics.accuracy!;
+    case 'val_mae': return logs.valMetrics.mae!;
+  }
+}
+
+function emptyHistory(metrics: readonly Metric[], hasValidation: boolean): FitHistory {
+  const perMetric = () => Object.fromEntries(metrics.map((m) => [m, [] as number[]]));
+  return { loss: [], valLoss: [], metrics: perMetric(), valMetrics: hasValidation ? perMetric() : {}, learningRate: [], elapsedMs: [], epochs: 0, stopReason: 'epochs' };
+}
+
+function record(history: FitHistory, logs: EpochLogs): void {
+  history.loss.push(logs.loss);
+  if (logs.valLoss !== undefined) history.valLoss.push(logs.valLoss);
+  for (const [m, v] of Object.entries(logs.metrics)) history.metrics[m as Metric]!.push(v);
+  for (const [m, v] of Object.entries(logs.valMetrics)) history.valMetrics[m as Metric]!.push(v);
+  history.learningRate.push(logs.learningRate);
+  history.elapsedMs.push(logs.elapsedMs);
+  history.epochs++;
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  return typeof value === 'object' && value !== null && typeof (value as AbortSignal).aborted === 'boolean' && typeof (value as AbortSignal).addEventListener === 'function';
+}
+
+/** Runs the epoch loop to the end without yielding to the event loop. */
+export function runToEnd(epochs: Generator<void, FitHistory, void>): FitHistory {
+  let next = epochs.next();
+  while (!next.done) next = epochs.next();
+  return next.value;
+}
+
+/** Longest stretch `fitAsync` trains without letting the event loop run: about one frame. */
+const SLICE_MS = 16;
+
+/**
+ * Runs the epoch loop, letting timers, events and abort signals fire every ~16 ms of
+ * training (at the next batch or epoch boundary), not after every batch: a macrotask costs
+ * about 1–4 ms, which would dominate small batches.
+ */
+export async function runYielding(steps: Generator<void, FitHistory, void>, checkLive: () => void): Promise<FitHistory> {
+  let sliceStart = performance.now();
+  let next = steps.next();
+  while (!next.done) {
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      sliceStart = performance.now();
+      try {
+        checkLive();
+      } catch (error) {
+        steps.return(undefined as never);
+        throw error;
+      }
+    }
+    next = steps.next();
+  }
+  return next.value;
 }

@@ -1,14 +1,20 @@
 // The public API of wasm-mlp, every export by name.
 export { MLP } from './mlp.js';
-export type { StepOptions, LoadOptions } from './mlp.js';
+export type { StepOptions, LoadOptions, EvaluateOptions, ToJSONOptions } from './mlp.js';
+export type { FitOptions, FitHistory, EpochLogs, BatchLogs, StopReason, ValidationData } from './fit.js';
+export type { Schedule, ScheduleSpec, StepSchedule, ExponentialSchedule, CosineSchedule, PlateauSchedule, WarmupSchedule } from './training/schedules.js';
+export type { Metric, MetricValues } from './training/metrics.js';
+export type { Evaluation } from './training/evaluate.js';
+export type { EarlyStoppingOptions, Monitor } from './training/early-stopping.js';
 export type {
   OptimizerType, OptimizerOptions, OptimizerConfig, OptimizerState, ClipOptions, SgdOptions, AdamOptions, RmspropOptions, AdagradOptions,
 } from './optimizers.js';
-export type { FitOptions, FitHistory, EpochLogs } from './fit.js';
 export type { Activation, Loss, DType, Backend, Init, CreateOptions, Architecture, FloatArray } from './options.js';
 export type { Matrix, Targets } from './data.js';
 export type { Trace, SampleTrace, LayerTrace } from './trace.js';
 export type { ModelJSON } from './serialize.js';
+export type { TrainingJSON } from './io/training-json.js';
+export type { SafetensorsArchitecture } from './io/safetensors.js';
 export type { ParameterLayout, LayerLayout } from './layout.js';
 export { WasmMlpError, ShapeError, ValueError, FormatError, DisposedError, WorkerError } from './errors.js';
 export type { ThreadsOption } from './threads/support.js';

@@ -2,7 +2,7 @@ import type { Engine } from './engine.js';
 import type { Activation, Architecture, Backend, CreateOptions, DType, FloatArray, Loss } from './options.js';
 import { BACKENDS, arrayType } from './options.js';
 import { DisposedError, ShapeError, ValueError, describe } from './errors.js';
-import { checkChoice, checkCreateOptions, checkNumber, checkOptions } from './validate.js';
+import { checkBoolean, checkChoice, checkCreateOptions, checkNumber, checkOptions } from './validate.js';
 import { countRows, countTargetRows, copyRows, copyTargets, type Matrix, type Targets } from './data.js';
 import { createJsEngine } from './js/engine.js';
 import { createThreadedEngine } from './wasm/shared-engine.js';
@@ -10,8 +10,13 @@ import { checkThreads, type ThreadsOption } from './threads/support.js';
 import { Random } from './random.js';
 import { initialise } from './init.js';
 import { traceBatch, type Trace } from './trace.js';
-import { checkFitOptions, runFit, type FitHistory, type FitOptions } from './fit.js';
+import { checkFitOptions, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, splitValidation, type Dataset, type FitHistory, type FitOptions, type TrainingState } from './fit.js';
+import { evaluateArrays, type Evaluation } from './training/evaluate.js';
+import { checkMetrics, type Metric } from './training/metrics.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
+import { readCheckpoint, writeCheckpoint } from './io/checkpoint.js';
+import { checkTrainingJSON, trainingToJSON } from './io/training-json.js';
+import { readSafetensors, writeSafetensors, type SafetensorsArchitecture } from './io/safetensors.js';
 import type { ParameterLayout } from './layout.js';
 import { resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
 
@@ -21,8 +26,20 @@ export interface StepOptions {
   learningRate?: number;
 }
 
-/** Options of `MLP.fromJSON`. */
+/** Options of `toJSON`. */
+export interface ToJSONOptions {
+  /** Include the optimizer state and fit's counters. Default false. */
+  training?: boolean;
+}
+
+/** Options of `evaluate`. */
+export interface EvaluateOptions {
+  metrics?: Metric[];
+}
+
+/** Options of `MLP.fromJSON`, `MLP.load` and `MLP.fromSafetensors`. */
 export interface LoadOptions {
+  /** Where the loaded network computes. Default: the checkpoint's backend for `load`, else 'wasm'. */
   backend?: Backend;
   /** As in `MLP.create`. Default 1. */
   threads?: ThreadsOption;
@@ -32,6 +49,8 @@ export interface LoadOptions {
 export class MLP {
   private engine: Engine | null;
   private readonly random: Random;
+  private training: TrainingState = newTrainingState();
+  private fitting = false;
   /** Fixed architecture of this network. */
   readonly architecture: Architecture;
 
@@ -54,14 +73,50 @@ export class MLP {
 
   /** Rebuilds a network from `toJSON()` output (object or JSON text). */
   static async fromJSON(json: ModelJSON | string, options: LoadOptions = {}): Promise<MLP> {
-    const { architecture, parameters, random, dropoutRandom } = checkModelJSON('MLP.fromJSON', json);
+    const { architecture, parameters, random, dropoutRandom, training } = checkModelJSON('MLP.fromJSON', json);
     const backend = options.backend === undefined ? 'wasm' : checkChoice('MLP.fromJSON', 'options.backend', options.backend, BACKENDS);
     const threads = checkThreads('MLP.fromJSON', options.threads);
+    const resume = training === undefined ? null : checkTrainingJSON('MLP.fromJSON', training, parameters.length, arrayType(architecture.dtype));
     const generator = new Random();
     generator.setState(random);
     const net = new MLP(await createEngine(architecture, backend, threads), architecture, generator);
     net.live('MLP.fromJSON').parameters().set(parameters);
     if (dropoutRandom) net.live('MLP.fromJSON').setDropoutRandomState(dropoutRandom);
+    if (resume) {
+      net.live('MLP.fromJSON').setOptimizerState(resume.optimizer);
+      net.training = resume.training;
+    }
+    return net;
+  }
+
+  /** Restores a `save()` checkpoint: architecture, θ, optimizer state, generators and counters. Training resumes bit-identically (same backend). */
+  static async load(bytes: Uint8Array | ArrayBuffer, options: LoadOptions = {}): Promise<MLP> {
+    const o = checkOptions('MLP.load', 'options', options, true) as LoadOptions;
+    const requested = o.backend === undefined ? undefined : checkChoice('MLP.load', 'options.backend', o.backend, BACKENDS);
+    const c = readCheckpoint('MLP.load', bytes);
+    const random = new Random();
+    random.setState(c.random);
+    const net = new MLP(await createEngine(c.architecture, requested ?? c.backend, checkThreads('MLP.load', o.threads)), c.architecture, random);
+    const engine = net.live('MLP.load');
+    engine.parameters().set(c.parameters);
+    engine.setOptimizerState(c.optimizer);
+    engine.setDropoutRandomState(c.dropoutRandom);
+    net.training = c.training;
+    return net;
+  }
+
+  /**
+   * Builds a network from safetensors bytes (`toSafetensors()`, or PyTorch `nn.Linear` weights
+   * named `layers.{i}.weight` / `layers.{i}.bias`). Files without wasm-mlp metadata need
+   * `options.activations`. Only θ is restored: optimizer state and counters start fresh.
+   */
+  static async fromSafetensors(bytes: Uint8Array, options: LoadOptions & SafetensorsArchitecture = {}): Promise<MLP> {
+    const o = checkOptions('MLP.fromSafetensors', 'options', options, true) as LoadOptions & SafetensorsArchitecture;
+    const backend = o.backend === undefined ? 'wasm' : checkChoice('MLP.fromSafetensors', 'options.backend', o.backend, BACKENDS);
+    const { architecture, parameters } = readSafetensors('MLP.fromSafetensors', bytes, o);
+    const net = new MLP(await createEngine(architecture, backend, checkThreads('MLP.fromSafetensors', o.threads)), architecture, new Random());
+    net.live('MLP.fromSafetensors').parameters().set(parameters);
+    net.live('MLP.fromSafetensors').setDropoutRandomState(dropoutStream(0));
     return net;
   }
 
@@ -178,19 +233,54 @@ export class MLP {
     });
   }
 
-  /** Mini-batch SGD over (X, Y). The data is copied into the engine once; each epoch is one engine call. */
+  /** Trains on (X, Y) for `options.epochs` epochs; see `FitOptions`. The data is copied into the engine once. */
   fit(X: Matrix, Y: Targets, options?: FitOptions): FitHistory {
-    const engine = this.live('fit');
-    const checked = checkFitOptions('fit', options);
-    const { x, y, rows } = this.toArrays('fit', X, Y);
-    return runFit(engine, this.random, x, y, rows, checked);
+    return this.whileFitting('fit', () => runToEnd(this.startFit('fit', X, Y, options)));
   }
 
-  /** The network as plain JSON data; `MLP.fromJSON` restores it bit-exactly. */
-  toJSON(): ModelJSON {
+  /** `fit` that lets the event loop run every ~16 ms (between batches), so timers, UI events and `options.signal` can act. */
+  async fitAsync(X: Matrix, Y: Targets, options?: FitOptions): Promise<FitHistory> {
+    return this.whileFitting('fitAsync', () => runYielding(this.startFit('fitAsync', X, Y, options, true), () => this.live('fitAsync')));
+  }
+
+  /** Mean loss and metrics on (X, Y), in chunks, without changing anything. */
+  evaluate(X: Matrix, Y: Targets, options?: EvaluateOptions): Evaluation {
+    const engine = this.live('evaluate');
+    const o = checkOptions('evaluate', 'options', options, true) as EvaluateOptions;
+    const metrics = checkMetrics('evaluate', 'options.metrics', o.metrics, this.architecture);
+    const { x, y, rows } = this.toArrays('evaluate', X, Y);
+    return evaluateArrays(engine, this.architecture, x, y, rows, metrics);
+  }
+
+  /** Epochs trained over the network's life (schedules are evaluated at this count; saved in checkpoints). */
+  get epoch(): number { return this.training.epoch; }
+
+  /** The whole training state as a checkpoint (format: README "Checkpoints"). */
+  save(): Uint8Array {
+    const engine = this.live('save');
+    return writeCheckpoint({
+      architecture: this.architecture, backend: engine.backend, parameters: engine.parameters(), optimizer: engine.optimizerState(),
+      random: this.random.getState(), dropoutRandom: engine.dropoutRandomState(), training: this.training,
+    });
+  }
+
+  /** θ in the safetensors format, tensors `layers.{i}.weight` (outputs × inputs) and `layers.{i}.bias`, for PyTorch and other tools. */
+  toSafetensors(): Uint8Array {
+    return writeSafetensors(this.architecture, this.live('toSafetensors').parameters());
+  }
+
+  /**
+   * The network as plain JSON data; `MLP.fromJSON` restores it bit-exactly. With
+   * `{ training: true }` it also carries the optimizer state and fit's counters, like `save()`.
+   */
+  toJSON(options?: ToJSONOptions): ModelJSON {
     const engine = this.live('toJSON');
     const { layers, activations, loss, dtype, dropout } = this.architecture;
-    return { format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, dtype, dropout: [...dropout], parameters: Array.from(engine.parameters()), random: this.random.getState(), dropoutRandom: engine.dropoutRandomState() };
+    const json: ModelJSON = { format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, dtype, dropout: [...dropout], parameters: Array.from(engine.parameters()), random: this.random.getState(), dropoutRandom: engine.dropoutRandomState() };
+    // JSON.stringify(net) calls toJSON with a property name: only an options object counts.
+    const o = typeof options === 'object' && options !== null ? options : {};
+    if (o.training !== undefined && checkBoolean('toJSON', 'options.training', o.training)) json.training = trainingToJSON(engine.optimizerState(), this.training);
+    return json;
   }
 
   /** Frees the network's memory. Any later call throws DisposedError. Safe to call twice. */
@@ -216,23 +306,54 @@ export class MLP {
   }
 
   /** Rows of X, after checking that Y has as many. */
-  private countRows(fn: string, X: Matrix, Y: Targets): number {
+  private countRows(fn: string, X: Matrix, Y: Targets, prefix = ''): number {
     const { inputSize, outputSize } = this.layout;
-    const rows = countRows(fn, 'X', X, inputSize, "the network's input size");
-    const targetRows = countTargetRows(fn, 'Y', Y, this.architecture.loss, outputSize);
-    if (targetRows !== rows) throw new ShapeError(`${fn}: Y has ${targetRows} rows, expected ${rows} (one per row of X)`);
+    const rows = countRows(fn, `${prefix}X`, X, inputSize, "the network's input size");
+    const targetRows = countTargetRows(fn, `${prefix}Y`, Y, this.architecture.loss, outputSize);
+    if (targetRows !== rows) throw new ShapeError(`${fn}: ${prefix}Y has ${targetRows} rows, expected ${rows} (one per row of ${prefix}X)`);
     return rows;
   }
 
+  /** Checks everything a fit needs, then returns its epoch loop, not yet started. */
+  private startFit(fn: string, X: Matrix, Y: Targets, options: FitOptions | undefined, yieldPerBatch = false) {
+    const engine = this.live(fn);
+    const o = checkFitOptions(fn, options, this.architecture);
+    const data = this.toArrays(fn, X, Y);
+    const { train, validation } = o.validationData
+      ? { train: data, validation: this.toArrays(fn, o.validationData.X, o.validationData.Y, 'options.validationData.') }
+      : splitValidation(fn, data, o.validationSplit ?? 0);
+    const optimizer = options?.optimizer === undefined ? engine.optimizer() : resolveOptimizer(fn, options.optimizer, 'options.optimizer');
+    const baseRate = o.learningRate ?? optimizer.learningRate;
+    const rates = planRates(fn, o, baseRate, this.training.epoch);
+    if (!sameConfig(optimizer, engine.optimizer())) engine.setOptimizer(optimizer);
+    return fitEpochs({ engine, architecture: this.architecture, random: this.random, training: this.training, train, validation, options: o, baseRate }, rates, yieldPerBatch);
+  }
+
+  /** One fit at a time: a second would replace the first one's dataset under it. */
+  private whileFitting<T>(fn: string, body: () => T): T {
+    if (this.fitting) throw new ValueError(`${fn}: this network is already training (a fitAsync has not finished)`);
+    this.fitting = true;
+    let result: T;
+    try {
+      result = body();
+    } catch (error) {
+      this.fitting = false;
+      throw error;
+    }
+    if (result instanceof Promise) return result.finally(() => (this.fitting = false)) as T;
+    this.fitting = false;
+    return result;
+  }
+
   /** Checks and converts a whole dataset to flat arrays of the network's dtype. */
-  private toArrays(fn: string, X: Matrix, Y: Targets): { x: FloatArray; y: FloatArray; rows: number } {
+  private toArrays(fn: string, X: Matrix, Y: Targets, prefix = ''): Dataset {
     const { inputSize, outputSize } = this.layout;
-    const rows = this.countRows(fn, X, Y);
+    const rows = this.countRows(fn, X, Y, prefix);
     const Float = arrayType(this.architecture.dtype);
     const x = new Float(rows * inputSize);
     const y = new Float(rows * outputSize);
-    copyRows(fn, 'X', X, inputSize, x);
-    copyTargets(fn, 'Y', Y, this.architecture.loss, outputSize, y);
+    copyRows(fn, `${prefix}X`, X, inputSize, x);
+    copyTargets(fn, `${prefix}Y`, Y, this.architecture.loss, outputSize, y);
     return { x, y, rows };
   }
 }
@@ -251,6 +372,11 @@ function readLearningRate(fn: string, options: StepOptions | undefined): number 
 /** The dropout generator's start: its own stream, so dropout never shifts initialisation or shuffling. */
 function dropoutStream(seed: number): number[] {
   return new Random(seed).getState().map((word) => (word ^ 0x9e3779b9) >>> 0);
+}
+
+function sameConfig(a: OptimizerConfig, b: OptimizerConfig): boolean {
+  const keys = Object.keys(a) as (keyof OptimizerConfig)[];
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
 
 function isNumberArray(value: unknown): value is ArrayLike<number> {

@@ -2,6 +2,7 @@ import { FormatError, describe } from './errors.js';
 import type { Architecture } from './options.js';
 import { checkCreateOptions } from './validate.js';
 import { parameterLayout } from './layout.js';
+import type { TrainingJSON } from './io/training-json.js';
 
 /** The JSON form of a network (`net.toJSON()`): architecture, θ in layout order, generator state. */
 export interface ModelJSON {
@@ -19,10 +20,12 @@ export interface ModelJSON {
   random: number[];
   /** The dropout generator's state (absent: the stream of seed 0). */
   dropoutRandom?: number[];
+  /** Optimizer state and fit's counters, with `toJSON({ training: true })`. */
+  training?: TrainingJSON;
 }
 
 /** Checks a parsed JSON model completely before anything is built from it. */
-export function checkModelJSON(fn: string, value: unknown): { architecture: Architecture; parameters: number[]; random: number[]; dropoutRandom: number[] | undefined } {
+export function checkModelJSON(fn: string, value: unknown): { architecture: Architecture; parameters: number[]; random: number[]; dropoutRandom: number[] | undefined; training: unknown } {
   const json = typeof value === 'string' ? parse(fn, value) : value;
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new FormatError(`${fn}: expected a model object or its JSON text, got ${describe(json)}`);
   const m = json as Partial<ModelJSON>;
@@ -43,7 +46,7 @@ export function checkModelJSON(fn: string, value: unknown): { architecture: Arch
   });
   const random = checkGeneratorState(fn, 'random', m.random);
   const dropoutRandom = m.dropoutRandom === undefined ? undefined : checkGeneratorState(fn, 'dropoutRandom', m.dropoutRandom);
-  return { architecture, parameters: m.parameters, random, dropoutRandom };
+  return { architecture, parameters: m.parameters, random, dropoutRandom, training: m.training };
 }
 
 function checkGeneratorState(fn: string, name: string, state: unknown): number[] {

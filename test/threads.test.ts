@@ -29,6 +29,9 @@ async function runAll(spec: NetSpec, dtype: DType, threads: number, rows: number
     // A last, partial batch, and batches smaller than threads × 4 rows.
     fit: bits(net.fit(X, Y, { epochs: 3, batchSize: 5, learningRate: training.optimizer ? undefined : 0.05 }).loss),
     afterFit: bits(net.getParameters()),
+    // fitAsync trains a few batches per engine call, between which it yields.
+    fitAsync: bits((await net.fitAsync(X, Y, { epochs: 2, batchSize: 4, learningRate: training.optimizer ? undefined : 0.05 })).loss),
+    afterFitAsync: bits(net.getParameters()),
     parallelCalls: threading(net).parallelCalls,
   };
   net.dispose();

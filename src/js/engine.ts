@@ -141,12 +141,17 @@ export function createJsEngine(arch: Architecture): Engine {
     },
     trainEpoch(batchSize, learningRate) {
       if (!dataset) throw new Error('internal: no dataset set');
+      return engine.trainBatches(0, Math.ceil(dataset.count / batchSize), batchSize, learningRate) / dataset.count;
+    },
+    trainBatches(first, batches, batchSize, learningRate) {
+      if (!dataset) throw new Error('internal: no dataset set');
       const { x, y, count, order } = dataset;
       const inputs = layout.inputSize;
       const outputs = layout.outputSize;
       engine.reserve(Math.min(batchSize, count));
       let total = 0;
-      for (let start = 0; start < count; start += batchSize) {
+      const end = Math.min(count, (first + batches) * batchSize);
+      for (let start = first * batchSize; start < end; start += batchSize) {
         const rows = Math.min(batchSize, count - start);
         for (let i = 0; i < rows; i++) {
           const sample = order[start + i];
@@ -155,7 +160,7 @@ export function createJsEngine(arch: Architecture): Engine {
         }
         total += engine.step(rows, learningRate) * rows;
       }
-      return total / count;
+      return total;
     },
     clearDataset() {
       dataset = null;

@@ -18,6 +18,7 @@ export interface Kernels {
   sgdUpdate(params: number, grads: number, count: number, learningRate: number): void;
   trainStep(desc: number, params: number, grads: number, count: number, x: number, y: number, rows: number, learningRate: number): number;
   trainEpoch(desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, batchX: number, batchY: number, learningRate: number): number;
+  trainBatches(desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, firstBatch: number, batchCount: number, batchX: number, batchY: number, learningRate: number): number;
 }
 
 // Descriptor layout shared with assembly/network.ts.
@@ -191,6 +192,11 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
       if (!dataset) throw new Error('internal: no dataset set');
       engine.reserve(Math.min(batchSize, dataset.count));
       return k.trainEpoch(desc, params, grads, count, dataset.x, dataset.y, dataset.order, dataset.count, batchSize, batch.x, batch.y, learningRate);
+    },
+    trainBatches(first, batches, batchSize, learningRate) {
+      if (!dataset) throw new Error('internal: no dataset set');
+      engine.reserve(Math.min(batchSize, dataset.count));
+      return k.trainBatches(desc, params, grads, count, dataset.x, dataset.y, dataset.order, dataset.count, batchSize, first, batches, batch.x, batch.y, learningRate);
     },
     clearDataset() {
       if (!dataset) return;

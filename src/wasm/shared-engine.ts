@@ -18,6 +18,7 @@ interface ParallelKernels extends Kernels {
   parallelBackward(ctrl: number, threads: number, canBlock: boolean, desc: number, x: number, y: number, rows: number): number;
   parallelStep(ctrl: number, threads: number, canBlock: boolean, desc: number, params: number, grads: number, count: number, x: number, y: number, rows: number, learningRate: number): number;
   parallelEpoch(ctrl: number, threads: number, canBlock: boolean, desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, batchX: number, batchY: number, learningRate: number): number;
+  parallelBatches(ctrl: number, threads: number, canBlock: boolean, desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, firstBatch: number, batchCount: number, batchX: number, batchY: number, learningRate: number): number;
 }
 
 // Control block words (assembly/control.ts byte offsets / 4).
@@ -208,6 +209,12 @@ async function threadedHost(arch: Architecture, threads: number): Promise<Thread
       return t === 1
         ? k.trainEpoch(desc, params, grads, count, dataX, dataY, order, samples, batchSize, batchX, batchY, learningRate)
         : guarded(() => k.parallelEpoch(ctrl, t, blocking, desc, params, grads, count, dataX, dataY, order, samples, batchSize, batchX, batchY, learningRate));
+    },
+    trainBatches(desc, params, grads, count, dataX, dataY, order, samples, batchSize, firstBatch, batchCount, batchX, batchY, learningRate) {
+      const t = share(Math.min(batchSize, samples));
+      return t === 1
+        ? k.trainBatches(desc, params, grads, count, dataX, dataY, order, samples, batchSize, firstBatch, batchCount, batchX, batchY, learningRate)
+        : guarded(() => k.parallelBatches(ctrl, t, blocking, desc, params, grads, count, dataX, dataY, order, samples, batchSize, firstBatch, batchCount, batchX, batchY, learningRate));
     },
   };
   return {

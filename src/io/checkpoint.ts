@@ -1,0 +1,197 @@
+// The checkpoint format: a network's whole training state in one self-checking binary file.
+// Layout (all integers little-endian; described in README "Checkpoints"):
+//   0   magic "WMLPCKPT" (8 bytes)
+//   8   u32 format version (1)
+//   12  u32 H: byte length of the JSON header
+//   16  u64 D: byte length of the tensor data
+//   24  JSON header (UTF-8, H bytes), then zero padding to a multiple of 8
+//   …   tensor data: each tensor little-endian in the network's dtype, padded to 8 bytes, in header order
+//   end u32 CRC-32 (IEEE) of every byte before it
+// Sizes are checked against the file's length before anything is parsed or allocated.
+import { FormatError, ValueError, describe } from '../errors.js';
+import type { Architecture, Backend, FloatArray } from '../options.js';
+import { BACKENDS } from '../options.js';
+import { checkCreateOptions } from '../validate.js';
+import { parameterLayout } from '../layout.js';
+import { optimizerBufferNames, resolveOptimizer, type OptimizerConfig, type OptimizerState } from '../optimizers.js';
+import type { PlateauState } from '../training/schedules.js';
+import type { TrainingState } from '../fit.js';
+import { crc32 } from './crc32.js';
+import { dtypeBytes, readFloats, writeFloats } from './floats.js';
+
+export const CHECKPOINT_MAGIC = 'WMLPCKPT';
+export const CHECKPOINT_VERSION = 1;
+const PREFIX_BYTES = 24;
+const CRC_BYTES = 4;
+
+/** Everything a checkpoint holds. */
+export interface CheckpointContents {
+  architecture: Architecture;
+  backend: Backend;
+  parameters: FloatArray;
+  optimizer: OptimizerState;
+  /** Initialisation/shuffling generator and dropout generator: xoshiro128** words. */
+  random: number[];
+  dropoutRandom: number[];
+  training: TrainingState;
+}
+
+/** The JSON header, as stored. */
+interface Header {
+  format: 'wasm-mlp-checkpoint';
+  architecture: { layers: number[]; activations: string[]; loss: string; dtype: string; dropout: number[] };
+  backend: Backend;
+  random: number[];
+  dropoutRandom: number[];
+  training: { epoch: number; steps: number; plateau: (Omit<PlateauState, 'best'> & { best: number | null }) | null };
+  optimizer: { config: OptimizerConfig; step: number };
+  tensors: { name: string; dtype: string; length: number }[];
+}
+
+const align8 = (n: number) => Math.ceil(n / 8) * 8;
+
+export function writeCheckpoint(c: CheckpointContents): Uint8Array {
+  const { layers, activations, loss, dtype, dropout } = c.architecture;
+  const names = optimizerBufferNames(c.optimizer.config);
+  const tensors = [{ name: 'parameters', values: c.parameters }, ...names.map((name, i) => ({ name: `optimizer.${name}`, values: c.optimizer.buffers[i] }))];
+  const header: Header = {
+    format: 'wasm-mlp-checkpoint',
+    architecture: { layers: [...layers], activations: [...activations], loss, dtype, dropout: [...dropout] },
+    backend: c.backend,
+    random: [...c.random],
+    dropoutRandom: [...c.dropoutRandom],
+    training: trainingStateToJSON(c.training),
+    optimizer: { config: c.optimizer.config, step: c.optimizer.step },
+    tensors: tensors.map(({ name, values }) => ({ name, dtype, length: values.length })),
+  };
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const bytes = dtypeBytes(dtype);
+  const dataStart = align8(PREFIX_BYTES + json.length);
+  const dataLength = tensors.reduce((sum, t) => sum + align8(t.values.length * bytes), 0);
+  const out = new Uint8Array(dataStart + dataLength + CRC_BYTES);
+  const view = new DataView(out.buffer);
+  out.set(new TextEncoder().encode(CHECKPOINT_MAGIC), 0);
+  view.setUint32(8, CHECKPOINT_VERSION, true);
+  view.setUint32(12, json.length, true);
+  view.setBigUint64(16, BigInt(dataLength), true);
+  out.set(json, PREFIX_BYTES);
+  let offset = dataStart;
+  for (const t of tensors) {
+    writeFloats(out, offset, t.values, dtype);
+    offset += align8(t.values.length * bytes);
+  }
+  view.setUint32(out.length - CRC_BYTES, crc32(out, 0, out.length - CRC_BYTES), true);
+  return out;
+}
+
+/** Parses and checks a checkpoint completely; throws FormatError naming what is wrong. */
+export function readCheckpoint(fn: string, input: unknown): CheckpointContents {
+  const bytes = toBytes(fn, input);
+  const fail = (what: string) => new FormatError(`${fn}: not a valid wasm-mlp checkpoint: ${what}`);
+  if (bytes.length < PREFIX_BYTES + CRC_BYTES) throw fail(`${bytes.length} bytes is shorter than the ${PREFIX_BYTES + CRC_BYTES}-byte minimum (truncated?)`);
+  const magic = new TextDecoder().decode(bytes.subarray(0, 8));
+  if (magic !== CHECKPOINT_MAGIC) throw fail(`the file starts with ${describe(magic)}, expected the magic "${CHECKPOINT_MAGIC}"`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(8, true);
+  if (version !== CHECKPOINT_VERSION) throw fail(`format version ${version} is not supported (this library reads version ${CHECKPOINT_VERSION})`);
+  const headerLength = view.getUint32(12, true);
+  const dataLength = Number(view.getBigUint64(16, true));
+  const dataStart = align8(PREFIX_BYTES + headerLength);
+  const expected = dataStart + dataLength + CRC_BYTES;
+  if (expected !== bytes.length) {
+    throw fail(`its lengths (header ${headerLength} B, data ${dataLength} B) add up to ${expected} bytes but it has ${bytes.length}${expected > bytes.length ? ' (truncated?)' : ''}`);
+  }
+  const stored = view.getUint32(bytes.length - CRC_BYTES, true);
+  const actual = crc32(bytes, 0, bytes.length - CRC_BYTES);
+  if (stored !== actual) throw fail(`checksum mismatch (stored CRC-32 ${hex(stored)}, computed ${hex(actual)}): the file is corrupt`);
+  const header = parseHeader(fn, bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength), fail);
+  return decode(fn, header, bytes, dataStart, dataLength, fail);
+}
+
+function parseHeader(fn: string, json: Uint8Array, fail: (what: string) => FormatError): Partial<Header> {
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json));
+  } catch (error) {
+    throw fail(`its header is not valid UTF-8 JSON (${(error as Error).message})`);
+  }
+  if (typeof header !== 'object' || header === null || (header as Header).format !== 'wasm-mlp-checkpoint') throw fail(`its header is not a wasm-mlp-checkpoint header`);
+  return header as Partial<Header>;
+}
+
+function decode(fn: string, h: Partial<Header>, bytes: Uint8Array, dataStart: number, dataLength: number, fail: (what: string) => FormatError): CheckpointContents {
+  let architecture: Architecture;
+  let config: OptimizerConfig;
+  try {
+    architecture = checkCreateOptions(fn, { ...(h.architecture ?? {}) }).architecture;
+    config = resolveOptimizer(fn, h.optimizer?.config, 'optimizer.config');
+  } catch (error) {
+    throw fail((error as Error).message.replace(`${fn}: `, ''));
+  }
+  if (!BACKENDS.includes(h.backend as Backend)) throw fail(`backend ${describe(h.backend)} is not one of ${BACKENDS.join(', ')}`);
+  const random = checkWords(h.random, 'random', fail);
+  const dropoutRandom = checkWords(h.dropoutRandom, 'dropoutRandom', fail);
+  const training = checkTraining(h.training, fail);
+  const step = h.optimizer?.step;
+  if (!isCount(step)) throw fail(`optimizer.step must be an integer ≥ 0, got ${describe(step)}`);
+
+  // Tensors: names, dtypes and lengths must be exactly what this architecture and optimizer need.
+  const count = parameterLayout(architecture).parameterCount;
+  const names = ['parameters', ...optimizerBufferNames(config).map((n) => `optimizer.${n}`)];
+  const dtype = architecture.dtype;
+  const bytesPer = dtypeBytes(dtype);
+  if (!Array.isArray(h.tensors) || h.tensors.length !== names.length) throw fail(`expected ${names.length} tensors (${names.join(', ')}), got ${describe(h.tensors)}`);
+  h.tensors.forEach((t, i) => {
+    if (t?.name !== names[i] || t.dtype !== dtype || t.length !== count) {
+      throw fail(`tensor ${i} must be ${names[i]}: ${count} × ${dtype}, got ${describe(t?.name)}: ${describe(t?.length)} × ${describe(t?.dtype)}`);
+    }
+  });
+  const stride = align8(count * bytesPer);
+  if (stride * names.length !== dataLength) throw fail(`${names.length} tensors of ${count} ${dtype} values need ${stride * names.length} data bytes, the file declares ${dataLength}`);
+  const tensors = names.map((_, i) => readFloats(bytes, dataStart + i * stride, count, dtype));
+  tensors.forEach((values, i) => {
+    for (let j = 0; j < values.length; j++) if (!Number.isFinite(values[j])) throw fail(`${names[i]}[${j}] is ${values[j]}, expected a finite number`);
+  });
+  return { architecture, backend: h.backend as Backend, parameters: tensors[0], optimizer: { config, step, buffers: tensors.slice(1) }, random, dropoutRandom, training };
+}
+
+function checkWords(value: unknown, name: string, fail: (what: string) => FormatError): number[] {
+  if (!Array.isArray(value) || value.length !== 4 || value.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff) || value.every((w) => w === 0)) {
+    throw fail(`${name} must be 4 unsigned 32-bit integers, not all zero, got ${describe(value)}`);
+  }
+  return value as number[];
+}
+
+/** TrainingState with Infinity (no best loss yet) as null, so it survives JSON. */
+export type TrainingStateJSON = Header['training'];
+
+export function trainingStateToJSON(t: TrainingState): TrainingStateJSON {
+  const plateau = t.plateau;
+  return { epoch: t.epoch, steps: t.steps, plateau: plateau && { ...plateau, best: Number.isFinite(plateau.best) ? plateau.best : null } };
+}
+
+/** Checks stored counters and plateau state; the inverse of `trainingStateToJSON`. */
+export function checkTraining(value: TrainingStateJSON | undefined, fail: (what: string) => FormatError): TrainingState {
+  if (!value || !isCount(value.epoch) || !isCount(value.steps)) throw fail(`training must hold integer epoch and steps counters, got ${describe(value)}`);
+  const p = value.plateau;
+  if (p === null) return { epoch: value.epoch, steps: value.steps, plateau: null };
+  const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  if (typeof p !== 'object' || !finite(p.learningRate) || p.learningRate < 0 || !(p.best === null || finite(p.best)) || !isCount(p.badEpochs) || !isCount(p.cooldown)) {
+    throw fail(`training.plateau is malformed: ${JSON.stringify(p)}`);
+  }
+  return { epoch: value.epoch, steps: value.steps, plateau: { learningRate: p.learningRate, best: p.best ?? Infinity, badEpochs: p.badEpochs, cooldown: p.cooldown } };
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+function toBytes(fn: string, input: unknown): Uint8Array {
+  if (input instanceof Uint8Array) return input;
+  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  throw new ValueError(`${fn}: bytes must be a Uint8Array (or ArrayBuffer) from net.save(), got ${describe(input)}`);
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16).padStart(8, '0')}`;
+}

@@ -1,0 +1,176 @@
+// The safetensors format (huggingface/safetensors): an 8-byte little-endian header length N,
+// N bytes of JSON (space-padded to a multiple of 8, as the reference writer does), then raw
+// little-endian tensor data. Tensor names and shapes are PyTorch's: a module holding
+// `self.layers = nn.ModuleList([nn.Linear(...), ...])` has exactly these state_dict keys,
+// `layers.{i}.weight` (outputs × inputs) and `layers.{i}.bias`, so load_state_dict takes the file as is.
+import { FormatError, ValueError, describe } from '../errors.js';
+import type { Activation, Architecture, DType, FloatArray, Loss } from '../options.js';
+import { checkCreateOptions } from '../validate.js';
+import { parameterLayout } from '../layout.js';
+import { dtypeBytes, readFloats, writeFloats } from './floats.js';
+
+/** The reference implementation's limit on the JSON header (100 MB). */
+const MAX_HEADER_BYTES = 100_000_000;
+const DTYPE_CODES: Record<DType, string> = { float32: 'F32', float64: 'F64' };
+
+interface TensorEntry { dtype: string; shape: number[]; data_offsets: [number, number] }
+
+/** Writes θ as safetensors; the architecture goes into `__metadata__` as strings (the spec allows only strings there). */
+export function writeSafetensors(arch: Architecture, parameters: FloatArray): Uint8Array {
+  const layout = parameterLayout(arch);
+  const bytes = dtypeBytes(arch.dtype);
+  const header: Record<string, unknown> = {
+    __metadata__: {
+      format: 'wasm-mlp',
+      layers: JSON.stringify(arch.layers),
+      activations: JSON.stringify(arch.activations),
+      loss: arch.loss,
+      dtype: arch.dtype,
+      dropout: JSON.stringify(arch.dropout),
+    },
+  };
+  const tensors: { name: string; values: FloatArray; shape: number[] }[] = [];
+  layout.layers.forEach((layer, i) => {
+    tensors.push({ name: `layers.${i}.weight`, shape: [layer.outputs, layer.inputs], values: parameters.subarray(layer.weightOffset, layer.weightOffset + layer.outputs * layer.inputs) });
+    tensors.push({ name: `layers.${i}.bias`, shape: [layer.outputs], values: parameters.subarray(layer.biasOffset, layer.biasOffset + layer.outputs) });
+  });
+  let offset = 0;
+  for (const t of tensors) {
+    const end = offset + t.values.length * bytes;
+    header[t.name] = { dtype: DTYPE_CODES[arch.dtype], shape: t.shape, data_offsets: [offset, end] };
+    offset = end;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (new TextEncoder().encode(json).length % 8)) % 8);
+  const encoded = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + encoded.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(encoded.length), true);
+  out.set(encoded, 8);
+  let at = 8 + encoded.length;
+  for (const t of tensors) {
+    writeFloats(out, at, t.values, arch.dtype);
+    at += t.values.length * bytes;
+  }
+  return out;
+}
+
+/** Options of `MLP.fromSafetensors` for files without wasm-mlp metadata (e.g. saved from PyTorch). */
+export interface SafetensorsArchitecture {
+  /** One per layer; required when the file's `__metadata__` has none. */
+  activations?: Activation[];
+  /** Default: the metadata's, else 'mse'. */
+  loss?: Loss;
+}
+
+/** Parses safetensors bytes into an architecture and θ, checking every offset against the spec first. */
+export function readSafetensors(fn: string, input: unknown, given: SafetensorsArchitecture): { architecture: Architecture; parameters: FloatArray } {
+  if (!(input instanceof Uint8Array)) throw new ValueError(`${fn}: bytes must be a Uint8Array of a .safetensors file, got ${describe(input)}`);
+  const bytes = input;
+  const fail = (what: string) => new FormatError(`${fn}: not a valid safetensors file: ${what}`);
+  if (bytes.length < 8) throw fail(`${bytes.length} bytes is shorter than the 8-byte header length (truncated?)`);
+  const n = Number(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true));
+  if (n > MAX_HEADER_BYTES) throw fail(`the header length ${n} exceeds the format's limit of ${MAX_HEADER_BYTES} bytes`);
+  if (8 + n > bytes.length) throw fail(`the header length ${n} runs past the end of the ${bytes.length}-byte file (truncated?)`);
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
+  } catch (error) {
+    throw fail(`the header is not valid UTF-8 JSON (${(error as Error).message})`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw fail('the header is not a JSON object');
+  const dataLength = bytes.length - 8 - n;
+  const entries = checkEntries(header, dataLength, fail);
+  const architecture = architectureOf(fn, header.__metadata__, entries, given, fail);
+  const layout = parameterLayout(architecture);
+  const expected = layout.layers.flatMap((layer, i) => [
+    { name: `layers.${i}.weight`, shape: [layer.outputs, layer.inputs], offset: layer.weightOffset },
+    { name: `layers.${i}.bias`, shape: [layer.outputs], offset: layer.biasOffset },
+  ]);
+  const extra = [...entries.keys()].filter((name) => !expected.some((e) => e.name === name));
+  if (extra.length > 0) throw fail(`unexpected tensors ${extra.map((e) => JSON.stringify(e)).join(', ')} (expected only ${expected.map((e) => e.name).join(', ')})`);
+  // Shapes first: once they match the data, θ's size is bounded by the file's and safe to allocate.
+  for (const { name, shape } of expected) {
+    const t = entries.get(name);
+    if (!t) throw fail(`tensor "${name}" is missing`);
+    if (t.shape.length !== shape.length || t.shape.some((d, k) => d !== shape[k])) throw fail(`tensor "${name}" has shape [${t.shape}], expected [${shape}]`);
+  }
+  const parameters = new (architecture.dtype === 'float64' ? Float64Array : Float32Array)(layout.parameterCount);
+  for (const { name, shape, offset } of expected) {
+    const t = entries.get(name)!;
+    const values = readFloats(bytes, 8 + n + t.data_offsets[0], shape.reduce((a, b) => a * b, 1), architecture.dtype);
+    for (let k = 0; k < values.length; k++) if (!Number.isFinite(values[k])) throw fail(`tensor "${name}"[${k}] is ${values[k]}, expected a finite number`);
+    parameters.set(values, offset);
+  }
+  return { architecture, parameters };
+}
+
+/** Checks tensor entries as the reference reader does: known dtype, sizes matching shapes, offsets tiling the data exactly. */
+function checkEntries(header: Record<string, unknown>, dataLength: number, fail: (what: string) => FormatError): Map<string, TensorEntry> {
+  const entries = new Map<string, TensorEntry>();
+  for (const [name, value] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    const t = value as Partial<TensorEntry>;
+    if (typeof t !== 'object' || t === null || typeof t.dtype !== 'string' || !Array.isArray(t.shape) || !Array.isArray(t.data_offsets) || t.data_offsets.length !== 2) {
+      throw fail(`tensor "${name}" must have dtype, shape and data_offsets, got ${JSON.stringify(value)}`);
+    }
+    if (t.dtype !== 'F32' && t.dtype !== 'F64') throw fail(`tensor "${name}" has dtype ${t.dtype}; wasm-mlp reads F32 and F64`);
+    if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0) || !t.data_offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
+      throw fail(`tensor "${name}" has a malformed shape or data_offsets: ${JSON.stringify(value)}`);
+    }
+    const [start, end] = t.data_offsets;
+    const size = t.shape.reduce((a: number, b: number) => a * b, 1) * (t.dtype === 'F64' ? 8 : 4);
+    if (end < start || end - start !== size) throw fail(`tensor "${name}" spans bytes ${start}–${end}, but shape [${t.shape}] of ${t.dtype} needs ${size}`);
+    entries.set(name, t as TensorEntry);
+  }
+  const sorted = [...entries.values()].sort((a, b) => a.data_offsets[0] - b.data_offsets[0]);
+  let at = 0;
+  for (const t of sorted) {
+    if (t.data_offsets[0] !== at) throw fail(`tensor data has a gap or overlap at byte ${at} (a tensor starts at ${t.data_offsets[0]})`);
+    at = t.data_offsets[1];
+  }
+  if (at !== dataLength) throw fail(`the tensors cover ${at} bytes of data but the file has ${dataLength} (truncated or trailing bytes?)`);
+  return entries;
+}
+
+/** The architecture from wasm-mlp metadata, else from the weight shapes plus the caller's activations. */
+function architectureOf(fn: string, metadata: unknown, entries: Map<string, TensorEntry>, given: SafetensorsArchitecture, fail: (what: string) => FormatError): Architecture {
+  const meta = (typeof metadata === 'object' && metadata !== null ? metadata : {}) as Record<string, unknown>;
+  const parse = (key: string) => {
+    if (typeof meta[key] !== 'string') return undefined;
+    try {
+      return JSON.parse(meta[key] as string);
+    } catch {
+      throw fail(`__metadata__.${key} is not JSON text: ${describe(meta[key])}`);
+    }
+  };
+  const dtypes = new Set([...entries.values()].map((t) => t.dtype));
+  if (dtypes.size > 1) throw fail('its tensors mix F32 and F64');
+  const layers = parse('layers') ?? layersFromShapes(entries, fail);
+  const activations = given.activations ?? parse('activations');
+  if (activations === undefined) {
+    throw new ValueError(`${fn}: the file has no wasm-mlp __metadata__.activations; pass options.activations (one per layer, ${layers.length - 1} here)`);
+  }
+  const options = {
+    layers, activations, loss: given.loss ?? meta.loss ?? 'mse', dtype: dtypes.has('F64') ? 'float64' : 'float32', dropout: parse('dropout'),
+  };
+  try {
+    return checkCreateOptions(fn, options).architecture;
+  } catch (error) {
+    if (given.activations !== undefined || given.loss !== undefined) throw error;
+    throw fail(`its __metadata__ does not describe a valid network: ${(error as Error).message.replace(`${fn}: `, '')}`);
+  }
+}
+
+/** Layer sizes from layers.{i}.weight shapes [outputs, inputs], which must chain. */
+function layersFromShapes(entries: Map<string, TensorEntry>, fail: (what: string) => FormatError): number[] {
+  const layers: number[] = [];
+  for (let i = 0; entries.has(`layers.${i}.weight`); i++) {
+    const shape = entries.get(`layers.${i}.weight`)!.shape;
+    if (shape.length !== 2) throw fail(`tensor "layers.${i}.weight" has shape [${shape}], expected [outputs, inputs]`);
+    if (i === 0) layers.push(shape[1]);
+    else if (shape[1] !== layers[i]) throw fail(`tensor "layers.${i}.weight" takes ${shape[1]} inputs but layer ${i - 1} has ${layers[i]} outputs`);
+    layers.push(shape[0]);
+  }
+  if (layers.length < 2) throw fail('it has no tensor "layers.0.weight"');
+  return layers;
+}

@@ -1,0 +1,32 @@
+import type { Engine } from '../engine.js';
+import type { Architecture, FloatArray } from '../options.js';
+import { metricSums, type Metric, type MetricValues } from './metrics.js';
+
+/** Loss and metrics of a network on a dataset. */
+export interface Evaluation {
+  /** Mean loss, as `net.loss` would report it on the whole set at once. */
+  loss: number;
+  metrics: MetricValues;
+}
+
+/** Samples per forward pass: bounds the batch buffers however large the set is. */
+const CHUNK_ROWS = 1024;
+
+/** Forward passes over (x, y) in chunks; the loss of each chunk weighted by its rows. Changes no parameter. */
+export function evaluateArrays(engine: Engine, arch: Architecture, x: FloatArray, y: FloatArray, rows: number, metrics: readonly Metric[]): Evaluation {
+  const { inputSize, outputSize } = engine.layout;
+  const last = engine.layout.layers.length - 1;
+  const chunk = Math.min(rows, CHUNK_ROWS);
+  engine.reserve(chunk);
+  let loss = 0;
+  const sums = metrics.map(() => 0);
+  for (let start = 0; start < rows; start += chunk) {
+    const n = Math.min(chunk, rows - start);
+    engine.inputBuffer(n).set(x.subarray(start * inputSize, (start + n) * inputSize));
+    engine.targetBuffer(n).set(y.subarray(start * outputSize, (start + n) * outputSize));
+    engine.forward(n);
+    loss += engine.loss(n) * n;
+    metricSums(metrics, arch, engine.activation(last, n), engine.targetBuffer(n), n).forEach((s, i) => (sums[i] += s));
+  }
+  return { loss: loss / rows, metrics: Object.fromEntries(metrics.map((m, i) => [m, sums[i] / rows])) };
+}
