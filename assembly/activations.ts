@@ -10,7 +10,7 @@ export const TANH = 4;
 export const SOFTMAX = 5;
 
 /** PyTorch's nn.LeakyReLU default negative slope. */
-const LEAKY_SLOPE: float = 0.01;
+export const LEAKY_SLOPE: float = 0.01;
 
 @inline function at(base: usize, i: i32): usize {
   return base + (<usize>i << alignof<float>());

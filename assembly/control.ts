@@ -15,12 +15,12 @@ export const FAULT: usize = 16;
 export const ACTIVE: usize = 20;
 export const BARRIER_COUNT: usize = 64;
 export const BARRIER_GENERATION: usize = 128;
-/** Command arguments: i32 words from ARGS, the learning rate and the result as f64. */
+/** Command arguments: up to 24 i32 words from ARGS, then the learning rate and the result as f64. */
 export const ARGS: usize = 192;
-export const LEARNING_RATE: usize = 256;
-export const RESULT: usize = 264;
+export const LEARNING_RATE: usize = 288;
+export const RESULT: usize = 296;
 /** Global-norm clipping's factor, computed by thread 0 for all. */
-export const CLIP_COEFFICIENT: usize = 272;
+export const CLIP_COEFFICIENT: usize = 304;
 /** A failed worker's message (written by its JS): byte length, then UTF-8 text. */
 export const ERROR_LENGTH: usize = 320;
 /** Per thread, a copy of the optimizer descriptor pointing at that thread's share of the state. */
@@ -33,4 +33,5 @@ export const FORWARD = 1;
 export const BACKWARD = 2;
 export const STEP = 3;
 export const BATCHES = 4;
-export const STOP = 5;
+export const EPOCHS = 5;
+export const STOP = 6;

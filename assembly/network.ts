@@ -8,8 +8,9 @@
 //            mask*, dropped*, reserved, dropoutRate (f64 at byte 48)
 // A layer with a dropout rate > 0 passes `dropped` = a ⊙ mask on while training, `a` otherwise.
 
-import { denseForward, weightGradient, inputGradient } from './gemm';
-import { activate, activationBackward } from './activations';
+import { denseForward } from './gemm/forward';
+import { weightGradient } from './gemm/weight-gradient';
+import { inputGradient } from './gemm/input-gradient';
 import { lossValue, outputDelta } from './losses';
 import { optimizerUpdate } from './optimizers';
 import { dropoutForward, dropoutBackward } from './dropout';
@@ -47,8 +48,7 @@ function forwardPass(desc: usize, x: usize, rows: i32, training: bool): void {
   const count = layerCount(desc);
   for (let l = 0; l < count; l++) {
     const r = record(desc, l);
-    denseForward(preActivation(r), input, weights(r), bias(r), rows, outputs(r), inputs(r));
-    activate(activation(r), output(r), preActivation(r), rows, outputs(r));
+    denseForward(preActivation(r), output(r), input, weights(r), bias(r), outputs(r), inputs(r), activation(r), 0, rows);
     if (training && dropoutRate(r) > 0) dropoutForward(dropped(r), mask(r), output(r), rows * outputs(r), dropoutRate(r), dropoutRandom(desc));
     input = passedOn(r, training);
   }
@@ -76,11 +76,11 @@ function backwardPass(desc: usize, x: usize, y: usize, rows: i32, training: bool
   for (let l = count - 1; l >= 0; l--) {
     const r = record(desc, l);
     const input = l == 0 ? x : passedOn(record(desc, l - 1), training);
-    weightGradient(gradWeights(r), gradBias(r), preActivation(r), input, rows, outputs(r), inputs(r));
+    weightGradient(gradWeights(r), gradBias(r), preActivation(r), input, rows, outputs(r), inputs(r), 0, outputs(r));
     if (l > 0) {
+      // Fused with the lower layer's activation derivative: its z buffer receives its δ.
       const below = record(desc, l - 1);
-      inputGradient(preActivation(below), preActivation(r), weights(r), rows, outputs(r), inputs(r));
-      activationBackward(activation(below), preActivation(below), output(below), rows, outputs(below));
+      inputGradient(preActivation(below), preActivation(r), weights(r), output(below), activation(below), outputs(r), inputs(r), 0, rows);
       // Dropout's mask and the activation derivative are both elementwise factors of δ.
       if (training && dropoutRate(below) > 0) dropoutBackward(preActivation(below), mask(below), rows * outputs(below));
     }

@@ -7,8 +7,10 @@
 // dropout generator's stream) stays one, on thread 0. Barriers separate the phases that read
 // what other threads wrote; weights and activations are never copied between threads.
 
-import { denseForward, weightGradientRows, inputGradient } from './gemm';
-import { activate, activationBackward } from './activations';
+import { denseForward } from './gemm/forward';
+import { weightGradient } from './gemm/weight-gradient';
+import { inputGradient } from './gemm/input-gradient';
+import { shuffleOrder } from './epochs';
 import { outputDeltaRows } from './losses';
 import { optimizerStep } from './optimizers';
 import { clipByValue, clipCoefficient, gradientNorm, scaleGradients } from './clipping';
@@ -21,7 +23,7 @@ import {
 import { barrier, waitWhile, abortAll } from './barrier';
 import {
   CONTROL_BYTES, COMMAND_GENERATION, COMMAND, THREADS, ABORT, FAULT, ACTIVE, ERROR_LENGTH, BARRIER_COUNT, BARRIER_GENERATION,
-  ARGS, LEARNING_RATE, RESULT, CLIP_COEFFICIENT, OPTIMIZER_COPIES, OPTIMIZER_COPY_BYTES, FORWARD, BACKWARD, STEP, BATCHES, STOP,
+  ARGS, LEARNING_RATE, RESULT, CLIP_COEFFICIENT, OPTIMIZER_COPIES, OPTIMIZER_COPY_BYTES, FORWARD, BACKWARD, STEP, BATCHES, EPOCHS, STOP,
 } from './control';
 
 export { abortAll };
@@ -29,11 +31,14 @@ export { abortAll };
 // Argument words of a command (i32 each, from ARGS).
 const DESC = 0, PARAMS = 1, GRADS = 2, PARAM_COUNT = 3, X = 4, Y = 5, ROWS = 6;
 const DATA_X = 7, DATA_Y = 8, ORDER = 9, COUNT = 10, BATCH_SIZE = 11, FIRST_BATCH = 12, BATCH_COUNT = 13;
+const EPOCH_COUNT = 14, SHUFFLE = 15, SHUFFLE_STATE = 16, LOSSES = 17;
 
 /** Rows per share are a multiple of this: SIMD kernels work on row pairs, and shares stay off each other's cache lines. */
 const ROW_ALIGN = 4;
 /** θ per share is a multiple of 16 floats: whole cache lines. */
 const PARAM_ALIGN = 16;
+/** Units of the weight gradient per share are a multiple of the SIMD kernel's tile height. */
+const UNIT_ALIGN = 4;
 
 @inline function arg(ctrl: usize, i: i32): i32 { return load<i32>(ctrl + ARGS + (<usize>i << 2)); }
 @inline function setArg(ctrl: usize, i: i32, v: i32): void { store<i32>(ctrl + ARGS + (<usize>i << 2), v); }
@@ -115,6 +120,22 @@ export function parallelBatches(
   return dispatch(ctrl, BATCHES, threads, canBlock);
 }
 
+/** `trainEpochs` (assembly/epochs.ts) on every thread: epoch e's mean loss goes to losses[e]. */
+export function parallelEpochs(
+  ctrl: usize, threads: i32, canBlock: bool, desc: usize, params: usize, grads: usize, paramCount: i32,
+  dataX: usize, dataY: usize, order: usize, count: i32, batchSize: i32,
+  batchX: usize, batchY: usize, learningRate: f64,
+  epochs: i32, shuffle: bool, state: usize, losses: usize,
+): void {
+  setStepArgs(ctrl, desc, params, grads, paramCount, batchX, batchY, learningRate);
+  setArg(ctrl, DATA_X, <i32>dataX); setArg(ctrl, DATA_Y, <i32>dataY); setArg(ctrl, ORDER, <i32>order);
+  setArg(ctrl, COUNT, count); setArg(ctrl, BATCH_SIZE, batchSize);
+  setArg(ctrl, FIRST_BATCH, 0); setArg(ctrl, BATCH_COUNT, (count + batchSize - 1) / batchSize);
+  setArg(ctrl, EPOCH_COUNT, epochs); setArg(ctrl, SHUFFLE, shuffle ? 1 : 0);
+  setArg(ctrl, SHUFFLE_STATE, <i32>state); setArg(ctrl, LOSSES, <i32>losses);
+  dispatch(ctrl, EPOCHS, threads, canBlock);
+}
+
 /** `trainEpoch` on every thread; returns the epoch's mean loss. */
 export function parallelEpoch(
   ctrl: usize, threads: i32, canBlock: bool, desc: usize, params: usize, grads: usize, paramCount: i32,
@@ -167,6 +188,7 @@ function run(ctrl: usize, thread: i32, canBlock: bool): bool {
   }
   if (command == STEP) return stepShare(ctrl, thread, threads, canBlock, rows);
   if (command == BATCHES) return batchesShare(ctrl, thread, threads, canBlock);
+  if (command == EPOCHS) return epochsShare(ctrl, thread, threads, canBlock);
   return true;
 }
 
@@ -178,11 +200,8 @@ function forwardRows(desc: usize, x: usize, r0: i32, r1: i32, training: bool): v
   for (let l = 0; l < count; l++) {
     const r = record(desc, l);
     const n = outputs(r);
-    const z = at(preActivation(r), r0 * n);
-    const a = at(output(r), r0 * n);
-    denseForward(z, at(input, r0 * inputs(r)), weights(r), bias(r), r1 - r0, n, inputs(r));
-    activate(activation(r), a, z, r1 - r0, n);
-    if (training && dropoutRate(r) > 0) applyMask(at(dropped(r), r0 * n), at(mask(r), r0 * n), a, (r1 - r0) * n);
+    denseForward(preActivation(r), output(r), input, weights(r), bias(r), n, inputs(r), activation(r), r0, r1);
+    if (training && dropoutRate(r) > 0) applyMask(at(dropped(r), r0 * n), at(mask(r), r0 * n), at(output(r), r0 * n), (r1 - r0) * n);
     input = passedOn(r, training);
   }
 }
@@ -220,15 +239,13 @@ function backwardShare(ctrl: usize, thread: i32, threads: i32, canBlock: bool, d
     const n = outputs(r);
     const k = inputs(r);
     const input = l == 0 ? x : passedOn(record(desc, l - 1), training);
-    weightGradientRows(gradWeights(r), gradBias(r), preActivation(r), input, rows, n, k, share(n, thread, threads, 2), share(n, thread + 1, threads, 2));
+    weightGradient(gradWeights(r), gradBias(r), preActivation(r), input, rows, n, k, share(n, thread, threads, UNIT_ALIGN), share(n, thread + 1, threads, UNIT_ALIGN));
     if (l > 0 && r0 < r1) {
       // Rows of the input gradient need only the same rows of delta, and write the layer
       // below's z, which no thread reads in this phase.
       const below = record(desc, l - 1);
-      const dz = at(preActivation(below), r0 * k);
-      inputGradient(dz, at(preActivation(r), r0 * n), weights(r), r1 - r0, n, k);
-      activationBackward(activation(below), dz, at(output(below), r0 * k), r1 - r0, k);
-      if (training && dropoutRate(below) > 0) dropoutBackward(dz, at(mask(below), r0 * k), (r1 - r0) * k);
+      inputGradient(preActivation(below), preActivation(r), weights(r), output(below), activation(below), n, k, r0, r1);
+      if (training && dropoutRate(below) > 0) dropoutBackward(at(preActivation(below), r0 * k), at(mask(below), r0 * k), (r1 - r0) * k);
     }
   }
   return true;
@@ -276,6 +293,23 @@ function updateShare(ctrl: usize, thread: i32, threads: i32, canBlock: bool, opt
     if (load<u32>(p) != 0) store<u32>(p, load<u32>(p) + (<u32>p0 << alignof<float>()));
   }
   optimizerStep(copy, at(params, p0), at(grads, p0), p1 - p0, load<f64>(ctrl + LEARNING_RATE));
+  return true;
+}
+
+/** Epochs of `trainBatches`; the sample order is one generator's stream, so thread 0 shuffles it. */
+function epochsShare(ctrl: usize, thread: i32, threads: i32, canBlock: bool): bool {
+  const order = <usize>arg(ctrl, ORDER);
+  const count = arg(ctrl, COUNT);
+  for (let e = 0; e < arg(ctrl, EPOCH_COUNT); e++) {
+    // Every thread has read the last epoch's order: each step ends with a barrier.
+    if (thread == 0) {
+      for (let i = 0; i < count; i++) store<i32>(order + (<usize>i << 2), i);
+      if (arg(ctrl, SHUFFLE) != 0) shuffleOrder(order, count, <usize>arg(ctrl, SHUFFLE_STATE));
+    }
+    if (!barrier(ctrl, canBlock)) return false;
+    if (!batchesShare(ctrl, thread, threads, canBlock)) return false;
+    if (thread == 0) store<f64>(<usize>arg(ctrl, LOSSES) + (<usize>e << 3), load<f64>(ctrl + RESULT) / <f64>count);
+  }
   return true;
 }
 

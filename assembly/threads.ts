@@ -4,5 +4,5 @@
 export * from './index';
 export {
   controlBytes, resetControl, workerLoop, stopWorkers, abortAll,
-  parallelForward, parallelBackward, parallelStep, parallelEpoch, parallelBatches,
+  parallelForward, parallelBackward, parallelStep, parallelEpoch, parallelBatches, parallelEpochs,
 } from './parallel';

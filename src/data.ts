@@ -76,14 +76,15 @@ export function countTargetRows(fn: string, name: string, value: unknown, loss: 
   return countRows(fn, name, value, outputs, "the network's output size");
 }
 
+const PROBABILITY: [number, number] = [0, 1];
+
 /** Copies targets (rows or labels) into `into`, with the range the loss requires. */
 export function copyTargets(fn: string, name: string, value: Targets, loss: Loss, outputs: number, into: FloatArray): void {
   if (loss === 'cross-entropy' && isLabels(value)) {
     copyLabels(fn, name, value, outputs, into);
     return;
   }
-  const range: [number, number] | undefined = loss === 'mse' ? undefined : [0, 1];
-  copyRows(fn, name, value as Matrix, outputs, into, range);
+  copyRows(fn, name, value as Matrix, outputs, into, loss === 'mse' ? undefined : PROBABILITY);
 }
 
 function isAllowed(v: number, range?: [number, number]): boolean {

@@ -1,5 +1,6 @@
 import type { Backend, FloatArray } from './options.js';
 import type { ParameterLayout } from './layout.js';
+import type { Random } from './random.js';
 import type { OptimizerConfig, OptimizerState } from './optimizers.js';
 
 /**
@@ -57,6 +58,12 @@ export interface Engine {
   datasetOrder(): Int32Array;
   /** One epoch of `step`s over the dataset in `datasetOrder()`, in one call; returns the mean loss. */
   trainEpoch(batchSize: number, learningRate: number): number;
+  /**
+   * `epochs` epochs, each over 0…count−1 shuffled by `random` (when `shuffle`) exactly as
+   * `random.shuffle` would, appending each epoch's mean loss to `losses`: the same result as
+   * that loop around `trainEpoch`, without crossing into the engine per epoch.
+   */
+  trainEpochs(epochs: number, batchSize: number, learningRate: number, shuffle: boolean, random: Random, losses: number[]): void;
   /** Batches first…first+count−1 of such an epoch, in one call; returns Σ (batch loss × batch rows). */
   trainBatches(first: number, count: number, batchSize: number, learningRate: number): number;
   /** Releases the dataset copy. */

@@ -231,6 +231,22 @@ export function* fitEpochs(run: FitRun, rates: number[] | null, yieldPerBatch = 
   let best: FloatArray | null = null;
   engine.setDataset(train.x, train.y, rows);
   try {
+    if (unobserved(run, rates, yieldPerBatch)) {
+      // Nothing looks at single epochs: the engine runs them all, shuffling as the loop below would.
+      const started = performance.now();
+      engine.trainEpochs(o.epochs, batchSize, rates![0], o.shuffle, random, history.loss);
+      const elapsedMs = (performance.now() - started) / o.epochs;
+      for (let i = 0; i < o.epochs; i++) {
+        schedule.observe(training.epoch, history.loss[i]);
+        training.epoch++;
+        training.steps += batches;
+        history.learningRate.push(rates![i]);
+        history.elapsedMs.push(elapsedMs);
+      }
+      training.plateau = schedule.state();
+      history.epochs = o.epochs;
+      return history;
+    }
     for (let i = 0; i < o.epochs; i++) {
       if (o.signal?.aborted) {
         history.stopReason = 'aborted';
@@ -273,6 +289,17 @@ export function* fitEpochs(run: FitRun, rates: number[] | null, yieldPerBatch = 
 }
 
 interface Trained { total: number; batches: number; samples: number; stop: StopReason | null }
+
+/**
+ * True when no option needs anything between epochs — callbacks, a signal, evaluation, early
+ * stopping, a threshold, a changing rate — and the loop runs straight through (`fit`, not
+ * `fitAsync`): then whole chunks of epochs can run in one engine call.
+ */
+function unobserved(run: FitRun, rates: number[] | null, yieldPerBatch: boolean): boolean {
+  const o = run.options;
+  return !yieldPerBatch && !o.onEpochEnd && !o.onBatchEnd && !o.signal && !run.validation && o.metrics.length === 0
+    && !o.earlyStopping && o.errorThreshold === undefined && rates !== null && rates.every((rate) => rate === rates[0]);
+}
 
 /** One engine call per batch, so callbacks and the signal can stop between batches. */
 function* trainByBatch(run: FitRun, epoch: number, batches: number, batchSize: number, learningRate: number, yieldPerBatch: boolean): Generator<void, Trained, void> {

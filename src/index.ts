@@ -18,5 +18,5 @@ export type { SafetensorsArchitecture } from './io/safetensors.js';
 export type { ParameterLayout, LayerLayout } from './layout.js';
 export { WasmMlpError, ShapeError, ValueError, FormatError, DisposedError, WorkerError } from './errors.js';
 export type { ThreadsOption } from './threads/support.js';
-export { setWasmSource } from './wasm/loader.js';
-export type { WasmSource } from './wasm/loader.js';
+export { setWasmSource, setKernelVariant, kernelVariant, supportedKernelVariants } from './wasm/loader.js';
+export type { WasmSource, KernelVariant } from './wasm/loader.js';

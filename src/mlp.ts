@@ -364,9 +364,12 @@ function createEngine(architecture: Architecture, backend: Backend, threads: Thr
   return threads === 1 ? engine : { ...engine, threads: 1, threadsFallbackReason: 'the js backend runs on one thread' };
 }
 
+/** Hoisted so that checking a step's options allocates nothing. */
+const NON_NEGATIVE = { min: 0 } as const;
+
 function readLearningRate(fn: string, options: StepOptions | undefined): number | undefined {
   const o = checkOptions(fn, 'options', options, true) as StepOptions;
-  return o.learningRate === undefined ? undefined : checkNumber(fn, 'options.learningRate', o.learningRate, { min: 0 });
+  return o.learningRate === undefined ? undefined : checkNumber(fn, 'options.learningRate', o.learningRate, NON_NEGATIVE);
 }
 
 /** The dropout generator's start: its own stream, so dropout never shifts initialisation or shuffling. */

@@ -38,8 +38,11 @@ export function checkBoolean(fn: string, name: string, value: unknown): boolean 
 }
 
 /** Throws unless value is a plain object (or undefined when optional). */
+/** What an omitted options object reads as; shared and frozen so a call without options allocates nothing. */
+const NO_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({});
+
 export function checkOptions(fn: string, name: string, value: unknown, optional: boolean): Record<string, unknown> {
-  if (value === undefined && optional) return {};
+  if (value === undefined && optional) return NO_OPTIONS as Record<string, unknown>;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ValueError(`${fn}: ${name} must be an options object, got ${describe(value)}`);
   }

@@ -10,6 +10,10 @@ export function sgdStep(opt: usize, params: usize, grads: usize, len: i32, learn
   const keep = <float>(1 - dampening(opt));
   const nesterov = hasFlag(opt, NESTEROV);
   const first = stepCount(opt) == 1;
+  if (ASC_FEATURE_SIMD && wd == 0 && mu == 0) {
+    plainStep(params, grads, len, lr);
+    return;
+  }
   const buf = buffer(opt, 0);
   for (let i = 0; i < len; i++) {
     const p = load<float>(at(params, i));
@@ -22,4 +26,16 @@ export function sgdStep(opt: usize, params: usize, grads: usize, len: i32, learn
     }
     store<float>(at(params, i), p + lr * g);
   }
+}
+
+/** θ ← θ + (−η)·∇θ a vector at a time: the same operations per element as the loop above, so the same bits. */
+function plainStep(params: usize, grads: usize, len: i32, lr: float): void {
+  const lanes = 16 / sizeof<float>();
+  const rate = v128.splat<float>(lr);
+  let i = 0;
+  for (; i + lanes <= len; i += lanes) {
+    const p = at(params, i);
+    v128.store(p, v128.add<float>(v128.load(p), v128.mul<float>(rate, v128.load(at(grads, i)))));
+  }
+  for (; i < len; i++) store<float>(at(params, i), load<float>(at(params, i)) + lr * load<float>(at(grads, i)));
 }

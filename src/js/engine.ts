@@ -162,6 +162,14 @@ export function createJsEngine(arch: Architecture): Engine {
       }
       return total;
     },
+    trainEpochs(epochs, batchSize, learningRate, shuffle, random, losses) {
+      const order = engine.datasetOrder();
+      for (let e = 0; e < epochs; e++) {
+        for (let i = 0; i < order.length; i++) order[i] = i;
+        if (shuffle) random.shuffle(order);
+        losses.push(engine.trainEpoch(batchSize, learningRate));
+      }
+    },
     clearDataset() {
       dataset = null;
     },

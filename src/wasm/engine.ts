@@ -18,8 +18,14 @@ export interface Kernels {
   sgdUpdate(params: number, grads: number, count: number, learningRate: number): void;
   trainStep(desc: number, params: number, grads: number, count: number, x: number, y: number, rows: number, learningRate: number): number;
   trainEpoch(desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, batchX: number, batchY: number, learningRate: number): number;
+  trainEpochs(desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, batchX: number, batchY: number, learningRate: number, epochs: number, shuffle: number, state: number, losses: number): void;
   trainBatches(desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, firstBatch: number, batchCount: number, batchX: number, batchY: number, learningRate: number): number;
 }
+
+/** Epochs per `trainEpochs` call into wasm: bounds the losses buffer, and one crossing per chunk costs nothing. */
+const EPOCH_CHUNK = 1024;
+/** SIMD kernels may read (never write) one vector past a buffer's last row. */
+const SLACK_BYTES = 16;
 
 // Descriptor layout shared with assembly/network.ts.
 const HEADER_WORDS = 4;
@@ -50,7 +56,7 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
   const count = layout.parameterCount;
   const nLayers = layout.layers.length;
   const desc = arena.alloc((HEADER_WORDS + RECORD_WORDS * nLayers) * 4, 'the network descriptor');
-  const params = arena.alloc(count * bytes, `the network's ${count} parameters`);
+  const params = arena.alloc(count * bytes + SLACK_BYTES, `the network's ${count} parameters`);
   const grads = arena.alloc(count * bytes, `the network's ${count} gradients`);
   const dropoutRandom = arena.alloc(16, 'the dropout generator');
   new Uint32Array(memory.buffer, dropoutRandom, 4).set(new Random().getState());
@@ -58,7 +64,7 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
 
   let capacity = 0;
   let batch = { block: 0, x: 0, y: 0, z: [] as number[], a: [] as number[], mask: [] as number[], dropped: [] as number[] };
-  let dataset: { block: number; x: number; y: number; order: number; count: number } | null = null;
+  let dataset: { block: number; x: number; y: number; order: number; state: number; losses: number; count: number } | null = null;
 
   // Typed-array views, re-made only when memory.grow has replaced the buffer.
   let generation = -1;
@@ -80,6 +86,15 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
       generation = arena.generation;
     }
     return views;
+  }
+  // The staging views of the last batch size, so repeated steps of one size allocate nothing.
+  let stagedViews = { rows: -1, views, x: views.x, y: views.y };
+  function staged(rows: number) {
+    const v = current();
+    if (stagedViews.rows !== rows || stagedViews.views !== v) {
+      stagedViews = { rows, views: v, x: v.x.subarray(0, rows * layout.inputSize), y: v.y.subarray(0, rows * layout.outputSize) };
+    }
+    return stagedViews;
   }
   /** Lays out a block for `config` with fresh state and the given step count; the caller frees the old block. */
   function installOptimizer(config: OptimizerConfig, step: number): { block: number; config: OptimizerConfig; layout: OptimizerBlockLayout } {
@@ -133,7 +148,7 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
       const perRow = layout.layers.reduce((s, l, i) => s + l.outputs * ((arch.dropout[i] ?? 0) > 0 ? 4 : 2), 0);
       const floats = rows * (layout.inputSize + layout.outputSize + perRow);
       // Allocate the new block before freeing the old one: a failure leaves the engine as it was.
-      const block = arena.alloc(floats * bytes, `a batch of ${rows} samples`);
+      const block = arena.alloc(floats * bytes + SLACK_BYTES, `a batch of ${rows} samples`);
       if (batch.block) arena.free(batch.block);
       let p = block;
       const take = (n: number) => { const at = p; p += n * bytes; return at; };
@@ -149,8 +164,8 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
       generation = -1;
       writeDescriptor();
     },
-    inputBuffer: (rows) => current().x.subarray(0, rows * layout.inputSize),
-    targetBuffer: (rows) => current().y.subarray(0, rows * layout.outputSize),
+    inputBuffer: (rows) => staged(rows).x,
+    targetBuffer: (rows) => staged(rows).y,
     forward: (rows) => k.forward(desc, batch.x, rows),
     loss: (rows) => k.loss(desc, batch.y, rows),
     backward: (rows) => k.backward(desc, batch.x, batch.y, rows),
@@ -176,9 +191,12 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
     setDataset(x, y, samples) {
       const xBytes = samples * layout.inputSize * bytes;
       const yBytes = samples * layout.outputSize * bytes;
-      const block = arena.alloc(xBytes + yBytes + samples * 4, `a dataset of ${samples} samples`);
+      // Ahead of the data, 8-byte aligned: one chunk of per-epoch losses and the shuffle generator's state.
+      const head = EPOCH_CHUNK * 8 + 64;
+      const block = arena.alloc(head + xBytes + yBytes + samples * 4, `a dataset of ${samples} samples`);
       engine.clearDataset();
-      dataset = { block, x: block, y: block + xBytes, order: block + xBytes + yBytes, count: samples };
+      const at = block + head;
+      dataset = { block, losses: block, state: block + EPOCH_CHUNK * 8, x: at, y: at + xBytes, order: at + xBytes + yBytes, count: samples };
       generation = -1;
       const buffer = memory.buffer;
       new Float(buffer, dataset.x, samples * layout.inputSize).set(x.subarray(0, samples * layout.inputSize));
@@ -192,6 +210,19 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
       if (!dataset) throw new Error('internal: no dataset set');
       engine.reserve(Math.min(batchSize, dataset.count));
       return k.trainEpoch(desc, params, grads, count, dataset.x, dataset.y, dataset.order, dataset.count, batchSize, batch.x, batch.y, learningRate);
+    },
+    trainEpochs(epochs, batchSize, learningRate, shuffle, random, losses) {
+      if (!dataset) throw new Error('internal: no dataset set');
+      engine.reserve(Math.min(batchSize, dataset.count));
+      const { x, y, order, state, losses: lossesAt, count: samples } = dataset;
+      for (let done = 0; done < epochs; done += EPOCH_CHUNK) {
+        const chunk = Math.min(EPOCH_CHUNK, epochs - done);
+        new Uint32Array(memory.buffer, state, 4).set(random.getState());
+        k.trainEpochs(desc, params, grads, count, x, y, order, samples, batchSize, batch.x, batch.y, learningRate, chunk, shuffle ? 1 : 0, state, lossesAt);
+        random.setState(Array.from(new Uint32Array(memory.buffer, state, 4)));
+        const values = new Float64Array(memory.buffer, lossesAt, chunk);
+        for (let e = 0; e < chunk; e++) losses.push(values[e]);
+      }
     },
     trainBatches(first, batches, batchSize, learningRate) {
       if (!dataset) throw new Error('internal: no dataset set');

@@ -3,7 +3,7 @@ import type { Architecture } from '../options.js';
 import { WorkerError } from '../errors.js';
 import { parameterLayout } from '../layout.js';
 import { createWasmEngine, type KernelHost, type Kernels } from './engine.js';
-import { kernelModule } from './loader.js';
+import { kernelModule, kernelVariant } from './loader.js';
 import { WorkerPool } from '../threads/pool.js';
 import { waitImport } from '../threads/wait.js';
 import { availableCores, canBlock, threadsUnavailableReason, type ThreadsOption } from '../threads/support.js';
@@ -18,6 +18,7 @@ interface ParallelKernels extends Kernels {
   parallelBackward(ctrl: number, threads: number, canBlock: boolean, desc: number, x: number, y: number, rows: number): number;
   parallelStep(ctrl: number, threads: number, canBlock: boolean, desc: number, params: number, grads: number, count: number, x: number, y: number, rows: number, learningRate: number): number;
   parallelEpoch(ctrl: number, threads: number, canBlock: boolean, desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, batchX: number, batchY: number, learningRate: number): number;
+  parallelEpochs(ctrl: number, threads: number, canBlock: boolean, desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, batchX: number, batchY: number, learningRate: number, epochs: number, shuffle: number, state: number, losses: number): void;
   parallelBatches(ctrl: number, threads: number, canBlock: boolean, desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, firstBatch: number, batchCount: number, batchX: number, batchY: number, learningRate: number): number;
 }
 
@@ -98,7 +99,8 @@ interface ThreadedHost extends KernelHost {
 }
 
 async function threadedHost(arch: Architecture, threads: number): Promise<ThreadedHost> {
-  const module = await kernelModule(arch.dtype, true);
+  // The same build as one thread would use, so results stay bit-identical to it.
+  const module = await kernelModule(arch.dtype, kernelVariant(), true);
   const memory = sharedMemory();
   const k = (await WebAssembly.instantiate(module, { env: { memory, wait32: waitImport(memory) } })).exports as unknown as ParallelKernels;
   const ctrl = Math.ceil(k.heapBase() / 64) * 64;
@@ -209,6 +211,11 @@ async function threadedHost(arch: Architecture, threads: number): Promise<Thread
       return t === 1
         ? k.trainEpoch(desc, params, grads, count, dataX, dataY, order, samples, batchSize, batchX, batchY, learningRate)
         : guarded(() => k.parallelEpoch(ctrl, t, blocking, desc, params, grads, count, dataX, dataY, order, samples, batchSize, batchX, batchY, learningRate));
+    },
+    trainEpochs(desc, params, grads, count, dataX, dataY, order, samples, batchSize, batchX, batchY, learningRate, epochs, shuffle, state, losses) {
+      const t = share(Math.min(batchSize, samples));
+      if (t === 1) k.trainEpochs(desc, params, grads, count, dataX, dataY, order, samples, batchSize, batchX, batchY, learningRate, epochs, shuffle, state, losses);
+      else guarded(() => k.parallelEpochs(ctrl, t, blocking, desc, params, grads, count, dataX, dataY, order, samples, batchSize, batchX, batchY, learningRate, epochs, shuffle, state, losses));
     },
     trainBatches(desc, params, grads, count, dataX, dataY, order, samples, batchSize, firstBatch, batchCount, batchX, batchY, learningRate) {
       const t = share(Math.min(batchSize, samples));

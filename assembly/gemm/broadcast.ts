@@ -1,0 +1,103 @@
+// The product both gradients share: C = A·B where B and C are row-major and equally wide,
+// so each step of the reduction broadcasts one value of A and multiplies it into a contiguous
+// stretch of a row of B. B needs no packing: a tile's 4 vectors are one 64-byte run of a row.
+// The tile is 2 rows × 4 vectors in 8 accumulators; narrower tiles finish a row's end, and
+// the last, partial vector is computed whole and stored lane by lane.
+
+import { LINEAR } from '../activations';
+import { BLOCK_BYTES, LANES, VBYTES, madd, broadcast, storeFirst, derivativeVector } from './vector';
+
+/**
+ * For rows r in [rowBegin, rowEnd): C[r] = Σ_p A(r, p)·B[p] (rows of `cols` floats), with
+ * A(r, p) at a + r·aRow + p·aCol floats, then C[r] ⊙= act'(G[r]) where G is laid out like C
+ * (skipped for LINEAR). Each output's sum runs over p in order, whatever the row range.
+ * Reads up to one vector past the end of a row of B and G.
+ */
+@inline export function broadcastProduct(
+  c: usize, a: usize, aRow: i32, aCol: i32, b: usize, g: usize, kind: i32,
+  cols: i32, depth: i32, rowBegin: i32, rowEnd: i32,
+): void {
+  // B in blocks of columns that stay in L2 while every row pair passes over them; without
+  // this a deep product (W of 512×784) streams all of B from L3 once per row pair.
+  const block = max(4 * LANES, <i32>(BLOCK_BYTES / (<usize>max(depth, 1) << alignof<float>())) & ~(4 * LANES - 1));
+  for (let colBegin = 0; colBegin < cols; colBegin += block) {
+    broadcastBlock(c, a, aRow, aCol, b, g, kind, cols, depth, rowBegin, rowEnd, colBegin, min(cols, colBegin + block));
+  }
+}
+
+/** Columns [colBegin, colEnd) of rows [rowBegin, rowEnd), in 2 × 4-vector tiles. */
+@inline function broadcastBlock(
+  c: usize, a: usize, aRow: i32, aCol: i32, b: usize, g: usize, kind: i32,
+  cols: i32, depth: i32, rowBegin: i32, rowEnd: i32, colBegin: i32, colEnd: i32,
+): void {
+  const tile = 4 * LANES;
+  const rowBytes = <usize>cols << alignof<float>();
+  const aRowBytes = <usize>aRow << alignof<float>();
+  const aStep = <usize>aCol << alignof<float>();
+  const tail = cols & (LANES - 1);
+  const zero = v128.splat<float>(0);
+  for (let r = rowBegin; r < rowEnd; r += 2) {
+    const second = r + 1 < rowEnd;
+    const a0 = a + <usize>r * aRowBytes;
+    // An odd last row is computed twice and stored once, so no 1-row kernel is needed.
+    const a1 = second ? a0 + aRowBytes : a0;
+    const c0 = c + <usize>r * rowBytes;
+    const g0 = g + <usize>r * rowBytes;
+    let col = colBegin;
+    for (; col + tile <= colEnd; col += tile) {
+      let p0 = a0, p1 = a1, bp = b + (<usize>col << alignof<float>());
+      let s00 = zero, s01 = zero, s02 = zero, s03 = zero;
+      let s10 = zero, s11 = zero, s12 = zero, s13 = zero;
+      for (let p = 0; p < depth; p++) {
+        const u = broadcast(p0);
+        const v = broadcast(p1);
+        const b0 = v128.load(bp);
+        const b1 = v128.load(bp, VBYTES);
+        const b2 = v128.load(bp, 2 * VBYTES);
+        const b3 = v128.load(bp, 3 * VBYTES);
+        s00 = madd(u, b0, s00); s01 = madd(u, b1, s01); s02 = madd(u, b2, s02); s03 = madd(u, b3, s03);
+        s10 = madd(v, b0, s10); s11 = madd(v, b1, s11); s12 = madd(v, b2, s12); s13 = madd(v, b3, s13);
+        p0 += aStep;
+        p1 += aStep;
+        bp += rowBytes;
+      }
+      const at = <usize>col << alignof<float>();
+      storeFour(c0 + at, g0 + at, kind, s00, s01, s02, s03);
+      if (second) storeFour(c0 + rowBytes + at, g0 + rowBytes + at, kind, s10, s11, s12, s13);
+    }
+    // One vector at a time for the rest, the last one possibly partial.
+    for (; col < colEnd; col += LANES) {
+      let p0 = a0, p1 = a1, bp = b + (<usize>col << alignof<float>());
+      let s0 = zero, s1 = zero;
+      for (let p = 0; p < depth; p++) {
+        const bv = v128.load(bp);
+        s0 = madd(broadcast(p0), bv, s0);
+        s1 = madd(broadcast(p1), bv, s1);
+        p0 += aStep;
+        p1 += aStep;
+        bp += rowBytes;
+      }
+      const at = <usize>col << alignof<float>();
+      const count = col + LANES <= cols ? LANES : tail;
+      storeOne(c0 + at, g0 + at, kind, s0, count);
+      if (second) storeOne(c0 + rowBytes + at, g0 + rowBytes + at, kind, s1, count);
+    }
+  }
+}
+
+@inline function finish(kind: i32, s: v128, gp: usize): v128 {
+  return kind == LINEAR ? s : derivativeVector(kind, s, v128.load(gp));
+}
+
+@inline function storeFour(cp: usize, gp: usize, kind: i32, s0: v128, s1: v128, s2: v128, s3: v128): void {
+  v128.store(cp, finish(kind, s0, gp));
+  v128.store(cp, finish(kind, s1, gp + VBYTES), VBYTES);
+  v128.store(cp, finish(kind, s2, gp + 2 * VBYTES), 2 * VBYTES);
+  v128.store(cp, finish(kind, s3, gp + 3 * VBYTES), 3 * VBYTES);
+}
+
+@inline function storeOne(cp: usize, gp: usize, kind: i32, s: v128, count: i32): void {
+  const v = finish(kind, s, gp);
+  if (count == LANES) v128.store(cp, v);
+  else storeFirst(cp, v, count);
+}

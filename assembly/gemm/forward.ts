@@ -1,0 +1,155 @@
+// The forward product of a dense layer, z = X·Wᵀ + b, fused with its activation a = act(z).
+// X (rows × k) and W (n × k, nn.Linear's layout) are both contiguous along k, so each output
+// is a dot product of two contiguous rows: the SIMD kernel needs no packing. It computes a
+// 2-row × 4-column tile in 8 vector accumulators (more would spill V8's 16 xmm registers),
+// reduces each accumulator's lanes once at the end, and adds bias and activation in the
+// epilogue while the tile is still in registers.
+
+import { activate } from '../activations';
+import { BLOCK_BYTES, LANES, VBYTES, madd, laneMask, laneSum, pairSum, quadSum, activateVector, vectorActivates } from './vector';
+
+/**
+ * z = X·Wᵀ + bias and a = act(z) for batch rows [rowBegin, rowEnd). Each row is computed
+ * the same way whichever range it falls in, so ranges split across threads agree bit for bit.
+ * SIMD builds read up to one vector past the end of a row of X or W (never stored).
+ */
+export function denseForward(
+  z: usize, a: usize, x: usize, w: usize, bias: usize,
+  n: i32, k: i32, activation: i32, rowBegin: i32, rowEnd: i32,
+): void {
+  if (rowBegin >= rowEnd) return;
+  if (ASC_FEATURE_SIMD) forwardTiles(z, a, x, w, bias, n, k, activation, rowBegin, rowEnd);
+  else forwardLoops(z, x, w, bias, n, k, rowBegin, rowEnd);
+  if (!ASC_FEATURE_SIMD || !vectorActivates(activation)) {
+    const offset = <usize>(rowBegin * n) << alignof<float>();
+    activate(activation, a + offset, z + offset, rowEnd - rowBegin, n);
+  }
+}
+
+/** The scalar build: one dot product per output, in k order. */
+function forwardLoops(z: usize, x: usize, w: usize, bias: usize, n: i32, k: i32, rowBegin: i32, rowEnd: i32): void {
+  const rowBytes = <usize>k << alignof<float>();
+  for (let i = rowBegin; i < rowEnd; i++) {
+    const xRow = x + <usize>i * rowBytes;
+    const zRow = z + (<usize>(i * n) << alignof<float>());
+    for (let j = 0; j < n; j++) {
+      const wRow = w + <usize>j * rowBytes;
+      let sum: float = 0;
+      for (let p = 0; p < k; p++) {
+        sum += load<float>(xRow + (<usize>p << alignof<float>())) * load<float>(wRow + (<usize>p << alignof<float>()));
+      }
+      store<float>(zRow + (<usize>j << alignof<float>()), sum + load<float>(bias + (<usize>j << alignof<float>())));
+    }
+  }
+}
+
+function forwardTiles(
+  z: usize, a: usize, x: usize, w: usize, bias: usize,
+  n: i32, k: i32, activation: i32, rowBegin: i32, rowEnd: i32,
+): void {
+  // W in blocks of rows that stay in L2 while every row pair of X passes over them; without
+  // this a wide layer (512×784) streams all of W from L3 once per row pair.
+  const block = max(4, <i32>(BLOCK_BYTES / (<usize>k << alignof<float>())) & ~3);
+  for (let jBegin = 0; jBegin < n; jBegin += block) {
+    forwardBlock(z, a, x, w, bias, n, k, activation, rowBegin, rowEnd, jBegin, min(n, jBegin + block));
+  }
+}
+
+/** Outputs [jBegin, jEnd) of rows [rowBegin, rowEnd), in 2 × 4 tiles. */
+@inline function forwardBlock(
+  z: usize, a: usize, x: usize, w: usize, bias: usize,
+  n: i32, k: i32, activation: i32, rowBegin: i32, rowEnd: i32, jBegin: i32, jEnd: i32,
+): void {
+  const rowBytes = <usize>k << alignof<float>();
+  const outBytes = <usize>n << alignof<float>();
+  const bodyBytes = <usize>(k & ~(LANES - 1)) << alignof<float>();
+  const tail = k & (LANES - 1);
+  // The last vector of a row is partial when k is not a multiple of LANES: masking the
+  // products (not the inputs) keeps whatever lies past the row, even NaN, out of the sums.
+  const mask = laneMask(tail);
+  const zero = v128.splat<float>(0);
+  for (let i = rowBegin; i < rowEnd; i += 2) {
+    const second = i + 1 < rowEnd;
+    const x0 = x + <usize>i * rowBytes;
+    // An odd last row is computed twice and stored once, so no 1-row kernel is needed.
+    const x1 = second ? x0 + rowBytes : x0;
+    const z0 = z + <usize>i * outBytes;
+    const a0 = a + <usize>i * outBytes;
+    let j = jBegin;
+    for (; j + 4 <= jEnd; j += 4) {
+      const w0 = w + <usize>j * rowBytes;
+      const w1 = w0 + rowBytes;
+      const w2 = w1 + rowBytes;
+      const w3 = w2 + rowBytes;
+      let c00 = zero, c01 = zero, c02 = zero, c03 = zero;
+      let c10 = zero, c11 = zero, c12 = zero, c13 = zero;
+      for (let p: usize = 0; p < bodyBytes; p += VBYTES) {
+        const u = v128.load(x0 + p);
+        const v = v128.load(x1 + p);
+        const b0 = v128.load(w0 + p);
+        const b1 = v128.load(w1 + p);
+        const b2 = v128.load(w2 + p);
+        const b3 = v128.load(w3 + p);
+        c00 = madd(u, b0, c00); c01 = madd(u, b1, c01); c02 = madd(u, b2, c02); c03 = madd(u, b3, c03);
+        c10 = madd(v, b0, c10); c11 = madd(v, b1, c11); c12 = madd(v, b2, c12); c13 = madd(v, b3, c13);
+      }
+      if (tail) {
+        const u = v128.load(x0 + bodyBytes);
+        const v = v128.load(x1 + bodyBytes);
+        const b0 = v128.load(w0 + bodyBytes);
+        const b1 = v128.load(w1 + bodyBytes);
+        const b2 = v128.load(w2 + bodyBytes);
+        const b3 = v128.load(w3 + bodyBytes);
+        c00 = maskedAdd(c00, u, b0, mask); c01 = maskedAdd(c01, u, b1, mask); c02 = maskedAdd(c02, u, b2, mask); c03 = maskedAdd(c03, u, b3, mask);
+        c10 = maskedAdd(c10, v, b0, mask); c11 = maskedAdd(c11, v, b1, mask); c12 = maskedAdd(c12, v, b2, mask); c13 = maskedAdd(c13, v, b3, mask);
+      }
+      const at = <usize>j << alignof<float>();
+      storeQuad(z0 + at, a0 + at, bias + at, c00, c01, c02, c03, activation);
+      if (second) storeQuad(z0 + outBytes + at, a0 + outBytes + at, bias + at, c10, c11, c12, c13, activation);
+    }
+    // Fewer than 4 outputs left: one column of W at a time, still two rows.
+    for (; j < jEnd; j++) {
+      const w0 = w + <usize>j * rowBytes;
+      let c0 = zero, c1 = zero;
+      for (let p: usize = 0; p < bodyBytes; p += VBYTES) {
+        const b = v128.load(w0 + p);
+        c0 = madd(v128.load(x0 + p), b, c0);
+        c1 = madd(v128.load(x1 + p), b, c1);
+      }
+      if (tail) {
+        const b = v128.load(w0 + bodyBytes);
+        c0 = maskedAdd(c0, v128.load(x0 + bodyBytes), b, mask);
+        c1 = maskedAdd(c1, v128.load(x1 + bodyBytes), b, mask);
+      }
+      const at = <usize>j << alignof<float>();
+      const b = load<float>(bias + at);
+      storeOne(z0 + at, a0 + at, laneSum(c0) + b, activation);
+      if (second) storeOne(z0 + outBytes + at, a0 + outBytes + at, laneSum(c1) + b, activation);
+    }
+  }
+}
+
+@inline function maskedAdd(acc: v128, u: v128, b: v128, mask: v128): v128 {
+  return v128.add<float>(acc, v128.and(v128.mul<float>(u, b), mask));
+}
+
+/** Epilogue of one row of a tile: reduce the 4 accumulators, add bias, store z and act(z). */
+@inline function storeQuad(zp: usize, ap: usize, bp: usize, c0: v128, c1: v128, c2: v128, c3: v128, activation: i32): void {
+  if (sizeof<float>() == 4) {
+    const s = v128.add<float>(quadSum(c0, c1, c2, c3), v128.load(bp));
+    v128.store(zp, s);
+    v128.store(ap, activateVector(activation, s));
+  } else {
+    const s01 = v128.add<float>(pairSum(c0, c1), v128.load(bp));
+    const s23 = v128.add<float>(pairSum(c2, c3), v128.load(bp, VBYTES));
+    v128.store(zp, s01);
+    v128.store(zp, s23, VBYTES);
+    v128.store(ap, activateVector(activation, s01));
+    v128.store(ap, activateVector(activation, s23), VBYTES);
+  }
+}
+
+@inline function storeOne(zp: usize, ap: usize, s: float, activation: i32): void {
+  store<float>(zp, s);
+  store<float>(ap, v128.extract_lane<float>(activateVector(activation, v128.splat<float>(s)), 0));
+}

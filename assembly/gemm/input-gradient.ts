@@ -1,0 +1,41 @@
+// The gradient reaching a dense layer's input, δ·W, fused with the layer below's activation
+// derivative so that it arrives as that layer's δ = ∂L/∂z in one pass over memory.
+
+import { broadcastProduct } from './broadcast';
+import { activationBackward } from '../activations';
+
+/**
+ * dZ[i] = (Σ_j δ[i][j]·W[j]) ⊙ act'(below) for batch rows i in [rowBegin, rowEnd), where
+ * `below` holds the lower layer's activations a = act(z) (rows × k) and `kind` its activation.
+ * δ is rows × n and W n × k. dZ may not alias δ, W or below. Rows are independent.
+ */
+export function inputGradient(
+  dz: usize, delta: usize, w: usize, below: usize, kind: i32,
+  n: i32, k: i32, rowBegin: i32, rowEnd: i32,
+): void {
+  if (rowBegin >= rowEnd) return;
+  if (ASC_FEATURE_SIMD) {
+    broadcastProduct(dz, delta, n, 1, w, below, kind, k, n, rowBegin, rowEnd);
+    return;
+  }
+  inputLoops(dz, delta, w, n, k, rowBegin, rowEnd);
+  const offset = <usize>(rowBegin * k) << alignof<float>();
+  activationBackward(kind, dz + offset, below + offset, rowEnd - rowBegin, k);
+}
+
+/** The scalar build: rows of W scaled and summed into each row of dZ, j in order. */
+function inputLoops(dz: usize, delta: usize, w: usize, n: i32, k: i32, rowBegin: i32, rowEnd: i32): void {
+  const rowBytes = <usize>k << alignof<float>();
+  memory.fill(dz + <usize>rowBegin * rowBytes, 0, <usize>(rowEnd - rowBegin) * rowBytes);
+  for (let i = rowBegin; i < rowEnd; i++) {
+    const dzRow = dz + <usize>i * rowBytes;
+    for (let j = 0; j < n; j++) {
+      const d = load<float>(delta + (<usize>(i * n + j) << alignof<float>()));
+      const wRow = w + <usize>j * rowBytes;
+      for (let p = 0; p < k; p++) {
+        const at = <usize>p << alignof<float>();
+        store<float>(dzRow + at, load<float>(dzRow + at) + d * load<float>(wRow + at));
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+// The weight gradient of a dense layer, ∇W = δᵀ·X and ∇b = Σ_rows δ (δ already carries the
+// 1/batch of a mean loss). Written as a broadcast product: row j of ∇W accumulates δ[i][j]
+// times row i of X, so X is read along its contiguous rows.
+
+import { broadcastProduct } from './broadcast';
+import { LINEAR } from '../activations';
+
+/**
+ * gradW[j] = Σ_i δ[i][j]·X[i] and gradB[j] = Σ_i δ[i][j] for output units j in
+ * [unitBegin, unitEnd), over `rows` batch rows in order. Units are independent, so threads
+ * may each take a range and agree bit for bit. δ is rows × n, X rows × k, gradW n × k.
+ */
+export function weightGradient(
+  gradW: usize, gradB: usize, delta: usize, x: usize,
+  rows: i32, n: i32, k: i32, unitBegin: i32, unitEnd: i32,
+): void {
+  if (unitBegin >= unitEnd) return;
+  if (ASC_FEATURE_SIMD) broadcastProduct(gradW, delta, 1, n, x, 0, LINEAR, k, rows, unitBegin, unitEnd);
+  else weightLoops(gradW, delta, x, rows, n, k, unitBegin, unitEnd);
+  const first = gradB + (<usize>unitBegin << alignof<float>());
+  memory.fill(first, 0, <usize>(unitEnd - unitBegin) << alignof<float>());
+  for (let i = 0; i < rows; i++) {
+    const dRow = delta + (<usize>(i * n) << alignof<float>());
+    for (let j = unitBegin; j < unitEnd; j++) {
+      const gb = gradB + (<usize>j << alignof<float>());
+      store<float>(gb, load<float>(gb) + load<float>(dRow + (<usize>j << alignof<float>())));
+    }
+  }
+}
+
+/** The scalar build: rows of X scaled and summed into each row of ∇W, i in order. */
+function weightLoops(gradW: usize, delta: usize, x: usize, rows: i32, n: i32, k: i32, unitBegin: i32, unitEnd: i32): void {
+  const rowBytes = <usize>k << alignof<float>();
+  memory.fill(gradW + <usize>unitBegin * rowBytes, 0, <usize>(unitEnd - unitBegin) * rowBytes);
+  for (let i = 0; i < rows; i++) {
+    const xRow = x + <usize>i * rowBytes;
+    for (let j = unitBegin; j < unitEnd; j++) {
+      const d = load<float>(delta + (<usize>(i * n + j) << alignof<float>()));
+      const gRow = gradW + <usize>j * rowBytes;
+      for (let p = 0; p < k; p++) {
+        const at = <usize>p << alignof<float>();
+        store<float>(gRow + at, load<float>(gRow + at) + d * load<float>(xRow + at));
+      }
+    }
+  }
+}

@@ -1,0 +1,40 @@
+// Direct access to one compiled kernel build over its own memory, for kernel-level tests.
+import { readFileSync } from 'node:fs';
+import type { DType } from '../src/index.js';
+import type { KernelVariant } from '../src/wasm/loader.js';
+
+/** Every kernel export the tests call, numbers and pointers only. */
+export interface KernelExports {
+  heapBase(): number;
+  denseForward(z: number, a: number, x: number, w: number, bias: number, n: number, k: number, activation: number, rowBegin: number, rowEnd: number): void;
+  weightGradient(gradW: number, gradB: number, delta: number, x: number, rows: number, n: number, k: number, unitBegin: number, unitEnd: number): void;
+  inputGradient(dz: number, delta: number, w: number, below: number, kind: number, n: number, k: number, rowBegin: number, rowEnd: number): void;
+}
+
+export interface Buffer {
+  ptr: number;
+  view(): Float32Array | Float64Array;
+}
+
+/**
+ * Instantiates a build with a bump allocator. Each buffer is followed by 64 bytes of NaN, so
+ * a kernel that lets its permitted over-read leak into a result is caught.
+ */
+export function loadBuild(dtype: DType, variant: KernelVariant) {
+  const file = new URL(`../src/wasm/build/mlp.${dtype === 'float64' ? 'f64' : 'f32'}.${variant}.wasm`, import.meta.url);
+  const memory = new WebAssembly.Memory({ initial: 16 });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), { env: { memory } });
+  const k = instance.exports as unknown as KernelExports;
+  const Float = dtype === 'float64' ? Float64Array : Float32Array;
+  let top = Math.ceil(k.heapBase() / 64) * 64;
+  function buffer(values: ArrayLike<number>): Buffer {
+    const ptr = top;
+    const bytes = values.length * Float.BYTES_PER_ELEMENT;
+    top += Math.ceil((bytes + 64) / 64) * 64 + 64;
+    if (top > memory.buffer.byteLength) memory.grow(Math.ceil((top - memory.buffer.byteLength) / 65536));
+    new Float(memory.buffer, ptr, values.length).set(values);
+    new Float(memory.buffer, ptr + bytes, 64 / Float.BYTES_PER_ELEMENT).fill(NaN);
+    return { ptr, view: () => new Float(memory.buffer, ptr, values.length) };
+  }
+  return { k, buffer, Float };
+}
