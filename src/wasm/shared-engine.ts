@@ -33,7 +33,7 @@ const ERROR_LENGTH = 80;
  * another thread and the barriers between phases cost more than the thread saves: such calls
  * use fewer threads, down to one (the seed's network, 2-D toys).
  */
-const WORK_PER_THREAD = 1 << 18;
+const WORK_PER_THREAD = 1 << 20;
 let workPerThread = WORK_PER_THREAD;
 
 /** Internal, for tests: the work threshold (0 runs even the smallest call on every thread); no argument restores it. */
