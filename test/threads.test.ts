@@ -87,9 +87,9 @@ describe('bit-identical with every optimizer, clipping and dropout, on every thr
 describe('bit-identical on a network above the work threshold, in every kernel build', () => {
   afterAll(() => setKernelVariant('auto'));
   const cases = supportedKernelVariants().flatMap((variant) => (['float32', 'float64'] as const).map((dtype) => [variant, dtype] as const));
-  it.each(cases)('%s %s 64-96-33-10, batches of 50', async (variant, dtype) => {
+  it.each(cases)('%s %s 128-160-33-10, 150 rows', async (variant, dtype) => {
     setKernelVariant(variant);
-    const spec: NetSpec = { layers: [64, 96, 33, 10], activations: ['relu', 'tanh', 'softmax'], loss: 'cross-entropy' };
+    const spec: NetSpec = { layers: [128, 160, 33, 10], activations: ['relu', 'tanh', 'softmax'], loss: 'cross-entropy' };
     const one = await runAll(spec, dtype, 1, 150);
     const { parallelCalls, ...two } = await runAll(spec, dtype, 2, 150);
     expect(parallelCalls).toBeGreaterThan(0);
