@@ -9,6 +9,7 @@ export type { EarlyStoppingOptions, Monitor } from './training/early-stopping.js
 export type {
   OptimizerType, OptimizerOptions, OptimizerConfig, OptimizerState, ClipOptions, SgdOptions, AdamOptions, RmspropOptions, AdagradOptions,
 } from './optimizers.js';
+export type { FitAsyncOptions } from './async/fit-async.js';
 export type { Activation, Loss, DType, Backend, Init, CreateOptions, Architecture, FloatArray } from './options.js';
 export type { Matrix, Targets } from './data.js';
 export type { Trace, SampleTrace, LayerTrace } from './trace.js';
@@ -20,3 +21,4 @@ export { WasmMlpError, ShapeError, ValueError, FormatError, DisposedError, Worke
 export type { ThreadsOption } from './threads/support.js';
 export { setWasmSource, setKernelVariant, kernelVariant, supportedKernelVariants } from './wasm/loader.js';
 export type { WasmSource, KernelVariant } from './wasm/loader.js';
+export { seedWalkthrough } from './cli/walkthrough.js';

@@ -19,6 +19,8 @@ import { checkTrainingJSON, trainingToJSON } from './io/training-json.js';
 import { readSafetensors, writeSafetensors, type SafetensorsArchitecture } from './io/safetensors.js';
 import type { ParameterLayout } from './layout.js';
 import { resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
+import { standaloneModule } from './standalone.js';
+import { fitInWorker, keepCompletedEpochs, type FitAccess, type FitAsyncOptions } from './async/fit-async.js';
 
 /** Options of a single training step. */
 export interface StepOptions {
@@ -238,9 +240,20 @@ export class MLP {
     return this.whileFitting('fit', () => runToEnd(this.startFit('fit', X, Y, options)));
   }
 
-  /** `fit` that lets the event loop run every ~16 ms (between batches), so timers, UI events and `options.signal` can act. */
-  async fitAsync(X: Matrix, Y: Targets, options?: FitOptions): Promise<FitHistory> {
-    return this.whileFitting('fitAsync', () => runYielding(this.startFit('fitAsync', X, Y, options, true), () => this.live('fitAsync')));
+  /**
+   * `fit` that lets the event loop run every ~16 ms (between batches), so timers, UI events and
+   * `options.signal` can act; with `{ worker: true }` it trains in a Web Worker or worker_threads
+   * Worker instead. An abort leaves the weights of the last completed epoch.
+   */
+  async fitAsync(X: Matrix, Y: Targets, options?: FitAsyncOptions): Promise<FitHistory> {
+    const { worker = false, ...fitOptions } = checkOptions('fitAsync', 'options', options, true) as FitAsyncOptions;
+    if (checkBoolean('fitAsync', 'options.worker', worker)) return this.whileFitting('fitAsync', () => fitInWorker(this, fitAccess(this), X, Y, fitOptions));
+    return this.whileFitting('fitAsync', () => keepCompletedEpochs(fitAccess(this), fitOptions, (o) => runYielding(this.startFit('fitAsync', X, Y, o, true), () => this.live('fitAsync'))));
+  }
+
+  /** Source of a dependency-free ES module exporting `predict` for this network as it is now (see README). */
+  toFunction(): string {
+    return standaloneModule(this.architecture, this.live('toFunction').parameters());
   }
 
   /** Mean loss and metrics on (X, Y), in chunks, without changing anything. */
@@ -356,6 +369,28 @@ export class MLP {
     copyTargets(fn, `${prefix}Y`, Y, this.architecture.loss, outputSize, y);
     return { x, y, rows };
   }
+}
+
+/** For src/async: what fitAsync needs to train exactly as `fit` does. Not part of the public API. */
+export function fitAccess(net: MLP): FitAccess {
+  // Bracket access reaches private members on purpose, so the class keeps no extra surface.
+  const random: Random = net['random'];
+  const engine = () => net['live']('fitAsync');
+  return {
+    toArrays: (fn, X, Y) => net['toArrays'](fn, X, Y),
+    snapshot: () => ({
+      parameters: engine().parameters().slice(), random: random.getState(), optimizer: engine().optimizerState(),
+      dropoutRandom: engine().dropoutRandomState(), training: structuredClone(net['training']),
+    }),
+    restore: (state) => {
+      const e = engine();
+      e.parameters().set(state.parameters);
+      random.setState(state.random);
+      e.setOptimizerState(state.optimizer);
+      e.setDropoutRandomState(state.dropoutRandom);
+      net['training'] = structuredClone(state.training);
+    },
+  };
 }
 
 function createEngine(architecture: Architecture, backend: Backend, threads: ThreadsOption): Promise<Engine> | Engine {

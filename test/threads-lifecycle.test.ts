@@ -30,8 +30,8 @@ function runNode(source: string) {
 
 const train = `
   import { MLP } from ${JSON.stringify(entry)};
-  const net = await MLP.create({ layers: [64, 64, 10], activations: ['relu', 'softmax'], loss: 'cross-entropy', threads: 3 });
-  const X = Float32Array.from({ length: 64 * 256 }, (_, i) => Math.sin(i));
+  const net = await MLP.create({ layers: [256, 256, 10], activations: ['relu', 'softmax'], loss: 'cross-entropy', threads: 3 });
+  const X = Float32Array.from({ length: 256 * 256 }, (_, i) => Math.sin(i));
   const history = net.fit(X, Array.from({ length: 256 }, (_, i) => i % 10), { epochs: 2, batchSize: 128 });
   const threads = net.threads;
   const parallel = net.engine.threading.parallelCalls > 0;

@@ -1,0 +1,12 @@
+// The playground's Vite config: no plugins. 'wasm-mlp' resolves to the built package (dist/),
+// which is what `npm install wasm-mlp` gives a user's app.
+import { defineConfig } from 'vite';
+import { fileURLToPath } from 'node:url';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: './',
+  resolve: { alias: { 'wasm-mlp': fileURLToPath(new URL('../dist/index.js', import.meta.url)) } },
+  // The page uses top-level await.
+  build: { outDir: fileURLToPath(new URL('./dist', import.meta.url)), emptyOutDir: true, target: 'es2022' },
+});

@@ -1,0 +1,36 @@
+import type { Architecture, Backend, FloatArray } from '../options.js';
+import type { BatchLogs, EpochLogs, FitHistory, FitOptions } from '../fit.js';
+import type { NetworkState } from './fit-async.js';
+
+/** fit's options as they cross to the worker: no functions, no signal, data as flat arrays. */
+export interface WorkerFitOptions extends Omit<FitOptions, 'onEpochEnd' | 'onBatchEnd' | 'signal' | 'schedule' | 'validationData'> {
+  schedule?: Exclude<FitOptions['schedule'], (epoch: number) => number>;
+  /** A schedule function's rates, evaluated on the calling side, for epochs first, first + 1, … */
+  scheduleRates?: { first: number; rates: number[] };
+  validationData?: { x: FloatArray; y: FloatArray; rows: number };
+}
+
+/** Starts training in the worker. The typed arrays' buffers are transferred, not copied. */
+export interface StartMessage {
+  type: 'start';
+  architecture: Architecture;
+  backend: Backend;
+  /** The network's thread count: the worker's copy trains on as many (bit-identically to one). */
+  threads: number;
+  state: NetworkState;
+  x: FloatArray;
+  y: FloatArray;
+  rows: number;
+  options: WorkerFitOptions;
+  /** Post a message per batch (only when the caller listens). */
+  reportBatches: boolean;
+}
+
+export type ToWorker = StartMessage;
+
+export type FromWorker =
+  | { type: 'batch'; batch: number; logs: BatchLogs }
+  /** The state after the epoch (buffers transferred) and its logs. */
+  | { type: 'epoch'; epoch: number; logs: EpochLogs; state: NetworkState }
+  | { type: 'done'; history: FitHistory; state: NetworkState }
+  | { type: 'error'; name: string; message: string };

@@ -1,0 +1,61 @@
+// The training worker behind `fitAsync(…, { worker: true })`: rebuilds the network from the
+// transferred state, runs fit (yielding, so it stays stoppable), and reports batches, epochs
+// and the final state back.
+import { MLP, fitAccess } from '../mlp.js';
+import type { FitOptions } from '../fit.js';
+import { stateBuffers } from './fit-async.js';
+import type { FromWorker, StartMessage, ToWorker } from './messages.js';
+
+interface Port {
+  post(message: FromWorker, transfer?: ArrayBuffer[]): void;
+  listen(listener: (message: ToWorker) => void): void;
+}
+
+async function connect(): Promise<Port> {
+  const scope = globalThis as unknown as { postMessage?: (m: unknown, t: ArrayBuffer[]) => void; addEventListener?: (type: string, l: (e: MessageEvent) => void) => void };
+  // A Web Worker has a global postMessage; a worker_threads worker has parentPort instead.
+  if (typeof scope.postMessage === 'function' && typeof scope.addEventListener === 'function') {
+    return {
+      post: (message, transfer = []) => scope.postMessage!(message, transfer),
+      listen: (listener) => scope.addEventListener!('message', (event) => listener(event.data as ToWorker)),
+    };
+  }
+  const threads = 'node:worker_threads';
+  const { parentPort } = (await import(/* @vite-ignore */ threads)) as typeof import('node:worker_threads');
+  return {
+    post: (message, transfer = []) => parentPort!.postMessage(message, transfer),
+    listen: (listener) => parentPort!.on('message', listener),
+  };
+}
+
+async function train(port: Port, start: StartMessage): Promise<void> {
+  const net = await MLP.create({ ...start.architecture, backend: start.backend, threads: start.threads });
+  try {
+    const access = fitAccess(net);
+    access.restore(start.state);
+    const { scheduleRates, validationData, ...rest } = start.options;
+    const options: FitOptions = {
+      ...rest,
+      onEpochEnd: (epoch, logs) => {
+        const state = access.snapshot();
+        port.post({ type: 'epoch', epoch, logs, state }, stateBuffers(state));
+      },
+    };
+    if (start.reportBatches) options.onBatchEnd = (batch, logs) => port.post({ type: 'batch', batch, logs });
+    if (scheduleRates) options.schedule = (epoch) => scheduleRates.rates[epoch - scheduleRates.first];
+    if (validationData) options.validationData = { X: validationData.x, Y: validationData.y };
+    const history = await net.fitAsync(start.x, start.y, options);
+    const state = access.snapshot();
+    port.post({ type: 'done', history, state }, stateBuffers(state));
+  } finally {
+    net.dispose();
+  }
+}
+
+// No top-level await: bundlers' default worker format (Vite's is iife) does not allow it. Messages
+// wait in the port's queue until the listener is attached.
+void connect().then((port) => port.listen((message) => {
+  if (message.type === 'start') {
+    train(port, message).catch((error: Error) => port.post({ type: 'error', name: error?.name ?? 'Error', message: error?.message ?? String(error) }));
+  }
+}));

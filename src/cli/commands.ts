@@ -1,0 +1,213 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { MLP } from '../mlp.js';
+import { ACTIVATIONS } from '../options.js';
+import { FormatError } from '../errors.js';
+import { Random } from '../random.js';
+import { parseCsv, csvField, type CsvTable } from './csv.js';
+import { applyScaling, featureMatrix, fitScaling, inferTask, targetColumn, undoScaling } from './table.js';
+import { loadModelFile, modelFile, saveModelFile, type ModelFile } from './model-file.js';
+import { writeExport } from './export.js';
+import { argmaxRows, confusionMatrix, describeOptimizer, formatConfusion, takeRows, trainWithProgress, type Samples } from './train-loop.js';
+import { UsageError, choiceOption, intOption, numberOption, type ParsedArgs } from './args.js';
+import type { ProgressOutput } from './progress.js';
+
+const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a) => a !== 'softmax');
+/** The network's optimizers (`setOptimizer` types). */
+const OPTIMIZERS = ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad'] as const;
+
+/** `wasm-mlp train data.csv --target col …`: fits, reports, saves. */
+export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void> {
+  const say = (line = '') => out.write(line + '\n');
+  const file = onePositional(args, 'a CSV file');
+  const target = args.options.get('target');
+  if (!target) throw new UsageError('train needs --target <column>, the column to predict');
+  const hidden = layersOption(args);
+  const activation = choiceOption(args, 'activation', 'relu', HIDDEN_ACTIVATIONS);
+  const epochs = intOption(args, 'epochs', 50, 1);
+  const batchSize = intOption(args, 'batch-size', 16, 1);
+  const optimizer = choiceOption(args, 'optimizer', 'adam', OPTIMIZERS);
+  const learningRate = numberOption(args, 'learning-rate', 0.01, 0, Infinity, true);
+  const momentum = numberOption(args, 'momentum', 0, 0, 1);
+  if (momentum > 0 && optimizer !== 'sgd' && optimizer !== 'rmsprop') throw new UsageError(`--momentum applies to sgd and rmsprop, not ${optimizer}`);
+  const validationSplit = numberOption(args, 'validation-split', 0.2, 0, 1);
+  const seed = intOption(args, 'seed', 0, 0);
+  const outPath = args.options.get('out') ?? 'model.wmlp';
+  const taskOption = choiceOption(args, 'task', 'auto', ['auto', 'classification', 'regression'] as const);
+
+  const table = readCsv(file);
+  const { task, classes } = inferTask(table, target, taskOption);
+  const chosen = args.options.get('features')?.split(',').map((c) => c.trim());
+  const features = chosen ?? table.columns.filter((c) => c !== target);
+  if (features.includes(target)) throw new UsageError(`--features must not include the target "${target}"`);
+  if (features.length === 0) throw new FormatError(`${file}: no feature columns besides the target "${target}"`);
+  const all: Samples = { X: featureMatrix(table, features), Y: targetColumn(table, target, task, classes), rows: table.rows.length };
+
+  // A seeded split, so the same command gives the same model.
+  const order = Int32Array.from({ length: all.rows }, (_, i) => i);
+  new Random(seed).shuffle(order);
+  const validationRows = Math.round(all.rows * validationSplit);
+  if (all.rows - validationRows < 1) throw new UsageError(`--validation-split ${validationSplit} leaves no training rows of ${all.rows}`);
+  const trainSet = takeRows(all, order.subarray(validationRows));
+  const validation = validationRows > 0 ? takeRows(all, order.subarray(0, validationRows)) : null;
+
+  // Statistics from the training rows only, so validation stays unseen.
+  const featureScaling = fitScaling(trainSet.X, features.length);
+  const targetScaling = task === 'regression' ? fitScaling(trainSet.Y as Float32Array, 1) : null;
+  const scale = (s: Samples): Samples => ({
+    X: applyScaling(s.X.slice(), featureScaling), Y: targetScaling ? applyScaling(s.Y.slice() as Float32Array, targetScaling) : s.Y, rows: s.rows,
+  });
+  const outputs = classes ? classes.length : 1;
+  const net = await MLP.create({
+    layers: [features.length, ...hidden, outputs],
+    activations: [...hidden.map(() => activation), classes ? 'softmax' : 'linear'],
+    loss: classes ? 'cross-entropy' : 'mse',
+    seed,
+  });
+  net.setOptimizer(optimizer === 'sgd' || optimizer === 'rmsprop' ? { type: optimizer, learningRate, momentum } : { type: optimizer, learningRate });
+  try {
+    say(`${file}: ${all.rows} rows, ${features.length} features → ${target} (${task}${classes ? `, ${classes.length} classes: ${classes.join(', ')}` : ''})`);
+    say(`network ${net.layers.join('-')} (${activation}, ${classes ? 'softmax + cross-entropy' : 'linear + MSE'}), ${describeOptimizer(net.optimizer)}, ${trainSet.rows} training rows, ${validation?.rows ?? 0} validation rows`);
+    const scaledValidation = validation && scale(validation);
+    trainWithProgress(net, scale(trainSet), {
+      epochs, batchSize, fit: {}, classes: classes ? classes.length : null, seed, out,
+      afterEpoch: scaledValidation ? () => `val loss ${net.loss(scaledValidation.X, scaledValidation.Y).toFixed(4)}` : undefined,
+    });
+    const model = modelFile(net, { task, features, target, classes, featureScaling, targetScaling });
+    say();
+    for (const line of metricLines(model, net, trainSet, 'training')) say(line);
+    if (validation) for (const line of metricLines(model, net, validation, 'validation')) say(line);
+    saveModelFile(outPath, model);
+    say(`saved the model to ${outPath}`);
+  } finally {
+    net.dispose();
+  }
+}
+
+/** `wasm-mlp predict model.wmlp data.csv [--out predictions.csv]`. */
+export async function predict(args: ParsedArgs, out: ProgressOutput): Promise<void> {
+  const [modelPath, file] = twoPositionals(args);
+  const { model, net } = await loadModelFile(modelPath);
+  try {
+    const table = readCsv(file);
+    const outputs = predictRows(model, net, featureMatrix(table, model.features));
+    const header = [...table.columns, `predicted ${model.target}`];
+    if (model.classes) header.push(...model.classes.map((c) => `p(${c})`));
+    const lines = [header.map(csvField).join(',')];
+    const width = model.classes ? model.classes.length : 1;
+    table.rows.forEach((row, i) => {
+      const values = Array.from(outputs.subarray(i * width, (i + 1) * width));
+      const cells = model.classes
+        ? [model.classes[argmaxRows(values, width)[0]], ...values.map((p) => p.toPrecision(6))]
+        : [String(Number(values[0].toPrecision(7)))];
+      lines.push([...row, ...cells].map(csvField).join(','));
+    });
+    const text = lines.join('\n') + '\n';
+    const outPath = args.options.get('out');
+    if (outPath) {
+      writeFileSync(outPath, text);
+      process.stderr.write(`wrote ${table.rows.length} predictions to ${outPath}\n`);
+    } else {
+      out.write(text);
+    }
+  } finally {
+    net.dispose();
+  }
+}
+
+/** `wasm-mlp evaluate model.wmlp data.csv`: the model's metrics on labelled rows. */
+export async function evaluate(args: ParsedArgs, out: ProgressOutput): Promise<void> {
+  const [modelPath, file] = twoPositionals(args);
+  const { model, net } = await loadModelFile(modelPath);
+  try {
+    const table = readCsv(file);
+    const data: Samples = { X: featureMatrix(table, model.features), Y: targetColumn(table, model.target, model.task, model.classes), rows: table.rows.length };
+    out.write(`${file}: ${data.rows} rows, model ${modelPath} (${model.task} of ${model.target})\n`);
+    for (const line of metricLines(model, net, data, 'evaluation')) out.write(line + '\n');
+  } finally {
+    net.dispose();
+  }
+}
+
+/** `wasm-mlp export model.wmlp [--out model.mjs]`: the model as a dependency-free ES module. */
+export async function exportModel(args: ParsedArgs, out: ProgressOutput): Promise<void> {
+  const modelPath = onePositional(args, 'a model file');
+  const outPath = args.options.get('out') ?? modelPath.replace(/\.wmlp$/, '') + '.mjs';
+  const { model, net } = await loadModelFile(modelPath);
+  try {
+    writeExport(outPath, model, net, modelPath);
+    out.write(`wrote ${outPath}: exports predictRows(rows) on raw ${model.features.join(', ')}, and predict, features, target, classes\n`);
+  } finally {
+    net.dispose();
+  }
+}
+
+/** Outputs in the target's own units: class probabilities, or de-standardised numbers. */
+function predictRows(model: ModelFile, net: MLP, rawX: Float32Array): Float32Array {
+  const outputs = net.predict(applyScaling(rawX.slice(), model.featureScaling)) as Float32Array;
+  return model.targetScaling ? undoScaling(outputs, model.targetScaling) : outputs;
+}
+
+/** Accuracy, cross-entropy and a confusion matrix; or MSE, RMSE, MAE and R², in the target's units. */
+function metricLines(model: ModelFile, net: MLP, data: Samples, name: string): string[] {
+  const outputs = predictRows(model, net, data.X);
+  if (model.classes) {
+    const classes = model.classes.length;
+    const predicted = argmaxRows(outputs, classes);
+    let correct = 0;
+    let loss = 0;
+    for (let i = 0; i < data.rows; i++) {
+      if (predicted[i] === data.Y[i]) correct++;
+      loss -= Math.log(Math.max(outputs[i * classes + data.Y[i]], 1e-12)) / data.rows;
+    }
+    return [
+      `${name}: accuracy ${(100 * correct / data.rows).toFixed(2)}% (${correct} of ${data.rows}), cross-entropy ${loss.toFixed(4)}`,
+      ...formatConfusion(confusionMatrix(data.Y, predicted, classes), model.classes).map((l) => '  ' + l),
+    ];
+  }
+  let squared = 0;
+  let absolute = 0;
+  let mean = 0;
+  for (let i = 0; i < data.rows; i++) mean += data.Y[i] / data.rows;
+  let variance = 0;
+  for (let i = 0; i < data.rows; i++) {
+    const error = outputs[i] - data.Y[i];
+    squared += error * error / data.rows;
+    absolute += Math.abs(error) / data.rows;
+    variance += (data.Y[i] - mean) ** 2 / data.rows;
+  }
+  const r2 = variance > 0 ? 1 - squared / variance : NaN;
+  return [`${name}: MSE ${fmt(squared)}, RMSE ${fmt(Math.sqrt(squared))}, MAE ${fmt(absolute)}, R² ${r2.toFixed(4)}`];
+}
+
+function fmt(v: number): string {
+  return Number(v.toPrecision(5)).toString();
+}
+
+function readCsv(file: string): CsvTable {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new FormatError(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  return parseCsv(text, file);
+}
+
+function layersOption(args: ParsedArgs): number[] {
+  const raw = args.options.get('layers') ?? '32';
+  const sizes = raw.split(',').map((s) => Number(s.trim()));
+  if (raw.trim() === '' || sizes.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new UsageError(`--layers must be hidden layer sizes separated by commas, e.g. 64,32, got "${raw}"`);
+  }
+  return sizes;
+}
+
+function onePositional(args: ParsedArgs, what: string): string {
+  if (args.positional.length !== 1) throw new UsageError(`expected ${what}, got ${args.positional.length} arguments`);
+  return args.positional[0];
+}
+
+function twoPositionals(args: ParsedArgs): [string, string] {
+  if (args.positional.length !== 2) throw new UsageError(`expected a model file and a CSV file, got ${args.positional.length} arguments`);
+  return [args.positional[0], args.positional[1]];
+}

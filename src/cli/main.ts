@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+// The `wasm-mlp` command: train, predict, evaluate, explain, bench.
+import { readFileSync } from 'node:fs';
+import { WasmMlpError } from '../errors.js';
+import { UsageError, intOption, parseArgs } from './args.js';
+import { evaluate, exportModel, predict, train } from './commands.js';
+import { seedWalkthrough } from './walkthrough.js';
+import { formatBench, quickBench } from './bench.js';
+
+interface Command {
+  usage: string;
+  options: string[];
+  flags: string[];
+  run: (args: ReturnType<typeof parseArgs>) => Promise<void>;
+}
+
+const out = process.stdout;
+// `wasm-mlp predict … | head` closes the pipe early: that is not an error.
+out.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+const COMMANDS: Record<string, Command> = {
+  train: {
+    usage: `wasm-mlp train data.csv --target <column> [options]
+
+Trains a network on a CSV file with a header row. Every column but the target (or those
+named by --features) is a numeric feature; features are standardised (mean 0, std 1; the statistics are saved with the model).
+A numeric target is regression (linear output, MSE); any other target is classification
+(softmax + cross-entropy) and its class names are kept.
+
+  --target <column>        the column to predict (required)
+  --features a,b,c         feature columns (default: every column but the target)
+  --layers 64,32           hidden layer sizes (default 32)
+  --activation relu        hidden activation: linear, relu, leaky-relu, sigmoid, tanh (default relu)
+  --epochs N               passes over the training rows (default 50)
+  --batch-size N           samples per step (default 16)
+  --optimizer adam         adam, adamw, sgd, rmsprop or adagrad, as torch.optim (default adam)
+  --learning-rate x        step size η (default 0.01)
+  --momentum m             momentum of sgd or rmsprop (default 0)
+  --validation-split f     fraction of rows held out to validate, 0 for none (default 0.2)
+  --task t                 auto, classification or regression (default auto: from the target cells)
+  --seed n                 seed of initialisation, shuffling and the split (default 0)
+  --out model.wmlp         where to save the model (default model.wmlp)`,
+    options: ['target', 'features', 'layers', 'activation', 'epochs', 'batch-size', 'optimizer', 'learning-rate', 'momentum', 'validation-split', 'task', 'seed', 'out'],
+    flags: [],
+    run: (args) => train(args, out),
+  },
+  predict: {
+    usage: `wasm-mlp predict model.wmlp data.csv [--out predictions.csv]
+
+Writes the CSV's rows with the model's prediction appended (a class name and each class's
+probability for classifiers, a number for regressors), to --out or to standard output.
+The CSV needs the model's feature columns; other columns are passed through.`,
+    options: ['out'],
+    flags: [],
+    run: (args) => predict(args, out),
+  },
+  evaluate: {
+    usage: `wasm-mlp evaluate model.wmlp data.csv
+
+Prints the model's metrics on a CSV that has its feature and target columns: accuracy,
+cross-entropy and a confusion matrix for classifiers; MSE, RMSE, MAE and R² for regressors.`,
+    options: [],
+    flags: [],
+    run: (args) => evaluate(args, out),
+  },
+  export: {
+    usage: `wasm-mlp export model.wmlp [--out model.mjs]
+
+Writes the model as a dependency-free ES module (net.toFunction() plus the model's
+standardisation and class names). It exports predictRows(rows), taking raw feature values
+(arrays in the order of its \`features\` export, or objects keyed by column name) and returning
+class names or numbers in the target's units, and predict(X) on standardised inputs.`,
+    options: ['out'],
+    flags: [],
+    run: (args) => exportModel(args, out),
+  },
+  explain: {
+    usage: `wasm-mlp explain [--backend wasm|js]
+
+Prints the seed's worked example — one gradient-descent step on a 2-1-1 ReLU network —
+with every number computed by the library.`,
+    options: ['backend'],
+    flags: [],
+    run: async (args) => {
+      const backend = args.options.get('backend') ?? 'wasm';
+      if (backend !== 'wasm' && backend !== 'js') throw new UsageError(`--backend must be wasm or js, got "${backend}"`);
+      for (const line of await seedWalkthrough(backend)) out.write(line + '\n');
+    },
+  },
+  bench: {
+    usage: `wasm-mlp bench [--repeats 3]
+
+Measures training throughput of the wasm and the pure-TypeScript backends on three networks,
+in this run, and prints the ratio (best of --repeats epochs each). The full suite, with peer
+libraries, is \`npm run bench\` in the repository.`,
+    options: ['repeats'],
+    flags: [],
+    run: async (args) => {
+      const repeats = intOption(args, 'repeats', 3, 1);
+      for (const line of formatBench(await quickBench(repeats), repeats)) out.write(line + '\n');
+    },
+  },
+};
+
+const MAIN_USAGE = `wasm-mlp — train multilayer perceptrons in WebAssembly
+
+usage: wasm-mlp <command> [arguments]
+
+commands:
+  train      train a model on a CSV file
+  predict    apply a saved model to a CSV file
+  evaluate   metrics of a saved model on a labelled CSV file
+  export     a saved model as a dependency-free ES module
+  explain    the seed's worked example, step by step
+  bench      training speed of wasm vs pure TypeScript, measured now
+
+wasm-mlp <command> --help   details of a command
+wasm-mlp --version          the package version`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    out.write(MAIN_USAGE + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    out.write(version() + '\n');
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    out.write(command.usage + '\n');
+    return 0;
+  }
+  await command.run(parseArgs(rest, command.options, command.flags));
+  return 0;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  // Expected failures are one line; anything else is a bug, shown in full only on request.
+  if (error instanceof UsageError) {
+    const command = process.argv[2] in COMMANDS ? ` ${process.argv[2]}` : '';
+    process.stderr.write(`wasm-mlp: ${error.message} (see wasm-mlp${command} --help)\n`);
+    process.exitCode = 2;
+  } else if (error instanceof WasmMlpError) {
+    process.stderr.write(`wasm-mlp: ${error.message}\n`);
+    process.exitCode = 1;
+  } else {
+    process.stderr.write(`wasm-mlp: internal error: ${(error as Error)?.message ?? String(error)}${process.env.WASM_MLP_DEBUG ? '\n' + (error as Error)?.stack : ' (set WASM_MLP_DEBUG=1 for details)'}\n`);
+    process.exitCode = 70;
+  }
+}

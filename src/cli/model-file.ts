@@ -1,0 +1,82 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { MLP } from '../mlp.js';
+import { FormatError, describe } from '../errors.js';
+import type { Scaling, Task } from './table.js';
+
+/**
+ * A `.wmlp` file: JSON holding what the CLI needs to read CSVs the same way again, and the
+ * network as a `net.save()` checkpoint (base64), so it can be loaded with `MLP.load` too.
+ */
+export interface ModelFile {
+  format: 'wasm-mlp-cli-model';
+  version: 1;
+  task: Task;
+  /** Feature columns, in the order the network reads them. */
+  features: string[];
+  target: string;
+  /** Class names, index = output unit (classification only). */
+  classes: string[] | null;
+  /** Feature standardisation fitted on the training rows. */
+  featureScaling: Scaling;
+  /** Target standardisation (regression only): predictions are mapped back to the target's units. */
+  targetScaling: Scaling | null;
+  /** Layer sizes, for people reading the file; the checkpoint is authoritative. */
+  layers: number[];
+  /** `net.save()`, base64. */
+  checkpoint: string;
+}
+
+/** The file's content for a trained network. */
+export function modelFile(net: MLP, fields: Omit<ModelFile, 'format' | 'version' | 'layers' | 'checkpoint'>): ModelFile {
+  return { format: 'wasm-mlp-cli-model', version: 1, ...fields, layers: [...net.layers], checkpoint: Buffer.from(net.save()).toString('base64') };
+}
+
+/** Writes the model as JSON text. */
+export function saveModelFile(path: string, model: ModelFile): void {
+  writeFileSync(path, JSON.stringify(model) + '\n');
+}
+
+/** Reads and checks a `.wmlp` file, then rebuilds its network. */
+export async function loadModelFile(path: string): Promise<{ model: ModelFile; net: MLP }> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new FormatError(`${path}: cannot read the model file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new FormatError(`${path}: not a wasm-mlp model file (not JSON)`);
+  }
+  const m = value as Partial<ModelFile>;
+  if (typeof m !== 'object' || m === null || m.format !== 'wasm-mlp-cli-model') throw new FormatError(`${path}: not a wasm-mlp model file (format is ${describe(m?.format)})`);
+  if (m.version !== 1) throw new FormatError(`${path}: model file version ${describe(m.version)} is not supported (this is version 1)`);
+  const bad = (what: string) => new FormatError(`${path}: the model file is damaged (${what})`);
+  if (m.task !== 'classification' && m.task !== 'regression') throw bad('task');
+  if (!Array.isArray(m.features) || m.features.some((f) => typeof f !== 'string')) throw bad('features');
+  if (typeof m.target !== 'string') throw bad('target');
+  if (m.task === 'classification' && (!Array.isArray(m.classes) || m.classes.length < 2)) throw bad('classes');
+  if (!isScaling(m.featureScaling, m.features.length)) throw bad('featureScaling');
+  if (m.task === 'regression' && !isScaling(m.targetScaling, 1)) throw bad('targetScaling');
+  if (typeof m.checkpoint !== 'string') throw bad('checkpoint');
+  let net: MLP;
+  try {
+    net = await MLP.load(Buffer.from(m.checkpoint, 'base64'));
+  } catch (error) {
+    throw new FormatError(`${path}: ${(error as Error).message}`);
+  }
+  const outputs = m.task === 'classification' ? m.classes!.length : 1;
+  if (net.layers[0] !== m.features.length || net.layers[net.layers.length - 1] !== outputs) {
+    net.dispose();
+    throw bad('the network does not match its features or classes');
+  }
+  return { model: m as ModelFile, net };
+}
+
+function isScaling(s: unknown, width: number): s is Scaling {
+  const v = s as Scaling;
+  const ok = (a: unknown) => Array.isArray(a) && a.length === width && a.every((x) => typeof x === 'number' && Number.isFinite(x));
+  return typeof v === 'object' && v !== null && ok(v.mean) && ok(v.std);
+}

@@ -1,0 +1,100 @@
+import type { Activation, Architecture, FloatArray } from './options.js';
+import { LEAKY_SLOPE } from './js/math.js';
+
+/**
+ * The source of a dependency-free ES module that computes `predict` for a trained network:
+ * `import { predict } from './model.mjs'`. θ is embedded as base64 of its little-endian bytes,
+ * so the weights are bit-exact and about a third larger than binary; the math is plain
+ * JavaScript in float64 over those weights, the same operations in the same order as the `js`
+ * backend. Works in browsers, Node, Deno and Bun.
+ */
+export function standaloneModule(architecture: Architecture, parameters: FloatArray): string {
+  const { layers, activations, dtype } = architecture;
+  const bytes = new Uint8Array(parameters.length * parameters.BYTES_PER_ELEMENT);
+  const view = new DataView(bytes.buffer);
+  parameters.forEach((v, i) => (dtype === 'float64' ? view.setFloat64(i * 8, v, true) : view.setFloat32(i * 4, v, true)));
+  const used = [...new Set(activations)];
+  return `// A ${layers.join('-')} multilayer perceptron (${activations.join(', ')}; ${dtype} weights), exported by wasm-mlp.
+// Dependency-free: predict(X) takes rows of ${layers[0]} numbers (number[][], or a flat Float32Array/Float64Array)
+// and returns ${layers[layers.length - 1]} outputs per row, in the same form.
+export const layers = ${JSON.stringify(layers)};
+export const activations = ${JSON.stringify(activations)};
+
+const theta = decode(${JSON.stringify(base64(bytes))});
+const ACTIVATE = {};
+${used.map((a) => ACTIVATION_SOURCE[a]).join('\n')}
+
+/** Outputs of the network for each row of X. */
+export function predict(X) {
+  const flat = X instanceof Float32Array || X instanceof Float64Array;
+  if (!flat && !Array.isArray(X)) throw new TypeError('predict: X must be number[][] or a flat Float32Array/Float64Array');
+  const inputs = layers[0];
+  const rows = flat ? X.length / inputs : X.length;
+  if (!Number.isInteger(rows)) throw new RangeError(\`predict: X has \${X.length} values, not a whole number of rows of \${inputs}\`);
+  let a = new Float64Array(rows * inputs);
+  for (let i = 0; i < rows; i++) {
+    const row = flat ? X.subarray(i * inputs, (i + 1) * inputs) : X[i];
+    if (row.length !== inputs) throw new RangeError(\`predict: X row \${i} has \${row.length} values, expected \${inputs}\`);
+    for (let j = 0; j < inputs; j++) a[i * inputs + j] = row[j];
+  }
+  let offset = 0;
+  for (let l = 0; l + 1 < layers.length; l++) {
+    const k = layers[l], n = layers[l + 1], bias = offset + n * k;
+    const z = new Float64Array(rows * n);
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let p = 0; p < k; p++) sum += a[i * k + p] * theta[offset + j * k + p];
+        z[i * n + j] = sum + theta[bias + j];
+      }
+    }
+    ACTIVATE[activations[l]](z, rows, n);
+    a = z;
+    offset = bias + n;
+  }
+  const outputs = layers[layers.length - 1];
+  if (flat) return new X.constructor(a);
+  return Array.from({ length: rows }, (_, i) => Array.from(a.subarray(i * outputs, (i + 1) * outputs)));
+}
+
+export default predict;
+
+function decode(text) {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  const view = new DataView(bytes.buffer);
+  return Float64Array.from({ length: bytes.length / ${parameters.BYTES_PER_ELEMENT} }, (_, i) => view.getFloat${dtype === 'float64' ? 64 : 32}(i * ${parameters.BYTES_PER_ELEMENT}, true));
+}
+`;
+}
+
+/** In-place activation of rows × n values, one function per activation the network uses. */
+const ACTIVATION_SOURCE: Record<Activation, string> = {
+  linear: `ACTIVATE.linear = () => {};`,
+  relu: `ACTIVATE.relu = (z) => { for (let i = 0; i < z.length; i++) if (!(z[i] > 0)) z[i] = 0; };`,
+  'leaky-relu': `ACTIVATE['leaky-relu'] = (z) => { for (let i = 0; i < z.length; i++) if (!(z[i] > 0)) z[i] *= ${LEAKY_SLOPE}; };`,
+  sigmoid: `ACTIVATE.sigmoid = (z) => { for (let i = 0; i < z.length; i++) { const v = z[i]; z[i] = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)); } };`,
+  tanh: `ACTIVATE.tanh = (z) => { for (let i = 0; i < z.length; i++) z[i] = Math.tanh(z[i]); };`,
+  softmax: `ACTIVATE.softmax = (z, rows, n) => {
+  for (let i = 0; i < rows; i++) {
+    const row = z.subarray(i * n, (i + 1) * n);
+    let max = row[0];
+    for (let j = 1; j < n; j++) max = Math.max(max, row[j]);
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum += (row[j] = Math.exp(row[j] - max));
+    const inv = 1 / sum;
+    for (let j = 0; j < n; j++) row[j] *= inv;
+  }
+};`,
+};
+
+function base64(bytes: Uint8Array): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    out += alphabet[n >> 18] + alphabet[(n >> 12) & 63] + (i + 1 < bytes.length ? alphabet[(n >> 6) & 63] : '=') + (i + 2 < bytes.length ? alphabet[n & 63] : '=');
+  }
+  return out;
+}
