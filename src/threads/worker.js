@@ -9,20 +9,17 @@ const ERROR_LENGTH = 320;
 const ERROR_CAPACITY = 1020;
 
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
-// Hidden from bundlers: only Node has this module. No top-level await: bundlers emit workers
-// as classic scripts by default (Vite's 'iife'), which cannot have one.
+// Hidden from bundlers: only Node has this module.
 const nodeThreads = 'node:worker_threads';
-const port = isNode ? import(/* @vite-ignore */ nodeThreads).then((m) => m.parentPort) : Promise.resolve(globalThis);
+const port = isNode ? (await import(/* @vite-ignore */ nodeThreads)).parentPort : globalThis;
 
 function post(message) {
-  void port.then((p) => p.postMessage(message));
+  port.postMessage(message);
 }
 
 function onFirstMessage(handler) {
-  void port.then((p) => {
-    if (isNode) p.once('message', handler);
-    else p.addEventListener('message', (event) => handler(event.data), { once: true });
-  });
+  if (isNode) port.once('message', handler);
+  else port.addEventListener('message', (event) => handler(event.data), { once: true });
 }
 
 /** Leaves the failure where the caller, blocked in wasm, can read it, and releases every thread. */
