@@ -9,17 +9,23 @@ const ERROR_LENGTH = 320;
 const ERROR_CAPACITY = 1020;
 
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
-// Hidden from bundlers: only Node has this module.
+// Hidden from bundlers: only Node has this module. No top-level await: bundlers emit workers
+// as classic scripts. Node's parentPort queues messages until a listener is attached, and a
+// browser delivers none before the microtask that attaches it, so nothing is missed.
 const nodeThreads = 'node:worker_threads';
-const port = isNode ? (await import(/* @vite-ignore */ nodeThreads)).parentPort : globalThis;
+const portReady = isNode ? import(/* @vite-ignore */ nodeThreads).then((m) => m.parentPort) : Promise.resolve(globalThis);
+let port;
 
 function post(message) {
   port.postMessage(message);
 }
 
 function onFirstMessage(handler) {
-  if (isNode) port.once('message', handler);
-  else port.addEventListener('message', (event) => handler(event.data), { once: true });
+  portReady.then((ready) => {
+    port = ready;
+    if (isNode) port.once('message', handler);
+    else port.addEventListener('message', (event) => handler(event.data), { once: true });
+  });
 }
 
 /** Leaves the failure where the caller, blocked in wasm, can read it, and releases every thread. */
