@@ -6,14 +6,25 @@ import { nextUint32 } from './random';
 
 /** out = a ⊙ mask, mask[i] ∈ {0, 1/(1 − rate)}, one 32-bit draw per unit from the generator at `state`. */
 export function dropoutForward(out: usize, mask: usize, a: usize, len: i32, rate: f64, state: usize): void {
+  dropoutMask(mask, len, rate, state);
+  applyMask(out, mask, a, len);
+}
+
+/** mask[i] ∈ {0, 1/(1 − rate)}: the draws alone, which depend on no activation (threads leave them to one thread). */
+export function dropoutMask(mask: usize, len: i32, rate: f64, state: usize): void {
   const scale = <float>(1.0 / (1.0 - rate));
   for (let i = 0; i < len; i++) {
-    const at = <usize>i << alignof<float>();
     // u is exact in f64 and compared in f64, so the js backend keeps exactly the same units.
     const u = <f64>nextUint32(state) / 4294967296.0;
-    const m: float = u >= rate ? scale : 0;
-    store<float>(mask + at, m);
-    store<float>(out + at, load<float>(a + at) * m);
+    store<float>(mask + (<usize>i << alignof<float>()), u >= rate ? scale : 0);
+  }
+}
+
+/** out = a ⊙ mask. */
+export function applyMask(out: usize, mask: usize, a: usize, len: i32): void {
+  for (let i = 0; i < len; i++) {
+    const at = <usize>i << alignof<float>();
+    store<float>(out + at, load<float>(a + at) * load<float>(mask + at));
   }
 }
 

@@ -53,18 +53,24 @@ export function lossValue(kind: i32, z: usize, a: usize, y: usize, rows: i32, co
 
 /** delta ← ∂L/∂z for the output layer; delta may alias z (z is no longer needed). */
 export function outputDelta(kind: i32, activation: i32, delta: usize, a: usize, y: usize, rows: i32, cols: i32): void {
-  const len = rows * cols;
+  outputDeltaRows(kind, activation, delta, a, y, rows, cols, 0, rows);
+}
+
+/** Rows r0…r1−1 of `outputDelta` for a batch of `rows`: a thread's share, scaled by the whole batch. */
+export function outputDeltaRows(kind: i32, activation: i32, delta: usize, a: usize, y: usize, rows: i32, cols: i32, r0: i32, r1: i32): void {
+  const first = r0 * cols;
+  const end = r1 * cols;
   if (kind == MSE) {
-    const scale = <float>(2.0 / <f64>len);
-    for (let i = 0; i < len; i++) {
+    const scale = <float>(2.0 / <f64>(rows * cols));
+    for (let i = first; i < end; i++) {
       store<float>(at(delta, i), scale * (load<float>(at(a, i)) - load<float>(at(y, i))));
     }
-    activationBackward(activation, delta, a, rows, cols);
+    activationBackward(activation, at(delta, first), at(a, first), r1 - r0, cols);
     return;
   }
   // Fused: p − y, averaged the way the loss is (per sample for cross-entropy, per element for BCE).
-  const scale = <float>(1.0 / <f64>(kind == CROSS_ENTROPY ? rows : len));
-  for (let i = 0; i < len; i++) {
+  const scale = <float>(1.0 / <f64>(kind == CROSS_ENTROPY ? rows : rows * cols));
+  for (let i = first; i < end; i++) {
     store<float>(at(delta, i), scale * (load<float>(at(a, i)) - load<float>(at(y, i))));
   }
 }

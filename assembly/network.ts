@@ -20,25 +20,25 @@ import { updateIsFinite } from './health';
 const HEADER_BYTES: usize = 32;
 const RECORD_BYTES: usize = 64;
 
-@inline function layerCount(desc: usize): i32 { return load<i32>(desc); }
-@inline function lossKind(desc: usize): i32 { return load<i32>(desc, 4); }
-@inline function dropoutRandom(desc: usize): usize { return <usize>load<u32>(desc, 8); }
-@inline function optimizer(desc: usize): usize { return <usize>load<u32>(desc, 12); }
-@inline function record(desc: usize, l: i32): usize { return desc + HEADER_BYTES + <usize>l * RECORD_BYTES; }
-@inline function inputs(r: usize): i32 { return load<i32>(r); }
-@inline function outputs(r: usize): i32 { return load<i32>(r, 4); }
-@inline function activation(r: usize): i32 { return load<i32>(r, 8); }
-@inline function weights(r: usize): usize { return <usize>load<u32>(r, 12); }
-@inline function bias(r: usize): usize { return <usize>load<u32>(r, 16); }
-@inline function gradWeights(r: usize): usize { return <usize>load<u32>(r, 20); }
-@inline function gradBias(r: usize): usize { return <usize>load<u32>(r, 24); }
-@inline function preActivation(r: usize): usize { return <usize>load<u32>(r, 28); }
-@inline function output(r: usize): usize { return <usize>load<u32>(r, 32); }
-@inline function mask(r: usize): usize { return <usize>load<u32>(r, 36); }
-@inline function dropped(r: usize): usize { return <usize>load<u32>(r, 40); }
-@inline function dropoutRate(r: usize): f64 { return load<f64>(r, 48); }
+@inline export function layerCount(desc: usize): i32 { return load<i32>(desc); }
+@inline export function lossKind(desc: usize): i32 { return load<i32>(desc, 4); }
+@inline export function dropoutRandom(desc: usize): usize { return <usize>load<u32>(desc, 8); }
+@inline export function optimizer(desc: usize): usize { return <usize>load<u32>(desc, 12); }
+@inline export function record(desc: usize, l: i32): usize { return desc + HEADER_BYTES + <usize>l * RECORD_BYTES; }
+@inline export function inputs(r: usize): i32 { return load<i32>(r); }
+@inline export function outputs(r: usize): i32 { return load<i32>(r, 4); }
+@inline export function activation(r: usize): i32 { return load<i32>(r, 8); }
+@inline export function weights(r: usize): usize { return <usize>load<u32>(r, 12); }
+@inline export function bias(r: usize): usize { return <usize>load<u32>(r, 16); }
+@inline export function gradWeights(r: usize): usize { return <usize>load<u32>(r, 20); }
+@inline export function gradBias(r: usize): usize { return <usize>load<u32>(r, 24); }
+@inline export function preActivation(r: usize): usize { return <usize>load<u32>(r, 28); }
+@inline export function output(r: usize): usize { return <usize>load<u32>(r, 32); }
+@inline export function mask(r: usize): usize { return <usize>load<u32>(r, 36); }
+@inline export function dropped(r: usize): usize { return <usize>load<u32>(r, 40); }
+@inline export function dropoutRate(r: usize): f64 { return load<f64>(r, 48); }
 /** What the next layer reads: the dropped-out activations while training, else a. */
-@inline function passedOn(r: usize, training: bool): usize { return training && dropoutRate(r) > 0 ? dropped(r) : output(r); }
+@inline export function passedOn(r: usize, training: bool): usize { return training && dropoutRate(r) > 0 ? dropped(r) : output(r); }
 
 /** Runs `rows` samples at x through every layer, filling each layer's z and a (no dropout). */
 export function forward(desc: usize, x: usize, rows: i32): void {
@@ -140,8 +140,8 @@ export function trainBatches(
       memory.copy(batchY + <usize>i * yBytes, dataY + sample * yBytes, yBytes);
     }
     total += trainStep(desc, params, grads, paramCount, batchX, batchY, rows, learningRate) * <f64>rows;
-    if (load<i32>(desc, FAILURE) != FAILURE_NONE) {
-      store<i32>(desc, start / batchSize, FAILED_BATCH);
+    if (stepFailed(desc)) {
+      recordFailedBatch(desc, start / batchSize);
       break;
     }
   }
@@ -158,6 +158,16 @@ const FAILURE_NONE: i32 = 0;
 const FAILURE_LOSS: i32 = 1;
 const FAILURE_UPDATE: i32 = 2;
 
+/** True when the last step was refused by the guard. */
+export function stepFailed(desc: usize): bool {
+  return load<i32>(desc, FAILURE) != FAILURE_NONE;
+}
+
+/** Records which batch of the epoch was refused. */
+export function recordFailedBatch(desc: usize, batch: i32): void {
+  store<i32>(desc, batch, FAILED_BATCH);
+}
+
 /** After an epoch inside trainEpochs: true (recording the epoch in header word 6) when a step failed. */
 export function stopAtFailure(desc: usize, epoch: i32): bool {
   if (load<i32>(desc, FAILURE) == FAILURE_NONE) return false;
@@ -165,7 +175,8 @@ export function stopAtFailure(desc: usize, epoch: i32): bool {
   return true;
 }
 
-function guardStep(desc: usize, value: f64, params: usize, grads: usize, paramCount: i32, learningRate: f64): bool {
+/** Checks a step before its update (the parallel step calls it on one thread); false when it must not be applied. */
+export function guardStep(desc: usize, value: f64, params: usize, grads: usize, paramCount: i32, learningRate: f64): bool {
   const failure = value - value != 0 ? FAILURE_LOSS : updateIsFinite(params, grads, paramCount, learningRate) ? FAILURE_NONE : FAILURE_UPDATE;
   store<i32>(desc, failure, FAILURE);
   return failure == FAILURE_NONE;

@@ -23,6 +23,11 @@ export function optimizerUpdate(opt: usize, params: usize, grads: usize, len: i3
   if (clipValue(opt) > 0) clipByValue(grads, len, clipValue(opt));
   if (clipNorm(opt) > 0) clipByNorm(grads, len, clipNorm(opt));
   setStepCount(opt, stepCount(opt) + 1);
+  optimizerStep(opt, params, grads, len, learningRate);
+}
+
+/** The optimizer's update of θ from the (clipped) ∇θ, at the step count already advanced. */
+export function optimizerStep(opt: usize, params: usize, grads: usize, len: i32, learningRate: f64): void {
   switch (optimizerType(opt)) {
     case SGD: sgdStep(opt, params, grads, len, learningRate); break;
     case ADAM: adamStep(opt, params, grads, len, learningRate, false); break;

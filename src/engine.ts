@@ -80,4 +80,8 @@ export interface Engine {
   byteLength(): number;
   /** Releases everything; the engine must not be used again. */
   dispose(): void;
+  /** Threads its training calls may use (absent: one). */
+  readonly threads?: number;
+  /** Why it uses one thread although more were asked for (absent: none). */
+  readonly threadsFallbackReason?: string | null;
 }

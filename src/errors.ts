@@ -46,6 +46,9 @@ export class DivergenceError extends WasmMlpError {
   }
 }
 
+/** A worker thread of a multi-threaded network failed; the call was abandoned, the network stays usable. */
+export class WorkerError extends WasmMlpError {}
+
 /** Describes a value briefly for an error message: its type and, when short, its content. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';

@@ -7,7 +7,8 @@ import { countRows, countTargetRows, copyRows, copyTargets, isAllowed, badValue,
 import { checkBatchFits, checkDatasetFits } from './limits.js';
 import { divergenceError } from './divergence.js';
 import { createJsEngine } from './js/engine.js';
-import { createWasmEngine } from './wasm/engine.js';
+import { createThreadedEngine } from './wasm/shared-engine.js';
+import { checkThreads, type ThreadsOption } from './threads/support.js';
 import { Random } from './random.js';
 import { initialise } from './init.js';
 import { traceBatch, type Trace } from './trace.js';
@@ -44,6 +45,8 @@ export interface EvaluateOptions {
 export interface LoadOptions {
   /** Where the loaded network computes. Default: the checkpoint's backend for `load`, else 'wasm'. */
   backend?: Backend;
+  /** As in `MLP.create`. Default 1. */
+  threads?: ThreadsOption;
 }
 
 /** A multilayer perceptron: dense layers trained by backpropagation, in WebAssembly or pure TypeScript. */
@@ -64,8 +67,9 @@ export class MLP {
   /** Builds a network with seeded initial weights (biases zero). */
   static async create(options: CreateOptions): Promise<MLP> {
     const { architecture, backend, seed, init } = checkCreateOptions('MLP.create', options);
+    const threads = checkThreads('MLP.create', options.threads);
     const random = new Random(seed);
-    const net = new MLP(await createEngine(architecture, backend), architecture, random);
+    const net = new MLP(await createEngine(architecture, backend, threads), architecture, random);
     initialise(net.live('MLP.create').parameters(), net.layout, random, init);
     net.live('MLP.create').setDropoutRandomState(dropoutStream(seed));
     return net;
@@ -75,10 +79,11 @@ export class MLP {
   static async fromJSON(json: ModelJSON | string, options: LoadOptions = {}): Promise<MLP> {
     const { architecture, parameters, random, dropoutRandom, training } = checkModelJSON('MLP.fromJSON', json);
     const backend = options.backend === undefined ? 'wasm' : checkChoice('MLP.fromJSON', 'options.backend', options.backend, BACKENDS);
+    const threads = checkThreads('MLP.fromJSON', options.threads);
     const resume = training === undefined ? null : checkTrainingJSON('MLP.fromJSON', training, parameters.length, arrayType(architecture.dtype));
     const generator = new Random();
     generator.setState(random);
-    const net = new MLP(await createEngine(architecture, backend), architecture, generator);
+    const net = new MLP(await createEngine(architecture, backend, threads), architecture, generator);
     net.live('MLP.fromJSON').parameters().set(parameters);
     if (dropoutRandom) net.live('MLP.fromJSON').setDropoutRandomState(dropoutRandom);
     if (resume) {
@@ -95,7 +100,7 @@ export class MLP {
     const c = readCheckpoint('MLP.load', bytes);
     const random = new Random();
     random.setState(c.random);
-    const net = new MLP(await createEngine(c.architecture, requested ?? c.backend), c.architecture, random);
+    const net = new MLP(await createEngine(c.architecture, requested ?? c.backend, checkThreads('MLP.load', o.threads)), c.architecture, random);
     const engine = net.live('MLP.load');
     engine.parameters().set(c.parameters);
     engine.setOptimizerState(c.optimizer);
@@ -113,7 +118,7 @@ export class MLP {
     const o = checkOptions('MLP.fromSafetensors', 'options', options, true) as LoadOptions & SafetensorsArchitecture;
     const backend = o.backend === undefined ? 'wasm' : checkChoice('MLP.fromSafetensors', 'options.backend', o.backend, BACKENDS);
     const { architecture, parameters } = readSafetensors('MLP.fromSafetensors', bytes, o);
-    const net = new MLP(await createEngine(architecture, backend), architecture, new Random());
+    const net = new MLP(await createEngine(architecture, backend, checkThreads('MLP.fromSafetensors', o.threads)), architecture, new Random());
     net.live('MLP.fromSafetensors').parameters().set(parameters);
     net.live('MLP.fromSafetensors').setDropoutRandomState(dropoutStream(0));
     return net;
@@ -133,6 +138,10 @@ export class MLP {
   get memoryBytes(): number { return this.live('memoryBytes').byteLength(); }
   /** True after `dispose()`. */
   get disposed(): boolean { return this.engine === null; }
+  /** Threads training and inference may use (small batches use fewer; see README "Multi-core training"). */
+  get threads(): number { return this.live('threads').threads ?? 1; }
+  /** Why the network runs on one thread although more were asked for, or null. */
+  get threadsFallbackReason(): string | null { return this.live('threadsFallbackReason').threadsFallbackReason ?? null; }
 
   /** Replaces θ: per layer, the weight matrix row-major (outputs × inputs), then the bias. */
   setParameters(theta: ArrayLike<number>): void {
@@ -396,8 +405,10 @@ export function fitAccess(net: MLP): FitAccess {
   };
 }
 
-function createEngine(architecture: Architecture, backend: Backend): Promise<Engine> | Engine {
-  return backend === 'js' ? createJsEngine(architecture) : createWasmEngine(architecture);
+function createEngine(architecture: Architecture, backend: Backend, threads: ThreadsOption): Promise<Engine> | Engine {
+  if (backend === 'wasm') return createThreadedEngine(architecture, threads);
+  const engine = createJsEngine(architecture);
+  return threads === 1 ? engine : { ...engine, threads: 1, threadsFallbackReason: 'the js backend runs on one thread' };
 }
 
 /** Hoisted so that checking a step's options allocates nothing. */

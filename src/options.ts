@@ -35,6 +35,8 @@ export interface CreateOptions {
   seed?: number;
   /** Weight initialisation. Default: 'he-uniform' before ReLU-like activations, else 'glorot-uniform'. */
   init?: Init;
+  /** Threads for training and inference (wasm backend): a count or 'auto' (every core). Default 1. */
+  threads?: number | 'auto';
   /**
    * Inverted dropout on hidden layers' outputs while training (`step`, `fit`), never in
    * `predict`/`loss`/`gradient`: one rate in [0, 1) for every hidden layer, or one per hidden

@@ -165,3 +165,25 @@ describe('fitAsync in a worker (the built package)', () => {
     here.dispose();
   });
 });
+
+describe('on several threads', () => {
+  it('a diverging fit stops at the same step with the same θ as on one thread', async () => {
+    // Above the work threshold, so the step really runs on two threads.
+    const spec = { layers: [128, 160, 33, 10], activations: ['relu', 'relu', 'linear'], loss: 'mse', seed: 6 } as const;
+    const X = Float32Array.from({ length: 150 * 128 }, (_, i) => Math.sin(i * 0.37));
+    const labels = Float32Array.from({ length: 150 * 10 }, (_, i) => Math.cos(i * 0.11));
+    const options = { epochs: 50, batchSize: 150, learningRate: 1e6, shuffle: false, onDivergence: 'stop' } as const;
+    const one = await MLP.create({ ...spec, threads: 1 });
+    const two = await MLP.create({ ...spec, threads: 2 });
+    expect(two.threads).toBe(2);
+    const a = one.fit(X, labels, options);
+    const b = two.fit(X, labels, options);
+    expect(a.stopReason).toBe('diverged');
+    expect(b.stopReason).toBe('diverged');
+    expect(b.divergence).toEqual(a.divergence);
+    expect(allFinite(two.getParameters())).toBe(true);
+    expect(two.getParameters()).toEqual(one.getParameters());
+    one.dispose();
+    two.dispose();
+  });
+});

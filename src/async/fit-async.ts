@@ -87,7 +87,7 @@ export async function fitInWorker(net: MLP, access: FitAccess, X: Matrix, Y: Tar
   }
   if (signal?.aborted) return trimmed(emptyHistory(), 0, 'aborted');
   const start: StartMessage = {
-    type: 'start', architecture: net.architecture, backend: net.backend, state, x: data.x, y: data.y, rows: data.rows,
+    type: 'start', architecture: net.architecture, backend: net.backend, threads: net.threads, state, x: data.x, y: data.y, rows: data.rows,
     options: fitOptions, reportBatches: onBatchEnd !== undefined,
   };
   const transfer = [...stateBuffers(state), data.x.buffer as ArrayBuffer, data.y.buffer as ArrayBuffer];

@@ -16,6 +16,8 @@ export interface StartMessage {
   type: 'start';
   architecture: Architecture;
   backend: Backend;
+  /** The network's thread count: the worker's copy trains on as many (bit-identically to one). */
+  threads: number;
   state: NetworkState;
   x: FloatArray;
   y: FloatArray;

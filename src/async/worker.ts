@@ -30,7 +30,7 @@ async function connect(): Promise<Port> {
 }
 
 async function train(port: Port, start: StartMessage): Promise<void> {
-  const net = await MLP.create({ ...start.architecture, backend: start.backend });
+  const net = await MLP.create({ ...start.architecture, backend: start.backend, threads: start.threads });
   try {
     const access = fitAccess(net);
     access.restore(start.state);

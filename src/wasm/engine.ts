@@ -10,7 +10,7 @@ import { DEFAULT_OPTIMIZER, checkOptimizerState, optimizerBuffers, type Optimize
 import { Random } from '../random.js';
 
 /** The module's exports (assembly/index.ts): numbers and pointers only. */
-interface Kernels {
+export interface Kernels {
   heapBase(): number;
   floatBytes(): number;
   forward(desc: number, x: number, rows: number): void;
@@ -36,15 +36,20 @@ const RECORD_WORDS = 16;
 const enum Field { Inputs, Outputs, Activation, Weights, Bias, GradWeights, GradBias, Z, A, Mask, Dropped, DropoutRate = 12 }
 const enum Header { LayerCount, Loss, DropoutRandom, Optimizer, Failure, FailedBatch, FailedEpoch }
 
+/** What an engine computes on: a memory and kernels over it (src/wasm/shared-engine.ts supplies threaded ones). */
+export interface KernelHost {
+  memory: WebAssembly.Memory;
+  kernels: Kernels;
+  /** Called by the engine's dispose. */
+  dispose?(): void;
+}
+
 /**
  * The WebAssembly backend. Each network owns a linear memory laid out once: descriptor,
  * θ, ∇θ (fixed), then batch buffers and an optional dataset (re-laid when they must grow).
  */
-export async function createWasmEngine(arch: Architecture): Promise<Engine> {
-  const module = await kernelModule(arch.dtype);
-  const memory = new WebAssembly.Memory({ initial: 1 });
-  const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  const k = instance.exports as unknown as Kernels;
+export async function createWasmEngine(arch: Architecture, host?: KernelHost): Promise<Engine> {
+  const { memory, kernels: k } = host ?? await singleThreadHost(arch);
   const Float = arrayType(arch.dtype);
   const bytes = Float.BYTES_PER_ELEMENT;
   if (k.floatBytes() !== bytes) throw new Error(`internal: ${arch.dtype} module computes in ${k.floatBytes()}-byte floats`);
@@ -269,7 +274,15 @@ export async function createWasmEngine(arch: Architecture): Promise<Engine> {
     byteLength: () => arena.byteLength,
     dispose() {
       dataset = null;
+      host?.dispose?.();
     },
   };
   return engine;
+}
+
+async function singleThreadHost(arch: Architecture): Promise<KernelHost> {
+  const module = await kernelModule(arch.dtype);
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  return { memory, kernels: instance.exports as unknown as Kernels };
 }

@@ -20,9 +20,10 @@ let chosen: KernelVariant | 'auto' = 'auto';
 /**
  * Tells wasm-mlp where its .wasm files are, for bundlers or servers that move them, or hands
  * it the bytes directly. Optional: by default each file is loaded from beside this module.
- * Without `variant` the source serves every variant of the dtype.
+ * Without `variant` the source serves every variant of the dtype. `{ threads: true }` sets
+ * the threaded builds' source instead (networks with `threads` > 1; see "Multi-core training").
  */
-export function setWasmSource(dtype: DType, source: WasmSource, variant?: KernelVariant): void {
+export function setWasmSource(dtype: DType, source: WasmSource, variant?: KernelVariant, options: { threads?: boolean } = {}): void {
   if (dtype !== 'float32' && dtype !== 'float64') {
     throw new ValueError(`setWasmSource: dtype must be 'float32' or 'float64', got ${describe(dtype)}`);
   }
@@ -30,8 +31,8 @@ export function setWasmSource(dtype: DType, source: WasmSource, variant?: Kernel
     throw new ValueError(`setWasmSource: variant must be one of ${KERNEL_VARIANTS.map((v) => `'${v}'`).join(', ')}, got ${describe(variant)}`);
   }
   for (const v of variant === undefined ? KERNEL_VARIANTS : [variant]) {
-    sources.set(key(dtype, v), source);
-    modules.delete(key(dtype, v));
+    sources.set(key(dtype, v, options?.threads === true), source);
+    modules.delete(key(dtype, v, options?.threads === true));
   }
 }
 
@@ -72,12 +73,15 @@ const PROBES: Record<'simd' | 'relaxed-simd', Uint8Array<ArrayBuffer>> = {
   'relaxed-simd': new Uint8Array([...PROBE_HEAD, 0x0a, 0x13, 0x01, 0x11, 0x00, ...SPLAT, ...SPLAT, ...SPLAT, 0xfd, 0x85, 0x02, 0x0b]),
 };
 
-/** The compiled kernels for a dtype and variant; compiled once per process and shared by every network. */
-export function kernelModule(dtype: DType, variant: KernelVariant = kernelVariant()): Promise<WebAssembly.Module> {
-  const id = key(dtype, variant);
+/**
+ * The compiled kernels for a dtype and variant (threaded: over shared memory, with the parallel
+ * phase loop); compiled once per process and shared by every network.
+ */
+export function kernelModule(dtype: DType, variant: KernelVariant = kernelVariant(), threads = false): Promise<WebAssembly.Module> {
+  const id = key(dtype, variant, threads);
   let module = modules.get(id);
   if (!module) {
-    module = compile(sources.get(id) ?? defaultUrl(dtype, variant));
+    module = compile(sources.get(id) ?? (threads ? threadedUrl(dtype, variant) : defaultUrl(dtype, variant)));
     // A failed load may be retried with another source.
     module.catch(() => modules.delete(id));
     modules.set(id, module);
@@ -85,8 +89,8 @@ export function kernelModule(dtype: DType, variant: KernelVariant = kernelVarian
   return module;
 }
 
-function key(dtype: DType, variant: KernelVariant): string {
-  return `${dtype}:${variant}`;
+function key(dtype: DType, variant: KernelVariant, threads = false): string {
+  return `${dtype}:${variant}${threads ? ':threads' : ''}`;
 }
 
 // Literal `new URL(…, import.meta.url)` expressions, so bundlers such as Vite see and copy the files.
@@ -99,6 +103,17 @@ function defaultUrl(dtype: DType, variant: KernelVariant): URL {
   if (variant === 'scalar') return new URL('./build/mlp.f32.scalar.wasm', import.meta.url);
   if (variant === 'simd') return new URL('./build/mlp.f32.simd.wasm', import.meta.url);
   return new URL('./build/mlp.f32.relaxed-simd.wasm', import.meta.url);
+}
+
+function threadedUrl(dtype: DType, variant: KernelVariant): URL {
+  if (dtype === 'float64') {
+    if (variant === 'scalar') return new URL('./build/mlp.f64.scalar.threads.wasm', import.meta.url);
+    if (variant === 'simd') return new URL('./build/mlp.f64.simd.threads.wasm', import.meta.url);
+    return new URL('./build/mlp.f64.relaxed-simd.threads.wasm', import.meta.url);
+  }
+  if (variant === 'scalar') return new URL('./build/mlp.f32.scalar.threads.wasm', import.meta.url);
+  if (variant === 'simd') return new URL('./build/mlp.f32.simd.threads.wasm', import.meta.url);
+  return new URL('./build/mlp.f32.relaxed-simd.threads.wasm', import.meta.url);
 }
 
 async function compile(source: WasmSource): Promise<WebAssembly.Module> {

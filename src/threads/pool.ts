@@ -1,0 +1,95 @@
+import { isNode } from './support.js';
+
+/** What every worker of a network is given: the kernels, the shared memory, the control block. */
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  ctrl: number;
+}
+
+interface Message {
+  type: 'ready' | 'error' | 'stopped' | 'failed' | 'exit';
+  message?: string;
+}
+
+/** One worker, the same shape in Node and in browsers. */
+interface Thread {
+  post(message: unknown): void;
+  /** Lets the process exit while this worker lives (Node); a no-op in browsers. */
+  unref(): void;
+  terminate(): Promise<void>;
+}
+
+/**
+ * The n − 1 workers of one network. They are started once, sit blocked in wasm between
+ * commands, and are ended by `terminate` (the network's dispose) or replaced after a failure.
+ */
+export class WorkerPool {
+  /** Called when a worker ends without being told to (its process or thread died). */
+  onLost: ((reason: string) => void) | null = null;
+  private ending = false;
+
+  private constructor(private readonly threads: Thread[]) {}
+
+  /** Starts `count` workers and resolves once each has instantiated the kernels and entered its loop. */
+  static async start(count: number, init: WorkerInit): Promise<WorkerPool> {
+    const threads: Thread[] = [];
+    let pool: WorkerPool | null = null;
+    const ready = Array.from({ length: count }, (_, i) => new Promise<void>((resolve, reject) => {
+      spawn((m) => {
+        if (m.type === 'ready') resolve();
+        else if (m.type === 'error' || m.type === 'exit') {
+          const reason = m.message ?? `worker thread ${i + 1} exited`;
+          reject(new Error(reason));
+          if (pool && !pool.ending) pool.onLost?.(reason);
+        }
+      }).then((thread) => {
+        threads.push(thread);
+        thread.post({ ...init, thread: i + 1 });
+      }, reject);
+    }));
+    try {
+      await Promise.all(ready);
+    } catch (error) {
+      await Promise.all(threads.map((t) => t.terminate()));
+      throw error;
+    }
+    pool = new WorkerPool(threads);
+    // Blocked workers must not keep a process alive that forgot to dispose its network.
+    for (const t of threads) t.unref();
+    return pool;
+  }
+
+  /** Ends every worker (they may be blocked in wasm: termination interrupts the wait). */
+  terminate(): Promise<void> {
+    this.ending = true;
+    return Promise.all(this.threads.map((t) => t.terminate())).then(() => undefined);
+  }
+}
+
+async function spawn(listener: (m: Message) => void): Promise<Thread> {
+  if (isNode()) {
+    const nodeThreads = 'node:worker_threads';
+    const { Worker } = (await import(/* @vite-ignore */ nodeThreads)) as typeof import('node:worker_threads');
+    // Workers inherit Node's flags, but one that only applies to -e/stdin code would stop them.
+    const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { execArgv });
+    worker.on('message', listener);
+    worker.on('error', (error) => listener({ type: 'error', message: String(error) }));
+    worker.on('exit', (code) => listener({ type: 'exit', message: `a worker thread exited with code ${code}` }));
+    return {
+      post: (message) => worker.postMessage(message),
+      unref: () => worker.unref(),
+      terminate: () => worker.terminate().then(() => undefined),
+    };
+  }
+  // The literal `new Worker(new URL(…, import.meta.url))` lets bundlers find and emit the file.
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  worker.addEventListener('message', (event: MessageEvent<Message>) => listener(event.data));
+  worker.addEventListener('error', (event) => listener({ type: 'error', message: event.message || 'a worker thread failed to load' }));
+  return {
+    post: (message) => worker.postMessage(message),
+    unref: () => {},
+    terminate: async () => worker.terminate(),
+  };
+}

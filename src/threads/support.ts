@@ -1,0 +1,56 @@
+import { ValueError, describe } from '../errors.js';
+
+/** `threads` of `MLP.create`: a thread count, or 'auto' for every available core. */
+export type ThreadsOption = number | 'auto';
+
+/** More threads than this is a typo, not a machine. */
+const MAX_THREADS = 256;
+
+/** Throws unless value is an integer in [1, 256] or 'auto'. */
+export function checkThreads(fn: string, value: unknown): ThreadsOption {
+  if (value === undefined) return 1;
+  if (value === 'auto') return value;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_THREADS) {
+    throw new ValueError(`${fn}: threads must be an integer in [1, ${MAX_THREADS}] or 'auto', got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Why WebAssembly threads cannot run here, or null when they can. */
+export function threadsUnavailableReason(): string | null {
+  if (typeof SharedArrayBuffer === 'undefined' || (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) {
+    return 'SharedArrayBuffer is unavailable: in a browser the page must be cross-origin isolated (serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
+  }
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  } catch {
+    return 'this JavaScript engine has no shared WebAssembly memory (the threads proposal)';
+  }
+  if (!isNode() && typeof Worker === 'undefined') return 'Web Workers are unavailable here';
+  return null;
+}
+
+/** Logical cores available to this process (os.availableParallelism, navigator.hardwareConcurrency). */
+export async function availableCores(): Promise<number> {
+  if (isNode()) {
+    const nodeOs = 'node:os';
+    const os = (await import(/* @vite-ignore */ nodeOs)) as typeof import('node:os');
+    return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  }
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  return typeof cores === 'number' && cores >= 1 ? cores : 1;
+}
+
+/** Whether this thread may block in Atomics.wait (not a browser's main thread). */
+export function canBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function isNode(): boolean {
+  return typeof process === 'object' && typeof process.versions?.node === 'string';
+}

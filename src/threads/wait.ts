@@ -1,0 +1,12 @@
+/**
+ * The `env.wait32` import of the threaded kernels (assembly/barrier.ts): blocks while the
+ * i32 at byte address `word` equals `value`. The bounded timeout is insurance only: the
+ * kernel re-checks the word and waits again.
+ */
+export function waitImport(memory: WebAssembly.Memory): (word: number, value: number) => void {
+  // The control block is at the start of memory, inside any (even pre-growth) view.
+  const words = new Int32Array(memory.buffer);
+  return (word, value) => {
+    Atomics.wait(words, word >> 2, value, 100);
+  };
+}

@@ -1,0 +1,71 @@
+// Worker lifecycle, tested the way users meet it: in a separate Node process running the
+// compiled package. dispose() ends the workers; a process exits normally after dispose() and
+// even without it (idle workers never hold it open).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..');
+const out = join(root, 'test-artifacts', 'threads-dist');
+const entry = pathToFileURL(join(out, 'index.js')).href;
+
+beforeAll(() => {
+  // Compile the sources as `npm run build:ts` does, into a scratch folder (src/ stays the truth).
+  rmSync(out, { recursive: true, force: true });
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json'), '--outDir', out, '--declaration', 'false', '--sourceMap', 'false']);
+  mkdirSync(join(out, 'wasm', 'build'), { recursive: true });
+  cpSync(join(root, 'src', 'wasm', 'build'), join(out, 'wasm', 'build'), { recursive: true, filter: (p) => !p.endsWith('.wat') });
+  cpSync(join(root, 'src', 'threads', 'worker.js'), join(out, 'threads', 'worker.js'));
+}, 180_000);
+
+/** Runs an ES module in a fresh Node process; it must exit by itself within the timeout. */
+function runNode(source: string) {
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', source], { encoding: 'utf8', timeout: 30_000 });
+  return { status: result.status, signal: result.signal, stdout: result.stdout.trim(), stderr: result.stderr.trim() };
+}
+
+const train = `
+  import { MLP } from ${JSON.stringify(entry)};
+  const net = await MLP.create({ layers: [256, 256, 10], activations: ['relu', 'softmax'], loss: 'cross-entropy', threads: 3 });
+  const X = Float32Array.from({ length: 256 * 256 }, (_, i) => Math.sin(i));
+  const history = net.fit(X, Array.from({ length: 256 }, (_, i) => i % 10), { epochs: 2, batchSize: 128 });
+  const threads = net.threads;
+  const parallel = net.engine.threading.parallelCalls > 0;
+`;
+
+describe('worker lifecycle (separate Node process, compiled package)', () => {
+  it('a process exits normally after dispose()', () => {
+    const run = runNode(`${train}
+      net.dispose();
+      console.log(JSON.stringify({ threads, parallel, epochs: history.epochs }));`);
+    expect(run.stderr).toBe('');
+    expect(run).toMatchObject({ status: 0, signal: null });
+    expect(JSON.parse(run.stdout)).toEqual({ threads: 3, parallel: true, epochs: 2 });
+  });
+
+  it('a process that forgets dispose() still exits normally', () => {
+    const run = runNode(`${train}
+      console.log(JSON.stringify({ threads, parallel }));`);
+    expect(run).toMatchObject({ status: 0, signal: null, stderr: '' });
+    expect(JSON.parse(run.stdout)).toEqual({ threads: 3, parallel: true });
+  });
+
+  it.runIf(existsSync('/proc/self/task'))('dispose() ends the worker threads (Linux thread count)', () => {
+    const run = runNode(`
+      import { readdirSync } from 'node:fs';
+      const tasks = () => readdirSync('/proc/self/task').length;
+      const before = tasks();
+      ${train}
+      const running = tasks();
+      net.dispose();
+      let after = tasks();
+      for (let i = 0; i < 100 && after > before; i++) { await new Promise((r) => setTimeout(r, 20)); after = tasks(); }
+      console.log(JSON.stringify({ started: running - before, left: after - before }));`);
+    expect(run).toMatchObject({ status: 0, stderr: '' });
+    expect(JSON.parse(run.stdout)).toEqual({ started: 2, left: 0 });
+  });
+});

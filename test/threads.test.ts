@@ -1,0 +1,230 @@
+// Multi-core training: a network on 2 or 3 threads computes bit-for-bit what it computes on
+// one (every activation, loss and dtype, odd batch sizes, shares that are empty), a worker's
+// failure surfaces in the caller and leaves the network usable, and threads fall back to one
+// with a reason where shared memory is unavailable.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { MLP, WorkerError, setKernelVariant, supportedKernelVariants, type DType } from '../src/index.js';
+import type { OptimizerOptions } from '../src/optimizers.js';
+import { setWorkPerThread } from '../src/wasm/shared-engine.js';
+import { networkSpecs, randomData, type NetSpec } from './helpers.js';
+
+interface Threading {
+  parallelCalls: number;
+  injectFault(thread: number): void;
+}
+const threading = (net: MLP) => (net as unknown as { engine: { threading: Threading } }).engine.threading;
+const bits = (a: Float32Array | Float64Array | number[]) => Array.from(new Uint8Array(Float64Array.from(a).buffer));
+
+/** Everything a network computes, in a form compared bit for bit. */
+async function runAll(spec: NetSpec, dtype: DType, threads: number, rows: number, training: { optimizer?: OptimizerOptions; dropout?: number } = {}) {
+  const net = await MLP.create({ ...spec, dtype, threads, seed: 11, dropout: training.dropout });
+  if (training.optimizer) net.setOptimizer(training.optimizer);
+  const { X, Y } = randomData(spec, rows, 5);
+  const out = {
+    predict: bits(net.predict(X) as Float64Array),
+    loss: bits([net.loss(X, Y)]),
+    gradient: bits(net.gradient(X, Y)),
+    steps: bits([0, 1, 2].map(() => net.step(X, Y, { learningRate: training.optimizer ? undefined : 0.05 }))),
+    afterSteps: bits(net.getParameters()),
+    // A last, partial batch, and batches smaller than threads × 4 rows.
+    fit: bits(net.fit(X, Y, { epochs: 3, batchSize: 5, learningRate: training.optimizer ? undefined : 0.05 }).loss),
+    afterFit: bits(net.getParameters()),
+    // fitAsync trains a few batches per engine call, between which it yields.
+    fitAsync: bits((await net.fitAsync(X, Y, { epochs: 2, batchSize: 4, learningRate: training.optimizer ? undefined : 0.05 })).loss),
+    afterFitAsync: bits(net.getParameters()),
+    parallelCalls: threading(net).parallelCalls,
+  };
+  net.dispose();
+  return out;
+}
+
+// One spec per hidden activation and per output/loss pairing, plus a network without hidden layers.
+const specs = networkSpecs().filter((_, i, all) => i % 7 === 0 || i === all.length - 1);
+
+describe('bit-identical to one thread, with every call run on every thread', () => {
+  beforeAll(() => setWorkPerThread(0));
+  afterAll(() => setWorkPerThread());
+
+  describe.each(['float64', 'float32'] as const)('%s', (dtype) => {
+    it.each(specs.map((s) => [`${s.layers.join('-')} ${s.activations.join(',')} ${s.loss}`, s] as const))('%s', async (_, spec) => {
+      const one = await runAll(spec, dtype, 1, 13);
+      for (const threads of [2, 3]) {
+        const { parallelCalls, ...many } = await runAll(spec, dtype, threads, 13);
+        const { parallelCalls: none, ...single } = one;
+        expect(none).toBe(0);
+        expect(parallelCalls).toBeGreaterThan(5); // the threaded path really ran
+        expect(many).toEqual(single);
+      }
+    });
+  });
+});
+
+describe('bit-identical with every optimizer, clipping and dropout, on every thread', () => {
+  beforeAll(() => setWorkPerThread(0));
+  afterAll(() => setWorkPerThread());
+  const spec: NetSpec = { layers: [7, 9, 6, 4], activations: ['relu', 'tanh', 'softmax'], loss: 'cross-entropy' };
+  const optimizers: OptimizerOptions[] = [
+    { type: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-3, clipNorm: 0.5 },
+    { type: 'sgd', learningRate: 0.05, momentum: 0.5, dampening: 0.1, clipValue: 0.01 },
+    { type: 'adam', learningRate: 0.01, amsgrad: true, weightDecay: 1e-2, clipNorm: 0.1, clipValue: 0.05 },
+    { type: 'adamw', learningRate: 0.01 },
+    { type: 'rmsprop', learningRate: 0.01, momentum: 0.3, centered: true, weightDecay: 1e-3 },
+    { type: 'adagrad', learningRate: 0.05, learningRateDecay: 0.01, initialAccumulatorValue: 0.1, clipNorm: 1 },
+  ];
+  describe.each(['float64', 'float32'] as const)('%s', (dtype) => {
+    it.each(optimizers.map((o) => [JSON.stringify(o), o] as const))('%s with dropout 0.3', async (_, optimizer) => {
+      const { parallelCalls: none, ...one } = await runAll(spec, dtype, 1, 23, { optimizer, dropout: 0.3 });
+      expect(none).toBe(0);
+      for (const threads of [2, 3]) {
+        const { parallelCalls, ...many } = await runAll(spec, dtype, threads, 23, { optimizer, dropout: 0.3 });
+        expect(parallelCalls).toBeGreaterThan(5);
+        expect(many).toEqual(one);
+      }
+    });
+  });
+});
+
+describe('bit-identical on a network above the work threshold, in every kernel build', () => {
+  afterAll(() => setKernelVariant('auto'));
+  const cases = supportedKernelVariants().flatMap((variant) => (['float32', 'float64'] as const).map((dtype) => [variant, dtype] as const));
+  it.each(cases)('%s %s 128-160-33-10, 150 rows', async (variant, dtype) => {
+    setKernelVariant(variant);
+    const spec: NetSpec = { layers: [128, 160, 33, 10], activations: ['relu', 'tanh', 'softmax'], loss: 'cross-entropy' };
+    const one = await runAll(spec, dtype, 1, 150);
+    const { parallelCalls, ...two } = await runAll(spec, dtype, 2, 150);
+    expect(parallelCalls).toBeGreaterThan(0);
+    const { parallelCalls: none, ...single } = one;
+    expect(none).toBe(0);
+    expect(two).toEqual(single);
+  });
+});
+
+describe('small networks stay on one thread', () => {
+  it("the seed's 2-1-1 network and a 2-D toy make no parallel call with threads: 'auto'", async () => {
+    for (const spec of [
+      { layers: [2, 1, 1], activations: ['relu', 'linear'] },
+      { layers: [2, 16, 3], activations: ['relu', 'softmax'], loss: 'cross-entropy' },
+    ] as const) {
+      const net = await MLP.create({ ...spec, threads: 'auto' });
+      const { X, Y } = randomData({ loss: 'mse', ...spec } as NetSpec, 64, 1);
+      net.fit(X, spec.layers[2] === 3 ? Array.from({ length: 64 }, (_, i) => i % 3) : Y, { epochs: 2, batchSize: 32 });
+      net.step(X, spec.layers[2] === 3 ? Array.from({ length: 64 }, (_, i) => i % 3) : Y);
+      expect(threading(net).parallelCalls).toBe(0);
+      net.dispose();
+    }
+  });
+});
+
+describe('a failure in a thread', () => {
+  beforeAll(() => setWorkPerThread(0));
+  afterAll(() => setWorkPerThread());
+  const spec: NetSpec = { layers: [6, 8, 3], activations: ['tanh', 'softmax'], loss: 'cross-entropy' };
+  const { X, Y } = randomData(spec, 20, 2);
+
+  it('in a worker surfaces as a WorkerError in the caller; the network is unchanged and keeps training', async () => {
+    const net = await MLP.create({ ...spec, threads: 3, seed: 4 });
+    const reference = await MLP.create({ ...spec, threads: 1, seed: 4 });
+    const before = bits(net.getParameters());
+    threading(net).injectFault(2);
+    expect(() => net.step(X, Y)).toThrow(WorkerError);
+    expect(bits(net.getParameters())).toEqual(before);
+    // Usable at once (on one thread while new workers start), and as exact as ever.
+    expect(net.fit(X, Y, { epochs: 2, batchSize: 8 }).loss).toEqual(reference.fit(X, Y, { epochs: 2, batchSize: 8 }).loss);
+    await untilParallelAgain(net, () => reference.step(X, Y));
+    expect(bits(net.getParameters())).toEqual(bits(reference.getParameters()));
+    // The new workers fail and recover the same way.
+    const trained = bits(net.getParameters());
+    threading(net).injectFault(1);
+    expect(() => net.fit(X, Y, { epochs: 2, batchSize: 8, shuffle: false })).toThrow(/^worker thread 1: RuntimeError: unreachable\. The call was abandoned; the network stays usable/);
+    expect(bits(net.getParameters())).toEqual(trained);
+    await untilParallelAgain(net, () => reference.step(X, Y));
+    expect(bits(net.getParameters())).toEqual(bits(reference.getParameters()));
+    net.dispose();
+    reference.dispose();
+  });
+
+  /** Steps `net` (and the reference, through `also`) until a step runs on several threads again. */
+  async function untilParallelAgain(net: MLP, also: () => void): Promise<void> {
+    const calls = threading(net).parallelCalls;
+    for (let i = 0; i < 200 && threading(net).parallelCalls === calls; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      net.step(X, Y);
+      also();
+    }
+    expect(threading(net).parallelCalls).toBeGreaterThan(calls);
+  }
+
+  it("in the caller's own share releases the workers and rethrows; the network stays usable", async () => {
+    const net = await MLP.create({ ...spec, threads: 2, seed: 4 });
+    threading(net).injectFault(0);
+    expect(() => net.gradient(X, Y)).toThrow(WebAssembly.RuntimeError);
+    const reference = await MLP.create({ ...spec, threads: 1, seed: 4 });
+    expect(bits(net.gradient(X, Y))).toEqual(bits(reference.gradient(X, Y)));
+    net.dispose();
+    reference.dispose();
+  });
+});
+
+describe('threads option', () => {
+  it("'auto' uses the available cores", async () => {
+    const { availableParallelism } = await import('node:os');
+    const net = await MLP.create({ layers: [2, 2], activations: ['linear'], threads: 'auto' });
+    const cores = Math.min(availableParallelism(), 16);
+    expect(net.threads).toBe(cores);
+    expect(net.threadsFallbackReason).toBe(cores > 1 ? null : 'only one CPU core is available');
+    net.dispose();
+  });
+
+  it('defaults to one thread, with no reason', async () => {
+    const net = await MLP.create({ layers: [2, 2], activations: ['linear'] });
+    expect(net.threads).toBe(1);
+    expect(net.threadsFallbackReason).toBeNull();
+    net.dispose();
+  });
+
+  it('rejects what is not a thread count', async () => {
+    for (const threads of [0, 1.5, -2, 'all', 1000, null]) {
+      await expect(MLP.create({ layers: [2, 2], activations: ['linear'], threads: threads as number })).rejects.toThrow(
+        `MLP.create: threads must be an integer in [1, 256] or 'auto', got ${threads === null ? 'null' : typeof threads === 'string' ? `"${threads}"` : threads}`,
+      );
+    }
+  });
+
+  it('falls back to one thread with the reason where SharedArrayBuffer is missing (a page without cross-origin isolation)', async () => {
+    vi.stubGlobal('crossOriginIsolated', false);
+    try {
+      const net = await MLP.create({ layers: [2, 2], activations: ['linear'], threads: 'auto' });
+      expect(net.threads).toBe(1);
+      expect(net.threadsFallbackReason).toMatch(/cross-origin isolated.*Cross-Origin-Opener-Policy: same-origin.*Cross-Origin-Embedder-Policy: require-corp/);
+      expect(net.fit([[1, 2]], [[3, 4]], { epochs: 2 }).epochs).toBe(2);
+      net.dispose();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('the js backend runs on one thread and says so', async () => {
+    const net = await MLP.create({ layers: [2, 2], activations: ['linear'], backend: 'js', threads: 2 });
+    expect(net.threads).toBe(1);
+    expect(net.threadsFallbackReason).toBe('the js backend runs on one thread');
+    net.dispose();
+  });
+
+  it('fromJSON takes threads too, and the copy trains identically', async () => {
+    const spec: NetSpec = { layers: [5, 7, 2], activations: ['sigmoid', 'linear'], loss: 'mse' };
+    const { X, Y } = randomData(spec, 30, 8);
+    const net = await MLP.create({ ...spec, seed: 2 });
+    const copy = await MLP.fromJSON(net.toJSON(), { threads: 2 });
+    expect(copy.threads).toBe(2);
+    setWorkPerThread(0);
+    try {
+      expect(bits(copy.fit(X, Y, { epochs: 3 }).loss)).toEqual(bits(net.fit(X, Y, { epochs: 3 }).loss));
+    } finally {
+      setWorkPerThread();
+    }
+    expect(bits(copy.getParameters())).toEqual(bits(net.getParameters()));
+    expect(threading(copy).parallelCalls).toBeGreaterThan(0);
+    copy.dispose();
+    net.dispose();
+  });
+});
