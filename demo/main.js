@@ -6,7 +6,7 @@ import { drawBoundary, drawLossCurve, drawWeights } from './plots.js';
 import { setUpSeedTab } from './seed-tab.js';
 
 const $ = (id) => document.getElementById(id);
-const state = { net: null, data: null, losses: [], epoch: 0, controller: null, training: false, samples: 0, since: 0, frame: 0 };
+const state = { resetting: Promise.resolve(), net: null, data: null, losses: [], epoch: 0, controller: null, training: false, samples: 0, since: 0, frame: 0 };
 
 function settings() {
   const layers = $('layers').value.split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0 && n <= 256);
@@ -19,26 +19,49 @@ function settings() {
   };
 }
 
-/** A fresh network and data set from the controls; training stops first. */
-async function reset() {
+/** A fresh network and data set from the controls; training stops first. Resets run one at a time. */
+function reset() {
+  state.resetting = state.resetting.then(replaceNetwork).catch((error) => {
+    $('status').textContent = `Could not build the network: ${error.message}`;
+    console.error(error);
+  });
+  return state.resetting;
+}
+
+async function replaceNetwork() {
   await pause();
   const s = settings();
+  // 'auto': every core when the page is cross-origin isolated (vite.config.js sends the headers),
+  // else one thread with the reason. fitAsync's worker trains on as many.
+  const net = await MLP.create({ layers: [2, ...s.hidden, 2], activations: [...s.hidden.map(() => s.activation), 'softmax'], loss: 'cross-entropy', seed: 7, threads: 'auto' });
+  net.setOptimizer(s.optimizer);
+  // The old network stays whole until its successor exists (starting threads takes a moment).
   state.net?.dispose();
+  state.net = net;
   state.data = makeData(s.dataset, s.points, s.noise);
-  state.net = await MLP.create({ layers: [2, ...s.hidden, 2], activations: [...s.hidden.map(() => s.activation), 'softmax'], loss: 'cross-entropy', seed: 7 });
-  state.net.setOptimizer(s.optimizer);
   state.losses = [];
   state.epoch = 0;
-  $('param-count').textContent = `(${state.net.parameterCount} parameters, layers ${state.net.layers.join('-')})`;
+  $('param-count').textContent = `(${net.parameterCount} parameters, layers ${net.layers.join('-')})`;
   $('rate').textContent = '–';
+  showThreads(net);
   render();
+}
+
+/** The thread count, and why it is one when threads were unavailable. */
+function showThreads(net) {
+  $('threads').textContent = String(net.threads);
+  $('threads-note').textContent = net.threadsFallbackReason
+    ? `One thread: ${net.threadsFallbackReason}.`
+    : `Up to ${net.threads} threads, one per 2²⁰ multiply-adds of a batch: small networks and batches run on one (try hidden layers 256,256 with batch size 64).`;
 }
 
 async function start() {
   if (state.training) return;
+  await state.resetting; // a network being replaced is not trained
+  if (state.training) return;
+  state.training = true;
   const s = settings();
   state.net.setOptimizer(s.optimizer);
-  state.training = true;
   state.controller = new AbortController();
   state.samples = 0;
   state.since = performance.now();

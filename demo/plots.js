@@ -83,18 +83,23 @@ export function drawLossCurve(canvas, losses) {
 export function drawWeights(container, net, readout) {
   const theta = net.getParameters();
   const layers = net.layout.layers;
-  if (container.children.length !== layers.length) {
+  // Rebuilt for every new network: its sizes may differ with the same number of layers.
+  if (container.network !== net) {
+    container.network = net;
     container.innerHTML = '';
     layers.forEach((layer, l) => {
       const figure = document.createElement('figure');
       const canvas = document.createElement('canvas');
-      const cell = Math.max(3, Math.min(14, Math.floor(290 / (layer.inputs + 1)), Math.floor(150 / layer.outputs)));
-      canvas.width = (layer.inputs + 1) * cell;
-      canvas.height = layer.outputs * cell;
-      canvas.dataset.cell = String(cell);
+      // Cells shrink to one pixel so that 256-unit layers fit the panel; wide and tall independently.
+      const cellWidth = Math.max(1, Math.min(14, Math.floor(290 / (layer.inputs + 1))));
+      const cellHeight = Math.max(1, Math.min(14, Math.floor(256 / layer.outputs), cellWidth * 2));
+      canvas.width = (layer.inputs + 1) * cellWidth;
+      canvas.height = layer.outputs * cellHeight;
+      canvas.dataset.cellWidth = String(cellWidth);
+      canvas.dataset.cellHeight = String(cellHeight);
       canvas.onmousemove = (event) => {
-        const j = Math.floor(event.offsetX / cell);
-        const i = Math.floor(event.offsetY / cell);
+        const j = Math.min(layer.inputs, Math.floor(event.offsetX / cellWidth));
+        const i = Math.min(layer.outputs - 1, Math.floor(event.offsetY / cellHeight));
         const current = net.getParameters();
         const value = j < layer.inputs ? current[layer.weightOffset + i * layer.inputs + j] : current[layer.biasOffset + i];
         readout.textContent = j < layer.inputs
@@ -109,7 +114,8 @@ export function drawWeights(container, net, readout) {
   }
   layers.forEach((layer, l) => {
     const canvas = container.children[l].querySelector('canvas');
-    const cell = Number(canvas.dataset.cell);
+    const cellWidth = Number(canvas.dataset.cellWidth);
+    const cellHeight = Number(canvas.dataset.cellHeight);
     const ctx = canvas.getContext('2d');
     let scale = 1e-6;
     for (let k = layer.weightOffset; k < layer.biasOffset + layer.outputs; k++) scale = Math.max(scale, Math.abs(theta[k]));
@@ -119,7 +125,7 @@ export function drawWeights(container, net, readout) {
         const t = Math.min(1, Math.abs(v) / scale);
         const colour = v >= 0 ? BLUE : ORANGE;
         ctx.fillStyle = `rgb(${colour.map((c) => Math.round(255 + (c - 255) * t)).join(',')})`;
-        ctx.fillRect(j * cell, i * cell, cell, cell);
+        ctx.fillRect(j * cellWidth, i * cellHeight, cellWidth, cellHeight);
       }
     }
   });

@@ -3,10 +3,18 @@
 import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
 
+/** Cross-origin isolation: without it browsers withhold SharedArrayBuffer, and `threads` falls back to one. */
+export const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   resolve: { alias: { 'wasm-mlp': fileURLToPath(new URL('../dist/index.js', import.meta.url)) } },
+  server: { headers: isolationHeaders },
+  preview: { headers: isolationHeaders },
   // The page uses top-level await.
   build: { outDir: fileURLToPath(new URL('./dist', import.meta.url)), emptyOutDir: true, target: 'es2022' },
 });

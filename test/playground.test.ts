@@ -48,6 +48,16 @@ describe('the playground in Chromium', () => {
   it('loads, trains in a worker, lowers the loss and redraws the boundary', async () => {
     await page.goto(server.resolvedUrls!.local[0]);
     await page.waitForFunction(() => (window as unknown as { playground?: { net: unknown } }).playground?.net, null, { timeout: 30_000 });
+    // vite.config.js sends COOP/COEP, so the page may share memory and its network is threaded ('auto').
+    const threading = await page.evaluate(() => {
+      const { net } = (window as any).playground;
+      return { isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency, threads: net.threads as number, reason: net.threadsFallbackReason as string | null, shown: document.getElementById('threads')!.textContent, note: document.getElementById('threads-note')!.textContent };
+    });
+    expect(threading.isolated).toBe(true);
+    expect(threading.reason).toBeNull();
+    expect(threading.threads).toBe(Math.min(threading.cores, 16));
+    expect(threading.shown).toBe(String(threading.threads));
+    expect(threading.note).toContain(`Up to ${threading.threads} threads`);
     await page.selectOption('#dataset', 'spiral');
     await page.waitForFunction(() => (window as any).playground.epoch === 0 && (window as any).playground.data.points.length === 400);
     const before = await page.evaluate(() => {
