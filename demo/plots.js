@@ -90,9 +90,13 @@ export function drawWeights(container, net, readout) {
     layers.forEach((layer, l) => {
       const figure = document.createElement('figure');
       const canvas = document.createElement('canvas');
-      // Cells shrink to one pixel so that 256-unit layers fit the panel; wide and tall independently.
-      const cellWidth = Math.max(1, Math.min(14, Math.floor(290 / (layer.inputs + 1))));
-      const cellHeight = Math.max(1, Math.min(14, Math.floor(256 / layer.outputs), cellWidth * 2));
+      // Square cells while they stay visible; below 3 px each side shrinks on its own, down to
+      // one pixel, so that 256-unit layers still fit the panel.
+      const across = Math.floor(290 / (layer.inputs + 1));
+      const down = Math.floor(150 / layer.outputs);
+      const square = Math.min(14, across, down);
+      const cellWidth = square >= 3 ? square : Math.max(1, Math.min(14, across));
+      const cellHeight = square >= 3 ? square : Math.max(1, Math.min(14, down));
       canvas.width = (layer.inputs + 1) * cellWidth;
       canvas.height = layer.outputs * cellHeight;
       canvas.dataset.cellWidth = String(cellWidth);
