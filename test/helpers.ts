@@ -62,3 +62,21 @@ export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): nu
 export function engineOf(net: MLP): Engine {
   return (net as unknown as { engine: Engine }).engine;
 }
+
+/** ∂L/∂θᵢ by central differences (L(θ + h·eᵢ) − L(θ − h·eᵢ)) / 2h; leaves θ as it found it. */
+export function centralDifferences(net: MLP, X: Float64Array, Y: Float64Array, h = 1e-5): Float64Array {
+  const theta = net.getParameters();
+  const numeric = new Float64Array(theta.length);
+  const probe = theta.slice();
+  for (let i = 0; i < theta.length; i++) {
+    probe[i] = theta[i] + h;
+    net.setParameters(probe);
+    const up = net.loss(X, Y);
+    probe[i] = theta[i] - h;
+    net.setParameters(probe);
+    numeric[i] = (up - net.loss(X, Y)) / (2 * h);
+    probe[i] = theta[i];
+  }
+  net.setParameters(theta);
+  return numeric;
+}
