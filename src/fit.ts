@@ -5,7 +5,7 @@ import type { Engine } from './engine.js';
 import type { Architecture, FloatArray } from './options.js';
 import type { Random } from './random.js';
 import { ShapeError, ValueError, describe, type Divergence } from './errors.js';
-import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions } from './validate.js';
+import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions, keysOf } from './validate.js';
 import { divergenceError } from './divergence.js';
 import { LearningRateSchedule, checkRate, checkSchedule, plateauOf, type PlateauState, type Schedule } from './training/schedules.js';
 import { checkMetrics, type Metric, type MetricValues } from './training/metrics.js';
@@ -164,8 +164,15 @@ export function newTrainingState(): TrainingState {
   return { epoch: 0, steps: 0, plateau: null };
 }
 
+/** Every key of `FitOptions`, for the check that refuses unknown (misspelt) ones. */
+export const FIT_KEYS = keysOf<FitOptions>({
+  epochs: true, batchSize: true, learningRate: true, optimizer: true, schedule: true, shuffle: true, validationSplit: true,
+  validationData: true, metrics: true, earlyStopping: true, errorThreshold: true, onEpochEnd: true, onBatchEnd: true, signal: true, onDivergence: true,
+});
+const VALIDATION_KEYS = keysOf<ValidationData>({ X: true, Y: true });
+
 export function checkFitOptions(fn: string, options: unknown, arch: Architecture): CheckedFitOptions {
-  const o = checkOptions(fn, 'options', options, true) as FitOptions;
+  const o = checkOptions(fn, 'options', options, true, FIT_KEYS) as FitOptions;
   for (const name of ['onEpochEnd', 'onBatchEnd'] as const) {
     if (o[name] !== undefined && typeof o[name] !== 'function') throw new ValueError(`${fn}: options.${name} must be a function, got ${describe(o[name])}`);
   }
@@ -176,7 +183,7 @@ export function checkFitOptions(fn: string, options: unknown, arch: Architecture
   const validationSplit = o.validationSplit === undefined ? undefined : checkNumber(fn, 'options.validationSplit', o.validationSplit, { min: 0, max: 1 });
   if (validationSplit === 1) throw new ValueError(`${fn}: options.validationSplit must be below 1 (some samples must remain to train on), got 1`);
   if (o.validationData !== undefined) {
-    const v = checkOptions(fn, 'options.validationData', o.validationData, false);
+    const v = checkOptions(fn, 'options.validationData', o.validationData, false, VALIDATION_KEYS);
     if (v.X === undefined || v.Y === undefined) throw new ValueError(`${fn}: options.validationData must be { X, Y }, got an object without ${v.X === undefined ? 'X' : 'Y'}`);
   }
   const hasValidation = (validationSplit ?? 0) > 0 || o.validationData !== undefined;

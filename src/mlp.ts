@@ -2,7 +2,7 @@ import type { Engine } from './engine.js';
 import type { Activation, Architecture, Backend, CreateOptions, DType, FloatArray, Loss } from './options.js';
 import { BACKENDS, arrayType } from './options.js';
 import { DisposedError, ShapeError, ValueError, describe } from './errors.js';
-import { checkBoolean, checkChoice, checkCreateOptions, checkNumber, checkOptions } from './validate.js';
+import { checkBoolean, checkChoice, checkCreateOptions, checkNumber, checkOptions, keysOf } from './validate.js';
 import { countRows, countTargetRows, copyRows, copyTargets, isAllowed, badValue, plural, type Matrix, type Targets } from './data.js';
 import { checkBatchFits, checkDatasetFits } from './limits.js';
 import { divergenceError } from './divergence.js';
@@ -12,7 +12,7 @@ import { checkThreads, type ThreadsOption } from './threads/support.js';
 import { Random } from './random.js';
 import { initialise } from './init.js';
 import { traceBatch, type Trace } from './trace.js';
-import { checkFitOptions, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, splitValidation, type Dataset, type FitHistory, type FitOptions, type TrainingState } from './fit.js';
+import { FIT_KEYS, checkFitOptions, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, splitValidation, type Dataset, type FitHistory, type FitOptions, type TrainingState } from './fit.js';
 import { CHUNK_ROWS as EVALUATE_CHUNK_ROWS, evaluateArrays, type Evaluation } from './training/evaluate.js';
 import { checkMetrics, type Metric } from './training/metrics.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
@@ -54,7 +54,8 @@ export class MLP {
   private engine: Engine | null;
   private readonly random: Random;
   private training: TrainingState = newTrainingState();
-  private fitting = false;
+  /** The training call under way ('fit' or 'fitAsync'), or null. */
+  private fitting: string | null = null;
   /** Fixed architecture of this network. */
   readonly architecture: Architecture;
 
@@ -76,10 +77,11 @@ export class MLP {
   }
 
   /** Rebuilds a network from `toJSON()` output (object or JSON text). */
-  static async fromJSON(json: ModelJSON | string, options: LoadOptions = {}): Promise<MLP> {
+  static async fromJSON(json: ModelJSON | string, options?: LoadOptions): Promise<MLP> {
     const { architecture, parameters, random, dropoutRandom, training } = checkModelJSON('MLP.fromJSON', json);
-    const backend = options.backend === undefined ? 'wasm' : checkChoice('MLP.fromJSON', 'options.backend', options.backend, BACKENDS);
-    const threads = checkThreads('MLP.fromJSON', options.threads);
+    const o = checkOptions('MLP.fromJSON', 'options', options, true, LOAD_KEYS) as LoadOptions;
+    const backend = o.backend === undefined ? 'wasm' : checkChoice('MLP.fromJSON', 'options.backend', o.backend, BACKENDS);
+    const threads = checkThreads('MLP.fromJSON', o.threads);
     const resume = training === undefined ? null : checkTrainingJSON('MLP.fromJSON', training, parameters.length, arrayType(architecture.dtype));
     const generator = new Random();
     generator.setState(random);
@@ -95,7 +97,7 @@ export class MLP {
 
   /** Restores a `save()` checkpoint: architecture, θ, optimizer state, generators and counters. Training resumes bit-identically (same backend). */
   static async load(bytes: Uint8Array | ArrayBuffer, options: LoadOptions = {}): Promise<MLP> {
-    const o = checkOptions('MLP.load', 'options', options, true) as LoadOptions;
+    const o = checkOptions('MLP.load', 'options', options, true, LOAD_KEYS) as LoadOptions;
     const requested = o.backend === undefined ? undefined : checkChoice('MLP.load', 'options.backend', o.backend, BACKENDS);
     const c = readCheckpoint('MLP.load', bytes);
     const random = new Random();
@@ -115,7 +117,7 @@ export class MLP {
    * `options.activations`. Only θ is restored: optimizer state and counters start fresh.
    */
   static async fromSafetensors(bytes: Uint8Array, options: LoadOptions & SafetensorsArchitecture = {}): Promise<MLP> {
-    const o = checkOptions('MLP.fromSafetensors', 'options', options, true) as LoadOptions & SafetensorsArchitecture;
+    const o = checkOptions('MLP.fromSafetensors', 'options', options, true, SAFETENSORS_KEYS) as LoadOptions & SafetensorsArchitecture;
     const backend = o.backend === undefined ? 'wasm' : checkChoice('MLP.fromSafetensors', 'options.backend', o.backend, BACKENDS);
     const { architecture, parameters } = readSafetensors('MLP.fromSafetensors', bytes, o);
     const net = new MLP(await createEngine(architecture, backend, checkThreads('MLP.fromSafetensors', o.threads)), architecture, new Random());
@@ -254,7 +256,7 @@ export class MLP {
    * Worker instead. An abort leaves the weights of the last completed epoch.
    */
   async fitAsync(X: Matrix, Y: Targets, options?: FitAsyncOptions): Promise<FitHistory> {
-    const { worker = false, ...fitOptions } = checkOptions('fitAsync', 'options', options, true) as FitAsyncOptions;
+    const { worker = false, ...fitOptions } = checkOptions('fitAsync', 'options', options, true, FIT_ASYNC_KEYS) as FitAsyncOptions;
     if (checkBoolean('fitAsync', 'options.worker', worker)) return this.whileFitting('fitAsync', () => fitInWorker(this, fitAccess(this), X, Y, fitOptions));
     return this.whileFitting('fitAsync', () => keepCompletedEpochs(fitAccess(this), fitOptions, (o) => runYielding(this.startFit('fitAsync', X, Y, o, true), () => this.live('fitAsync'))));
   }
@@ -267,7 +269,7 @@ export class MLP {
   /** Mean loss and metrics on (X, Y), in chunks, without changing anything. */
   evaluate(X: Matrix, Y: Targets, options?: EvaluateOptions): Evaluation {
     const engine = this.live('evaluate');
-    const o = checkOptions('evaluate', 'options', options, true) as EvaluateOptions;
+    const o = checkOptions('evaluate', 'options', options, true, EVALUATE_KEYS) as EvaluateOptions;
     const metrics = checkMetrics('evaluate', 'options.metrics', o.metrics, this.architecture);
     checkDatasetFits('evaluate', engine.layout, this.dtype, this.countRows('evaluate', X, Y), EVALUATE_CHUNK_ROWS, 'data set');
     const { x, y, rows } = this.toArrays('evaluate', X, Y);
@@ -300,7 +302,7 @@ export class MLP {
     const { layers, activations, loss, dtype, dropout } = this.architecture;
     const json: ModelJSON = { format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, dtype, dropout: [...dropout], parameters: Array.from(engine.parameters()), random: this.random.getState(), dropoutRandom: engine.dropoutRandomState() };
     // JSON.stringify(net) calls toJSON with a property name: only an options object counts.
-    const o = typeof options === 'object' && options !== null ? options : {};
+    const o = typeof options === 'object' && options !== null ? checkOptions('toJSON', 'options', options, false, TO_JSON_KEYS) as ToJSONOptions : {};
     if (o.training !== undefined && checkBoolean('toJSON', 'options.training', o.training)) json.training = trainingToJSON(engine.optimizerState(), this.training);
     return json;
   }
@@ -356,17 +358,18 @@ export class MLP {
 
   /** One fit at a time: a second would replace the first one's dataset under it. */
   private whileFitting<T>(fn: string, body: () => T): T {
-    if (this.fitting) throw new ValueError(`${fn}: this network is already training (a fitAsync has not finished)`);
-    this.fitting = true;
+    if (this.fitting === 'fit') throw new ValueError(`${fn}: this network is already training in fit (called from one of its callbacks?); call it after fit returns`);
+    if (this.fitting) throw new ValueError(`${fn}: this network is already training in a fitAsync that has not finished; await it (or abort it through its signal) first`);
+    this.fitting = fn;
     let result: T;
     try {
       result = body();
     } catch (error) {
-      this.fitting = false;
+      this.fitting = null;
       throw error;
     }
-    if (result instanceof Promise) return result.finally(() => (this.fitting = false)) as T;
-    this.fitting = false;
+    if (result instanceof Promise) return result.finally(() => (this.fitting = null)) as T;
+    this.fitting = null;
     return result;
   }
 
@@ -411,11 +414,18 @@ function createEngine(architecture: Architecture, backend: Backend, threads: Thr
   return threads === 1 ? engine : { ...engine, threads: 1, threadsFallbackReason: 'the js backend runs on one thread' };
 }
 
+const STEP_KEYS = keysOf<StepOptions>({ learningRate: true });
+const EVALUATE_KEYS = keysOf<EvaluateOptions>({ metrics: true });
+const TO_JSON_KEYS = keysOf<ToJSONOptions>({ training: true });
+const LOAD_KEYS = keysOf<LoadOptions>({ backend: true, threads: true });
+const SAFETENSORS_KEYS = [...LOAD_KEYS, ...keysOf<SafetensorsArchitecture>({ activations: true, loss: true })];
+const FIT_ASYNC_KEYS = [...FIT_KEYS, 'worker'];
+
 /** Hoisted so that checking a step's options allocates nothing. */
 const NON_NEGATIVE = { min: 0 } as const;
 
 function readLearningRate(fn: string, options: StepOptions | undefined): number | undefined {
-  const o = checkOptions(fn, 'options', options, true) as StepOptions;
+  const o = checkOptions(fn, 'options', options, true, STEP_KEYS) as StepOptions;
   return o.learningRate === undefined ? undefined : checkNumber(fn, 'options.learningRate', o.learningRate, NON_NEGATIVE);
 }
 

@@ -1,7 +1,7 @@
 import type { FloatArray } from './options.js';
 import { ValueError, describe } from './errors.js';
 import { DEFAULT_LEARNING_RATE } from './fit.js';
-import { checkBoolean, checkChoice, checkNumber, checkOptions } from './validate.js';
+import { checkBoolean, checkChoice, checkKeys, checkNumber, checkOptions } from './validate.js';
 
 /** The optimizers, by their torch.optim names. */
 export type OptimizerType = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';
@@ -116,6 +116,8 @@ const OPTION_NAMES: Record<OptimizerType, readonly string[]> = {
   adagrad: ['learningRate', 'epsilon', 'weightDecay', 'learningRateDecay', 'initialAccumulatorValue'],
 };
 
+const ALL_OPTION_NAMES = [...new Set(['type', 'clipNorm', 'clipValue', ...Object.values(OPTION_NAMES).flat()])];
+
 /**
  * Checks optimizer options as torch.optim does (same ranges, same Nesterov rule) and fills
  * in PyTorch's defaults. Unknown option names are errors: a misspelt `beta_1` must not be
@@ -123,11 +125,10 @@ const OPTION_NAMES: Record<OptimizerType, readonly string[]> = {
  */
 export function resolveOptimizer(fn: string, value: unknown, name = 'optimizer'): OptimizerConfig {
   const o = checkOptions(fn, name, value, false);
+  // Without a valid type, a misspelt `type` key is the likelier mistake: name it.
+  if (!OPTIMIZER_TYPES.includes(o.type as OptimizerType)) checkKeys(fn, name, o, ALL_OPTION_NAMES);
   const type = checkChoice(fn, `${name}.type`, o.type, OPTIMIZER_TYPES);
-  const allowed = ['type', 'clipNorm', 'clipValue', ...OPTION_NAMES[type]];
-  for (const key of Object.keys(o)) {
-    if (!allowed.includes(key)) throw new ValueError(`${fn}: ${name}.${key} is not an option of '${type}' (its options: ${allowed.slice(1).join(', ')})`);
-  }
+  checkKeys(fn, name, o, ['type', 'clipNorm', 'clipValue', ...OPTION_NAMES[type]], `'${type}'`);
   const num = (key: string, fallback: number, bounds: { min?: number; max?: number; minExclusive?: boolean } = { min: 0 }) =>
     o[key] === undefined ? fallback : checkNumber(fn, `${name}.${key}`, o[key], bounds);
   const bool = (key: string) => (o[key] === undefined ? false : checkBoolean(fn, `${name}.${key}`, o[key]));

@@ -2,7 +2,7 @@
 // torch.optim.lr_scheduler documents, evaluated at the network's epoch counter, so a run
 // resumed from a checkpoint sees the same rates as one that never stopped.
 import { ValueError, describe } from '../errors.js';
-import { checkInteger, checkNumber, checkOptions, checkChoice } from '../validate.js';
+import { checkInteger, checkNumber, checkOptions, checkChoice, checkKeys, keysOf } from '../validate.js';
 
 /** η·γ^⌊epoch/stepSize⌋ (torch StepLR). */
 export interface StepSchedule { type: 'step'; stepSize: number; /** Default 0.1, as torch. */ gamma?: number }
@@ -37,6 +37,15 @@ export interface PlateauState {
 }
 
 const SCHEDULE_TYPES = ['step', 'exponential', 'cosine', 'reduce-on-plateau', 'warmup'] as const;
+/** Each schedule type's keys, for the check that refuses unknown (misspelt) ones. */
+const SCHEDULE_KEYS: Record<ScheduleSpec['type'], readonly string[]> = {
+  step: keysOf<StepSchedule>({ type: true, stepSize: true, gamma: true }),
+  exponential: keysOf<ExponentialSchedule>({ type: true, gamma: true }),
+  cosine: keysOf<CosineSchedule>({ type: true, tMax: true, etaMin: true }),
+  'reduce-on-plateau': keysOf<PlateauSchedule>({ type: true, patience: true, factor: true, threshold: true, cooldown: true, minLr: true, monitor: true }),
+  warmup: keysOf<WarmupSchedule>({ type: true, epochs: true, startFactor: true, then: true }),
+};
+const ALL_SCHEDULE_KEYS = [...new Set(Object.values(SCHEDULE_KEYS).flat())];
 /** torch's eps: a reduction smaller than this is ignored. */
 const PLATEAU_EPS = 1e-8;
 
@@ -44,7 +53,9 @@ const PLATEAU_EPS = 1e-8;
 export function checkSchedule(fn: string, name: string, value: unknown): Schedule {
   if (typeof value === 'function') return value as (epoch: number) => number;
   const o = checkOptions(fn, name, value, false);
+  if (!SCHEDULE_TYPES.includes(o.type as ScheduleSpec['type'])) checkKeys(fn, name, o, ALL_SCHEDULE_KEYS);
   const type = checkChoice(fn, `${name}.type`, o.type, SCHEDULE_TYPES);
+  checkKeys(fn, name, o, SCHEDULE_KEYS[type], `a '${type}' schedule`);
   const num = (key: string, fallback: number | undefined, bounds: Parameters<typeof checkNumber>[3]) =>
     o[key] === undefined && fallback !== undefined ? fallback : checkNumber(fn, `${name}.${key}`, o[key], bounds);
   const int = (key: string, fallback: number | undefined, min: number) =>
