@@ -18,6 +18,7 @@ import { checkMetrics, type Metric } from './training/metrics.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
 import { readCheckpoint, writeCheckpoint } from './io/checkpoint.js';
 import { checkTrainingJSON, trainingToJSON } from './io/training-json.js';
+import type { Bytes } from './io/bytes.js';
 import { readSafetensors, writeSafetensors, type SafetensorsArchitecture } from './io/safetensors.js';
 import type { ParameterLayout } from './layout.js';
 import { resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
@@ -96,7 +97,7 @@ export class MLP {
   }
 
   /** Restores a `save()` checkpoint: architecture, θ, optimizer state, generators and counters. Training resumes bit-identically (same backend). */
-  static async load(bytes: Uint8Array | ArrayBuffer, options: LoadOptions = {}): Promise<MLP> {
+  static async load(bytes: Bytes, options?: LoadOptions): Promise<MLP> {
     const o = checkOptions('MLP.load', 'options', options, true, LOAD_KEYS) as LoadOptions;
     const requested = o.backend === undefined ? undefined : checkChoice('MLP.load', 'options.backend', o.backend, BACKENDS);
     const c = readCheckpoint('MLP.load', bytes);
@@ -116,7 +117,7 @@ export class MLP {
    * named `layers.{i}.weight` / `layers.{i}.bias`). Files without wasm-mlp metadata need
    * `options.activations`. Only θ is restored: optimizer state and counters start fresh.
    */
-  static async fromSafetensors(bytes: Uint8Array, options: LoadOptions & SafetensorsArchitecture = {}): Promise<MLP> {
+  static async fromSafetensors(bytes: Bytes, options?: LoadOptions & SafetensorsArchitecture): Promise<MLP> {
     const o = checkOptions('MLP.fromSafetensors', 'options', options, true, SAFETENSORS_KEYS) as LoadOptions & SafetensorsArchitecture;
     const backend = o.backend === undefined ? 'wasm' : checkChoice('MLP.fromSafetensors', 'options.backend', o.backend, BACKENDS);
     const { architecture, parameters } = readSafetensors('MLP.fromSafetensors', bytes, o);
@@ -164,14 +165,34 @@ export class MLP {
     return this.live('getParameters').parameters().slice();
   }
 
-  /** Outputs for each row of X, in X's form (number[][] in, number[][] out; typed array in, same type out). */
-  predict(X: Matrix): number[][] | FloatArray {
+  /**
+   * The network's outputs, in the form of the input: rows in (`number[][]`), rows out; one
+   * sample in (`[x1, x2, …]`, as many values as the network has inputs), one row out; a flat
+   * typed array of rows × inputs in, the same type out (rows × outputs). Changes nothing.
+   * @example
+   * net.predict([[0, 1], [1, 1]]); // [[0.98…], [0.01…]]
+   * net.predict([0, 1]);           // [0.98…]
+   * net.predict([[0, 1]])[0][0];   // 0.98…
+   * @throws {ShapeError} when a row's length is not the network's input size.
+   * @throws {ValueError} when a value is not a finite number.
+   */
+  predict(X: readonly (readonly number[])[]): number[][];
+  predict(sample: readonly number[]): number[];
+  predict(X: Float32Array): Float32Array;
+  predict(X: Float64Array): Float64Array;
+  predict(X: Matrix | readonly number[]): number[][] | number[] | FloatArray;
+  predict(X: Matrix | readonly number[]): number[][] | number[] | FloatArray {
     const engine = this.live('predict');
-    const rows = this.stage('predict', X, null);
+    const sample = isSample(X);
+    if (sample && X.length !== engine.layout.inputSize) {
+      throw new ShapeError(`predict: X is one sample of ${plural(X.length, 'value')}, but the network takes ${engine.layout.inputSize} inputs; for several samples pass one row each, e.g. [[${X.slice(0, 2).join(', ')}${X.length > 2 ? ', …' : ''}], …]`);
+    }
+    const rows = this.stage('predict', sample ? [X] : X as Matrix, null);
     engine.forward(rows);
     const out = engine.activation(engine.layout.layers.length - 1, rows);
     const width = engine.layout.outputSize;
     if (X instanceof Float32Array || X instanceof Float64Array) return new (X.constructor as typeof Float64Array)(out);
+    if (sample) return Array.from(out.subarray(0, width));
     return Array.from({ length: rows }, (_, i) => Array.from(out.subarray(i * width, (i + 1) * width)));
   }
 
@@ -437,6 +458,11 @@ function dropoutStream(seed: number): number[] {
 function sameConfig(a: OptimizerConfig, b: OptimizerConfig): boolean {
   const keys = Object.keys(a) as (keyof OptimizerConfig)[];
   return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
+/** One sample given as a plain array of numbers (not rows): what `predict([x1, x2])` receives. */
+function isSample(value: unknown): value is readonly number[] {
+  return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'number');
 }
 
 function isNumberArray(value: unknown): value is ArrayLike<number> {

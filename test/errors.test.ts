@@ -264,13 +264,13 @@ describe.each(['wasm', 'js'] as const)('loading on %s', (backend) => {
     ['fromJSON: an unknown backend', async () => MLP.fromJSON((await good()).toJSON(), { backend: 'gpu' as never }), ValueError, "MLP.fromJSON: options.backend must be one of 'wasm', 'js', got \"gpu\""],
     ['fromJSON: undefined', () => MLP.fromJSON(undefined as never), FormatError, 'MLP.fromJSON: expected a model object or its JSON text, got undefined'],
     ['fromJSON: text that is not JSON', () => MLP.fromJSON('{"format": "wasm-mlp",'), FormatError, /^MLP\.fromJSON: the text is not valid JSON/],
-    ['load: a string', () => MLP.load('abc' as never), ValueError, 'MLP.load: bytes must be a Uint8Array (or ArrayBuffer) from net.save(), got "abc"'],
-    ['load: null', () => MLP.load(null as never), ValueError, 'MLP.load: bytes must be a Uint8Array (or ArrayBuffer) from net.save(), got null'],
+    ['load: a string', () => MLP.load('abc' as never), ValueError, 'MLP.load: bytes must be a Uint8Array or ArrayBuffer of a checkpoint from net.save(), got "abc"'],
+    ['load: null', () => MLP.load(null as never), ValueError, 'MLP.load: bytes must be a Uint8Array or ArrayBuffer of a checkpoint from net.save(), got null'],
     ['load: empty bytes', () => MLP.load(new Uint8Array(0)), FormatError, /^MLP\.load: /],
     ['load: JSON bytes', async () => MLP.load(new TextEncoder().encode(JSON.stringify((await good()).toJSON()))), FormatError, /^MLP\.load: /],
     ['load: an unknown backend', async () => MLP.load((await good()).save(), { backend: 'gpu' as never }), ValueError, /^MLP\.load: options\.backend must be one of 'wasm', 'js'/],
     ['fromSafetensors: a checkpoint', async () => MLP.fromSafetensors((await good()).save()), FormatError, /^MLP\.fromSafetensors: /],
-    ['fromSafetensors: undefined', () => MLP.fromSafetensors(undefined as never), ValueError, 'MLP.fromSafetensors: bytes must be a Uint8Array of a .safetensors file, got undefined'],
+    ['fromSafetensors: undefined', () => MLP.fromSafetensors(undefined as never), ValueError, 'MLP.fromSafetensors: bytes must be a Uint8Array or ArrayBuffer of a .safetensors file, got undefined'],
   ];
   it.each(cases)('%s', async (_, attempt, error, message) => {
     const result = attempt();
