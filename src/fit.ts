@@ -3,7 +3,7 @@
 // stop it); everything else here runs once per epoch.
 import type { Engine } from './engine.js';
 import type { Architecture, FloatArray } from './options.js';
-import type { Random } from './random.js';
+import { Random } from './random.js';
 import { ShapeError, ValueError, describe, type Divergence } from './errors.js';
 import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions, keysOf } from './validate.js';
 import { divergenceError } from './divergence.js';
@@ -14,7 +14,7 @@ import { EarlyStopping, checkEarlyStopping, checkMonitorAvailable, type CheckedE
 import type { Matrix, Targets } from './data.js';
 import type { OptimizerOptions } from './optimizers.js';
 
-/** η when none is given, as in the seed. */
+/** η when none is given, as in the worked example (README). */
 export const DEFAULT_LEARNING_RATE = 0.01;
 
 /** What `onEpochEnd` is told after each epoch. */
@@ -73,8 +73,17 @@ export interface FitOptions {
   schedule?: Schedule;
   /** Reorder samples every epoch with the network's seeded generator. Default true. */
   shuffle?: boolean;
-  /** Hold out the last fraction of the samples (before any shuffling, as Keras) for validation. */
+  /**
+   * Hold out this fraction of the samples for validation: the last rows, before any shuffling,
+   * as Keras does, unless `validationShuffle` is true.
+   */
   validationSplit?: number;
+  /**
+   * Hold out a pseudo-random selection of rows instead of the last ones, for data sorted by
+   * class (iris). The selection is fixed for a given row count, so every fit call and a resumed
+   * run validate on the same rows. Default false (Keras's last rows).
+   */
+  validationShuffle?: boolean;
   /** Validation samples; not with validationSplit. */
   validationData?: ValidationData;
   /** Metrics to report each epoch, on training and validation data. */
@@ -132,6 +141,7 @@ export interface CheckedFitOptions {
   schedule: Schedule | undefined;
   shuffle: boolean;
   validationSplit: number | undefined;
+  validationShuffle: boolean;
   validationData: ValidationData | undefined;
   metrics: Metric[];
   earlyStopping: CheckedEarlyStopping | null;
@@ -166,7 +176,7 @@ export function newTrainingState(): TrainingState {
 
 /** Every key of `FitOptions`, for the check that refuses unknown (misspelt) ones. */
 export const FIT_KEYS = keysOf<FitOptions>({
-  epochs: true, batchSize: true, learningRate: true, optimizer: true, schedule: true, shuffle: true, validationSplit: true,
+  epochs: true, batchSize: true, learningRate: true, optimizer: true, schedule: true, shuffle: true, validationSplit: true, validationShuffle: true,
   validationData: true, metrics: true, earlyStopping: true, errorThreshold: true, onEpochEnd: true, onBatchEnd: true, signal: true, onDivergence: true,
 });
 const VALIDATION_KEYS = keysOf<ValidationData>({ X: true, Y: true });
@@ -198,6 +208,7 @@ export function checkFitOptions(fn: string, options: unknown, arch: Architecture
     schedule,
     shuffle: o.shuffle === undefined ? true : checkBoolean(fn, 'options.shuffle', o.shuffle),
     validationSplit,
+    validationShuffle: o.validationShuffle === undefined ? false : checkBoolean(fn, 'options.validationShuffle', o.validationShuffle),
     validationData: o.validationData,
     metrics,
     earlyStopping: checkEarlyStopping(fn, o.earlyStopping, hasValidation, metrics),
@@ -211,7 +222,7 @@ export function checkFitOptions(fn: string, options: unknown, arch: Architecture
 }
 
 /** Splits off the last `fraction` of the samples, as Keras's validation_split: the first ⌊rows·(1 − fraction)⌋ train. */
-export function splitValidation(fn: string, data: Dataset, fraction: number): { train: Dataset; validation: Dataset | null } {
+export function splitValidation(fn: string, data: Dataset, fraction: number, shuffled = false): { train: Dataset; validation: Dataset | null } {
   if (fraction === 0) return { train: data, validation: null };
   const trainRows = Math.floor(data.rows * (1 - fraction));
   if (trainRows < 1 || trainRows === data.rows) {
@@ -219,10 +230,27 @@ export function splitValidation(fn: string, data: Dataset, fraction: number): { 
   }
   const xWidth = data.x.length / data.rows;
   const yWidth = data.y.length / data.rows;
+  if (shuffled) data = permuteRows(data, xWidth, yWidth);
   return {
     train: { x: data.x.subarray(0, trainRows * xWidth), y: data.y.subarray(0, trainRows * yWidth), rows: trainRows },
     validation: { x: data.x.subarray(trainRows * xWidth), y: data.y.subarray(trainRows * yWidth), rows: data.rows - trainRows },
   };
+}
+
+/** Seed of validationShuffle's selection: a constant, so the split depends on the row count only. */
+const VALIDATION_SEED = 0x5eed_5a1d;
+
+/** The rows in a fixed pseudo-random order (a copy), for validationShuffle. */
+function permuteRows(data: Dataset, xWidth: number, yWidth: number): Dataset {
+  const order = Int32Array.from({ length: data.rows }, (_, i) => i);
+  new Random(VALIDATION_SEED).shuffle(order);
+  const x = new (data.x.constructor as Float64ArrayConstructor)(data.x.length);
+  const y = new (data.y.constructor as Float64ArrayConstructor)(data.y.length);
+  order.forEach((row, i) => {
+    x.set(data.x.subarray(row * xWidth, (row + 1) * xWidth), i * xWidth);
+    y.set(data.y.subarray(row * yWidth, (row + 1) * yWidth), i * yWidth);
+  });
+  return { x, y, rows: data.rows };
 }
 
 /**

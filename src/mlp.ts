@@ -23,6 +23,7 @@ import { readSafetensors, writeSafetensors, type SafetensorsArchitecture } from 
 import type { ParameterLayout } from './layout.js';
 import { resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
 import { standaloneModule } from './standalone.js';
+import { summaryText } from './summary.js';
 import { fitInWorker, keepCompletedEpochs, type FitAccess, type FitAsyncOptions } from './async/fit-async.js';
 
 /** Options of a single training step. */
@@ -297,6 +298,26 @@ export class MLP {
     return evaluateArrays(engine, this.architecture, x, y, rows, metrics);
   }
 
+  /**
+   * The network as text, like Keras's `model.summary()`: each layer's shape, activation,
+   * dropout and parameter count, the total, the loss, the optimizer with every setting, the
+   * backend, dtype and threads.
+   * @example
+   * console.log(net.summary());
+   * // MLP 2-8-1
+   * // ───────────────────────────────────────────────
+   * // Layer    Shape  Activation  Dropout  Parameters
+   * // ───────────────────────────────────────────────
+   * // dense 0  2 → 8  relu        -                24
+   * // dense 1  8 → 1  sigmoid     -                 9
+   * // …
+   * @throws {DisposedError} after `dispose()`.
+   */
+  summary(): string {
+    const engine = this.live('summary');
+    return summaryText({ architecture: this.architecture, layout: engine.layout, optimizer: engine.optimizer(), backend: engine.backend, threads: this.threads, epoch: this.training.epoch });
+  }
+
   /** Epochs trained over the network's life (schedules are evaluated at this count; saved in checkpoints). */
   get epoch(): number { return this.training.epoch; }
 
@@ -369,7 +390,7 @@ export class MLP {
     const data = this.toArrays(fn, X, Y);
     const { train, validation } = o.validationData
       ? { train: data, validation: this.toArrays(fn, o.validationData.X, o.validationData.Y, 'options.validationData.') }
-      : splitValidation(fn, data, o.validationSplit ?? 0);
+      : splitValidation(fn, data, o.validationSplit ?? 0, o.validationShuffle);
     const optimizer = options?.optimizer === undefined ? engine.optimizer() : resolveOptimizer(fn, options.optimizer, 'options.optimizer');
     const baseRate = o.learningRate ?? optimizer.learningRate;
     const rates = planRates(fn, o, baseRate, this.training.epoch);

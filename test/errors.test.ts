@@ -58,7 +58,9 @@ const cases: Case[] = [
   ...badX('an empty batch', [], ShapeError, '{fn}: X is empty, expected at least one row'),
   ...badX('an empty typed array', new Float32Array(0), ShapeError, '{fn}: X is empty, expected at least one row of 4 values'),
   ...badX('a row that is not an array', [[1, 2, 3, 4], 'abcd'], ValueError, '{fn}: X row 1 must be an array of numbers, got "abcd"'),
-  ...badX('a flat number[]', [1, 2, 3, 4], ValueError, '{fn}: X row 0 must be an array of numbers, got 1'),
+  // predict takes a flat number[] as one sample (test/input-forms.test.ts); calls with targets take rows only.
+  ...badX('a flat number[]', [1, 2, 3, 4], ValueError, '{fn}: X row 0 must be an array of numbers, got 1', BASE, DATA_CALLS),
+  ...badX('one sample of the wrong width', [1, 2, 3], ShapeError, 'predict: X is one sample of 3 values, but the network takes 4 inputs; for several samples pass one row each, e.g. [[1, 2, …], …]', BASE, ['predict']),
   ...badX('null', null, ValueError, '{fn}: X must be number[][] (one row per sample) or a flat Float32Array/Float64Array, got null'),
   ...badX('undefined', undefined, ValueError, '{fn}: X must be number[][] (one row per sample) or a flat Float32Array/Float64Array, got undefined'),
   ...badX('a string', 'abc', ValueError, '{fn}: X must be number[][] (one row per sample) or a flat Float32Array/Float64Array, got "abc"'),

@@ -30,7 +30,7 @@ const checkpoint = async () => (await trainedNet()).save();
 const safetensors = async () => (await trainedNet()).toSafetensors();
 const fitValid = {
   epochs: 1, batchSize: 2, learningRate: 0.01, optimizer: { type: 'sgd' }, schedule: { type: 'exponential', gamma: 0.9 }, shuffle: false,
-  validationSplit: 0.25, metrics: ['mae'], earlyStopping: { patience: 1 }, errorThreshold: 0, onEpochEnd: () => {}, onBatchEnd: () => {},
+  validationSplit: 0.25, validationShuffle: true, metrics: ['mae'], earlyStopping: { patience: 1 }, errorThreshold: 0, onEpochEnd: () => {}, onBatchEnd: () => {},
   signal: new AbortController().signal, onDivergence: 'stop',
 };
 const validationData = { X, Y };
