@@ -37,7 +37,9 @@ export interface BatchLogs {
   loss: number;
   /** Samples in the batch (the last one of an epoch may be smaller). */
   size: number;
+  /** The epoch this batch belongs to, counted over the network's life from 0. */
   epoch: number;
+  /** The rate this batch's step used. */
   learningRate: number;
 }
 
@@ -84,8 +86,9 @@ export interface FitOptions {
   validationShuffle?: boolean;
   /** Validation samples; not with validationSplit. */
   validationData?: ValidationData;
-  /** Metrics to report each epoch, on training and validation data. */
-  metrics?: Metric[];
+  /** Metrics to report each epoch, on training and validation data: 'accuracy', 'mae'. Default none. */
+  metrics?: readonly Metric[];
+  /** Stop when the monitored value stops improving (Keras's EarlyStopping); see `EarlyStoppingOptions`. Default: off. */
   earlyStopping?: EarlyStoppingOptions;
   /** Stop once an epoch's training loss is below this. */
   errorThreshold?: number;
@@ -105,17 +108,23 @@ export interface FitOptions {
 
 /** What `fit` returns: one entry per epoch trained in this call. */
 export interface FitHistory {
+  /** Training loss per epoch: the mean of the batch losses, each measured before its step. */
   loss: number[];
-  /** Empty without validation data. */
+  /** Validation loss per epoch, after the epoch's last step; empty without validation data. */
   valLoss: number[];
+  /** Each requested metric per epoch, on the training data after the epoch's last step. */
   metrics: Partial<Record<Metric, number[]>>;
+  /** Each requested metric per epoch, on the validation data. */
   valMetrics: Partial<Record<Metric, number[]>>;
+  /** The learning rate each epoch trained with. */
   learningRate: number[];
+  /** Wall-clock milliseconds per epoch, evaluation included. */
   elapsedMs: number[];
   /** Epochs completed in this call (an epoch stopped mid-way counts). */
   epochs: number;
   /** With early stopping: the epoch (network-wide number) with the best monitored value. */
   bestEpoch?: number;
+  /** Why training ended: 'epochs', 'callback', 'aborted', 'error-threshold', 'early-stopping' or 'diverged'. */
   stopReason: StopReason;
   /** With stopReason 'diverged': where, and the message a DivergenceError would have had. */
   divergence?: Divergence & { message: string };

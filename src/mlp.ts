@@ -40,7 +40,8 @@ export interface ToJSONOptions {
 
 /** Options of `evaluate`. */
 export interface EvaluateOptions {
-  metrics?: Metric[];
+  /** Metrics to compute besides the loss: 'accuracy', 'mae'. Default none. */
+  metrics?: readonly Metric[];
 }
 
 /** Options of `MLP.fromJSON`, `MLP.load` and `MLP.fromSafetensors`. */
@@ -67,7 +68,14 @@ export class MLP {
     this.random = random;
   }
 
-  /** Builds a network with seeded initial weights (biases zero). */
+  /**
+   * Builds a network with seeded initial weights (biases zero). Every option is checked first;
+   * an unknown option name is an error with the nearest valid one.
+   * @example
+   * const net = await MLP.create({ layers: [2, 8, 1], activations: ['relu', 'sigmoid'], loss: 'binary-cross-entropy', seed: 1 });
+   * @throws {ShapeError} when `layers` or `activations` have the wrong length.
+   * @throws {ValueError} for an unknown option, activation, loss, dtype or backend, a bad seed or dropout rate, or a network too large for WebAssembly memory.
+   */
   static async create(options: CreateOptions): Promise<MLP> {
     const { architecture, backend, seed, init } = checkCreateOptions('MLP.create', options);
     const threads = checkThreads('MLP.create', options.threads);
@@ -78,7 +86,13 @@ export class MLP {
     return net;
   }
 
-  /** Rebuilds a network from `toJSON()` output (object or JSON text). */
+  /**
+   * Rebuilds a network from `toJSON()` output (object or JSON text), bit-exactly.
+   * @example
+   * const copy = await MLP.fromJSON(JSON.stringify(net));
+   * @throws {FormatError} when the JSON is not a wasm-mlp model.
+   * @throws {ValueError} for an unknown option.
+   */
   static async fromJSON(json: ModelJSON | string, options?: LoadOptions): Promise<MLP> {
     const { architecture, parameters, random, dropoutRandom, training } = checkModelJSON('MLP.fromJSON', json);
     const o = checkOptions('MLP.fromJSON', 'options', options, true, LOAD_KEYS) as LoadOptions;
@@ -97,7 +111,16 @@ export class MLP {
     return net;
   }
 
-  /** Restores a `save()` checkpoint: architecture, θ, optimizer state, generators and counters. Training resumes bit-identically (same backend). */
+  /**
+   * Restores a `save()` checkpoint: architecture, θ, optimizer state, generators and counters.
+   * Training resumes bit-identically (same backend). Bytes may be a Uint8Array (Node's Buffer)
+   * or the ArrayBuffer of `fetch().arrayBuffer()`.
+   * @example
+   * const resumed = await MLP.load(readFileSync('model.ckpt'));
+   * const fetched = await MLP.load(await (await fetch('/model.ckpt')).arrayBuffer());
+   * @throws {FormatError} when the bytes are truncated, corrupt or not a checkpoint.
+   * @throws {ValueError} when the bytes are neither a Uint8Array nor an ArrayBuffer, or for an unknown option.
+   */
   static async load(bytes: Bytes, options?: LoadOptions): Promise<MLP> {
     const o = checkOptions('MLP.load', 'options', options, true, LOAD_KEYS) as LoadOptions;
     const requested = o.backend === undefined ? undefined : checkChoice('MLP.load', 'options.backend', o.backend, BACKENDS);
@@ -117,6 +140,10 @@ export class MLP {
    * Builds a network from safetensors bytes (`toSafetensors()`, or PyTorch `nn.Linear` weights
    * named `layers.{i}.weight` / `layers.{i}.bias`). Files without wasm-mlp metadata need
    * `options.activations`. Only θ is restored: optimizer state and counters start fresh.
+   * @example
+   * const net = await MLP.fromSafetensors(readFileSync('net.safetensors'));
+   * @throws {FormatError} when the file is not valid safetensors or its tensors do not form a network.
+   * @throws {ValueError} for bytes of another type, or an unknown option.
    */
   static async fromSafetensors(bytes: Bytes, options?: LoadOptions & SafetensorsArchitecture): Promise<MLP> {
     const o = checkOptions('MLP.fromSafetensors', 'options', options, true, SAFETENSORS_KEYS) as LoadOptions & SafetensorsArchitecture;
@@ -128,9 +155,13 @@ export class MLP {
     return net;
   }
 
+  /** Layer sizes: inputs, hidden sizes…, outputs. */
   get layers(): readonly number[] { return this.architecture.layers; }
+  /** One activation per weight layer. */
   get activations(): readonly Activation[] { return this.architecture.activations; }
+  /** The loss training minimises. */
   get lossName(): Loss { return this.architecture.loss; }
+  /** Element type of θ and of the data inside the network. */
   get dtype(): DType { return this.architecture.dtype; }
   /** Where the math runs. */
   get backend(): Backend { return this.live('backend').backend; }
@@ -197,7 +228,13 @@ export class MLP {
     return Array.from({ length: rows }, (_, i) => Array.from(out.subarray(i * width, (i + 1) * width)));
   }
 
-  /** Mean loss of the network on (X, Y). Changes nothing. */
+  /**
+   * Mean loss of the network on (X, Y). Changes nothing.
+   * @example
+   * net.loss([[2, 1], [-3, 2]], [[1.3], [1.9]]); // 3.25 for the worked example
+   * @throws {ShapeError} when X and Y do not match the network or each other.
+   * @throws {ValueError} for a value that is not a finite number (or a target out of the loss's range).
+   */
   loss(X: Matrix, Y: Targets): number {
     const engine = this.live('loss');
     const rows = this.stage('loss', X, Y);
@@ -205,7 +242,11 @@ export class MLP {
     return engine.loss(rows);
   }
 
-  /** ∇θ L on (X, Y): the exact gradient of the mean loss, in θ's order. Changes nothing. */
+  /**
+   * ∇θ L on (X, Y): the exact gradient of the mean loss, in θ's order. Changes nothing.
+   * @throws {ShapeError} when X and Y do not match the network or each other.
+   * @throws {ValueError} for a value that is not a finite number.
+   */
   gradient(X: Matrix, Y: Targets): FloatArray {
     const engine = this.live('gradient');
     const rows = this.stage('gradient', X, Y);
@@ -217,6 +258,10 @@ export class MLP {
   /**
    * One step of the network's optimizer on L(X, Y) (plain SGD θ ← θ − η·∇θ unless
    * `setOptimizer` chose another), with dropout active. Returns the loss before the step.
+   * @example
+   * net.step(X, Y, { learningRate: 0.01 }); // 3.25, the loss before the step
+   * @throws {DivergenceError} when the loss or the update is not finite; the step is not applied.
+   * @throws {ValueError} for an unknown option or a negative learning rate.
    */
   step(X: Matrix, Y: Targets, options?: StepOptions): number {
     const engine = this.live('step');
@@ -231,6 +276,9 @@ export class MLP {
   /**
    * Chooses the optimizer `step` and `fit` use, as torch.optim computes it, with fresh state.
    * Omitted options take PyTorch's defaults; `clipNorm`/`clipValue` clip ∇θ before each update.
+   * @example
+   * net.setOptimizer({ type: 'adam', learningRate: 0.01 });
+   * @throws {ValueError} for an unknown type or option, or a value out of PyTorch's range; the optimizer stays as it was.
    */
   setOptimizer(options: OptimizerOptions): void {
     const engine = this.live('setOptimizer');
@@ -267,7 +315,16 @@ export class MLP {
     });
   }
 
-  /** Trains on (X, Y) for `options.epochs` epochs; see `FitOptions`. The data is copied into the engine once. */
+  /**
+   * Trains on (X, Y) for `options.epochs` epochs with mini-batches; see `FitOptions`. The data
+   * is copied into the network's memory once. Returns the history, one entry per epoch.
+   * @example
+   * const history = net.fit(X, Y, { epochs: 100, batchSize: 32, optimizer: { type: 'adam', learningRate: 0.01 }, validationSplit: 0.2 });
+   * history.loss.at(-1); history.valLoss.at(-1); history.stopReason;
+   * @throws {ValueError} for an unknown or bad option (nothing changes), or a call while this network is already training.
+   * @throws {ShapeError} when X and Y do not match the network or each other.
+   * @throws {DivergenceError} when training meets a non-finite value (unless `onDivergence: 'stop'`).
+   */
   fit(X: Matrix, Y: Targets, options?: FitOptions): FitHistory {
     return this.whileFitting('fit', () => runToEnd(this.startFit('fit', X, Y, options)));
   }
@@ -276,6 +333,9 @@ export class MLP {
    * `fit` that lets the event loop run every ~16 ms (between batches), so timers, UI events and
    * `options.signal` can act; with `{ worker: true }` it trains in a Web Worker or worker_threads
    * Worker instead. An abort leaves the weights of the last completed epoch.
+   * @example
+   * const history = await net.fitAsync(X, Y, { worker: true, epochs: 50, signal: controller.signal });
+   * @throws {ValueError} (as a rejected promise) for the same mistakes as `fit`.
    */
   async fitAsync(X: Matrix, Y: Targets, options?: FitAsyncOptions): Promise<FitHistory> {
     const { worker = false, ...fitOptions } = checkOptions('fitAsync', 'options', options, true, FIT_ASYNC_KEYS) as FitAsyncOptions;
@@ -288,7 +348,13 @@ export class MLP {
     return standaloneModule(this.architecture, this.live('toFunction').parameters());
   }
 
-  /** Mean loss and metrics on (X, Y), in chunks, without changing anything. */
+  /**
+   * Mean loss and metrics on (X, Y), in chunks, without changing anything.
+   * @example
+   * net.evaluate(X, labels, { metrics: ['accuracy'] }); // { loss: 0.12…, metrics: { accuracy: 0.96… } }
+   * @throws {ValueError} for an unknown option or metric, or a metric the network cannot report.
+   * @throws {ShapeError} when X and Y do not match the network or each other.
+   */
   evaluate(X: Matrix, Y: Targets, options?: EvaluateOptions): Evaluation {
     const engine = this.live('evaluate');
     const o = checkOptions('evaluate', 'options', options, true, EVALUATE_KEYS) as EvaluateOptions;
@@ -321,7 +387,11 @@ export class MLP {
   /** Epochs trained over the network's life (schedules are evaluated at this count; saved in checkpoints). */
   get epoch(): number { return this.training.epoch; }
 
-  /** The whole training state as a checkpoint (format: README "Checkpoints"). */
+  /**
+   * The whole training state as a checkpoint (format: README "Checkpoints"), for `MLP.load`.
+   * @example
+   * writeFileSync('model.ckpt', net.save());
+   */
   save(): Uint8Array {
     const engine = this.live('save');
     return writeCheckpoint({

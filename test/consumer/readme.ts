@@ -25,6 +25,9 @@ net.fit(X, [0, 0, 0, 1, 1, 0, 1, 1, 0, 0], { epochs: 1 });
 // Options held in a variable: `satisfies` keeps literal types and catches misspelt keys.
 const options = { epochs: 5, batchSize: 4, shuffle: true, metrics: ['accuracy'] } satisfies FitOptions;
 net.fit(X, Y, options);
+const metrics = ['accuracy'] as const; // a readonly tuple is accepted
+net.fit(X, Y, { epochs: 1, metrics });
+net.evaluate(X, Y, { metrics });
 const typed: FitOptions = { epochs: 5, earlyStopping: { monitor: 'loss', patience: 2 } };
 net.fit(X, Y, typed);
 const stopping: EarlyStoppingOptions = { monitor: 'val_loss', minDelta: 1e-4 };
