@@ -86,7 +86,7 @@ export interface FitOptions {
   validationShuffle?: boolean;
   /** Validation samples; not with validationSplit. */
   validationData?: ValidationData;
-  /** Metrics to report each epoch, on training and validation data: 'accuracy', 'mae'. Default none. */
+  /** Metrics to report each epoch, on training and validation data: 'accuracy', 'mae', 'mse'. Default none. */
   metrics?: readonly Metric[];
   /** Stop when the monitored value stops improving (Keras's EarlyStopping); see `EarlyStoppingOptions`. Default: off. */
   earlyStopping?: EarlyStoppingOptions;
@@ -416,9 +416,10 @@ function monitored(monitor: Monitor, logs: EpochLogs): number {
   switch (monitor) {
     case 'loss': return logs.loss;
     case 'val_loss': return logs.valLoss!;
-    case 'accuracy': case 'mae': return logs.metrics[monitor]!;
+    case 'accuracy': case 'mae': case 'mse': return logs.metrics[monitor]!;
     case 'val_accuracy': return logs.valMetrics.accuracy!;
     case 'val_mae': return logs.valMetrics.mae!;
+    case 'val_mse': return logs.valMetrics.mse!;
   }
 }
 

@@ -40,7 +40,7 @@ export interface ToJSONOptions {
 
 /** Options of `evaluate`. */
 export interface EvaluateOptions {
-  /** Metrics to compute besides the loss: 'accuracy', 'mae'. Default none. */
+  /** Metrics to compute besides the loss: 'accuracy', 'mae', 'mse'. Default none. */
   metrics?: readonly Metric[];
 }
 

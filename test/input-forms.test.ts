@@ -61,3 +61,18 @@ describe('bytes as ArrayBuffer', () => {
     expect((await MLP.fromSafetensors(copy(net.toSafetensors()))).getParameters()).toEqual(net.getParameters());
   });
 });
+
+describe("the 'mse' metric (as Keras users type it)", () => {
+  it('is the mean squared error over samples and outputs, which an mse network reports as its loss', async () => {
+    const net = await MLP.create({ layers: [2, 3, 2], activations: ['tanh', 'linear'], dtype: 'float64', seed: 4 });
+    const Y2 = [[0.5, -1], [1, 0], [0, 2], [-1, 1]];
+    const { loss, metrics } = net.evaluate(X, Y2, { metrics: ['mse', 'mae'] });
+    expect(metrics.mse).toBeCloseTo(loss, 12);
+    const out = net.predict(X);
+    const mae = out.flatMap((row, i) => row.map((v, j) => Math.abs(v - Y2[i][j]))).reduce((a, b) => a + b) / 8;
+    expect(metrics.mae).toBeCloseTo(mae, 12);
+    const h = net.fit(X, Y2, { epochs: 3, metrics: ['mse'], validationSplit: 0.5, earlyStopping: { monitor: 'val_mse', patience: 5 } });
+    expect(h.metrics.mse).toHaveLength(3);
+    expect(h.valMetrics.mse).toHaveLength(3);
+  });
+});

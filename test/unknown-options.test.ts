@@ -150,7 +150,7 @@ describe('misspelt names of activations, losses, metrics and monitors get a sugg
   });
 
   it.each([
-    ['acc', { metrics: ['acc'] }, "options.metrics[0] must be one of 'accuracy', 'mae', got \"acc\"; did you mean 'accuracy'?"],
+    ['acc', { metrics: ['acc'] }, "options.metrics[0] must be one of 'accuracy', 'mae', 'mse', got \"acc\"; did you mean 'accuracy'?"],
     ['val_acc', { metrics: ['accuracy'], validationSplit: 0.25, earlyStopping: { monitor: 'val_acc' } }, "got \"val_acc\"; did you mean 'val_accuracy'?"],
     ['an unrelated name', { metrics: ['f1'] }, /got "f1"$/],
   ])('%s', async (_, options, message) => {

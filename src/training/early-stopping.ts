@@ -5,8 +5,8 @@ import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions, key
 import type { Metric } from './metrics.js';
 
 /** What early stopping and plateau schedules may watch. */
-export type Monitor = 'loss' | 'val_loss' | 'accuracy' | 'val_accuracy' | 'mae' | 'val_mae';
-export const MONITORS: readonly Monitor[] = ['loss', 'val_loss', 'accuracy', 'val_accuracy', 'mae', 'val_mae'];
+export type Monitor = 'loss' | 'val_loss' | 'accuracy' | 'val_accuracy' | 'mae' | 'val_mae' | 'mse' | 'val_mse';
+export const MONITORS: readonly Monitor[] = ['loss', 'val_loss', 'accuracy', 'val_accuracy', 'mae', 'val_mae', 'mse', 'val_mse'];
 
 /** Options of `fit`'s `earlyStopping`. */
 export interface EarlyStoppingOptions {
