@@ -49,6 +49,9 @@ export interface LoadOptions {
   threads?: ThreadsOption;
 }
 
+/** For the training worker (src/async/worker.ts): a network's FitAccess. Not part of the public API. */
+export let fitAccess: (net: MLP) => FitAccess;
+
 /** A multilayer perceptron: dense layers trained by backpropagation, in WebAssembly or pure TypeScript. */
 export class MLP {
   private engine: Engine | null;
@@ -255,8 +258,8 @@ export class MLP {
    */
   async fitAsync(X: Matrix, Y: Targets, options?: FitAsyncOptions): Promise<FitHistory> {
     const { worker = false, ...fitOptions } = checkOptions('fitAsync', 'options', options, true) as FitAsyncOptions;
-    if (checkBoolean('fitAsync', 'options.worker', worker)) return this.whileFitting('fitAsync', () => fitInWorker(this, fitAccess(this), X, Y, fitOptions));
-    return this.whileFitting('fitAsync', () => keepCompletedEpochs(fitAccess(this), fitOptions, (o) => runYielding(this.startFit('fitAsync', X, Y, o, true), () => this.live('fitAsync'))));
+    if (checkBoolean('fitAsync', 'options.worker', worker)) return this.whileFitting('fitAsync', () => fitInWorker(this.fitAccess(), X, Y, fitOptions));
+    return this.whileFitting('fitAsync', () => keepCompletedEpochs(this.fitAccess(), fitOptions, (o) => runYielding(this.startFit('fitAsync', X, Y, o, true), () => this.live('fitAsync'))));
   }
 
   /** Source of a dependency-free ES module exporting `predict` for this network as it is now (see README). */
@@ -309,6 +312,33 @@ export class MLP {
   dispose(): void {
     this.engine?.dispose();
     this.engine = null;
+  }
+
+  static {
+    fitAccess = (net) => net.fitAccess();
+  }
+
+  /** What fitAsync needs to train exactly as `fit` does: the network's shape, checked data, its whole state. */
+  private fitAccess(): FitAccess {
+    const engine = () => this.live('fitAsync');
+    return {
+      architecture: this.architecture,
+      backend: this.backend,
+      threads: this.threads,
+      toArrays: (fn, X, Y) => this.toArrays(fn, X, Y),
+      snapshot: () => ({
+        parameters: engine().parameters().slice(), random: this.random.getState(), optimizer: engine().optimizerState(),
+        dropoutRandom: engine().dropoutRandomState(), training: structuredClone(this.training),
+      }),
+      restore: (state) => {
+        const e = engine();
+        e.parameters().set(state.parameters);
+        this.random.setState(state.random);
+        e.setOptimizerState(state.optimizer);
+        e.setDropoutRandomState(state.dropoutRandom);
+        this.training = structuredClone(state.training);
+      },
+    };
   }
 
   private live(fn: string): Engine {
@@ -381,28 +411,6 @@ export class MLP {
     copyTargets(fn, `${prefix}Y`, Y, this.architecture.loss, outputSize, y);
     return { x, y, rows };
   }
-}
-
-/** For src/async: what fitAsync needs to train exactly as `fit` does. Not part of the public API. */
-export function fitAccess(net: MLP): FitAccess {
-  // Bracket access reaches private members on purpose, so the class keeps no extra surface.
-  const random: Random = net['random'];
-  const engine = () => net['live']('fitAsync');
-  return {
-    toArrays: (fn, X, Y) => net['toArrays'](fn, X, Y),
-    snapshot: () => ({
-      parameters: engine().parameters().slice(), random: random.getState(), optimizer: engine().optimizerState(),
-      dropoutRandom: engine().dropoutRandomState(), training: structuredClone(net['training']),
-    }),
-    restore: (state) => {
-      const e = engine();
-      e.parameters().set(state.parameters);
-      random.setState(state.random);
-      e.setOptimizerState(state.optimizer);
-      e.setDropoutRandomState(state.dropoutRandom);
-      net['training'] = structuredClone(state.training);
-    },
-  };
 }
 
 function createEngine(architecture: Architecture, backend: Backend, threads: ThreadsOption): Promise<Engine> | Engine {

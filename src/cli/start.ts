@@ -1,7 +1,7 @@
-// `npm start`: the main job — the seed's walkthrough computed live, then a real classifier on MNIST.
-import { seedWalkthrough } from './walkthrough.js';
+// `npm start`: the main job — the worked example computed live, then a real classifier on MNIST.
+import { workedExample } from '../worked-example.js';
 import { runDigitsJob } from './digits-job.js';
 
-for (const line of await seedWalkthrough()) console.log(line);
+for (const line of await workedExample()) console.log(line);
 console.log();
 await runDigitsJob();
