@@ -10,7 +10,7 @@ export const SEED = {
 };
 
 /** A number as the worked example writes it: `digits` significant digits at most, no trailing zeros, a real minus sign. */
-export function formatNumber(v: number, digits: number): string {
+function formatNumber(v: number, digits: number): string {
   const rounded = Number(v.toPrecision(digits));
   return (rounded === 0 ? '0' : String(rounded)).replace('-', '−');
 }
