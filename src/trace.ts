@@ -1,6 +1,6 @@
 import type { Engine } from './engine.js';
 
-/** One layer of one sample in a trace: z, h and δ as the worked example names them. */
+/** One layer of one sample in a trace: the worked example's z, h and δ. */
 export interface LayerTrace {
   /** Pre-activations z = W·x + b. */
   z: number[];

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { WasmMlpError } from '../errors.js';
 import { UsageError, intOption, parseArgs } from './args.js';
 import { evaluate, exportModel, predict, train } from './commands.js';
-import { seedWalkthrough } from './walkthrough.js';
+import { workedExample } from '../worked-example.js';
 import { formatBench, quickBench } from './bench.js';
 
 interface Command {
@@ -97,7 +97,7 @@ with every number computed by the library.`,
     run: async (args) => {
       const backend = args.options.get('backend') ?? 'wasm';
       if (backend !== 'wasm' && backend !== 'js') throw new UsageError(`--backend must be wasm or js, got "${backend}"`);
-      for (const line of await seedWalkthrough(backend)) out.write(line + '\n');
+      for (const line of await workedExample(backend)) out.write(line + '\n');
     },
   },
   bench: {

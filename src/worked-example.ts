@@ -1,5 +1,5 @@
-import { MLP } from '../mlp.js';
-import type { Backend, DType } from '../options.js';
+import { MLP } from './mlp.js';
+import type { Backend, DType } from './options.js';
 
 /** The worked example's data set, network and starting point: one step on a 2-1-1 ReLU network. */
 export const SEED = {
@@ -10,23 +10,25 @@ export const SEED = {
 };
 
 /** A number as the worked example writes it: `digits` significant digits at most, no trailing zeros, a real minus sign. */
-export function formatNumber(v: number, digits: number): string {
+function formatNumber(v: number, digits: number): string {
   const rounded = Number(v.toPrecision(digits));
   return (rounded === 0 ? '0' : String(rounded)).replace('-', '−');
 }
 
 /**
- * The worked example — one gradient-descent step on a 2-1-1 ReLU network, worked by hand —
- * with every number computed by the library (trace, gradient, step, loss) and printed in the
- * example's own terms. Returns the lines, for `npm start`, `wasm-mlp explain` and the playground.
+ * The worked example the library started from — one gradient-descent step on a 2-1-1 ReLU
+ * network: forward values, loss 3.25, backpropagated deltas, gradient (3.4, 1.7, 1.7, 5.1, −0.2),
+ * the updated θ and loss 2.855 after the step — with every number computed by the library
+ * (trace, gradient, step, loss) and printed in the example's own terms, one string per line.
+ *
  * @example
- * for (const line of await seedWalkthrough('wasm', 'float64')) console.log(line);
+ * for (const line of await workedExample()) console.log(line);
  */
-export async function seedWalkthrough(backend: Backend = 'wasm', dtype: DType = 'float64'): Promise<string[]> {
+export async function workedExample(backend: Backend = 'wasm', dtype: DType = 'float64'): Promise<string[]> {
   const net = await MLP.create({ layers: [2, 1, 1], activations: ['relu', 'linear'], loss: 'mse', dtype, backend });
   // Show what the dtype resolves, so float32 rounding noise stays out of sight.
   const fmt = (v: number) => formatNumber(v, dtype === 'float32' ? 6 : 10);
-  // A factor in a product: negative numbers in parentheses, as the worked example writes 1×(−3).
+  // A factor in a product: negative numbers in parentheses, as the seed writes 1×(−3).
   const factor = (v: number) => (v < 0 ? `(${fmt(v)})` : fmt(v));
   const vec = (values: ArrayLike<number>) => `(${Array.from(values, fmt).join(', ')})`;
   try {
@@ -34,7 +36,7 @@ export async function seedWalkthrough(backend: Backend = 'wasm', dtype: DType = 
     const out: string[] = [];
     const say = (line = '') => out.push(line);
     const [w0, w1, w2, w3, w4] = net.getParameters();
-    say(`The worked example, computed by wasm-mlp (backend ${backend}, ${dtype})`);
+    say(`The seed's worked example, computed by wasm-mlp (backend ${backend}, ${dtype})`);
     say('Network 2-1-1: z = w0·x[0] + w1·x[1] + w2,  h = g(z) = max(0, z),  ŷ = w3·h + w4');
     say(`θ = (w0, w1, w2, w3, w4) = ${vec([w0, w1, w2, w3, w4])}`);
     say(`D = { x1 = ${vec(SEED.X[0])}, y1 = ${fmt(SEED.Y[0][0])};  x2 = ${vec(SEED.X[1])}, y2 = ${fmt(SEED.Y[1][0])} }`);
@@ -85,7 +87,7 @@ export async function seedWalkthrough(backend: Backend = 'wasm', dtype: DType = 
     after.samples.forEach((s, i) => {
       say(`   z(x${i + 1}) = ${fmt(s.layers[0].z[0])},  h(x${i + 1}) = ${fmt(s.layers[0].h[0])},  ŷ(x${i + 1}) = ${fmt(s.output[0])},  L(x${i + 1}, y${i + 1}) = ${fmt(s.loss)}`);
     });
-    say(`   L(D) = ½ (${after.samples.map((s) => fmt(s.loss)).join(' + ')}) = ${fmt(after.loss)}   (the worked example rounds each term to 3 places: 2.855)`);
+    say(`   L(D) = ½ (${after.samples.map((s) => fmt(s.loss)).join(' + ')}) = ${fmt(after.loss)}   (the seed rounds each term to 3 places: 2.855)`);
     say(after.loss < lossBefore
       ? `   The loss fell from ${fmt(lossBefore)} to ${fmt(after.loss)}: after updating θ, the loss of the network on D is less.`
       : `   The loss did not fall (${fmt(lossBefore)} → ${fmt(after.loss)}).`);
@@ -98,3 +100,6 @@ export async function seedWalkthrough(backend: Backend = 'wasm', dtype: DType = 
     net.dispose();
   }
 }
+
+/** @deprecated Renamed `workedExample` (the same function); this name will be removed in 1.0. */
+export const seedWalkthrough = workedExample;
