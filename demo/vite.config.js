@@ -15,6 +15,8 @@ export default defineConfig({
   resolve: { alias: { 'wasm-mlp': fileURLToPath(new URL('../dist/index.js', import.meta.url)) } },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
+  // The playground's own training worker imports the package, which starts workers itself: ES workers allow that.
+  worker: { format: 'es' },
   // The page uses top-level await.
   build: { outDir: fileURLToPath(new URL('./dist', import.meta.url)), emptyOutDir: true, target: 'es2022' },
 });
