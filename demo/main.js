@@ -37,6 +37,8 @@ const state = {
   samples: 0,
   fitMs: 0,
   dirty: false,
+  /** When the readouts were last updated (a frame's time). */
+  shown: 0,
   /** A rebuild ('data' or 'network') refused while a setting was invalid. */
   refused: null,
 };
@@ -258,11 +260,16 @@ async function step() {
   $('status').textContent = `Stepped to epoch ${state.epoch}.`;
 }
 
-/** Every frame: ask for the next epochs once the last ones are back; update the readouts when they changed. */
-function frame() {
+/**
+ * Every frame: ask for the next epochs once the last ones are back. The readouts change at most
+ * ten times a second while playing: each change costs this thread a layout and a paint, and the
+ * pictures, painted by the worker, show the progress anyway.
+ */
+function frame(now) {
   if (state.playing && !state.busy) train(Number($('speed').value));
-  if (state.dirty) {
+  if (state.dirty && (!state.playing || now - state.shown >= 100)) {
     state.dirty = false;
+    state.shown = now;
     showReadouts();
   }
   requestAnimationFrame(frame);

@@ -226,29 +226,34 @@ describe('the playground in Chromium', () => {
 
   it('keeps the page responsive while training: a 10 ms timer is never more than 50 ms late', async () => {
     await open();
-    await page.click('#play-button');
-    await page.waitForFunction(() => window.playground.epoch > 5);
-    // Up to three 2-second windows: another process on a loaded machine can stall any page for a
-    // moment, but a page that blocks its thread (training or drawing there) fails every window.
-    const windows: number[][] = [];
-    for (let attempt = 0; attempt < 3; attempt++) {
-      windows.push(await page.evaluate(() => new Promise<number[]>((resolve) => {
-        const late: number[] = [];
-        let expected = performance.now() + 10;
-        const timer = setInterval(() => {
-          const now = performance.now();
-          late.push(now - expected);
-          expected = now + 10;
-        }, 10);
-        setTimeout(() => { clearInterval(timer); resolve(late); }, 2000);
-      })));
-      if (Math.max(...windows.at(-1)!) <= 50) break;
+    /** The lateness of every tick of a 10 ms timer over `ms` milliseconds. */
+    const lateness = (ms: number) => page.evaluate((ms) => new Promise<number[]>((resolve) => {
+      const late: number[] = [];
+      let expected = performance.now() + 10;
+      const timer = setInterval(() => {
+        const now = performance.now();
+        late.push(now - expected);
+        expected = now + 10;
+      }, 10);
+      setTimeout(() => { clearInterval(timer); resolve(late); }, ms);
+    }), ms);
+    // Up to eight attempts, each half a second paused and then a second training: on a machine
+    // shared with other work any page stalls now and then (the paused window shows how much), but
+    // a page that blocks its own thread while training (training or drawing there) fails them all.
+    const attempts: { paused: number; training: number; epochs: number }[] = [];
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const paused = Math.max(...await lateness(500));
+      const before = await page.evaluate(() => window.playground.epoch);
+      await page.click('#play-button');
+      const training = Math.max(...await lateness(1000));
+      await page.click('#play-button');
+      await page.waitForFunction(() => !window.playground.busy);
+      attempts.push({ paused, training, epochs: await page.evaluate(() => window.playground.epoch) - before });
+      if (training <= 50) break;
     }
-    const epochs = await page.evaluate(() => window.playground.epoch);
-    await page.click('#play-button');
-    expect(epochs).toBeGreaterThan(20);
-    const worst = windows.map((w) => Math.max(...w));
-    expect(Math.min(...worst), `worst lateness per window (ms): ${worst.map((l) => l.toFixed(0)).join(', ')}`).toBeLessThanOrEqual(50);
+    const report = attempts.map((a) => `paused ${a.paused.toFixed(0)} ms, training ${a.training.toFixed(0)} ms over ${a.epochs} epochs`).join('; ');
+    expect(Math.min(...attempts.map((a) => a.training)), `worst lateness per attempt: ${report}`).toBeLessThanOrEqual(50);
+    expect(attempts.at(-1)!.epochs, report).toBeGreaterThan(5);
     expect(problems).toEqual([]);
   });
 
