@@ -10,6 +10,7 @@ export type {
   OptimizerType, OptimizerOptions, OptimizerConfig, OptimizerState, ClipOptions, SgdOptions, AdamOptions, RmspropOptions, AdagradOptions,
 } from './optimizers.js';
 export type { FitAsyncOptions } from './async/fit-async.js';
+export type { Batch, BatchSource, BatchDataset, FitDatasetOptions } from './training/fit-dataset.js';
 export type { Activation, Loss, DType, Backend, Init, CreateOptions, Architecture, FloatArray } from './options.js';
 export type { Matrix, Targets } from './data.js';
 export type { Trace, SampleTrace, LayerTrace } from './trace.js';
@@ -23,3 +24,5 @@ export type { ThreadsOption } from './threads/support.js';
 export { setWasmSource, setKernelVariant, kernelVariant, supportedKernelVariants } from './wasm/loader.js';
 export type { WasmSource, KernelVariant } from './wasm/loader.js';
 export { seedWalkthrough } from './cli/walkthrough.js';
+export { parseIdx } from './io/idx.js';
+export type { IdxTensor, IdxData } from './io/idx.js';
