@@ -100,8 +100,8 @@ function controlsOutside(p: Page) {
 describe('the playground in Chromium', () => {
   it.each([[390, 844], [1280, 720], [1920, 1080]])('at %i×%i: no horizontal overflow, every control visible', async (width, height) => {
     await page.setViewportSize({ width, height });
-    await open('?speed=25');
-    await trainTo(150);
+    await open('?speed=100');
+    await trainTo(100);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.waitForTimeout(200); // the worker's last painting reaches the screen
     const file = `playground-${width}x${height}.png`;
@@ -267,6 +267,11 @@ describe('the playground in Chromium', () => {
     await expect.poll(async () => (await picture()).equals(before)).toBe(false);
     await page.mouse.move(0, 0);
     await expect.poll(() => page.textContent('#plane-caption')).toContain("p(blue)");
+    // The keyboard reaches the same views: a unit's focus, a feature checkbox's focus.
+    await page.focus('canvas.neuron[data-layer="0"][data-unit="0"]');
+    await expect.poll(() => page.textContent('#plane-caption')).toContain('Hidden layer 1, unit 1');
+    await page.focus('#feature-sinX');
+    await expect.poll(() => page.textContent('#plane-caption')).toContain('Feature sin x over the plane');
     expect(problems).toEqual([]);
   });
 
