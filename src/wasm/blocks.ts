@@ -113,7 +113,7 @@ export class BlockAccess<B extends BlockName> {
   private data(): DataView {
     // A grown memory detaches its old buffer (length 0); a shared one keeps it, and every block
     // lies within the length it had when the block was made.
-    if (this.view.byteLength === 0) this.view = new DataView(this.memory.buffer);
+    if (this.view.buffer.byteLength === 0) this.view = new DataView(this.memory.buffer);
     return this.view;
   }
 
