@@ -4,6 +4,7 @@ import { BACKENDS, arrayType } from './options.js';
 import { DisposedError, ShapeError, ValueError, describe } from './errors.js';
 import { checkBoolean, checkChoice, checkCreateOptions, checkNumber, checkOptions } from './validate.js';
 import { countRows, countTargetRows, copyRows, copyTargets, isAllowed, badValue, plural, type Matrix, type Targets } from './data.js';
+import { stageRows } from './staging.js';
 import { checkBatchFits, checkDatasetFits } from './limits.js';
 import { divergenceError } from './divergence.js';
 import { createJsEngine } from './js/engine.js';
@@ -13,7 +14,7 @@ import { Random } from './random.js';
 import { initialise } from './init.js';
 import { traceBatch, type Trace } from './trace.js';
 import { checkFitOptions, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, splitValidation, type Dataset, type FitHistory, type FitOptions, type TrainingState } from './fit.js';
-import { CHUNK_ROWS as EVALUATE_CHUNK_ROWS, evaluateArrays, type Evaluation } from './training/evaluate.js';
+import { CHUNK_ROWS as EVALUATE_CHUNK_ROWS, evaluateChunks, type Evaluation } from './training/evaluate.js';
 import { checkMetrics, type Metric } from './training/metrics.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
 import { readCheckpoint, writeCheckpoint } from './io/checkpoint.js';
@@ -55,6 +56,8 @@ export class MLP {
   private readonly random: Random;
   private training: TrainingState = newTrainingState();
   private fitting = false;
+  /** The largest batch already known to fit in memory: smaller ones skip the check. */
+  private fittingRows = 0;
   /** Fixed architecture of this network. */
   readonly architecture: Architecture;
 
@@ -165,12 +168,30 @@ export class MLP {
   /** Outputs for each row of X, in X's form (number[][] in, number[][] out; typed array in, same type out). */
   predict(X: Matrix): number[][] | FloatArray {
     const engine = this.live('predict');
-    const rows = this.stage('predict', X, null);
-    engine.forward(rows);
-    const out = engine.activation(engine.layout.layers.length - 1, rows);
+    const rows = this.forwardInput('predict', X, countRows('predict', 'X', X, engine.layout.inputSize, "the network's input size"));
+    const out = engine.outputBuffer(rows);
     const width = engine.layout.outputSize;
     if (X instanceof Float32Array || X instanceof Float64Array) return new (X.constructor as typeof Float64Array)(out);
     return Array.from({ length: rows }, (_, i) => Array.from(out.subarray(i * width, (i + 1) * width)));
+  }
+
+  /**
+   * `predict` that writes the outputs (rows × outputs, row-major) into `out` and returns it,
+   * allocating nothing: for serving loops and animation frames. `out` may be a Float32Array or
+   * Float64Array of exactly that length, in either dtype.
+   */
+  predictInto<T extends FloatArray>(X: Matrix, out: T): T {
+    const engine = this.live('predictInto');
+    const { inputSize, outputSize } = engine.layout;
+    const rows = countRows('predictInto', 'X', X, inputSize, "the network's input size");
+    if (!(out instanceof Float32Array || out instanceof Float64Array)) {
+      throw new ValueError(`predictInto: out must be a Float32Array or Float64Array of ${rows * outputSize} values (${plural(rows, 'row')} × ${outputSize} outputs), got ${describe(out)}`);
+    }
+    if (out.length !== rows * outputSize) {
+      throw new ShapeError(`predictInto: out has ${plural(out.length, 'value')}, expected ${rows * outputSize} (${plural(rows, 'row')} of X × ${outputSize} outputs)`);
+    }
+    out.set(engine.outputBuffer(this.forwardInput('predictInto', X, rows)));
+    return out;
   }
 
   /** Mean loss of the network on (X, Y). Changes nothing. */
@@ -269,9 +290,12 @@ export class MLP {
     const engine = this.live('evaluate');
     const o = checkOptions('evaluate', 'options', options, true) as EvaluateOptions;
     const metrics = checkMetrics('evaluate', 'options.metrics', o.metrics, this.architecture);
-    checkDatasetFits('evaluate', engine.layout, this.dtype, this.countRows('evaluate', X, Y), EVALUATE_CHUNK_ROWS, 'data set');
-    const { x, y, rows } = this.toArrays('evaluate', X, Y);
-    return evaluateArrays(engine, this.architecture, x, y, rows, metrics);
+    const rows = this.countRows('evaluate', X, Y);
+    checkDatasetFits('evaluate', engine.layout, this.dtype, rows, EVALUATE_CHUNK_ROWS, 'data set');
+    // Only the targets are converted up front; X goes chunk by chunk straight into the engine.
+    const y = new (arrayType(this.dtype))(rows * engine.layout.outputSize);
+    copyTargets('evaluate', 'Y', Y, this.architecture.loss, engine.layout.outputSize, y);
+    return evaluateChunks(engine, this.architecture, (start, n) => stageRows('evaluate', 'X', engine, X, start, n), y, rows, metrics);
   }
 
   /** Epochs trained over the network's life (schedules are evaluated at this count; saved in checkpoints). */
@@ -325,6 +349,19 @@ export class MLP {
     engine.reserve(rows);
     copyRows(fn, 'X', X, inputSize, engine.inputBuffer(rows));
     if (Y !== null) copyTargets(fn, 'Y', Y, this.architecture.loss, outputSize, engine.targetBuffer(rows));
+    return rows;
+  }
+
+  /** Stages X (`rows` rows, already counted) with a bulk copy and the engine's finiteness scan, then runs the forward pass. */
+  private forwardInput(fn: string, X: Matrix, rows: number): number {
+    const engine = this.live(fn);
+    if (rows > this.fittingRows) {
+      checkBatchFits(fn, engine.layout, this.dtype, rows);
+      this.fittingRows = rows;
+    }
+    engine.reserve(rows);
+    stageRows(fn, 'X', engine, X, 0, rows);
+    engine.forward(rows);
     return rows;
   }
 

@@ -94,11 +94,12 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
     return views;
   }
   // The staging views of the last batch size, so repeated steps of one size allocate nothing.
-  let stagedViews = { rows: -1, views, x: views.x, y: views.y };
+  let stagedViews = { rows: -1, views, x: views.x, y: views.y, out: views.y };
   function staged(rows: number) {
     const v = current();
     if (stagedViews.rows !== rows || stagedViews.views !== v) {
-      stagedViews = { rows, views: v, x: v.x.subarray(0, rows * layout.inputSize), y: v.y.subarray(0, rows * layout.outputSize) };
+      const out = new Float(memory.buffer, batch.a[nLayers - 1], rows * layout.outputSize);
+      stagedViews = { rows, views: v, x: v.x.subarray(0, rows * layout.inputSize), y: v.y.subarray(0, rows * layout.outputSize), out };
     }
     return stagedViews;
   }
@@ -172,6 +173,8 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
     },
     inputBuffer: (rows) => staged(rows).x,
     targetBuffer: (rows) => staged(rows).y,
+    outputBuffer: (rows) => staged(rows).out,
+    inputNonFinite: (rows) => k.firstNonFinite(batch.x, rows * layout.inputSize),
     forward: (rows) => k.forward(desc, batch.x, rows),
     loss: (rows) => k.loss(desc, batch.y, rows),
     backward: (rows) => k.backward(desc, batch.x, batch.y, rows),
