@@ -1,6 +1,6 @@
 import type { Engine } from './engine.js';
 import type { Activation, Architecture, Backend, CreateOptions, DType, FloatArray, Loss } from './options.js';
-import { BACKENDS, arrayType } from './options.js';
+import { BACKENDS, DTYPES, arrayType } from './options.js';
 import { DisposedError, ShapeError, ValueError, describe } from './errors.js';
 import { checkBoolean, checkChoice, checkCreateOptions, checkNumber, checkOptions } from './validate.js';
 import { countRows, countTargetRows, copyRows, copyTargets, isAllowed, badValue, plural, type Matrix, type Targets } from './data.js';
@@ -19,6 +19,7 @@ import { checkMetrics, type Metric } from './training/metrics.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
 import { readCheckpoint, writeCheckpoint } from './io/checkpoint.js';
 import { checkTrainingJSON, trainingToJSON } from './io/training-json.js';
+import { writeOnnx, type OnnxOptions } from './io/onnx.js';
 import { readSafetensors, writeSafetensors, type SafetensorsArchitecture } from './io/safetensors.js';
 import type { ParameterLayout } from './layout.js';
 import { resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
@@ -313,6 +314,20 @@ export class MLP {
   /** θ in the safetensors format, tensors `layers.{i}.weight` (outputs × inputs) and `layers.{i}.bias`, for PyTorch and other tools. */
   toSafetensors(): Uint8Array {
     return writeSafetensors(this.architecture, this.live('toSafetensors').parameters());
+  }
+
+  /**
+   * The network as an ONNX model (opset 13: per layer a Gemm and its activation; the output is
+   * what `predict` returns), for ONNX Runtime on the web, in Node, Python or a model server.
+   * Input `input` and output `output` are batch × features tensors of the network's dtype
+   * unless `options.dtype` says otherwise; see README "ONNX export".
+   */
+  toOnnx(options?: OnnxOptions): Uint8Array {
+    const engine = this.live('toOnnx');
+    const o = checkOptions('toOnnx', 'options', options, true) as OnnxOptions;
+    const dtype = o.dtype === undefined ? undefined : checkChoice('toOnnx', 'options.dtype', o.dtype, DTYPES);
+    if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) throw new ValueError(`toOnnx: options.name must be a non-empty string, got ${describe(o.name)}`);
+    return writeOnnx(this.architecture, engine.parameters(), { dtype, name: o.name });
   }
 
   /**
