@@ -26,6 +26,18 @@ const THREADING = [
   { suffix: '.threads', entry: 'assembly/threads.ts', enable: ['threads'], flags: ['--sharedMemory', '--maximumMemory', '65536'] },
 ];
 
+/** The compiler's arguments for one build. */
+function compilerArgs(entry, dtype, enable, flags, name) {
+  return [
+    entry,
+    '--config', 'asconfig.json',
+    '--use', dtype.use.join(','),
+    ...(enable.length ? ['--enable', enable.join(',')] : []),
+    ...flags,
+    '--outFile', `${OUT_DIR}/${name}.wasm`,
+  ];
+}
+
 /** Every build: its file name (the loader's naming) and the compiler's arguments. */
 export function builds() {
   const list = [];
@@ -33,19 +45,15 @@ export function builds() {
     for (const dtype of DTYPES) {
       for (const level of LEVELS) {
         const name = `mlp.${dtype.name}.${level.name}${threading.suffix}`;
-        const enable = [...level.enable, ...threading.enable];
-        list.push({
-          name,
-          args: [
-            threading.entry,
-            '--config', 'asconfig.json',
-            '--use', dtype.use.join(','),
-            ...(enable.length ? ['--enable', enable.join(',')] : []),
-            ...threading.flags,
-            '--outFile', `${OUT_DIR}/${name}.wasm`,
-          ],
-        });
+        list.push({ name, args: compilerArgs(threading.entry, dtype, [...level.enable, ...threading.enable], threading.flags, name) });
       }
+    }
+  }
+  // Forward-only builds for the inference entry (wasm-mlp/inference): one thread, no training code.
+  for (const dtype of DTYPES) {
+    for (const level of LEVELS) {
+      const name = `inference.${dtype.name}.${level.name}`;
+      list.push({ name, args: compilerArgs('assembly/inference.ts', dtype, level.enable, [], name) });
     }
   }
   return list;

@@ -5,6 +5,7 @@ import { DisposedError, ShapeError, ValueError, describe } from './errors.js';
 import { checkBoolean, checkChoice, checkCreateOptions, checkNumber, checkOptions } from './validate.js';
 import { countRows, countTargetRows, copyRows, copyTargets, isAllowed, badValue, plural, type Matrix, type Targets } from './data.js';
 import { stageRows } from './staging.js';
+import { predictRows, predictRowsInto } from './predict.js';
 import { checkBatchFits, checkDatasetFits } from './limits.js';
 import { divergenceError } from './divergence.js';
 import { createJsEngine } from './js/engine.js';
@@ -57,8 +58,6 @@ export class MLP {
   private readonly random: Random;
   private training: TrainingState = newTrainingState();
   private fitting = false;
-  /** The largest batch already known to fit in memory: smaller ones skip the check. */
-  private fittingRows = 0;
   /** Fixed architecture of this network. */
   readonly architecture: Architecture;
 
@@ -168,12 +167,7 @@ export class MLP {
 
   /** Outputs for each row of X, in X's form (number[][] in, number[][] out; typed array in, same type out). */
   predict(X: Matrix): number[][] | FloatArray {
-    const engine = this.live('predict');
-    const rows = this.forwardInput('predict', X, countRows('predict', 'X', X, engine.layout.inputSize, "the network's input size"));
-    const out = engine.outputBuffer(rows);
-    const width = engine.layout.outputSize;
-    if (X instanceof Float32Array || X instanceof Float64Array) return new (X.constructor as typeof Float64Array)(out);
-    return Array.from({ length: rows }, (_, i) => Array.from(out.subarray(i * width, (i + 1) * width)));
+    return predictRows('predict', this.live('predict'), this.dtype, X);
   }
 
   /**
@@ -182,17 +176,7 @@ export class MLP {
    * Float64Array of exactly that length, in either dtype.
    */
   predictInto<T extends FloatArray>(X: Matrix, out: T): T {
-    const engine = this.live('predictInto');
-    const { inputSize, outputSize } = engine.layout;
-    const rows = countRows('predictInto', 'X', X, inputSize, "the network's input size");
-    if (!(out instanceof Float32Array || out instanceof Float64Array)) {
-      throw new ValueError(`predictInto: out must be a Float32Array or Float64Array of ${rows * outputSize} values (${plural(rows, 'row')} × ${outputSize} outputs), got ${describe(out)}`);
-    }
-    if (out.length !== rows * outputSize) {
-      throw new ShapeError(`predictInto: out has ${plural(out.length, 'value')}, expected ${rows * outputSize} (${plural(rows, 'row')} of X × ${outputSize} outputs)`);
-    }
-    out.set(engine.outputBuffer(this.forwardInput('predictInto', X, rows)));
-    return out;
+    return predictRowsInto('predictInto', this.live('predictInto'), this.dtype, X, out);
   }
 
   /** Mean loss of the network on (X, Y). Changes nothing. */
@@ -364,19 +348,6 @@ export class MLP {
     engine.reserve(rows);
     copyRows(fn, 'X', X, inputSize, engine.inputBuffer(rows));
     if (Y !== null) copyTargets(fn, 'Y', Y, this.architecture.loss, outputSize, engine.targetBuffer(rows));
-    return rows;
-  }
-
-  /** Stages X (`rows` rows, already counted) with a bulk copy and the engine's finiteness scan, then runs the forward pass. */
-  private forwardInput(fn: string, X: Matrix, rows: number): number {
-    const engine = this.live(fn);
-    if (rows > this.fittingRows) {
-      checkBatchFits(fn, engine.layout, this.dtype, rows);
-      this.fittingRows = rows;
-    }
-    engine.reserve(rows);
-    stageRows(fn, 'X', engine, X, 0, rows);
-    engine.forward(rows);
     return rows;
   }
 

@@ -3,7 +3,6 @@ import type { Architecture, FloatArray } from '../options.js';
 import { ACTIVATIONS, LOSSES, arrayType } from '../options.js';
 import { parameterLayout } from '../layout.js';
 import { Arena } from './arena.js';
-import { kernelModule } from './loader.js';
 import { FailureCause, locate } from '../divergence.js';
 import { optimizerBlockLayout, readOptimizerStep, writeOptimizerDescriptor, type OptimizerBlockLayout } from './optimizer.js';
 import { DEFAULT_OPTIMIZER, checkOptimizerState, optimizerBuffers, type OptimizerConfig } from '../optimizers.js';
@@ -48,8 +47,8 @@ export interface KernelHost {
  * The WebAssembly backend. Each network owns a linear memory laid out once: descriptor,
  * θ, ∇θ (fixed), then batch buffers and an optional dataset (re-laid when they must grow).
  */
-export async function createWasmEngine(arch: Architecture, host?: KernelHost): Promise<Engine> {
-  const { memory, kernels: k } = host ?? await singleThreadHost(arch);
+export async function createWasmEngine(arch: Architecture, host: KernelHost): Promise<Engine> {
+  const { memory, kernels: k } = host;
   const Float = arrayType(arch.dtype);
   const bytes = Float.BYTES_PER_ELEMENT;
   if (k.floatBytes() !== bytes) throw new Error(`internal: ${arch.dtype} module computes in ${k.floatBytes()}-byte floats`);
@@ -281,11 +280,4 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
     },
   };
   return engine;
-}
-
-async function singleThreadHost(arch: Architecture): Promise<KernelHost> {
-  const module = await kernelModule(arch.dtype);
-  const memory = new WebAssembly.Memory({ initial: 1 });
-  const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  return { memory, kernels: instance.exports as unknown as Kernels };
 }
