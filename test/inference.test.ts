@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MLP, setKernelVariant, supportedKernelVariants, type Activation, type DType, type Loss } from '../src/index.js';
 import { DisposedError, FormatError, Predictor, ShapeError, ValueError } from '../src/inference/index.js';
 import { randomData } from './helpers.js';
+import { readFileSync } from 'node:fs';
 
 afterAll(() => setKernelVariant('auto'));
 
@@ -62,6 +63,15 @@ describe('Predictor', () => {
     await expect(Predictor.load(corrupt)).rejects.toThrow(FormatError);
     await expect(Predictor.load(new Uint8Array([1, 2, 3]))).rejects.toThrow(FormatError);
     net.dispose();
+  });
+
+  it('the forward-only builds export the forward pass and nothing of training, at under half the size of the full builds', () => {
+    for (const name of ['f32.scalar', 'f32.simd', 'f64.simd']) {
+      const read = (file: string) => readFileSync(new URL(`../src/wasm/build/${file}.${name}.wasm`, import.meta.url));
+      const functions = WebAssembly.Module.exports(new WebAssembly.Module(read('inference'))).filter((e) => e.kind === 'function').map((e) => e.name);
+      expect(functions.sort()).toEqual(['firstNonFinite', 'floatBytes', 'forward', 'heapBase']);
+      expect(read('inference').length).toBeLessThan(read('mlp').length / 2);
+    }
   });
 
   it('checks X and out as MLP does, and refuses every call after dispose', async () => {

@@ -73,10 +73,11 @@ describe('predictInto', () => {
     expect(run.stderr).toBe('');
     const { collections, grown, bytes, after } = JSON.parse(run.stdout);
     console.log(`predictInto ${dtype}: ${collections} collections and ${grown} bytes of JS heap growth over 100,000 calls`);
-    // One 16-byte object per call would be 1.6 MB here, or start a scavenge; the allowance is
-    // for V8's one-off compilation data (tens of KiB, the same for 10,000 calls as for 100,000).
+    // The smallest heap object (a boxed number) is 16 bytes: one per call would be 1.6 MB here.
+    // What grows instead is V8's one-off compilation data, 10–300 kB depending on when the
+    // optimising compiler runs on a loaded machine, not proportional to the calls.
     expect(collections).toBe(0);
-    expect(grown).toBeLessThan(256 * 1024);
+    expect(grown).toBeLessThan(1024 * 1024);
     expect(after).toBe(bytes);
   }, 60_000);
 });

@@ -81,5 +81,6 @@ function readModel(bytes: Uint8Array, options: PredictorOptions): { architecture
 async function forwardOnlyHost(dtype: DType) {
   const memory = new WebAssembly.Memory({ initial: 1 });
   const instance = await WebAssembly.instantiate(await inferenceModule(dtype), { env: { memory } });
-  return { memory, kernels: instance.exports as unknown as Kernels };
+  const kernels = instance.exports as unknown as Kernels;
+  return { memory, kernels, arenaStart: kernels.heapBase(), control: 0 };
 }

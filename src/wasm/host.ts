@@ -7,5 +7,6 @@ export async function singleThreadHost(arch: Architecture): Promise<KernelHost> 
   const module = await kernelModule(arch.dtype);
   const memory = new WebAssembly.Memory({ initial: 1 });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  return { memory, kernels: instance.exports as unknown as Kernels };
+  const kernels = instance.exports as unknown as Kernels;
+  return { memory, kernels, arenaStart: kernels.heapBase(), control: 0 };
 }
