@@ -39,7 +39,8 @@ try {
   for (const threads of [1, 2]) {
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-    await page.goto(`${server.resolvedUrls.local[0]}?threads=${threads}`);
+    page.on('console', (message) => { if (message.type() === 'error') console.error(`page console: ${message.text()}`); });
+    await page.goto(`${server.resolvedUrls.local[0]}?threads=${threads}${process.argv.includes('--tfjs-single-thread') ? '&tfjsThreads=0' : ''}`);
     await page.waitForFunction(() => window.benchPage, null, { timeout: 60_000 });
     if (!(await page.evaluate(() => window.benchPage.isolated))) throw new Error('the page is not cross-origin isolated');
     const run = await page.evaluate((s) => window.benchPage.run(s), settings);

@@ -9,9 +9,12 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { Bench } from 'tinybench';
 import { measure, tfjsTasks, wasmMlpTasks } from './workloads.js';
 
-const threads = Number(new URLSearchParams(location.search).get('threads') ?? 1);
+const params = new URLSearchParams(location.search);
+const threads = Number(params.get('threads') ?? 1);
 setWasmPaths('./tfjs/');
 setThreadsCount(threads);
+// ?tfjsThreads=0 makes tfjs-backend-wasm load its single-threaded SIMD build.
+if (params.get('tfjsThreads') === '0') tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
 window.benchPage = {
   isolated: crossOriginIsolated,
