@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RUNTIMES, installRuntimes } from '../test/package/runtimes.mjs';
-import { attwProblems, publintProblems } from '../test/package/lint.mjs';
+import { attwProblems, publintProblems, sourceMapProblems } from '../test/package/lint.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -31,16 +31,16 @@ try {
   const tarball = join(work, packed.filename);
   console.log(`packed ${packed.filename}: ${packed.entryCount} files, ${(packed.size / 1024).toFixed(0)} kB`);
 
-  // A user's empty project, with the tarball installed (wasm-mlp has no dependencies, so nothing else is fetched).
+  // A user's empty project, with the tarball installed (any dependencies from the npm cache, else the registry).
   const consumer = join(work, 'consumer');
   cpSync(join(repo, 'test/package/smoke'), consumer, { recursive: true });
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2));
   npm(['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], consumer);
   const installedDir = join(consumer, 'node_modules/wasm-mlp');
 
-  const lint = [...(await publintProblems(installedDir)), ...attwProblems(tarball, join(repo, 'node_modules/.bin/attw'))];
+  const lint = [...(await publintProblems(installedDir)), ...sourceMapProblems(installedDir), ...attwProblems(tarball, join(repo, 'node_modules/.bin/attw'))];
   if (!existsSync(join(installedDir, 'LICENSE'))) lint.push('the tarball has no LICENSE file');
-  console.log(`\npublint and Are the Types Wrong (node10, node16 ESM, bundler): ${lint.length ? lint.length + ' problems' : 'no problems'}`);
+  console.log(`\npublint, source maps, Are the Types Wrong (node10, node16 ESM, bundler): ${lint.length ? lint.length + ' problems' : 'no problems'}`);
   for (const line of lint) console.log('  ' + line);
   results.push({ name: 'package lint', passed: lint.length ? 0 : 1, failed: lint.length ? 1 : 0, skipped: 0, failures: lint });
 

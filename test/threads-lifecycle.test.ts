@@ -16,7 +16,7 @@ beforeAll(() => {
   // Compile the sources as `npm run build:ts` does, into a scratch folder (src/ stays the truth).
   rmSync(out, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json'), '--outDir', out, '--declaration', 'false', '--sourceMap', 'false']);
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json'), '--outDir', out, '--declaration', 'false', '--sourceMap', 'false', '--inlineSources', 'false']);
   mkdirSync(join(out, 'wasm', 'build'), { recursive: true });
   cpSync(join(root, 'src', 'wasm', 'build'), join(out, 'wasm', 'build'), { recursive: true, filter: (p) => !p.endsWith('.wat') });
   cpSync(join(root, 'src', 'threads', 'worker.js'), join(out, 'threads', 'worker.js'));
