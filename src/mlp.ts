@@ -23,6 +23,7 @@ import type { ParameterLayout } from './layout.js';
 import { resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
 import { standaloneModule } from './standalone.js';
 import { fitInWorker, keepCompletedEpochs, type FitAccess, type FitAsyncOptions } from './async/fit-async.js';
+import { fitDataset, type BatchDataset, type DatasetAccess, type FitDatasetOptions } from './training/fit-dataset.js';
 
 /** Options of a single training step. */
 export interface StepOptions {
@@ -259,6 +260,16 @@ export class MLP {
     return this.whileFitting('fitAsync', () => keepCompletedEpochs(fitAccess(this), fitOptions, (o) => runYielding(this.startFit('fitAsync', X, Y, o, true), () => this.live('fitAsync'))));
   }
 
+  /**
+   * Trains on batches that arrive one at a time, so memory is bounded by a batch, not the
+   * dataset: `dataset(epoch)` returns each epoch's batches `{ x, y }` (in the forms `fit`
+   * accepts) as an iterable or async iterable. Each batch is one optimizer step; the same
+   * batches give the same numbers as `fit`. See README "Training from streams".
+   */
+  fitDataset(dataset: BatchDataset, options?: FitDatasetOptions): Promise<FitHistory> {
+    return this.whileFitting('fitDataset', () => fitDataset(datasetAccess(this), dataset, options));
+  }
+
   /** Source of a dependency-free ES module exporting `predict` for this network as it is now (see README). */
   toFunction(): string {
     return standaloneModule(this.architecture, this.live('toFunction').parameters());
@@ -401,6 +412,23 @@ export function fitAccess(net: MLP): FitAccess {
       e.setOptimizerState(state.optimizer);
       e.setDropoutRandomState(state.dropoutRandom);
       net['training'] = structuredClone(state.training);
+    },
+  };
+}
+
+/** For fitDataset: the engine, fit's counters, checked conversion, and the state to put back after a failed epoch. */
+function datasetAccess(net: MLP): DatasetAccess {
+  const engine: Engine = net['live']('fitDataset');
+  const { snapshot, restore } = fitAccess(net);
+  return {
+    engine, architecture: net.architecture, snapshot, restore,
+    // A getter: restore() replaces the network's counters object.
+    get training() { return net['training']; },
+    checkLive: () => void net['live']('fitDataset'),
+    toArrays: (fn, X, Y, prefix) => net['toArrays'](fn, X, Y, prefix),
+    chooseOptimizer: (o) => (o.optimizer === undefined ? engine.optimizer() : resolveOptimizer('fitDataset', o.optimizer, 'options.optimizer')),
+    useOptimizer: (config) => {
+      if (!sameConfig(config, engine.optimizer())) engine.setOptimizer(config);
     },
   };
 }
