@@ -50,6 +50,9 @@ export interface LoadOptions {
   threads?: ThreadsOption;
 }
 
+/** For the training worker (src/async/worker.ts): a network's FitAccess. Not part of the public API. */
+export let fitAccess: (net: MLP) => FitAccess;
+
 /** A multilayer perceptron: dense layers trained by backpropagation, in WebAssembly or pure TypeScript. */
 export class MLP {
   private engine: Engine | null;
@@ -256,8 +259,8 @@ export class MLP {
    */
   async fitAsync(X: Matrix, Y: Targets, options?: FitAsyncOptions): Promise<FitHistory> {
     const { worker = false, ...fitOptions } = checkOptions('fitAsync', 'options', options, true) as FitAsyncOptions;
-    if (checkBoolean('fitAsync', 'options.worker', worker)) return this.whileFitting('fitAsync', () => fitInWorker(this, fitAccess(this), X, Y, fitOptions));
-    return this.whileFitting('fitAsync', () => keepCompletedEpochs(fitAccess(this), fitOptions, (o) => runYielding(this.startFit('fitAsync', X, Y, o, true), () => this.live('fitAsync'))));
+    if (checkBoolean('fitAsync', 'options.worker', worker)) return this.whileFitting('fitAsync', () => fitInWorker(this.fitAccess(), X, Y, fitOptions));
+    return this.whileFitting('fitAsync', () => keepCompletedEpochs(this.fitAccess(), fitOptions, (o) => runYielding(this.startFit('fitAsync', X, Y, o, true), () => this.live('fitAsync'))));
   }
 
   /**
@@ -267,7 +270,7 @@ export class MLP {
    * batches give the same numbers as `fit`. See README "Training from streams".
    */
   fitDataset(dataset: BatchDataset, options?: FitDatasetOptions): Promise<FitHistory> {
-    return this.whileFitting('fitDataset', () => fitDataset(datasetAccess(this), dataset, options));
+    return this.whileFitting('fitDataset', () => fitDataset(this.datasetAccess(), dataset, options));
   }
 
   /** Source of a dependency-free ES module exporting `predict` for this network as it is now (see README). */
@@ -320,6 +323,51 @@ export class MLP {
   dispose(): void {
     this.engine?.dispose();
     this.engine = null;
+  }
+
+  static {
+    fitAccess = (net) => net.fitAccess();
+  }
+
+  /** What fitAsync needs to train exactly as `fit` does: the network's shape, checked data, its whole state. */
+  private fitAccess(): FitAccess {
+    const engine = () => this.live('fitAsync');
+    return {
+      architecture: this.architecture,
+      backend: this.backend,
+      threads: this.threads,
+      toArrays: (fn, X, Y) => this.toArrays(fn, X, Y),
+      snapshot: () => ({
+        parameters: engine().parameters().slice(), random: this.random.getState(), optimizer: engine().optimizerState(),
+        dropoutRandom: engine().dropoutRandomState(), training: structuredClone(this.training),
+      }),
+      restore: (state) => {
+        const e = engine();
+        e.parameters().set(state.parameters);
+        this.random.setState(state.random);
+        e.setOptimizerState(state.optimizer);
+        e.setDropoutRandomState(state.dropoutRandom);
+        this.training = structuredClone(state.training);
+      },
+    };
+  }
+
+  /** For fitDataset: the engine, fit's counters, checked conversion, and the state to put back after a failed epoch. */
+  private datasetAccess(): DatasetAccess {
+    const engine: Engine = this.live('fitDataset');
+    const { snapshot, restore } = this.fitAccess();
+    const net = this;
+    return {
+      engine, architecture: this.architecture, snapshot, restore,
+      // A getter: restore() replaces the network's counters object.
+      get training() { return net.training; },
+      checkLive: () => void this.live('fitDataset'),
+      toArrays: (fn, X, Y, prefix) => this.toArrays(fn, X, Y, prefix),
+      chooseOptimizer: (o) => (o.optimizer === undefined ? engine.optimizer() : resolveOptimizer('fitDataset', o.optimizer, 'options.optimizer')),
+      useOptimizer: (config) => {
+        if (!sameConfig(config, engine.optimizer())) engine.setOptimizer(config);
+      },
+    };
   }
 
   private live(fn: string): Engine {
@@ -392,45 +440,6 @@ export class MLP {
     copyTargets(fn, `${prefix}Y`, Y, this.architecture.loss, outputSize, y);
     return { x, y, rows };
   }
-}
-
-/** For src/async: what fitAsync needs to train exactly as `fit` does. Not part of the public API. */
-export function fitAccess(net: MLP): FitAccess {
-  // Bracket access reaches private members on purpose, so the class keeps no extra surface.
-  const random: Random = net['random'];
-  const engine = () => net['live']('fitAsync');
-  return {
-    toArrays: (fn, X, Y) => net['toArrays'](fn, X, Y),
-    snapshot: () => ({
-      parameters: engine().parameters().slice(), random: random.getState(), optimizer: engine().optimizerState(),
-      dropoutRandom: engine().dropoutRandomState(), training: structuredClone(net['training']),
-    }),
-    restore: (state) => {
-      const e = engine();
-      e.parameters().set(state.parameters);
-      random.setState(state.random);
-      e.setOptimizerState(state.optimizer);
-      e.setDropoutRandomState(state.dropoutRandom);
-      net['training'] = structuredClone(state.training);
-    },
-  };
-}
-
-/** For fitDataset: the engine, fit's counters, checked conversion, and the state to put back after a failed epoch. */
-function datasetAccess(net: MLP): DatasetAccess {
-  const engine: Engine = net['live']('fitDataset');
-  const { snapshot, restore } = fitAccess(net);
-  return {
-    engine, architecture: net.architecture, snapshot, restore,
-    // A getter: restore() replaces the network's counters object.
-    get training() { return net['training']; },
-    checkLive: () => void net['live']('fitDataset'),
-    toArrays: (fn, X, Y, prefix) => net['toArrays'](fn, X, Y, prefix),
-    chooseOptimizer: (o) => (o.optimizer === undefined ? engine.optimizer() : resolveOptimizer('fitDataset', o.optimizer, 'options.optimizer')),
-    useOptimizer: (config) => {
-      if (!sameConfig(config, engine.optimizer())) engine.setOptimizer(config);
-    },
-  };
 }
 
 function createEngine(architecture: Architecture, backend: Backend, threads: ThreadsOption): Promise<Engine> | Engine {

@@ -1,38 +1,17 @@
-import type { MLP } from '../mlp.js';
-import type { Dataset, EpochLogs, FitHistory, FitOptions, TrainingState } from '../fit.js';
+import type { EpochLogs, FitHistory, FitOptions } from '../fit.js';
 import type { Matrix, Targets } from '../data.js';
-import type { FloatArray } from '../options.js';
-import type { OptimizerState } from '../optimizers.js';
 import { checkFitOptions } from '../fit.js';
 import { DisposedError, DivergenceError, FormatError, ShapeError, ValueError, WasmMlpError, type Divergence } from '../errors.js';
 import { startWorker } from './spawn.js';
 import type { FromWorker, StartMessage, WorkerFitOptions } from './messages.js';
+import { stateBuffers, type FitAccess } from './state.js';
+
+export type { FitAccess, NetworkState } from './state.js';
 
 /** Options of `fitAsync`: every `fit` option, plus where to train. */
 export interface FitAsyncOptions extends FitOptions {
   /** Train in a Web Worker (browsers) or a worker_threads Worker (Node). Default false: on this thread, yielding every ~16 ms. */
   worker?: boolean;
-}
-
-/** Everything training changes: θ, the generators, the optimizer's state, fit's counters. */
-export interface NetworkState {
-  parameters: FloatArray;
-  random: number[];
-  optimizer: OptimizerState;
-  dropoutRandom: number[];
-  training: TrainingState;
-}
-
-/** What fitAsync needs beyond the public API: checked data and the whole training state. */
-export interface FitAccess {
-  toArrays(fn: string, X: Matrix, Y: Targets): Dataset;
-  snapshot(): NetworkState;
-  restore(state: NetworkState): void;
-}
-
-/** The buffers of a state, to transfer rather than copy. */
-export function stateBuffers(state: NetworkState): ArrayBuffer[] {
-  return [state.parameters, ...state.optimizer.buffers].map((a) => a.buffer as ArrayBuffer);
 }
 
 /**
@@ -68,9 +47,9 @@ export async function keepCompletedEpochs(access: FitAccess, options: FitOptions
  * always holds the last completed epoch: an abort, or a callback returning false, just ends
  * the worker.
  */
-export async function fitInWorker(net: MLP, access: FitAccess, X: Matrix, Y: Targets, options: FitOptions): Promise<FitHistory> {
+export async function fitInWorker(access: FitAccess, X: Matrix, Y: Targets, options: FitOptions): Promise<FitHistory> {
   const fn = 'fitAsync';
-  const checked = checkFitOptions(fn, options, net.architecture);
+  const checked = checkFitOptions(fn, options, access.architecture);
   const data = access.toArrays(fn, X, Y);
   const { onEpochEnd, onBatchEnd, signal, schedule, validationData, ...plain } = options;
   const state = access.snapshot();
@@ -87,7 +66,7 @@ export async function fitInWorker(net: MLP, access: FitAccess, X: Matrix, Y: Tar
   }
   if (signal?.aborted) return trimmed(emptyHistory(), 0, 'aborted');
   const start: StartMessage = {
-    type: 'start', architecture: net.architecture, backend: net.backend, threads: net.threads, state, x: data.x, y: data.y, rows: data.rows,
+    type: 'start', architecture: access.architecture, backend: access.backend, threads: access.threads, state, x: data.x, y: data.y, rows: data.rows,
     options: fitOptions, reportBatches: onBatchEnd !== undefined,
   };
   const transfer = [...stateBuffers(state), data.x.buffer as ArrayBuffer, data.y.buffer as ArrayBuffer];
