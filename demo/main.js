@@ -359,9 +359,12 @@ function wireControls() {
   FEATURE_NAMES.forEach((f, k) => {
     const box = $(`feature-${f}`);
     box.addEventListener('change', () => rebuild('network'));
+    // Pointer over the feature, or keyboard focus on its checkbox, shows it on the plane.
     const unit = box.closest('.unit');
     unit.addEventListener('pointerenter', () => hover({ feature: k }));
     unit.addEventListener('pointerleave', () => hover(null));
+    box.addEventListener('focus', () => hover({ feature: k }));
+    box.addEventListener('blur', () => hover(null));
   });
   // The links follow the view's layout.
   new ResizeObserver(() => repaint({ anchors: anchors() })).observe($('network-view'));

@@ -100,8 +100,8 @@ function controlsOutside(p: Page) {
 describe('the playground in Chromium', () => {
   it.each([[390, 844], [1280, 720], [1920, 1080]])('at %i×%i: no horizontal overflow, every control visible', async (width, height) => {
     await page.setViewportSize({ width, height });
-    await open('?speed=25');
-    await trainTo(150);
+    await open('?speed=100');
+    await trainTo(100);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.waitForTimeout(200); // the worker's last painting reaches the screen
     const file = `playground-${width}x${height}.png`;
@@ -151,6 +151,23 @@ describe('the playground in Chromium', () => {
       expect(Number(after.shown)).toBeGreaterThanOrEqual(expected); // R² on the test points
     }
     expect(after.lossShown).not.toMatch(/e\+0|^0\.0000$/);
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('the default setup trains smoothly: no loss spikes over 600 epochs', async () => {
+    await open('?speed=100');
+    await trainTo(600);
+    const losses = await page.evaluate(() => window.playground.trainLoss);
+    // The largest rise of the training loss above its best so far, after the first 100 epochs.
+    let best = Infinity;
+    let rise = 0;
+    losses.forEach((loss, epoch) => {
+      if (epoch > 100) rise = Math.max(rise, loss - best);
+      best = Math.min(best, loss);
+    });
+    expect(losses.length).toBeGreaterThan(600);
+    expect(rise).toBeLessThan(0.03);
+    expect(best).toBeLessThan(0.05);
     expect(problems).toEqual([]);
   }, 120_000);
 
@@ -267,6 +284,11 @@ describe('the playground in Chromium', () => {
     await expect.poll(async () => (await picture()).equals(before)).toBe(false);
     await page.mouse.move(0, 0);
     await expect.poll(() => page.textContent('#plane-caption')).toContain("p(blue)");
+    // The keyboard reaches the same views: a unit's focus, a feature checkbox's focus.
+    await page.focus('canvas.neuron[data-layer="0"][data-unit="0"]');
+    await expect.poll(() => page.textContent('#plane-caption')).toContain('Hidden layer 1, unit 1');
+    await page.focus('#feature-sinX');
+    await expect.poll(() => page.textContent('#plane-caption')).toContain('Feature sin x over the plane');
     expect(problems).toEqual([]);
   });
 
