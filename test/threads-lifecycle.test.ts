@@ -57,7 +57,12 @@ describe('worker lifecycle (separate Node process, compiled package)', () => {
   it.runIf(existsSync('/proc/self/task'))('dispose() ends the worker threads (Linux thread count)', () => {
     const run = runNode(`
       import { readdirSync } from 'node:fs';
+      import { readFile } from 'node:fs/promises';
       const tasks = () => readdirSync('/proc/self/task').length;
+      // Loading the kernels reads files asynchronously, which starts libuv's thread pool (4
+      // threads that live as long as the process); start it first so only workers are counted.
+      // (Node 20's module loader has started it already; Node 24's has not.)
+      await readFile('/proc/self/stat');
       const before = tasks();
       ${train}
       const running = tasks();
