@@ -12,7 +12,7 @@ import { checkThreads, type ThreadsOption } from './threads/support.js';
 import { Random } from './random.js';
 import { initialise } from './init.js';
 import { traceBatch, type Trace } from './trace.js';
-import { checkFitOptions, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, splitValidation, type Dataset, type FitHistory, type FitOptions, type TrainingState } from './fit.js';
+import { callBack, checkFitOptions, disposedWhileTraining, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, splitValidation, type CheckedFitOptions, type Dataset, type EpochLoop, type FitHistory, type FitOptions, type TrainingState } from './fit.js';
 import { CHUNK_ROWS as EVALUATE_CHUNK_ROWS, evaluateArrays, type Evaluation } from './training/evaluate.js';
 import { checkMetrics, type Metric } from './training/metrics.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
@@ -22,7 +22,7 @@ import { readSafetensors, writeSafetensors, type SafetensorsArchitecture } from 
 import type { ParameterLayout } from './layout.js';
 import { resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
 import { standaloneModule } from './standalone.js';
-import { fitInWorker, keepCompletedEpochs, type FitAccess, type FitAsyncOptions } from './async/fit-async.js';
+import { fitInWorker, type FitAccess, type FitAsyncOptions, type NetworkState } from './async/fit-async.js';
 
 /** Options of a single training step. */
 export interface StepOptions {
@@ -145,7 +145,7 @@ export class MLP {
 
   /** Replaces θ: per layer, the weight matrix row-major (outputs × inputs), then the bias. */
   setParameters(theta: ArrayLike<number>): void {
-    const engine = this.live('setParameters');
+    const engine = this.idle('setParameters');
     const count = engine.layout.parameterCount;
     if (!isNumberArray(theta)) throw new ValueError(`setParameters: theta must be an array or typed array of ${count} numbers, got ${describe(theta)}`);
     if (theta.length !== count) throw new ShapeError(`setParameters: theta has ${plural(theta.length, 'value')}, expected ${count} (the network's parameter count)`);
@@ -195,7 +195,7 @@ export class MLP {
    * `setOptimizer` chose another), with dropout active. Returns the loss before the step.
    */
   step(X: Matrix, Y: Targets, options?: StepOptions): number {
-    const engine = this.live('step');
+    const engine = this.idle('step');
     const learningRate = readLearningRate('step', options) ?? engine.optimizer().learningRate;
     const rows = this.stage('step', X, Y);
     const loss = engine.step(rows, learningRate);
@@ -209,7 +209,7 @@ export class MLP {
    * Omitted options take PyTorch's defaults; `clipNorm`/`clipValue` clip ∇θ before each update.
    */
   setOptimizer(options: OptimizerOptions): void {
-    const engine = this.live('setOptimizer');
+    const engine = this.idle('setOptimizer');
     engine.setOptimizer(resolveOptimizer('setOptimizer', options, 'options'));
   }
 
@@ -220,7 +220,7 @@ export class MLP {
 
   /** Clears the optimizer's state (moments, step count) and keeps its configuration. */
   resetOptimizer(): void {
-    this.live('resetOptimizer').resetOptimizer();
+    this.idle('resetOptimizer').resetOptimizer();
   }
 
   /** Every intermediate value of the forward and backward pass, per sample and for the batch. Changes nothing. */
@@ -245,18 +245,25 @@ export class MLP {
 
   /** Trains on (X, Y) for `options.epochs` epochs; see `FitOptions`. The data is copied into the engine once. */
   fit(X: Matrix, Y: Targets, options?: FitOptions): FitHistory {
-    return this.whileFitting('fit', () => runToEnd(this.startFit('fit', X, Y, options)));
+    return this.whileFitting('fit', () => {
+      const { loop, options: o } = this.startFit('fit', X, Y, options);
+      return runToEnd(loop, o);
+    });
   }
 
   /**
    * `fit` that lets the event loop run every ~16 ms (between batches), so timers, UI events and
    * `options.signal` can act; with `{ worker: true }` it trains in a Web Worker or worker_threads
-   * Worker instead. An abort leaves the weights of the last completed epoch.
+   * Worker instead. Training starts after the event loop has run once. An abort leaves the
+   * state of the last completed epoch: the epoch it interrupts is undone.
    */
   async fitAsync(X: Matrix, Y: Targets, options?: FitAsyncOptions): Promise<FitHistory> {
     const { worker = false, ...fitOptions } = checkOptions('fitAsync', 'options', options, true) as FitAsyncOptions;
     if (checkBoolean('fitAsync', 'options.worker', worker)) return this.whileFitting('fitAsync', () => fitInWorker(this, fitAccess(this), X, Y, fitOptions));
-    return this.whileFitting('fitAsync', () => keepCompletedEpochs(fitAccess(this), fitOptions, (o) => runYielding(this.startFit('fitAsync', X, Y, o, true), () => this.live('fitAsync'))));
+    return this.whileFitting('fitAsync', () => {
+      const { loop, options: o } = this.startFit('fitAsync', X, Y, fitOptions, true);
+      return runYielding(loop, (pause) => callBack(o, pause));
+    });
   }
 
   /** Source of a dependency-free ES module exporting `predict` for this network as it is now (see README). */
@@ -337,8 +344,12 @@ export class MLP {
     return rows;
   }
 
-  /** Checks everything a fit needs, then returns its epoch loop, not yet started. */
-  private startFit(fn: string, X: Matrix, Y: Targets, options: FitOptions | undefined, yieldPerBatch = false) {
+  /**
+   * Checks everything a fit needs, then returns its epoch loop, not yet started (nothing has
+   * changed yet). `asyncRun`: fitAsync's loop, which pauses between batches and undoes an
+   * epoch an abort interrupts.
+   */
+  private startFit(fn: string, X: Matrix, Y: Targets, options: FitOptions | undefined, asyncRun = false): { loop: EpochLoop; options: CheckedFitOptions } {
     const engine = this.live(fn);
     const o = checkFitOptions(fn, options, this.architecture);
     const samples = this.countRows(fn, X, Y);
@@ -350,8 +361,42 @@ export class MLP {
     const optimizer = options?.optimizer === undefined ? engine.optimizer() : resolveOptimizer(fn, options.optimizer, 'options.optimizer');
     const baseRate = o.learningRate ?? optimizer.learningRate;
     const rates = planRates(fn, o, baseRate, this.training.epoch);
-    if (!sameConfig(optimizer, engine.optimizer())) engine.setOptimizer(optimizer);
-    return fitEpochs({ engine, architecture: this.architecture, random: this.random, training: this.training, train, validation, options: o, baseRate }, rates, yieldPerBatch);
+    const run = {
+      engine, architecture: this.architecture, random: this.random, training: this.training, train, validation, options: o, baseRate, optimizer,
+      checkLive: () => {
+        if (!this.engine) throw disposedWhileTraining(fn);
+      },
+      undo: asyncRun ? { snapshot: () => this.snapshot(), restore: (state: unknown) => this.restore(state as NetworkState) } : null,
+    };
+    return { loop: fitEpochs(run, rates, asyncRun), options: o };
+  }
+
+  /** Everything training changes: θ, the generators, the optimizer's state, fit's counters. */
+  private snapshot(): NetworkState {
+    const engine = this.live('fitAsync');
+    return {
+      parameters: engine.parameters().slice(), random: this.random.getState(), optimizer: engine.optimizerState(),
+      dropoutRandom: engine.dropoutRandomState(), training: structuredClone(this.training),
+    };
+  }
+
+  /** Puts back a `snapshot()`. */
+  private restore(state: NetworkState): void {
+    const engine = this.live('fitAsync');
+    engine.parameters().set(state.parameters);
+    this.random.setState(state.random);
+    engine.setOptimizerState(state.optimizer);
+    engine.setDropoutRandomState(state.dropoutRandom);
+    this.training = structuredClone(state.training);
+  }
+
+  /** The engine, for a call that changes the network: refused while it trains, as a second fit is. */
+  private idle(fn: string): Engine {
+    const engine = this.live(fn);
+    if (this.fitting) {
+      throw new ValueError(`${fn}: this network is training (a fit or fitAsync has not returned), and training would overwrite the change; call it after training ends, or stop training first (options.signal, or a callback returning false)`);
+    }
+    return engine;
   }
 
   /** One fit at a time: a second would replace the first one's dataset under it. */
@@ -386,22 +431,12 @@ export class MLP {
 /** For src/async: what fitAsync needs to train exactly as `fit` does. Not part of the public API. */
 export function fitAccess(net: MLP): FitAccess {
   // Bracket access reaches private members on purpose, so the class keeps no extra surface.
-  const random: Random = net['random'];
-  const engine = () => net['live']('fitAsync');
   return {
     toArrays: (fn, X, Y) => net['toArrays'](fn, X, Y),
-    snapshot: () => ({
-      parameters: engine().parameters().slice(), random: random.getState(), optimizer: engine().optimizerState(),
-      dropoutRandom: engine().dropoutRandomState(), training: structuredClone(net['training']),
-    }),
-    restore: (state) => {
-      const e = engine();
-      e.parameters().set(state.parameters);
-      random.setState(state.random);
-      e.setOptimizerState(state.optimizer);
-      e.setDropoutRandomState(state.dropoutRandom);
-      net['training'] = structuredClone(state.training);
-    },
+    check: (fn, X, Y, options) => void net['startFit'](fn, X, Y, options, true),
+    loop: (fn, X, Y, options) => net['startFit'](fn, X, Y, options, true).loop,
+    snapshot: () => net['snapshot'](),
+    restore: (state) => net['restore'](state),
   };
 }
 
@@ -422,11 +457,6 @@ function readLearningRate(fn: string, options: StepOptions | undefined): number 
 /** The dropout generator's start: its own stream, so dropout never shifts initialisation or shuffling. */
 function dropoutStream(seed: number): number[] {
   return new Random(seed).getState().map((word) => (word ^ 0x9e3779b9) >>> 0);
-}
-
-function sameConfig(a: OptimizerConfig, b: OptimizerConfig): boolean {
-  const keys = Object.keys(a) as (keyof OptimizerConfig)[];
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
 
 function isNumberArray(value: unknown): value is ArrayLike<number> {
