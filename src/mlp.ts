@@ -1,10 +1,10 @@
 import type { Engine } from './engine.js';
 import type { Activation, Architecture, Backend, CreateOptions, DType, FloatArray, Loss } from './options.js';
 import { BACKENDS, arrayType } from './options.js';
-import { DisposedError, ShapeError, ValueError, describe } from './errors.js';
+import { DisposedError, ShapeError, ValueError, describe, detachedError, inCall, isDetached } from './errors.js';
 import { checkBoolean, checkChoice, checkCreateOptions, checkNumber, checkOptions } from './validate.js';
 import { countRows, countTargetRows, copyRows, copyTargets, isAllowed, badValue, plural, type Matrix, type Targets } from './data.js';
-import { checkBatchFits, checkDatasetFits } from './limits.js';
+import { checkBatchFits, checkDatasetFits, checkTextExport } from './limits.js';
 import { divergenceError } from './divergence.js';
 import { createJsEngine } from './js/engine.js';
 import { createThreadedEngine } from './wasm/shared-engine.js';
@@ -43,7 +43,7 @@ export interface EvaluateOptions {
 
 /** Options of `MLP.fromJSON`, `MLP.load` and `MLP.fromSafetensors`. */
 export interface LoadOptions {
-  /** Where the loaded network computes. Default: the checkpoint's backend for `load`, else 'wasm'. */
+  /** Where the loaded network computes. Default: the saved backend for `load` and `fromJSON` (JSON without one: 'wasm'), 'wasm' for `fromSafetensors`. */
   backend?: Backend;
   /** As in `MLP.create`. Default 1. */
   threads?: ThreadsOption;
@@ -77,8 +77,10 @@ export class MLP {
 
   /** Rebuilds a network from `toJSON()` output (object or JSON text). */
   static async fromJSON(json: ModelJSON | string, options: LoadOptions = {}): Promise<MLP> {
-    const { architecture, parameters, random, dropoutRandom, training } = checkModelJSON('MLP.fromJSON', json);
-    const backend = options.backend === undefined ? 'wasm' : checkChoice('MLP.fromJSON', 'options.backend', options.backend, BACKENDS);
+    const { architecture, parameters, random, dropoutRandom, training, backend: savedOn } = checkModelJSON('MLP.fromJSON', json);
+    const { backend: asked } = checkOptions('MLP.fromJSON', 'options', options, true) as LoadOptions;
+    // As MLP.load: the backend the network was saved from, unless another is asked for.
+    const backend = asked === undefined ? savedOn ?? 'wasm' : checkChoice('MLP.fromJSON', 'options.backend', asked, BACKENDS);
     const threads = checkThreads('MLP.fromJSON', options.threads);
     const resume = training === undefined ? null : checkTrainingJSON('MLP.fromJSON', training, parameters.length, arrayType(architecture.dtype));
     const generator = new Random();
@@ -148,6 +150,7 @@ export class MLP {
     const engine = this.idle('setParameters');
     const count = engine.layout.parameterCount;
     if (!isNumberArray(theta)) throw new ValueError(`setParameters: theta must be an array or typed array of ${count} numbers, got ${describe(theta)}`);
+    if (ArrayBuffer.isView(theta) && isDetached(theta)) throw detachedError('setParameters', 'theta', theta);
     if (theta.length !== count) throw new ShapeError(`setParameters: theta has ${plural(theta.length, 'value')}, expected ${count} (the network's parameter count)`);
     const float32 = this.dtype === 'float32';
     for (let i = 0; i < count; i++) {
@@ -210,7 +213,8 @@ export class MLP {
    */
   setOptimizer(options: OptimizerOptions): void {
     const engine = this.idle('setOptimizer');
-    engine.setOptimizer(resolveOptimizer('setOptimizer', options, 'options'));
+    const config = resolveOptimizer('setOptimizer', options, 'options');
+    inCall('setOptimizer', () => engine.setOptimizer(config));
   }
 
   /** The optimizer in use with every option resolved (plain SGD, η = 0.01, until one is set). */
@@ -268,7 +272,9 @@ export class MLP {
 
   /** Source of a dependency-free ES module exporting `predict` for this network as it is now (see README). */
   toFunction(): string {
-    return standaloneModule(this.architecture, this.live('toFunction').parameters());
+    const engine = this.live('toFunction');
+    checkTextExport('toFunction', engine.layout.parameterCount);
+    return standaloneModule(this.architecture, engine.parameters());
   }
 
   /** Mean loss and metrics on (X, Y), in chunks, without changing anything. */
@@ -304,11 +310,16 @@ export class MLP {
    */
   toJSON(options?: ToJSONOptions): ModelJSON {
     const engine = this.live('toJSON');
-    const { layers, activations, loss, dtype, dropout } = this.architecture;
-    const json: ModelJSON = { format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, dtype, dropout: [...dropout], parameters: Array.from(engine.parameters()), random: this.random.getState(), dropoutRandom: engine.dropoutRandomState() };
     // JSON.stringify(net) calls toJSON with a property name: only an options object counts.
     const o = typeof options === 'object' && options !== null ? options : {};
-    if (o.training !== undefined && checkBoolean('toJSON', 'options.training', o.training)) json.training = trainingToJSON(engine.optimizerState(), this.training);
+    const training = o.training !== undefined && checkBoolean('toJSON', 'options.training', o.training);
+    checkTextExport('toJSON', engine.layout.parameterCount);
+    const { layers, activations, loss, dtype, dropout } = this.architecture;
+    const json: ModelJSON = {
+      format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, dtype, dropout: [...dropout], backend: engine.backend,
+      parameters: Array.from(engine.parameters()), random: this.random.getState(), dropoutRandom: engine.dropoutRandomState(),
+    };
+    if (training) json.training = trainingToJSON(engine.optimizerState(), this.training);
     return json;
   }
 
@@ -329,7 +340,7 @@ export class MLP {
     const { inputSize, outputSize } = engine.layout;
     const rows = Y === null ? countRows(fn, 'X', X, inputSize, "the network's input size") : this.countRows(fn, X, Y);
     checkBatchFits(fn, engine.layout, this.dtype, rows);
-    engine.reserve(rows);
+    inCall(fn, () => engine.reserve(rows));
     copyRows(fn, 'X', X, inputSize, engine.inputBuffer(rows));
     if (Y !== null) copyTargets(fn, 'Y', Y, this.architecture.loss, outputSize, engine.targetBuffer(rows));
     return rows;

@@ -216,3 +216,107 @@ describe('early stopping with restoreBest', () => {
     reference.dispose();
   });
 });
+
+describe('float32 finiteness is the same on both backends', () => {
+  it.each(['wasm', 'js'] as const)('%s: targets of 1e30 make the float32 MSE loss Infinity and the step is refused', async (backend) => {
+    const net = await source.MLP.create({ layers: [2, 3, 1], activations: ['tanh', 'linear'], dtype: 'float32', backend, seed: 1 });
+    const X = [[1, 2], [3, 4]];
+    const Y = [[1e30], [-1e30]];
+    const before = state(net);
+    // (1e30)² overflows float32 (max 3.4e38), as the wasm kernels compute it.
+    expect(net.loss(X, Y)).toBe(Infinity);
+    expect(net.loss([[1, 2]], [[1e19]])).toBeCloseTo(1e38, -32);
+    expect(net.loss([[1, 2]], [[2e19]])).toBe(Infinity);
+    let error: source.DivergenceError | undefined;
+    try {
+      net.step(X, Y);
+    } catch (e) {
+      error = e as source.DivergenceError;
+    }
+    expect(error).toBeInstanceOf(source.DivergenceError);
+    expect(error!.divergence).toEqual({ step: 0, layer: 1, phase: 'loss' });
+    expect(state(net)).toEqual(before);
+    net.dispose();
+  });
+});
+
+describe('text exports refuse networks past their documented size, before allocating', () => {
+  it.each(['toFunction', 'toJSON'] as const)('%s on 16 785 409 parameters (2^24 is the limit)', async (call) => {
+    const net = await source.MLP.create({ layers: [4096, 4097], activations: ['linear'], dtype: 'float32', seed: 1 });
+    const heap = process.memoryUsage().heapUsed;
+    const started = performance.now();
+    expect(() => net[call]()).toThrow(new source.ValueError(`${call}: this network has 16785409 parameters, more than the 16777216 (2^24) ${call} exports as text (beyond that the text nears the length JavaScript allows a string); use save() or toSafetensors(), which are binary`));
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(process.memoryUsage().heapUsed - heap).toBeLessThan(2 ** 20);
+    net.dispose();
+  });
+});
+
+describe('messages and round trips', () => {
+  it('setOptimizer refused for memory says setOptimizer:, and keeps the old optimizer', async () => {
+    const net = await source.MLP.create({ ...spec, seed: 1 });
+    // The arena's own refusal, as a network too large for Adam's two extra vectors meets it.
+    const engine = (net as unknown as { engine: { setOptimizer: () => void } }).engine;
+    engine.setOptimizer = () => {
+      throw new source.ValueError("the 'adam' optimizer's state needs 2 GiB, more than fits in WebAssembly memory (4 GiB in all, 2.5 GiB already used)");
+    };
+    expect(() => net.setOptimizer({ type: 'adam' })).toThrow(new source.ValueError("setOptimizer: the 'adam' optimizer's state needs 2 GiB, more than fits in WebAssembly memory (4 GiB in all, 2.5 GiB already used)"));
+    expect(net.optimizer.type).toBe('sgd');
+    net.dispose();
+  });
+
+  it('MLP.fromJSON keeps the backend the network was saved from, as MLP.load does', async () => {
+    const { X, Y } = data(30);
+    const original = await source.MLP.create({ ...spec, seed: 3, backend: 'js' });
+    original.setOptimizer({ type: 'adam' });
+    original.fit(X, Y, { epochs: 2, batchSize: 8 });
+    const json = original.toJSON({ training: true });
+    expect(json.backend).toBe('js');
+    const restored = await source.MLP.fromJSON(JSON.stringify(json));
+    const loaded = await source.MLP.load(original.save());
+    expect([restored.backend, loaded.backend]).toEqual(['js', 'js']);
+    expect((await source.MLP.fromJSON(json, { backend: 'wasm' })).backend).toBe('wasm');
+    // Older JSON without a backend builds on wasm, as before.
+    expect((await source.MLP.fromJSON({ ...json, backend: undefined })).backend).toBe('wasm');
+    await expect(source.MLP.fromJSON({ ...json, backend: 'gpu' as 'js' })).rejects.toThrow(new source.FormatError("MLP.fromJSON: backend must be one of 'wasm', 'js', got \"gpu\""));
+    for (const net of [original, restored, loaded]) net.fit(X, Y, { epochs: 2, batchSize: 8 });
+    expect(Array.from(restored.getParameters())).toEqual(Array.from(original.getParameters()));
+    expect(Array.from(loaded.getParameters())).toEqual(Array.from(original.getParameters()));
+  });
+
+  it('a typed array whose buffer was transferred is named as detached', async () => {
+    const net = await source.MLP.create({ ...spec, seed: 1 });
+    const { X, Y } = data(8);
+    const before = state(net);
+    const gone = <T extends ArrayBufferView>(array: T): T => {
+      structuredClone(array.buffer, { transfer: [array.buffer as ArrayBuffer] });
+      return array;
+    };
+    const detachedX = gone(X.slice());
+    const message = (fn: string, name: string, type: string) =>
+      new source.ValueError(`${fn}: ${name} is a ${type} whose buffer was detached (transferred with postMessage, or to a worker), so its data is gone; pass a copy instead`);
+    expect(() => net.predict(detachedX)).toThrow(message('predict', 'X', 'Float64Array'));
+    expect(() => net.fit(detachedX, Y)).toThrow(message('fit', 'X', 'Float64Array'));
+    expect(() => net.fit(X, gone(Y.slice()))).toThrow(message('fit', 'Y', 'Int32Array'));
+    expect(() => net.setParameters(gone(new Float64Array(net.parameterCount)))).toThrow(message('setParameters', 'theta', 'Float64Array'));
+    await expect(source.MLP.load(gone(net.save()))).rejects.toThrow(message('MLP.load', 'bytes', 'Uint8Array'));
+    await expect(source.MLP.fromSafetensors(gone(net.toSafetensors()))).rejects.toThrow(message('MLP.fromSafetensors', 'bytes', 'Uint8Array'));
+    expect(state(net)).toEqual(before);
+    net.dispose();
+  });
+
+  it('a worker fitAsync handles options that cannot be cloned as fitAsync on this thread does', async () => {
+    const { X, Y } = data(20);
+    const results: unknown[] = [];
+    for (const [lib, worker] of [[source, false], [built as unknown as Lib, true]] as const) {
+      const net = await lib.MLP.create({ ...spec, seed: 2 });
+      const extra = { epochs: 2, batchSize: 5, worker, somethingElse: () => 1 } as source.FitOptions;
+      const outcome = await net.fitAsync(X, Y, extra).then((h) => ({ loss: h.loss, theta: Array.from(net.getParameters()) }), (e: Error) => `${e.name}: ${e.message}`);
+      const symbol = await net.fitAsync(X, Y, { worker, epochs: 2, schedule: () => Symbol('rate') as unknown as number }).then(() => 'trained', (e: Error) => `${e.name}: ${e.message}`);
+      results.push([outcome, symbol]);
+      net.dispose();
+    }
+    expect(results[1]).toEqual(results[0]);
+    expect((results[0] as unknown[])[1]).toBe('ValueError: fitAsync: options.schedule returned a symbol (rate) for epoch 2, expected a finite learning rate ≥ 0');
+  });
+});

@@ -8,7 +8,7 @@
 //   …   tensor data: each tensor little-endian in the network's dtype, padded to 8 bytes, in header order
 //   end u32 CRC-32 (IEEE) of every byte before it
 // Sizes are checked against the file's length before anything is parsed or allocated.
-import { FormatError, ValueError, describe } from '../errors.js';
+import { FormatError, ValueError, describe, detachedError, isDetached } from '../errors.js';
 import type { Architecture, Backend, FloatArray } from '../options.js';
 import { BACKENDS } from '../options.js';
 import { checkCreateOptions } from '../validate.js';
@@ -187,6 +187,7 @@ function isCount(v: unknown): v is number {
 }
 
 function toBytes(fn: string, input: unknown): Uint8Array {
+  if ((input instanceof Uint8Array || input instanceof ArrayBuffer) && isDetached(input)) throw detachedError(fn, 'bytes', input);
   if (input instanceof Uint8Array) return input;
   if (input instanceof ArrayBuffer) return new Uint8Array(input);
   throw new ValueError(`${fn}: bytes must be a Uint8Array (or ArrayBuffer) from net.save(), got ${describe(input)}`);
