@@ -1,0 +1,23 @@
+// The README's first examples, run as a user runs them, printing what the README says.
+import { expect, it } from 'vitest';
+import { expectedPrints, matchesComment, readmeBlock, readmeSection, runBlock } from './readme-blocks.js';
+
+it('"Train and predict" prints the predictions its comment shows', async () => {
+  const code = readmeBlock('Train and predict');
+  expect(code.trim().split('\n').length).toBeLessThanOrEqual(12);
+  const expected = expectedPrints(code);
+  expect(expected.length).toBeGreaterThan(0);
+  const printed = await runBlock(code);
+  expect(printed.length).toBe(expected.length);
+  printed.forEach((line, i) => expect(matchesComment(line, expected[i]), `printed ${line}, README says ${expected[i]}`).toBe(true));
+});
+
+it('the browser example leaves the page showing what the README says', async () => {
+  const section = readmeSection('In the browser (Vite)');
+  const shown = /The page ends showing `([^`]+)`/.exec(section)?.[1];
+  expect(shown).toMatch(/^XOR: /);
+  // A stand-in for the page's #app element; Node runs the block's worker with worker_threads.
+  const prelude = `const app = { textContent: '' }; globalThis.document = { querySelector: (s) => { if (s !== '#app') throw new Error(s); return app; } };
+process.on('beforeExit', () => { if (!globalThis.done) { globalThis.done = true; console.log(app.textContent); } });`;
+  expect(await runBlock(readmeBlock('In the browser (Vite)'), prelude)).toEqual([shown]);
+});
