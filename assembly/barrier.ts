@@ -1,9 +1,9 @@
-// Synchronisation of the threads that share one network's memory. Every word here lives in
-// the control block (assembly/control.ts) and is touched only atomically. Waiting spins
-// briefly first — a phase on the other cores usually ends within microseconds — then blocks,
-// except on threads that may not block (a browser's main thread), which keep spinning.
+// Synchronisation of the threads that share one network's memory, through the words of its
+// Control block (touched only atomically). Waiting spins briefly first — a phase on the other
+// cores usually ends within microseconds — then blocks, except on threads that may not block
+// (a browser's main thread), which keep spinning. Only the threaded builds compile this file.
 
-import { THREADS, ABORT, BARRIER_COUNT, BARRIER_GENERATION } from './control';
+import { Control } from './blocks';
 
 // Blocking goes through JavaScript's Atomics.wait (src/threads/wait.ts): Node 20's baseline
 // compiler (Liftoff) loses wake-ups of memory.atomic.wait32, which hung the barrier.
@@ -14,38 +14,47 @@ declare function wait32(word: usize, value: i32): void;
 /** Spins before blocking: about the cost of a futex wake-up on current machines. */
 const SPIN = 4000;
 
-/**
- * Waits until every thread has arrived. Returns false if the work was aborted (a thread
- * failed): callers then leave their phase loop at once.
- */
-export function barrier(ctrl: usize, canBlock: bool): bool {
-  if (atomic.load<i32>(ctrl + ABORT) != 0) return false;
-  const generation = atomic.load<i32>(ctrl + BARRIER_GENERATION);
-  if (atomic.add<i32>(ctrl + BARRIER_COUNT, 1) == atomic.load<i32>(ctrl + THREADS) - 1) {
-    // The last to arrive resets the count before releasing the others, so none can enter
-    // the next barrier and see a stale count.
-    atomic.store<i32>(ctrl + BARRIER_COUNT, 0);
-    atomic.add<i32>(ctrl + BARRIER_GENERATION, 1);
-    atomic.notify(ctrl + BARRIER_GENERATION, -1);
-  } else {
-    waitWhile(ctrl + BARRIER_GENERATION, generation, canBlock);
-  }
-  return atomic.load<i32>(ctrl + ABORT) == 0;
+/** Address of a Control field, for the atomic operations. */
+@inline export function word(c: Control, offset: usize): usize {
+  return changetype<usize>(c) + offset;
 }
 
-/** Returns once the i32 at `word` differs from `value`. */
-export function waitWhile(word: usize, value: i32, canBlock: bool): void {
-  for (let i = 0; i < SPIN; i++) {
-    if (atomic.load<i32>(word) != value) return;
+/**
+ * Waits until every thread of the command has arrived. Returns false if the work was aborted
+ * (a thread failed): callers then leave their phases at once.
+ */
+export function barrier(c: Control, canBlock: bool): bool {
+  const abort = word(c, offsetof<Control>('abort'));
+  const count = word(c, offsetof<Control>('barrierCount'));
+  const generation = word(c, offsetof<Control>('barrierGeneration'));
+  if (atomic.load<i32>(abort) != 0) return false;
+  const seen = atomic.load<i32>(generation);
+  if (atomic.add<i32>(count, 1) == atomic.load<i32>(word(c, offsetof<Control>('threads'))) - 1) {
+    // The last to arrive resets the count before releasing the others, so none can enter
+    // the next barrier and see a stale count.
+    atomic.store<i32>(count, 0);
+    atomic.add<i32>(generation, 1);
+    atomic.notify(generation, -1);
+  } else {
+    waitWhile(generation, seen, canBlock);
   }
-  while (atomic.load<i32>(word) == value) {
-    if (canBlock) wait32(word, value);
+  return atomic.load<i32>(abort) == 0;
+}
+
+/** Returns once the i32 at `address` differs from `value`. */
+export function waitWhile(address: usize, value: i32, canBlock: bool): void {
+  for (let i = 0; i < SPIN; i++) {
+    if (atomic.load<i32>(address) != value) return;
+  }
+  while (atomic.load<i32>(address) == value) {
+    if (canBlock) wait32(address, value);
   }
 }
 
 /** Marks the work failed and releases every thread waiting in a barrier. */
 export function abortAll(ctrl: usize): void {
-  atomic.store<i32>(ctrl + ABORT, 1);
-  atomic.add<i32>(ctrl + BARRIER_GENERATION, 1);
-  atomic.notify(ctrl + BARRIER_GENERATION, -1);
+  const c = changetype<Control>(ctrl);
+  atomic.store<i32>(word(c, offsetof<Control>('abort')), 1);
+  atomic.add<i32>(word(c, offsetof<Control>('barrierGeneration')), 1);
+  atomic.notify(word(c, offsetof<Control>('barrierGeneration')), -1);
 }

@@ -10,17 +10,7 @@ export function clipByValue(grads: usize, len: i32, limit: f64): void {
   }
 }
 
-/**
- * g ← g · min(1, maxNorm / (‖g‖₂ + 1e-6)) (torch.nn.utils.clip_grad_norm_); returns ‖g‖₂
- * before clipping. The sum of squares runs in f64 in both dtypes so it cannot overflow.
- */
-export function clipByNorm(grads: usize, len: i32, maxNorm: f64): f64 {
-  const norm = gradientNorm(grads, len);
-  scaleGradients(grads, len, clipCoefficient(norm, maxNorm));
-  return norm;
-}
-
-/** ‖g‖₂, summed in index order (one sum: threads leave it to one thread, assembly/parallel.ts). */
+/** ‖g‖₂, summed in index order in f64 so it cannot overflow (one sum, so one thread takes it). */
 export function gradientNorm(grads: usize, len: i32): f64 {
   let sum: f64 = 0;
   for (let i = 0; i < len; i++) {

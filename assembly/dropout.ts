@@ -4,13 +4,7 @@
 
 import { nextUint32 } from './random';
 
-/** out = a ⊙ mask, mask[i] ∈ {0, 1/(1 − rate)}, one 32-bit draw per unit from the generator at `state`. */
-export function dropoutForward(out: usize, mask: usize, a: usize, len: i32, rate: f64, state: usize): void {
-  dropoutMask(mask, len, rate, state);
-  applyMask(out, mask, a, len);
-}
-
-/** mask[i] ∈ {0, 1/(1 − rate)}: the draws alone, which depend on no activation (threads leave them to one thread). */
+/** mask[i] ∈ {0, 1/(1 − rate)}: one 32-bit draw per unit from the generator at `state`; they depend on no activation, so one thread draws them all. */
 export function dropoutMask(mask: usize, len: i32, rate: f64, state: usize): void {
   const scale = <float>(1.0 / (1.0 - rate));
   for (let i = 0; i < len; i++) {

@@ -1,16 +1,12 @@
 // The module's exports: numbers and pointers only, so no glue code copies arrays per call.
-// Memory is imported: the TypeScript side owns the layout of every byte (src/wasm/arena.ts).
+// Memory is imported: the TypeScript side lays out every block (src/wasm/arena.ts) with the
+// field offsets exported from layout.ts.
 
+export * from './layout';
 export { denseForward } from './gemm/forward';
 export { weightGradient } from './gemm/weight-gradient';
 export { inputGradient } from './gemm/input-gradient';
-export { activate, activationBackward } from './activations';
-export { lossValue, outputDelta } from './losses';
-export { sgdUpdate, optimizerUpdate } from './optimizers';
-export { clipByValue, clipByNorm } from './clipping';
-export { dropoutForward, dropoutBackward } from './dropout';
-export { forward, loss, backward, trainStep, trainEpoch, trainBatches } from './network';
-export { trainEpochs } from './epochs';
+export { forward, loss, backward, trainStep, trainBatches, trainEpochs } from './network';
 export { updateIsFinite, firstNonFinite } from './health';
 
 /** First byte past the module's static data: where the arena may begin. */

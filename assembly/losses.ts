@@ -51,12 +51,10 @@ export function lossValue(kind: i32, z: usize, a: usize, y: usize, rows: i32, co
   return sum / <f64>len;
 }
 
-/** delta ← ∂L/∂z for the output layer; delta may alias z (z is no longer needed). */
-export function outputDelta(kind: i32, activation: i32, delta: usize, a: usize, y: usize, rows: i32, cols: i32): void {
-  outputDeltaRows(kind, activation, delta, a, y, rows, cols, 0, rows);
-}
-
-/** Rows r0…r1−1 of `outputDelta` for a batch of `rows`: a thread's share, scaled by the whole batch. */
+/**
+ * Rows r0…r1−1 of delta ← ∂L/∂z for the output layer, scaled by the whole batch of `rows`;
+ * delta may alias z (z is no longer needed).
+ */
 export function outputDeltaRows(kind: i32, activation: i32, delta: usize, a: usize, y: usize, rows: i32, cols: i32, r0: i32, r1: i32): void {
   const first = r0 * cols;
   const end = r1 * cols;

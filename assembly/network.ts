@@ -1,184 +1,316 @@
-// A network as the kernels see it: a descriptor in linear memory that the TypeScript side
-// writes once when it lays out the arena. Walking layers here, not in JS, is what lets a
-// whole training step (or epoch) be one call across the JS↔wasm boundary.
-//
-// Descriptor: a header of 8 i32 then one 16-i32 record per layer.
-//   header:  layerCount, loss, dropoutRandom* (4 u32), optimizer* (assembly/optimizers/state.ts),
-//            failure, failedBatch, failedEpoch (see the divergence guard below), reserved
-//   record:  inputs, outputs, activation, weights*, bias*, gradWeights*, gradBias*, z*, a*,
-//            mask*, dropped*, reserved, dropoutRate (f64 at byte 48)
-// A layer with a dropout rate > 0 passes `dropped` = a ⊙ mask on while training, `a` otherwise.
+// A network's calls — forward, backward, a training step, batches and epochs of steps — as
+// one code path for any thread count. Every phase takes (thread, threads) and computes a fixed
+// share: batch rows for the forward pass, dropout, the output delta and the input gradient;
+// units for the weight gradient; a range of θ for clipping and the optimizer. Each output
+// element is computed by exactly one thread with the same arithmetic, so results are
+// bit-identical for any thread count by construction; one thread is threads = 1, where every
+// barrier is free, and builds without threads compile no barrier at all. What is one
+// sequential computation (the loss sum, the gradient's global norm, the dropout generator's
+// stream, the shuffle) stays one, on thread 0.
 
+import { Network, Layer, Optimizer, Control, layerAt } from './blocks';
+import { at } from './address';
 import { denseForward } from './gemm/forward';
 import { weightGradient } from './gemm/weight-gradient';
 import { inputGradient } from './gemm/input-gradient';
-import { lossValue, outputDelta } from './losses';
-import { optimizerUpdate } from './optimizers';
-import { dropoutForward, dropoutBackward } from './dropout';
+import { lossValue, outputDeltaRows } from './losses';
+import { optimizerStep } from './optimizers';
+import { clipByValue, clipCoefficient, gradientNorm, scaleGradients } from './clipping';
+import { applyMask, dropoutBackward, dropoutMask } from './dropout';
 import { updateIsFinite } from './health';
+import { resetOrder } from './shuffle';
+import { barrier } from './barrier';
+import { post, threadsFor, trapIfFaulted } from './control';
 
-const HEADER_BYTES: usize = 32;
-const RECORD_BYTES: usize = 64;
+// Commands a call runs on its threads.
+export const FORWARD = 1;
+export const BACKWARD = 2;
+export const STEP = 3;
+export const BATCHES = 4;
+export const EPOCHS = 5;
+export const STOP = 6;
 
-@inline export function layerCount(desc: usize): i32 { return load<i32>(desc); }
-@inline export function lossKind(desc: usize): i32 { return load<i32>(desc, 4); }
-@inline export function dropoutRandom(desc: usize): usize { return <usize>load<u32>(desc, 8); }
-@inline export function optimizer(desc: usize): usize { return <usize>load<u32>(desc, 12); }
-@inline export function record(desc: usize, l: i32): usize { return desc + HEADER_BYTES + <usize>l * RECORD_BYTES; }
-@inline export function inputs(r: usize): i32 { return load<i32>(r); }
-@inline export function outputs(r: usize): i32 { return load<i32>(r, 4); }
-@inline export function activation(r: usize): i32 { return load<i32>(r, 8); }
-@inline export function weights(r: usize): usize { return <usize>load<u32>(r, 12); }
-@inline export function bias(r: usize): usize { return <usize>load<u32>(r, 16); }
-@inline export function gradWeights(r: usize): usize { return <usize>load<u32>(r, 20); }
-@inline export function gradBias(r: usize): usize { return <usize>load<u32>(r, 24); }
-@inline export function preActivation(r: usize): usize { return <usize>load<u32>(r, 28); }
-@inline export function output(r: usize): usize { return <usize>load<u32>(r, 32); }
-@inline export function mask(r: usize): usize { return <usize>load<u32>(r, 36); }
-@inline export function dropped(r: usize): usize { return <usize>load<u32>(r, 40); }
-@inline export function dropoutRate(r: usize): f64 { return load<f64>(r, 48); }
-/** What the next layer reads: the dropped-out activations while training, else a. */
-@inline export function passedOn(r: usize, training: bool): usize { return training && dropoutRate(r) > 0 ? dropped(r) : output(r); }
-
-/** Runs `rows` samples at x through every layer, filling each layer's z and a (no dropout). */
-export function forward(desc: usize, x: usize, rows: i32): void {
-  forwardPass(desc, x, rows, false);
-}
-
-function forwardPass(desc: usize, x: usize, rows: i32, training: bool): void {
-  let input = x;
-  const count = layerCount(desc);
-  for (let l = 0; l < count; l++) {
-    const r = record(desc, l);
-    denseForward(preActivation(r), output(r), input, weights(r), bias(r), outputs(r), inputs(r), activation(r), 0, rows);
-    if (training && dropoutRate(r) > 0) dropoutForward(dropped(r), mask(r), output(r), rows * outputs(r), dropoutRate(r), dropoutRandom(desc));
-    input = passedOn(r, training);
-  }
-}
-
-/** Mean loss of the last forward pass against targets y. */
-export function loss(desc: usize, y: usize, rows: i32): f64 {
-  const last = record(desc, layerCount(desc) - 1);
-  return lossValue(lossKind(desc), preActivation(last), output(last), y, rows, outputs(last));
-}
-
-/**
- * After `forward`: returns the loss and fills every gradient. Each layer's z buffer is
- * reused for its delta ∂L/∂z, so backpropagation needs no memory of its own.
- */
-export function backward(desc: usize, x: usize, y: usize, rows: i32): f64 {
-  return backwardPass(desc, x, y, rows, false);
-}
-
-function backwardPass(desc: usize, x: usize, y: usize, rows: i32, training: bool): f64 {
-  const count = layerCount(desc);
-  const last = record(desc, count - 1);
-  const value = loss(desc, y, rows);
-  outputDelta(lossKind(desc), activation(last), preActivation(last), output(last), y, rows, outputs(last));
-  for (let l = count - 1; l >= 0; l--) {
-    const r = record(desc, l);
-    const input = l == 0 ? x : passedOn(record(desc, l - 1), training);
-    weightGradient(gradWeights(r), gradBias(r), preActivation(r), input, rows, outputs(r), inputs(r), 0, outputs(r));
-    if (l > 0) {
-      // Fused with the lower layer's activation derivative: its z buffer receives its δ.
-      const below = record(desc, l - 1);
-      inputGradient(preActivation(below), preActivation(r), weights(r), output(below), activation(below), outputs(r), inputs(r), 0, rows);
-      // Dropout's mask and the activation derivative are both elementwise factors of δ.
-      if (training && dropoutRate(below) > 0) dropoutBackward(preActivation(below), mask(below), rows * outputs(below));
-    }
-  }
-  return value;
-}
-
-/**
- * One training step on a batch: forward (dropout on), backward, the optimizer's update. Returns
- * the loss before the step. The update is skipped, and the failure word set, when the loss or
- * the update is not finite.
- */
-export function trainStep(desc: usize, params: usize, grads: usize, paramCount: i32, x: usize, y: usize, rows: i32, learningRate: f64): f64 {
-  forwardPass(desc, x, rows, true);
-  const value = backwardPass(desc, x, y, rows, true);
-  if (!guardStep(desc, value, params, grads, paramCount, learningRate)) return value;
-  optimizerUpdate(optimizer(desc), params, grads, paramCount, learningRate);
-  return value;
-}
-
-/**
- * One epoch of mini-batch training over a dataset already in memory, in the sample order given
- * by `order` (i32 indices). Returns the sample-weighted mean of the batch losses.
- */
-export function trainEpoch(
-  desc: usize, params: usize, grads: usize, paramCount: i32,
-  dataX: usize, dataY: usize, order: usize, count: i32, batchSize: i32,
-  batchX: usize, batchY: usize, learningRate: f64,
-): f64 {
-  const batches = (count + batchSize - 1) / batchSize;
-  return trainBatches(desc, params, grads, paramCount, dataX, dataY, order, count, batchSize, 0, batches, batchX, batchY, learningRate) / <f64>count;
-}
-
-/**
- * Batches first…first+batchCount−1 of an epoch (the last one may be partial), so a caller
- * can stop between batches with one call per batch instead of one per sample. Rows are
- * gathered into the batch buffers so layers see contiguous input. Returns the sum over
- * those batches of batch loss × batch rows.
- */
-export function trainBatches(
-  desc: usize, params: usize, grads: usize, paramCount: i32,
-  dataX: usize, dataY: usize, order: usize, count: i32, batchSize: i32,
-  firstBatch: i32, batchCount: i32, batchX: usize, batchY: usize, learningRate: f64,
-): f64 {
-  const first = record(desc, 0);
-  const xBytes = <usize>inputs(first) << alignof<float>();
-  const yBytes = <usize>outputs(record(desc, layerCount(desc) - 1)) << alignof<float>();
-  let total: f64 = 0;
-  const end = min(count, (firstBatch + batchCount) * batchSize);
-  for (let start = firstBatch * batchSize; start < end; start += batchSize) {
-    const rows = min(batchSize, count - start);
-    for (let i = 0; i < rows; i++) {
-      const sample = <usize>load<i32>(order + (<usize>(start + i) << 2));
-      memory.copy(batchX + <usize>i * xBytes, dataX + sample * xBytes, xBytes);
-      memory.copy(batchY + <usize>i * yBytes, dataY + sample * yBytes, yBytes);
-    }
-    total += trainStep(desc, params, grads, paramCount, batchX, batchY, rows, learningRate) * <f64>rows;
-    if (stepFailed(desc)) {
-      recordFailedBatch(desc, start / batchSize);
-      break;
-    }
-  }
-  return total;
-}
-
-// Divergence guard. A step whose loss or update is non-finite is not applied, so θ stays the
-// last finite state; header word 4 says why (1: loss, 2: gradient or update, as
-// src/divergence.ts FailureCause) and trainEpoch stops, with the batch in header word 5.
-const FAILURE: usize = 16;
-const FAILED_BATCH: usize = 20;
-const FAILED_EPOCH: usize = 24;
+// Divergence guard: why a step was refused (as src/divergence.ts FailureCause).
 const FAILURE_NONE: i32 = 0;
 const FAILURE_LOSS: i32 = 1;
 const FAILURE_UPDATE: i32 = 2;
 
-/** True when the last step was refused by the guard. */
-export function stepFailed(desc: usize): bool {
-  return load<i32>(desc, FAILURE) != FAILURE_NONE;
+/** Rows per share are a multiple of this: SIMD kernels work on row pairs, and shares stay off each other's cache lines. */
+const ROW_ALIGN = 4;
+/** θ per share is a multiple of 16 floats: whole cache lines. */
+const PARAM_ALIGN = 16;
+/** Units of the weight gradient per share are a multiple of the SIMD kernel's tile height. */
+const UNIT_ALIGN = 4;
+
+/** Runs `rows` samples of the batch inputs through every layer, filling each layer's z and a (no dropout). */
+export function forward(network: usize, rows: i32): void {
+  const n = changetype<Network>(network);
+  n.rows = rows;
+  call(n, FORWARD, rows);
 }
 
-/** Records which batch of the epoch was refused. */
-export function recordFailedBatch(desc: usize, batch: i32): void {
-  store<i32>(desc, batch, FAILED_BATCH);
+/** Mean loss of the last forward pass against the batch targets. */
+export function loss(network: usize, rows: i32): f64 {
+  return lossOf(changetype<Network>(network), rows);
 }
 
-/** After an epoch inside trainEpochs: true (recording the epoch in header word 6) when a step failed. */
-export function stopAtFailure(desc: usize, epoch: i32): bool {
-  if (load<i32>(desc, FAILURE) == FAILURE_NONE) return false;
-  store<i32>(desc, epoch, FAILED_EPOCH);
+/**
+ * After `forward`: returns the loss and fills every gradient. Each layer's z buffer is reused
+ * for its delta ∂L/∂z, so backpropagation needs no memory of its own.
+ */
+export function backward(network: usize, rows: i32): f64 {
+  const n = changetype<Network>(network);
+  n.rows = rows;
+  call(n, BACKWARD, rows);
+  return n.result;
+}
+
+/**
+ * One training step on the batch: forward (dropout on), backward, clipping, the optimizer's
+ * update. Returns the loss before the step. The update is skipped, and `failure` set, when
+ * the loss or the update is not finite.
+ */
+export function trainStep(network: usize, rows: i32, learningRate: f64): f64 {
+  const n = changetype<Network>(network);
+  n.rows = rows;
+  n.learningRate = learningRate;
+  call(n, STEP, rows);
+  return n.result;
+}
+
+/**
+ * Batches firstBatch…firstBatch+batchCount−1 of an epoch over the dataset in `order` (the last
+ * may be partial), so a caller can stop between batches. Returns the sum over those batches of
+ * batch loss × batch rows.
+ */
+export function trainBatches(network: usize, firstBatch: i32, batchCount: i32, learningRate: f64): f64 {
+  const n = changetype<Network>(network);
+  n.firstBatch = firstBatch;
+  n.batchCount = batchCount;
+  n.learningRate = learningRate;
+  call(n, BATCHES, min(n.batchSize, n.sampleCount));
+  return n.result;
+}
+
+/**
+ * `epochs` epochs over 0…count−1, shuffled (when `shuffle`) by the shuffle generator; epoch e's
+ * mean loss goes to epochLosses[e]. Stops after an epoch in which a step failed.
+ */
+export function trainEpochs(network: usize, epochs: i32, shuffle: bool, learningRate: f64): void {
+  const n = changetype<Network>(network);
+  n.epochCount = epochs;
+  n.shuffle = shuffle ? 1 : 0;
+  n.learningRate = learningRate;
+  call(n, EPOCHS, min(n.batchSize, n.sampleCount));
+}
+
+/** Runs a command on as many threads as its batch is worth: the workers' shares are posted, the caller takes share 0. */
+function call(n: Network, command: i32, rows: i32): void {
+  let threads = 1;
+  if (ASC_FEATURE_THREADS) {
+    threads = threadsFor(n, rows);
+    if (threads > 1) post(changetype<Control>(n.control), command, threads, changetype<usize>(n));
+  }
+  execute(n, command, 0, threads);
+}
+
+/** This thread's share of a command. Returns false if the work was aborted (another thread failed). */
+export function execute(n: Network, command: i32, thread: i32, threads: i32): bool {
+  if (ASC_FEATURE_THREADS) {
+    if (threads > 1) trapIfFaulted(changetype<Control>(n.control), thread);
+  }
+  if (command == FORWARD) {
+    forwardRows(n, rowShare(n.rows, thread, threads), rowShare(n.rows, thread + 1, threads), false);
+    return sync(n, thread, threads);
+  }
+  if (command == BACKWARD) return backwardShare(n, thread, threads, n.rows, false) && sync(n, thread, threads);
+  if (command == STEP) return stepShare(n, thread, threads, n.rows);
+  if (command == BATCHES) return batchesShare(n, thread, threads);
+  if (command == EPOCHS) return epochsShare(n, thread, threads);
   return true;
 }
 
-/** Checks a step before its update (the parallel step calls it on one thread); false when it must not be applied. */
-export function guardStep(desc: usize, value: f64, params: usize, grads: usize, paramCount: i32, learningRate: f64): bool {
-  const failure = value - value != 0 ? FAILURE_LOSS : updateIsFinite(params, grads, paramCount, learningRate) ? FAILURE_NONE : FAILURE_UPDATE;
-  store<i32>(desc, failure, FAILURE);
-  return failure == FAILURE_NONE;
+/** Waits for every thread of the call; free on one thread, and compiled only into threaded builds. */
+@inline function sync(n: Network, thread: i32, threads: i32): bool {
+  if (ASC_FEATURE_THREADS) {
+    if (threads > 1) {
+      const c = changetype<Control>(n.control);
+      return barrier(c, thread != 0 || c.callerCanBlock != 0);
+    }
+  }
+  return true;
 }
 
+/** Where thread t's share of `total` items starts; shares are equal multiples of `align`. */
+@inline function share(total: i32, t: i32, threads: i32, align: i32): i32 {
+  const chunk = ((total + threads - 1) / threads + align - 1) / align * align;
+  return min(total, t * chunk);
+}
+@inline function rowShare(rows: i32, t: i32, threads: i32): i32 { return share(rows, t, threads, ROW_ALIGN); }
+
+/** What layer l hands the next layer: its dropped-out activations while training, else a. */
+@inline function passedOn(layer: Layer, training: bool): usize {
+  return training && layer.dropoutRate > 0 ? layer.dropped : layer.a;
+}
+
+/** Rows r0…r1−1 through every layer: a row's activations depend on that row alone. */
+function forwardRows(n: Network, r0: i32, r1: i32, training: bool): void {
+  if (r0 >= r1) return;
+  let input = n.batchInputs;
+  for (let l = 0; l < n.layerCount; l++) {
+    const layer = layerAt(changetype<usize>(n), l);
+    const units = layer.outputs;
+    denseForward(layer.z, layer.a, input, layer.weights, layer.bias, units, layer.inputs, layer.activation, r0, r1);
+    if (training && layer.dropoutRate > 0) applyMask(at(layer.dropped, r0 * units), at(layer.mask, r0 * units), at(layer.a, r0 * units), (r1 - r0) * units);
+    input = passedOn(layer, training);
+  }
+}
+
+function lossOf(n: Network, rows: i32): f64 {
+  const last = layerAt(changetype<usize>(n), n.layerCount - 1);
+  return lossValue(n.loss, last.z, last.a, n.batchTargets, rows, last.outputs);
+}
+
+/** Every dropout mask of a batch, drawn from one generator stream layer by layer, row by row. */
+function drawMasks(n: Network, rows: i32): void {
+  for (let l = 0; l < n.layerCount; l++) {
+    const layer = layerAt(changetype<usize>(n), l);
+    if (layer.dropoutRate > 0) dropoutMask(layer.mask, rows * layer.outputs, layer.dropoutRate, n.dropoutRandom);
+  }
+}
+
+function hasDropout(n: Network): bool {
+  for (let l = 0; l < n.layerCount; l++) if (layerAt(changetype<usize>(n), l).dropoutRate > 0) return true;
+  return false;
+}
+
+/** This thread's share of backpropagation; thread 0 stores the loss in `result`. */
+function backwardShare(n: Network, thread: i32, threads: i32, rows: i32, training: bool): bool {
+  // The loss is one sum in sample order, after every row's forward pass and before any delta
+  // overwrites z.
+  if (!sync(n, thread, threads)) return false;
+  if (thread == 0) n.result = lossOf(n, rows);
+  if (!sync(n, thread, threads)) return false;
+  const r0 = rowShare(rows, thread, threads);
+  const r1 = rowShare(rows, thread + 1, threads);
+  const network = changetype<usize>(n);
+  const last = layerAt(network, n.layerCount - 1);
+  outputDeltaRows(n.loss, last.activation, last.z, last.a, n.batchTargets, rows, last.outputs, r0, r1);
+  for (let l = n.layerCount - 1; l >= 0; l--) {
+    // The weight gradient sums over every row's delta: wait for all of them.
+    if (!sync(n, thread, threads)) return false;
+    const layer = layerAt(network, l);
+    const units = layer.outputs;
+    const inputs = layer.inputs;
+    const input = l == 0 ? n.batchInputs : passedOn(layerAt(network, l - 1), training);
+    weightGradient(layer.gradWeights, layer.gradBias, layer.z, input, rows, units, inputs, share(units, thread, threads, UNIT_ALIGN), share(units, thread + 1, threads, UNIT_ALIGN));
+    if (l > 0 && r0 < r1) {
+      // Fused with the lower layer's activation derivative: its z buffer receives its δ. Rows
+      // of it need only the same rows of delta, and no thread reads that z in this phase.
+      const below = layerAt(network, l - 1);
+      inputGradient(below.z, layer.z, layer.weights, below.a, below.activation, units, inputs, r0, r1);
+      // Dropout's mask and the activation derivative are both elementwise factors of δ.
+      if (training && below.dropoutRate > 0) dropoutBackward(at(below.z, r0 * inputs), at(below.mask, r0 * inputs), (r1 - r0) * inputs);
+    }
+  }
+  return true;
+}
+
+/** A training step on the batch: masks, forward, backward, the guard, then this thread's range of the update. */
+function stepShare(n: Network, thread: i32, threads: i32, rows: i32): bool {
+  if (hasDropout(n)) {
+    if (thread == 0) drawMasks(n, rows);
+    if (!sync(n, thread, threads)) return false;
+  }
+  forwardRows(n, rowShare(rows, thread, threads), rowShare(rows, thread + 1, threads), true);
+  if (!backwardShare(n, thread, threads, rows, true)) return false;
+  // The divergence guard and the update read every gradient.
+  if (!sync(n, thread, threads)) return false;
+  if (thread == 0) guardStep(n);
+  if (!sync(n, thread, threads)) return false;
+  if (n.failure != FAILURE_NONE) return true;
+  return updateShare(n, thread, threads) && sync(n, thread, threads);
+}
+
+/**
+ * Refuses a step whose loss or update θ − η·∇θ is not finite before anything changes, so θ
+ * stays the last finite state; otherwise advances the optimizer's step count.
+ */
+function guardStep(n: Network): void {
+  const value = n.result;
+  const failure = value - value != 0 ? FAILURE_LOSS
+    : updateIsFinite(n.parameters, n.gradient, n.parameterCount, n.learningRate) ? FAILURE_NONE : FAILURE_UPDATE;
+  n.failure = failure;
+  if (failure == FAILURE_NONE) {
+    const o = changetype<Optimizer>(n.optimizer);
+    o.step = o.step + 1;
+  }
+}
+
+/** Clipping and the optimizer's update on this thread's range of θ; the global norm is one sum, taken by thread 0. */
+function updateShare(n: Network, thread: i32, threads: i32): bool {
+  const o = changetype<Optimizer>(n.optimizer);
+  const grads = n.gradient;
+  const count = n.parameterCount;
+  const p0 = share(count, thread, threads, PARAM_ALIGN);
+  const p1 = share(count, thread + 1, threads, PARAM_ALIGN);
+  if (o.clipValue > 0) clipByValue(at(grads, p0), p1 - p0, o.clipValue);
+  if (o.clipNorm > 0) {
+    if (!sync(n, thread, threads)) return false;
+    if (thread == 0) n.clipCoefficient = clipCoefficient(gradientNorm(grads, count), o.clipNorm);
+    if (!sync(n, thread, threads)) return false;
+    scaleGradients(at(grads, p0), p1 - p0, n.clipCoefficient);
+  }
+  optimizerStep(o, n.parameters, grads, p0, p1, n.learningRate);
+  return true;
+}
+
+/** Batches of the epoch: each thread gathers its own rows of every batch, then steps with the others. */
+function batchesShare(n: Network, thread: i32, threads: i32): bool {
+  const count = n.sampleCount;
+  const batchSize = n.batchSize;
+  const network = changetype<usize>(n);
+  const xBytes = <usize>layerAt(network, 0).inputs << alignof<float>();
+  const yBytes = <usize>layerAt(network, n.layerCount - 1).outputs << alignof<float>();
+  let total: f64 = 0;
+  const end = min(count, (n.firstBatch + n.batchCount) * batchSize);
+  for (let start = n.firstBatch * batchSize; start < end; start += batchSize) {
+    const rows = min(batchSize, count - start);
+    const r1 = rowShare(rows, thread + 1, threads);
+    for (let i = rowShare(rows, thread, threads); i < r1; i++) {
+      const sample = <usize>load<i32>(n.order + (<usize>(start + i) << 2));
+      memory.copy(n.batchInputs + <usize>i * xBytes, n.dataInputs + sample * xBytes, xBytes);
+      memory.copy(n.batchTargets + <usize>i * yBytes, n.dataTargets + sample * yBytes, yBytes);
+    }
+    if (!stepShare(n, thread, threads, rows)) return false;
+    if (thread == 0) total += n.result * <f64>rows;
+    // Every thread sees the same guard word, written before the step's last barrier.
+    if (n.failure != FAILURE_NONE) {
+      if (thread == 0) n.failedBatch = start / batchSize;
+      break;
+    }
+  }
+  if (thread == 0) n.result = total;
+  return true;
+}
+
+/** Epochs of batches; the sample order is one generator's stream, so thread 0 shuffles it. */
+function epochsShare(n: Network, thread: i32, threads: i32): bool {
+  const count = n.sampleCount;
+  if (thread == 0) {
+    n.firstBatch = 0;
+    n.batchCount = (count + n.batchSize - 1) / n.batchSize;
+  }
+  for (let e = 0; e < n.epochCount; e++) {
+    // Every thread has read the last epoch's order: each step ends with a barrier.
+    if (thread == 0) resetOrder(n.order, count, n.shuffle != 0, n.shuffleRandom);
+    if (!sync(n, thread, threads)) return false;
+    if (!batchesShare(n, thread, threads)) return false;
+    if (n.failure != FAILURE_NONE) {
+      if (thread == 0) n.failedEpoch = e;
+      return true;
+    }
+    if (thread == 0) store<f64>(n.epochLosses + (<usize>e << 3), n.result / <f64>count);
+  }
+  return true;
+}

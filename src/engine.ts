@@ -2,7 +2,7 @@ import type { Backend, FloatArray } from './options.js';
 import type { ParameterLayout } from './layout.js';
 import type { Divergence } from './errors.js';
 
-/** Where the last `step` or `trainEpoch` met a non-finite value; that step was not applied. */
+/** Where the last `step` or epoch met a non-finite value; that step was not applied. */
 export type StepFailure = Pick<Divergence, 'step' | 'layer' | 'phase'>;
 import type { Random } from './random.js';
 import type { OptimizerConfig, OptimizerState } from './optimizers.js';
@@ -31,8 +31,6 @@ export interface Engine {
   loss(rows: number): number;
   /** After `forward`: returns the loss, fills the gradient, and leaves each layer's δ = ∂L/∂z in its z buffer. */
   backward(rows: number): number;
-  /** θ ← θ − η·∇θ with the current gradient. */
-  sgdUpdate(learningRate: number): void;
   /**
    * One training step in one call: forward with dropout active, backward, gradient clipping,
    * then the optimizer's update at rate η. Returns the loss before the update. A non-finite loss
@@ -57,22 +55,20 @@ export interface Engine {
   preActivation(layer: number, rows: number): FloatArray;
   /** Layer l's activations for `rows` samples. */
   activation(layer: number, rows: number): FloatArray;
-  /** Copies a dataset into the engine once, for `trainEpoch`. */
+  /** Copies a dataset into the engine once, for `trainEpochs` and `trainBatches`. */
   setDataset(x: FloatArray, y: FloatArray, count: number): void;
-  /** The sample order `trainEpoch` follows: write a permutation of 0…count−1 into it. */
+  /** The sample order `trainBatches` follows: write a permutation of 0…count−1 into it. */
   datasetOrder(): Int32Array;
-  /** One epoch of `step`s over the dataset in `datasetOrder()`, in one call; returns the mean loss. Stops at a failing step. */
-  trainEpoch(batchSize: number, learningRate: number): number;
   /**
    * `epochs` epochs, each over 0…count−1 shuffled by `random` (when `shuffle`) exactly as
    * `random.shuffle` would, appending each epoch's mean loss to `losses`: the same result as
-   * that loop around `trainEpoch`, without crossing into the engine per epoch. Stops at a
+   * a loop of `trainBatches` over whole epochs, without crossing into the engine per epoch. Stops at a
    * failing step: `losses` then holds the epochs completed before it.
    */
   trainEpochs(epochs: number, batchSize: number, learningRate: number, shuffle: boolean, random: Random, losses: number[]): void;
   /** Batches first…first+count−1 of such an epoch, in one call; returns Σ (batch loss × batch rows). */
   trainBatches(first: number, count: number, batchSize: number, learningRate: number): number;
-  /** After `step` or `trainEpoch`: where the step that was not applied met a non-finite value, or null. */
+  /** After `step`, `trainBatches` or `trainEpochs`: where the step that was not applied met a non-finite value, or null. */
   failure(): StepFailure | null;
   /** Releases the dataset copy. */
   clearDataset(): void;

@@ -14,8 +14,6 @@ import { EarlyStopping, checkEarlyStopping, checkMonitorAvailable, type CheckedE
 import type { Matrix, Targets } from './data.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizers.js';
 
-/** η when none is given, as in the seed. */
-export const DEFAULT_LEARNING_RATE = 0.01;
 
 /** What `onEpochEnd` is told after each epoch. */
 export interface EpochLogs {

@@ -23,3 +23,5 @@ export type { ThreadsOption } from './threads/support.js';
 export { setWasmSource, setKernelVariant, kernelVariant, supportedKernelVariants } from './wasm/loader.js';
 export type { WasmSource, KernelVariant } from './wasm/loader.js';
 export { seedWalkthrough } from './cli/walkthrough.js';
+export { parseIdx } from './io/idx.js';
+export type { IdxTensor, IdxData } from './io/idx.js';

@@ -1,12 +1,9 @@
 import type { FloatArray } from './options.js';
 import { ValueError, describe } from './errors.js';
-import { DEFAULT_LEARNING_RATE } from './fit.js';
 import { checkBoolean, checkChoice, checkNumber, checkOptions } from './validate.js';
 
 /** The optimizers, by their torch.optim names. */
 export type OptimizerType = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';
-/** Codes shared with the AssemblyScript kernels (assembly/optimizers.ts). */
-export const OPTIMIZER_TYPES: readonly OptimizerType[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'];
 
 /** Gradient clipping, applied to ∇θ before the optimizer sees it; either or both. */
 export interface ClipOptions {
@@ -97,24 +94,71 @@ export interface OptimizerState {
   buffers: FloatArray[];
 }
 
-/** The names of an optimizer's state vectors, in the order engines store them. */
-export function optimizerBufferNames(config: OptimizerConfig): string[] {
-  switch (config.type) {
-    case 'sgd': return config.momentum !== 0 ? ['momentumBuffer'] : [];
-    case 'adam':
-    case 'adamw': return config.amsgrad ? ['m', 'v', 'vMax'] : ['m', 'v'];
-    case 'rmsprop': return ['squareAverage', ...(config.momentum > 0 ? ['momentumBuffer'] : []), ...(config.centered ? ['gradAverage'] : [])];
-    case 'adagrad': return ['sum'];
-  }
+/** Names of the state vectors optimizers keep, each as long as θ (torch's state keys, camel-cased). */
+export type StateName = 'momentumBuffer' | 'm' | 'v' | 'vMax' | 'squareAverage' | 'gradAverage' | 'sum';
+
+/** Default learning rate of plain SGD (torch requires one; this is the common choice). */
+export const DEFAULT_LEARNING_RATE = 0.01;
+
+/**
+ * Everything that defines an optimizer, once: its options with PyTorch's defaults (in the order
+ * a resolved configuration lists them) and the state vectors it keeps. The engines derive from
+ * it the state they allocate and how they describe it to their kernel; adding an optimizer means
+ * one entry here, one kernel (assembly/optimizers/) and one reference function (src/js/optimizers.ts).
+ */
+interface OptimizerSpec {
+  readonly defaults: Readonly<Record<string, number | boolean>>;
+  /** Options that must lie in [0, 1) rather than be ≥ 0. */
+  readonly unitInterval?: readonly string[];
+  /** The state vectors a configuration keeps, in the order checkpoints list them. */
+  state(config: Record<string, unknown>): StateName[];
+  /** The value state vectors start from (default 0). */
+  initial?(config: Record<string, unknown>): number;
+  /** Rules between options, beyond each one's range. */
+  check?(fn: string, name: string, config: Record<string, unknown>): void;
 }
 
-const OPTION_NAMES: Record<OptimizerType, readonly string[]> = {
-  sgd: ['learningRate', 'momentum', 'dampening', 'nesterov', 'weightDecay'],
-  adam: ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'amsgrad'],
-  adamw: ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'amsgrad'],
-  rmsprop: ['learningRate', 'alpha', 'epsilon', 'momentum', 'centered', 'weightDecay'],
-  adagrad: ['learningRate', 'epsilon', 'weightDecay', 'learningRateDecay', 'initialAccumulatorValue'],
+const ADAM: OptimizerSpec = {
+  defaults: { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, amsgrad: false },
+  unitInterval: ['beta1', 'beta2'],
+  state: (c) => (c.amsgrad ? ['m', 'v', 'vMax'] : ['m', 'v']),
 };
+
+const OPTIMIZERS: Readonly<Record<OptimizerType, OptimizerSpec>> = {
+  sgd: {
+    defaults: { learningRate: DEFAULT_LEARNING_RATE, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 },
+    state: (c) => (c.momentum !== 0 ? ['momentumBuffer'] : []),
+    check(fn, name, c) {
+      if (c.nesterov && ((c.momentum as number) <= 0 || c.dampening !== 0)) {
+        throw new ValueError(`${fn}: ${name}.nesterov needs momentum > 0 and dampening 0, got momentum ${c.momentum} and dampening ${c.dampening}`);
+      }
+    },
+  },
+  adam: ADAM,
+  adamw: { ...ADAM, defaults: { ...ADAM.defaults, weightDecay: 0.01 } },
+  rmsprop: {
+    defaults: { learningRate: 1e-2, alpha: 0.99, epsilon: 1e-8, momentum: 0, centered: false, weightDecay: 0 },
+    state: (c) => ['squareAverage', ...((c.momentum as number) > 0 ? ['momentumBuffer' as const] : []), ...(c.centered ? ['gradAverage' as const] : [])],
+  },
+  adagrad: {
+    defaults: { learningRate: 1e-2, epsilon: 1e-10, weightDecay: 0, learningRateDecay: 0, initialAccumulatorValue: 0 },
+    state: () => ['sum'],
+    initial: (c) => c.initialAccumulatorValue as number,
+  },
+};
+
+/** The optimizers' names, in the order of their kernel codes' table. */
+export const OPTIMIZER_TYPES = Object.keys(OPTIMIZERS) as readonly OptimizerType[];
+
+/** The names of an optimizer's state vectors, in the order engines and checkpoints list them. */
+export function optimizerBufferNames(config: OptimizerConfig): StateName[] {
+  return OPTIMIZERS[config.type].state(config);
+}
+
+/** The value an optimizer's state vectors start from. */
+export function initialStateValue(config: OptimizerConfig): number {
+  return OPTIMIZERS[config.type].initial?.(config) ?? 0;
+}
 
 /**
  * Checks optimizer options as torch.optim does (same ranges, same Nesterov rule) and fills
@@ -124,69 +168,30 @@ const OPTION_NAMES: Record<OptimizerType, readonly string[]> = {
 export function resolveOptimizer(fn: string, value: unknown, name = 'optimizer'): OptimizerConfig {
   const o = checkOptions(fn, name, value, false);
   const type = checkChoice(fn, `${name}.type`, o.type, OPTIMIZER_TYPES);
-  const allowed = ['type', 'clipNorm', 'clipValue', ...OPTION_NAMES[type]];
+  const spec = OPTIMIZERS[type];
+  const allowed = ['type', 'clipNorm', 'clipValue', ...Object.keys(spec.defaults)];
   for (const key of Object.keys(o)) {
     if (!allowed.includes(key)) throw new ValueError(`${fn}: ${name}.${key} is not an option of '${type}' (its options: ${allowed.slice(1).join(', ')})`);
   }
-  const num = (key: string, fallback: number, bounds: { min?: number; max?: number; minExclusive?: boolean } = { min: 0 }) =>
-    o[key] === undefined ? fallback : checkNumber(fn, `${name}.${key}`, o[key], bounds);
-  const bool = (key: string) => (o[key] === undefined ? false : checkBoolean(fn, `${name}.${key}`, o[key]));
-  const beta = (key: string, fallback: number) => {
-    const v = o[key] === undefined ? fallback : o[key];
-    if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new ValueError(`${fn}: ${name}.${key} must be a number in [0, 1), got ${describe(v)}`);
-    return v;
-  };
-  const clip = (key: string) => (o[key] === undefined || o[key] === null ? null : checkNumber(fn, `${name}.${key}`, o[key], { min: 0, minExclusive: true }));
-  const clipping = { clipNorm: clip('clipNorm'), clipValue: clip('clipValue') };
-  switch (type) {
-    case 'sgd': {
-      const config = {
-        type, learningRate: num('learningRate', DEFAULT_LEARNING_RATE), momentum: num('momentum', 0), dampening: num('dampening', 0),
-        nesterov: bool('nesterov'), weightDecay: num('weightDecay', 0), ...clipping,
-      };
-      if (config.nesterov && (config.momentum <= 0 || config.dampening !== 0)) {
-        throw new ValueError(`${fn}: ${name}.nesterov needs momentum > 0 and dampening 0, got momentum ${config.momentum} and dampening ${config.dampening}`);
-      }
-      return config;
-    }
-    case 'adam':
-    case 'adamw':
-      return {
-        type, learningRate: num('learningRate', 1e-3), beta1: beta('beta1', 0.9), beta2: beta('beta2', 0.999),
-        epsilon: num('epsilon', 1e-8), weightDecay: num('weightDecay', type === 'adamw' ? 0.01 : 0), amsgrad: bool('amsgrad'), ...clipping,
-      };
-    case 'rmsprop':
-      return {
-        type, learningRate: num('learningRate', 1e-2), alpha: num('alpha', 0.99), epsilon: num('epsilon', 1e-8),
-        momentum: num('momentum', 0), centered: bool('centered'), weightDecay: num('weightDecay', 0), ...clipping,
-      };
-    case 'adagrad':
-      return {
-        type, learningRate: num('learningRate', 1e-2), epsilon: num('epsilon', 1e-10), weightDecay: num('weightDecay', 0),
-        learningRateDecay: num('learningRateDecay', 0), initialAccumulatorValue: num('initialAccumulatorValue', 0), ...clipping,
-      };
+  const config: Record<string, unknown> = { type };
+  for (const [key, fallback] of Object.entries(spec.defaults)) {
+    const v = o[key];
+    if (v === undefined) config[key] = fallback;
+    else if (typeof fallback === 'boolean') config[key] = checkBoolean(fn, `${name}.${key}`, v);
+    else if (spec.unitInterval?.includes(key)) {
+      if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new ValueError(`${fn}: ${name}.${key} must be a number in [0, 1), got ${describe(v)}`);
+      config[key] = v;
+    } else config[key] = checkNumber(fn, `${name}.${key}`, v, { min: 0 });
   }
+  const clip = (key: string) => (o[key] === undefined || o[key] === null ? null : checkNumber(fn, `${name}.${key}`, o[key], { min: 0, minExclusive: true }));
+  config.clipNorm = clip('clipNorm');
+  config.clipValue = clip('clipValue');
+  spec.check?.(fn, name, config);
+  return config as unknown as OptimizerConfig;
 }
 
 /** The plain SGD every network starts with. */
 export const DEFAULT_OPTIMIZER: OptimizerConfig = resolveOptimizer('setOptimizer', { type: 'sgd' });
-
-const SLOTS: Record<string, Record<string, number>> = {
-  sgd: { momentumBuffer: 0 },
-  adam: { m: 0, v: 1, vMax: 2 },
-  adamw: { m: 0, v: 1, vMax: 2 },
-  rmsprop: { squareAverage: 0, momentumBuffer: 1, gradAverage: 2 },
-  adagrad: { sum: 0 },
-};
-
-/** Each state vector's name and the slot (0–2) the kernels address it by; slots a config does not use stay empty. */
-export function optimizerBuffers(config: OptimizerConfig): { name: string; slot: number; initial: number }[] {
-  return optimizerBufferNames(config).map((name) => ({
-    name,
-    slot: SLOTS[config.type][name],
-    initial: config.type === 'adagrad' ? config.initialAccumulatorValue : 0,
-  }));
-}
 
 /** Checks that a state fits a network of `parameterCount` parameters before anything is overwritten. */
 export function checkOptimizerState(fn: string, state: OptimizerState, parameterCount: number): OptimizerConfig {

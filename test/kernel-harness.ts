@@ -2,14 +2,10 @@
 import { readFileSync } from 'node:fs';
 import type { DType } from '../src/index.js';
 import type { KernelVariant } from '../src/wasm/loader.js';
+import type { Kernels } from '../src/wasm/engine.js';
 
-/** Every kernel export the tests call, numbers and pointers only. */
-export interface KernelExports {
-  heapBase(): number;
-  denseForward(z: number, a: number, x: number, w: number, bias: number, n: number, k: number, activation: number, rowBegin: number, rowEnd: number): void;
-  weightGradient(gradW: number, gradB: number, delta: number, x: number, rows: number, n: number, k: number, unitBegin: number, unitEnd: number): void;
-  inputGradient(dz: number, delta: number, w: number, below: number, kind: number, n: number, k: number, rowBegin: number, rowEnd: number): void;
-}
+/** The kernel exports, as the compiler declares them. */
+export type KernelExports = Kernels;
 
 export interface Buffer {
   ptr: number;

@@ -1,13 +1,14 @@
 // torch.optim.Adagrad, with learning-rate decay.
 
-import { at, buffer, epsilon, learningRateDecay, stepCount, weightDecay } from './state';
+import { Optimizer } from '../blocks';
+import { at } from '../address';
 
-/** One Adagrad update over θ at the descriptor's step count t (already advanced). */
-export function adagradStep(opt: usize, params: usize, grads: usize, len: i32, learningRate: f64): void {
-  const clr = <float>-(learningRate / (1 + (stepCount(opt) - 1) * learningRateDecay(opt)));
-  const wd = <float>weightDecay(opt), eps = <float>epsilon(opt);
-  const sums = buffer(opt, 0);
-  for (let i = 0; i < len; i++) {
+/** One Adagrad update over θ[begin, end) at the step count t (already advanced). */
+export function adagradStep(o: Optimizer, params: usize, grads: usize, begin: i32, end: i32, learningRate: f64): void {
+  const clr = <float>-(learningRate / (1 + (o.step - 1) * o.learningRateDecay));
+  const wd = <float>o.weightDecay, eps = <float>o.epsilon;
+  const sums = o.sum;
+  for (let i = begin; i < end; i++) {
     const p = load<float>(at(params, i));
     let g = load<float>(at(grads, i));
     if (wd != 0) g = g + wd * p;

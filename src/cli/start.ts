@@ -1,4 +1,4 @@
-// `npm start`: the main job — the seed's walkthrough computed live, then a real classifier on MNIST.
+// `npm start`: the worked example computed live, then a real classifier on the full MNIST.
 import { seedWalkthrough } from './walkthrough.js';
 import { runDigitsJob } from './digits-job.js';
 

@@ -8,7 +8,7 @@ import { FailureCause, locate } from '../divergence.js';
 import type { StepFailure } from '../engine.js';
 import { optimizerUpdate, type OptimizerSlots } from './optimizers.js';
 import { dropoutBackward, dropoutForward } from './regularization.js';
-import { DEFAULT_OPTIMIZER, checkOptimizerState, optimizerBuffers, type OptimizerConfig } from '../optimizers.js';
+import { DEFAULT_OPTIMIZER, checkOptimizerState, initialStateValue, optimizerBufferNames, type OptimizerConfig } from '../optimizers.js';
 import { Random } from '../random.js';
 
 /**
@@ -48,8 +48,8 @@ export function createJsEngine(arch: Architecture): Engine {
   const dropoutRandom = new Random();
 
   function freshSlots(config: OptimizerConfig): OptimizerSlots {
-    const buffers = [0, 1, 2].map(() => new Float(0));
-    for (const { slot, initial } of optimizerBuffers(config)) buffers[slot] = new Float(layout.parameterCount).fill(initial);
+    const buffers: OptimizerSlots['buffers'] = {};
+    for (const name of optimizerBufferNames(config)) buffers[name] = new Float(layout.parameterCount).fill(initialStateValue(config));
     return { step: 0, buffers };
   }
   /** What layer l hands the next layer: its dropped-out activations while training. */
@@ -107,7 +107,6 @@ export function createJsEngine(arch: Architecture): Engine {
     forward: (rows) => forwardPass(rows, false),
     loss: (rows) => math.lossValue(arch.loss, last.z, last.a, target, rows, last.outputs),
     backward: (rows) => backwardPass(rows, false),
-    sgdUpdate: (learningRate) => math.sgdUpdate(params, grads, learningRate),
     step(rows, learningRate) {
       forwardPass(rows, true);
       const value = backwardPass(rows, true);
@@ -127,12 +126,12 @@ export function createJsEngine(arch: Architecture): Engine {
     optimizerState: () => ({
       config: { ...optimizer },
       step: slots.step,
-      buffers: optimizerBuffers(optimizer).map(({ slot }) => slots.buffers[slot].slice()),
+      buffers: optimizerBufferNames(optimizer).map((name) => slots.buffers[name]!.slice()),
     }),
     setOptimizerState(state) {
       const config = checkOptimizerState('setOptimizerState', state, layout.parameterCount);
       const next = freshSlots(config);
-      optimizerBuffers(config).forEach(({ slot }, i) => next.buffers[slot].set(state.buffers[i]));
+      optimizerBufferNames(config).forEach((name, i) => next.buffers[name]!.set(state.buffers[i]));
       next.step = state.step;
       optimizer = config;
       slots = next;
@@ -147,10 +146,6 @@ export function createJsEngine(arch: Architecture): Engine {
     datasetOrder() {
       if (!dataset) throw new Error('internal: no dataset set');
       return dataset.order;
-    },
-    trainEpoch(batchSize, learningRate) {
-      if (!dataset) throw new Error('internal: no dataset set');
-      return engine.trainBatches(0, Math.ceil(dataset.count / batchSize), batchSize, learningRate) / dataset.count;
     },
     trainBatches(first, batches, batchSize, learningRate) {
       if (!dataset) throw new Error('internal: no dataset set');
@@ -190,7 +185,7 @@ export function createJsEngine(arch: Architecture): Engine {
       for (let e = 0; e < epochs; e++) {
         for (let i = 0; i < order.length; i++) order[i] = i;
         if (shuffle) random.shuffle(order);
-        const loss = engine.trainEpoch(batchSize, learningRate);
+        const loss = engine.trainBatches(0, Math.ceil(order.length / batchSize), batchSize, learningRate) / order.length;
         if (failed) break;
         losses.push(loss);
       }
@@ -199,7 +194,7 @@ export function createJsEngine(arch: Architecture): Engine {
       dataset = null;
     },
     byteLength() {
-      const arrays = [params, grads, input, target, ...layers.flatMap((l) => [l.z, l.a, l.mask, l.dropped]), ...slots.buffers, ...(dataset ? [dataset.x, dataset.y, dataset.order] : [])];
+      const arrays = [params, grads, input, target, ...layers.flatMap((l) => [l.z, l.a, l.mask, l.dropped]), ...Object.values(slots.buffers), ...(dataset ? [dataset.x, dataset.y, dataset.order] : [])];
       return arrays.reduce((sum, array) => sum + array.byteLength, 0);
     },
     dispose() {

@@ -139,8 +139,3 @@ export function outputDelta(kind: Loss, activation: Activation, delta: FloatArra
   const scale = 1 / (kind === 'cross-entropy' ? rows : len);
   for (let i = 0; i < len; i++) delta[i] = scale * (a[i] - y[i]);
 }
-
-/** θ ← θ − η·∇θ. */
-export function sgdUpdate(params: FloatArray, grads: FloatArray, learningRate: number): void {
-  for (let i = 0; i < params.length; i++) params[i] -= learningRate * grads[i];
-}

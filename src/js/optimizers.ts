@@ -5,13 +5,13 @@
 // averages are m·β + (1 − β)·g as in torch 1.13; torch 2 writes them as lerp, equal to rounding.
 
 import type { FloatArray } from '../options.js';
-import type { OptimizerConfig } from '../optimizers.js';
+import type { OptimizerConfig, StateName } from '../optimizers.js';
 import { clipByNorm, clipByValue } from './regularization.js';
 
-/** An optimizer's mutable state: the step count and its vectors, by slot (see optimizerBuffers). */
+/** An optimizer's mutable state: the step count and its vectors, by name. */
 export interface OptimizerSlots {
   step: number;
-  buffers: FloatArray[];
+  buffers: Partial<Record<StateName, FloatArray>>;
 }
 
 /** Clips ∇θ as configured (by value, then by global norm), advances the step count, and updates θ at rate η. */
@@ -19,15 +19,19 @@ export function optimizerUpdate(config: OptimizerConfig, state: OptimizerSlots, 
   if (config.clipValue !== null) clipByValue(grads, config.clipValue);
   if (config.clipNorm !== null) clipByNorm(grads, config.clipNorm);
   state.step++;
-  const [b0, b1, b2] = state.buffers;
-  switch (config.type) {
-    case 'sgd': return sgdStep(config, state.step, b0, params, grads, learningRate);
-    case 'adam':
-    case 'adamw': return adamStep(config, state.step, b0, b1, b2, params, grads, learningRate);
-    case 'rmsprop': return rmspropStep(config, b0, b1, b2, params, grads, learningRate);
-    case 'adagrad': return adagradStep(config, state.step, b0, params, grads, learningRate);
-  }
+  (REFERENCE[config.type] as Update<OptimizerConfig>)(config, state.step, state.buffers as Record<StateName, FloatArray>, params, grads, learningRate);
 }
+
+type Update<C> = (c: C, step: number, s: Record<StateName, FloatArray>, params: FloatArray, grads: FloatArray, learningRate: number) => void;
+
+/** Each optimizer's update, by type: the reference its kernel (assembly/optimizers/) must match. */
+const REFERENCE: { [T in OptimizerConfig['type']]: Update<Config<T>> } = {
+  sgd: (c, step, s, params, grads, lr) => sgdStep(c, step, s.momentumBuffer, params, grads, lr),
+  adam: (c, step, s, params, grads, lr) => adamStep(c, step, s.m, s.v, s.vMax, params, grads, lr),
+  adamw: (c, step, s, params, grads, lr) => adamStep(c, step, s.m, s.v, s.vMax, params, grads, lr),
+  rmsprop: (c, _step, s, params, grads, lr) => rmspropStep(c, s.squareAverage, s.momentumBuffer, s.gradAverage, params, grads, lr),
+  adagrad: (c, step, s, params, grads, lr) => adagradStep(c, step, s.sum, params, grads, lr),
+};
 
 type Config<T> = Extract<OptimizerConfig, { type: T }>;
 

@@ -1,4 +1,4 @@
-import { isNode } from './support.js';
+import { isNode, workerExecArgv } from './support.js';
 
 /** What every worker of a network is given: the kernels, the shared memory, the control block. */
 export interface WorkerInit {
@@ -71,9 +71,7 @@ async function spawn(listener: (m: Message) => void): Promise<Thread> {
   if (isNode()) {
     const nodeThreads = 'node:worker_threads';
     const { Worker } = (await import(/* @vite-ignore */ nodeThreads)) as typeof import('node:worker_threads');
-    // Workers inherit Node's flags, but one that only applies to -e/stdin code would stop them.
-    const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { execArgv });
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { execArgv: workerExecArgv() });
     worker.on('message', listener);
     worker.on('error', (error) => listener({ type: 'error', message: String(error) }));
     worker.on('exit', (code) => listener({ type: 'exit', message: `a worker thread exited with code ${code}` }));

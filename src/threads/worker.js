@@ -1,12 +1,7 @@
 // One worker thread of a wasm-mlp network. It instantiates the threaded kernels over the
 // network's shared memory and runs its share of every command the caller posts (assembly/
-// parallel.ts workerLoop) until told to stop. Plain JavaScript, so the same file runs from
+// threads.ts workerLoop) until told to stop. Plain JavaScript, so the same file runs from
 // the sources (tests) and from dist, in Node's worker_threads and in browser Web Workers.
-
-// Control-block offsets shared with assembly/control.ts.
-const ACTIVE = 20;
-const ERROR_LENGTH = 320;
-const ERROR_CAPACITY = 1020;
 
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
 // Hidden from bundlers: only Node has this module. No top-level await: bundlers emit workers
@@ -30,15 +25,18 @@ function onFirstMessage(handler) {
 
 /** Leaves the failure where the caller, blocked in wasm, can read it, and releases every thread. */
 function report(exports, memory, ctrl, thread, error) {
+  // Where the Control block's fields are: the module exports their offsets (assembly/layout.ts).
+  const active = (ctrl + exports.Control_active.value) >> 2;
+  const errorLength = (ctrl + exports.Control_errorLength.value) >> 2;
   const words = new Int32Array(memory.buffer);
-  const text = new TextEncoder().encode(`worker thread ${thread}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`).subarray(0, ERROR_CAPACITY);
-  // The first failure wins; its text is complete before ACTIVE drops, which the caller waits for.
-  if (Atomics.compareExchange(words, (ctrl + ERROR_LENGTH) >> 2, 0, text.length) === 0) {
-    new Uint8Array(memory.buffer).set(text, ctrl + ERROR_LENGTH + 4);
+  const text = new TextEncoder().encode(`worker thread ${thread}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`).subarray(0, exports.Control_errorCapacity.value);
+  // The first failure wins; its text is complete before `active` drops, which the caller waits for.
+  if (Atomics.compareExchange(words, errorLength, 0, text.length) === 0) {
+    new Uint8Array(memory.buffer).set(text, ctrl + exports.Control_size.value);
   }
   exports.abortAll(ctrl);
-  Atomics.sub(words, (ctrl + ACTIVE) >> 2, 1);
-  Atomics.notify(words, (ctrl + ACTIVE) >> 2);
+  Atomics.sub(words, active, 1);
+  Atomics.notify(words, active);
 }
 
 onFirstMessage(async ({ module, memory, ctrl, thread }) => {

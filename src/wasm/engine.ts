@@ -1,68 +1,59 @@
 import type { Engine } from '../engine.js';
 import type { Architecture, FloatArray } from '../options.js';
-import { ACTIVATIONS, LOSSES, arrayType } from '../options.js';
+import type { instantiate } from './build/kernels.js';
+import { arrayType } from '../options.js';
 import { parameterLayout } from '../layout.js';
 import { Arena } from './arena.js';
 import { kernelModule } from './loader.js';
+import { BlockAccess, readBlocks } from './blocks.js';
 import { FailureCause, locate } from '../divergence.js';
-import { optimizerBlockLayout, readOptimizerStep, writeOptimizerDescriptor, type OptimizerBlockLayout } from './optimizer.js';
-import { DEFAULT_OPTIMIZER, checkOptimizerState, optimizerBuffers, type OptimizerConfig } from '../optimizers.js';
+import { optimizerBlockLayout, writeOptimizer, type OptimizerBlockLayout } from './optimizer.js';
+import { DEFAULT_OPTIMIZER, checkOptimizerState, initialStateValue, optimizerBufferNames, type OptimizerConfig, type StateName } from '../optimizers.js';
 import { Random } from '../random.js';
 
-/** The module's exports (assembly/index.ts): numbers and pointers only. */
-export interface Kernels {
-  heapBase(): number;
-  floatBytes(): number;
-  forward(desc: number, x: number, rows: number): void;
-  loss(desc: number, y: number, rows: number): number;
-  backward(desc: number, x: number, y: number, rows: number): number;
-  sgdUpdate(params: number, grads: number, count: number, learningRate: number): void;
-  trainStep(desc: number, params: number, grads: number, count: number, x: number, y: number, rows: number, learningRate: number): number;
-  trainEpoch(desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, batchX: number, batchY: number, learningRate: number): number;
-  updateIsFinite(params: number, grads: number, count: number, learningRate: number): boolean;
-  firstNonFinite(values: number, count: number): number;
-  trainEpochs(desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, batchX: number, batchY: number, learningRate: number, epochs: number, shuffle: number, state: number, losses: number): void;
-  trainBatches(desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, firstBatch: number, batchCount: number, batchX: number, batchY: number, learningRate: number): number;
-}
+/** The exports of a kernel module (assembly/index.ts), as the compiler declares them. */
+export type Kernels = Awaited<ReturnType<typeof instantiate>>;
 
 /** Epochs per `trainEpochs` call into wasm: bounds the losses buffer, and one crossing per chunk costs nothing. */
 const EPOCH_CHUNK = 1024;
 /** SIMD kernels may read (never write) one vector past a buffer's last row. */
 const SLACK_BYTES = 16;
 
-// Descriptor layout shared with assembly/network.ts.
-const HEADER_WORDS = 8;
-const RECORD_WORDS = 16;
-const enum Field { Inputs, Outputs, Activation, Weights, Bias, GradWeights, GradBias, Z, A, Mask, Dropped, DropoutRate = 12 }
-const enum Header { LayerCount, Loss, DropoutRandom, Optimizer, Failure, FailedBatch, FailedEpoch }
-
 /** What an engine computes on: a memory and kernels over it (src/wasm/shared-engine.ts supplies threaded ones). */
 export interface KernelHost {
   memory: WebAssembly.Memory;
   kernels: Kernels;
+  /** The first byte the network's arena may use. */
+  arenaStart: number;
+  /** The threads' control block, or 0. */
+  control: number;
   /** Called by the engine's dispose. */
   dispose?(): void;
 }
 
 /**
- * The WebAssembly backend. Each network owns a linear memory laid out once: descriptor,
- * θ, ∇θ (fixed), then batch buffers and an optional dataset (re-laid when they must grow).
+ * The WebAssembly backend. Each network owns a linear memory laid out once: its Network and
+ * Layer blocks, θ, ∇θ (fixed), then batch buffers and an optional dataset (re-laid when they
+ * must grow). The blocks' field offsets come from the module (src/wasm/blocks.ts).
  */
 export async function createWasmEngine(arch: Architecture, host?: KernelHost): Promise<Engine> {
-  const { memory, kernels: k } = host ?? await singleThreadHost(arch);
+  const { memory, kernels: k, arenaStart, control } = host ?? await singleThreadHost(arch);
   const Float = arrayType(arch.dtype);
   const bytes = Float.BYTES_PER_ELEMENT;
   if (k.floatBytes() !== bytes) throw new Error(`internal: ${arch.dtype} module computes in ${k.floatBytes()}-byte floats`);
+  const blocks = readBlocks(k as unknown as Record<string, unknown>);
 
   const layout = parameterLayout(arch);
-  const arena = new Arena(memory, k.heapBase());
+  const arena = new Arena(memory, arenaStart);
   const count = layout.parameterCount;
   const nLayers = layout.layers.length;
-  const desc = arena.alloc((HEADER_WORDS + RECORD_WORDS * nLayers) * 4, 'the network descriptor');
+  const net = arena.alloc(blocks.layersOffset + nLayers * blocks.layerStride, 'the network descriptor');
   const params = arena.alloc(count * bytes + SLACK_BYTES, `the network's ${count} parameters`);
   const grads = arena.alloc(count * bytes, `the network's ${count} gradients`);
   const dropoutRandom = arena.alloc(16, 'the dropout generator');
   new Uint32Array(memory.buffer, dropoutRandom, 4).set(new Random().getState());
+  const network = new BlockAccess(memory, blocks.Network, net);
+  const layerBlocks = layout.layers.map((_, l) => new BlockAccess(memory, blocks.Layer, net + blocks.layersOffset + l * blocks.layerStride));
   let optimizer = installOptimizer(DEFAULT_OPTIMIZER, 0);
 
   let capacity = 0;
@@ -78,7 +69,6 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
   function makeViews() {
     const buffer = memory.buffer;
     return {
-      desc: new Int32Array(buffer, desc, HEADER_WORDS + RECORD_WORDS * nLayers),
       params: new Float(buffer, params, count),
       grads: new Float(buffer, grads, count),
       x: new Float(buffer, batch.x, capacity * layout.inputSize),
@@ -104,44 +94,68 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
   }
   /** Lays out a block for `config` with fresh state and the given step count; the caller frees the old block. */
   function installOptimizer(config: OptimizerConfig, step: number): { block: number; config: OptimizerConfig; layout: OptimizerBlockLayout } {
-    const blockLayout = optimizerBlockLayout(config, count, bytes);
+    const blockLayout = optimizerBlockLayout(blocks, config, count, bytes);
     const block = arena.alloc(blockLayout.bytes, `the '${config.type}' optimizer's state`);
-    writeOptimizerDescriptor(memory.buffer, block, config, blockLayout, step);
-    for (const { slot, initial } of optimizerBuffers(config)) new Float(memory.buffer, block + blockLayout.slotOffsets[slot], count).fill(initial);
+    writeOptimizer(new BlockAccess(memory, blocks.Optimizer, block), blocks, config, blockLayout, step);
+    const initial = initialStateValue(config);
+    for (const offset of Object.values(blockLayout.stateOffsets)) new Float(memory.buffer, block + offset, count).fill(initial);
     return { block, config, layout: blockLayout };
   }
   function replaceOptimizer(config: OptimizerConfig, step: number) {
     const next = installOptimizer(config, step);
     arena.free(optimizer.block);
     optimizer = next;
-    writeDescriptor();
+    network.set('optimizer', optimizer.block);
   }
-  function optimizerVector(slot: number): FloatArray {
-    return new Float(memory.buffer, optimizer.block + optimizer.layout.slotOffsets[slot], count);
+  function stateVector(name: StateName): FloatArray {
+    return new Float(memory.buffer, optimizer.block + optimizer.layout.stateOffsets[name]!, count);
   }
   function writeDescriptor() {
-    const d = current().desc;
-    d[Header.LayerCount] = nLayers;
-    d[Header.Loss] = LOSSES.indexOf(arch.loss);
-    d[Header.DropoutRandom] = dropoutRandom;
-    d[Header.Optimizer] = optimizer.block;
+    network.clear();
+    network.set('layerCount', nLayers);
+    network.set('loss', blocks.lossCode(arch.loss));
+    network.set('parameterCount', count);
+    network.set('parameters', params);
+    network.set('gradient', grads);
+    network.set('optimizer', optimizer.block);
+    network.set('dropoutRandom', dropoutRandom);
+    network.set('batchInputs', batch.x);
+    network.set('batchTargets', batch.y);
+    network.set('control', control);
+    if (dataset) {
+      network.set('dataInputs', dataset.x);
+      network.set('dataTargets', dataset.y);
+      network.set('order', dataset.order);
+      network.set('sampleCount', dataset.count);
+      network.set('shuffleRandom', dataset.state);
+      network.set('epochLosses', dataset.losses);
+    }
     layout.layers.forEach((layer, l) => {
-      const r = HEADER_WORDS + l * RECORD_WORDS;
-      d[r + Field.Inputs] = layer.inputs;
-      d[r + Field.Outputs] = layer.outputs;
-      d[r + Field.Activation] = ACTIVATIONS.indexOf(layer.activation);
-      d[r + Field.Weights] = params + layer.weightOffset * bytes;
-      d[r + Field.Bias] = params + layer.biasOffset * bytes;
-      d[r + Field.GradWeights] = grads + layer.weightOffset * bytes;
-      d[r + Field.GradBias] = grads + layer.biasOffset * bytes;
-      d[r + Field.Z] = batch.z[l] ?? 0;
-      d[r + Field.A] = batch.a[l] ?? 0;
-      d[r + Field.Mask] = batch.mask[l] ?? 0;
-      d[r + Field.Dropped] = batch.dropped[l] ?? 0;
-      new Float64Array(memory.buffer, desc + (r + Field.DropoutRate) * 4, 1)[0] = arch.dropout[l] ?? 0;
+      const block = layerBlocks[l];
+      block.set('inputs', layer.inputs);
+      block.set('outputs', layer.outputs);
+      block.set('activation', blocks.activationCode(layer.activation));
+      block.set('weights', params + layer.weightOffset * bytes);
+      block.set('bias', params + layer.biasOffset * bytes);
+      block.set('gradWeights', grads + layer.weightOffset * bytes);
+      block.set('gradBias', grads + layer.biasOffset * bytes);
+      block.set('z', batch.z[l] ?? 0);
+      block.set('a', batch.a[l] ?? 0);
+      block.set('mask', batch.mask[l] ?? 0);
+      block.set('dropped', batch.dropped[l] ?? 0);
+      block.set('dropoutRate', arch.dropout[l] ?? 0);
     });
   }
   writeDescriptor();
+  /** Readies the dataset for a whole-epoch call: its batch size, the staging rows, a clear failure word. */
+  function beginDatasetCall(batchSize: number, learningRate: number) {
+    if (!dataset) throw new Error('internal: no dataset set');
+    engine.reserve(Math.min(batchSize, dataset.count));
+    network.set('batchSize', batchSize);
+    network.set('failure', FailureCause.None);
+    lastRun = { rows: dataset.count, batchSize, learningRate, epoch: true };
+    return dataset;
+  }
 
   const engine: Engine = {
     backend: 'wasm',
@@ -172,26 +186,25 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
     },
     inputBuffer: (rows) => staged(rows).x,
     targetBuffer: (rows) => staged(rows).y,
-    forward: (rows) => k.forward(desc, batch.x, rows),
-    loss: (rows) => k.loss(desc, batch.y, rows),
-    backward: (rows) => k.backward(desc, batch.x, batch.y, rows),
-    sgdUpdate: (learningRate) => k.sgdUpdate(params, grads, count, learningRate),
+    forward: (rows) => k.forward(net, rows),
+    loss: (rows) => k.loss(net, rows),
+    backward: (rows) => k.backward(net, rows),
     step(rows, learningRate) {
       lastRun = { rows, batchSize: rows, learningRate, epoch: false };
-      return k.trainStep(desc, params, grads, count, batch.x, batch.y, rows, learningRate);
+      return k.trainStep(net, rows, learningRate);
     },
     setOptimizer: (config) => replaceOptimizer(config, 0),
     optimizer: () => optimizer.config,
     resetOptimizer: () => replaceOptimizer(optimizer.config, 0),
     optimizerState: () => ({
       config: { ...optimizer.config },
-      step: readOptimizerStep(memory.buffer, optimizer.block),
-      buffers: optimizerBuffers(optimizer.config).map(({ slot }) => optimizerVector(slot).slice()),
+      step: new BlockAccess(memory, blocks.Optimizer, optimizer.block).get('step'),
+      buffers: optimizerBufferNames(optimizer.config).map((name) => stateVector(name).slice()),
     }),
     setOptimizerState(state) {
       const config = checkOptimizerState('setOptimizerState', state, count);
       replaceOptimizer(config, state.step);
-      optimizerBuffers(config).forEach(({ slot }, i) => optimizerVector(slot).set(state.buffers[i]));
+      optimizerBufferNames(config).forEach((name, i) => stateVector(name).set(state.buffers[i]));
     },
     dropoutRandomState: () => Array.from(new Uint32Array(memory.buffer, dropoutRandom, 4)),
     setDropoutRandomState: (state) => new Uint32Array(memory.buffer, dropoutRandom, 4).set(state),
@@ -210,50 +223,37 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
       const buffer = memory.buffer;
       new Float(buffer, dataset.x, samples * layout.inputSize).set(x.subarray(0, samples * layout.inputSize));
       new Float(buffer, dataset.y, samples * layout.outputSize).set(y.subarray(0, samples * layout.outputSize));
+      writeDescriptor();
     },
     datasetOrder() {
       if (!dataset) throw new Error('internal: no dataset set');
       return current().order;
     },
-    trainEpoch(batchSize, learningRate) {
-      if (!dataset) throw new Error('internal: no dataset set');
-      engine.reserve(Math.min(batchSize, dataset.count));
-      lastRun = { rows: dataset.count, batchSize, learningRate, epoch: true };
-      current().desc[Header.Failure] = FailureCause.None;
-      return k.trainEpoch(desc, params, grads, count, dataset.x, dataset.y, dataset.order, dataset.count, batchSize, batch.x, batch.y, learningRate);
-    },
     trainEpochs(epochs, batchSize, learningRate, shuffle, random, losses) {
-      if (!dataset) throw new Error('internal: no dataset set');
-      engine.reserve(Math.min(batchSize, dataset.count));
-      const { x, y, order, state, losses: lossesAt, count: samples } = dataset;
-      lastRun = { rows: samples, batchSize, learningRate, epoch: true };
+      const { state, losses: lossesAt } = beginDatasetCall(batchSize, learningRate);
       for (let done = 0; done < epochs; done += EPOCH_CHUNK) {
         const chunk = Math.min(EPOCH_CHUNK, epochs - done);
-        current().desc[Header.Failure] = FailureCause.None;
+        network.set('failure', FailureCause.None);
         new Uint32Array(memory.buffer, state, 4).set(random.getState());
-        k.trainEpochs(desc, params, grads, count, x, y, order, samples, batchSize, batch.x, batch.y, learningRate, chunk, shuffle ? 1 : 0, state, lossesAt);
+        k.trainEpochs(net, chunk, shuffle, learningRate);
         random.setState(Array.from(new Uint32Array(memory.buffer, state, 4)));
         // A failing step ends the call inside its epoch; only the epochs before it completed.
-        const failed = current().desc[Header.Failure] !== FailureCause.None;
-        const completed = failed ? current().desc[Header.FailedEpoch] : chunk;
+        const failed = network.get('failure') !== FailureCause.None;
+        const completed = failed ? network.get('failedEpoch') : chunk;
         const values = new Float64Array(memory.buffer, lossesAt, chunk);
         for (let e = 0; e < completed; e++) losses.push(values[e]);
         if (failed) break;
       }
     },
     trainBatches(first, batches, batchSize, learningRate) {
-      if (!dataset) throw new Error('internal: no dataset set');
-      engine.reserve(Math.min(batchSize, dataset.count));
-      lastRun = { rows: dataset.count, batchSize, learningRate, epoch: true };
-      current().desc[Header.Failure] = FailureCause.None;
-      return k.trainBatches(desc, params, grads, count, dataset.x, dataset.y, dataset.order, dataset.count, batchSize, first, batches, batch.x, batch.y, learningRate);
+      beginDatasetCall(batchSize, learningRate);
+      return k.trainBatches(net, first, batches, learningRate);
     },
     failure() {
-      const d = current().desc;
-      const cause = d[Header.Failure] as FailureCause;
+      const cause = network.get('failure') as FailureCause;
       if (cause === FailureCause.None || !lastRun) return null;
       const { learningRate, batchSize } = lastRun;
-      const step = lastRun.epoch ? d[Header.FailedBatch] : 0;
+      const step = lastRun.epoch ? network.get('failedBatch') : 0;
       const rows = Math.min(batchSize, lastRun.rows - step * batchSize);
       const where = locate(cause, nLayers, {
         activationsFinite: (l) => k.firstNonFinite(batch.a[l], rows * layout.layers[l].outputs) < 0,
@@ -270,6 +270,7 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
       arena.free(dataset.block);
       dataset = null;
       generation = -1;
+      writeDescriptor();
     },
     byteLength: () => arena.byteLength,
     dispose() {
@@ -284,5 +285,6 @@ async function singleThreadHost(arch: Architecture): Promise<KernelHost> {
   const module = await kernelModule(arch.dtype);
   const memory = new WebAssembly.Memory({ initial: 1 });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  return { memory, kernels: instance.exports as unknown as Kernels };
+  const kernels = instance.exports as unknown as Kernels;
+  return { memory, kernels, arenaStart: kernels.heapBase(), control: 0 };
 }

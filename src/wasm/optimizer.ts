@@ -1,68 +1,37 @@
-import type { OptimizerConfig } from '../optimizers.js';
-import { OPTIMIZER_TYPES, optimizerBuffers } from '../optimizers.js';
+import type { OptimizerConfig, StateName } from '../optimizers.js';
+import { optimizerBufferNames } from '../optimizers.js';
+import type { BlockAccess, Blocks } from './blocks.js';
 
-// The optimizer descriptor of assembly/optimizers/state.ts: 8 i32 (type, flags, three buffer
-// pointers, reserved) then f64 fields from byte 32. Its state vectors follow it in the same
-// arena block, each on a cache-line boundary.
-const DESCRIPTOR_BYTES = 128;
+/** State vectors start on cache-line boundaries after the Optimizer block, in one arena block. */
 const ALIGN = 64;
-const enum F64 { Step = 4, Momentum, Dampening, Beta1, Beta2, Alpha, Epsilon, WeightDecay, LearningRateDecay, ClipNorm, ClipValue }
-const NESTEROV = 1, AMSGRAD = 2, CENTERED = 4;
 
-/** Where an optimizer's descriptor and state vectors sit, relative to its block. */
+/** Where an optimizer's Optimizer block and state vectors sit, relative to its arena block. */
 export interface OptimizerBlockLayout {
   bytes: number;
-  /** Byte offset of each slot's vector from the block start; −1 where the config has none. */
-  slotOffsets: number[];
+  /** Byte offset of each state vector from the block start. */
+  stateOffsets: Partial<Record<StateName, number>>;
 }
 
-export function optimizerBlockLayout(config: OptimizerConfig, count: number, floatBytes: number): OptimizerBlockLayout {
+export function optimizerBlockLayout(blocks: Blocks, config: OptimizerConfig, count: number, floatBytes: number): OptimizerBlockLayout {
+  const head = Math.ceil(blocks.Optimizer.size / ALIGN) * ALIGN;
   const vectorBytes = Math.ceil((count * floatBytes) / ALIGN) * ALIGN;
-  const slotOffsets = [-1, -1, -1];
-  optimizerBuffers(config).forEach(({ slot }, i) => { slotOffsets[slot] = DESCRIPTOR_BYTES + i * vectorBytes; });
-  return { bytes: DESCRIPTOR_BYTES + optimizerBuffers(config).length * vectorBytes, slotOffsets };
+  const names = optimizerBufferNames(config);
+  const stateOffsets: Partial<Record<StateName, number>> = {};
+  names.forEach((name, i) => { stateOffsets[name] = head + i * vectorBytes; });
+  return { bytes: head + names.length * vectorBytes, stateOffsets };
 }
 
-/** Writes the descriptor at `block` (step count included). */
-export function writeOptimizerDescriptor(buffer: ArrayBuffer, block: number, config: OptimizerConfig, layout: OptimizerBlockLayout, step: number): void {
-  const words = new Int32Array(buffer, block, 8);
-  const fields = new Float64Array(buffer, block, DESCRIPTOR_BYTES / 8);
-  words.fill(0);
-  fields.fill(0, F64.Step);
-  words[0] = OPTIMIZER_TYPES.indexOf(config.type);
-  layout.slotOffsets.forEach((offset, slot) => { words[2 + slot] = offset < 0 ? 0 : block + offset; });
-  fields[F64.Step] = step;
-  fields[F64.ClipNorm] = config.clipNorm ?? 0;
-  fields[F64.ClipValue] = config.clipValue ?? 0;
-  fields[F64.WeightDecay] = config.weightDecay;
-  fields[F64.LearningRateDecay] = 0;
-  switch (config.type) {
-    case 'sgd':
-      words[1] = config.nesterov ? NESTEROV : 0;
-      fields[F64.Momentum] = config.momentum;
-      fields[F64.Dampening] = config.dampening;
-      break;
-    case 'adam':
-    case 'adamw':
-      words[1] = config.amsgrad ? AMSGRAD : 0;
-      fields[F64.Beta1] = config.beta1;
-      fields[F64.Beta2] = config.beta2;
-      fields[F64.Epsilon] = config.epsilon;
-      break;
-    case 'rmsprop':
-      words[1] = config.centered ? CENTERED : 0;
-      fields[F64.Alpha] = config.alpha;
-      fields[F64.Momentum] = config.momentum;
-      fields[F64.Epsilon] = config.epsilon;
-      break;
-    case 'adagrad':
-      fields[F64.Epsilon] = config.epsilon;
-      fields[F64.LearningRateDecay] = config.learningRateDecay;
-      break;
+/**
+ * Describes `config` to the kernels: every option that is a field of the Optimizer block is
+ * written under its own name (booleans as 0/1, clipping that is off as 0), every state vector
+ * under its name, and the step count.
+ */
+export function writeOptimizer(block: BlockAccess<'Optimizer'>, blocks: Blocks, config: OptimizerConfig, layout: OptimizerBlockLayout, step: number): void {
+  block.clear();
+  block.set('kind', blocks.optimizerCode(config.type));
+  for (const [key, value] of Object.entries(config)) {
+    if (key in blocks.Optimizer.offset && key !== 'kind') block.set(key as 'momentum', typeof value === 'boolean' ? Number(value) : (value ?? 0));
   }
-}
-
-/** The step count the kernels keep in the descriptor. */
-export function readOptimizerStep(buffer: ArrayBuffer, block: number): number {
-  return new Float64Array(buffer, block, DESCRIPTOR_BYTES / 8)[F64.Step];
+  for (const [name, offset] of Object.entries(layout.stateOffsets)) block.set(name as StateName, block.address + offset);
+  block.set('step', step);
 }

@@ -1,32 +1,19 @@
 import type { Engine } from '../engine.js';
 import type { Architecture } from '../options.js';
 import { WorkerError } from '../errors.js';
-import { parameterLayout } from '../layout.js';
+import type { instantiate as instantiateThreaded } from './build/kernels-threads.js';
 import { createWasmEngine, type KernelHost, type Kernels } from './engine.js';
+import { BlockAccess, readBlocks } from './blocks.js';
 import { kernelModule, kernelVariant } from './loader.js';
 import { WorkerPool } from '../threads/pool.js';
 import { waitImport } from '../threads/wait.js';
 import { availableCores, canBlock, threadsUnavailableReason, type ThreadsOption } from '../threads/support.js';
 
-/** Exports only the threaded build has (assembly/parallel.ts). */
-interface ParallelKernels extends Kernels {
-  controlBytes(): number;
-  resetControl(ctrl: number, threads: number): void;
-  stopWorkers(ctrl: number): void;
-  abortAll(ctrl: number): void;
-  parallelForward(ctrl: number, threads: number, canBlock: boolean, desc: number, x: number, rows: number): void;
-  parallelBackward(ctrl: number, threads: number, canBlock: boolean, desc: number, x: number, y: number, rows: number): number;
-  parallelStep(ctrl: number, threads: number, canBlock: boolean, desc: number, params: number, grads: number, count: number, x: number, y: number, rows: number, learningRate: number): number;
-  parallelEpoch(ctrl: number, threads: number, canBlock: boolean, desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, batchX: number, batchY: number, learningRate: number): number;
-  parallelEpochs(ctrl: number, threads: number, canBlock: boolean, desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, batchX: number, batchY: number, learningRate: number, epochs: number, shuffle: number, state: number, losses: number): void;
-  parallelBatches(ctrl: number, threads: number, canBlock: boolean, desc: number, params: number, grads: number, count: number, dataX: number, dataY: number, order: number, samples: number, batchSize: number, firstBatch: number, batchCount: number, batchX: number, batchY: number, learningRate: number): number;
-}
+/** The threaded build's exports (assembly/threads.ts), as the compiler declares them. */
+type ThreadedKernels = Awaited<ReturnType<typeof instantiateThreaded>>;
 
-// Control block words (assembly/control.ts byte offsets / 4).
-const ABORT = 3;
-const FAULT = 4;
-const ACTIVE = 5;
-const ERROR_LENGTH = 80;
+/** The calls that may run on several threads: a failure in any thread surfaces from them. */
+const PARALLEL_CALLS = ['forward', 'backward', 'trainStep', 'trainBatches', 'trainEpochs'] as const;
 
 /**
  * Below this many multiply-adds per thread and forward pass (batch rows × parameters), waking
@@ -102,25 +89,26 @@ async function threadedHost(arch: Architecture, threads: number): Promise<Thread
   // The same build as one thread would use, so results stay bit-identical to it.
   const module = await kernelModule(arch.dtype, kernelVariant(), true);
   const memory = sharedMemory();
-  const k = (await WebAssembly.instantiate(module, { env: { memory, wait32: waitImport(memory) } })).exports as unknown as ParallelKernels;
+  const k = (await WebAssembly.instantiate(module, { env: { memory, wait32: waitImport(memory) } })).exports as unknown as ThreadedKernels;
+  const blocks = readBlocks(k as unknown as Record<string, unknown>);
   const ctrl = Math.ceil(k.heapBase() / 64) * 64;
+  const control = new BlockAccess(memory, blocks.Control, ctrl);
   // A view of a SharedArrayBuffer never detaches, and the control block never moves.
-  const controlBytes = k.controlBytes();
-  const control = new Int32Array(memory.buffer, ctrl, controlBytes / 4);
+  const words = new Int32Array(memory.buffer, ctrl, blocks.Control.size / 4);
+  const word = (field: 'abort' | 'active' | 'fault' | 'errorLength') => blocks.Control.offset[field] / 4;
   const blocking = canBlock();
-  const parameters = parameterLayout(arch).parameterCount;
 
   let pool: WorkerPool | null = null;
   let disposed = false;
   const threading: Threading = {
     threads,
     threadsFallbackReason: null,
-    parallelCalls: 0,
-    injectFault: (thread) => Atomics.store(control, FAULT, thread + 1),
+    get parallelCalls() { return control.get('parallelCalls'); },
+    injectFault: (thread) => Atomics.store(words, word('fault'), thread + 1),
   };
 
   async function start(): Promise<void> {
-    k.resetControl(ctrl, threads);
+    k.resetControl(ctrl, threads, blocking);
     const started = await WorkerPool.start(threads - 1, { module, memory, ctrl });
     if (disposed) {
       void started.terminate();
@@ -128,39 +116,36 @@ async function threadedHost(arch: Architecture, threads: number): Promise<Thread
     }
     started.onLost = () => replace(started);
     pool = started;
+    control.set('available', threads);
   }
 
   /** Ends a failed pool and starts another; calls run on one thread (same results) meanwhile. */
   function replace(failed: WorkerPool): void {
     if (pool !== failed) return;
     pool = null;
+    control.set('available', 1);
     void failed.terminate().then(() => (disposed ? undefined : start())).catch((error: unknown) => {
       threading.threads = 1;
       threading.threadsFallbackReason = `the worker threads failed and could not restart (${error instanceof Error ? error.message : String(error)})`;
     });
   }
 
-  /** Threads worth using for `rows` rows: one below the work threshold. */
-  function share(rows: number): number {
-    if (!pool) return 1;
-    return Math.max(1, Math.min(threads, workPerThread === 0 ? threads : Math.floor((rows * parameters) / workPerThread)));
-  }
-
-  /** Runs a parallel command; a failure in any thread ends it everywhere and surfaces here. */
+  /** Runs a call that may use the threads; a failure in any thread ends it everywhere and surfaces here. */
   function guarded<T>(run: () => T): T {
-    const current = pool!;
-    threading.parallelCalls++;
+    const current = pool;
+    control.set('workPerThread', workPerThread);
     let result: T;
     try {
       result = run();
     } catch (error) {
+      if (!current) throw error;
       // The caller's own share failed: release the workers waiting for it.
       k.abortAll(ctrl);
       settle();
       replace(current);
       throw error;
     }
-    if (Atomics.load(control, ABORT) !== 0) {
+    if (current && Atomics.load(words, word('abort')) !== 0) {
       settle();
       const message = failureMessage();
       replace(current);
@@ -172,61 +157,32 @@ async function threadedHost(arch: Architecture, threads: number): Promise<Thread
   /** Waits until every worker has left the aborted command, so none still writes the arena. */
   function settle(): void {
     const deadline = Date.now() + SETTLE_MS;
-    for (let active = Atomics.load(control, ACTIVE); active > 0 && Date.now() < deadline; active = Atomics.load(control, ACTIVE)) {
-      if (blocking) Atomics.wait(control, ACTIVE, active, 50);
+    for (let active = Atomics.load(words, word('active')); active > 0 && Date.now() < deadline; active = Atomics.load(words, word('active'))) {
+      if (blocking) Atomics.wait(words, word('active'), active, 50);
     }
   }
 
   function failureMessage(): string {
-    const length = Atomics.load(control, ERROR_LENGTH);
+    const length = Atomics.load(words, word('errorLength'));
     if (length <= 0) return 'a worker thread failed';
-    const start = ctrl + ERROR_LENGTH * 4 + 4;
+    const start = ctrl + blocks.Control.size;
     // TextDecoder refuses views of shared memory: decode a copy.
     return new TextDecoder().decode(new Uint8Array(memory.buffer).slice(start, start + length));
   }
 
   await start();
 
-  const kernels: Kernels = {
-    ...k,
-    // The control block sits where the arena would otherwise begin.
-    heapBase: () => ctrl + controlBytes,
-    forward(desc, x, rows) {
-      const t = share(rows);
-      if (t === 1) k.forward(desc, x, rows);
-      else guarded(() => k.parallelForward(ctrl, t, blocking, desc, x, rows));
-    },
-    backward(desc, x, y, rows) {
-      const t = share(rows);
-      return t === 1 ? k.backward(desc, x, y, rows) : guarded(() => k.parallelBackward(ctrl, t, blocking, desc, x, y, rows));
-    },
-    trainStep(desc, params, grads, count, x, y, rows, learningRate) {
-      const t = share(rows);
-      return t === 1
-        ? k.trainStep(desc, params, grads, count, x, y, rows, learningRate)
-        : guarded(() => k.parallelStep(ctrl, t, blocking, desc, params, grads, count, x, y, rows, learningRate));
-    },
-    trainEpoch(desc, params, grads, count, dataX, dataY, order, samples, batchSize, batchX, batchY, learningRate) {
-      const t = share(Math.min(batchSize, samples));
-      return t === 1
-        ? k.trainEpoch(desc, params, grads, count, dataX, dataY, order, samples, batchSize, batchX, batchY, learningRate)
-        : guarded(() => k.parallelEpoch(ctrl, t, blocking, desc, params, grads, count, dataX, dataY, order, samples, batchSize, batchX, batchY, learningRate));
-    },
-    trainEpochs(desc, params, grads, count, dataX, dataY, order, samples, batchSize, batchX, batchY, learningRate, epochs, shuffle, state, losses) {
-      const t = share(Math.min(batchSize, samples));
-      if (t === 1) k.trainEpochs(desc, params, grads, count, dataX, dataY, order, samples, batchSize, batchX, batchY, learningRate, epochs, shuffle, state, losses);
-      else guarded(() => k.parallelEpochs(ctrl, t, blocking, desc, params, grads, count, dataX, dataY, order, samples, batchSize, batchX, batchY, learningRate, epochs, shuffle, state, losses));
-    },
-    trainBatches(desc, params, grads, count, dataX, dataY, order, samples, batchSize, firstBatch, batchCount, batchX, batchY, learningRate) {
-      const t = share(Math.min(batchSize, samples));
-      return t === 1
-        ? k.trainBatches(desc, params, grads, count, dataX, dataY, order, samples, batchSize, firstBatch, batchCount, batchX, batchY, learningRate)
-        : guarded(() => k.parallelBatches(ctrl, t, blocking, desc, params, grads, count, dataX, dataY, order, samples, batchSize, firstBatch, batchCount, batchX, batchY, learningRate));
-    },
-  };
+  const kernels = { ...k } as Record<string, unknown>;
+  for (const name of PARALLEL_CALLS) {
+    const call = k[name] as (...args: unknown[]) => unknown;
+    kernels[name] = (...args: unknown[]) => guarded(() => call(...args));
+  }
   return {
     memory,
-    kernels,
+    kernels: kernels as unknown as Kernels,
+    // The control block and a failed worker's message sit where the arena would otherwise begin.
+    arenaStart: ctrl + blocks.Control.size + blocks.errorCapacity,
+    control: ctrl,
     threading,
     dispose() {
       disposed = true;

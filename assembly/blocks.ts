@@ -1,0 +1,153 @@
+// Every block of memory that the TypeScript side writes and the kernels read, defined once.
+// The kernels read fields through changetype<Block>(pointer); TypeScript reads each field's
+// byte offset from the module's exports (assembly/layout.ts) when it loads a module, so no
+// offset is ever written a second time in another language.
+
+/** One network: every pointer and count a call needs, so exports take (network, a few counts). */
+@unmanaged export class Network {
+  layerCount: i32;
+  /** Loss code (assembly/losses.ts). */
+  loss: i32;
+  parameterCount: i32;
+  /** θ and ∇θ: every layer's weights and biases back to back. */
+  parameters: usize;
+  gradient: usize;
+  /** The optimizer block in use. */
+  optimizer: usize;
+  /** xoshiro128** state (4 u32) of the dropout masks. */
+  dropoutRandom: usize;
+  /** Staging rows of one batch: the input every call reads and the targets. */
+  batchInputs: usize;
+  batchTargets: usize;
+  /** A dataset copied in once for whole-epoch calls (0 when there is none). */
+  dataInputs: usize;
+  dataTargets: usize;
+  /** Sample order of an epoch (i32 per sample). */
+  order: usize;
+  sampleCount: i32;
+  batchSize: i32;
+  /** xoshiro128** state of the shuffle between epochs. */
+  shuffleRandom: usize;
+  /** One f64 mean loss per epoch of a trainEpochs call. */
+  epochLosses: usize;
+  /** The threads' control block; 0 when the network runs on one thread. */
+  control: usize;
+  /** Divergence guard: why the last step was refused (0 none, 1 loss, 2 update), and where. */
+  failure: i32;
+  failedBatch: i32;
+  failedEpoch: i32;
+  /** Arguments of the running call, read by every thread. */
+  rows: i32;
+  firstBatch: i32;
+  batchCount: i32;
+  epochCount: i32;
+  shuffle: i32;
+  learningRate: f64;
+  /** The call's result (loss or sum of losses), written by thread 0. */
+  result: f64;
+  /** Global-norm clipping's factor, computed by thread 0 for all. */
+  clipCoefficient: f64;
+}
+
+/** One dense layer; a network's layers follow its Network block. */
+@unmanaged export class Layer {
+  inputs: i32;
+  outputs: i32;
+  /** Activation code (assembly/activations.ts). */
+  activation: i32;
+  weights: usize;
+  bias: usize;
+  gradWeights: usize;
+  gradBias: usize;
+  /** Pre-activations z of the batch; backward overwrites them with δ = ∂L/∂z. */
+  z: usize;
+  /** Activations a = act(z). */
+  a: usize;
+  /** Dropout's multipliers and a ⊙ mask (0 without dropout). */
+  mask: usize;
+  dropped: usize;
+  dropoutRate: f64;
+}
+
+/**
+ * An optimizer: its kind, every hyperparameter any kind has (by torch.optim's names), and its
+ * state vectors, each as long as θ (0 where the kind or its options keep none).
+ */
+@unmanaged export class Optimizer {
+  kind: i32;
+  nesterov: i32;
+  amsgrad: i32;
+  centered: i32;
+  momentumBuffer: usize;
+  m: usize;
+  v: usize;
+  vMax: usize;
+  squareAverage: usize;
+  gradAverage: usize;
+  sum: usize;
+  /** Updates taken (torch's state['step']). */
+  step: f64;
+  momentum: f64;
+  dampening: f64;
+  beta1: f64;
+  beta2: f64;
+  alpha: f64;
+  epsilon: f64;
+  weightDecay: f64;
+  learningRateDecay: f64;
+  /** Gradient clipping before the update; 0 = off. */
+  clipNorm: f64;
+  clipValue: f64;
+}
+
+/**
+ * How the threads of one network coordinate. Words written by different threads at high rates
+ * (the barrier's) sit on cache lines of their own, hence the padding.
+ */
+@unmanaged export class Control {
+  /** Bumped by the caller for every command; workers sleep on it. */
+  generation: i32;
+  command: i32;
+  /** The network the command runs on. */
+  network: usize;
+  /** Threads taking part in the current command, the caller's included. */
+  threads: i32;
+  /** Threads that can take part now: the pool's workers + the caller (1 while no pool runs). */
+  available: i32;
+  /** Below this many multiply-adds per thread (batch rows × parameters) a call uses fewer threads; 0: always all. */
+  workPerThread: i32;
+  /** The caller may block while it waits (false on a browser's main thread). */
+  callerCanBlock: i32;
+  /** Non-zero once a thread has failed. */
+  abort: i32;
+  /** Test hook: thread index + 1 that traps on its next command (0: none). */
+  fault: i32;
+  /** Worker runs posted and not yet finished: after an abort the caller waits for 0. */
+  active: i32;
+  /** Commands that ran on more than one thread. */
+  parallelCalls: i32;
+  /** A failed worker's message (written by its JavaScript): byte length; the text follows the block. */
+  errorLength: i32;
+  private line0a: i64; private line0b: i64;
+  barrierCount: i32;
+  private line1a: i32; private line1b: i64; private line1c: i64; private line1d: i64;
+  private line1e: i64; private line1f: i64; private line1g: i64; private line1h: i64;
+  barrierGeneration: i32;
+  private line2a: i32; private line2b: i64; private line2c: i64; private line2d: i64;
+  private line2e: i64; private line2f: i64; private line2g: i64; private line2h: i64;
+}
+
+/** Bytes of a failed worker's message kept after the Control block. */
+export const ERROR_CAPACITY: i32 = 1020;
+
+/** Where layer l's block starts. */
+@inline export function layerAt(network: usize, l: i32): Layer {
+  return changetype<Layer>(network + LAYERS_OFFSET + <usize>l * LAYER_BYTES);
+}
+
+/** Blocks of f64 fields start 8-byte aligned. */
+@inline function align8(bytes: usize): usize {
+  return (bytes + 7) & ~7;
+}
+export const LAYERS_OFFSET: usize = align8(offsetof<Network>());
+export const LAYER_BYTES: usize = align8(offsetof<Layer>());

@@ -1,0 +1,137 @@
+import type { Activation, Loss } from '../options.js';
+import type { OptimizerType } from '../optimizers.js';
+
+// The blocks the kernels read (assembly/blocks.ts) are defined there only: their field offsets
+// and sizes come from the module's exports, named Block_field, when a module is loaded. This
+// side names the fields it writes and how (i32 word, pointer or f64); a name the module does not
+// export fails at load, never as silent memory corruption.
+
+const FIELDS = {
+  Network: {
+    i32: ['layerCount', 'loss', 'parameterCount', 'sampleCount', 'batchSize', 'failure', 'failedBatch', 'failedEpoch'],
+    pointer: ['parameters', 'gradient', 'optimizer', 'dropoutRandom', 'batchInputs', 'batchTargets', 'dataInputs', 'dataTargets', 'order', 'shuffleRandom', 'epochLosses', 'control'],
+    f64: [],
+  },
+  Layer: {
+    i32: ['inputs', 'outputs', 'activation'],
+    pointer: ['weights', 'bias', 'gradWeights', 'gradBias', 'z', 'a', 'mask', 'dropped'],
+    f64: ['dropoutRate'],
+  },
+  Optimizer: {
+    i32: ['kind', 'nesterov', 'amsgrad', 'centered'],
+    pointer: ['momentumBuffer', 'm', 'v', 'vMax', 'squareAverage', 'gradAverage', 'sum'],
+    f64: ['step', 'momentum', 'dampening', 'beta1', 'beta2', 'alpha', 'epsilon', 'weightDecay', 'learningRateDecay', 'clipNorm', 'clipValue'],
+  },
+  Control: {
+    i32: ['threads', 'available', 'workPerThread', 'abort', 'fault', 'active', 'parallelCalls', 'errorLength'],
+    pointer: [],
+    f64: [],
+  },
+} as const;
+
+type BlockName = keyof typeof FIELDS;
+type FieldOf<B extends BlockName> = (typeof FIELDS)[B]['i32' | 'pointer' | 'f64'][number];
+type Kind = 'i32' | 'pointer' | 'f64';
+
+/** One block's layout: byte offset and kind of each field, and its size. */
+export interface BlockLayout<B extends BlockName> {
+  readonly size: number;
+  readonly offset: Readonly<Record<FieldOf<B>, number>>;
+  readonly kind: Readonly<Record<FieldOf<B>, Kind>>;
+}
+
+/** Every layout and code a module exports. */
+export interface Blocks {
+  readonly Network: BlockLayout<'Network'>;
+  readonly Layer: BlockLayout<'Layer'>;
+  readonly Optimizer: BlockLayout<'Optimizer'>;
+  readonly Control: BlockLayout<'Control'>;
+  /** Layer l's block is at network + layersOffset + l × layerStride. */
+  readonly layersOffset: number;
+  readonly layerStride: number;
+  /** A failed worker's message follows the Control block, at most this many bytes. */
+  readonly errorCapacity: number;
+  activationCode(activation: Activation): number;
+  lossCode(loss: Loss): number;
+  optimizerCode(type: OptimizerType): number;
+}
+
+type Exports = Record<string, unknown>;
+
+function global(exports: Exports, name: string): number {
+  const value = exports[name];
+  if (!(value instanceof WebAssembly.Global)) throw new Error(`internal: the kernel module does not export ${name}`);
+  return value.value as number;
+}
+
+function blockLayout<B extends BlockName>(exports: Exports, block: B): BlockLayout<B> {
+  const offset: Record<string, number> = {};
+  const kind: Record<string, Kind> = {};
+  for (const k of ['i32', 'pointer', 'f64'] as const) {
+    for (const field of FIELDS[block][k] as readonly string[]) {
+      offset[field] = global(exports, `${block}_${field}`);
+      kind[field] = k;
+    }
+  }
+  return { size: global(exports, `${block}_size`), offset, kind } as BlockLayout<B>;
+}
+
+const cache = new WeakMap<object, Blocks>();
+
+/** The layouts and codes of an instantiated kernel module (read once per module instance). */
+export function readBlocks(exports: Exports): Blocks {
+  let blocks = cache.get(exports);
+  if (blocks) return blocks;
+  const code = (prefix: string) => (name: string) => global(exports, `${prefix}_${name.replaceAll('-', '_')}`);
+  blocks = {
+    Network: blockLayout(exports, 'Network'),
+    Layer: blockLayout(exports, 'Layer'),
+    Optimizer: blockLayout(exports, 'Optimizer'),
+    Control: blockLayout(exports, 'Control'),
+    layersOffset: global(exports, 'Network_layers'),
+    layerStride: global(exports, 'Layer_stride'),
+    errorCapacity: global(exports, 'Control_errorCapacity'),
+    activationCode: code('activation'),
+    lossCode: code('loss'),
+    optimizerCode: code('optimizer'),
+  };
+  cache.set(exports, blocks);
+  return blocks;
+}
+
+/**
+ * Reads and writes one block's fields in a memory. Views are re-made when memory.grow has
+ * replaced the buffer (a DataView over the old one reads nothing).
+ */
+export class BlockAccess<B extends BlockName> {
+  private view: DataView;
+
+  constructor(private readonly memory: WebAssembly.Memory, private readonly layout: BlockLayout<B>, readonly address: number) {
+    this.view = new DataView(memory.buffer);
+  }
+
+  private data(): DataView {
+    if (this.view.buffer !== this.memory.buffer) this.view = new DataView(this.memory.buffer);
+    return this.view;
+  }
+
+  get(field: FieldOf<B>): number {
+    const at = this.address + this.layout.offset[field];
+    const kind = this.layout.kind[field];
+    if (kind === 'f64') return this.data().getFloat64(at, true);
+    return kind === 'pointer' ? this.data().getUint32(at, true) : this.data().getInt32(at, true);
+  }
+
+  set(field: FieldOf<B>, value: number): void {
+    const at = this.address + this.layout.offset[field];
+    const kind = this.layout.kind[field];
+    if (kind === 'f64') this.data().setFloat64(at, value, true);
+    else if (kind === 'pointer') this.data().setUint32(at, value, true);
+    else this.data().setInt32(at, value, true);
+  }
+
+  /** Zeroes the whole block. */
+  clear(): void {
+    new Uint8Array(this.memory.buffer, this.address, this.layout.size).fill(0);
+  }
+}
