@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writeOutputFile } from './output-file.js';
 import type { MLP } from '../mlp.js';
 import type { ModelFile } from './model-file.js';
 
@@ -32,5 +32,5 @@ export function predictRows(rows) {
 
 /** Writes the module for a loaded model. */
 export function writeExport(path: string, model: ModelFile, net: MLP, source: string): void {
-  writeFileSync(path, exportModule(model, net, source));
+  writeOutputFile(path, exportModule(model, net, source));
 }
