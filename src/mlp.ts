@@ -262,6 +262,7 @@ export class MLP {
    * state of the last completed epoch: the epoch it interrupts is undone.
    */
   async fitAsync(X: Matrix, Y: Targets, options?: FitAsyncOptions): Promise<FitHistory> {
+    this.live('fitAsync'); // a disposed network says so before judging the options
     const { worker = false, ...fitOptions } = checkOptions('fitAsync', 'options', options, true) as FitAsyncOptions;
     if (checkBoolean('fitAsync', 'options.worker', worker)) return this.whileFitting('fitAsync', () => fitInWorker(this, fitAccess(this), X, Y, fitOptions));
     return this.whileFitting('fitAsync', () => {
