@@ -65,7 +65,7 @@ function softmaxRow(a: usize, z: usize, cols: i32): void {
 export function activationBackward(kind: i32, delta: usize, a: usize, rows: i32, cols: i32): void {
   const len = rows * cols;
   if (kind == RELU) {
-    // The seed's convention (and PyTorch's): g'(z) = 0 at z ≤ 0.
+    // The worked example's convention (and PyTorch's): g'(z) = 0 at z ≤ 0.
     for (let i = 0; i < len; i++) {
       if (!(load<float>(at(a, i)) > 0)) store<float>(at(delta, i), 0);
     }

@@ -18,7 +18,7 @@ export function lossValue(kind: i32, z: usize, a: usize, y: usize, rows: i32, co
   const len = rows * cols;
   let sum: f64 = 0;
   if (kind == MSE) {
-    // MSELoss('mean'): over samples and outputs; with one output it is the seed's L(D).
+    // MSELoss('mean'): over samples and outputs; with one output it is the worked example's L(D).
     for (let i = 0; i < len; i++) {
       const d = load<float>(at(a, i)) - load<float>(at(y, i));
       sum += <f64>(d * d);

@@ -30,6 +30,12 @@ export const BATCHES = 4;
 export const EPOCHS = 5;
 export const STOP = 6;
 
+// How a thread's share of a step ended. After a call's last barrier no thread reads the
+// Network block again: the caller may return and change it while the others finish.
+const APPLIED = 0;
+const REFUSED = 1;
+const ABORTED = -1;
+
 // Divergence guard: why a step was refused (as src/divergence.ts FailureCause).
 const FAILURE_NONE: i32 = 0;
 const FAILURE_LOSS: i32 = 1;
@@ -124,8 +130,8 @@ export function execute(n: Network, command: i32, thread: i32, threads: i32): bo
     return sync(n, thread, threads);
   }
   if (command == BACKWARD) return backwardShare(n, thread, threads, n.rows, false) && sync(n, thread, threads);
-  if (command == STEP) return stepShare(n, thread, threads, n.rows);
-  if (command == BATCHES) return batchesShare(n, thread, threads);
+  if (command == STEP) return stepShare(n, thread, threads, n.rows) != ABORTED;
+  if (command == BATCHES) return batchesShare(n, thread, threads, n.firstBatch, n.batchCount) != ABORTED;
   if (command == EPOCHS) return epochsShare(n, thread, threads);
   return true;
 }
@@ -216,20 +222,25 @@ function backwardShare(n: Network, thread: i32, threads: i32, rows: i32, trainin
   return true;
 }
 
-/** A training step on the batch: masks, forward, backward, the guard, then this thread's range of the update. */
-function stepShare(n: Network, thread: i32, threads: i32, rows: i32): bool {
+/**
+ * A training step on the batch: masks, forward, backward, the guard, then this thread's range
+ * of the update. Returns APPLIED, REFUSED (by the divergence guard) or ABORTED.
+ */
+function stepShare(n: Network, thread: i32, threads: i32, rows: i32): i32 {
   if (hasDropout(n)) {
     if (thread == 0) drawMasks(n, rows);
-    if (!sync(n, thread, threads)) return false;
+    if (!sync(n, thread, threads)) return ABORTED;
   }
   forwardRows(n, rowShare(rows, thread, threads), rowShare(rows, thread + 1, threads), true);
-  if (!backwardShare(n, thread, threads, rows, true)) return false;
+  if (!backwardShare(n, thread, threads, rows, true)) return ABORTED;
   // The divergence guard and the update read every gradient.
-  if (!sync(n, thread, threads)) return false;
+  if (!sync(n, thread, threads)) return ABORTED;
   if (thread == 0) guardStep(n);
-  if (!sync(n, thread, threads)) return false;
-  if (n.failure != FAILURE_NONE) return true;
-  return updateShare(n, thread, threads) && sync(n, thread, threads);
+  if (!sync(n, thread, threads)) return ABORTED;
+  const refused = n.failure != FAILURE_NONE;
+  // Every thread has read the guard's word before any leaves the call.
+  if (refused) return sync(n, thread, threads) ? REFUSED : ABORTED;
+  return updateShare(n, thread, threads) && sync(n, thread, threads) ? APPLIED : ABORTED;
 }
 
 /**
@@ -265,16 +276,20 @@ function updateShare(n: Network, thread: i32, threads: i32): bool {
   return true;
 }
 
-/** Batches of the epoch: each thread gathers its own rows of every batch, then steps with the others. */
-function batchesShare(n: Network, thread: i32, threads: i32): bool {
+/**
+ * Batches firstBatch…firstBatch+batchCount−1 of the epoch: each thread gathers its own rows of
+ * every batch, then steps with the others. Returns how the last step ended.
+ */
+function batchesShare(n: Network, thread: i32, threads: i32, firstBatch: i32, batchCount: i32): i32 {
   const count = n.sampleCount;
   const batchSize = n.batchSize;
   const network = changetype<usize>(n);
   const xBytes = <usize>layerAt(network, 0).inputs << alignof<float>();
   const yBytes = <usize>layerAt(network, n.layerCount - 1).outputs << alignof<float>();
   let total: f64 = 0;
-  const end = min(count, (n.firstBatch + n.batchCount) * batchSize);
-  for (let start = n.firstBatch * batchSize; start < end; start += batchSize) {
+  let outcome = APPLIED;
+  const end = min(count, (firstBatch + batchCount) * batchSize);
+  for (let start = firstBatch * batchSize; start < end; start += batchSize) {
     const rows = min(batchSize, count - start);
     const r1 = rowShare(rows, thread + 1, threads);
     for (let i = rowShare(rows, thread, threads); i < r1; i++) {
@@ -282,31 +297,30 @@ function batchesShare(n: Network, thread: i32, threads: i32): bool {
       memory.copy(n.batchInputs + <usize>i * xBytes, n.dataInputs + sample * xBytes, xBytes);
       memory.copy(n.batchTargets + <usize>i * yBytes, n.dataTargets + sample * yBytes, yBytes);
     }
-    if (!stepShare(n, thread, threads, rows)) return false;
+    outcome = stepShare(n, thread, threads, rows);
+    if (outcome == ABORTED) return ABORTED;
     if (thread == 0) total += n.result * <f64>rows;
-    // Every thread sees the same guard word, written before the step's last barrier.
-    if (n.failure != FAILURE_NONE) {
+    if (outcome == REFUSED) {
       if (thread == 0) n.failedBatch = start / batchSize;
       break;
     }
   }
   if (thread == 0) n.result = total;
-  return true;
+  return outcome;
 }
 
 /** Epochs of batches; the sample order is one generator's stream, so thread 0 shuffles it. */
 function epochsShare(n: Network, thread: i32, threads: i32): bool {
   const count = n.sampleCount;
-  if (thread == 0) {
-    n.firstBatch = 0;
-    n.batchCount = (count + n.batchSize - 1) / n.batchSize;
-  }
-  for (let e = 0; e < n.epochCount; e++) {
+  const epochs = n.epochCount;
+  const batches = (count + n.batchSize - 1) / n.batchSize;
+  for (let e = 0; e < epochs; e++) {
     // Every thread has read the last epoch's order: each step ends with a barrier.
     if (thread == 0) resetOrder(n.order, count, n.shuffle != 0, n.shuffleRandom);
     if (!sync(n, thread, threads)) return false;
-    if (!batchesShare(n, thread, threads)) return false;
-    if (n.failure != FAILURE_NONE) {
+    const outcome = batchesShare(n, thread, threads, 0, batches);
+    if (outcome == ABORTED) return false;
+    if (outcome == REFUSED) {
       if (thread == 0) n.failedEpoch = e;
       return true;
     }

@@ -10,7 +10,9 @@ import { rows } from './data.mjs';
 const require = createRequire(import.meta.url);
 
 /** wasm-mlp itself: the wasm backend in a dtype and kernel build, or the pure-TS `js` backend. */
-export function wasmMlp(name, { backend = 'wasm', dtype = 'float32', variant } = {}) {
+/** wasm-mlp as built in this tree, or `lib`: another build's dist/index.js module (BENCH_BASELINE in run.mjs). */
+export function wasmMlp(name, { backend = 'wasm', dtype = 'float32', variant, lib = { MLP, setKernelVariant } } = {}) {
+  const { MLP, setKernelVariant } = lib;
   return {
     name,
     async prepare(w) {

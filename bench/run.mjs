@@ -2,6 +2,7 @@
 // interleaved (each round runs each contender once), medians over rounds, and ratios to
 // wasm-mlp float32. Prints a table and writes bench/results.json.
 import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import os from 'node:os';
 import { Bench } from 'tinybench';
 import { supportedKernelVariants, kernelVariant } from '../dist/index.js';
@@ -31,8 +32,12 @@ const WORKLOADS = [
 const GEMM_SHAPES = quick ? [[64, 784, 128], [256, 256, 256], [64, 33, 10]] : [[64, 784, 128], [256, 256, 256], [64, 100, 33], [64, 33, 10], [128, 784, 512]];
 const PRODUCTS = ['forward', 'weightGradient', 'inputGradient'];
 
+// BENCH_BASELINE=<a checkout, built>: its wasm-mlp runs beside this one, for before/after ratios
+// in one run. BENCH_ONLY=<prefix>: only the contenders whose name starts with it.
+const baseline = process.env.BENCH_BASELINE ? await import(pathToFileURL(`${process.env.BENCH_BASELINE}/dist/index.js`).href) : null;
 const contenders = [
   wasmMlp('wasm-mlp f32'),
+  ...(baseline ? [wasmMlp('wasm-mlp f32, baseline build', { lib: baseline })] : []),
   wasmMlp('wasm-mlp f64', { dtype: 'float64' }),
   ...(supportedKernelVariants().includes('relaxed-simd') ? [wasmMlp('wasm-mlp f32 simd (no FMA)', { variant: 'simd' })] : []),
   wasmMlp('wasm-mlp f32 scalar build', { variant: 'scalar' }),
@@ -41,7 +46,7 @@ const contenders = [
   tfjs('tfjs-layers cpu', 'cpu'),
   brainJs('brain.js 1.6.1'),
   pytorch('PyTorch CPU 1 thread'),
-].filter(Boolean);
+].filter((c) => c && (!process.env.BENCH_ONLY || c.name.startsWith(process.env.BENCH_ONLY)));
 
 /** Median ms per run of one prepared task: tinybench for JS, the Python loop for PyTorch. */
 async function timeOnce(contender, task) {

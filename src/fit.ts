@@ -352,11 +352,7 @@ export function* fitEpochs(run: FitRun, rates: RatePlan | null, yieldPerBatch = 
       const logs = epochLogs(run, trained.total / trained.samples, learningRate);
       logs.elapsedMs = performance.now() - started;
       record(history, logs);
-      schedule.observe(epoch, monitored(plateauMonitor, logs));
-      training.plateau = schedule.state();
-      const verdict = stopper?.update(epoch, monitored(stopper.options.monitor, logs));
-      if (verdict?.improved && stopper!.options.restoreBest) best = engine.parameters().slice();
-      const stop = trained.stop ?? stopAfterEpoch(o, logs, verdict?.stop ?? false);
+      const stop = epochVerdict({ options: o, training, schedule, plateauMonitor, stopper }, epoch, logs, trained.stop, () => (best = engine.parameters().slice()));
       const answer = o.onEpochEnd ? yield { kind: 'epoch', epoch, logs } : undefined;
       run.checkLive();
       const callbackStop = answer === false ? 'callback' : null;
@@ -435,6 +431,35 @@ function epochLogs(run: FitRun, loss: number, learningRate: number): EpochLogs {
   return logs;
 }
 
+/** What decides, after each epoch, whether training goes on. */
+export interface EpochWatch {
+  options: CheckedFitOptions;
+  training: TrainingState;
+  schedule: LearningRateSchedule;
+  plateauMonitor: Monitor;
+  stopper: EarlyStopping | null;
+}
+
+/**
+ * After an epoch is recorded: feeds the plateau schedule and early stopping, and returns why
+ * training stops by the epoch's numbers (`stopped`, if the epoch was already cut short), or
+ * null. `keepBest` is called when early stopping should remember this epoch's θ.
+ */
+export function epochVerdict(w: EpochWatch, epoch: number, logs: EpochLogs, stopped: StopReason | null, keepBest: () => void): StopReason | null {
+  w.schedule.observe(epoch, monitored(w.plateauMonitor, logs));
+  w.training.plateau = w.schedule.state();
+  const verdict = w.stopper?.update(epoch, monitored(w.stopper.options.monitor, logs));
+  if (verdict?.improved && w.stopper!.options.restoreBest) keepBest();
+  return stopped ?? stopAfterEpoch(w.options, logs, verdict?.stop ?? false);
+}
+
+/** `epochVerdict`, then `onEpochEnd` called directly (fitDataset's loop is not driven by pauses). */
+export function afterEpoch(w: EpochWatch, epoch: number, logs: EpochLogs, stopped: StopReason | null, keepBest: () => void): StopReason | null {
+  const stop = epochVerdict(w, epoch, logs, stopped, keepBest);
+  const callbackStop = w.options.onEpochEnd?.(epoch, logs) === false ? 'callback' : null;
+  return stop ?? callbackStop;
+}
+
 /** Stop reasons decided by the epoch's numbers, in order of precedence. */
 function stopAfterEpoch(o: CheckedFitOptions, logs: EpochLogs, earlyStop: boolean): StopReason | null {
   if (o.signal?.aborted) return 'aborted';
@@ -458,7 +483,7 @@ export function emptyHistory(metrics: readonly Metric[], hasValidation: boolean)
   return { loss: [], valLoss: [], metrics: perMetric(), valMetrics: hasValidation ? perMetric() : {}, learningRate: [], elapsedMs: [], epochs: 0, stopReason: 'epochs' };
 }
 
-function record(history: FitHistory, logs: EpochLogs): void {
+export function record(history: FitHistory, logs: EpochLogs): void {
   history.loss.push(logs.loss);
   if (logs.valLoss !== undefined) history.valLoss.push(logs.valLoss);
   for (const [m, v] of Object.entries(logs.metrics)) history.metrics[m as Metric]!.push(v);

@@ -10,6 +10,7 @@ export type {
   OptimizerType, OptimizerOptions, OptimizerConfig, OptimizerState, ClipOptions, SgdOptions, AdamOptions, RmspropOptions, AdagradOptions,
 } from './optimizers.js';
 export type { FitAsyncOptions } from './async/fit-async.js';
+export type { Batch, BatchSource, BatchDataset, FitDatasetOptions } from './training/fit-dataset.js';
 export type { Activation, Loss, DType, Backend, Init, CreateOptions, Architecture, FloatArray } from './options.js';
 export type { Matrix, Targets } from './data.js';
 export type { Trace, SampleTrace, LayerTrace } from './trace.js';
@@ -22,6 +23,6 @@ export type { Divergence } from './errors.js';
 export type { ThreadsOption } from './threads/support.js';
 export { setWasmSource, setKernelVariant, kernelVariant, supportedKernelVariants } from './wasm/loader.js';
 export type { WasmSource, KernelVariant } from './wasm/loader.js';
-export { seedWalkthrough } from './cli/walkthrough.js';
+export { workedExample, seedWalkthrough } from './worked-example.js';
 export { parseIdx } from './io/idx.js';
 export type { IdxTensor, IdxData } from './io/idx.js';

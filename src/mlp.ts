@@ -12,7 +12,7 @@ import { checkThreads, type ThreadsOption } from './threads/support.js';
 import { Random } from './random.js';
 import { initialise } from './init.js';
 import { traceBatch, type Trace } from './trace.js';
-import { callBack, checkFitOptions, disposedWhileTraining, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, splitValidation, type CheckedFitOptions, type Dataset, type EpochLoop, type FitHistory, type FitOptions, type TrainingState } from './fit.js';
+import { callBack, checkFitOptions, disposedWhileTraining, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, sameConfig, splitValidation, type CheckedFitOptions, type Dataset, type EpochLoop, type FitHistory, type FitOptions, type TrainingState } from './fit.js';
 import { CHUNK_ROWS as EVALUATE_CHUNK_ROWS, evaluateArrays, type Evaluation } from './training/evaluate.js';
 import { checkMetrics, type Metric } from './training/metrics.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
@@ -23,6 +23,7 @@ import type { ParameterLayout } from './layout.js';
 import { resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
 import { standaloneModule } from './standalone.js';
 import { fitInWorker, type FitAccess, type FitAsyncOptions, type NetworkState } from './async/fit-async.js';
+import { fitDataset, type BatchDataset, type DatasetAccess, type FitDatasetOptions } from './training/fit-dataset.js';
 
 /** Options of a single training step. */
 export interface StepOptions {
@@ -48,6 +49,9 @@ export interface LoadOptions {
   /** As in `MLP.create`. Default 1. */
   threads?: ThreadsOption;
 }
+
+/** For the training worker (src/async/worker.ts): a network's FitAccess. Not part of the public API. */
+export let fitAccess: (net: MLP) => FitAccess;
 
 /** A multilayer perceptron: dense layers trained by backpropagation, in WebAssembly or pure TypeScript. */
 export class MLP {
@@ -264,11 +268,21 @@ export class MLP {
   async fitAsync(X: Matrix, Y: Targets, options?: FitAsyncOptions): Promise<FitHistory> {
     this.live('fitAsync'); // a disposed network says so before judging the options
     const { worker = false, ...fitOptions } = checkOptions('fitAsync', 'options', options, true) as FitAsyncOptions;
-    if (checkBoolean('fitAsync', 'options.worker', worker)) return this.whileFitting('fitAsync', () => fitInWorker(this, fitAccess(this), X, Y, fitOptions));
+    if (checkBoolean('fitAsync', 'options.worker', worker)) return this.whileFitting('fitAsync', () => fitInWorker(this.fitAccess(), X, Y, fitOptions));
     return this.whileFitting('fitAsync', () => {
       const { loop, options: o } = this.startFit('fitAsync', X, Y, fitOptions, true);
       return runYielding(loop, (pause) => callBack(o, pause));
     });
+  }
+
+  /**
+   * Trains on batches that arrive one at a time, so memory is bounded by a batch, not the
+   * dataset: `dataset(epoch)` returns each epoch's batches `{ x, y }` (in the forms `fit`
+   * accepts) as an iterable or async iterable. Each batch is one optimizer step; the same
+   * batches give the same numbers as `fit`. See README "Training from streams".
+   */
+  fitDataset(dataset: BatchDataset, options?: FitDatasetOptions): Promise<FitHistory> {
+    return this.whileFitting('fitDataset', () => fitDataset(this.datasetAccess(), dataset, options));
   }
 
   /** Source of a dependency-free ES module exporting `predict` for this network as it is now (see README). */
@@ -328,6 +342,44 @@ export class MLP {
   dispose(): void {
     this.engine?.dispose();
     this.engine = null;
+  }
+
+  static {
+    fitAccess = (net) => net.fitAccess();
+  }
+
+  /** What fitAsync needs to train exactly as `fit` does: the network's shape, checked data, its epoch loop, its whole state. */
+  private fitAccess(): FitAccess {
+    const net = this;
+    return {
+      architecture: this.architecture,
+      backend: this.backend,
+      threads: this.threads,
+      get epoch() { return net.training.epoch; },
+      get disposed() { return net.disposed; },
+      toArrays: (fn, X, Y) => this.toArrays(fn, X, Y),
+      check: (fn, X, Y, options) => void this.startFit(fn, X, Y, options, true),
+      loop: (fn, X, Y, options) => this.startFit(fn, X, Y, options, true).loop,
+      snapshot: () => this.snapshot(),
+      restore: (state) => this.restore(state),
+    };
+  }
+
+  /** For fitDataset: the engine, fit's counters, checked conversion, and the state to put back after a failed epoch. */
+  private datasetAccess(): DatasetAccess {
+    const engine: Engine = this.live('fitDataset');
+    const net = this;
+    return {
+      engine, architecture: this.architecture, snapshot: () => this.snapshot(), restore: (state) => this.restore(state),
+      // A getter: restore() replaces the network's counters object.
+      get training() { return net.training; },
+      checkLive: () => void this.live('fitDataset'),
+      toArrays: (fn, X, Y, prefix) => this.toArrays(fn, X, Y, prefix),
+      chooseOptimizer: (o) => (o.optimizer === undefined ? engine.optimizer() : resolveOptimizer('fitDataset', o.optimizer, 'options.optimizer')),
+      useOptimizer: (config) => {
+        if (!sameConfig(config, engine.optimizer())) engine.setOptimizer(config);
+      },
+    };
   }
 
   private live(fn: string): Engine {
@@ -438,18 +490,6 @@ export class MLP {
     copyTargets(fn, `${prefix}Y`, Y, this.architecture.loss, outputSize, y);
     return { x, y, rows };
   }
-}
-
-/** For src/async: what fitAsync needs to train exactly as `fit` does. Not part of the public API. */
-export function fitAccess(net: MLP): FitAccess {
-  // Bracket access reaches private members on purpose, so the class keeps no extra surface.
-  return {
-    toArrays: (fn, X, Y) => net['toArrays'](fn, X, Y),
-    check: (fn, X, Y, options) => void net['startFit'](fn, X, Y, options, true),
-    loop: (fn, X, Y, options) => net['startFit'](fn, X, Y, options, true).loop,
-    snapshot: () => net['snapshot'](),
-    restore: (state) => net['restore'](state),
-  };
 }
 
 function createEngine(architecture: Architecture, backend: Backend, threads: ThreadsOption): Promise<Engine> | Engine {

@@ -98,7 +98,7 @@ export interface OptimizerState {
 export type StateName = 'momentumBuffer' | 'm' | 'v' | 'vMax' | 'squareAverage' | 'gradAverage' | 'sum';
 
 /** Default learning rate of plain SGD (torch requires one; this is the common choice). */
-export const DEFAULT_LEARNING_RATE = 0.01;
+const DEFAULT_LEARNING_RATE = 0.01;
 
 /**
  * Everything that defines an optimizer, once: its options with PyTorch's defaults (in the order
@@ -148,7 +148,7 @@ const OPTIMIZERS: Readonly<Record<OptimizerType, OptimizerSpec>> = {
 };
 
 /** The optimizers' names, in the order of their kernel codes' table. */
-export const OPTIMIZER_TYPES = Object.keys(OPTIMIZERS) as readonly OptimizerType[];
+const OPTIMIZER_TYPES = Object.keys(OPTIMIZERS) as readonly OptimizerType[];
 
 /** The names of an optimizer's state vectors, in the order engines and checkpoints list them. */
 export function optimizerBufferNames(config: OptimizerConfig): StateName[] {

@@ -1,12 +1,12 @@
 import type { Engine } from './engine.js';
 
-/** One layer of one sample in a trace: the seed's z, h and δ. */
+/** One layer of one sample in a trace: the worked example's z, h and δ. */
 export interface LayerTrace {
   /** Pre-activations z = W·x + b. */
   z: number[];
   /** Activations h = act(z) (for the last layer, the prediction ŷ). */
   h: number[];
-  /** δ = ∂ℓ/∂z for this sample's own loss ℓ (the seed's δ; for an MSE output, 2(ŷ − y)/outputs). */
+  /** δ = ∂ℓ/∂z for this sample's own loss ℓ (the worked example's δ; for an MSE output, 2(ŷ − y)/outputs). */
   delta: number[];
 }
 

@@ -1,14 +1,12 @@
-import type { MLP } from '../mlp.js';
-import type { Dataset, FitHistory, FitOptions, TrainingState } from '../fit.js';
+import type { FitHistory, FitOptions } from '../fit.js';
 import type { Matrix, Targets } from '../data.js';
-import type { FloatArray } from '../options.js';
-import type { OptimizerState } from '../optimizers.js';
-import { RATE_CHUNK, checkFitOptions, disposedWhileTraining, emptyHistory, type EpochLoop } from '../fit.js';
+import { RATE_CHUNK, checkFitOptions, disposedWhileTraining, emptyHistory } from '../fit.js';
 import { checkRate } from '../training/schedules.js';
 import { resolveOptimizer } from '../optimizers.js';
 import { DisposedError, DivergenceError, FormatError, ShapeError, ValueError, WasmMlpError, type Divergence } from '../errors.js';
 import { startWorker } from './spawn.js';
 import type { FromWorker, StartMessage, WorkerFitOptions } from './messages.js';
+import { stateBuffers, type FitAccess } from './state.js';
 
 /** Options of `fitAsync`: every `fit` option, plus where to train. */
 export interface FitAsyncOptions extends FitOptions {
@@ -16,30 +14,7 @@ export interface FitAsyncOptions extends FitOptions {
   worker?: boolean;
 }
 
-/** Everything training changes: θ, the generators, the optimizer's state, fit's counters. */
-export interface NetworkState {
-  parameters: FloatArray;
-  random: number[];
-  optimizer: OptimizerState;
-  dropoutRandom: number[];
-  training: TrainingState;
-}
-
-/** What fitAsync needs beyond the public API: checked data, fitAsync's epoch loop and the whole training state. */
-export interface FitAccess {
-  toArrays(fn: string, X: Matrix, Y: Targets): Dataset;
-  /** Throws whatever fitAsync would refuse, changing nothing. */
-  check(fn: string, X: Matrix, Y: Targets, options: FitOptions): void;
-  /** fitAsync's epoch loop (pausing between batches; an abort undoes the epoch it interrupts), not yet started. */
-  loop(fn: string, X: Matrix, Y: Targets, options: FitOptions): EpochLoop;
-  snapshot(): NetworkState;
-  restore(state: NetworkState): void;
-}
-
-/** The buffers of a state, to transfer rather than copy. */
-export function stateBuffers(state: NetworkState): ArrayBuffer[] {
-  return [state.parameters, ...state.optimizer.buffers].map((a) => a.buffer as ArrayBuffer);
-}
+export type { FitAccess, NetworkState } from './state.js';
 
 /**
  * Trains in a worker, exactly as fitAsync on this thread does: the worker runs the same epoch
@@ -48,10 +23,10 @@ export function stateBuffers(state: NetworkState): ArrayBuffer[] {
  * sends its state back and this network takes it, and the final state (restoreBest's θ, an
  * interrupted epoch undone) ends the call.
  */
-export async function fitInWorker(net: MLP, access: FitAccess, X: Matrix, Y: Targets, options: FitOptions): Promise<FitHistory> {
+export async function fitInWorker(access: FitAccess, X: Matrix, Y: Targets, options: FitOptions): Promise<FitHistory> {
   const fn = 'fitAsync';
-  const checked = checkFitOptions(fn, options, net.architecture);
-  const { schedule, rates } = scheduleForWorker(fn, checked.schedule, checked.epochs, net.epoch);
+  const checked = checkFitOptions(fn, options, access.architecture);
+  const { schedule, rates } = scheduleForWorker(fn, checked.schedule, checked.epochs, access.epoch);
   // Everything fit would refuse is refused here, before a worker starts.
   access.check(fn, X, Y, { ...options, schedule });
   const data = access.toArrays(fn, X, Y);
@@ -70,7 +45,7 @@ export async function fitInWorker(net: MLP, access: FitAccess, X: Matrix, Y: Tar
   const { signal, onBatchEnd, onEpochEnd } = checked;
   const worker = await startWorker();
   // fitAsync trains only after the event loop has run once: an abort or a dispose meanwhile wins.
-  if (net.disposed) {
+  if (access.disposed) {
     worker.terminate();
     throw disposedWhileTraining(fn);
   }
@@ -79,7 +54,7 @@ export async function fitInWorker(net: MLP, access: FitAccess, X: Matrix, Y: Tar
     return { ...emptyHistory(checked.metrics, (checked.validationSplit ?? 0) > 0 || validation !== undefined), stopReason: 'aborted' };
   }
   const start: StartMessage = {
-    type: 'start', architecture: net.architecture, backend: net.backend, threads: net.threads, state, x: data.x, y: data.y, rows: data.rows,
+    type: 'start', architecture: access.architecture, backend: access.backend, threads: access.threads, state, x: data.x, y: data.y, rows: data.rows,
     options: fitOptions, reportBatches: onBatchEnd !== undefined, awaitEpochs: onEpochEnd !== undefined, watchSignal: signal !== undefined,
   };
   const transfer = [...stateBuffers(state), data.x.buffer as ArrayBuffer, data.y.buffer as ArrayBuffer];
@@ -96,13 +71,13 @@ export async function fitInWorker(net: MLP, access: FitAccess, X: Matrix, Y: Tar
     const abort = () => worker.post({ type: 'abort' });
     signal?.addEventListener('abort', abort, { once: true });
     const answer = (value: boolean | void) => {
-      if (net.disposed) finish(disposedWhileTraining(fn));
+      if (access.disposed) finish(disposedWhileTraining(fn));
       else worker.post({ type: 'answer', stop: value === false, aborted: signal?.aborted ?? false });
     };
     worker.onMessage((message: FromWorker) => {
       if (finished) return;
       try {
-        if (net.disposed) throw disposedWhileTraining(fn);
+        if (access.disposed) throw disposedWhileTraining(fn);
         if (message.type === 'batch') {
           answer(onBatchEnd!(message.batch, message.logs));
         } else if (message.type === 'epoch') {

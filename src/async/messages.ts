@@ -1,7 +1,7 @@
 import type { Divergence } from '../errors.js';
 import type { Architecture, Backend, FloatArray } from '../options.js';
 import type { BatchLogs, EpochLogs, FitHistory, FitOptions } from '../fit.js';
-import type { NetworkState } from './fit-async.js';
+import type { NetworkState } from './state.js';
 
 /** fit's options as they cross to the worker: no functions, no signal, data as flat arrays. */
 export interface WorkerFitOptions extends Omit<FitOptions, 'onEpochEnd' | 'onBatchEnd' | 'signal' | 'schedule' | 'validationData'> {

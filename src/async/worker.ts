@@ -4,7 +4,7 @@
 import { MLP, fitAccess } from '../mlp.js';
 import { DivergenceError } from '../errors.js';
 import { runYielding, type FitOptions } from '../fit.js';
-import { stateBuffers } from './fit-async.js';
+import { stateBuffers } from './state.js';
 import type { FromWorker, StartMessage, ToWorker } from './messages.js';
 
 interface Port {

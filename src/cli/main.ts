@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { WasmMlpError } from '../errors.js';
 import { UsageError, intOption, parseArgs } from './args.js';
 import { evaluate, exportModel, predict, train } from './commands.js';
-import { seedWalkthrough } from './walkthrough.js';
+import { workedExample } from '../worked-example.js';
 import { formatBench, quickBench } from './bench.js';
 
 interface Command {
@@ -80,14 +80,14 @@ class names or numbers in the target's units, and predict(X) on standardised inp
   explain: {
     usage: `wasm-mlp explain [--backend wasm|js]
 
-Prints the seed's worked example — one gradient-descent step on a 2-1-1 ReLU network —
+Prints the worked example — one gradient-descent step on a 2-1-1 ReLU network —
 with every number computed by the library.`,
     options: ['backend'],
     flags: [],
     run: async (args) => {
       const backend = args.options.get('backend') ?? 'wasm';
       if (backend !== 'wasm' && backend !== 'js') throw new UsageError(`--backend must be wasm or js, got "${backend}"`);
-      for (const line of await seedWalkthrough(backend)) out.write(line + '\n');
+      for (const line of await workedExample(backend)) out.write(line + '\n');
     },
   },
   bench: {
@@ -114,7 +114,7 @@ commands:
   predict    apply a saved model to a CSV file
   evaluate   metrics of a saved model on a labelled CSV file
   export     a saved model as a dependency-free ES module
-  explain    the seed's worked example, step by step
+  explain    the worked example, step by step
   bench      training speed of wasm vs pure TypeScript, measured now
 
 wasm-mlp <command> --help   details of a command

@@ -18,7 +18,7 @@ const PARALLEL_CALLS = ['forward', 'backward', 'trainStep', 'trainBatches', 'tra
 /**
  * Below this many multiply-adds per thread and forward pass (batch rows × parameters), waking
  * another thread and the barriers between phases cost more than the thread saves: such calls
- * use fewer threads, down to one (the seed's network, 2-D toys).
+ * use fewer threads, down to one (the worked example's 2-1-1 network, 2-D toys).
  */
 const WORK_PER_THREAD = 1 << 20;
 let workPerThread = WORK_PER_THREAD;

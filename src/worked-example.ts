@@ -1,7 +1,7 @@
-import { MLP } from '../mlp.js';
-import type { Backend, DType } from '../options.js';
+import { MLP } from './mlp.js';
+import type { Backend, DType } from './options.js';
 
-/** The seed's data set, network and starting point (shared/seeds: one step on a 2-1-1 ReLU network). */
+/** The worked example's data set, network and starting point: one step on a 2-1-1 ReLU network. */
 export const SEED = {
   X: [[2, 1], [-3, 2]],
   Y: [[1.3], [1.9]],
@@ -9,17 +9,22 @@ export const SEED = {
   learningRate: 0.01,
 };
 
-/** A number as the seed writes it: `digits` significant digits at most, no trailing zeros, a real minus sign. */
-export function formatNumber(v: number, digits: number): string {
+/** A number as the worked example writes it: `digits` significant digits at most, no trailing zeros, a real minus sign. */
+function formatNumber(v: number, digits: number): string {
   const rounded = Number(v.toPrecision(digits));
   return (rounded === 0 ? '0' : String(rounded)).replace('-', '−');
 }
 
 /**
- * The seed's whole walkthrough, every number computed by the library (trace, gradient, step,
- * loss) and printed in the seed's own terms. Returns the lines, for the CLI and the tests.
+ * The worked example the library started from — one gradient-descent step on a 2-1-1 ReLU
+ * network: forward values, loss 3.25, backpropagated deltas, gradient (3.4, 1.7, 1.7, 5.1, −0.2),
+ * the updated θ and loss 2.855 after the step — with every number computed by the library
+ * (trace, gradient, step, loss) and printed in the example's own terms, one string per line.
+ *
+ * @example
+ * for (const line of await workedExample()) console.log(line);
  */
-export async function seedWalkthrough(backend: Backend = 'wasm', dtype: DType = 'float64'): Promise<string[]> {
+export async function workedExample(backend: Backend = 'wasm', dtype: DType = 'float64'): Promise<string[]> {
   const net = await MLP.create({ layers: [2, 1, 1], activations: ['relu', 'linear'], loss: 'mse', dtype, backend });
   // Show what the dtype resolves, so float32 rounding noise stays out of sight.
   const fmt = (v: number) => formatNumber(v, dtype === 'float32' ? 6 : 10);
@@ -95,3 +100,6 @@ export async function seedWalkthrough(backend: Backend = 'wasm', dtype: DType = 
     net.dispose();
   }
 }
+
+/** @deprecated Renamed `workedExample` (the same function); this name will be removed in 1.0. */
+export const seedWalkthrough = workedExample;
