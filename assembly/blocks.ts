@@ -145,9 +145,6 @@ export const ERROR_CAPACITY: i32 = 1020;
   return changetype<Layer>(network + LAYERS_OFFSET + <usize>l * LAYER_BYTES);
 }
 
-/** Blocks of f64 fields start 8-byte aligned. */
-@inline function align8(bytes: usize): usize {
-  return (bytes + 7) & ~7;
-}
-export const LAYERS_OFFSET: usize = align8(offsetof<Network>());
-export const LAYER_BYTES: usize = align8(offsetof<Layer>());
+// Layer blocks start 8-byte aligned, for their f64 field (constant expressions, so they fold).
+export const LAYERS_OFFSET: usize = (offsetof<Network>() + 7) & ~7;
+export const LAYER_BYTES: usize = (offsetof<Layer>() + 7) & ~7;

@@ -149,6 +149,8 @@ export function execute(n: Network, command: i32, thread: i32, threads: i32): bo
 
 /** Where thread t's share of `total` items starts; shares are equal multiples of `align`. */
 @inline function share(total: i32, t: i32, threads: i32, align: i32): i32 {
+  // One thread's share is everything (t is 0 or 1): no division on the one-thread path.
+  if (threads == 1) return t * total;
   const chunk = ((total + threads - 1) / threads + align - 1) / align * align;
   return min(total, t * chunk);
 }

@@ -7,7 +7,8 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { Bench } from 'tinybench';
-import { MLP, kernelVariant } from '../dist/index.js';
+import { pathToFileURL } from 'node:url';
+import * as current from '../dist/index.js';
 import { classification, moons, rows } from './data.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -21,9 +22,16 @@ const WORKLOADS = [
   { id: 'seed', title: "the seed's 2-1-1 (relu, mse), full-batch fit", layers: [2, 1, 1], activations: ['relu', 'linear'], loss: 'mse', batchSize: 2, count: 2, epochs: quick ? 20000 : 100000, data: () => ({ x: new Float32Array([2, 1, -3, 2]), oneHot: new Float32Array([1.3, 1.9]) }) },
   { id: 'toy', title: '2-D toy: 2-32-32-2 tanh/softmax on two moons, batch 32 (fit)', layers: [2, 32, 32, 2], activations: ['tanh', 'tanh', 'softmax'], batchSize: 32, count: 1024, epochs: quick ? 5 : 20, data: (n) => moons(n) },
 ];
-const THREADS = [1, 2, 'auto'];
+// BENCH_BASELINE=<a checkout, built>: its build also runs on 1 and 2 threads in the same rounds,
+// for before/after ratios (each row's speed-up stays relative to this build's one thread).
+const baseline = process.env.BENCH_BASELINE ? await import(pathToFileURL(`${process.env.BENCH_BASELINE}/dist/index.js`).href) : null;
+const CONTENDERS = [
+  ...[1, 2, 'auto'].map((threads) => ({ threads, lib: current, label: String(threads) })),
+  ...(baseline ? [1, 2].map((threads) => ({ threads, lib: baseline, label: `${threads}, baseline build` })) : []),
+];
+const { kernelVariant } = current;
 
-async function prepare(w, threads) {
+async function prepare(w, { threads, lib: { MLP } }) {
   const loss = w.loss ?? 'cross-entropy';
   const net = await MLP.create({ layers: w.layers, activations: w.activations, loss, seed: 1, threads });
   const { x, labels, oneHot } = w.data(w.count);
@@ -46,7 +54,7 @@ const median = (values) => { const s = [...values].sort((a, b) => a - b); const 
 const results = [];
 for (const w of WORKLOADS) {
   const tasks = [];
-  for (const threads of THREADS) tasks.push({ threads, ...(await prepare(w, threads)) });
+  for (const contender of CONTENDERS) tasks.push({ ...contender, ...(await prepare(w, contender)) });
   const times = tasks.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {
     for (let i = 0; i < tasks.length; i++) times[i].push(await medianMs(tasks[i]));
@@ -54,7 +62,7 @@ for (const w of WORKLOADS) {
   for (let i = 0; i < tasks.length; i++) {
     const ms = median(times[i]);
     const speedup = median(times[i].map((t, round) => times[0][round] / t));
-    results.push({ workload: w.id, title: w.title, threads: tasks[i].threads, used: tasks[i].net.threads, samplesPerSecond: (tasks[i].samples / ms) * 1000, ms, speedup });
+    results.push({ workload: w.id, title: w.title, threads: tasks[i].threads, label: tasks[i].label, used: tasks[i].net.threads, samplesPerSecond: (tasks[i].samples / ms) * 1000, ms, speedup });
     tasks[i].net.dispose();
   }
 }
@@ -65,8 +73,8 @@ console.log(`(float32; samples/s: median over ${ROUNDS} interleaved rounds; spee
 for (const w of WORKLOADS) {
   console.log(w.title);
   for (const r of results.filter((r) => r.workload === w.id)) {
-    const label = r.threads === 'auto' ? `auto (${r.used})` : String(r.threads);
-    console.log(`  threads ${label.padEnd(9)} ${r.samplesPerSecond.toFixed(0).padStart(12)} samples/s   ×${r.speedup.toFixed(2)}`);
+    const label = r.threads === 'auto' ? `auto (${r.used})` : r.label;
+    console.log(`  threads ${label.padEnd(20)} ${r.samplesPerSecond.toFixed(0).padStart(12)} samples/s   ×${r.speedup.toFixed(2)}`);
   }
 }
 writeFileSync(new URL('./threads-results.json', import.meta.url), JSON.stringify({ machine, date: new Date().toISOString(), quick, results }, null, 2) + '\n');

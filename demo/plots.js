@@ -1,136 +1,124 @@
-// Canvas drawings: the decision boundary with the data, the loss curve, the weight matrices.
+// Canvas drawings: value maps over the plane (the output and each unit), the data points and
+// the loss chart. They use no DOM, so the training worker paints with them on OffscreenCanvas.
+// Values are shown as the TensorFlow Playground does: orange for negative, white near zero,
+// blue for positive.
 
 const ORANGE = [245, 147, 34];
 const BLUE = [8, 119, 189];
-const GRID = 96;
+/** The smallest loss the log chart and the readouts distinguish from zero (float32 resolution of a mean near 1). */
+export const LOSS_FLOOR = 1e-7;
 
-/** Paints p(blue) over [-1, 1]² and the points; returns the training accuracy. */
-export function drawBoundary(canvas, net, points) {
+/** RGB for a value in [−1, 1]. */
+export function colourOf(value) {
+  const t = Math.min(1, Math.abs(value));
+  const c = value >= 0 ? BLUE : ORANGE;
+  return [255 + (c[0] - 255) * t, 255 + (c[1] - 255) * t, 255 + (c[2] - 255) * t];
+}
+
+const scratch = new Map();
+/** An offscreen canvas of a size, reused: one per grid resolution. */
+function offscreen(size) {
+  if (!scratch.has(size)) scratch.set(size, new OffscreenCanvas(size, size));
+  return scratch.get(size);
+}
+
+/**
+ * Paints a size × size grid of values (row 0 at the top, y = +6) onto the canvas, each value
+ * mapped by `toUnit` into [−1, 1]; `discretize` shows only the sign.
+ */
+export function drawMap(canvas, values, size, toUnit, { discretize = false, smooth = true } = {}) {
   const ctx = canvas.getContext('2d');
-  const { width, height } = canvas;
-  const grid = new Float32Array(GRID * GRID * 2);
-  for (let i = 0; i < GRID; i++) {
-    for (let j = 0; j < GRID; j++) {
-      grid[(i * GRID + j) * 2] = -1 + (2 * (j + 0.5)) / GRID;
-      grid[(i * GRID + j) * 2 + 1] = 1 - (2 * (i + 0.5)) / GRID;
-    }
-  }
-  const p = net.predict(grid);
-  const image = ctx.createImageData(GRID, GRID);
-  for (let k = 0; k < GRID * GRID; k++) {
-    const blue = p[k * 2 + 1];
-    // Confident regions get the class colour, uncertain ones fade to white.
-    const strength = Math.abs(blue - 0.5) * 2 * 0.55;
-    const colour = blue > 0.5 ? BLUE : ORANGE;
-    for (let c = 0; c < 3; c++) image.data[k * 4 + c] = 255 + (colour[c] - 255) * strength;
+  const off = offscreen(size);
+  const offCtx = off.getContext('2d');
+  const image = offCtx.createImageData(size, size);
+  for (let k = 0; k < size * size; k++) {
+    let v = toUnit(values[k]);
+    if (discretize) v = v >= 0 ? 1 : -1;
+    const [r, g, b] = colourOf(v * 0.85);
+    image.data[k * 4] = r;
+    image.data[k * 4 + 1] = g;
+    image.data[k * 4 + 2] = b;
     image.data[k * 4 + 3] = 255;
   }
-  const off = new OffscreenCanvas(GRID, GRID);
-  off.getContext('2d').putImageData(image, 0, 0);
-  ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(off, 0, 0, width, height);
-
-  const predicted = net.predict(Float32Array.from(points.flatMap(([x, y]) => [x, y])));
-  let correct = 0;
-  points.forEach(([x, y, label], i) => {
-    if ((predicted[i * 2 + 1] > 0.5 ? 1 : 0) === label) correct++;
-    ctx.beginPath();
-    ctx.arc(((x + 1) / 2) * width, ((1 - y) / 2) * height, 4, 0, 2 * Math.PI);
-    ctx.fillStyle = `rgb(${(label ? BLUE : ORANGE).join(',')})`;
-    ctx.fill();
-    ctx.lineWidth = 1;
-    ctx.strokeStyle = 'white';
-    ctx.stroke();
-  });
-  return correct / points.length;
+  offCtx.putImageData(image, 0, 0);
+  ctx.imageSmoothingEnabled = smooth;
+  ctx.drawImage(off, 0, 0, canvas.width, canvas.height);
 }
 
-/** Loss per epoch on a log scale. */
-export function drawLossCurve(canvas, losses) {
+/** Draws points [u, v, label]: training points ringed in white, test points in black. */
+export function drawPoints(canvas, points, kind, { test = false } = {}) {
   const ctx = canvas.getContext('2d');
   const { width, height } = canvas;
-  ctx.clearRect(0, 0, width, height);
-  ctx.fillStyle = '#f6f7f9';
-  ctx.fillRect(0, 0, width, height);
-  ctx.fillStyle = '#6b7785';
-  ctx.font = '11px system-ui, sans-serif';
-  if (losses.length < 2) {
-    ctx.fillText('Press Start to train.', 12, height / 2);
-    return;
+  const radius = Math.max(2.5, width / 110);
+  ctx.lineWidth = test ? 1.5 : 1;
+  ctx.strokeStyle = test ? 'black' : 'white';
+  for (const [u, v, label] of points) {
+    ctx.beginPath();
+    ctx.arc(((u + 1) / 2) * width, ((1 - v) / 2) * height, radius, 0, 2 * Math.PI);
+    const colour = kind === 'classification' ? (label ? BLUE : ORANGE) : colourOf(label).map(Math.round);
+    ctx.fillStyle = `rgb(${colour.join(',')})`;
+    ctx.fill();
+    ctx.stroke();
   }
-  const logs = losses.map((l) => Math.log10(Math.max(l, 1e-6)));
-  const max = Math.max(...logs);
-  const min = Math.min(...logs);
-  const span = Math.max(max - min, 1e-3);
-  const pad = 18;
-  ctx.strokeStyle = '#0877bd';
-  ctx.lineWidth = 2;
-  ctx.beginPath();
-  logs.forEach((v, i) => {
-    const x = pad + ((width - 2 * pad) * i) / (logs.length - 1);
-    const y = pad + ((height - 2 * pad) * (max - v)) / span;
-    if (i === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
-  });
-  ctx.stroke();
-  const last = losses[losses.length - 1];
-  ctx.fillText(`${losses[0].toFixed(3)}`, 4, 12);
-  ctx.textAlign = 'right';
-  ctx.fillText(`${last >= 0.001 ? last.toFixed(4) : last.toExponential(2)} at epoch ${losses.length} (log scale)`, width - 4, height - 5);
-  ctx.textAlign = 'left';
 }
 
-/** One heat map per layer: rows are output units, columns the inputs then the bias. */
-export function drawWeights(container, net, readout) {
-  const theta = net.getParameters();
-  const layers = net.layout.layers;
-  // Rebuilt for every new network: its sizes may differ with the same number of layers.
-  if (container.network !== net) {
-    container.network = net;
-    container.innerHTML = '';
-    layers.forEach((layer, l) => {
-      const figure = document.createElement('figure');
-      const canvas = document.createElement('canvas');
-      // Square cells while they stay visible; below 3 px each side shrinks on its own, down to
-      // one pixel, so that 256-unit layers still fit the panel.
-      const across = Math.floor(290 / (layer.inputs + 1));
-      const down = Math.floor(150 / layer.outputs);
-      const square = Math.min(14, across, down);
-      const cellWidth = square >= 3 ? square : Math.max(1, Math.min(14, across));
-      const cellHeight = square >= 3 ? square : Math.max(1, Math.min(14, down));
-      canvas.width = (layer.inputs + 1) * cellWidth;
-      canvas.height = layer.outputs * cellHeight;
-      canvas.dataset.cellWidth = String(cellWidth);
-      canvas.dataset.cellHeight = String(cellHeight);
-      canvas.onmousemove = (event) => {
-        const j = Math.min(layer.inputs, Math.floor(event.offsetX / cellWidth));
-        const i = Math.min(layer.outputs - 1, Math.floor(event.offsetY / cellHeight));
-        const current = net.getParameters();
-        const value = j < layer.inputs ? current[layer.weightOffset + i * layer.inputs + j] : current[layer.biasOffset + i];
-        readout.textContent = j < layer.inputs
-          ? `layer ${l + 1}: W[${i}][${j}] = ${value.toFixed(5)}`
-          : `layer ${l + 1}: bias[${i}] = ${value.toFixed(5)}`;
-      };
-      const caption = document.createElement('figcaption');
-      caption.textContent = `layer ${l + 1}: ${layer.outputs}×${layer.inputs} + bias, ${layer.activation}`;
-      figure.append(canvas, caption);
-      container.append(figure);
-    });
+/** Axis ticks at x, y = −6, 0, 6, as the TensorFlow Playground labels its plane. */
+export function drawAxes(canvas) {
+  const ctx = canvas.getContext('2d');
+  const { width, height } = canvas;
+  ctx.fillStyle = 'rgba(31, 41, 51, 0.75)';
+  ctx.font = `${Math.round(width / 36)}px system-ui, sans-serif`;
+  ctx.textAlign = 'left';
+  ctx.fillText('−6', 3, height - 4);
+  ctx.textAlign = 'right';
+  ctx.fillText('6', width - 3, height - 4);
+  ctx.textAlign = 'left';
+  ctx.fillText('6', 3, 14);
+}
+
+/** Four decimals, then three significant digits in exponent form; never 0.00e+0. */
+export function formatLoss(loss) {
+  if (!Number.isFinite(loss)) return '–';
+  if (loss >= 0.001) return loss.toFixed(4);
+  return loss >= LOSS_FLOOR ? loss.toExponential(2) : `< ${LOSS_FLOOR.toExponential(0)}`;
+}
+
+/** Train (grey) and test (blue) loss per epoch on a log scale, at most one point per pixel column. */
+export function drawLossChart(canvas, train, test) {
+  const ctx = canvas.getContext('2d');
+  const { width, height } = canvas;
+  ctx.fillStyle = '#f6f7f9';
+  ctx.fillRect(0, 0, width, height);
+  ctx.fillStyle = '#52606d';
+  ctx.font = '12px system-ui, sans-serif';
+  if (train.length < 2) {
+    ctx.fillText('Press Play or Step to train.', 12, height / 2);
+    return;
   }
-  layers.forEach((layer, l) => {
-    const canvas = container.children[l].querySelector('canvas');
-    const cellWidth = Number(canvas.dataset.cellWidth);
-    const cellHeight = Number(canvas.dataset.cellHeight);
-    const ctx = canvas.getContext('2d');
-    let scale = 1e-6;
-    for (let k = layer.weightOffset; k < layer.biasOffset + layer.outputs; k++) scale = Math.max(scale, Math.abs(theta[k]));
-    for (let i = 0; i < layer.outputs; i++) {
-      for (let j = 0; j <= layer.inputs; j++) {
-        const v = j < layer.inputs ? theta[layer.weightOffset + i * layer.inputs + j] : theta[layer.biasOffset + i];
-        const t = Math.min(1, Math.abs(v) / scale);
-        const colour = v >= 0 ? BLUE : ORANGE;
-        ctx.fillStyle = `rgb(${colour.map((c) => Math.round(255 + (c - 255) * t)).join(',')})`;
-        ctx.fillRect(j * cellWidth, i * cellHeight, cellWidth, cellHeight);
-      }
+  const log = (l) => Math.log10(Math.max(l, LOSS_FLOOR));
+  let max = -Infinity;
+  let min = Infinity;
+  for (const series of [train, test]) for (const l of series) if (Number.isFinite(l)) { max = Math.max(max, log(l)); min = Math.min(min, log(l)); }
+  const span = Math.max(max - min, 1e-3);
+  const pad = 16;
+  const stride = Math.max(1, Math.ceil(train.length / (width - 2 * pad)));
+  const line = (series, colour) => {
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    for (let i = 0; i < series.length; i += stride) {
+      const x = pad + ((width - 2 * pad) * i) / (series.length - 1);
+      const y = pad + ((height - 2 * pad) * (max - log(series[i]))) / span;
+      if (i === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
     }
-  });
+    ctx.stroke();
+  };
+  line(train, '#52606d');
+  if (test.some(Number.isFinite)) line(test, '#0877bd');
+  ctx.fillStyle = '#1f2933';
+  ctx.fillText(`${formatLoss(10 ** max)}`, 4, 12);
+  ctx.fillText(`${formatLoss(10 ** min)}`, 4, height - 4);
+  ctx.textAlign = 'right';
+  ctx.fillText(`epoch ${train.length - 1}`, width - 4, height - 4);
+  ctx.textAlign = 'left';
 }

@@ -100,7 +100,7 @@ export function readBlocks(exports: Exports): Blocks {
 }
 
 /**
- * Reads and writes one block's fields in a memory. Views are re-made when memory.grow has
+ * Reads and writes one block's fields in a memory. The view is re-made when memory.grow has
  * replaced the buffer (a DataView over the old one reads nothing).
  */
 export class BlockAccess<B extends BlockName> {
@@ -111,7 +111,9 @@ export class BlockAccess<B extends BlockName> {
   }
 
   private data(): DataView {
-    if (this.view.buffer !== this.memory.buffer) this.view = new DataView(this.memory.buffer);
+    // A grown memory detaches its old buffer (length 0); a shared one keeps it, and every block
+    // lies within the length it had when the block was made.
+    if (this.view.buffer.byteLength === 0) this.view = new DataView(this.memory.buffer);
     return this.view;
   }
 

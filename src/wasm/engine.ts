@@ -53,6 +53,7 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
   const dropoutRandom = arena.alloc(16, 'the dropout generator');
   new Uint32Array(memory.buffer, dropoutRandom, 4).set(new Random().getState());
   const network = new BlockAccess(memory, blocks.Network, net);
+  const failureWord = (net + blocks.Network.offset.failure) >> 2;
   const layerBlocks = layout.layers.map((_, l) => new BlockAccess(memory, blocks.Layer, net + blocks.layersOffset + l * blocks.layerStride));
   let optimizer = installOptimizer(DEFAULT_OPTIMIZER, 0);
 
@@ -69,6 +70,7 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
   function makeViews() {
     const buffer = memory.buffer;
     return {
+      words: new Int32Array(buffer),
       params: new Float(buffer, params, count),
       grads: new Float(buffer, grads, count),
       x: new Float(buffer, batch.x, capacity * layout.inputSize),
@@ -250,7 +252,8 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
       return k.trainBatches(net, first, batches, learningRate);
     },
     failure() {
-      const cause = network.get('failure') as FailureCause;
+      // Read after every step: a plain view, not the general block access.
+      const cause = current().words[failureWord] as FailureCause;
       if (cause === FailureCause.None || !lastRun) return null;
       const { learningRate, batchSize } = lastRun;
       const step = lastRun.epoch ? network.get('failedBatch') : 0;

@@ -1,0 +1,129 @@
+// The playground's training worker: it owns a network and its data and trains a requested
+// number of epochs per message, so the page sets the pace (epochs per frame, or one step). It
+// also computes the pictures (the output over the plane, each hidden unit's output) and, when
+// the page hands over its canvases, paints them, so the page's thread has almost nothing to do.
+import { MLP } from 'wasm-mlp';
+import { Painter } from './painter.js';
+
+let net = null;
+/** One network per hidden layer, ending at that layer (θ's prefix): their outputs are the units' pictures. */
+let probes = [];
+let grids = null;
+let data = null;
+let batchSize = 10;
+let generation = 0;
+let painter = null;
+let latest = null;
+const losses = { train: [], test: [] };
+
+/** Loss (and accuracy, for classifiers) of the network on one side of the split. */
+function measure(part) {
+  if (part.Y.length === 0) return { loss: NaN, accuracy: NaN };
+  const { loss, metrics } = net.evaluate(part.X, part.Y, data.kind === 'classification' ? { metrics: ['accuracy'] } : {});
+  return { loss, accuracy: metrics.accuracy ?? NaN };
+}
+
+/** The output over the plane grid and every hidden unit over the unit grid, one row per point. */
+function pictures() {
+  if (!grids) return null;
+  const theta = net.getParameters();
+  const units = probes.map((probe) => {
+    probe.setParameters(theta.subarray(0, probe.parameterCount));
+    return probe.predict(grids.units);
+  });
+  return { plane: net.predict(grids.plane), units };
+}
+
+/** Records the state after a build or some epochs, and repaints. */
+function settle() {
+  latest = { pictures: pictures(), theta: net.getParameters() };
+  paint();
+  return latest;
+}
+
+function paint() {
+  if (painter && latest) painter.paint({ ...latest, layout: net.layout.layers, trainLoss: losses.train, testLoss: losses.test });
+}
+
+function record(train, test) {
+  losses.train.push(train.loss);
+  losses.test.push(test.loss);
+}
+
+const handlers = {
+  /** The page's canvases, once: { canvases, grids, featureMaps } (see Painter). */
+  canvases(message) {
+    painter = new Painter(message);
+    return { type: 'ready' };
+  },
+  /**
+   * A new network on new data: { create, optimizer, batchSize, data: { kind, train: { X, Y },
+   * test: { X, Y } }, grids?: { plane, units } (feature rows of the points to picture),
+   * unitCanvases?, view? (for the painter) }.
+   */
+  async build(message) {
+    const { layers, activations } = message.create;
+    const hidden = layers.length - 2;
+    const [next, ...nextProbes] = await Promise.all([
+      MLP.create({ ...message.create, threads: 'auto' }),
+      ...(message.grids ? Array.from({ length: hidden }, (_, l) => MLP.create({ layers: layers.slice(0, l + 2), activations: activations.slice(0, l + 1) })) : []),
+    ]);
+    next.setOptimizer(message.optimizer);
+    net?.dispose();
+    for (const probe of probes) probe.dispose();
+    net = next;
+    probes = nextProbes;
+    grids = message.grids ?? null;
+    data = message.data;
+    batchSize = message.batchSize;
+    generation = message.generation;
+    losses.train = [];
+    losses.test = [];
+    painter?.setNetwork(message.unitCanvases ?? []);
+    if (message.view) painter?.setView(message.view);
+    const train = measure(data.train);
+    const test = measure(data.test);
+    record(train, test);
+    return { type: 'built', threads: net.threads, threadsFallbackReason: net.threadsFallbackReason ?? null, theta: settle().theta, train, test };
+  },
+  /** Optimizer or batch size changed while the network keeps its weights. */
+  configure(message) {
+    if (message.optimizer) net.setOptimizer(message.optimizer);
+    if (message.batchSize) batchSize = message.batchSize;
+    return { type: 'configured' };
+  },
+  /** What the page shows changed (hover, test points, anchors of the links): repaint. */
+  view(message) {
+    painter?.setView(message.view);
+    paint();
+    return { type: 'painted' };
+  },
+  /** Trains `epochs` epochs, one fit call each, and measures both sets after each. */
+  train(message) {
+    const history = [];
+    let fitMs = 0;
+    for (let e = 0; e < message.epochs; e++) {
+      const t0 = performance.now();
+      const run = net.fit(data.train.X, data.train.Y, { epochs: 1, batchSize, onDivergence: 'stop' });
+      fitMs += performance.now() - t0;
+      if (run.stopReason === 'diverged') return { type: 'diverged', message: run.divergence.message, history, theta: settle().theta };
+      const entry = { train: measure(data.train), test: measure(data.test) };
+      record(entry.train, entry.test);
+      history.push(entry);
+    }
+    return { type: 'trained', history, theta: settle().theta, samples: message.epochs * data.train.Y.length, fitMs };
+  },
+};
+
+// Messages run one after another: a build awaits MLP.create, and nothing may train meanwhile.
+let queue = Promise.resolve();
+self.onmessage = ({ data: message }) => {
+  queue = queue.then(async () => {
+    try {
+      const reply = await handlers[message.type](message);
+      self.postMessage({ ...reply, id: message.id, generation });
+    } catch (error) {
+      self.postMessage({ type: 'error', id: message.id, generation, message: error.message });
+    }
+  });
+};

@@ -1,0 +1,4 @@
+// Entry point of `npm run example:fashion`.
+import { runFashionJob } from './fashion-job.js';
+
+await runFashionJob();
