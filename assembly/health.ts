@@ -13,9 +13,22 @@ export function updateIsFinite(params: usize, grads: usize, len: i32, learningRa
   return probe == 0;
 }
 
-/** Index of the first non-finite value of a buffer, or −1. Only run once training has failed. */
+/**
+ * Index of the first non-finite value of a buffer, or −1. Checks every input predict and
+ * evaluate stage, so SIMD builds test a vector at a time (v − v ≠ 0 only in lanes holding NaN
+ * or ±Infinity) and look lane by lane only inside the vector that failed.
+ */
 export function firstNonFinite(values: usize, len: i32): i32 {
-  for (let i = 0; i < len; i++) {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const lanes: i32 = 16 / sizeof<float>();
+    const zero = v128.splat<float>(0);
+    for (; i + lanes <= len; i += lanes) {
+      const v = v128.load(at(values, i));
+      if (v128.any_true(v128.ne<float>(v128.sub<float>(v, v), zero))) break;
+    }
+  }
+  for (; i < len; i++) {
     const v = load<float>(at(values, i));
     if (v - v != 0) return i;
   }

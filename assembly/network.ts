@@ -162,7 +162,7 @@ export function execute(n: Network, command: i32, thread: i32, threads: i32): bo
 }
 
 /** Rows r0…r1−1 through every layer: a row's activations depend on that row alone. */
-function forwardRows(n: Network, r0: i32, r1: i32, training: bool): void {
+export function forwardRows(n: Network, r0: i32, r1: i32, training: bool): void {
   if (r0 >= r1) return;
   let input = n.batchInputs;
   for (let l = 0; l < n.layerCount; l++) {

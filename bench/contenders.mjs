@@ -43,9 +43,22 @@ async function loadTf() {
   tfl = await import('@tensorflow/tfjs-layers');
 }
 
+async function useBackend(backend) {
+  await loadTf();
+  if (tf.getBackend() !== backend) await tf.setBackend(backend);
+  await tf.ready();
+}
+
+/** tfjs-core and tfjs-layers, and `use()` to make `backend` the active one. */
+export async function tfjsLibrary(backend) {
+  const use = () => useBackend(backend);
+  await use();
+  return { tf, tfl, use };
+}
+
 /** tfjs-layers on one tfjs backend ('wasm' = XNNPACK, 'cpu' = plain JS). */
 export function tfjs(name, backend) {
-  const use = async () => { await loadTf(); if (tf.getBackend() !== backend) await tf.setBackend(backend); await tf.ready(); };
+  const use = () => useBackend(backend);
   return {
     name,
     before: use,

@@ -10,8 +10,11 @@ import * as math from '../dist/js/math.js';
 import { classification, moons } from './data.mjs';
 import { loadKernels } from './kernels.mjs';
 import { brainJs, pytorch, tfjs, wasmMlp } from './contenders.mjs';
+import { predictCells } from './predict.mjs';
 
 const quick = process.argv.includes('--quick');
+// `--only=predict` runs just the inference tables (the others take minutes).
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const ROUNDS = quick ? 1 : 3;
 const TIME = quick ? 40 : 300; // ms of timing per contender per round
 
@@ -87,7 +90,7 @@ function median(values) {
 
 const results = { date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, quick, rounds: ROUNDS, kernelVariant: kernelVariant(), workloads: [] };
 
-for (const w of WORKLOADS) {
+for (const w of only ? [] : WORKLOADS) {
   const cells = [];
   for (const contender of contenders) {
     const prepared = await contender.prepare(w).catch((error) => ({ error }));
@@ -107,6 +110,14 @@ function rate(units, ms, w) {
   return w.scale ? perSecond * w.scale : perSecond;
 }
 
+// Inference: ratios are to predictInto, so the bare kernels' ratio says how close predict comes to them.
+for (const [batch, calls] of [[1, 20], [256, 1]]) {
+  const { cells, dispose } = await predictCells(batch, quick ? 1 : calls);
+  const measured = await interleave(cells);
+  report(`predict 784-128-10 relu/softmax, ${batch === 1 ? '1 sample' : `batch ${batch}`} per call`, 'samples/s', measured.map((c) => ({ contender: c.contender.name, ms: c.ms, best: c.best, value: c.error ? NaN : rate(c.task.units, c.ms, {}), bestValue: c.error ? NaN : rate(c.task.units, c.best, {}), error: c.error })), 'wasm-mlp f32 predictInto');
+  dispose();
+}
+
 // Raw GEMM products.
 const builds = [
   ['wasm-mlp f32', loadKernels('f32', kernelVariant())],
@@ -114,7 +125,7 @@ const builds = [
   ['wasm-mlp f64', loadKernels('f64', kernelVariant())],
   ['wasm-mlp f32 scalar build', loadKernels('f32', 'scalar')],
 ];
-for (const product of PRODUCTS) {
+for (const product of only ? [] : PRODUCTS) {
   for (const [m, k, n] of GEMM_SHAPES) {
     const cells = [];
     for (const [name, build] of builds) cells.push({ contender: { name }, task: { run: gemmKernel(build, product, m, k, n) } });
@@ -149,15 +160,15 @@ function gemmJs(product, m, k, n) {
   return () => math.inputGradient(dx, d, w, m, n, k);
 }
 
-function report(title, metric, rows) {
-  const base = rows.find((r) => r.contender === 'wasm-mlp f32')?.value;
-  console.log(`\n${title}  (${metric}: median, best run; ratio = wasm-mlp f32 ÷ contender, on medians)`);
+function report(title, metric, rows, baseName = 'wasm-mlp f32') {
+  const base = rows.find((r) => r.contender === baseName)?.value;
+  console.log(`\n${title}  (${metric}: median, best run; ratio = ${baseName} ÷ contender, on medians)`);
   for (const r of rows) {
     const value = Number.isFinite(r.value) ? `${format(r.value).padStart(10)} ${format(r.bestValue).padStart(10)}` : `failed: ${r.error ?? 'n/a'}`;
     const ratio = Number.isFinite(r.value) && base ? `×${(base / r.value).toFixed(2)}` : '';
     console.log(`  ${r.contender.padEnd(28)} ${value}  ${ratio}`);
   }
-  results.workloads.push({ title, metric, rows: rows.map((r) => ({ contender: r.contender, median: r.value, best: r.bestValue, medianMs: r.ms, bestMs: r.best, ratioOfF32: base && r.value ? base / r.value : null, error: r.error })) });
+  results.workloads.push({ title, metric, base: baseName, rows: rows.map((r) => ({ contender: r.contender, median: r.value, best: r.bestValue, medianMs: r.ms, bestMs: r.best, ratioOfF32: base && r.value ? base / r.value : null, error: r.error })) });
 }
 
 function format(v) {

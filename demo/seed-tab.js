@@ -1,10 +1,10 @@
-// The second tab: the seed's worked example, one section at a time, computed by the package.
-import { MLP, seedWalkthrough } from 'wasm-mlp';
+// The worked-example tab: one section at a time, every number computed by the package.
+import { MLP, workedExample } from 'wasm-mlp';
 
 const SEED_THETA = [1, 1, 0, 1, 0];
 const SEED = { X: [[2, 1], [-3, 2]], Y: [[1.3], [1.9]] };
 
-/** θ before and after the seed's single step (η = 0.01), from the library. */
+/** θ before and after the worked example's single step (η = 0.01), from the library. */
 async function thetas() {
   const net = await MLP.create({ layers: [2, 1, 1], activations: ['relu', 'linear'], dtype: 'float64' });
   net.setParameters(SEED_THETA);
@@ -47,7 +47,7 @@ function drawNetwork(svg, theta, caption) {
 
 /** Fills the tab and wires its buttons. */
 export async function setUpSeedTab() {
-  const parts = sections(await seedWalkthrough('wasm', 'float64'));
+  const parts = sections(await workedExample('wasm', 'float64'));
   const { before, after } = await thetas();
   const list = document.getElementById('seed-steps');
   list.innerHTML = '';

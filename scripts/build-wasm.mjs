@@ -1,4 +1,5 @@
-// Builds every kernel module from one table — dtype × SIMD level × threads — through the
+// Builds every kernel module from one table — dtype × SIMD level × threads, and the forward-only
+// builds of the inference entry — through the
 // compiler's API in this one process. Separate `asc` processes each reload and re-warm the
 // compiler and Binaryen, which cost most of the build's time on a small machine.
 //
@@ -29,6 +30,18 @@ const THREADING = [
   { suffix: '.threads', entry: 'assembly/threads.ts', enable: ['threads'], flags: ['--sharedMemory', '--maximumMemory', '65536'] },
 ];
 
+/** The compiler's arguments for one build. */
+function compilerArgs(entry, dtype, enable, flags, name) {
+  return [
+    entry,
+    '--config', 'asconfig.json',
+    '--use', dtype.use.join(','),
+    ...(enable.length ? ['--enable', enable.join(',')] : []),
+    ...flags,
+    '--outFile', `${OUT_DIR}/${name}.wasm`,
+  ];
+}
+
 /** Every build: its file name (the loader's naming) and the compiler's arguments. */
 export function builds() {
   const list = [];
@@ -36,20 +49,16 @@ export function builds() {
     for (const dtype of DTYPES) {
       for (const level of LEVELS) {
         const name = `mlp.${dtype.name}.${level.name}${threading.suffix}`;
-        const enable = [...level.enable, ...threading.enable];
-        list.push({
-          id: `${dtype.name}-${level.name}${threading.suffix.replace('.', '-')}`,
-          name,
-          args: [
-            threading.entry,
-            '--config', 'asconfig.json',
-            '--use', dtype.use.join(','),
-            ...(enable.length ? ['--enable', enable.join(',')] : []),
-            ...threading.flags,
-            '--outFile', `${OUT_DIR}/${name}.wasm`,
-          ],
-        });
+        const id = `${dtype.name}-${level.name}${threading.suffix.replace('.', '-')}`;
+        list.push({ id, name, args: compilerArgs(threading.entry, dtype, [...level.enable, ...threading.enable], threading.flags, name) });
       }
+    }
+  }
+  // Forward-only builds for the inference entry (wasm-mlp/inference): one thread, no training code.
+  for (const dtype of DTYPES) {
+    for (const level of LEVELS) {
+      const name = `inference.${dtype.name}.${level.name}`;
+      list.push({ id: `inference-${dtype.name}-${level.name}`, name, args: compilerArgs('assembly/inference.ts', dtype, level.enable, [], name) });
     }
   }
   return list;

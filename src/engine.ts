@@ -25,6 +25,10 @@ export interface Engine {
   inputBuffer(rows: number): FloatArray;
   /** Staging buffer for `rows` target rows (rows × outputSize). */
   targetBuffer(rows: number): FloatArray;
+  /** The last layer's activations for `rows` samples (the network's outputs after `forward`). */
+  outputBuffer(rows: number): FloatArray;
+  /** Index of the first NaN or ±Infinity in the staged input of `rows` samples, or −1. */
+  inputNonFinite(rows: number): number;
   /** Forward pass of the staged input, filling every layer's z and a. */
   forward(rows: number): void;
   /** Mean loss of the last forward pass against the staged targets. */

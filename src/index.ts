@@ -17,6 +17,7 @@ export type { Trace, SampleTrace, LayerTrace } from './trace.js';
 export type { ModelJSON } from './serialize.js';
 export type { TrainingJSON } from './io/training-json.js';
 export type { SafetensorsArchitecture } from './io/safetensors.js';
+export type { OnnxOptions } from './io/onnx.js';
 export type { ParameterLayout, LayerLayout } from './layout.js';
 export { WasmMlpError, ShapeError, ValueError, FormatError, DisposedError, DivergenceError, WorkerError } from './errors.js';
 export type { Divergence } from './errors.js';

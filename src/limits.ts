@@ -16,7 +16,10 @@ export function networkBytes(layout: ParameterLayout, dtype: DType): number {
 
 /** Bytes of the batch buffers for `rows` samples: input, target, and each layer's z and a. */
 export function batchBytes(layout: ParameterLayout, dtype: DType, rows: number): number {
-  const perRow = layout.inputSize + layout.outputSize + 2 * layout.layers.reduce((sum, l) => sum + l.outputs, 0);
+  // A loop, not reduce: predict checks this on every call and must allocate nothing.
+  let activations = 0;
+  for (const l of layout.layers) activations += l.outputs;
+  const perRow = layout.inputSize + layout.outputSize + 2 * activations;
   return rows * perRow * floatBytes(dtype);
 }
 

@@ -1,9 +1,11 @@
 import type { Engine } from './engine.js';
 import type { Activation, Architecture, Backend, CreateOptions, DType, FloatArray, Loss } from './options.js';
-import { BACKENDS, arrayType } from './options.js';
+import { BACKENDS, DTYPES, arrayType } from './options.js';
 import { DisposedError, ShapeError, ValueError, describe, detachedError, inCall, isDetached } from './errors.js';
 import { checkBoolean, checkChoice, checkCreateOptions, checkNumber, checkOptions } from './validate.js';
 import { countRows, countTargetRows, copyRows, copyTargets, isAllowed, badValue, plural, type Matrix, type Targets } from './data.js';
+import { stageRows } from './staging.js';
+import { predictRows, predictRowsInto } from './predict.js';
 import { checkBatchFits, checkDatasetFits, checkTextExport } from './limits.js';
 import { divergenceError } from './divergence.js';
 import { createJsEngine } from './js/engine.js';
@@ -13,11 +15,12 @@ import { Random } from './random.js';
 import { initialise } from './init.js';
 import { traceBatch, type Trace } from './trace.js';
 import { callBack, checkFitOptions, disposedWhileTraining, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, sameConfig, splitValidation, type CheckedFitOptions, type Dataset, type EpochLoop, type FitHistory, type FitOptions, type TrainingState } from './fit.js';
-import { CHUNK_ROWS as EVALUATE_CHUNK_ROWS, evaluateArrays, type Evaluation } from './training/evaluate.js';
+import { CHUNK_ROWS as EVALUATE_CHUNK_ROWS, evaluateChunks, type Evaluation } from './training/evaluate.js';
 import { checkMetrics, type Metric } from './training/metrics.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
 import { readCheckpoint, writeCheckpoint } from './io/checkpoint.js';
 import { checkTrainingJSON, trainingToJSON } from './io/training-json.js';
+import { writeOnnx, type OnnxOptions } from './io/onnx.js';
 import { readSafetensors, writeSafetensors, type SafetensorsArchitecture } from './io/safetensors.js';
 import type { ParameterLayout } from './layout.js';
 import { resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
@@ -171,13 +174,16 @@ export class MLP {
 
   /** Outputs for each row of X, in X's form (number[][] in, number[][] out; typed array in, same type out). */
   predict(X: Matrix): number[][] | FloatArray {
-    const engine = this.live('predict');
-    const rows = this.stage('predict', X, null);
-    engine.forward(rows);
-    const out = engine.activation(engine.layout.layers.length - 1, rows);
-    const width = engine.layout.outputSize;
-    if (X instanceof Float32Array || X instanceof Float64Array) return new (X.constructor as typeof Float64Array)(out);
-    return Array.from({ length: rows }, (_, i) => Array.from(out.subarray(i * width, (i + 1) * width)));
+    return predictRows('predict', this.live('predict'), this.dtype, X);
+  }
+
+  /**
+   * `predict` that writes the outputs (rows × outputs, row-major) into `out` and returns it,
+   * allocating nothing: for serving loops and animation frames. `out` may be a Float32Array or
+   * Float64Array of exactly that length, in either dtype.
+   */
+  predictInto<T extends FloatArray>(X: Matrix, out: T): T {
+    return predictRowsInto('predictInto', this.live('predictInto'), this.dtype, X, out);
   }
 
   /** Mean loss of the network on (X, Y). Changes nothing. */
@@ -297,9 +303,12 @@ export class MLP {
     const engine = this.live('evaluate');
     const o = checkOptions('evaluate', 'options', options, true) as EvaluateOptions;
     const metrics = checkMetrics('evaluate', 'options.metrics', o.metrics, this.architecture);
-    checkDatasetFits('evaluate', engine.layout, this.dtype, this.countRows('evaluate', X, Y), EVALUATE_CHUNK_ROWS, 'data set');
-    const { x, y, rows } = this.toArrays('evaluate', X, Y);
-    return evaluateArrays(engine, this.architecture, x, y, rows, metrics);
+    const rows = this.countRows('evaluate', X, Y);
+    checkDatasetFits('evaluate', engine.layout, this.dtype, rows, EVALUATE_CHUNK_ROWS, 'data set');
+    // Only the targets are converted up front; X goes chunk by chunk straight into the engine.
+    const y = new (arrayType(this.dtype))(rows * engine.layout.outputSize);
+    copyTargets('evaluate', 'Y', Y, this.architecture.loss, engine.layout.outputSize, y);
+    return evaluateChunks(engine, this.architecture, (start, n) => stageRows('evaluate', 'X', engine, X, start, n), y, rows, metrics);
   }
 
   /** Epochs trained over the network's life (schedules are evaluated at this count; saved in checkpoints). */
@@ -317,6 +326,20 @@ export class MLP {
   /** θ in the safetensors format, tensors `layers.{i}.weight` (outputs × inputs) and `layers.{i}.bias`, for PyTorch and other tools. */
   toSafetensors(): Uint8Array {
     return writeSafetensors(this.architecture, this.live('toSafetensors').parameters());
+  }
+
+  /**
+   * The network as an ONNX model (opset 13: per layer a Gemm and its activation; the output is
+   * what `predict` returns), for ONNX Runtime on the web, in Node, Python or a model server.
+   * Input `input` and output `output` are batch × features tensors of the network's dtype
+   * unless `options.dtype` says otherwise; see README "ONNX export".
+   */
+  toOnnx(options?: OnnxOptions): Uint8Array {
+    const engine = this.live('toOnnx');
+    const o = checkOptions('toOnnx', 'options', options, true) as OnnxOptions;
+    const dtype = o.dtype === undefined ? undefined : checkChoice('toOnnx', 'options.dtype', o.dtype, DTYPES);
+    if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) throw new ValueError(`toOnnx: options.name must be a non-empty string, got ${describe(o.name)}`);
+    return writeOnnx(this.architecture, engine.parameters(), { dtype, name: o.name });
   }
 
   /**

@@ -154,6 +154,23 @@ describe('the playground in Chromium', () => {
     expect(problems).toEqual([]);
   }, 120_000);
 
+  it('the default setup trains smoothly: no loss spikes over 600 epochs', async () => {
+    await open('?speed=100');
+    await trainTo(600);
+    const losses = await page.evaluate(() => window.playground.trainLoss);
+    // The largest rise of the training loss above its best so far, after the first 100 epochs.
+    let best = Infinity;
+    let rise = 0;
+    losses.forEach((loss, epoch) => {
+      if (epoch > 100) rise = Math.max(rise, loss - best);
+      best = Math.min(best, loss);
+    });
+    expect(losses.length).toBeGreaterThan(600);
+    expect(rise).toBeLessThan(0.03);
+    expect(best).toBeLessThan(0.05);
+    expect(problems).toEqual([]);
+  }, 120_000);
+
   it('Step trains exactly one epoch, and only then', async () => {
     await open();
     const start = await page.evaluate(() => ({ epoch: window.playground.epoch, theta: Array.from(window.playground.net!.getParameters()) }));

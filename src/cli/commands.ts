@@ -6,7 +6,8 @@ import { Random } from '../random.js';
 import { parseCsv, csvField, type CsvTable } from './csv.js';
 import { applyScaling, featureMatrix, fitScaling, inferTask, targetColumn, undoScaling } from './table.js';
 import { loadModelFile, modelFile, saveModelFile, type ModelFile } from './model-file.js';
-import { writeExport } from './export.js';
+import { EXPORT_FORMATS, writeExport, writeOnnxExport } from './export.js';
+import { ONNX_OPSET } from '../io/onnx.js';
 import { argmaxRows, confusionMatrix, describeOptimizer, formatConfusion, takeRows, trainWithProgress, type Samples } from './train-loop.js';
 import { UsageError, choiceOption, intOption, numberOption, type ParsedArgs } from './args.js';
 import type { ProgressOutput } from './progress.js';
@@ -133,15 +134,21 @@ export async function evaluate(args: ParsedArgs, out: ProgressOutput): Promise<v
   }
 }
 
-/** `wasm-mlp export model.wmlp [--out model.mjs]`: the model as a dependency-free ES module. */
+/** `wasm-mlp export model.wmlp [--format module|onnx] [--out file]`: the model as a dependency-free ES module, or as ONNX. */
 export async function exportModel(args: ParsedArgs, out: ProgressOutput): Promise<void> {
   const modelPath = onePositional(args, 'a model file');
-  const outPath = args.options.get('out') ?? modelPath.replace(/\.wmlp$/, '') + '.mjs';
+  const format = choiceOption(args, 'format', 'module', EXPORT_FORMATS);
+  const outPath = args.options.get('out') ?? modelPath.replace(/\.wmlp$/, '') + (format === 'onnx' ? '.onnx' : '.mjs');
   checkOutputFile(outPath, args.options.has('out') ? '--out' : 'the output file');
   const { model, net } = await loadModelFile(modelPath);
   try {
-    writeExport(outPath, model, net, modelPath);
-    out.write(`wrote ${outPath}: exports predictRows(rows) on raw ${model.features.join(', ')}, and predict, features, target, classes\n`);
+    if (format === 'onnx') {
+      writeOnnxExport(outPath, model, net);
+      out.write(`wrote ${outPath}: ONNX (opset ${ONNX_OPSET}), input "input" = raw ${model.features.join(', ')} (batch × ${model.features.length}), output "output" = ${model.classes ? `p(${model.classes.join(', ')})` : `${model.target} in its units`}\n`);
+    } else {
+      writeExport(outPath, model, net, modelPath);
+      out.write(`wrote ${outPath}: exports predictRows(rows) on raw ${model.features.join(', ')}, and predict, features, target, classes\n`);
+    }
   } finally {
     net.dispose();
   }

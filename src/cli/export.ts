@@ -1,6 +1,10 @@
 import { writeOutputFile } from './output-file.js';
 import type { MLP } from '../mlp.js';
 import type { ModelFile } from './model-file.js';
+import { writeOnnx } from '../io/onnx.js';
+
+/** What `wasm-mlp export --format` writes. */
+export const EXPORT_FORMATS = ['module', 'onnx'] as const;
 
 /**
  * A `.wmlp` model as a dependency-free ES module: `net.toFunction()`'s `predict` plus the
@@ -33,4 +37,15 @@ export function predictRows(rows) {
 /** Writes the module for a loaded model. */
 export function writeExport(path: string, model: ModelFile, net: MLP, source: string): void {
   writeOutputFile(path, exportModule(model, net, source));
+}
+
+/**
+ * Writes the model as ONNX taking raw feature values: the standardisation (and, for regression,
+ * the mapping back to the target's units) is part of the graph, so a host needs nothing else.
+ */
+export function writeOnnxExport(path: string, model: ModelFile, net: MLP): void {
+  const metadata: Record<string, string> = { features: JSON.stringify(model.features), target: JSON.stringify(model.target) };
+  if (model.classes) metadata.classes = JSON.stringify(model.classes);
+  const bytes = writeOnnx(net.architecture, net.getParameters(), {}, { input: model.featureScaling, output: model.targetScaling ?? undefined, metadata });
+  writeOutputFile(path, bytes);
 }

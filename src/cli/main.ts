@@ -67,13 +67,18 @@ cross-entropy and a confusion matrix for classifiers; MSE, RMSE, MAE and R² for
     run: (args) => evaluate(args, out),
   },
   export: {
-    usage: `wasm-mlp export model.wmlp [--out model.mjs]
+    usage: `wasm-mlp export model.wmlp [--format module|onnx] [--out model.mjs|model.onnx]
 
-Writes the model as a dependency-free ES module (net.toFunction() plus the model's
-standardisation and class names). It exports predictRows(rows), taking raw feature values
-(arrays in the order of its \`features\` export, or objects keyed by column name) and returning
-class names or numbers in the target's units, and predict(X) on standardised inputs.`,
-    options: ['out'],
+--format module (the default) writes the model as a dependency-free ES module (net.toFunction()
+plus the model's standardisation and class names). It exports predictRows(rows), taking raw
+feature values (arrays in the order of its \`features\` export, or objects keyed by column name)
+and returning class names or numbers in the target's units, and predict(X) on standardised inputs.
+
+--format onnx writes an ONNX model (opset 13) for ONNX Runtime and other ONNX hosts: input
+"input" takes raw feature values (batch × features, float32), the standardisation is part of
+the graph, and output "output" holds class probabilities or numbers in the target's units.
+Feature and class names are in its metadata.`,
+    options: ['out', 'format'],
     flags: [],
     run: (args) => exportModel(args, out),
   },
@@ -113,7 +118,7 @@ commands:
   train      train a model on a CSV file
   predict    apply a saved model to a CSV file
   evaluate   metrics of a saved model on a labelled CSV file
-  export     a saved model as a dependency-free ES module
+  export     a saved model as a dependency-free ES module, or as ONNX (--format onnx)
   explain    the worked example, step by step
   bench      training speed of wasm vs pure TypeScript, measured now
 

@@ -35,7 +35,7 @@ export function checkOutputFile(path: string, option: string): void {
 }
 
 /** Writes a file; a failure (disk full, say) is one line naming the file, not an internal error. */
-export function writeOutputFile(path: string, text: string): void {
+export function writeOutputFile(path: string, text: string | Uint8Array): void {
   try {
     writeFileSync(path, text);
   } catch (error) {

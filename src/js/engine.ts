@@ -104,6 +104,8 @@ export function createJsEngine(arch: Architecture): Engine {
     },
     inputBuffer: (rows) => input.subarray(0, rows * layout.inputSize),
     targetBuffer: (rows) => target.subarray(0, rows * layout.outputSize),
+    outputBuffer: (rows) => last.a.subarray(0, rows * layout.outputSize),
+    inputNonFinite: (rows) => firstNonFinite(input.subarray(0, rows * layout.inputSize)),
     forward: (rows) => forwardPass(rows, false),
     loss: (rows) => math.lossValue(arch.loss, last.z, last.a, target, rows, last.outputs),
     backward: (rows) => backwardPass(rows, false),

@@ -14,19 +14,24 @@ export const CHUNK_ROWS = 1024;
 
 /** Forward passes over (x, y) in chunks; the loss of each chunk weighted by its rows. Changes no parameter. */
 export function evaluateArrays(engine: Engine, arch: Architecture, x: FloatArray, y: FloatArray, rows: number, metrics: readonly Metric[]): Evaluation {
-  const { inputSize, outputSize } = engine.layout;
-  const last = engine.layout.layers.length - 1;
+  const inputSize = engine.layout.inputSize;
+  return evaluateChunks(engine, arch, (start, n) => engine.inputBuffer(n).set(x.subarray(start * inputSize, (start + n) * inputSize)), y, rows, metrics);
+}
+
+/** As `evaluateArrays`, with `stageInput(start, n)` putting rows start…start+n−1 into the engine's input buffer (and checking them). */
+export function evaluateChunks(engine: Engine, arch: Architecture, stageInput: (start: number, n: number) => void, y: FloatArray, rows: number, metrics: readonly Metric[]): Evaluation {
+  const outputSize = engine.layout.outputSize;
   const chunk = Math.min(rows, CHUNK_ROWS);
   engine.reserve(chunk);
   let loss = 0;
   const sums = metrics.map(() => 0);
   for (let start = 0; start < rows; start += chunk) {
     const n = Math.min(chunk, rows - start);
-    engine.inputBuffer(n).set(x.subarray(start * inputSize, (start + n) * inputSize));
+    stageInput(start, n);
     engine.targetBuffer(n).set(y.subarray(start * outputSize, (start + n) * outputSize));
     engine.forward(n);
     loss += engine.loss(n) * n;
-    metricSums(metrics, arch, engine.activation(last, n), engine.targetBuffer(n), n).forEach((s, i) => (sums[i] += s));
+    metricSums(metrics, arch, engine.outputBuffer(n), engine.targetBuffer(n), n).forEach((s, i) => (sums[i] += s));
   }
   return { loss: loss / rows, metrics: Object.fromEntries(metrics.map((m, i) => [m, sums[i] / rows])) };
 }

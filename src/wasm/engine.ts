@@ -4,7 +4,6 @@ import type { instantiate } from './build/kernels.js';
 import { arrayType } from '../options.js';
 import { parameterLayout } from '../layout.js';
 import { Arena } from './arena.js';
-import { kernelModule } from './loader.js';
 import { BlockAccess, readBlocks } from './blocks.js';
 import { FailureCause, locate } from '../divergence.js';
 import { optimizerBlockLayout, writeOptimizer, type OptimizerBlockLayout } from './optimizer.js';
@@ -36,8 +35,8 @@ export interface KernelHost {
  * Layer blocks, θ, ∇θ (fixed), then batch buffers and an optional dataset (re-laid when they
  * must grow). The blocks' field offsets come from the module (src/wasm/blocks.ts).
  */
-export async function createWasmEngine(arch: Architecture, host?: KernelHost): Promise<Engine> {
-  const { memory, kernels: k, arenaStart, control } = host ?? await singleThreadHost(arch);
+export async function createWasmEngine(arch: Architecture, host: KernelHost): Promise<Engine> {
+  const { memory, kernels: k, arenaStart, control } = host;
   const Float = arrayType(arch.dtype);
   const bytes = Float.BYTES_PER_ELEMENT;
   if (k.floatBytes() !== bytes) throw new Error(`internal: ${arch.dtype} module computes in ${k.floatBytes()}-byte floats`);
@@ -86,11 +85,12 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
     return views;
   }
   // The staging views of the last batch size, so repeated steps of one size allocate nothing.
-  let stagedViews = { rows: -1, views, x: views.x, y: views.y };
+  let stagedViews = { rows: -1, views, x: views.x, y: views.y, out: views.y };
   function staged(rows: number) {
     const v = current();
     if (stagedViews.rows !== rows || stagedViews.views !== v) {
-      stagedViews = { rows, views: v, x: v.x.subarray(0, rows * layout.inputSize), y: v.y.subarray(0, rows * layout.outputSize) };
+      const out = new Float(memory.buffer, batch.a[nLayers - 1], rows * layout.outputSize);
+      stagedViews = { rows, views: v, x: v.x.subarray(0, rows * layout.inputSize), y: v.y.subarray(0, rows * layout.outputSize), out };
     }
     return stagedViews;
   }
@@ -188,6 +188,8 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
     },
     inputBuffer: (rows) => staged(rows).x,
     targetBuffer: (rows) => staged(rows).y,
+    outputBuffer: (rows) => staged(rows).out,
+    inputNonFinite: (rows) => k.firstNonFinite(batch.x, rows * layout.inputSize),
     forward: (rows) => k.forward(net, rows),
     loss: (rows) => k.loss(net, rows),
     backward: (rows) => k.backward(net, rows),
@@ -282,12 +284,4 @@ export async function createWasmEngine(arch: Architecture, host?: KernelHost): P
     },
   };
   return engine;
-}
-
-async function singleThreadHost(arch: Architecture): Promise<KernelHost> {
-  const module = await kernelModule(arch.dtype);
-  const memory = new WebAssembly.Memory({ initial: 1 });
-  const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  const kernels = instance.exports as unknown as Kernels;
-  return { memory, kernels, arenaStart: kernels.heapBase(), control: 0 };
 }

@@ -5,6 +5,7 @@ import type { instantiate as instantiateThreaded } from './build/kernels-threads
 import { createWasmEngine, type KernelHost, type Kernels } from './engine.js';
 import { BlockAccess, readBlocks } from './blocks.js';
 import { kernelModule, kernelVariant } from './loader.js';
+import { singleThreadHost } from './host.js';
 import { WorkerPool } from '../threads/pool.js';
 import { waitImport } from '../threads/wait.js';
 import { availableCores, canBlock, threadsUnavailableReason, type ThreadsOption } from '../threads/support.js';
@@ -57,13 +58,13 @@ export async function createThreadedEngine(arch: Architecture, request: ThreadsO
   } else if (request === 'auto' && threads === 1) {
     reason = 'only one CPU core is available';
   }
-  if (threads === 1) return withThreading(await createWasmEngine(arch), singleThread(reason));
+  if (threads === 1) return withThreading(await createWasmEngine(arch, await singleThreadHost(arch)), singleThread(reason));
   let host: ThreadedHost;
   try {
     host = await threadedHost(arch, threads);
   } catch (error) {
     const why = `the worker threads could not start (${error instanceof Error ? error.message : String(error)})`;
-    return withThreading(await createWasmEngine(arch), singleThread(why));
+    return withThreading(await createWasmEngine(arch, await singleThreadHost(arch)), singleThread(why));
   }
   return withThreading(await createWasmEngine(arch, host), host.threading);
 }

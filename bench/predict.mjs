@@ -1,0 +1,95 @@
+// Inference on 784-128-10 (relu, softmax): wasm-mlp's predict paths beside the bare forward
+// kernels they wrap (the floor: what the same build computes with no JavaScript around it),
+// tfjs-layers and a plain JavaScript loop. Each run is `calls` predictions of `batch` samples.
+import { MLP, kernelVariant } from '../dist/index.js';
+import { ACTIVATIONS } from '../dist/options.js';
+import { classification, rows } from './data.mjs';
+import { loadKernels } from './kernels.mjs';
+import { tfjsLibrary } from './contenders.mjs';
+
+const LAYERS = [784, 128, 10];
+const ACTS = ['relu', 'softmax'];
+
+/** The cells of one predict workload: `batch` samples per call, `calls` calls per timed run. */
+export async function predictCells(batch, calls) {
+  const { x } = classification(batch, 784, 10, 3);
+  const units = batch * calls;
+  const cells = [];
+  const add = (name, run) => cells.push({ contender: { name }, task: { run, units } });
+  const repeat = (once) => () => { for (let i = 0; i < calls; i++) once(); };
+
+  const nets = [];
+  for (const dtype of ['float32', 'float64']) {
+    const net = await MLP.create({ layers: LAYERS, activations: ACTS, loss: 'cross-entropy', dtype, seed: 1 });
+    nets.push(net);
+    const X = dtype === 'float32' ? x : Float64Array.from(x);
+    const out = new (dtype === 'float32' ? Float32Array : Float64Array)(batch * 10);
+    const tag = dtype === 'float32' ? 'f32' : 'f64';
+    add(`wasm-mlp ${tag} predictInto`, repeat(() => net.predictInto(X, out)));
+    if (dtype === 'float32') {
+      add('wasm-mlp f32 predict(Float32Array)', repeat(() => net.predict(X)));
+      const asRows = rows(x, 784);
+      add('wasm-mlp f32 predict(number[][])', repeat(() => net.predict(asRows)));
+      add('bare forward kernels f32', bareForward(net, x, batch, calls));
+    }
+  }
+  add('plain JS loop f32', plainLoop(nets[0].getParameters(), x, batch, calls));
+  for (const backend of ['wasm', 'cpu']) {
+    const { tf, tfl, use } = await tfjsLibrary(backend);
+    const model = tfl.sequential();
+    ACTS.forEach((activation, i) => model.add(tfl.layers.dense({ units: LAYERS[i + 1], activation, ...(i === 0 ? { inputShape: [784] } : {}) })));
+    // The backend is global to tfjs: each timed run selects its own first.
+    cells.push({ contender: { name: `tfjs-layers ${backend}`, before: use }, task: { run: () => { for (let i = 0; i < calls; i++) tf.tidy(() => model.predict(tf.tensor2d(x, [batch, 784])).dataSync()); }, units } });
+  }
+  return { cells, dispose: () => nets.forEach((n) => n.dispose()) };
+}
+
+/** The two dense-layer kernels alone, on the network's own weights, in the build wasm-mlp uses. */
+function bareForward(net, x, batch, calls) {
+  const { k, matrix } = loadKernels('f32', kernelVariant());
+  const theta = net.getParameters();
+  const { layers } = net.layout;
+  const input = matrix(batch * 784, (i) => x[i]);
+  const weights = layers.map((l) => matrix(l.inputs * l.outputs, (i) => theta[l.weightOffset + i]));
+  const biases = layers.map((l) => matrix(l.outputs, (i) => theta[l.biasOffset + i]));
+  const z = layers.map((l) => matrix(batch * l.outputs));
+  const a = layers.map((l) => matrix(batch * l.outputs));
+  const codes = ACTS.map((name) => ACTIVATIONS.indexOf(name));
+  return () => {
+    for (let c = 0; c < calls; c++) {
+      let from = input.ptr;
+      for (let l = 0; l < layers.length; l++) {
+        k.denseForward(z[l].ptr, a[l].ptr, from, weights[l].ptr, biases[l].ptr, layers[l].outputs, layers[l].inputs, codes[l], 0, batch);
+        from = a[l].ptr;
+      }
+    }
+  };
+}
+
+/** What an app might write by hand: loops over Float32Arrays, relu then a stable softmax. */
+function plainLoop(theta, x, batch, calls) {
+  const w1 = theta.subarray(0, 784 * 128), b1 = theta.subarray(784 * 128, 784 * 128 + 128);
+  const w2 = theta.subarray(784 * 128 + 128, 784 * 128 + 128 + 1280), b2 = theta.subarray(784 * 128 + 128 + 1280);
+  const h = new Float32Array(128), out = new Float32Array(batch * 10);
+  return () => {
+    for (let c = 0; c < calls; c++) {
+      for (let s = 0; s < batch; s++) {
+        for (let j = 0; j < 128; j++) {
+          let sum = b1[j];
+          for (let p = 0; p < 784; p++) sum += x[s * 784 + p] * w1[j * 784 + p];
+          h[j] = sum > 0 ? sum : 0;
+        }
+        let max = -Infinity;
+        for (let j = 0; j < 10; j++) {
+          let sum = b2[j];
+          for (let p = 0; p < 128; p++) sum += h[p] * w2[j * 128 + p];
+          out[s * 10 + j] = sum;
+          if (sum > max) max = sum;
+        }
+        let total = 0;
+        for (let j = 0; j < 10; j++) total += (out[s * 10 + j] = Math.exp(out[s * 10 + j] - max));
+        for (let j = 0; j < 10; j++) out[s * 10 + j] /= total;
+      }
+    }
+  };
+}

@@ -1,0 +1,45 @@
+import type { DType } from '../options.js';
+import { ValueError, describe } from '../errors.js';
+import { KERNEL_VARIANTS, compileWasm, kernelVariant, type KernelVariant, type WasmSource } from '../wasm/variants.js';
+
+const sources = new Map<string, WasmSource>();
+const modules = new Map<string, Promise<WebAssembly.Module>>();
+
+/**
+ * Tells the inference entry where its forward-only .wasm files are (bundlers or servers that
+ * move them), or hands it the bytes. Without `variant` the source serves every variant of the dtype.
+ */
+export function setInferenceWasmSource(dtype: DType, source: WasmSource, variant?: KernelVariant): void {
+  if (dtype !== 'float32' && dtype !== 'float64') throw new ValueError(`setInferenceWasmSource: dtype must be 'float32' or 'float64', got ${describe(dtype)}`);
+  if (variant !== undefined && !KERNEL_VARIANTS.includes(variant)) {
+    throw new ValueError(`setInferenceWasmSource: variant must be one of ${KERNEL_VARIANTS.map((v) => `'${v}'`).join(', ')}, got ${describe(variant)}`);
+  }
+  for (const v of variant === undefined ? KERNEL_VARIANTS : [variant]) {
+    sources.set(`${dtype}:${v}`, source);
+    modules.delete(`${dtype}:${v}`);
+  }
+}
+
+/** The compiled forward-only kernels of a dtype, in the variant the full entry would choose; compiled once per process. */
+export function inferenceModule(dtype: DType, variant: KernelVariant = kernelVariant()): Promise<WebAssembly.Module> {
+  const id = `${dtype}:${variant}`;
+  let module = modules.get(id);
+  if (!module) {
+    module = compileWasm(sources.get(id) ?? inferenceUrl(dtype, variant));
+    module.catch(() => modules.delete(id));
+    modules.set(id, module);
+  }
+  return module;
+}
+
+// Literal `new URL(…, import.meta.url)` expressions, so bundlers such as Vite see and copy the files.
+function inferenceUrl(dtype: DType, variant: KernelVariant): URL {
+  if (dtype === 'float64') {
+    if (variant === 'scalar') return new URL('../wasm/build/inference.f64.scalar.wasm', import.meta.url);
+    if (variant === 'simd') return new URL('../wasm/build/inference.f64.simd.wasm', import.meta.url);
+    return new URL('../wasm/build/inference.f64.relaxed-simd.wasm', import.meta.url);
+  }
+  if (variant === 'scalar') return new URL('../wasm/build/inference.f32.scalar.wasm', import.meta.url);
+  if (variant === 'simd') return new URL('../wasm/build/inference.f32.simd.wasm', import.meta.url);
+  return new URL('../wasm/build/inference.f32.relaxed-simd.wasm', import.meta.url);
+}

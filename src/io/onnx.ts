@@ -1,0 +1,140 @@
+// ONNX export: the network as an ONNX graph (opset 13) that ONNX Runtime and other ONNX hosts
+// run. Each layer is one Gemm (Y = X·Wᵀ + b with transB = 1, so W keeps nn.Linear's outputs ×
+// inputs layout) followed by its activation, so the graph's output is what `predict` returns:
+// probabilities after a softmax or sigmoid output layer. Encoded with protobufjs from the schema
+// subset in ./onnx-schema.ts.
+import protobuf from 'protobufjs/light.js';
+import type { Activation, Architecture, DType, FloatArray } from '../options.js';
+import { parameterLayout } from '../layout.js';
+import { dtypeBytes, writeFloats } from './floats.js';
+import { ONNX_SCHEMA } from './onnx-schema.js';
+
+/** Options of `toOnnx`. */
+export interface OnnxOptions {
+  /**
+   * Element type of the graph's weights, input and output. Default: the network's dtype, so a
+   * float64 network exports as ONNX `double` (ONNX Runtime's CPU and wasm kernels compute it in
+   * double) and its predictions agree with `predict` to ~1e-15; 'float32' halves the file for hosts
+   * (GPU, mobile) that run only float.
+   */
+  dtype?: DType;
+  /** The graph's name (default 'wasm-mlp'). */
+  name?: string;
+}
+
+/** ONNX opset and IR version: opset 13 is the first with Softmax over one axis, IR 7 its format. */
+export const ONNX_OPSET = 13;
+const IR_VERSION = 7;
+const ELEMENT_TYPE: Record<DType, number> = { float32: 1, float64: 11 };
+/** The slope of wasm-mlp's leaky-relu (assembly/activations.ts LEAKY_SLOPE). */
+const LEAKY_SLOPE = 0.01;
+const FLOAT_ATTRIBUTE = 1;
+const INT_ATTRIBUTE = 2;
+
+let modelType: protobuf.Type | undefined;
+
+/** Standardisation the CLI applies around the network: x' = (x − mean) / std, y = y'·std + mean. */
+export interface OnnxScaling { mean: readonly number[]; std: readonly number[] }
+
+/** Extra graph parts for a model with its own preprocessing (`wasm-mlp export --format onnx`). */
+export interface OnnxExtras {
+  /** Standardises the raw input before the first layer. */
+  input?: OnnxScaling;
+  /** Maps the last layer's output back to the target's units. */
+  output?: OnnxScaling;
+  /** Added to the model's metadata_props (e.g. feature and class names). */
+  metadata?: Record<string, string>;
+}
+
+interface Node { input: string[]; output: string[]; name: string; opType: string; attribute?: object[] }
+
+/** The ONNX model bytes of a network with parameters θ. */
+export function writeOnnx(arch: Architecture, parameters: FloatArray, options: OnnxOptions, extras: OnnxExtras = {}): Uint8Array {
+  const dtype = options.dtype ?? arch.dtype;
+  const layout = parameterLayout(arch);
+  const nodes: Node[] = [];
+  const initializers: object[] = [];
+  let current = 'input';
+  if (extras.input) current = standardise(nodes, initializers, extras.input, current, dtype);
+  const finalName = extras.output ? 'network.output' : 'output';
+  layout.layers.forEach((layer, l) => {
+    const last = l === layout.layers.length - 1;
+    const weight = parameters.subarray(layer.weightOffset, layer.weightOffset + layer.outputs * layer.inputs);
+    const bias = parameters.subarray(layer.biasOffset, layer.biasOffset + layer.outputs);
+    initializers.push(tensor(`layers.${l}.weight`, [layer.outputs, layer.inputs], weight, dtype), tensor(`layers.${l}.bias`, [layer.outputs], bias, dtype));
+    const z = layer.activation === 'linear' && last ? finalName : `layers.${l}.z`;
+    nodes.push({ input: [current, `layers.${l}.weight`, `layers.${l}.bias`], output: [z], name: `layers.${l}.gemm`, opType: 'Gemm', attribute: [intAttribute('transB', 1)] });
+    current = layer.activation === 'linear' ? z : activationNode(nodes, initializers, layer.activation, z, last ? finalName : `layers.${l}.a`, l, dtype);
+  });
+  if (extras.output) unstandardise(nodes, initializers, extras.output, current, 'output', dtype);
+  const model = {
+    irVersion: IR_VERSION,
+    opsetImport: [{ domain: '', version: ONNX_OPSET }],
+    producerName: 'wasm-mlp',
+    docString: `Multilayer perceptron ${arch.layers.join('-')} (${arch.activations.join(', ')}), trained with ${arch.loss} loss`,
+    graph: {
+      name: options.name ?? 'wasm-mlp',
+      node: nodes,
+      initializer: initializers,
+      input: [valueInfo('input', layout.inputSize, dtype)],
+      output: [valueInfo('output', layout.outputSize, dtype)],
+    },
+    metadataProps: Object.entries({ layers: JSON.stringify(arch.layers), activations: JSON.stringify(arch.activations), loss: arch.loss, dtype: arch.dtype, ...extras.metadata }).map(([key, value]) => ({ key, value })),
+  };
+  modelType ??= protobuf.Root.fromJSON(ONNX_SCHEMA).lookupType('onnx.ModelProto');
+  return modelType.encode(modelType.fromObject(model)).finish();
+}
+
+/** (x − mean) / std per column: a Sub and a Div broadcasting over the batch. */
+function standardise(nodes: Node[], initializers: object[], s: OnnxScaling, from: string, dtype: DType): string {
+  initializers.push(tensor('input.mean', [s.mean.length], Float64Array.from(s.mean), dtype), tensor('input.std', [s.std.length], Float64Array.from(s.std), dtype));
+  nodes.push({ input: [from, 'input.mean'], output: ['input.centred'], name: 'input.sub', opType: 'Sub' });
+  nodes.push({ input: ['input.centred', 'input.std'], output: ['input.standardised'], name: 'input.div', opType: 'Div' });
+  return 'input.standardised';
+}
+
+/** y·std + mean per column: back to the target's units. */
+function unstandardise(nodes: Node[], initializers: object[], s: OnnxScaling, from: string, to: string, dtype: DType): void {
+  initializers.push(tensor('output.mean', [s.mean.length], Float64Array.from(s.mean), dtype), tensor('output.std', [s.std.length], Float64Array.from(s.std), dtype));
+  nodes.push({ input: [from, 'output.std'], output: ['output.scaled'], name: 'output.mul', opType: 'Mul' });
+  nodes.push({ input: ['output.scaled', 'output.mean'], output: [to], name: 'output.add', opType: 'Add' });
+}
+
+/** Appends the node(s) computing `activation` of `from` into `to`; returns `to`. */
+function activationNode(nodes: Node[], initializers: object[], activation: Exclude<Activation, 'linear'>, from: string, to: string, l: number, dtype: DType): string {
+  const name = `layers.${l}.${activation}`;
+  if (activation === 'leaky-relu' && dtype === 'float64') {
+    // ONNX Runtime implements LeakyRelu for float only; max(x, 0.01·x) is the same function
+    // (the slope is below 1) and computes in double exactly as wasm-mlp does.
+    initializers.push(tensor(`${name}.slope`, [], new Float64Array([LEAKY_SLOPE]), dtype));
+    nodes.push({ input: [from, `${name}.slope`], output: [`${name}.scaled`], name: `${name}.mul`, opType: 'Mul' });
+    nodes.push({ input: [from, `${name}.scaled`], output: [to], name, opType: 'Max' });
+    return to;
+  }
+  const ops: Record<typeof activation, { opType: string; attribute?: object[] }> = {
+    relu: { opType: 'Relu' },
+    'leaky-relu': { opType: 'LeakyRelu', attribute: [{ name: 'alpha', type: FLOAT_ATTRIBUTE, f: LEAKY_SLOPE }] },
+    sigmoid: { opType: 'Sigmoid' },
+    tanh: { opType: 'Tanh' },
+    // One distribution per row (axis 1 of batch × outputs), as predict normalises each sample.
+    softmax: { opType: 'Softmax', attribute: [intAttribute('axis', -1)] },
+  };
+  nodes.push({ input: [from], output: [to], name, ...ops[activation] });
+  return to;
+}
+
+function intAttribute(name: string, value: number) {
+  return { name, type: INT_ATTRIBUTE, i: value };
+}
+
+/** An initializer: little-endian raw bytes, the compact form every ONNX reader accepts. */
+function tensor(name: string, dims: number[], values: FloatArray, dtype: DType) {
+  const rawData = new Uint8Array(values.length * dtypeBytes(dtype));
+  writeFloats(rawData, 0, values, dtype);
+  return { name, dims, dataType: ELEMENT_TYPE[dtype], rawData };
+}
+
+/** A batch × width tensor whose batch size is free ('batch'). */
+function valueInfo(name: string, width: number, dtype: DType) {
+  return { name, type: { tensorType: { elemType: ELEMENT_TYPE[dtype], shape: { dim: [{ dimParam: 'batch' }, { dimValue: width }] } } } };
+}

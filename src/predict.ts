@@ -1,0 +1,41 @@
+// predict and predictInto over an engine, shared by `MLP` and the inference entry's `Predictor`
+// so both check, stage and shape results identically.
+import type { Engine } from './engine.js';
+import type { DType, FloatArray } from './options.js';
+import { ShapeError, ValueError, describe } from './errors.js';
+import { countRows, plural, type Matrix } from './data.js';
+import { checkBatchFits } from './limits.js';
+import { stageRows } from './staging.js';
+
+/** Checks X (`rows` rows, already counted), stages it and runs the forward pass. */
+export function forwardRows(fn: string, engine: Engine, dtype: DType, X: Matrix, rows: number): void {
+  checkBatchFits(fn, engine.layout, dtype, rows);
+  engine.reserve(rows);
+  stageRows(fn, 'X', engine, X, 0, rows);
+  engine.forward(rows);
+}
+
+/** Outputs for each row of X, in X's form (number[][] in, number[][] out; typed array in, same type out). */
+export function predictRows(fn: string, engine: Engine, dtype: DType, X: Matrix): number[][] | FloatArray {
+  const rows = countRows(fn, 'X', X, engine.layout.inputSize, "the network's input size");
+  forwardRows(fn, engine, dtype, X, rows);
+  const out = engine.outputBuffer(rows);
+  const width = engine.layout.outputSize;
+  if (X instanceof Float32Array || X instanceof Float64Array) return new (X.constructor as typeof Float64Array)(out);
+  return Array.from({ length: rows }, (_, i) => Array.from(out.subarray(i * width, (i + 1) * width)));
+}
+
+/** Writes the outputs of X's rows into `out` (rows × outputs) and returns it; allocates nothing. */
+export function predictRowsInto<T extends FloatArray>(fn: string, engine: Engine, dtype: DType, X: Matrix, out: T): T {
+  const { inputSize, outputSize } = engine.layout;
+  const rows = countRows(fn, 'X', X, inputSize, "the network's input size");
+  if (!(out instanceof Float32Array || out instanceof Float64Array)) {
+    throw new ValueError(`${fn}: out must be a Float32Array or Float64Array of ${rows * outputSize} values (${plural(rows, 'row')} × ${outputSize} outputs), got ${describe(out)}`);
+  }
+  if (out.length !== rows * outputSize) {
+    throw new ShapeError(`${fn}: out has ${plural(out.length, 'value')}, expected ${rows * outputSize} (${plural(rows, 'row')} of X × ${outputSize} outputs)`);
+  }
+  forwardRows(fn, engine, dtype, X, rows);
+  out.set(engine.outputBuffer(rows));
+  return out;
+}
