@@ -3,7 +3,10 @@ import type { FloatArray, Loss } from './options.js';
 
 /** A batch of samples: one row per sample, or rows × width values in one flat typed array. */
 export type Matrix = readonly (readonly number[])[] | Float32Array | Float64Array;
-/** Targets: a Matrix, or (for cross-entropy) one integer class label per sample. */
+/**
+ * Targets: a Matrix, or one number per sample: an integer class label for cross-entropy, the
+ * target itself for a network with one output (`[y1, y2, …]` for `[[y1], [y2], …]`).
+ */
 export type Targets = Matrix | readonly number[] | Int32Array;
 
 /**
@@ -64,6 +67,11 @@ export function isLabels(value: unknown): value is readonly number[] | Int32Arra
   return value instanceof Int32Array || (Array.isArray(value) && value.length > 0 && !Array.isArray(value[0]) && !ArrayBuffer.isView(value[0]));
 }
 
+/** One target per sample as a plain array of numbers, for a network with one output. */
+function isFlatColumn(value: unknown): value is readonly number[] {
+  return Array.isArray(value) && value.length > 0 && typeof value[0] === 'number';
+}
+
 /** Writes one-hot rows for integer class labels, checking each is an integer in [0, classes). */
 export function copyLabels(fn: string, name: string, labels: readonly number[] | Int32Array, classes: number, into: FloatArray): void {
   into.fill(0, 0, labels.length * classes);
@@ -83,6 +91,7 @@ export function countTargetRows(fn: string, name: string, value: unknown, loss: 
     if (value.length === 0) throw new ShapeError(`${fn}: ${name} is empty, expected one class label per row of X`);
     return value.length;
   }
+  if (outputs === 1 && isFlatColumn(value)) return value.length;
   return countRows(fn, name, value, outputs, "the network's output size");
 }
 
@@ -94,7 +103,16 @@ export function copyTargets(fn: string, name: string, value: Targets, loss: Loss
     copyLabels(fn, name, value, outputs, into);
     return;
   }
-  copyRows(fn, name, value as Matrix, outputs, into, loss === 'mse' ? undefined : PROBABILITY);
+  const range = loss === 'mse' ? undefined : PROBABILITY;
+  if (outputs === 1 && isFlatColumn(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (typeof v !== 'number' || !isAllowed(v, range, into instanceof Float32Array)) throw badValue(fn, `${name}[${i}]`, v, range, into instanceof Float32Array);
+      into[i] = v;
+    }
+    return;
+  }
+  copyRows(fn, name, value as Matrix, outputs, into, range);
 }
 
 /** True when v is finite (in float32 too, if asked) and within range. */

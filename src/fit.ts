@@ -3,9 +3,9 @@
 // stop it); everything else here runs once per epoch.
 import type { Engine } from './engine.js';
 import type { Architecture, FloatArray } from './options.js';
-import type { Random } from './random.js';
+import { Random } from './random.js';
 import { DisposedError, ShapeError, ValueError, describe, type Divergence } from './errors.js';
-import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions } from './validate.js';
+import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions, keysOf } from './validate.js';
 import { divergenceError } from './divergence.js';
 import { LearningRateSchedule, checkRate, checkSchedule, plateauOf, type PlateauState, type Schedule } from './training/schedules.js';
 import { checkMetrics, type Metric, type MetricValues } from './training/metrics.js';
@@ -37,7 +37,9 @@ export interface BatchLogs {
   loss: number;
   /** Samples in the batch (the last one of an epoch may be smaller). */
   size: number;
+  /** The epoch this batch belongs to, counted over the network's life from 0. */
   epoch: number;
+  /** The rate this batch's step used. */
   learningRate: number;
 }
 
@@ -71,12 +73,22 @@ export interface FitOptions {
   schedule?: Schedule;
   /** Reorder samples every epoch with the network's seeded generator. Default true. */
   shuffle?: boolean;
-  /** Hold out the last fraction of the samples (before any shuffling, as Keras) for validation. */
+  /**
+   * Hold out this fraction of the samples for validation: the last rows, before any shuffling,
+   * as Keras does, unless `validationShuffle` is true.
+   */
   validationSplit?: number;
+  /**
+   * Hold out a pseudo-random selection of rows instead of the last ones, for data sorted by
+   * class (iris). The selection is fixed for a given row count, so every fit call and a resumed
+   * run validate on the same rows. Default false (Keras's last rows).
+   */
+  validationShuffle?: boolean;
   /** Validation samples; not with validationSplit. */
   validationData?: ValidationData;
-  /** Metrics to report each epoch, on training and validation data. */
-  metrics?: Metric[];
+  /** Metrics to report each epoch, on training and validation data: 'accuracy', 'mae', 'mse'. Default none. */
+  metrics?: readonly Metric[];
+  /** Stop when the monitored value stops improving (Keras's EarlyStopping); see `EarlyStoppingOptions`. Default: off. */
   earlyStopping?: EarlyStoppingOptions;
   /** Stop once an epoch's training loss is below this. */
   errorThreshold?: number;
@@ -96,17 +108,23 @@ export interface FitOptions {
 
 /** What `fit` returns: one entry per epoch trained in this call. */
 export interface FitHistory {
+  /** Training loss per epoch: the mean of the batch losses, each measured before its step. */
   loss: number[];
-  /** Empty without validation data. */
+  /** Validation loss per epoch, after the epoch's last step; empty without validation data. */
   valLoss: number[];
+  /** Each requested metric per epoch, on the training data after the epoch's last step. */
   metrics: Partial<Record<Metric, number[]>>;
+  /** Each requested metric per epoch, on the validation data. */
   valMetrics: Partial<Record<Metric, number[]>>;
+  /** The learning rate each epoch trained with. */
   learningRate: number[];
+  /** Wall-clock milliseconds per epoch, evaluation included. */
   elapsedMs: number[];
   /** Epochs completed in this call (an epoch stopped mid-way counts). */
   epochs: number;
   /** With early stopping: the epoch (network-wide number) with the best monitored value. */
   bestEpoch?: number;
+  /** Why training ended: 'epochs', 'callback', 'aborted', 'error-threshold', 'early-stopping' or 'diverged'. */
   stopReason: StopReason;
   /** With stopReason 'diverged': where, and the message a DivergenceError would have had. */
   divergence?: Divergence & { message: string };
@@ -130,6 +148,7 @@ export interface CheckedFitOptions {
   schedule: Schedule | undefined;
   shuffle: boolean;
   validationSplit: number | undefined;
+  validationShuffle: boolean;
   validationData: ValidationData | undefined;
   metrics: Metric[];
   earlyStopping: CheckedEarlyStopping | null;
@@ -187,8 +206,15 @@ export function newTrainingState(): TrainingState {
   return { epoch: 0, steps: 0, plateau: null };
 }
 
+/** Every key of `FitOptions`, for the check that refuses unknown (misspelt) ones. */
+export const FIT_KEYS = keysOf<FitOptions>({
+  epochs: true, batchSize: true, learningRate: true, optimizer: true, schedule: true, shuffle: true, validationSplit: true, validationShuffle: true,
+  validationData: true, metrics: true, earlyStopping: true, errorThreshold: true, onEpochEnd: true, onBatchEnd: true, signal: true, onDivergence: true,
+});
+const VALIDATION_KEYS = keysOf<ValidationData>({ X: true, Y: true });
+
 export function checkFitOptions(fn: string, options: unknown, arch: Architecture): CheckedFitOptions {
-  const o = checkOptions(fn, 'options', options, true) as FitOptions;
+  const o = checkOptions(fn, 'options', options, true, FIT_KEYS) as FitOptions;
   for (const name of ['onEpochEnd', 'onBatchEnd'] as const) {
     if (o[name] !== undefined && typeof o[name] !== 'function') throw new ValueError(`${fn}: options.${name} must be a function, got ${describe(o[name])}`);
   }
@@ -199,7 +225,7 @@ export function checkFitOptions(fn: string, options: unknown, arch: Architecture
   const validationSplit = o.validationSplit === undefined ? undefined : checkNumber(fn, 'options.validationSplit', o.validationSplit, { min: 0, max: 1 });
   if (validationSplit === 1) throw new ValueError(`${fn}: options.validationSplit must be below 1 (some samples must remain to train on), got 1`);
   if (o.validationData !== undefined) {
-    const v = checkOptions(fn, 'options.validationData', o.validationData, false);
+    const v = checkOptions(fn, 'options.validationData', o.validationData, false, VALIDATION_KEYS);
     if (v.X === undefined || v.Y === undefined) throw new ValueError(`${fn}: options.validationData must be { X, Y }, got an object without ${v.X === undefined ? 'X' : 'Y'}`);
   }
   const hasValidation = (validationSplit ?? 0) > 0 || o.validationData !== undefined;
@@ -214,6 +240,7 @@ export function checkFitOptions(fn: string, options: unknown, arch: Architecture
     schedule,
     shuffle: o.shuffle === undefined ? true : checkBoolean(fn, 'options.shuffle', o.shuffle),
     validationSplit,
+    validationShuffle: o.validationShuffle === undefined ? false : checkBoolean(fn, 'options.validationShuffle', o.validationShuffle),
     validationData: o.validationData,
     metrics,
     earlyStopping: checkEarlyStopping(fn, o.earlyStopping, hasValidation, metrics),
@@ -227,7 +254,7 @@ export function checkFitOptions(fn: string, options: unknown, arch: Architecture
 }
 
 /** Splits off the last `fraction` of the samples, as Keras's validation_split: the first ⌊rows·(1 − fraction)⌋ train. */
-export function splitValidation(fn: string, data: Dataset, fraction: number): { train: Dataset; validation: Dataset | null } {
+export function splitValidation(fn: string, data: Dataset, fraction: number, shuffled = false): { train: Dataset; validation: Dataset | null } {
   if (fraction === 0) return { train: data, validation: null };
   const trainRows = Math.floor(data.rows * (1 - fraction));
   if (trainRows < 1 || trainRows === data.rows) {
@@ -235,10 +262,27 @@ export function splitValidation(fn: string, data: Dataset, fraction: number): { 
   }
   const xWidth = data.x.length / data.rows;
   const yWidth = data.y.length / data.rows;
+  if (shuffled) data = permuteRows(data, xWidth, yWidth);
   return {
     train: { x: data.x.subarray(0, trainRows * xWidth), y: data.y.subarray(0, trainRows * yWidth), rows: trainRows },
     validation: { x: data.x.subarray(trainRows * xWidth), y: data.y.subarray(trainRows * yWidth), rows: data.rows - trainRows },
   };
+}
+
+/** Seed of validationShuffle's selection: a constant, so the split depends on the row count only. */
+const VALIDATION_SEED = 0x5eed_5a1d;
+
+/** The rows in a fixed pseudo-random order (a copy), for validationShuffle. */
+function permuteRows(data: Dataset, xWidth: number, yWidth: number): Dataset {
+  const order = Int32Array.from({ length: data.rows }, (_, i) => i);
+  new Random(VALIDATION_SEED).shuffle(order);
+  const x = new (data.x.constructor as Float64ArrayConstructor)(data.x.length);
+  const y = new (data.y.constructor as Float64ArrayConstructor)(data.y.length);
+  order.forEach((row, i) => {
+    x.set(data.x.subarray(row * xWidth, (row + 1) * xWidth), i * xWidth);
+    y.set(data.y.subarray(row * yWidth, (row + 1) * yWidth), i * yWidth);
+  });
+  return { x, y, rows: data.rows };
 }
 
 /** Learning rates of a fit call's epochs: `at(i)` is epoch i's (from 0 in this call). */
@@ -472,9 +516,10 @@ function monitored(monitor: Monitor, logs: EpochLogs): number {
   switch (monitor) {
     case 'loss': return logs.loss;
     case 'val_loss': return logs.valLoss!;
-    case 'accuracy': case 'mae': return logs.metrics[monitor]!;
+    case 'accuracy': case 'mae': case 'mse': return logs.metrics[monitor]!;
     case 'val_accuracy': return logs.valMetrics.accuracy!;
     case 'val_mae': return logs.valMetrics.mae!;
+    case 'val_mse': return logs.valMetrics.mse!;
   }
 }
 

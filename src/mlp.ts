@@ -2,7 +2,7 @@ import type { Engine } from './engine.js';
 import type { Activation, Architecture, Backend, CreateOptions, DType, FloatArray, Loss } from './options.js';
 import { BACKENDS, DTYPES, arrayType } from './options.js';
 import { DisposedError, ShapeError, ValueError, describe, detachedError, inCall, isDetached } from './errors.js';
-import { checkBoolean, checkChoice, checkCreateOptions, checkNumber, checkOptions } from './validate.js';
+import { checkBoolean, checkChoice, checkCreateOptions, checkNumber, checkOptions, keysOf } from './validate.js';
 import { countRows, countTargetRows, copyRows, copyTargets, isAllowed, badValue, plural, type Matrix, type Targets } from './data.js';
 import { stageRows } from './staging.js';
 import { predictRows, predictRowsInto } from './predict.js';
@@ -14,17 +14,19 @@ import { checkThreads, type ThreadsOption } from './threads/support.js';
 import { Random } from './random.js';
 import { initialise } from './init.js';
 import { traceBatch, type Trace } from './trace.js';
-import { callBack, checkFitOptions, disposedWhileTraining, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, sameConfig, splitValidation, type CheckedFitOptions, type Dataset, type EpochLoop, type FitHistory, type FitOptions, type TrainingState } from './fit.js';
+import { FIT_KEYS, callBack, checkFitOptions, disposedWhileTraining, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, sameConfig, splitValidation, type CheckedFitOptions, type Dataset, type EpochLoop, type FitHistory, type FitOptions, type TrainingState } from './fit.js';
 import { CHUNK_ROWS as EVALUATE_CHUNK_ROWS, evaluateChunks, type Evaluation } from './training/evaluate.js';
 import { checkMetrics, type Metric } from './training/metrics.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
 import { readCheckpoint, writeCheckpoint } from './io/checkpoint.js';
 import { checkTrainingJSON, trainingToJSON } from './io/training-json.js';
+import type { Bytes } from './io/bytes.js';
 import { writeOnnx, type OnnxOptions } from './io/onnx.js';
 import { readSafetensors, writeSafetensors, type SafetensorsArchitecture } from './io/safetensors.js';
 import type { ParameterLayout } from './layout.js';
 import { resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
 import { standaloneModule } from './standalone.js';
+import { summaryText } from './summary.js';
 import { fitInWorker, type FitAccess, type FitAsyncOptions, type NetworkState } from './async/fit-async.js';
 import { fitDataset, type BatchDataset, type DatasetAccess, type FitDatasetOptions } from './training/fit-dataset.js';
 
@@ -42,7 +44,8 @@ export interface ToJSONOptions {
 
 /** Options of `evaluate`. */
 export interface EvaluateOptions {
-  metrics?: Metric[];
+  /** Metrics to compute besides the loss: 'accuracy', 'mae', 'mse'. Default none. */
+  metrics?: readonly Metric[];
 }
 
 /** Options of `MLP.fromJSON`, `MLP.load` and `MLP.fromSafetensors`. */
@@ -61,7 +64,8 @@ export class MLP {
   private engine: Engine | null;
   private readonly random: Random;
   private training: TrainingState = newTrainingState();
-  private fitting = false;
+  /** The training call under way ('fit' or 'fitAsync'), or null. */
+  private fitting: string | null = null;
   /** Fixed architecture of this network. */
   readonly architecture: Architecture;
 
@@ -71,7 +75,14 @@ export class MLP {
     this.random = random;
   }
 
-  /** Builds a network with seeded initial weights (biases zero). */
+  /**
+   * Builds a network with seeded initial weights (biases zero). Every option is checked first;
+   * an unknown option name is an error with the nearest valid one.
+   * @example
+   * const net = await MLP.create({ layers: [2, 8, 1], activations: ['relu', 'sigmoid'], loss: 'binary-cross-entropy', seed: 1 });
+   * @throws {ShapeError} when `layers` or `activations` have the wrong length.
+   * @throws {ValueError} for an unknown option, activation, loss, dtype or backend, a bad seed or dropout rate, or a network too large for WebAssembly memory.
+   */
   static async create(options: CreateOptions): Promise<MLP> {
     const { architecture, backend, seed, init } = checkCreateOptions('MLP.create', options);
     const threads = checkThreads('MLP.create', options.threads);
@@ -82,13 +93,19 @@ export class MLP {
     return net;
   }
 
-  /** Rebuilds a network from `toJSON()` output (object or JSON text). */
-  static async fromJSON(json: ModelJSON | string, options: LoadOptions = {}): Promise<MLP> {
+  /**
+   * Rebuilds a network from `toJSON()` output (object or JSON text), bit-exactly.
+   * @example
+   * const copy = await MLP.fromJSON(JSON.stringify(net));
+   * @throws {FormatError} when the JSON is not a wasm-mlp model.
+   * @throws {ValueError} for an unknown option.
+   */
+  static async fromJSON(json: ModelJSON | string, options?: LoadOptions): Promise<MLP> {
     const { architecture, parameters, random, dropoutRandom, training, backend: savedOn } = checkModelJSON('MLP.fromJSON', json);
-    const { backend: asked } = checkOptions('MLP.fromJSON', 'options', options, true) as LoadOptions;
+    const o = checkOptions('MLP.fromJSON', 'options', options, true, LOAD_KEYS) as LoadOptions;
     // As MLP.load: the backend the network was saved from, unless another is asked for.
-    const backend = asked === undefined ? savedOn ?? 'wasm' : checkChoice('MLP.fromJSON', 'options.backend', asked, BACKENDS);
-    const threads = checkThreads('MLP.fromJSON', options.threads);
+    const backend = o.backend === undefined ? savedOn ?? 'wasm' : checkChoice('MLP.fromJSON', 'options.backend', o.backend, BACKENDS);
+    const threads = checkThreads('MLP.fromJSON', o.threads);
     const resume = training === undefined ? null : checkTrainingJSON('MLP.fromJSON', training, parameters.length, arrayType(architecture.dtype));
     const generator = new Random();
     generator.setState(random);
@@ -102,9 +119,18 @@ export class MLP {
     return net;
   }
 
-  /** Restores a `save()` checkpoint: architecture, θ, optimizer state, generators and counters. Training resumes bit-identically (same backend). */
-  static async load(bytes: Uint8Array | ArrayBuffer, options: LoadOptions = {}): Promise<MLP> {
-    const o = checkOptions('MLP.load', 'options', options, true) as LoadOptions;
+  /**
+   * Restores a `save()` checkpoint: architecture, θ, optimizer state, generators and counters.
+   * Training resumes bit-identically (same backend). Bytes may be a Uint8Array (Node's Buffer)
+   * or the ArrayBuffer of `fetch().arrayBuffer()`.
+   * @example
+   * const resumed = await MLP.load(readFileSync('model.ckpt'));
+   * const fetched = await MLP.load(await (await fetch('/model.ckpt')).arrayBuffer());
+   * @throws {FormatError} when the bytes are truncated, corrupt or not a checkpoint.
+   * @throws {ValueError} when the bytes are neither a Uint8Array nor an ArrayBuffer, or for an unknown option.
+   */
+  static async load(bytes: Bytes, options?: LoadOptions): Promise<MLP> {
+    const o = checkOptions('MLP.load', 'options', options, true, LOAD_KEYS) as LoadOptions;
     const requested = o.backend === undefined ? undefined : checkChoice('MLP.load', 'options.backend', o.backend, BACKENDS);
     const c = readCheckpoint('MLP.load', bytes);
     const random = new Random();
@@ -122,9 +148,13 @@ export class MLP {
    * Builds a network from safetensors bytes (`toSafetensors()`, or PyTorch `nn.Linear` weights
    * named `layers.{i}.weight` / `layers.{i}.bias`). Files without wasm-mlp metadata need
    * `options.activations`. Only θ is restored: optimizer state and counters start fresh.
+   * @example
+   * const net = await MLP.fromSafetensors(readFileSync('net.safetensors'));
+   * @throws {FormatError} when the file is not valid safetensors or its tensors do not form a network.
+   * @throws {ValueError} for bytes of another type, or an unknown option.
    */
-  static async fromSafetensors(bytes: Uint8Array, options: LoadOptions & SafetensorsArchitecture = {}): Promise<MLP> {
-    const o = checkOptions('MLP.fromSafetensors', 'options', options, true) as LoadOptions & SafetensorsArchitecture;
+  static async fromSafetensors(bytes: Bytes, options?: LoadOptions & SafetensorsArchitecture): Promise<MLP> {
+    const o = checkOptions('MLP.fromSafetensors', 'options', options, true, SAFETENSORS_KEYS) as LoadOptions & SafetensorsArchitecture;
     const backend = o.backend === undefined ? 'wasm' : checkChoice('MLP.fromSafetensors', 'options.backend', o.backend, BACKENDS);
     const { architecture, parameters } = readSafetensors('MLP.fromSafetensors', bytes, o);
     const net = new MLP(await createEngine(architecture, backend, checkThreads('MLP.fromSafetensors', o.threads)), architecture, new Random());
@@ -133,9 +163,13 @@ export class MLP {
     return net;
   }
 
+  /** Layer sizes: inputs, hidden sizes…, outputs. */
   get layers(): readonly number[] { return this.architecture.layers; }
+  /** One activation per weight layer. */
   get activations(): readonly Activation[] { return this.architecture.activations; }
+  /** The loss training minimises. */
   get lossName(): Loss { return this.architecture.loss; }
+  /** Element type of θ and of the data inside the network. */
   get dtype(): DType { return this.architecture.dtype; }
   /** Where the math runs. */
   get backend(): Backend { return this.live('backend').backend; }
@@ -172,9 +206,29 @@ export class MLP {
     return this.live('getParameters').parameters().slice();
   }
 
-  /** Outputs for each row of X, in X's form (number[][] in, number[][] out; typed array in, same type out). */
-  predict(X: Matrix): number[][] | FloatArray {
-    return predictRows('predict', this.live('predict'), this.dtype, X);
+  /**
+   * The network's outputs, in the form of the input: rows in (`number[][]`), rows out; one
+   * sample in (`[x1, x2, …]`, as many values as the network has inputs), one row out; a flat
+   * typed array of rows × inputs in, the same type out (rows × outputs). Changes nothing.
+   * @example
+   * net.predict([[0, 1], [1, 1]]); // [[0.98…], [0.01…]]
+   * net.predict([0, 1]);           // [0.98…]
+   * net.predict([[0, 1]])[0][0];   // 0.98…
+   * @throws {ShapeError} when a row's length is not the network's input size.
+   * @throws {ValueError} when a value is not a finite number.
+   */
+  predict(X: readonly (readonly number[])[]): number[][];
+  predict(sample: readonly number[]): number[];
+  predict(X: Float32Array): Float32Array;
+  predict(X: Float64Array): Float64Array;
+  predict(X: Matrix | readonly number[]): number[][] | number[] | FloatArray;
+  predict(X: Matrix | readonly number[]): number[][] | number[] | FloatArray {
+    const engine = this.live('predict');
+    if (!isSample(X)) return predictRows('predict', engine, this.dtype, X as Matrix);
+    if (X.length !== engine.layout.inputSize) {
+      throw new ShapeError(`predict: X is one sample of ${plural(X.length, 'value')}, but the network takes ${engine.layout.inputSize} inputs; for several samples pass one row each, e.g. [[${X.slice(0, 2).join(', ')}${X.length > 2 ? ', …' : ''}], …]`);
+    }
+    return (predictRows('predict', engine, this.dtype, [X]) as number[][])[0];
   }
 
   /**
@@ -186,7 +240,13 @@ export class MLP {
     return predictRowsInto('predictInto', this.live('predictInto'), this.dtype, X, out);
   }
 
-  /** Mean loss of the network on (X, Y). Changes nothing. */
+  /**
+   * Mean loss of the network on (X, Y). Changes nothing.
+   * @example
+   * net.loss([[2, 1], [-3, 2]], [[1.3], [1.9]]); // 3.25 for the worked example
+   * @throws {ShapeError} when X and Y do not match the network or each other.
+   * @throws {ValueError} for a value that is not a finite number (or a target out of the loss's range).
+   */
   loss(X: Matrix, Y: Targets): number {
     const engine = this.live('loss');
     const rows = this.stage('loss', X, Y);
@@ -194,7 +254,11 @@ export class MLP {
     return engine.loss(rows);
   }
 
-  /** ∇θ L on (X, Y): the exact gradient of the mean loss, in θ's order. Changes nothing. */
+  /**
+   * ∇θ L on (X, Y): the exact gradient of the mean loss, in θ's order. Changes nothing.
+   * @throws {ShapeError} when X and Y do not match the network or each other.
+   * @throws {ValueError} for a value that is not a finite number.
+   */
   gradient(X: Matrix, Y: Targets): FloatArray {
     const engine = this.live('gradient');
     const rows = this.stage('gradient', X, Y);
@@ -206,6 +270,10 @@ export class MLP {
   /**
    * One step of the network's optimizer on L(X, Y) (plain SGD θ ← θ − η·∇θ unless
    * `setOptimizer` chose another), with dropout active. Returns the loss before the step.
+   * @example
+   * net.step(X, Y, { learningRate: 0.01 }); // 3.25, the loss before the step
+   * @throws {DivergenceError} when the loss or the update is not finite; the step is not applied.
+   * @throws {ValueError} for an unknown option or a negative learning rate.
    */
   step(X: Matrix, Y: Targets, options?: StepOptions): number {
     const engine = this.idle('step');
@@ -220,6 +288,9 @@ export class MLP {
   /**
    * Chooses the optimizer `step` and `fit` use, as torch.optim computes it, with fresh state.
    * Omitted options take PyTorch's defaults; `clipNorm`/`clipValue` clip ∇θ before each update.
+   * @example
+   * net.setOptimizer({ type: 'adam', learningRate: 0.01 });
+   * @throws {ValueError} for an unknown type or option, or a value out of PyTorch's range; the optimizer stays as it was.
    */
   setOptimizer(options: OptimizerOptions): void {
     const engine = this.idle('setOptimizer');
@@ -257,7 +328,16 @@ export class MLP {
     });
   }
 
-  /** Trains on (X, Y) for `options.epochs` epochs; see `FitOptions`. The data is copied into the engine once. */
+  /**
+   * Trains on (X, Y) for `options.epochs` epochs with mini-batches; see `FitOptions`. The data
+   * is copied into the network's memory once. Returns the history, one entry per epoch.
+   * @example
+   * const history = net.fit(X, Y, { epochs: 100, batchSize: 32, optimizer: { type: 'adam', learningRate: 0.01 }, validationSplit: 0.2 });
+   * history.loss.at(-1); history.valLoss.at(-1); history.stopReason;
+   * @throws {ValueError} for an unknown or bad option (nothing changes), or a call while this network is already training.
+   * @throws {ShapeError} when X and Y do not match the network or each other.
+   * @throws {DivergenceError} when training meets a non-finite value (unless `onDivergence: 'stop'`).
+   */
   fit(X: Matrix, Y: Targets, options?: FitOptions): FitHistory {
     return this.whileFitting('fit', () => {
       const { loop, options: o } = this.startFit('fit', X, Y, options);
@@ -270,10 +350,13 @@ export class MLP {
    * `options.signal` can act; with `{ worker: true }` it trains in a Web Worker or worker_threads
    * Worker instead. Training starts after the event loop has run once. An abort leaves the
    * state of the last completed epoch: the epoch it interrupts is undone.
+   * @example
+   * const history = await net.fitAsync(X, Y, { worker: true, epochs: 50, signal: controller.signal });
+   * @throws {ValueError} (as a rejected promise) for the same mistakes as `fit`.
    */
   async fitAsync(X: Matrix, Y: Targets, options?: FitAsyncOptions): Promise<FitHistory> {
     this.live('fitAsync'); // a disposed network says so before judging the options
-    const { worker = false, ...fitOptions } = checkOptions('fitAsync', 'options', options, true) as FitAsyncOptions;
+    const { worker = false, ...fitOptions } = checkOptions('fitAsync', 'options', options, true, FIT_ASYNC_KEYS) as FitAsyncOptions;
     if (checkBoolean('fitAsync', 'options.worker', worker)) return this.whileFitting('fitAsync', () => fitInWorker(this.fitAccess(), X, Y, fitOptions));
     return this.whileFitting('fitAsync', () => {
       const { loop, options: o } = this.startFit('fitAsync', X, Y, fitOptions, true);
@@ -298,10 +381,16 @@ export class MLP {
     return standaloneModule(this.architecture, engine.parameters());
   }
 
-  /** Mean loss and metrics on (X, Y), in chunks, without changing anything. */
+  /**
+   * Mean loss and metrics on (X, Y), in chunks, without changing anything.
+   * @example
+   * net.evaluate(X, labels, { metrics: ['accuracy'] }); // { loss: 0.12…, metrics: { accuracy: 0.96… } }
+   * @throws {ValueError} for an unknown option or metric, or a metric the network cannot report.
+   * @throws {ShapeError} when X and Y do not match the network or each other.
+   */
   evaluate(X: Matrix, Y: Targets, options?: EvaluateOptions): Evaluation {
     const engine = this.live('evaluate');
-    const o = checkOptions('evaluate', 'options', options, true) as EvaluateOptions;
+    const o = checkOptions('evaluate', 'options', options, true, EVALUATE_KEYS) as EvaluateOptions;
     const metrics = checkMetrics('evaluate', 'options.metrics', o.metrics, this.architecture);
     const rows = this.countRows('evaluate', X, Y);
     checkDatasetFits('evaluate', engine.layout, this.dtype, rows, EVALUATE_CHUNK_ROWS, 'data set');
@@ -311,10 +400,34 @@ export class MLP {
     return evaluateChunks(engine, this.architecture, (start, n) => stageRows('evaluate', 'X', engine, X, start, n), y, rows, metrics);
   }
 
+  /**
+   * The network as text, like Keras's `model.summary()`: each layer's shape, activation,
+   * dropout and parameter count, the total, the loss, the optimizer with every setting, the
+   * backend, dtype and threads.
+   * @example
+   * console.log(net.summary());
+   * // MLP 2-8-1
+   * // ───────────────────────────────────────────────
+   * // Layer    Shape  Activation  Dropout  Parameters
+   * // ───────────────────────────────────────────────
+   * // dense 0  2 → 8  relu        -                24
+   * // dense 1  8 → 1  sigmoid     -                 9
+   * // …
+   * @throws {DisposedError} after `dispose()`.
+   */
+  summary(): string {
+    const engine = this.live('summary');
+    return summaryText({ architecture: this.architecture, layout: engine.layout, optimizer: engine.optimizer(), backend: engine.backend, threads: this.threads, epoch: this.training.epoch });
+  }
+
   /** Epochs trained over the network's life (schedules are evaluated at this count; saved in checkpoints). */
   get epoch(): number { return this.training.epoch; }
 
-  /** The whole training state as a checkpoint (format: README "Checkpoints"). */
+  /**
+   * The whole training state as a checkpoint (format: README "Checkpoints"), for `MLP.load`.
+   * @example
+   * writeFileSync('model.ckpt', net.save());
+   */
   save(): Uint8Array {
     const engine = this.live('save');
     return writeCheckpoint({
@@ -349,7 +462,7 @@ export class MLP {
   toJSON(options?: ToJSONOptions): ModelJSON {
     const engine = this.live('toJSON');
     // JSON.stringify(net) calls toJSON with a property name: only an options object counts.
-    const o = typeof options === 'object' && options !== null ? options : {};
+    const o = typeof options === 'object' && options !== null ? checkOptions('toJSON', 'options', options, false, TO_JSON_KEYS) as ToJSONOptions : {};
     const training = o.training !== undefined && checkBoolean('toJSON', 'options.training', o.training);
     checkTextExport('toJSON', engine.layout.parameterCount);
     const { layers, activations, loss, dtype, dropout } = this.architecture;
@@ -444,7 +557,7 @@ export class MLP {
     const data = this.toArrays(fn, X, Y);
     const { train, validation } = o.validationData
       ? { train: data, validation: this.toArrays(fn, o.validationData.X, o.validationData.Y, 'options.validationData.') }
-      : splitValidation(fn, data, o.validationSplit ?? 0);
+      : splitValidation(fn, data, o.validationSplit ?? 0, o.validationShuffle);
     const optimizer = options?.optimizer === undefined ? engine.optimizer() : resolveOptimizer(fn, options.optimizer, 'options.optimizer');
     const baseRate = o.learningRate ?? optimizer.learningRate;
     const rates = planRates(fn, o, baseRate, this.training.epoch);
@@ -488,17 +601,18 @@ export class MLP {
 
   /** One fit at a time: a second would replace the first one's dataset under it. */
   private whileFitting<T>(fn: string, body: () => T): T {
-    if (this.fitting) throw new ValueError(`${fn}: this network is already training (a fitAsync has not finished)`);
-    this.fitting = true;
+    if (this.fitting === 'fit') throw new ValueError(`${fn}: this network is already training in fit (called from one of its callbacks?); call it after fit returns`);
+    if (this.fitting) throw new ValueError(`${fn}: this network is already training in a ${this.fitting} that has not finished; await it (or abort it through its signal) first`);
+    this.fitting = fn;
     let result: T;
     try {
       result = body();
     } catch (error) {
-      this.fitting = false;
+      this.fitting = null;
       throw error;
     }
-    if (result instanceof Promise) return result.finally(() => (this.fitting = false)) as T;
-    this.fitting = false;
+    if (result instanceof Promise) return result.finally(() => (this.fitting = null)) as T;
+    this.fitting = null;
     return result;
   }
 
@@ -521,17 +635,29 @@ function createEngine(architecture: Architecture, backend: Backend, threads: Thr
   return threads === 1 ? engine : { ...engine, threads: 1, threadsFallbackReason: 'the js backend runs on one thread' };
 }
 
+const STEP_KEYS = keysOf<StepOptions>({ learningRate: true });
+const EVALUATE_KEYS = keysOf<EvaluateOptions>({ metrics: true });
+const TO_JSON_KEYS = keysOf<ToJSONOptions>({ training: true });
+const LOAD_KEYS = keysOf<LoadOptions>({ backend: true, threads: true });
+const SAFETENSORS_KEYS = [...LOAD_KEYS, ...keysOf<SafetensorsArchitecture>({ activations: true, loss: true })];
+const FIT_ASYNC_KEYS = [...FIT_KEYS, 'worker'];
+
 /** Hoisted so that checking a step's options allocates nothing. */
 const NON_NEGATIVE = { min: 0 } as const;
 
 function readLearningRate(fn: string, options: StepOptions | undefined): number | undefined {
-  const o = checkOptions(fn, 'options', options, true) as StepOptions;
+  const o = checkOptions(fn, 'options', options, true, STEP_KEYS) as StepOptions;
   return o.learningRate === undefined ? undefined : checkNumber(fn, 'options.learningRate', o.learningRate, NON_NEGATIVE);
 }
 
 /** The dropout generator's start: its own stream, so dropout never shifts initialisation or shuffling. */
 function dropoutStream(seed: number): number[] {
   return new Random(seed).getState().map((word) => (word ^ 0x9e3779b9) >>> 0);
+}
+
+/** One sample given as a plain array of numbers (not rows): what `predict([x1, x2])` receives. */
+function isSample(value: unknown): value is readonly number[] {
+  return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'number');
 }
 
 function isNumberArray(value: unknown): value is ArrayLike<number> {

@@ -1,6 +1,6 @@
 import type { FloatArray } from './options.js';
 import { ValueError, describe } from './errors.js';
-import { checkBoolean, checkChoice, checkNumber, checkOptions } from './validate.js';
+import { checkBoolean, checkChoice, checkKeys, checkNumber, checkOptions } from './validate.js';
 
 /** The optimizers, by their torch.optim names. */
 export type OptimizerType = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';
@@ -160,6 +160,9 @@ export function initialStateValue(config: OptimizerConfig): number {
   return OPTIMIZERS[config.type].initial?.(config) ?? 0;
 }
 
+/** Every option name of every optimizer, to name a misspelt key when the type itself is missing. */
+const ALL_OPTION_NAMES = [...new Set(['type', 'clipNorm', 'clipValue', ...Object.values(OPTIMIZERS).flatMap((spec) => Object.keys(spec.defaults))])];
+
 /**
  * Checks optimizer options as torch.optim does (same ranges, same Nesterov rule) and fills
  * in PyTorch's defaults. Unknown option names are errors: a misspelt `beta_1` must not be
@@ -167,12 +170,11 @@ export function initialStateValue(config: OptimizerConfig): number {
  */
 export function resolveOptimizer(fn: string, value: unknown, name = 'optimizer'): OptimizerConfig {
   const o = checkOptions(fn, name, value, false);
+  // Without a valid type, a misspelt `type` key is the likelier mistake: name it.
+  if (!OPTIMIZER_TYPES.includes(o.type as OptimizerType)) checkKeys(fn, name, o, ALL_OPTION_NAMES);
   const type = checkChoice(fn, `${name}.type`, o.type, OPTIMIZER_TYPES);
   const spec = OPTIMIZERS[type];
-  const allowed = ['type', 'clipNorm', 'clipValue', ...Object.keys(spec.defaults)];
-  for (const key of Object.keys(o)) {
-    if (!allowed.includes(key)) throw new ValueError(`${fn}: ${name}.${key} is not an option of '${type}' (its options: ${allowed.slice(1).join(', ')})`);
-  }
+  checkKeys(fn, name, o, ['type', 'clipNorm', 'clipValue', ...Object.keys(spec.defaults)], `'${type}'`);
   const config: Record<string, unknown> = { type };
   for (const [key, fallback] of Object.entries(spec.defaults)) {
     const v = o[key];

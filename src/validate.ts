@@ -3,11 +3,13 @@ import type { Architecture, Backend, CreateOptions, Init } from './options.js';
 import { ACTIVATIONS, BACKENDS, DTYPES, INITS, LOSSES } from './options.js';
 import { parameterLayout } from './layout.js';
 import { checkNetworkFits } from './limits.js';
+import { didYouMean } from './suggest.js';
 
 /** Throws unless value is one of the choices. */
 export function checkChoice<T extends string>(fn: string, name: string, value: unknown, choices: readonly T[]): T {
   if (typeof value !== 'string' || !choices.includes(value as T)) {
-    throw new ValueError(`${fn}: ${name} must be one of ${choices.map((c) => `'${c}'`).join(', ')}, got ${describe(value)}`);
+    const hint = typeof value === 'string' ? didYouMean(value, choices, true) : '';
+    throw new ValueError(`${fn}: ${name} must be one of ${choices.map((c) => `'${c}'`).join(', ')}, got ${describe(value)}${hint ? `; ${hint}` : ''}`);
   }
   return value as T;
 }
@@ -39,16 +41,38 @@ export function checkBoolean(fn: string, name: string, value: unknown): boolean 
   return value;
 }
 
-/** Throws unless value is a plain object (or undefined when optional). */
 /** What an omitted options object reads as; shared and frozen so a call without options allocates nothing. */
 const NO_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({});
 
-export function checkOptions(fn: string, name: string, value: unknown, optional: boolean): Record<string, unknown> {
+/**
+ * Throws unless value is a plain object (or undefined when optional) whose every key is one of
+ * `keys` (when given): a misspelt option must fail, not be silently replaced by its default.
+ * `owner` names whose options they are in the message (e.g. "'adam'").
+ */
+export function checkOptions(fn: string, name: string, value: unknown, optional: boolean, keys?: readonly string[], owner?: string): Record<string, unknown> {
   if (value === undefined && optional) return NO_OPTIONS as Record<string, unknown>;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ValueError(`${fn}: ${name} must be an options object, got ${describe(value)}`);
   }
+  if (keys) checkKeys(fn, name, value as Record<string, unknown>, keys, owner);
   return value as Record<string, unknown>;
+}
+
+/**
+ * The keys of an options type, listed once for the checks at run time. The argument must name
+ * every key of T and nothing else, so the compiler keeps the list and the type in step.
+ */
+export function keysOf<T>(keys: { readonly [K in keyof Required<T>]: true }): readonly (keyof T & string)[] {
+  return Object.keys(keys) as (keyof T & string)[];
+}
+
+/** Throws a ValueError naming the first key of `options` that is not in `keys`, with the nearest valid one. */
+export function checkKeys(fn: string, name: string, options: object, keys: readonly string[], owner?: string): void {
+  for (const key of Object.keys(options)) {
+    if (keys.includes(key)) continue;
+    const hint = didYouMean(key, keys);
+    throw new ValueError(`${fn}: ${name}.${key} is not an option${owner ? ` of ${owner}` : ''}${hint ? `; ${hint}` : ''} (its options: ${keys.join(', ')})`);
+  }
 }
 
 /** A validated `MLP.create` request. */
@@ -59,11 +83,13 @@ export interface CheckedCreate {
   init: Init | undefined;
 }
 
+const CREATE_KEYS = keysOf<CreateOptions>({ layers: true, activations: true, loss: true, dtype: true, backend: true, seed: true, init: true, threads: true, dropout: true });
+
 /** Largest layer width accepted; far beyond what fits in memory, it only catches typos early. */
 const MAX_WIDTH = 1 << 24;
 
 export function checkCreateOptions(fn: string, value: unknown): CheckedCreate {
-  const options = checkOptions(fn, 'options', value, false) as Partial<CreateOptions>;
+  const options = checkOptions(fn, 'options', value, false, CREATE_KEYS) as Partial<CreateOptions>;
   const { layers, activations } = options;
   if (!Array.isArray(layers) || layers.length < 2) {
     throw new ShapeError(`${fn}: layers must be an array of at least 2 sizes (inputs, …, outputs), got ${describe(layers)}`);

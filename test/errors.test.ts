@@ -58,7 +58,9 @@ const cases: Case[] = [
   ...badX('an empty batch', [], ShapeError, '{fn}: X is empty, expected at least one row'),
   ...badX('an empty typed array', new Float32Array(0), ShapeError, '{fn}: X is empty, expected at least one row of 4 values'),
   ...badX('a row that is not an array', [[1, 2, 3, 4], 'abcd'], ValueError, '{fn}: X row 1 must be an array of numbers, got "abcd"'),
-  ...badX('a flat number[]', [1, 2, 3, 4], ValueError, '{fn}: X row 0 must be an array of numbers, got 1'),
+  // predict takes a flat number[] as one sample (test/input-forms.test.ts); calls with targets take rows only.
+  ...badX('a flat number[]', [1, 2, 3, 4], ValueError, '{fn}: X row 0 must be an array of numbers, got 1', BASE, DATA_CALLS),
+  ...badX('one sample of the wrong width', [1, 2, 3], ShapeError, 'predict: X is one sample of 3 values, but the network takes 4 inputs; for several samples pass one row each, e.g. [[1, 2, …], …]', BASE, ['predict']),
   ...badX('null', null, ValueError, '{fn}: X must be number[][] (one row per sample) or a flat Float32Array/Float64Array, got null'),
   ...badX('undefined', undefined, ValueError, '{fn}: X must be number[][] (one row per sample) or a flat Float32Array/Float64Array, got undefined'),
   ...badX('a string', 'abc', ValueError, '{fn}: X must be number[][] (one row per sample) or a flat Float32Array/Float64Array, got "abc"'),
@@ -264,13 +266,13 @@ describe.each(['wasm', 'js'] as const)('loading on %s', (backend) => {
     ['fromJSON: an unknown backend', async () => MLP.fromJSON((await good()).toJSON(), { backend: 'gpu' as never }), ValueError, "MLP.fromJSON: options.backend must be one of 'wasm', 'js', got \"gpu\""],
     ['fromJSON: undefined', () => MLP.fromJSON(undefined as never), FormatError, 'MLP.fromJSON: expected a model object or its JSON text, got undefined'],
     ['fromJSON: text that is not JSON', () => MLP.fromJSON('{"format": "wasm-mlp",'), FormatError, /^MLP\.fromJSON: the text is not valid JSON/],
-    ['load: a string', () => MLP.load('abc' as never), ValueError, 'MLP.load: bytes must be a Uint8Array (or ArrayBuffer) from net.save(), got "abc"'],
-    ['load: null', () => MLP.load(null as never), ValueError, 'MLP.load: bytes must be a Uint8Array (or ArrayBuffer) from net.save(), got null'],
+    ['load: a string', () => MLP.load('abc' as never), ValueError, 'MLP.load: bytes must be a Uint8Array or ArrayBuffer of a checkpoint from net.save(), got "abc"'],
+    ['load: null', () => MLP.load(null as never), ValueError, 'MLP.load: bytes must be a Uint8Array or ArrayBuffer of a checkpoint from net.save(), got null'],
     ['load: empty bytes', () => MLP.load(new Uint8Array(0)), FormatError, /^MLP\.load: /],
     ['load: JSON bytes', async () => MLP.load(new TextEncoder().encode(JSON.stringify((await good()).toJSON()))), FormatError, /^MLP\.load: /],
     ['load: an unknown backend', async () => MLP.load((await good()).save(), { backend: 'gpu' as never }), ValueError, /^MLP\.load: options\.backend must be one of 'wasm', 'js'/],
     ['fromSafetensors: a checkpoint', async () => MLP.fromSafetensors((await good()).save()), FormatError, /^MLP\.fromSafetensors: /],
-    ['fromSafetensors: undefined', () => MLP.fromSafetensors(undefined as never), ValueError, 'MLP.fromSafetensors: bytes must be a Uint8Array of a .safetensors file, got undefined'],
+    ['fromSafetensors: undefined', () => MLP.fromSafetensors(undefined as never), ValueError, 'MLP.fromSafetensors: bytes must be a Uint8Array or ArrayBuffer of a .safetensors file, got undefined'],
   ];
   it.each(cases)('%s', async (_, attempt, error, message) => {
     const result = attempt();

@@ -94,7 +94,7 @@ describe('metrics and evaluate', () => {
 
   it('rejects unknown metrics and accuracy on a single linear output', async () => {
     const net = await MLP.create({ layers: [2, 1], activations: ['linear'] });
-    expect(() => net.evaluate(XOR_X, XOR_Y, { metrics: ['f1' as never] })).toThrow(/options\.metrics\[0\] must be one of 'accuracy', 'mae', got "f1"/);
+    expect(() => net.evaluate(XOR_X, XOR_Y, { metrics: ['f1' as never] })).toThrow(/options\.metrics\[0\] must be one of 'accuracy', 'mae', 'mse', got "f1"/);
     expect(() => net.fit(XOR_X, XOR_Y, { metrics: ['accuracy'] })).toThrow(/needs a sigmoid output/);
   });
 });
@@ -227,10 +227,18 @@ describe('stopping', () => {
   it('fitAsync refuses a second concurrent fit and reports a dispose in between', async () => {
     const net = await MLP.create({ layers: [2, 4, 1], activations: ['tanh', 'linear'] });
     const running = net.fitAsync(XOR_X, XOR_Y, { epochs: 1e6 }); // far more than one ~16 ms slice
-    expect(() => net.fit(XOR_X, XOR_Y)).toThrow(/already training/);
+    expect(() => net.fit(XOR_X, XOR_Y)).toThrow('fit: this network is already training in a fitAsync that has not finished; await it (or abort it through its signal) first');
     net.dispose();
     await expect(running).rejects.toThrow(/disposed/);
   });
+});
+
+it('fit called from its own callback is refused with a message about fit, not fitAsync', async () => {
+  const net = await MLP.create({ layers: [2, 4, 1], activations: ['tanh', 'linear'] });
+  const errors: unknown[] = [];
+  net.fit(XOR_X, XOR_Y, { epochs: 1, onEpochEnd: () => { try { net.fit(XOR_X, XOR_Y); } catch (e) { errors.push(e); } } });
+  expect(errors).toHaveLength(1);
+  expect((errors[0] as Error).message).toBe('fit: this network is already training in fit (called from one of its callbacks?); call it after fit returns');
 });
 
 describe('argument checking leaves the network unchanged', () => {

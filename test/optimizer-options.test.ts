@@ -44,7 +44,7 @@ describe('rejected options leave the network as it was', () => {
     [{ type: 'adam', beta1: 1 }, 'setOptimizer: options.beta1 must be a number in [0, 1), got 1'],
     [{ type: 'adam', beta2: -0.5 }, 'setOptimizer: options.beta2 must be a number in [0, 1), got -0.5'],
     [{ type: 'adam', epsilon: Number.NaN }, 'setOptimizer: options.epsilon must be a number ≥ 0, got NaN'],
-    [{ type: 'adam', lr: 0.1 }, "setOptimizer: options.lr is not an option of 'adam' (its options: clipNorm, clipValue, learningRate, beta1, beta2, epsilon, weightDecay, amsgrad)"],
+    [{ type: 'adam', lr: 0.1 }, "setOptimizer: options.lr is not an option of 'adam'; did you mean 'learningRate'? (its options: type, clipNorm, clipValue, learningRate, beta1, beta2, epsilon, weightDecay, amsgrad)"],
     [{ type: 'sgd', nesterov: true }, 'setOptimizer: options.nesterov needs momentum > 0 and dampening 0, got momentum 0 and dampening 0'],
     [{ type: 'sgd', momentum: 0.9, nesterov: 'yes' }, 'setOptimizer: options.nesterov must be true or false, got "yes"'],
     [{ type: 'rmsprop', alpha: -1 }, 'setOptimizer: options.alpha must be a number ≥ 0, got -1'],

@@ -24,11 +24,16 @@ export function readmeSection(heading: string): string {
   return lines.slice(start + 1, end).join('\n');
 }
 
+/** The code of every fenced block (of any of `languages`) in a README section, its subsections included. */
+export function readmeBlocks(heading: string, languages = ['js', 'ts']): string[] {
+  return [...readmeSection(heading).matchAll(/^ *```(\w*)\n([\s\S]*?)^ *```$/gm)].filter((m) => languages.includes(m[1])).map((m) => m[2]);
+}
+
 /** The code of the n-th fenced block (of any of `languages`) in a README section. */
 export function readmeBlock(heading: string, n = 0, languages = ['js', 'ts']): string {
-  const blocks = [...readmeSection(heading).matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].filter((m) => languages.includes(m[1]));
-  if (!blocks[n]) throw new Error(`README section "${heading}" has no code block ${n} in ${languages.join('/')}`);
-  return blocks[n][2];
+  const block = readmeBlocks(heading, languages)[n];
+  if (block === undefined) throw new Error(`README section "${heading}" has no code block ${n} in ${languages.join('/')}`);
+  return block;
 }
 
 /** The `// …` comments on the lines that call console.log, in order: what the block says it prints. */

@@ -21,3 +21,8 @@ it('the browser example leaves the page showing what the README says', async () 
 process.on('beforeExit', () => { if (!globalThis.done) { globalThis.done = true; console.log(app.textContent); } });`;
   expect(await runBlock(readmeBlock('In the browser (Vite)'), prelude)).toEqual([shown]);
 });
+
+it('the summary() example under "API" prints the text block after it', async () => {
+  const printed = await runBlock(readmeBlock('API'));
+  expect(printed.join('\n')).toBe(readmeBlock('API', 0, ['text']).trimEnd());
+});

@@ -44,7 +44,8 @@ it('setKernelVariant rejects unknown and unsupported variants, naming them', () 
   expect(kernelVariant()).toBe(supportedKernelVariants().at(-1));
 });
 
-it('runs the relaxed-SIMD build in the project started with the V8 flag', () => {
-  if (process.execArgv.includes('--experimental-wasm-relaxed-simd')) expect(supportedKernelVariants()).toContain('relaxed-simd');
+it('runs the relaxed-SIMD build where V8 has it: Node ≥ 22, or Node 20 started with the flag', () => {
+  const byDefault = Number(process.versions.node.split('.')[0]) >= 22;
+  if (byDefault || process.execArgv.includes('--experimental-wasm-relaxed-simd')) expect(supportedKernelVariants()).toContain('relaxed-simd');
   else expect(supportedKernelVariants()).not.toContain('relaxed-simd');
 });

@@ -1,3 +1,6 @@
+import { parseArgs as nodeParseArgs } from 'node:util';
+import { nearestNames } from '../suggest.js';
+
 /** A command-line mistake: printed as one line with a pointer to --help, exit code 2. */
 export class UsageError extends Error {}
 
@@ -8,26 +11,31 @@ export interface ParsedArgs {
   flags: Set<string>;
 }
 
-/** Splits argv, rejecting options the command does not know. */
+/**
+ * Splits argv with Node's `util.parseArgs`, rejecting options the command does not know with
+ * the nearest one it does ("did you mean --epochs?").
+ */
 export function parseArgs(argv: readonly string[], known: readonly string[], knownFlags: readonly string[]): ParsedArgs {
+  const options = Object.fromEntries([
+    ...known.map((name) => [name, { type: 'string' as const }]),
+    ...knownFlags.map((name) => [name, { type: 'boolean' as const }]),
+  ]);
+  // strict: false, so this function words every mistake itself; tokens say what each argument was.
+  const { tokens } = nodeParseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const parsed: ParsedArgs = { positional: [], options: new Map(), flags: new Set() };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--') || arg === '--') {
-      parsed.positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
+  for (const token of tokens) {
+    if (token.kind === 'positional') parsed.positional.push(token.value);
+    if (token.kind !== 'option') continue;
+    const name = token.name;
     if (knownFlags.includes(name)) {
-      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+      if (token.inlineValue) throw new UsageError(`--${name} takes no value`);
       parsed.flags.add(name);
     } else if (known.includes(name)) {
-      const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-      if (value === undefined) throw new UsageError(`--${name} needs a value`);
-      parsed.options.set(name, value);
+      if (token.value === undefined) throw new UsageError(`--${name} needs a value${valueHint(argv, token.index, name)}`);
+      parsed.options.set(name, token.value);
     } else {
-      throw new UsageError(`unknown option --${name}`);
+      const near = nearestNames(name, [...known, ...knownFlags]);
+      throw new UsageError(`unknown option ${token.rawName}${near.length ? `; did you mean ${near.map((n) => `--${n}`).join(' or ')}?` : ''}`);
     }
   }
   return parsed;
@@ -36,6 +44,12 @@ export function parseArgs(argv: readonly string[], known: readonly string[], kno
 // Decimal notation only: Number() alone also reads "0x10" as 16, " 1 " as 1 and "" as 0.
 const INTEGER = /^[+-]?[0-9]+$/;
 const DECIMAL = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)(e[+-]?[0-9]+)?$/i;
+
+/** For `--momentum -1`: parseArgs reads -1 as an option, so say how to write it. */
+function valueHint(argv: readonly string[], index: number, name: string): string {
+  const next = argv[index + 1];
+  return next !== undefined && next.startsWith('-') && next !== '--' ? ` (for a value starting with "-", write --${name}=${next})` : '';
+}
 
 /** An option as an integer ≥ min, or the fallback when absent. */
 export function intOption(args: ParsedArgs, name: string, fallback: number, min: number): number {

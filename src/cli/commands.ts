@@ -4,12 +4,14 @@ import { ACTIVATIONS } from '../options.js';
 import { FormatError } from '../errors.js';
 import { Random } from '../random.js';
 import { parseCsv, csvField, type CsvTable } from './csv.js';
-import { applyScaling, featureMatrix, fitScaling, inferTask, targetColumn, undoScaling } from './table.js';
+import { applyScaling, featureMatrix, fitScaling, inferTask, targetColumn, undoScaling, type Task } from './table.js';
+import { EarlyStopping } from '../training/early-stopping.js';
 import { loadModelFile, modelFile, saveModelFile, type ModelFile } from './model-file.js';
 import { EXPORT_FORMATS, writeExport, writeOnnxExport } from './export.js';
 import { ONNX_OPSET } from '../io/onnx.js';
 import { argmaxRows, confusionMatrix, describeOptimizer, formatConfusion, takeRows, trainWithProgress, type Samples } from './train-loop.js';
 import { UsageError, choiceOption, intOption, numberOption, type ParsedArgs } from './args.js';
+import { LearningRateSchedule, type ScheduleSpec } from '../training/schedules.js';
 import type { ProgressOutput } from './progress.js';
 import { checkOutputFile, writeOutputFile } from './output-file.js';
 
@@ -31,14 +33,23 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   const learningRate = numberOption(args, 'learning-rate', 0.01, 0, Infinity, true);
   const momentum = numberOption(args, 'momentum', 0, 0, 1);
   if (momentum > 0 && optimizer !== 'sgd' && optimizer !== 'rmsprop') throw new UsageError(`--momentum applies to sgd and rmsprop, not ${optimizer}`);
-  const validationSplit = numberOption(args, 'validation-split', 0.2, 0, 1);
+  const validationFile = args.options.get('validation');
+  if (validationFile !== undefined && args.options.has('validation-split')) throw new UsageError('give --validation (a file) or --validation-split, not both');
+  const validationSplit = validationFile === undefined ? numberOption(args, 'validation-split', 0.2, 0, 1) : 0;
   const seed = intOption(args, 'seed', 0, 0);
+  const dtype = choiceOption(args, 'dtype', 'float32', ['float32', 'float64'] as const);
+  const threads = threadsOption(args);
+  const dropout = numberOption(args, 'dropout', 0, 0, 1);
+  const schedule = scheduleOption(args, learningRate, epochs);
+  const patience = args.options.has('early-stopping') ? intOption(args, 'early-stopping', 0, 1) : null;
   const outPath = args.options.get('out') ?? 'model.wmlp';
   checkOutputFile(outPath, '--out');
   const taskOption = choiceOption(args, 'task', 'auto', ['auto', 'classification', 'regression'] as const);
 
   const table = readCsv(file);
   const { task, classes } = inferTask(table, target, taskOption);
+  const codes = taskOption === 'auto' && task === 'regression' ? classCodes(table, target) : null;
+  if (codes) process.stderr.write(`wasm-mlp: note: ${file}, column "${target}" holds only the integers ${codes.join(', ')}; training a regression on it. If they are class codes, add --task classification.\n`);
   const chosen = args.options.get('features')?.split(',').map((c) => c.trim());
   const repeated = chosen?.find((c, i) => chosen.indexOf(c) !== i);
   if (repeated !== undefined) throw new UsageError(`--features names "${repeated}" twice`);
@@ -53,7 +64,8 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   const validationRows = Math.round(all.rows * validationSplit);
   if (all.rows - validationRows < 1) throw new UsageError(`--validation-split ${validationSplit} leaves no training rows of ${all.rows}`);
   const trainSet = takeRows(all, order.subarray(validationRows));
-  const validation = validationRows > 0 ? takeRows(all, order.subarray(0, validationRows)) : null;
+  const validation = validationFile !== undefined ? readSamples(validationFile, features, target, task, classes)
+    : validationRows > 0 ? takeRows(all, order.subarray(0, validationRows)) : null;
 
   // Statistics from the training rows only, so validation stays unseen.
   const featureScaling = fitScaling(trainSet.X, features.length);
@@ -66,17 +78,25 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
     layers: [features.length, ...hidden, outputs],
     activations: [...hidden.map(() => activation), classes ? 'softmax' : 'linear'],
     loss: classes ? 'cross-entropy' : 'mse',
-    seed,
+    seed, dtype, threads, ...(hidden.length && dropout > 0 ? { dropout } : {}),
   });
   net.setOptimizer(optimizer === 'sgd' || optimizer === 'rmsprop' ? { type: optimizer, learningRate, momentum } : { type: optimizer, learningRate });
   try {
     say(`${file}: ${all.rows} rows, ${features.length} features → ${target} (${task}${classes ? `, ${classes.length} classes: ${classes.join(', ')}` : ''})`);
     say(`network ${net.layers.join('-')} (${activation}, ${classes ? 'softmax + cross-entropy' : 'linear + MSE'}), ${describeOptimizer(net.optimizer)}, ${trainSet.rows} training rows, ${validation?.rows ?? 0} validation rows`);
+    const scaledTrain = scale(trainSet);
     const scaledValidation = validation && scale(validation);
-    trainWithProgress(net, scale(trainSet), {
-      epochs, batchSize, fit: {}, classes: classes ? classes.length : null, seed, out,
-      afterEpoch: scaledValidation ? () => `val loss ${net.loss(scaledValidation.X, scaledValidation.Y).toFixed(4)}` : undefined,
+    const stopping = patience === null ? null : new EarlyStop(net, patience);
+    trainWithProgress(net, scaledTrain, {
+      epochs, batchSize, fit: {}, schedule, classes: classes ? classes.length : null, seed, out,
+      afterEpoch: (epoch) => {
+        const valLoss = scaledValidation ? net.loss(scaledValidation.X, scaledValidation.Y) : undefined;
+        stopping?.observe(epoch, valLoss ?? net.loss(scaledTrain.X, scaledTrain.Y));
+        return valLoss === undefined ? undefined : `val loss ${valLoss.toFixed(4)}`;
+      },
+      stop: () => stopping?.stopped ?? false,
     });
+    if (stopping) say(stopping.summary(scaledValidation ? 'validation' : 'training'));
     const model = modelFile(net, { task, features, target, classes, featureScaling, targetScaling });
     say();
     for (const line of metricLines(model, net, trainSet, 'training')) say(line);
@@ -204,6 +224,69 @@ function readCsv(file: string): CsvTable {
     throw new FormatError(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   return parseCsv(text, file);
+}
+
+/** `--threads N|auto`, as MLP.create's `threads`. */
+function threadsOption(args: ParsedArgs): number | 'auto' {
+  return args.options.get('threads') === 'auto' ? 'auto' : intOption(args, 'threads', 1, 1);
+}
+
+/**
+ * `--schedule cosine[:etaMin] | step:stepSize[:gamma] | exponential:gamma | none`, as fit's
+ * schedules (torch.optim.lr_scheduler), evaluated per epoch from the learning rate.
+ */
+function scheduleOption(args: ParsedArgs, learningRate: number, epochs: number): ((epoch: number) => number) | undefined {
+  const raw = args.options.get('schedule');
+  if (raw === undefined || raw === 'none') return undefined;
+  const [type, ...rest] = raw.split(':');
+  const numbers = rest.map(Number);
+  const bad = () => new UsageError(`--schedule must be cosine[:etaMin], step:stepSize[:gamma], exponential:gamma or none, got "${raw}"`);
+  if (numbers.some((n) => !Number.isFinite(n) || n < 0)) throw bad();
+  let spec: ScheduleSpec;
+  if (type === 'cosine' && numbers.length <= 1) spec = { type, tMax: epochs, etaMin: numbers[0] ?? learningRate / 100 };
+  else if (type === 'step' && (numbers.length === 1 || numbers.length === 2) && Number.isInteger(numbers[0]) && numbers[0] >= 1) spec = { type, stepSize: numbers[0], gamma: numbers[1] ?? 0.1 };
+  else if (type === 'exponential' && numbers.length === 1) spec = { type, gamma: numbers[0] };
+  else throw bad();
+  const schedule = new LearningRateSchedule(spec, learningRate);
+  return (epoch) => schedule.rate(epoch);
+}
+
+/** `--early-stopping N`: stop after N epochs without a lower loss, then put back the best epoch's parameters. */
+class EarlyStop {
+  private readonly rule: EarlyStopping;
+  private bestParameters: ArrayLike<number> | null = null;
+  stopped = false;
+
+  constructor(private readonly net: MLP, private readonly patience: number) {
+    this.rule = new EarlyStopping({ monitor: 'loss', patience, minDelta: 0, restoreBest: true });
+  }
+
+  observe(epoch: number, loss: number): void {
+    const { improved, stop } = this.rule.update(epoch, loss);
+    if (improved) this.bestParameters = this.net.getParameters();
+    if (stop && this.bestParameters) this.net.setParameters(this.bestParameters);
+    this.stopped = stop;
+  }
+
+  summary(on: string): string {
+    const kept = `epoch ${this.rule.bestEpoch + 1} (${on} loss ${this.rule.best.toFixed(4)})`;
+    return this.stopped ? `early stopping: no lower ${on} loss for ${this.patience} epochs; kept ${kept}` : `early stopping: did not stop; the best was ${kept}`;
+  }
+}
+
+/** A numeric target whose cells are a few small integers looks like class codes: they are returned, else null. */
+function classCodes(table: CsvTable, target: string): number[] | null {
+  const column = table.columns.indexOf(target);
+  const values = new Set(table.rows.map((row) => Number(row[column])));
+  const codes = [...values].sort((a, b) => a - b);
+  const few = codes.length >= 2 && codes.length <= 10 && table.rows.length >= 3 * codes.length;
+  return few && codes.every((v) => Number.isInteger(v) && v >= 0 && v < 100) ? codes : null;
+}
+
+/** A second CSV (`--validation`) read with the training file's columns, task and classes. */
+function readSamples(file: string, features: string[], target: string, task: Task, classes: string[] | null): Samples {
+  const table = readCsv(file);
+  return { X: featureMatrix(table, features), Y: targetColumn(table, target, task, classes), rows: table.rows.length };
 }
 
 function layersOption(args: ParsedArgs): number[] {

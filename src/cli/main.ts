@@ -39,11 +39,21 @@ A numeric target is regression (linear output, MSE); any other target is classif
   --optimizer adam         adam, adamw, sgd, rmsprop or adagrad, as torch.optim (default adam)
   --learning-rate x        step size η (default 0.01)
   --momentum m             momentum of sgd or rmsprop (default 0)
+  --schedule s             learning rate per epoch: cosine[:etaMin] (to η/100 by default),
+                           step:stepSize[:gamma], exponential:gamma or none (default none)
+  --dropout r              dropout rate of the hidden layers while training, in [0, 1) (default 0)
   --validation-split f     fraction of rows held out to validate, 0 for none (default 0.2)
-  --task t                 auto, classification or regression (default auto: from the target cells)
+  --validation file.csv    validate on this file instead (same columns); no split then
+  --early-stopping N       stop after N epochs without a lower validation loss (training loss
+                           without validation) and keep the best epoch's parameters
+  --task t                 auto, classification or regression (default auto: a numeric target
+                           is regression; a few integer codes get a note suggesting classification)
+  --dtype float32          float32 or float64 (default float32)
+  --threads N              threads to train on, or auto for every core (default 1)
   --seed n                 seed of initialisation, shuffling and the split (default 0)
   --out model.wmlp         where to save the model (default model.wmlp)`,
-    options: ['target', 'features', 'layers', 'activation', 'epochs', 'batch-size', 'optimizer', 'learning-rate', 'momentum', 'validation-split', 'task', 'seed', 'out'],
+    options: ['target', 'features', 'layers', 'activation', 'epochs', 'batch-size', 'optimizer', 'learning-rate', 'momentum', 'schedule', 'dropout',
+      'validation-split', 'validation', 'early-stopping', 'task', 'dtype', 'threads', 'seed', 'out'],
     flags: [],
     run: (args) => train(args, out),
   },

@@ -25,6 +25,8 @@ export interface LoopOptions {
   out: ProgressOutput;
   /** Called after each epoch; a returned string ends the epoch's line (e.g. a validation loss). */
   afterEpoch?: (epoch: number) => string | void;
+  /** Asked after each epoch (after `afterEpoch`): true ends training there. */
+  stop?: () => boolean;
 }
 
 /** Cosine annealing from η₀ to η₀/100 over the epochs (torch's CosineAnnealingLR, stepped per epoch). */
@@ -47,6 +49,7 @@ export function trainWithProgress(net: MLP, data: Samples, o: LoopOptions): numb
     const state = trainEpoch(net, data, random, { ...o, fit }, bar);
     bar.finish(state, o.afterEpoch?.(epoch) || undefined);
     losses.push(state.loss);
+    if (o.stop?.()) break;
   }
   return losses;
 }

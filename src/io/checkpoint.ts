@@ -8,7 +8,7 @@
 //   …   tensor data: each tensor little-endian in the network's dtype, padded to 8 bytes, in header order
 //   end u32 CRC-32 (IEEE) of every byte before it
 // Sizes are checked against the file's length before anything is parsed or allocated.
-import { FormatError, ValueError, describe, detachedError, isDetached } from '../errors.js';
+import { FormatError, describe } from '../errors.js';
 import type { Architecture, Backend, FloatArray } from '../options.js';
 import { BACKENDS } from '../options.js';
 import { checkCreateOptions } from '../validate.js';
@@ -18,6 +18,7 @@ import type { PlateauState } from '../training/schedules.js';
 import type { TrainingState } from '../fit.js';
 import { crc32 } from './crc32.js';
 import { dtypeBytes, readFloats, writeFloats } from './floats.js';
+import { toBytes } from './bytes.js';
 
 export const CHECKPOINT_MAGIC = 'WMLPCKPT';
 export const CHECKPOINT_VERSION = 1;
@@ -86,7 +87,7 @@ export function writeCheckpoint(c: CheckpointContents): Uint8Array {
 
 /** Parses and checks a checkpoint completely; throws FormatError naming what is wrong. */
 export function readCheckpoint(fn: string, input: unknown): CheckpointContents {
-  const bytes = toBytes(fn, input);
+  const bytes = toBytes(fn, input, 'a checkpoint from net.save()');
   const fail = (what: string) => new FormatError(`${fn}: not a valid wasm-mlp checkpoint: ${what}`);
   if (bytes.length < PREFIX_BYTES + CRC_BYTES) throw fail(`${bytes.length} bytes is shorter than the ${PREFIX_BYTES + CRC_BYTES}-byte minimum (truncated?)`);
   const magic = new TextDecoder().decode(bytes.subarray(0, 8));
@@ -184,13 +185,6 @@ export function checkTraining(value: TrainingStateJSON | undefined, fail: (what:
 
 function isCount(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-}
-
-function toBytes(fn: string, input: unknown): Uint8Array {
-  if ((input instanceof Uint8Array || input instanceof ArrayBuffer) && isDetached(input)) throw detachedError(fn, 'bytes', input);
-  if (input instanceof Uint8Array) return input;
-  if (input instanceof ArrayBuffer) return new Uint8Array(input);
-  throw new ValueError(`${fn}: bytes must be a Uint8Array (or ArrayBuffer) from net.save(), got ${describe(input)}`);
 }
 
 function hex(n: number): string {

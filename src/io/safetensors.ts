@@ -3,11 +3,12 @@
 // little-endian tensor data. Tensor names and shapes are PyTorch's: a module holding
 // `self.layers = nn.ModuleList([nn.Linear(...), ...])` has exactly these state_dict keys,
 // `layers.{i}.weight` (outputs × inputs) and `layers.{i}.bias`, so load_state_dict takes the file as is.
-import { FormatError, ValueError, describe, detachedError, isDetached } from '../errors.js';
+import { FormatError, ValueError, describe } from '../errors.js';
 import type { Activation, Architecture, DType, FloatArray, Loss } from '../options.js';
 import { checkCreateOptions } from '../validate.js';
 import { parameterLayout } from '../layout.js';
 import { dtypeBytes, readFloats, writeFloats } from './floats.js';
+import { toBytes } from './bytes.js';
 
 /** The reference implementation's limit on the JSON header (100 MB). */
 const MAX_HEADER_BYTES = 100_000_000;
@@ -64,9 +65,7 @@ export interface SafetensorsArchitecture {
 
 /** Parses safetensors bytes into an architecture and θ, checking every offset against the spec first. */
 export function readSafetensors(fn: string, input: unknown, given: SafetensorsArchitecture): { architecture: Architecture; parameters: FloatArray } {
-  if (!(input instanceof Uint8Array)) throw new ValueError(`${fn}: bytes must be a Uint8Array of a .safetensors file, got ${describe(input)}`);
-  if (isDetached(input)) throw detachedError(fn, 'bytes', input);
-  const bytes = input;
+  const bytes = toBytes(fn, input, 'a .safetensors file');
   const fail = (what: string) => new FormatError(`${fn}: not a valid safetensors file: ${what}`);
   if (bytes.length < 8) throw fail(`${bytes.length} bytes is shorter than the 8-byte header length (truncated?)`);
   const n = Number(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true));

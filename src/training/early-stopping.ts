@@ -1,12 +1,12 @@
 // Early stopping as Keras defines it: an epoch improves when the monitored value beats the
 // best so far by more than minDelta; training stops after `patience` epochs without one.
 import { ValueError, describe } from '../errors.js';
-import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions } from '../validate.js';
+import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions, keysOf } from '../validate.js';
 import type { Metric } from './metrics.js';
 
 /** What early stopping and plateau schedules may watch. */
-export type Monitor = 'loss' | 'val_loss' | 'accuracy' | 'val_accuracy' | 'mae' | 'val_mae';
-export const MONITORS: readonly Monitor[] = ['loss', 'val_loss', 'accuracy', 'val_accuracy', 'mae', 'val_mae'];
+export type Monitor = 'loss' | 'val_loss' | 'accuracy' | 'val_accuracy' | 'mae' | 'val_mae' | 'mse' | 'val_mse';
+export const MONITORS: readonly Monitor[] = ['loss', 'val_loss', 'accuracy', 'val_accuracy', 'mae', 'val_mae', 'mse', 'val_mse'];
 
 /** Options of `fit`'s `earlyStopping`. */
 export interface EarlyStoppingOptions {
@@ -20,11 +20,13 @@ export interface EarlyStoppingOptions {
   restoreBest?: boolean;
 }
 
+const EARLY_STOPPING_KEYS = keysOf<EarlyStoppingOptions>({ monitor: true, patience: true, minDelta: true, restoreBest: true });
+
 export interface CheckedEarlyStopping { monitor: Monitor; patience: number; minDelta: number; restoreBest: boolean }
 
 export function checkEarlyStopping(fn: string, value: unknown, hasValidation: boolean, metrics: readonly Metric[]): CheckedEarlyStopping | null {
   if (value === undefined) return null;
-  const o = checkOptions(fn, 'options.earlyStopping', value, false);
+  const o = checkOptions(fn, 'options.earlyStopping', value, false, EARLY_STOPPING_KEYS);
   const monitor = o.monitor === undefined ? (hasValidation ? 'val_loss' : 'loss') : checkChoice(fn, 'options.earlyStopping.monitor', o.monitor, MONITORS);
   checkMonitorAvailable(fn, 'options.earlyStopping.monitor', monitor, hasValidation, metrics);
   return {

