@@ -1,4 +1,4 @@
-import { ShapeError, ValueError, describe } from './errors.js';
+import { ShapeError, ValueError, describe, detachedError, isDetached } from './errors.js';
 import type { FloatArray, Loss } from './options.js';
 
 /** A batch of samples: one row per sample, or rows × width values in one flat typed array. */
@@ -15,6 +15,7 @@ export type Targets = Matrix | readonly number[] | Int32Array;
  */
 export function countRows(fn: string, name: string, value: unknown, width: number, what: string): number {
   if (value instanceof Float32Array || value instanceof Float64Array) {
+    if (isDetached(value)) throw detachedError(fn, name, value);
     if (value.length === 0) throw new ShapeError(`${fn}: ${name} is empty, expected at least one row of ${width} values`);
     if (value.length % width !== 0) {
       throw new ShapeError(`${fn}: ${name} has ${value.length} values, not a whole number of rows of ${width} (${what})`);
@@ -30,6 +31,7 @@ export function countRows(fn: string, name: string, value: unknown, width: numbe
     if (!Array.isArray(row) && !(row instanceof Float32Array || row instanceof Float64Array)) {
       throw new ValueError(`${fn}: ${name} row ${i} must be an array of numbers, got ${describe(row)}`);
     }
+    if (ArrayBuffer.isView(row) && isDetached(row)) throw detachedError(fn, `${name} row ${i}`, row);
     if (row.length !== width) throw new ShapeError(`${fn}: ${name} row ${i} has ${plural(row.length, 'value')}, expected ${width} (${what})`);
   }
   return value.length;
@@ -84,6 +86,7 @@ export function copyLabels(fn: string, name: string, labels: readonly number[] |
 
 /** Rows in a target argument, in whichever form it came. */
 export function countTargetRows(fn: string, name: string, value: unknown, loss: Loss, outputs: number): number {
+  if (value instanceof Int32Array && isDetached(value)) throw detachedError(fn, name, value);
   if (loss === 'cross-entropy' && isLabels(value)) {
     if (value.length === 0) throw new ShapeError(`${fn}: ${name} is empty, expected one class label per row of X`);
     return value.length;

@@ -49,6 +49,38 @@ export class DivergenceError extends WasmMlpError {
 /** A worker thread of a multi-threaded network failed; the call was abandoned, the network stays usable. */
 export class WorkerError extends WasmMlpError {}
 
+/**
+ * Runs `body` for the public call `fn`. A refusal raised deep inside (the memory arena cannot
+ * know which call asked) gets the call's name in front, as every other message has.
+ */
+export function inCall<T>(fn: string, body: () => T): T {
+  try {
+    return body();
+  } catch (error) {
+    if (error instanceof WasmMlpError && !error.message.startsWith(`${fn}: `)) error.message = `${fn}: ${error.message}`;
+    throw error;
+  }
+}
+
+/** True when a typed array's buffer was detached (transferred to a worker, say): its data is gone. */
+export function isDetached(value: ArrayBufferView | ArrayBuffer): boolean {
+  const buffer = value instanceof ArrayBuffer ? value : value.buffer;
+  if (!(buffer instanceof ArrayBuffer) || buffer.byteLength !== 0) return false;
+  const flag = (buffer as ArrayBuffer & { detached?: boolean }).detached;
+  if (typeof flag === 'boolean') return flag;
+  try {
+    new Uint8Array(buffer); // throws TypeError for a detached buffer
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** The error for a detached typed array or buffer. */
+export function detachedError(fn: string, name: string, value: ArrayBufferView | ArrayBuffer): ValueError {
+  return new ValueError(`${fn}: ${name} is a ${value.constructor.name} whose buffer was detached (transferred with postMessage, or to a worker), so its data is gone; pass a copy instead`);
+}
+
 /** Describes a value briefly for an error message: its type and, when short, its content. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -59,5 +91,6 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<number>).length ?? value.byteLength}`;
   if (typeof value === 'function') return 'a function';
+  if (typeof value === 'symbol') return `a symbol (${value.description ?? ''})`;
   return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
 }

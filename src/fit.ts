@@ -4,7 +4,7 @@
 import type { Engine } from './engine.js';
 import type { Architecture, FloatArray } from './options.js';
 import { Random } from './random.js';
-import { ShapeError, ValueError, describe, type Divergence } from './errors.js';
+import { DisposedError, ShapeError, ValueError, describe, type Divergence } from './errors.js';
 import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions, keysOf } from './validate.js';
 import { divergenceError } from './divergence.js';
 import { LearningRateSchedule, checkRate, checkSchedule, plateauOf, type PlateauState, type Schedule } from './training/schedules.js';
@@ -12,7 +12,7 @@ import { checkMetrics, type Metric, type MetricValues } from './training/metrics
 import { evaluateArrays } from './training/evaluate.js';
 import { EarlyStopping, checkEarlyStopping, checkMonitorAvailable, type CheckedEarlyStopping, type EarlyStoppingOptions, type Monitor } from './training/early-stopping.js';
 import type { Matrix, Targets } from './data.js';
-import type { OptimizerOptions } from './optimizers.js';
+import type { OptimizerConfig, OptimizerOptions } from './optimizers.js';
 
 
 /** What `onEpochEnd` is told after each epoch. */
@@ -175,7 +175,32 @@ export interface FitRun {
   options: CheckedFitOptions;
   /** η the schedule scales: options.learningRate, else the optimizer's. */
   baseRate: number;
+  /** The optimizer to train with, installed when training starts (fresh state if it differs from the engine's). */
+  optimizer: OptimizerConfig;
+  /** Throws DisposedError once the network has been disposed (by a callback, or while fitAsync waited). */
+  checkLive(): void;
+  /**
+   * fitAsync's rule: an abort undoes the epoch it interrupts, so the network keeps the state of
+   * the last completed epoch. Null for `fit`, where an interrupted epoch counts.
+   */
+  undo: { snapshot(): unknown; restore(state: unknown): void } | null;
 }
+
+/**
+ * Where the epoch loop pauses: to have a callback called (its return value is passed back in,
+ * false stops training), or, at a 'tick', just to let other work run. The loop never calls the
+ * user's callbacks itself, so fitAsync's worker can answer them from the calling thread.
+ */
+export type Pause =
+  | { kind: 'batch'; batch: number; logs: BatchLogs }
+  | { kind: 'epoch'; epoch: number; logs: EpochLogs }
+  | { kind: 'tick' };
+
+/** A callback pause: what the driver answers. */
+export type CallbackPause = Exclude<Pause, { kind: 'tick' }>;
+
+/** The epoch loop, not yet started: it yields pauses and returns the history. */
+export type EpochLoop = Generator<Pause, FitHistory, boolean | void>;
 
 export function newTrainingState(): TrainingState {
   return { epoch: 0, steps: 0, plateau: null };
@@ -260,49 +285,84 @@ function permuteRows(data: Dataset, xWidth: number, yWidth: number): Dataset {
   return { x, y, rows: data.rows };
 }
 
-/**
- * The learning rate of each epoch this call will train, computed up front so a schedule
- * function that returns nonsense is caught before anything changes. Null when a
- * reduce-on-plateau schedule decides rates as training goes.
- */
-export function planRates(fn: string, o: CheckedFitOptions, baseRate: number, firstEpoch: number): number[] | null {
-  if (plateauOf(o.schedule)) return null;
-  // Without a schedule every epoch has the base rate: no per-epoch evaluation (fit's fast path on many tiny epochs).
-  if (o.schedule === undefined) return new Array<number>(o.epochs).fill(baseRate);
-  const schedule = new LearningRateSchedule(o.schedule, baseRate);
-  return Array.from({ length: o.epochs }, (_, i) => checkRate(fn, firstEpoch + i, schedule.rate(firstEpoch + i)));
+/** Learning rates of a fit call's epochs: `at(i)` is epoch i's (from 0 in this call). */
+export interface RatePlan {
+  /** Every epoch has the same rate. */
+  readonly uniform: boolean;
+  at(i: number): number;
 }
 
 /**
- * The epoch loop, as a generator that yields after every epoch (and, with `yieldPerBatch`,
- * after every batch): `fit` runs it straight through, `fitAsync` lets the event loop run
- * at those points.
+ * Epochs whose rates a schedule is asked for at a time. The first chunk is computed before
+ * training, so a schedule that returns nonsense early is caught before anything changes; a
+ * fit longer than this checks each later chunk as it reaches it, so memory does not grow with
+ * options.epochs.
  */
-export function* fitEpochs(run: FitRun, rates: number[] | null, yieldPerBatch = false): Generator<void, FitHistory, void> {
+export const RATE_CHUNK = 65536;
+
+/**
+ * The learning rate of each epoch this call will train, checked up front (a chunk at a time for
+ * very long fits, see RATE_CHUNK). Null when a reduce-on-plateau schedule decides rates as
+ * training goes.
+ */
+export function planRates(fn: string, o: CheckedFitOptions, baseRate: number, firstEpoch: number): RatePlan | null {
+  if (plateauOf(o.schedule)) return null;
+  // Without a schedule every epoch has the base rate: no per-epoch evaluation (fit's fast path on many tiny epochs).
+  if (o.schedule === undefined) return { uniform: true, at: () => baseRate };
+  const schedule = new LearningRateSchedule(o.schedule, baseRate);
+  let start = 0;
+  let rates: number[] = [];
+  const compute = (from: number) => {
+    start = from;
+    rates = Array.from({ length: Math.min(RATE_CHUNK, o.epochs - from) }, (_, k) => checkRate(fn, firstEpoch + from + k, schedule.rate(firstEpoch + from + k)));
+  };
+  compute(0);
+  return {
+    uniform: o.epochs <= RATE_CHUNK && rates.every((rate) => rate === rates[0]),
+    at(i) {
+      if (i < start || i >= start + rates.length) compute(i - (i % RATE_CHUNK));
+      return rates[i - start];
+    },
+  };
+}
+
+/**
+ * The epoch loop, as a generator that pauses for each callback and at a 'tick' after every
+ * epoch (and, with `yieldPerBatch`, after every batch): `fit` runs it straight through,
+ * `fitAsync` lets the event loop run at ticks. Nothing changes before its first step, and
+ * nothing at all if the signal is already aborted then.
+ */
+export function* fitEpochs(run: FitRun, rates: RatePlan | null, yieldPerBatch = false): EpochLoop {
   const { engine, random, training, train, options: o } = run;
+  const history = emptyHistory(o.metrics, run.validation !== null);
+  if (o.signal?.aborted) {
+    history.stopReason = 'aborted';
+    return history;
+  }
+  if (!sameConfig(run.optimizer, engine.optimizer())) engine.setOptimizer(run.optimizer);
   const rows = train.rows;
   const batchSize = Math.min(o.batchSize ?? 32, rows);
   const batches = Math.ceil(rows / batchSize);
   const schedule = new LearningRateSchedule(o.schedule, run.baseRate, training.plateau);
   const stopper = o.earlyStopping ? new EarlyStopping(o.earlyStopping) : null;
   const plateauMonitor: Monitor = plateauOf(o.schedule)?.monitor ?? (run.validation ? 'val_loss' : 'loss');
-  const history = emptyHistory(o.metrics, run.validation !== null);
   let best: FloatArray | null = null;
   engine.setDataset(train.x, train.y, rows);
   try {
     if (unobserved(run, rates, yieldPerBatch)) {
       // Nothing looks at single epochs: the engine runs them all, shuffling as the loop below would.
       const started = performance.now();
-      engine.trainEpochs(o.epochs, batchSize, rates![0], o.shuffle, random, history.loss);
+      const rate = rates!.at(0);
+      engine.trainEpochs(o.epochs, batchSize, rate, o.shuffle, random, history.loss);
       // One rate throughout and no plateau schedule (see `unobserved`): nothing to observe per epoch.
       const completed = history.loss.length; // fewer than asked if a step diverged
-      history.learningRate = rates!.slice(0, completed);
+      history.learningRate = new Array<number>(completed).fill(rate);
       history.elapsedMs = new Array<number>(completed).fill((performance.now() - started) / Math.max(1, completed));
       training.epoch += completed;
       training.steps += batches * completed;
       history.epochs = completed;
       const failure = engine.failure();
-      if (failure) diverged(run, history, { epoch: training.epoch, ...failure }, rates![0]);
+      if (failure) diverged(run, history, { epoch: training.epoch, ...failure }, rate);
       return history;
     }
     for (let i = 0; i < o.epochs; i++) {
@@ -310,9 +370,11 @@ export function* fitEpochs(run: FitRun, rates: number[] | null, yieldPerBatch = 
         history.stopReason = 'aborted';
         break;
       }
+      // fitAsync undoes an epoch an abort interrupts: keep what it started from.
+      const saved = run.undo && o.signal ? run.undo.snapshot() : null;
       const epoch = training.epoch;
       const started = performance.now();
-      const learningRate = rates ? rates[i] : checkRate('fit', epoch, schedule.rate(epoch));
+      const learningRate = rates ? rates.at(i) : checkRate(o.caller, epoch, schedule.rate(epoch));
       const order = engine.datasetOrder();
       for (let s = 0; s < rows; s++) order[s] = s;
       if (o.shuffle) random.shuffle(order);
@@ -324,17 +386,26 @@ export function* fitEpochs(run: FitRun, rates: number[] | null, yieldPerBatch = 
         diverged(run, history, { epoch, ...failure }, learningRate);
         break;
       }
+      if (trained.stop === 'aborted' && saved !== null) {
+        run.undo!.restore(saved);
+        history.stopReason = 'aborted';
+        break;
+      }
       training.epoch++;
       training.steps += trained.batches;
       const logs = epochLogs(run, trained.total / trained.samples, learningRate);
       logs.elapsedMs = performance.now() - started;
       record(history, logs);
-      const stop = afterEpoch({ options: o, training, schedule, plateauMonitor, stopper }, epoch, logs, trained.stop, () => (best = engine.parameters().slice()));
-      if (stop) {
-        history.stopReason = stop;
+      const stop = epochVerdict({ options: o, training, schedule, plateauMonitor, stopper }, epoch, logs, trained.stop, () => (best = engine.parameters().slice()));
+      const answer = o.onEpochEnd ? yield { kind: 'epoch', epoch, logs } : undefined;
+      run.checkLive();
+      const callbackStop = answer === false ? 'callback' : null;
+      if (stop ?? callbackStop) {
+        history.stopReason = (stop ?? callbackStop)!;
         break;
       }
-      yield;
+      yield { kind: 'tick' };
+      run.checkLive();
     }
   } finally {
     engine.clearDataset();
@@ -363,14 +434,14 @@ interface Trained { total: number; batches: number; samples: number; stop: StopR
  * stopping, a threshold, a changing rate — and the loop runs straight through (`fit`, not
  * `fitAsync`): then whole chunks of epochs can run in one engine call.
  */
-function unobserved(run: FitRun, rates: number[] | null, yieldPerBatch: boolean): boolean {
+function unobserved(run: FitRun, rates: RatePlan | null, yieldPerBatch: boolean): boolean {
   const o = run.options;
   return !yieldPerBatch && !o.onEpochEnd && !o.onBatchEnd && !o.signal && !run.validation && o.metrics.length === 0
-    && !o.earlyStopping && o.errorThreshold === undefined && rates !== null && rates.every((rate) => rate === rates[0]);
+    && !o.earlyStopping && o.errorThreshold === undefined && rates !== null && rates.uniform;
 }
 
 /** One engine call per batch, so callbacks and the signal can stop between batches. */
-function* trainByBatch(run: FitRun, epoch: number, batches: number, batchSize: number, learningRate: number, yieldPerBatch: boolean): Generator<void, Trained, void> {
+function* trainByBatch(run: FitRun, epoch: number, batches: number, batchSize: number, learningRate: number, yieldPerBatch: boolean): Generator<Pause, Trained, boolean | void> {
   const { engine, options: o, train } = run;
   let total = 0;
   let samples = 0;
@@ -380,9 +451,14 @@ function* trainByBatch(run: FitRun, epoch: number, batches: number, batchSize: n
     if (engine.failure()) return { total, batches: b, samples, stop: 'diverged' };
     total += loss;
     samples += size;
-    const stop: StopReason | null = o.onBatchEnd?.(b, { loss: loss / size, size, epoch, learningRate }) === false ? 'callback' : o.signal?.aborted ? 'aborted' : null;
+    const answer = o.onBatchEnd ? yield { kind: 'batch', batch: b, logs: { loss: loss / size, size, epoch, learningRate } } : undefined;
+    run.checkLive();
+    const stop: StopReason | null = answer === false ? 'callback' : o.signal?.aborted ? 'aborted' : null;
     if (stop) return { total, batches: b + 1, samples, stop };
-    if (yieldPerBatch && b < batches - 1) yield;
+    if (yieldPerBatch && b < batches - 1) {
+      yield { kind: 'tick' };
+      run.checkLive();
+    }
   }
   return { total, batches, samples, stop: null };
 }
@@ -409,16 +485,21 @@ export interface EpochWatch {
 }
 
 /**
- * After an epoch is recorded: feeds the plateau schedule and early stopping, calls
- * `onEpochEnd`, and returns why training stops (`stopped`, if the epoch was already cut
- * short), or null. `keepBest` is called when early stopping should remember this epoch's θ.
+ * After an epoch is recorded: feeds the plateau schedule and early stopping, and returns why
+ * training stops by the epoch's numbers (`stopped`, if the epoch was already cut short), or
+ * null. `keepBest` is called when early stopping should remember this epoch's θ.
  */
-export function afterEpoch(w: EpochWatch, epoch: number, logs: EpochLogs, stopped: StopReason | null, keepBest: () => void): StopReason | null {
+export function epochVerdict(w: EpochWatch, epoch: number, logs: EpochLogs, stopped: StopReason | null, keepBest: () => void): StopReason | null {
   w.schedule.observe(epoch, monitored(w.plateauMonitor, logs));
   w.training.plateau = w.schedule.state();
   const verdict = w.stopper?.update(epoch, monitored(w.stopper.options.monitor, logs));
   if (verdict?.improved && w.stopper!.options.restoreBest) keepBest();
-  const stop = stopped ?? stopAfterEpoch(w.options, logs, verdict?.stop ?? false);
+  return stopped ?? stopAfterEpoch(w.options, logs, verdict?.stop ?? false);
+}
+
+/** `epochVerdict`, then `onEpochEnd` called directly (fitDataset's loop is not driven by pauses). */
+export function afterEpoch(w: EpochWatch, epoch: number, logs: EpochLogs, stopped: StopReason | null, keepBest: () => void): StopReason | null {
+  const stop = epochVerdict(w, epoch, logs, stopped, keepBest);
   const callbackStop = w.options.onEpochEnd?.(epoch, logs) === false ? 'callback' : null;
   return stop ?? callbackStop;
 }
@@ -461,36 +542,81 @@ function isAbortSignal(value: unknown): value is AbortSignal {
   return typeof value === 'object' && value !== null && typeof (value as AbortSignal).aborted === 'boolean' && typeof (value as AbortSignal).addEventListener === 'function';
 }
 
-/** Runs the epoch loop to the end without yielding to the event loop. */
-export function runToEnd(epochs: Generator<void, FitHistory, void>): FitHistory {
-  let next = epochs.next();
-  while (!next.done) next = epochs.next();
+/** Calls the callback a pause names, from fit's own options. */
+export function callBack(o: Pick<FitOptions, 'onBatchEnd' | 'onEpochEnd'>, pause: CallbackPause): boolean | void {
+  return pause.kind === 'batch' ? o.onBatchEnd!(pause.batch, pause.logs) : o.onEpochEnd!(pause.epoch, pause.logs);
+}
+
+/** Runs the epoch loop to the end without yielding to the event loop, calling callbacks as it pauses. */
+export function runToEnd(loop: EpochLoop, o: Pick<FitOptions, 'onBatchEnd' | 'onEpochEnd'>): FitHistory {
+  let next = loop.next();
+  while (!next.done) {
+    const pause = next.value;
+    if (pause.kind === 'tick') {
+      next = loop.next();
+      continue;
+    }
+    let answer: boolean | void;
+    try {
+      answer = callBack(o, pause);
+    } catch (error) {
+      next = loop.throw(error); // the loop's cleanup runs, then the callback's error surfaces
+      continue;
+    }
+    next = loop.next(answer);
+  }
   return next.value;
 }
 
 /** Longest stretch `fitAsync` trains without letting the event loop run: about one frame. */
 const SLICE_MS = 16;
 
+/** Resolves after the event loop has run once (timers, I/O, messages). */
+export function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 /**
- * Runs the epoch loop, letting timers, events and abort signals fire every ~16 ms of
- * training (at the next batch or epoch boundary), not after every batch: a macrotask costs
- * about 1–4 ms, which would dominate small batches.
+ * Runs the epoch loop, letting timers, events and abort signals fire every ~16 ms of training
+ * (at the next batch or epoch boundary), not after every batch: a macrotask costs about 1–4 ms,
+ * which would dominate small batches. It starts only after the event loop has run once, so
+ * code after the fitAsync call (an abort, say) acts before any training. `answer` handles each
+ * callback pause and may answer later (a worker waits for its caller's callbacks).
  */
-export async function runYielding(steps: Generator<void, FitHistory, void>, checkLive: () => void): Promise<FitHistory> {
+export async function runYielding(loop: EpochLoop, answer: (pause: CallbackPause) => boolean | void | Promise<boolean | void>): Promise<FitHistory> {
+  await nextTask();
   let sliceStart = performance.now();
-  let next = steps.next();
+  let next = loop.next();
   while (!next.done) {
-    if (performance.now() - sliceStart >= SLICE_MS) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      sliceStart = performance.now();
-      try {
-        checkLive();
-      } catch (error) {
-        steps.return(undefined as never);
-        throw error;
+    const pause = next.value;
+    if (pause.kind === 'tick') {
+      if (performance.now() - sliceStart >= SLICE_MS) {
+        await nextTask();
+        sliceStart = performance.now();
       }
+      next = loop.next();
+      continue;
     }
-    next = steps.next();
+    let value: boolean | void;
+    try {
+      const answered = answer(pause);
+      value = answered instanceof Promise ? await answered : answered;
+    } catch (error) {
+      next = loop.throw(error);
+      continue;
+    }
+    next = loop.next(value);
   }
   return next.value;
+}
+
+/** Same optimizer configuration: then its state carries on. */
+export function sameConfig(a: OptimizerConfig, b: OptimizerConfig): boolean {
+  const keys = Object.keys(a) as (keyof OptimizerConfig)[];
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
+/** The error for a network disposed while it trained. */
+export function disposedWhileTraining(fn: string): DisposedError {
+  return new DisposedError(`${fn}: this network was disposed while training; training stopped there (create or load a new network)`);
 }

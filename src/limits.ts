@@ -28,6 +28,21 @@ export function datasetBytes(layout: ParameterLayout, dtype: DType, rows: number
   return rows * ((layout.inputSize + layout.outputSize) * floatBytes(dtype) + 4);
 }
 
+/**
+ * Largest network `toJSON` and `toFunction` export. Their output is text (an array of numbers
+ * printed in JSON, a base64 string in a module), and JavaScript engines cap a string at about
+ * 2^29 characters (V8) to 2^30 (SpiderMonkey): 2^24 parameters stay well within it as JSON
+ * (~24 characters a number). `save()` and `toSafetensors()` are binary and have no such cap.
+ */
+export const MAX_TEXT_EXPORT_PARAMETERS = 2 ** 24;
+
+/** Throws, before anything is allocated, unless the network is small enough to export as text. */
+export function checkTextExport(fn: string, parameterCount: number): void {
+  if (parameterCount > MAX_TEXT_EXPORT_PARAMETERS) {
+    throw new ValueError(`${fn}: this network has ${parameterCount} parameters, more than the ${MAX_TEXT_EXPORT_PARAMETERS} (2^24) ${fn} exports as text (beyond that the text nears the length JavaScript allows a string); use save() or toSafetensors(), which are binary`);
+  }
+}
+
 /** Throws unless the network's parameters and gradients fit. */
 export function checkNetworkFits(fn: string, layers: readonly number[], layout: ParameterLayout, dtype: DType): void {
   const bytes = networkBytes(layout, dtype);

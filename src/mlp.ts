@@ -1,12 +1,12 @@
 import type { Engine } from './engine.js';
 import type { Activation, Architecture, Backend, CreateOptions, DType, FloatArray, Loss } from './options.js';
 import { BACKENDS, DTYPES, arrayType } from './options.js';
-import { DisposedError, ShapeError, ValueError, describe } from './errors.js';
+import { DisposedError, ShapeError, ValueError, describe, detachedError, inCall, isDetached } from './errors.js';
 import { checkBoolean, checkChoice, checkCreateOptions, checkNumber, checkOptions, keysOf } from './validate.js';
 import { countRows, countTargetRows, copyRows, copyTargets, isAllowed, badValue, plural, type Matrix, type Targets } from './data.js';
 import { stageRows } from './staging.js';
 import { predictRows, predictRowsInto } from './predict.js';
-import { checkBatchFits, checkDatasetFits } from './limits.js';
+import { checkBatchFits, checkDatasetFits, checkTextExport } from './limits.js';
 import { divergenceError } from './divergence.js';
 import { createJsEngine } from './js/engine.js';
 import { createThreadedEngine } from './wasm/shared-engine.js';
@@ -14,7 +14,7 @@ import { checkThreads, type ThreadsOption } from './threads/support.js';
 import { Random } from './random.js';
 import { initialise } from './init.js';
 import { traceBatch, type Trace } from './trace.js';
-import { FIT_KEYS, checkFitOptions, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, splitValidation, type Dataset, type FitHistory, type FitOptions, type TrainingState } from './fit.js';
+import { FIT_KEYS, callBack, checkFitOptions, disposedWhileTraining, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, sameConfig, splitValidation, type CheckedFitOptions, type Dataset, type EpochLoop, type FitHistory, type FitOptions, type TrainingState } from './fit.js';
 import { CHUNK_ROWS as EVALUATE_CHUNK_ROWS, evaluateChunks, type Evaluation } from './training/evaluate.js';
 import { checkMetrics, type Metric } from './training/metrics.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
@@ -27,7 +27,7 @@ import type { ParameterLayout } from './layout.js';
 import { resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
 import { standaloneModule } from './standalone.js';
 import { summaryText } from './summary.js';
-import { fitInWorker, keepCompletedEpochs, type FitAccess, type FitAsyncOptions } from './async/fit-async.js';
+import { fitInWorker, type FitAccess, type FitAsyncOptions, type NetworkState } from './async/fit-async.js';
 import { fitDataset, type BatchDataset, type DatasetAccess, type FitDatasetOptions } from './training/fit-dataset.js';
 
 /** Options of a single training step. */
@@ -50,7 +50,7 @@ export interface EvaluateOptions {
 
 /** Options of `MLP.fromJSON`, `MLP.load` and `MLP.fromSafetensors`. */
 export interface LoadOptions {
-  /** Where the loaded network computes. Default: the checkpoint's backend for `load`, else 'wasm'. */
+  /** Where the loaded network computes. Default: the saved backend for `load` and `fromJSON` (JSON without one: 'wasm'), 'wasm' for `fromSafetensors`. */
   backend?: Backend;
   /** As in `MLP.create`. Default 1. */
   threads?: ThreadsOption;
@@ -101,9 +101,10 @@ export class MLP {
    * @throws {ValueError} for an unknown option.
    */
   static async fromJSON(json: ModelJSON | string, options?: LoadOptions): Promise<MLP> {
-    const { architecture, parameters, random, dropoutRandom, training } = checkModelJSON('MLP.fromJSON', json);
+    const { architecture, parameters, random, dropoutRandom, training, backend: savedOn } = checkModelJSON('MLP.fromJSON', json);
     const o = checkOptions('MLP.fromJSON', 'options', options, true, LOAD_KEYS) as LoadOptions;
-    const backend = o.backend === undefined ? 'wasm' : checkChoice('MLP.fromJSON', 'options.backend', o.backend, BACKENDS);
+    // As MLP.load: the backend the network was saved from, unless another is asked for.
+    const backend = o.backend === undefined ? savedOn ?? 'wasm' : checkChoice('MLP.fromJSON', 'options.backend', o.backend, BACKENDS);
     const threads = checkThreads('MLP.fromJSON', o.threads);
     const resume = training === undefined ? null : checkTrainingJSON('MLP.fromJSON', training, parameters.length, arrayType(architecture.dtype));
     const generator = new Random();
@@ -187,9 +188,10 @@ export class MLP {
 
   /** Replaces θ: per layer, the weight matrix row-major (outputs × inputs), then the bias. */
   setParameters(theta: ArrayLike<number>): void {
-    const engine = this.live('setParameters');
+    const engine = this.idle('setParameters');
     const count = engine.layout.parameterCount;
     if (!isNumberArray(theta)) throw new ValueError(`setParameters: theta must be an array or typed array of ${count} numbers, got ${describe(theta)}`);
+    if (ArrayBuffer.isView(theta) && isDetached(theta)) throw detachedError('setParameters', 'theta', theta);
     if (theta.length !== count) throw new ShapeError(`setParameters: theta has ${plural(theta.length, 'value')}, expected ${count} (the network's parameter count)`);
     const float32 = this.dtype === 'float32';
     for (let i = 0; i < count; i++) {
@@ -274,7 +276,7 @@ export class MLP {
    * @throws {ValueError} for an unknown option or a negative learning rate.
    */
   step(X: Matrix, Y: Targets, options?: StepOptions): number {
-    const engine = this.live('step');
+    const engine = this.idle('step');
     const learningRate = readLearningRate('step', options) ?? engine.optimizer().learningRate;
     const rows = this.stage('step', X, Y);
     const loss = engine.step(rows, learningRate);
@@ -291,8 +293,9 @@ export class MLP {
    * @throws {ValueError} for an unknown type or option, or a value out of PyTorch's range; the optimizer stays as it was.
    */
   setOptimizer(options: OptimizerOptions): void {
-    const engine = this.live('setOptimizer');
-    engine.setOptimizer(resolveOptimizer('setOptimizer', options, 'options'));
+    const engine = this.idle('setOptimizer');
+    const config = resolveOptimizer('setOptimizer', options, 'options');
+    inCall('setOptimizer', () => engine.setOptimizer(config));
   }
 
   /** The optimizer in use with every option resolved (plain SGD, η = 0.01, until one is set). */
@@ -302,7 +305,7 @@ export class MLP {
 
   /** Clears the optimizer's state (moments, step count) and keeps its configuration. */
   resetOptimizer(): void {
-    this.live('resetOptimizer').resetOptimizer();
+    this.idle('resetOptimizer').resetOptimizer();
   }
 
   /** Every intermediate value of the forward and backward pass, per sample and for the batch. Changes nothing. */
@@ -336,21 +339,29 @@ export class MLP {
    * @throws {DivergenceError} when training meets a non-finite value (unless `onDivergence: 'stop'`).
    */
   fit(X: Matrix, Y: Targets, options?: FitOptions): FitHistory {
-    return this.whileFitting('fit', () => runToEnd(this.startFit('fit', X, Y, options)));
+    return this.whileFitting('fit', () => {
+      const { loop, options: o } = this.startFit('fit', X, Y, options);
+      return runToEnd(loop, o);
+    });
   }
 
   /**
    * `fit` that lets the event loop run every ~16 ms (between batches), so timers, UI events and
    * `options.signal` can act; with `{ worker: true }` it trains in a Web Worker or worker_threads
-   * Worker instead. An abort leaves the weights of the last completed epoch.
+   * Worker instead. Training starts after the event loop has run once. An abort leaves the
+   * state of the last completed epoch: the epoch it interrupts is undone.
    * @example
    * const history = await net.fitAsync(X, Y, { worker: true, epochs: 50, signal: controller.signal });
    * @throws {ValueError} (as a rejected promise) for the same mistakes as `fit`.
    */
   async fitAsync(X: Matrix, Y: Targets, options?: FitAsyncOptions): Promise<FitHistory> {
+    this.live('fitAsync'); // a disposed network says so before judging the options
     const { worker = false, ...fitOptions } = checkOptions('fitAsync', 'options', options, true, FIT_ASYNC_KEYS) as FitAsyncOptions;
     if (checkBoolean('fitAsync', 'options.worker', worker)) return this.whileFitting('fitAsync', () => fitInWorker(this.fitAccess(), X, Y, fitOptions));
-    return this.whileFitting('fitAsync', () => keepCompletedEpochs(this.fitAccess(), fitOptions, (o) => runYielding(this.startFit('fitAsync', X, Y, o, true), () => this.live('fitAsync'))));
+    return this.whileFitting('fitAsync', () => {
+      const { loop, options: o } = this.startFit('fitAsync', X, Y, fitOptions, true);
+      return runYielding(loop, (pause) => callBack(o, pause));
+    });
   }
 
   /**
@@ -365,7 +376,9 @@ export class MLP {
 
   /** Source of a dependency-free ES module exporting `predict` for this network as it is now (see README). */
   toFunction(): string {
-    return standaloneModule(this.architecture, this.live('toFunction').parameters());
+    const engine = this.live('toFunction');
+    checkTextExport('toFunction', engine.layout.parameterCount);
+    return standaloneModule(this.architecture, engine.parameters());
   }
 
   /**
@@ -448,11 +461,16 @@ export class MLP {
    */
   toJSON(options?: ToJSONOptions): ModelJSON {
     const engine = this.live('toJSON');
-    const { layers, activations, loss, dtype, dropout } = this.architecture;
-    const json: ModelJSON = { format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, dtype, dropout: [...dropout], parameters: Array.from(engine.parameters()), random: this.random.getState(), dropoutRandom: engine.dropoutRandomState() };
     // JSON.stringify(net) calls toJSON with a property name: only an options object counts.
     const o = typeof options === 'object' && options !== null ? checkOptions('toJSON', 'options', options, false, TO_JSON_KEYS) as ToJSONOptions : {};
-    if (o.training !== undefined && checkBoolean('toJSON', 'options.training', o.training)) json.training = trainingToJSON(engine.optimizerState(), this.training);
+    const training = o.training !== undefined && checkBoolean('toJSON', 'options.training', o.training);
+    checkTextExport('toJSON', engine.layout.parameterCount);
+    const { layers, activations, loss, dtype, dropout } = this.architecture;
+    const json: ModelJSON = {
+      format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, dtype, dropout: [...dropout], backend: engine.backend,
+      parameters: Array.from(engine.parameters()), random: this.random.getState(), dropoutRandom: engine.dropoutRandomState(),
+    };
+    if (training) json.training = trainingToJSON(engine.optimizerState(), this.training);
     return json;
   }
 
@@ -466,36 +484,29 @@ export class MLP {
     fitAccess = (net) => net.fitAccess();
   }
 
-  /** What fitAsync needs to train exactly as `fit` does: the network's shape, checked data, its whole state. */
+  /** What fitAsync needs to train exactly as `fit` does: the network's shape, checked data, its epoch loop, its whole state. */
   private fitAccess(): FitAccess {
-    const engine = () => this.live('fitAsync');
+    const net = this;
     return {
       architecture: this.architecture,
       backend: this.backend,
       threads: this.threads,
+      get epoch() { return net.training.epoch; },
+      get disposed() { return net.disposed; },
       toArrays: (fn, X, Y) => this.toArrays(fn, X, Y),
-      snapshot: () => ({
-        parameters: engine().parameters().slice(), random: this.random.getState(), optimizer: engine().optimizerState(),
-        dropoutRandom: engine().dropoutRandomState(), training: structuredClone(this.training),
-      }),
-      restore: (state) => {
-        const e = engine();
-        e.parameters().set(state.parameters);
-        this.random.setState(state.random);
-        e.setOptimizerState(state.optimizer);
-        e.setDropoutRandomState(state.dropoutRandom);
-        this.training = structuredClone(state.training);
-      },
+      check: (fn, X, Y, options) => void this.startFit(fn, X, Y, options, true),
+      loop: (fn, X, Y, options) => this.startFit(fn, X, Y, options, true).loop,
+      snapshot: () => this.snapshot(),
+      restore: (state) => this.restore(state),
     };
   }
 
   /** For fitDataset: the engine, fit's counters, checked conversion, and the state to put back after a failed epoch. */
   private datasetAccess(): DatasetAccess {
     const engine: Engine = this.live('fitDataset');
-    const { snapshot, restore } = this.fitAccess();
     const net = this;
     return {
-      engine, architecture: this.architecture, snapshot, restore,
+      engine, architecture: this.architecture, snapshot: () => this.snapshot(), restore: (state) => this.restore(state),
       // A getter: restore() replaces the network's counters object.
       get training() { return net.training; },
       checkLive: () => void this.live('fitDataset'),
@@ -518,7 +529,7 @@ export class MLP {
     const { inputSize, outputSize } = engine.layout;
     const rows = Y === null ? countRows(fn, 'X', X, inputSize, "the network's input size") : this.countRows(fn, X, Y);
     checkBatchFits(fn, engine.layout, this.dtype, rows);
-    engine.reserve(rows);
+    inCall(fn, () => engine.reserve(rows));
     copyRows(fn, 'X', X, inputSize, engine.inputBuffer(rows));
     if (Y !== null) copyTargets(fn, 'Y', Y, this.architecture.loss, outputSize, engine.targetBuffer(rows));
     return rows;
@@ -533,8 +544,12 @@ export class MLP {
     return rows;
   }
 
-  /** Checks everything a fit needs, then returns its epoch loop, not yet started. */
-  private startFit(fn: string, X: Matrix, Y: Targets, options: FitOptions | undefined, yieldPerBatch = false) {
+  /**
+   * Checks everything a fit needs, then returns its epoch loop, not yet started (nothing has
+   * changed yet). `asyncRun`: fitAsync's loop, which pauses between batches and undoes an
+   * epoch an abort interrupts.
+   */
+  private startFit(fn: string, X: Matrix, Y: Targets, options: FitOptions | undefined, asyncRun = false): { loop: EpochLoop; options: CheckedFitOptions } {
     const engine = this.live(fn);
     const o = checkFitOptions(fn, options, this.architecture);
     const samples = this.countRows(fn, X, Y);
@@ -546,8 +561,42 @@ export class MLP {
     const optimizer = options?.optimizer === undefined ? engine.optimizer() : resolveOptimizer(fn, options.optimizer, 'options.optimizer');
     const baseRate = o.learningRate ?? optimizer.learningRate;
     const rates = planRates(fn, o, baseRate, this.training.epoch);
-    if (!sameConfig(optimizer, engine.optimizer())) engine.setOptimizer(optimizer);
-    return fitEpochs({ engine, architecture: this.architecture, random: this.random, training: this.training, train, validation, options: o, baseRate }, rates, yieldPerBatch);
+    const run = {
+      engine, architecture: this.architecture, random: this.random, training: this.training, train, validation, options: o, baseRate, optimizer,
+      checkLive: () => {
+        if (!this.engine) throw disposedWhileTraining(fn);
+      },
+      undo: asyncRun ? { snapshot: () => this.snapshot(), restore: (state: unknown) => this.restore(state as NetworkState) } : null,
+    };
+    return { loop: fitEpochs(run, rates, asyncRun), options: o };
+  }
+
+  /** Everything training changes: θ, the generators, the optimizer's state, fit's counters. */
+  private snapshot(): NetworkState {
+    const engine = this.live('fitAsync');
+    return {
+      parameters: engine.parameters().slice(), random: this.random.getState(), optimizer: engine.optimizerState(),
+      dropoutRandom: engine.dropoutRandomState(), training: structuredClone(this.training),
+    };
+  }
+
+  /** Puts back a `snapshot()`. */
+  private restore(state: NetworkState): void {
+    const engine = this.live('fitAsync');
+    engine.parameters().set(state.parameters);
+    this.random.setState(state.random);
+    engine.setOptimizerState(state.optimizer);
+    engine.setDropoutRandomState(state.dropoutRandom);
+    this.training = structuredClone(state.training);
+  }
+
+  /** The engine, for a call that changes the network: refused while it trains, as a second fit is. */
+  private idle(fn: string): Engine {
+    const engine = this.live(fn);
+    if (this.fitting) {
+      throw new ValueError(`${fn}: this network is training (a fit or fitAsync has not returned), and training would overwrite the change; call it after training ends, or stop training first (options.signal, or a callback returning false)`);
+    }
+    return engine;
   }
 
   /** One fit at a time: a second would replace the first one's dataset under it. */
@@ -604,11 +653,6 @@ function readLearningRate(fn: string, options: StepOptions | undefined): number 
 /** The dropout generator's start: its own stream, so dropout never shifts initialisation or shuffling. */
 function dropoutStream(seed: number): number[] {
   return new Random(seed).getState().map((word) => (word ^ 0x9e3779b9) >>> 0);
-}
-
-function sameConfig(a: OptimizerConfig, b: OptimizerConfig): boolean {
-  const keys = Object.keys(a) as (keyof OptimizerConfig)[];
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
 
 /** One sample given as a plain array of numbers (not rows): what `predict([x1, x2])` receives. */

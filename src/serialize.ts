@@ -1,5 +1,5 @@
 import { FormatError, describe } from './errors.js';
-import type { Architecture } from './options.js';
+import { BACKENDS, type Architecture, type Backend } from './options.js';
 import { checkCreateOptions } from './validate.js';
 import { parameterLayout } from './layout.js';
 import { badValue, isAllowed } from './data.js';
@@ -15,6 +15,8 @@ export interface ModelJSON {
   dtype: Architecture['dtype'];
   /** Dropout rate per hidden layer; absent in files from before dropout existed (read as none). */
   dropout?: number[];
+  /** The backend it was saved from; `MLP.fromJSON` builds on it unless told otherwise (absent: 'wasm'). */
+  backend?: Backend;
   /** θ as numbers; float32 values are exact in a double, so the round trip is bit-exact. */
   parameters: number[];
   /** The seeded generator's state, so shuffling continues where it left off. */
@@ -26,7 +28,7 @@ export interface ModelJSON {
 }
 
 /** Checks a parsed JSON model completely before anything is built from it. */
-export function checkModelJSON(fn: string, value: unknown): { architecture: Architecture; parameters: number[]; random: number[]; dropoutRandom: number[] | undefined; training: unknown } {
+export function checkModelJSON(fn: string, value: unknown): { architecture: Architecture; parameters: number[]; random: number[]; dropoutRandom: number[] | undefined; training: unknown; backend: Backend | undefined } {
   const json = typeof value === 'string' ? parse(fn, value) : value;
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new FormatError(`${fn}: expected a model object or its JSON text, got ${describe(json)}`);
   const m = json as Partial<ModelJSON>;
@@ -46,9 +48,10 @@ export function checkModelJSON(fn: string, value: unknown): { architecture: Arch
   m.parameters.forEach((v, i) => {
     if (typeof v !== 'number' || !isAllowed(v, undefined, float32)) throw new FormatError(badValue(fn, `parameters[${i}]`, v, undefined, float32).message);
   });
+  if (m.backend !== undefined && !BACKENDS.includes(m.backend)) throw new FormatError(`${fn}: backend must be one of ${BACKENDS.map((b) => `'${b}'`).join(', ')}, got ${describe(m.backend)}`);
   const random = checkGeneratorState(fn, 'random', m.random);
   const dropoutRandom = m.dropoutRandom === undefined ? undefined : checkGeneratorState(fn, 'dropoutRandom', m.dropoutRandom);
-  return { architecture, parameters: m.parameters, random, dropoutRandom, training: m.training };
+  return { architecture, parameters: m.parameters, random, dropoutRandom, training: m.training, backend: m.backend };
 }
 
 function checkGeneratorState(fn: string, name: string, state: unknown): number[] {

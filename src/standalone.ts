@@ -1,5 +1,6 @@
 import type { Activation, Architecture, FloatArray } from './options.js';
 import { LEAKY_SLOPE } from './js/math.js';
+import { writeFloats } from './io/floats.js';
 
 /**
  * The source of a dependency-free ES module that computes `predict` for a trained network:
@@ -11,8 +12,7 @@ import { LEAKY_SLOPE } from './js/math.js';
 export function standaloneModule(architecture: Architecture, parameters: FloatArray): string {
   const { layers, activations, dtype } = architecture;
   const bytes = new Uint8Array(parameters.length * parameters.BYTES_PER_ELEMENT);
-  const view = new DataView(bytes.buffer);
-  parameters.forEach((v, i) => (dtype === 'float64' ? view.setFloat64(i * 8, v, true) : view.setFloat32(i * 4, v, true)));
+  writeFloats(bytes, 0, parameters, dtype);
   const used = [...new Set(activations)];
   return `// A ${layers.join('-')} multilayer perceptron (${activations.join(', ')}; ${dtype} weights), exported by wasm-mlp.
 // Dependency-free: predict(X) takes rows of ${layers[0]} numbers (number[][], or a flat Float32Array/Float64Array)
@@ -89,12 +89,19 @@ const ACTIVATION_SOURCE: Record<Activation, string> = {
 };`,
 };
 
+const ALPHABET = new TextEncoder().encode('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
+const PAD = 61; // '='
+
+/** Base64 written as ASCII bytes and decoded once: no string per character (a 16M-parameter network is 10⁸ characters). */
 function base64(bytes: Uint8Array): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  let out = '';
+  const out = new Uint8Array(Math.ceil(bytes.length / 3) * 4);
+  let o = 0;
   for (let i = 0; i < bytes.length; i += 3) {
     const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    out += alphabet[n >> 18] + alphabet[(n >> 12) & 63] + (i + 1 < bytes.length ? alphabet[(n >> 6) & 63] : '=') + (i + 2 < bytes.length ? alphabet[n & 63] : '=');
+    out[o++] = ALPHABET[n >> 18];
+    out[o++] = ALPHABET[(n >> 12) & 63];
+    out[o++] = i + 1 < bytes.length ? ALPHABET[(n >> 6) & 63] : PAD;
+    out[o++] = i + 2 < bytes.length ? ALPHABET[n & 63] : PAD;
   }
-  return out;
+  return new TextDecoder().decode(out);
 }

@@ -1,12 +1,12 @@
-import type { EpochLogs, FitHistory, FitOptions } from '../fit.js';
+import type { FitHistory, FitOptions } from '../fit.js';
 import type { Matrix, Targets } from '../data.js';
-import { checkFitOptions } from '../fit.js';
+import { RATE_CHUNK, checkFitOptions, disposedWhileTraining, emptyHistory } from '../fit.js';
+import { checkRate } from '../training/schedules.js';
+import { resolveOptimizer } from '../optimizers.js';
 import { DisposedError, DivergenceError, FormatError, ShapeError, ValueError, WasmMlpError, type Divergence } from '../errors.js';
 import { startWorker } from './spawn.js';
 import type { FromWorker, StartMessage, WorkerFitOptions } from './messages.js';
 import { stateBuffers, type FitAccess } from './state.js';
-
-export type { FitAccess, NetworkState } from './state.js';
 
 /** Options of `fitAsync`: every `fit` option, plus where to train. */
 export interface FitAsyncOptions extends FitOptions {
@@ -14,66 +14,52 @@ export interface FitAsyncOptions extends FitOptions {
   worker?: boolean;
 }
 
-/**
- * Runs a fit that an AbortSignal may stop mid-epoch, and then puts back the state the last
- * completed epoch left: the partial epoch's steps are undone and dropped from the history.
- */
-export async function keepCompletedEpochs(access: FitAccess, options: FitOptions, run: (options: FitOptions) => Promise<FitHistory>): Promise<FitHistory> {
-  const { signal, onEpochEnd } = options;
-  // Without a signal nothing can abort; a malformed callback is left for fit's own check.
-  if (!signal || (onEpochEnd !== undefined && typeof onEpochEnd !== 'function')) return run(options);
-  let saved = access.snapshot();
-  let completed = 0;
-  const history = await run({
-    ...options,
-    onEpochEnd: (epoch, logs) => {
-      // An epoch that ends with the signal aborted was cut short (or ended just as it fired): not completed.
-      if (signal.aborted) return false;
-      completed++;
-      saved = access.snapshot();
-      return onEpochEnd?.(epoch, logs);
-    },
-  });
-  if (history.stopReason === 'aborted' && history.epochs > completed) {
-    access.restore(saved);
-    return trimmed(history, completed);
-  }
-  return history;
-}
+export type { FitAccess, NetworkState } from './state.js';
 
 /**
- * Trains in a worker. The data and the training state cross as transferred buffers; after
- * every epoch the worker sends its state back and this network takes it, so the network
- * always holds the last completed epoch: an abort, or a callback returning false, just ends
- * the worker.
+ * Trains in a worker, exactly as fitAsync on this thread does: the worker runs the same epoch
+ * loop and, at each callback, waits for this thread to call it and answer (a stop, an abort).
+ * The data and the training state cross as transferred buffers; after every epoch the worker
+ * sends its state back and this network takes it, and the final state (restoreBest's θ, an
+ * interrupted epoch undone) ends the call.
  */
 export async function fitInWorker(access: FitAccess, X: Matrix, Y: Targets, options: FitOptions): Promise<FitHistory> {
   const fn = 'fitAsync';
   const checked = checkFitOptions(fn, options, access.architecture);
+  const { schedule, rates } = scheduleForWorker(fn, checked.schedule, checked.epochs, access.epoch);
+  // Everything fit would refuse is refused here, before a worker starts.
+  access.check(fn, X, Y, { ...options, schedule });
   const data = access.toArrays(fn, X, Y);
-  const { onEpochEnd, onBatchEnd, signal, schedule, validationData, ...plain } = options;
+  const validation = checked.validationData ? access.toArrays(fn, checked.validationData.X, checked.validationData.Y) : undefined;
+  // Only checked, plain data crosses: whatever else the caller's options hold stays here.
+  const fitOptions = definedOnly<WorkerFitOptions>({
+    epochs: checked.epochs, batchSize: checked.batchSize, learningRate: checked.learningRate, shuffle: checked.shuffle,
+    validationSplit: checked.validationSplit, metrics: checked.metrics, errorThreshold: checked.errorThreshold, onDivergence: checked.onDivergence,
+    earlyStopping: checked.earlyStopping ?? undefined,
+    optimizer: options.optimizer === undefined ? undefined : resolveOptimizer(fn, options.optimizer, 'options.optimizer'),
+    schedule: typeof schedule === 'function' ? undefined : schedule,
+    scheduleRates: rates,
+    validationData: validation && { x: validation.x, y: validation.y, rows: validation.rows },
+  });
   const state = access.snapshot();
-  const fitOptions: WorkerFitOptions = { ...plain };
-  if (validationData) {
-    const v = access.toArrays(fn, validationData.X, validationData.Y);
-    fitOptions.validationData = { x: v.x, y: v.y, rows: v.rows };
+  const { signal, onBatchEnd, onEpochEnd } = checked;
+  const worker = await startWorker();
+  // fitAsync trains only after the event loop has run once: an abort or a dispose meanwhile wins.
+  if (access.disposed) {
+    worker.terminate();
+    throw disposedWhileTraining(fn);
   }
-  if (typeof schedule === 'function') {
-    // A function cannot cross to a worker: its rates for this call's epochs can.
-    fitOptions.scheduleRates = { first: state.training.epoch, rates: Array.from({ length: checked.epochs }, (_, i) => schedule(state.training.epoch + i)) };
-  } else if (schedule !== undefined) {
-    fitOptions.schedule = schedule;
+  if (signal?.aborted) {
+    worker.terminate();
+    return { ...emptyHistory(checked.metrics, (checked.validationSplit ?? 0) > 0 || validation !== undefined), stopReason: 'aborted' };
   }
-  if (signal?.aborted) return trimmed(emptyHistory(), 0, 'aborted');
   const start: StartMessage = {
     type: 'start', architecture: access.architecture, backend: access.backend, threads: access.threads, state, x: data.x, y: data.y, rows: data.rows,
-    options: fitOptions, reportBatches: onBatchEnd !== undefined,
+    options: fitOptions, reportBatches: onBatchEnd !== undefined, awaitEpochs: onEpochEnd !== undefined, watchSignal: signal !== undefined,
   };
   const transfer = [...stateBuffers(state), data.x.buffer as ArrayBuffer, data.y.buffer as ArrayBuffer];
-  if (fitOptions.validationData) transfer.push(fitOptions.validationData.x.buffer as ArrayBuffer, fitOptions.validationData.y.buffer as ArrayBuffer);
-  const worker = await startWorker();
+  if (validation) transfer.push(validation.x.buffer as ArrayBuffer, validation.y.buffer as ArrayBuffer);
   return new Promise<FitHistory>((resolve, reject) => {
-    const history = emptyHistory();
     let finished = false;
     const finish = (result: FitHistory | Error) => {
       // Messages already in flight when the worker is ended must not change the network.
@@ -82,19 +68,23 @@ export async function fitInWorker(access: FitAccess, X: Matrix, Y: Targets, opti
       worker.terminate();
       if (result instanceof Error) reject(result); else resolve(result);
     };
-    const abort = () => finish(trimmed(history, history.epochs, 'aborted'));
+    const abort = () => worker.post({ type: 'abort' });
     signal?.addEventListener('abort', abort, { once: true });
+    const answer = (value: boolean | void) => {
+      if (access.disposed) finish(disposedWhileTraining(fn));
+      else worker.post({ type: 'answer', stop: value === false, aborted: signal?.aborted ?? false });
+    };
     worker.onMessage((message: FromWorker) => {
       if (finished) return;
       try {
+        if (access.disposed) throw disposedWhileTraining(fn);
         if (message.type === 'batch') {
-          if (onBatchEnd?.(message.batch, message.logs) === false) finish(trimmed(history, history.epochs, 'callback'));
+          answer(onBatchEnd!(message.batch, message.logs));
         } else if (message.type === 'epoch') {
           access.restore(message.state);
-          record(history, message.logs);
-          if (onEpochEnd?.(message.epoch, message.logs) === false) finish(trimmed(history, history.epochs, 'callback'));
+          if (onEpochEnd) answer(onEpochEnd(message.epoch, message.logs));
         } else if (message.type === 'done') {
-          // The final state may differ from the last epoch's (early stopping restores the best θ).
+          // The final state may differ from the last epoch's (restoreBest, an interrupted epoch undone).
           access.restore(message.state);
           finish(message.history);
         } else {
@@ -106,35 +96,30 @@ export async function fitInWorker(access: FitAccess, X: Matrix, Y: Targets, opti
       }
     });
     worker.onError((error) => finished || finish(new WasmMlpError(`fitAsync: the training worker failed: ${error.message}`)));
-    worker.post(start, transfer);
+    try {
+      worker.post(start, transfer);
+    } catch (error) {
+      finish(new ValueError(`fitAsync: the training could not be sent to a worker (${(error as Error).message})`));
+    }
   });
 }
 
-function emptyHistory(): FitHistory {
-  return { loss: [], valLoss: [], metrics: {}, valMetrics: {}, learningRate: [], elapsedMs: [], epochs: 0, stopReason: 'epochs' };
+/**
+ * A schedule function cannot cross to a worker: its rates for this call's epochs can, computed
+ * (and checked) here, once. Beyond RATE_CHUNK epochs that list would grow with options.epochs.
+ */
+function scheduleForWorker(fn: string, schedule: FitOptions['schedule'], epochs: number, first: number): { schedule: FitOptions['schedule']; rates?: { first: number; rates: number[] } } {
+  if (typeof schedule !== 'function') return { schedule };
+  if (epochs > RATE_CHUNK) {
+    throw new ValueError(`fitAsync: with { worker: true } a schedule function is evaluated before training for every epoch, so options.epochs must be at most ${RATE_CHUNK}, got ${epochs}; use a schedule object, or train in several calls`);
+  }
+  const rates = Array.from({ length: epochs }, (_, i) => checkRate(fn, first + i, schedule(first + i)));
+  return { schedule: (epoch: number) => rates[epoch - first], rates: { first, rates } };
 }
 
-/** Appends one epoch's logs, as fit records them. */
-function record(history: FitHistory, logs: EpochLogs): void {
-  history.loss.push(logs.loss);
-  if (logs.valLoss !== undefined) history.valLoss.push(logs.valLoss);
-  const append = (into: Partial<Record<string, number[]>>, values: Partial<Record<string, number>>) => {
-    for (const [m, v] of Object.entries(values)) (into[m] ??= []).push(v!);
-  };
-  append(history.metrics, logs.metrics);
-  append(history.valMetrics, logs.valMetrics);
-  history.learningRate.push(logs.learningRate);
-  history.elapsedMs.push(logs.elapsedMs);
-  history.epochs++;
-}
-
-/** The history of the first `epochs` epochs only. */
-function trimmed(history: FitHistory, epochs: number, stopReason: FitHistory['stopReason'] = history.stopReason): FitHistory {
-  const cut = (values: Partial<Record<string, number[]>>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v!.slice(0, epochs)]));
-  return {
-    ...history, loss: history.loss.slice(0, epochs), valLoss: history.valLoss.slice(0, epochs), metrics: cut(history.metrics), valMetrics: cut(history.valMetrics),
-    learningRate: history.learningRate.slice(0, epochs), elapsedMs: history.elapsedMs.slice(0, epochs), epochs, stopReason,
-  };
+/** The object without its undefined entries. */
+function definedOnly<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** The worker's error as the class it had there, so `instanceof` works across the thread boundary. */

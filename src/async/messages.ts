@@ -23,15 +23,25 @@ export interface StartMessage {
   y: FloatArray;
   rows: number;
   options: WorkerFitOptions;
-  /** Post a message per batch (only when the caller listens). */
+  /** Post a message per batch and wait for its answer (only when the caller listens). */
   reportBatches: boolean;
+  /** Wait for an answer after each epoch's message (the caller has onEpochEnd). */
+  awaitEpochs: boolean;
+  /** The caller has an AbortSignal: train as fitAsync does with one (an abort undoes the epoch it interrupts). */
+  watchSignal: boolean;
 }
 
-export type ToWorker = StartMessage;
+export type ToWorker =
+  | StartMessage
+  /** The caller's callback returned: stop (it returned false), and whether its signal is aborted now. */
+  | { type: 'answer'; stop: boolean; aborted: boolean }
+  /** The caller's signal was aborted. */
+  | { type: 'abort' };
 
 export type FromWorker =
+  /** A batch ended; the worker waits for an answer. */
   | { type: 'batch'; batch: number; logs: BatchLogs }
-  /** The state after the epoch (buffers transferred) and its logs. */
+  /** The state after the epoch (buffers transferred) and its logs; with awaitEpochs the worker waits for an answer. */
   | { type: 'epoch'; epoch: number; logs: EpochLogs; state: NetworkState }
   | { type: 'done'; history: FitHistory; state: NetworkState }
   /** A DivergenceError carries where it happened and the state before the failing step. */

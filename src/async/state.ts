@@ -1,4 +1,4 @@
-import type { Dataset, TrainingState } from '../fit.js';
+import type { Dataset, EpochLoop, FitOptions, TrainingState } from '../fit.js';
 import type { Matrix, Targets } from '../data.js';
 import type { Architecture, Backend, FloatArray } from '../options.js';
 import type { OptimizerState } from '../optimizers.js';
@@ -12,12 +12,19 @@ export interface NetworkState {
   training: TrainingState;
 }
 
-/** What fitAsync needs beyond the public API: the network's shape, checked data and the whole training state. */
+/** What fitAsync needs beyond the public API: the network's shape, checked data, fitAsync's epoch loop and the whole training state. */
 export interface FitAccess {
   readonly architecture: Architecture;
   readonly backend: Backend;
   readonly threads: number;
+  /** Epochs trained over the network's life. */
+  readonly epoch: number;
+  readonly disposed: boolean;
   toArrays(fn: string, X: Matrix, Y: Targets): Dataset;
+  /** Throws whatever fitAsync would refuse, changing nothing. */
+  check(fn: string, X: Matrix, Y: Targets, options: FitOptions): void;
+  /** fitAsync's epoch loop (pausing between batches; an abort undoes the epoch it interrupts), not yet started. */
+  loop(fn: string, X: Matrix, Y: Targets, options: FitOptions): EpochLoop;
   snapshot(): NetworkState;
   restore(state: NetworkState): void;
 }

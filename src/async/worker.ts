@@ -3,7 +3,7 @@
 // and the final state back.
 import { MLP, fitAccess } from '../mlp.js';
 import { DivergenceError } from '../errors.js';
-import type { FitOptions } from '../fit.js';
+import { runYielding, type FitOptions } from '../fit.js';
 import { stateBuffers } from './state.js';
 import type { FromWorker, StartMessage, ToWorker } from './messages.js';
 
@@ -29,25 +29,50 @@ async function connect(): Promise<Port> {
   };
 }
 
-async function train(port: Port, start: StartMessage): Promise<void> {
+/** Answers to the worker's callback messages, in order, and the caller's aborts. */
+class Replies {
+  private waiting: ((stop: boolean) => void) | null = null;
+  readonly controller = new AbortController();
+
+  receive(message: ToWorker): void {
+    if (message.type === 'abort') this.controller.abort();
+    if (message.type !== 'answer') return;
+    // The caller's callback may have aborted its signal: the loop must see that before it goes on.
+    if (message.aborted) this.controller.abort();
+    const resolve = this.waiting;
+    this.waiting = null;
+    resolve?.(message.stop);
+  }
+
+  /** The answer to the callback message just posted: false stops training. */
+  next(): Promise<boolean | void> {
+    return new Promise((resolve) => (this.waiting = (stop) => resolve(stop ? false : undefined)));
+  }
+}
+
+async function train(port: Port, start: StartMessage, replies: Replies): Promise<void> {
   const net = await MLP.create({ ...start.architecture, backend: start.backend, threads: start.threads });
   try {
     const access = fitAccess(net);
     access.restore(start.state);
     const { scheduleRates, validationData, ...rest } = start.options;
-    const options: FitOptions = {
-      ...rest,
-      onEpochEnd: (epoch, logs) => {
-        const state = access.snapshot();
-        port.post({ type: 'epoch', epoch, logs, state }, stateBuffers(state));
-      },
-    };
-    if (start.reportBatches) options.onBatchEnd = (batch, logs) => port.post({ type: 'batch', batch, logs });
+    // Placeholders: the loop pauses where the caller's callbacks exist; the caller runs them.
+    const options: FitOptions = { ...rest, onEpochEnd: () => undefined };
+    if (start.reportBatches) options.onBatchEnd = () => undefined;
+    if (start.watchSignal) options.signal = replies.controller.signal;
     if (scheduleRates) options.schedule = (epoch) => scheduleRates.rates[epoch - scheduleRates.first];
     if (validationData) options.validationData = { X: validationData.x, Y: validationData.y };
     let history;
     try {
-      history = await net.fitAsync(start.x, start.y, options);
+      history = await runYielding(access.loop('fitAsync', start.x, start.y, options), (pause) => {
+        if (pause.kind === 'batch') {
+          port.post({ type: 'batch', batch: pause.batch, logs: pause.logs });
+          return replies.next();
+        }
+        const state = access.snapshot();
+        port.post({ type: 'epoch', epoch: pause.epoch, logs: pause.logs, state }, stateBuffers(state));
+        return start.awaitEpochs ? replies.next() : undefined;
+      });
     } catch (error) {
       if (!(error instanceof DivergenceError)) throw error;
       // θ stops before the failing step, mid-epoch: send that state, not the last epoch's.
@@ -64,8 +89,11 @@ async function train(port: Port, start: StartMessage): Promise<void> {
 
 // No top-level await: bundlers' default worker format (Vite's is iife) does not allow it. Messages
 // wait in the port's queue until the listener is attached.
+const replies = new Replies();
 void connect().then((port) => port.listen((message) => {
   if (message.type === 'start') {
-    train(port, message).catch((error: Error) => port.post({ type: 'error', name: error?.name ?? 'Error', message: error?.message ?? String(error) }));
+    train(port, message, replies).catch((error: Error) => port.post({ type: 'error', name: error?.name ?? 'Error', message: error?.message ?? String(error) }));
+  } else {
+    replies.receive(message);
   }
 }));

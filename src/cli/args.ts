@@ -41,6 +41,10 @@ export function parseArgs(argv: readonly string[], known: readonly string[], kno
   return parsed;
 }
 
+// Decimal notation only: Number() alone also reads "0x10" as 16, " 1 " as 1 and "" as 0.
+const INTEGER = /^[+-]?[0-9]+$/;
+const DECIMAL = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)(e[+-]?[0-9]+)?$/i;
+
 /** For `--momentum -1`: parseArgs reads -1 as an option, so say how to write it. */
 function valueHint(argv: readonly string[], index: number, name: string): string {
   const next = argv[index + 1];
@@ -52,7 +56,7 @@ export function intOption(args: ParsedArgs, name: string, fallback: number, min:
   const raw = args.options.get(name);
   if (raw === undefined) return fallback;
   const v = Number(raw);
-  if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
+  if (!INTEGER.test(raw) || !Number.isSafeInteger(v) || v < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
   return v;
 }
 
@@ -61,7 +65,7 @@ export function numberOption(args: ParsedArgs, name: string, fallback: number, m
   const raw = args.options.get(name);
   if (raw === undefined) return fallback;
   const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v) || (exclusive ? v <= min : v < min) || v >= max) {
+  if (!DECIMAL.test(raw) || !Number.isFinite(v) || (exclusive ? v <= min : v < min) || v >= max) {
     const range = max === Infinity ? `${exclusive ? '>' : '≥'} ${min}` : `in ${exclusive ? '(' : '['}${min}, ${max})`;
     throw new UsageError(`--${name} must be a number ${range}, got "${raw}"`);
   }

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { MLP } from '../mlp.js';
 import { ACTIVATIONS } from '../options.js';
 import { FormatError } from '../errors.js';
@@ -13,6 +13,7 @@ import { argmaxRows, confusionMatrix, describeOptimizer, formatConfusion, takeRo
 import { UsageError, choiceOption, intOption, numberOption, type ParsedArgs } from './args.js';
 import { LearningRateSchedule, type ScheduleSpec } from '../training/schedules.js';
 import type { ProgressOutput } from './progress.js';
+import { checkOutputFile, writeOutputFile } from './output-file.js';
 
 const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a) => a !== 'softmax');
 /** The network's optimizers (`setOptimizer` types). */
@@ -42,6 +43,7 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   const schedule = scheduleOption(args, learningRate, epochs);
   const patience = args.options.has('early-stopping') ? intOption(args, 'early-stopping', 0, 1) : null;
   const outPath = args.options.get('out') ?? 'model.wmlp';
+  checkOutputFile(outPath, '--out');
   const taskOption = choiceOption(args, 'task', 'auto', ['auto', 'classification', 'regression'] as const);
 
   const table = readCsv(file);
@@ -49,6 +51,8 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   const codes = taskOption === 'auto' && task === 'regression' ? classCodes(table, target) : null;
   if (codes) process.stderr.write(`wasm-mlp: note: ${file}, column "${target}" holds only the integers ${codes.join(', ')}; training a regression on it. If they are class codes, add --task classification.\n`);
   const chosen = args.options.get('features')?.split(',').map((c) => c.trim());
+  const repeated = chosen?.find((c, i) => chosen.indexOf(c) !== i);
+  if (repeated !== undefined) throw new UsageError(`--features names "${repeated}" twice`);
   const features = chosen ?? table.columns.filter((c) => c !== target);
   if (features.includes(target)) throw new UsageError(`--features must not include the target "${target}"`);
   if (features.length === 0) throw new FormatError(`${file}: no feature columns besides the target "${target}"`);
@@ -107,6 +111,8 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
 /** `wasm-mlp predict model.wmlp data.csv [--out predictions.csv]`. */
 export async function predict(args: ParsedArgs, out: ProgressOutput): Promise<void> {
   const [modelPath, file] = twoPositionals(args);
+  const outPath = args.options.get('out');
+  if (outPath !== undefined) checkOutputFile(outPath, '--out');
   const { model, net } = await loadModelFile(modelPath);
   try {
     const table = readCsv(file);
@@ -123,9 +129,8 @@ export async function predict(args: ParsedArgs, out: ProgressOutput): Promise<vo
       lines.push([...row, ...cells].map(csvField).join(','));
     });
     const text = lines.join('\n') + '\n';
-    const outPath = args.options.get('out');
-    if (outPath) {
-      writeFileSync(outPath, text);
+    if (outPath !== undefined) {
+      writeOutputFile(outPath, text);
       process.stderr.write(`wrote ${table.rows.length} predictions to ${outPath}\n`);
     } else {
       out.write(text);
@@ -154,6 +159,7 @@ export async function exportModel(args: ParsedArgs, out: ProgressOutput): Promis
   const modelPath = onePositional(args, 'a model file');
   const format = choiceOption(args, 'format', 'module', EXPORT_FORMATS);
   const outPath = args.options.get('out') ?? modelPath.replace(/\.wmlp$/, '') + (format === 'onnx' ? '.onnx' : '.mjs');
+  checkOutputFile(outPath, args.options.has('out') ? '--out' : 'the output file');
   const { model, net } = await loadModelFile(modelPath);
   try {
     if (format === 'onnx') {
@@ -285,12 +291,16 @@ function readSamples(file: string, features: string[], target: string, task: Tas
 
 function layersOption(args: ParsedArgs): number[] {
   const raw = args.options.get('layers') ?? '32';
-  const sizes = raw.split(',').map((s) => Number(s.trim()));
-  if (raw.trim() === '' || sizes.some((n) => !Number.isInteger(n) || n < 1)) {
+  const parts = raw.split(',');
+  const sizes = parts.map(Number);
+  if (parts.some((s) => !INTEGER.test(s)) || sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) {
     throw new UsageError(`--layers must be hidden layer sizes separated by commas, e.g. 64,32, got "${raw}"`);
   }
   return sizes;
 }
+
+/** Digits only: Number() would also take "0x10", " 1 ", "1e3" and "". */
+const INTEGER = /^[0-9]+$/;
 
 function onePositional(args: ParsedArgs, what: string): string {
   if (args.positional.length !== 1) throw new UsageError(`expected ${what}, got ${args.positional.length} arguments`);

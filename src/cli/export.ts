@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writeOutputFile } from './output-file.js';
 import type { MLP } from '../mlp.js';
 import type { ModelFile } from './model-file.js';
 import { writeOnnx } from '../io/onnx.js';
@@ -36,7 +36,7 @@ export function predictRows(rows) {
 
 /** Writes the module for a loaded model. */
 export function writeExport(path: string, model: ModelFile, net: MLP, source: string): void {
-  writeFileSync(path, exportModule(model, net, source));
+  writeOutputFile(path, exportModule(model, net, source));
 }
 
 /**
@@ -47,5 +47,5 @@ export function writeOnnxExport(path: string, model: ModelFile, net: MLP): void 
   const metadata: Record<string, string> = { features: JSON.stringify(model.features), target: JSON.stringify(model.target) };
   if (model.classes) metadata.classes = JSON.stringify(model.classes);
   const bytes = writeOnnx(net.architecture, net.getParameters(), {}, { input: model.featureScaling, output: model.targetScaling ?? undefined, metadata });
-  writeFileSync(path, bytes);
+  writeOutputFile(path, bytes);
 }

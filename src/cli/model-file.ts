@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeOutputFile } from './output-file.js';
 import { MLP } from '../mlp.js';
 import { FormatError, describe } from '../errors.js';
 import type { Scaling, Task } from './table.js';
@@ -33,7 +34,7 @@ export function modelFile(net: MLP, fields: Omit<ModelFile, 'format' | 'version'
 
 /** Writes the model as JSON text. */
 export function saveModelFile(path: string, model: ModelFile): void {
-  writeFileSync(path, JSON.stringify(model) + '\n');
+  writeOutputFile(path, JSON.stringify(model) + '\n');
 }
 
 /** Reads and checks a `.wmlp` file, then rebuilds its network. */
@@ -60,6 +61,10 @@ export async function loadModelFile(path: string): Promise<{ model: ModelFile; n
   if (m.task === 'classification' && (!Array.isArray(m.classes) || m.classes.length < 2)) throw bad('classes');
   if (!isScaling(m.featureScaling, m.features.length)) throw bad('featureScaling');
   if (m.task === 'regression' && !isScaling(m.targetScaling, 1)) throw bad('targetScaling');
+  // Standardising divides by std: a 0 (training never writes one) would turn every value into ±Infinity.
+  const flat = m.featureScaling.std.indexOf(0);
+  if (flat >= 0) throw bad(`featureScaling: feature "${m.features[flat]}" has std 0; a std must be > 0`);
+  if (m.task === 'regression' && m.targetScaling!.std[0] === 0) throw bad(`targetScaling: the target "${m.target}" has std 0; a std must be > 0`);
   if (typeof m.checkpoint !== 'string') throw bad('checkpoint');
   let net: MLP;
   try {

@@ -91,15 +91,20 @@ export function activationBackward(kind: Activation, delta: FloatArray, a: Float
   }
 }
 
+const same = (v: number) => v;
+
 /** Mean loss from the output layer's logits z, activations a and targets y. */
 export function lossValue(kind: Loss, z: FloatArray, a: FloatArray, y: FloatArray, rows: number, cols: number): number {
   const len = rows * cols;
+  // Terms that can overflow are rounded to the network's precision, as the wasm kernels compute
+  // them: a float32 difference of 1e30 squares to Infinity there, so it must here too.
+  const round = a instanceof Float32Array ? Math.fround : same;
   let sum = 0;
   switch (kind) {
     case 'mse':
       for (let i = 0; i < len; i++) {
-        const d = a[i] - y[i];
-        sum += d * d;
+        const d = round(a[i] - y[i]);
+        sum += round(d * d);
       }
       return sum / len;
     case 'cross-entropy':
@@ -111,7 +116,7 @@ export function lossValue(kind: Loss, z: FloatArray, a: FloatArray, y: FloatArra
         let total = 0;
         for (let j = 0; j < cols; j++) total += Math.exp(z[o + j] - max);
         const logSumExp = max + Math.log(total);
-        for (let j = 0; j < cols; j++) if (y[o + j] !== 0) sum += y[o + j] * (logSumExp - z[o + j]);
+        for (let j = 0; j < cols; j++) if (y[o + j] !== 0) sum += round(y[o + j] * round(logSumExp - z[o + j]));
       }
       return sum / rows;
     case 'binary-cross-entropy':

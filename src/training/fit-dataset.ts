@@ -102,7 +102,7 @@ export async function fitDataset(net: DatasetAccess, dataset: BatchDataset, opti
     }
     const epoch = net.training.epoch;
     const started = performance.now();
-    const learningRate = rates ? rates[i] : checkRate(FN, epoch, schedule.rate(epoch));
+    const learningRate = rates ? rates.at(i) : checkRate(FN, epoch, schedule.rate(epoch));
     // A bad batch, a failing dataset or an abort mid-epoch puts back the state this epoch started from.
     const start = net.snapshot();
     let trained: Trained;
