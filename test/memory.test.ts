@@ -16,7 +16,7 @@ function settle(): void {
 }
 
 describe('memory', () => {
-  it('10,000 create → fit(1 epoch) → dispose cycles keep resident memory within 48 MiB', async () => {
+  it('10,000 create → fit(1 epoch) → dispose cycles keep no network alive: live heap within 8 MiB, resident memory within 128 MiB', async () => {
     const cycles = Number(process.env.MEMORY_CYCLES ?? 10_000);
     const X = Array.from({ length: 64 }, (_, i) => [Math.sin(i), Math.cos(i), i / 64, 1]);
     const Y = X.map((r) => [r[0] * r[1]]);
@@ -27,6 +27,7 @@ describe('memory', () => {
     };
     for (let i = 0; i < 200; i++) await cycle(i); // warm-up: compiled code, caches
     settle();
+    const startHeap = process.memoryUsage().heapUsed;
     const start = process.memoryUsage().rss;
     let peak = start;
     const began = performance.now();
@@ -37,9 +38,13 @@ describe('memory', () => {
     settle();
     const end = process.memoryUsage().rss;
     console.log(`${cycles} cycles in ${((performance.now() - began) / 1000).toFixed(1)} s: RSS ${(start / MiB).toFixed(1)} → ${(end / MiB).toFixed(1)} MiB (peak ${(peak / MiB).toFixed(1)} MiB)`);
-    // Each network's memory is 64 KiB or more; 10,000 kept alive would be over 600 MiB.
-    expect(end - start).toBeLessThan(48 * MiB);
-    expect(peak - start).toBeLessThan(96 * MiB);
+    // Each network's memory is 64 KiB or more and its engine several KiB of JS heap: 10,000 kept
+    // alive would be over 600 MiB of RSS and tens of MiB of live heap. Node 24's V8 keeps a larger
+    // heap reserve after this much churn (heapTotal ≈ 72 MiB where Node 20 keeps ≈ 38 MiB, with
+    // the same ≈ 5 MiB live), so RSS is bounded well below a leak, and the live heap tightly.
+    expect(process.memoryUsage().heapUsed - startHeap).toBeLessThan(8 * MiB);
+    expect(end - start).toBeLessThan(128 * MiB);
+    expect(peak - start).toBeLessThan(192 * MiB);
   }, 120_000);
 
   it.each(['wasm', 'js'] as const)('100,000 training steps on %s allocate nothing that stays: wasm memory unchanged, JS heap within 1 MiB', async (backend) => {

@@ -6,6 +6,7 @@ import { CHECKPOINT_MAGIC, readCheckpoint } from '../io/checkpoint.js';
 import { readSafetensors, type SafetensorsArchitecture } from '../io/safetensors.js';
 import { checkOptions } from '../validate.js';
 import { createWasmEngine, type Kernels } from '../wasm/engine.js';
+import { readBlocks } from '../wasm/blocks.js';
 import { predictRows, predictRowsInto } from '../predict.js';
 import { inferenceModule } from './loader.js';
 
@@ -80,7 +81,8 @@ function readModel(bytes: Uint8Array, options: PredictorOptions): { architecture
 /** A memory and the forward-only kernels: the engine calls nothing else on a network that only predicts. */
 async function forwardOnlyHost(dtype: DType) {
   const memory = new WebAssembly.Memory({ initial: 1 });
-  const instance = await WebAssembly.instantiate(await inferenceModule(dtype), { env: { memory } });
+  const module = await inferenceModule(dtype);
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const kernels = instance.exports as unknown as Kernels;
-  return { memory, kernels, arenaStart: kernels.heapBase(), control: 0 };
+  return { memory, kernels, blocks: readBlocks(module, instance.exports), arenaStart: kernels.heapBase(), control: 0 };
 }

@@ -76,11 +76,14 @@ function blockLayout<B extends BlockName>(exports: Exports, block: B): BlockLayo
   return { size: global(exports, `${block}_size`), offset, kind } as BlockLayout<B>;
 }
 
-const cache = new WeakMap<object, Blocks>();
+const cache = new WeakMap<WebAssembly.Module, Blocks>();
 
-/** The layouts and codes of an instantiated kernel module (read once per module instance). */
-export function readBlocks(exports: Exports): Blocks {
-  let blocks = cache.get(exports);
+/**
+ * The layouts and codes of a kernel module, read from one instance's exports once per module:
+ * every instance of a module shares them, and reading a global allocates its wrapper.
+ */
+export function readBlocks(module: WebAssembly.Module, exports: Exports): Blocks {
+  let blocks = cache.get(module);
   if (blocks) return blocks;
   const code = (prefix: string) => (name: string) => global(exports, `${prefix}_${name.replaceAll('-', '_')}`);
   blocks = {
@@ -95,7 +98,7 @@ export function readBlocks(exports: Exports): Blocks {
     lossCode: code('loss'),
     optimizerCode: code('optimizer'),
   };
-  cache.set(exports, blocks);
+  cache.set(module, blocks);
   return blocks;
 }
 

@@ -4,7 +4,7 @@ import type { instantiate } from './build/kernels.js';
 import { arrayType } from '../options.js';
 import { parameterLayout } from '../layout.js';
 import { Arena } from './arena.js';
-import { BlockAccess, readBlocks } from './blocks.js';
+import { BlockAccess, type Blocks } from './blocks.js';
 import { FailureCause, locate } from '../divergence.js';
 import { optimizerBlockLayout, writeOptimizer, type OptimizerBlockLayout } from './optimizer.js';
 import { DEFAULT_OPTIMIZER, checkOptimizerState, initialStateValue, optimizerBufferNames, type OptimizerConfig, type StateName } from '../optimizers.js';
@@ -22,6 +22,8 @@ const SLACK_BYTES = 16;
 export interface KernelHost {
   memory: WebAssembly.Memory;
   kernels: Kernels;
+  /** The module's block layouts and codes (readBlocks). */
+  blocks: Blocks;
   /** The first byte the network's arena may use. */
   arenaStart: number;
   /** The threads' control block, or 0. */
@@ -36,11 +38,10 @@ export interface KernelHost {
  * must grow). The blocks' field offsets come from the module (src/wasm/blocks.ts).
  */
 export async function createWasmEngine(arch: Architecture, host: KernelHost): Promise<Engine> {
-  const { memory, kernels: k, arenaStart, control } = host;
+  const { memory, kernels: k, blocks, arenaStart, control } = host;
   const Float = arrayType(arch.dtype);
   const bytes = Float.BYTES_PER_ELEMENT;
   if (k.floatBytes() !== bytes) throw new Error(`internal: ${arch.dtype} module computes in ${k.floatBytes()}-byte floats`);
-  const blocks = readBlocks(k as unknown as Record<string, unknown>);
 
   const layout = parameterLayout(arch);
   const arena = new Arena(memory, arenaStart);

@@ -91,7 +91,7 @@ async function threadedHost(arch: Architecture, threads: number): Promise<Thread
   const module = await kernelModule(arch.dtype, kernelVariant(), true);
   const memory = sharedMemory();
   const k = (await WebAssembly.instantiate(module, { env: { memory, wait32: waitImport(memory) } })).exports as unknown as ThreadedKernels;
-  const blocks = readBlocks(k as unknown as Record<string, unknown>);
+  const blocks = readBlocks(module, k as unknown as Record<string, unknown>);
   const ctrl = Math.ceil(k.heapBase() / 64) * 64;
   const control = new BlockAccess(memory, blocks.Control, ctrl);
   // A view of a SharedArrayBuffer never detaches, and the control block never moves.
@@ -181,6 +181,7 @@ async function threadedHost(arch: Architecture, threads: number): Promise<Thread
   return {
     memory,
     kernels: kernels as unknown as Kernels,
+    blocks,
     // The control block and a failed worker's message sit where the arena would otherwise begin.
     arenaStart: ctrl + blocks.Control.size + blocks.errorCapacity,
     control: ctrl,
