@@ -185,10 +185,10 @@ describe('fitDataset errors', () => {
 });
 
 describe('memory stays bounded by a batch', () => {
-  it('trains on a generated 256 MB stream with resident memory growing by far less than the stream', async () => {
+  it('trains on a generated 1 GiB stream with resident memory growing by far less than the stream', async () => {
     const inputs = 1024;
     const rows = 256;                        // 1 MiB of float32 inputs per batch
-    const batches = 256;                     // 256 MiB in the stream
+    const batches = 1024;                    // 1 GiB in the stream
     const net = await MLP.create({ layers: [inputs, 4, 1], activations: ['relu', 'linear'], loss: 'mse', seed: 1 });
     const x = new Float32Array(rows * inputs);
     const y = new Float32Array(rows);
@@ -206,7 +206,9 @@ describe('memory stays bounded by a batch', () => {
       }
     }, { epochs: 1, learningRate: 0.01 });
     expect(history.loss[0]).toBeLessThan(0.5);
-    expect(peak - before).toBeLessThan(64 * 2 ** 20);
+    // Node 24's V8 keeps a larger heap reserve than Node 20's (≈ 110 MiB of growth against ≈ 40 MiB
+    // on a 256 MiB stream): bounded, but the stream must be much larger than the bound.
+    expect(peak - before).toBeLessThan(128 * 2 ** 20);
   }, 120_000);
 });
 

@@ -51,7 +51,7 @@ describe('predictInto', () => {
   });
 
   // In a plain Node process on the built package: the test runner's module transform adds its own allocations.
-  it.each(['float32', 'float64'] as const)('wasm %s: 100,000 calls allocate nothing (no garbage collection runs, JS heap and wasm memory unchanged)', (dtype) => {
+  it.each(['float32', 'float64'] as const)('wasm %s: 1,000,000 calls allocate nothing (at most one garbage collection, JS heap and wasm memory unchanged)', (dtype) => {
     if (!existsSync(fileURLToPath(DIST))) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
     const script = `
       import { GCProfiler } from 'node:v8';
@@ -65,19 +65,21 @@ describe('predictInto', () => {
       const profiler = new GCProfiler();
       profiler.start();
       const heap = process.memoryUsage().heapUsed;
-      for (let i = 0; i < 100000; i++) net.predictInto(X, out);
+      for (let i = 0; i < 1000000; i++) net.predictInto(X, out);
       const grown = process.memoryUsage().heapUsed - heap;
       const { statistics } = profiler.stop();
       console.log(JSON.stringify({ collections: statistics.length, grown, bytes, after: net.memoryBytes }));`;
     const run = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     const { collections, grown, bytes, after } = JSON.parse(run.stdout);
-    console.log(`predictInto ${dtype}: ${collections} collections and ${grown} bytes of JS heap growth over 100,000 calls`);
-    // The smallest heap object (a boxed number) is 16 bytes: one per call would be 1.6 MB here.
-    // What grows instead is V8's one-off compilation data, 10–300 kB depending on when the
-    // optimising compiler runs on a loaded machine, not proportional to the calls.
-    expect(collections).toBe(0);
-    expect(grown).toBeLessThan(1024 * 1024);
+    console.log(`predictInto ${dtype}: ${collections} collections and ${grown} bytes of JS heap growth over 1,000,000 calls`);
+    // The smallest heap object (a boxed number) is 16 bytes: one per call would be 16 MB here,
+    // several young-generation collections. What happens instead is V8's one-off compilation
+    // data, 10–300 kB depending on when the optimising compiler runs on a loaded machine, which
+    // on Node 24 can itself start one collection.
+    expect(collections).toBeLessThanOrEqual(1);
+    // Compilation data grows the heap by ~1–2 MB on Node 24 whatever the call count; 16 MB would be one object a call.
+    expect(grown).toBeLessThan(4 * 1024 * 1024);
     expect(after).toBe(bytes);
   }, 60_000);
 });
