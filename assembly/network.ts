@@ -229,7 +229,11 @@ function backwardShare(n: Network, thread: i32, threads: i32, rows: i32, trainin
  * of the update. Returns APPLIED, REFUSED (by the divergence guard) or ABORTED.
  */
 function stepShare(n: Network, thread: i32, threads: i32, rows: i32): i32 {
-  if (hasDropout(n)) {
+  // A refused step leaves the network as it was, the dropout generator's state included.
+  const dropout = hasDropout(n);
+  const keep = thread == 0 && dropout;
+  const randomLow = keep ? load<u64>(n.dropoutRandom) : 0, randomHigh = keep ? load<u64>(n.dropoutRandom, 8) : 0;
+  if (dropout) {
     if (thread == 0) drawMasks(n, rows);
     if (!sync(n, thread, threads)) return ABORTED;
   }
@@ -241,7 +245,13 @@ function stepShare(n: Network, thread: i32, threads: i32, rows: i32): i32 {
   if (!sync(n, thread, threads)) return ABORTED;
   const refused = n.failure != FAILURE_NONE;
   // Every thread has read the guard's word before any leaves the call.
-  if (refused) return sync(n, thread, threads) ? REFUSED : ABORTED;
+  if (refused) {
+    if (keep) {
+      store<u64>(n.dropoutRandom, randomLow);
+      store<u64>(n.dropoutRandom, randomHigh, 8);
+    }
+    return sync(n, thread, threads) ? REFUSED : ABORTED;
+  }
   return updateShare(n, thread, threads) && sync(n, thread, threads) ? APPLIED : ABORTED;
 }
 

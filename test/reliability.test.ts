@@ -240,6 +240,26 @@ describe('float32 finiteness is the same on both backends', () => {
   });
 });
 
+describe('a refused step with dropout', () => {
+  const cases = [['wasm', 1], ['wasm', 2], ['js', 1]] as const;
+  it.each(cases)('%s, %i thread(s): the dropout generator is as before, and the next step draws the masks it would have drawn', async (backend, threads) => {
+    const create = () => source.MLP.create({ ...spec, activations: ['relu', 'softmax'], dropout: 0.5, backend, threads, dtype: 'float32', seed: 4 });
+    const { X, Y } = data(16);
+    const [refusedFirst, direct] = await Promise.all([create(), create()]);
+    const before = state(refusedFirst);
+    // Inputs of 1e3 and η = 1e38 overflow the float32 update θ − η·∇θ: the guard refuses the step
+    // after the masks were drawn.
+    const large = X.map((v) => v * 1e3);
+    expect(() => refusedFirst.step(large, Y, { learningRate: 1e38 })).toThrow(/the update θ − η·∇θ of layer 0/);
+    expect(state(refusedFirst)).toEqual(before);
+    refusedFirst.step(X, Y, { learningRate: 0.1 });
+    direct.step(X, Y, { learningRate: 0.1 });
+    expect(state(refusedFirst)).toEqual(state(direct));
+    refusedFirst.dispose();
+    direct.dispose();
+  });
+});
+
 describe('text exports refuse networks past their documented size, before allocating', () => {
   it.each(['toFunction', 'toJSON'] as const)('%s on 16 785 409 parameters (2^24 is the limit)', async (call) => {
     const net = await source.MLP.create({ layers: [4096, 4097], activations: ['linear'], dtype: 'float32', seed: 1 });

@@ -110,11 +110,14 @@ export function createJsEngine(arch: Architecture): Engine {
     loss: (rows) => math.lossValue(arch.loss, last.z, last.a, target, rows, last.outputs),
     backward: (rows) => backwardPass(rows, false),
     step(rows, learningRate) {
+      // A refused step leaves the network as it was, the dropout generator's state included.
+      const random = dropoutRandom.getState();
       forwardPass(rows, true);
       const value = backwardPass(rows, true);
       cause = value - value !== 0 ? FailureCause.Loss : updateIsFinite(params, grads, learningRate) ? FailureCause.None : FailureCause.Update;
       failed = cause === FailureCause.None ? null : { step: 0, rows, learningRate };
-      if (!failed) optimizerUpdate(optimizer, slots, params, grads, learningRate);
+      if (failed) dropoutRandom.setState(random);
+      else optimizerUpdate(optimizer, slots, params, grads, learningRate);
       return value;
     },
     setOptimizer(config) {
