@@ -2,7 +2,7 @@
 // one code path for any thread count. Every phase takes (thread, threads) and computes a fixed
 // share: batch rows for the forward pass, dropout, the loss terms, the output delta and the
 // input gradient; units for the weight gradient, clipping by value and the divergence guard's
-// scan; a range of θ for the optimizer. Each output element is computed by exactly one thread
+// scan (one thread scans all of θ at once); a range of θ for the optimizer. Each output element is computed by exactly one thread
 // with the same arithmetic, so results are bit-identical for any thread count by construction;
 // one thread is threads = 1, where every barrier is free, and builds without threads compile
 // no barrier at all.
@@ -243,7 +243,7 @@ function backwardShare(n: Network, thread: i32, threads: i32, rows: i32, trainin
     const u0 = share(units, thread, threads, UNIT_ALIGN);
     const u1 = share(units, thread + 1, threads, UNIT_ALIGN);
     weightGradient(layer.gradWeights, layer.gradBias, layer.z, input, rows, units, inputs, u0, u1);
-    if (training && u0 < u1) flags |= guardUnits(n, layer, u0, u1);
+    if (training && threads > 1 && u0 < u1) flags |= guardUnits(n, layer, u0, u1);
     if (l > 0 && r0 < r1) {
       // Fused with the lower layer's activation derivative: its z buffer receives its δ. Rows
       // of it need only the same rows of delta, and no thread reads that z in this phase.
@@ -253,6 +253,8 @@ function backwardShare(n: Network, thread: i32, threads: i32, rows: i32, trainin
       if (training && below.dropoutRate > 0) dropoutBackward(at(below.z, r0 * inputs), at(below.mask, r0 * inputs), (r1 - r0) * inputs);
     }
   }
+  // One thread's units are all of θ, one contiguous vector: one scan, not two per layer.
+  if (training && threads == 1) flags = guardRange(n, n.parameters, n.gradient, n.parameterCount);
   return flags;
 }
 
@@ -262,15 +264,15 @@ function backwardShare(n: Network, thread: i32, threads: i32, rows: i32, trainin
  */
 function guardUnits(n: Network, layer: Layer, u0: i32, u1: i32): i32 {
   const inputs = layer.inputs;
-  const gradWeights = at(layer.gradWeights, u0 * inputs);
-  const gradBias = at(layer.gradBias, u0);
-  const finite = updateIsFinite(at(layer.weights, u0 * inputs), gradWeights, (u1 - u0) * inputs, n.learningRate)
-    && updateIsFinite(at(layer.bias, u0), gradBias, u1 - u0, n.learningRate);
+  return guardRange(n, at(layer.weights, u0 * inputs), at(layer.gradWeights, u0 * inputs), (u1 - u0) * inputs)
+    | guardRange(n, at(layer.bias, u0), at(layer.gradBias, u0), u1 - u0);
+}
+
+/** The guard's flag for `len` parameters and their gradient, which it then clips by value. */
+function guardRange(n: Network, params: usize, grads: usize, len: i32): i32 {
+  const finite = updateIsFinite(params, grads, len, n.learningRate);
   const o = changetype<Optimizer>(n.optimizer);
-  if (o.clipValue > 0) {
-    clipByValue(gradWeights, (u1 - u0) * inputs, o.clipValue);
-    clipByValue(gradBias, u1 - u0, o.clipValue);
-  }
+  if (o.clipValue > 0) clipByValue(grads, len, o.clipValue);
   return finite ? 0 : UPDATE_NOT_FINITE;
 }
 
