@@ -75,6 +75,14 @@ it('--validation, --early-stopping, --dropout, --dtype and --threads reach the n
   net.dispose();
 });
 
+it('--activation takes every hidden activation, the smooth ones included', async () => {
+  const result = await run('train', 'train.csv', '--target', 'species', '--layers', '8,6', '--activation', 'gelu-tanh', '--epochs', '2', '--seed', '1', '--out', 'gelu.wmlp');
+  expect(result.stderr).toBe('');
+  const net = await model('gelu.wmlp');
+  expect(net.architecture.activations).toEqual(['gelu-tanh', 'gelu-tanh', 'softmax']);
+  net.dispose();
+});
+
 it('--schedule step:1:0 leaves the parameters of the first epoch (rate 0 afterwards)', async () => {
   await run('train', 'train.csv', '--target', 'species', '--epochs', '1', '--seed', '2', '--validation-split', '0', '--out', 'one.wmlp');
   await run('train', 'train.csv', '--target', 'species', '--epochs', '3', '--seed', '2', '--validation-split', '0', '--schedule', 'step:1:0', '--out', 'three.wmlp');

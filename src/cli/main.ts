@@ -33,7 +33,8 @@ A numeric target is regression (linear output, MSE); any other target is classif
   --target <column>        the column to predict (required)
   --features a,b,c         feature columns (default: every column but the target)
   --layers 64,32           hidden layer sizes (default 32)
-  --activation relu        hidden activation: linear, relu, leaky-relu, sigmoid, tanh (default relu)
+  --activation relu        hidden activation: linear, relu, leaky-relu, sigmoid, tanh, gelu,
+                           gelu-tanh, silu, elu, selu, softplus, mish (default relu)
   --epochs N               passes over the training rows (default 50)
   --batch-size N           samples per step (default 16)
   --optimizer adam         adam, adamw, sgd, rmsprop or adagrad, as torch.optim (default adam)
