@@ -86,10 +86,10 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   const scale = (s: Samples): Samples => ({
     X: applyScaling(s.X.slice(), featureScaling), Y: targetScaling ? applyScaling(s.Y.slice() as Float32Array, targetScaling) : s.Y, rows: s.rows,
   });
-  const net = await createNetwork(settings, features.length, classes);
+  const { net, threadsNote } = await createNetwork(settings, features.length, classes);
   try {
     say(`${file}: ${all.rows} rows, ${features.length} features → ${target} (${task}${classes ? `, ${classes.length} classes: ${classes.join(', ')}` : ''})`);
-    say(`network ${net.layers.join('-')} (${activation}, ${classes ? 'softmax + cross-entropy' : 'linear + MSE'}), ${describeOptimizer(net.optimizer)}, ${trainSet.rows} training rows, ${validation?.rows ?? 0} validation rows`);
+    say(`network ${net.layers.join('-')} (${activation}, ${classes ? 'softmax + cross-entropy' : 'linear + MSE'}), ${describeOptimizer(net.optimizer)}, ${trainSet.rows} training rows, ${validation?.rows ?? 0} validation rows, ${threadsNote}`);
     const scaledTrain = scale(trainSet);
     const scaledValidation = validation && scale(validation);
     const stopping = patience === null ? null : new EarlyStop(net, patience);
@@ -185,9 +185,10 @@ function readCsv(file: string): CsvTable {
   return readCsvTable(file);
 }
 
-/** `--threads N|auto`, as MLP.create's `threads`. */
+/** `--threads N|auto` (default auto), as MLP.create's `threads`: batches too small to gain stay on one thread either way. */
 function threadsOption(args: ParsedArgs): number | 'auto' {
-  return args.options.get('threads') === 'auto' ? 'auto' : intOption(args, 'threads', 1, 1);
+  const value = args.options.get('threads');
+  return value === undefined || value === 'auto' ? 'auto' : intOption(args, 'threads', 1, 1);
 }
 
 /**

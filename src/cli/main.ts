@@ -49,7 +49,8 @@ A numeric target is regression (linear output, MSE); any other target is classif
   --task t                 auto, classification or regression (default auto: a numeric target
                            is regression; a few integer codes get a note suggesting classification)
   --dtype float32          float32 or float64 (default float32)
-  --threads N              threads to train on, or auto for every core (default 1)
+  --threads N              threads to train on, or auto for every core (default auto; small
+                           batches stay on one thread, where more would be slower)
   --seed n                 seed of initialisation, shuffling and the split (default 0)
   --shuffle-buffer N       stream the file instead of reading it into memory: each epoch reads
                            it again, shuffling through a seeded buffer of N rows (as tf.data's

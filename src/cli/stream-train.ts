@@ -32,10 +32,10 @@ export async function trainStreamed(s: TrainSettings, out: ProgressOutput): Prom
     if (s.validationFile !== undefined) return { ...plan, file: s.validationFile, validationSplit: 0, role: 'all' };
     return scan.validationRows > 0 ? { ...plan, role: 'validation' } : null;
   };
-  const net = await createNetwork(s, features.length, classes);
+  const { net, threadsNote } = await createNetwork(s, features.length, classes);
   try {
     say(`${s.file}: ${scan.rows} rows, ${features.length} features → ${s.target} (${task}${classes ? `, ${classes.length} classes: ${classes.join(', ')}` : ''}); streamed, shuffle buffer of ${s.shuffleBuffer} rows`);
-    say(`network ${net.layers.join('-')} (${s.activation}, ${classes ? 'softmax + cross-entropy' : 'linear + MSE'}), ${describeOptimizer(net.optimizer)}, ${scan.trainRows} training rows, ${s.validationFile !== undefined ? 'validation from ' + s.validationFile : `${scan.validationRows} validation rows`}`);
+    say(`network ${net.layers.join('-')} (${s.activation}, ${classes ? 'softmax + cross-entropy' : 'linear + MSE'}), ${describeOptimizer(net.optimizer)}, ${scan.trainRows} training rows, ${s.validationFile !== undefined ? 'validation from ' + s.validationFile : `${scan.validationRows} validation rows`}, ${threadsNote}`);
     const stopping = s.patience === null ? null : new EarlyStop(net, s.patience);
     const digits = String(s.epochs).length;
     const scaledValidation = validationPlan(true);

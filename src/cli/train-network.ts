@@ -1,6 +1,7 @@
 // What `wasm-mlp train` was asked for, and the network it builds, shared by training in memory
 // and training from a streamed file.
 import { MLP } from '../mlp.js';
+import { batchesUseThreads } from '../threads/support.js';
 import type { Activation } from '../options.js';
 import { EarlyStopping } from '../training/early-stopping.js';
 import type { Task } from './table.js';
@@ -37,17 +38,33 @@ export const STREAM_ABOVE_BYTES = 256 * 2 ** 20;
 /** Rows held for shuffling when streaming and no --shuffle-buffer is given. */
 export const DEFAULT_SHUFFLE_BUFFER = 10000;
 
-/** The network the settings describe, for `inputs` features and `classes` (null: regression). */
-export async function createNetwork(s: TrainSettings, inputs: number, classes: readonly string[] | null): Promise<MLP> {
+/**
+ * The network the settings describe, for `inputs` features and `classes` (null: regression),
+ * and a note on the threads it may train on ("up to 2 threads").
+ */
+export async function createNetwork(s: TrainSettings, inputs: number, classes: readonly string[] | null): Promise<{ net: MLP; threadsNote: string }> {
+  const layers = [inputs, ...s.hidden, classes ? classes.length : 1];
+  const threads = trainingThreads(s.threads, s.batchSize, layers);
   const net = await MLP.create({
-    layers: [inputs, ...s.hidden, classes ? classes.length : 1],
+    layers,
     activations: [...s.hidden.map(() => s.activation), classes ? 'softmax' : 'linear'],
     loss: classes ? 'cross-entropy' : 'mse',
-    seed: s.seed, dtype: s.dtype, threads: s.threads, ...(s.hidden.length && s.dropout > 0 ? { dropout: s.dropout } : {}),
+    seed: s.seed, dtype: s.dtype, threads, ...(s.hidden.length && s.dropout > 0 ? { dropout: s.dropout } : {}),
   });
   const { optimizer: type, learningRate, momentum } = s;
   net.setOptimizer(type === 'sgd' || type === 'rmsprop' ? { type, learningRate, momentum } : { type, learningRate });
-  return net;
+  const reason = threads === s.threads ? net.threadsFallbackReason : `batches of ${s.batchSize} rows are too small to gain from more`;
+  return { net, threadsNote: `up to ${net.threads} thread${net.threads === 1 ? '' : 's'}${reason ? ` (${reason})` : ''}` };
+}
+
+/**
+ * 'auto' starts worker threads only when a batch is worth more than one thread: on smaller
+ * batches every step runs on one anyway, and starting the workers would cost more than it saves.
+ */
+function trainingThreads(request: number | 'auto', batchSize: number, layers: number[]): number | 'auto' {
+  if (request !== 'auto') return request;
+  const parameters = layers.slice(1).reduce((sum, units, l) => sum + (layers[l] + 1) * units, 0);
+  return batchesUseThreads(batchSize, parameters) ? 'auto' : 1;
 }
 
 /** `--early-stopping N`: stop after N epochs without a lower loss, then put back the best epoch's parameters. */
