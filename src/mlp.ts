@@ -271,7 +271,7 @@ export class MLP {
 
   /**
    * One step of the network's optimizer on L(X, Y) (plain SGD θ ← θ − η·∇θ unless
-   * `setOptimizer` chose another), with dropout active. Returns the loss before the step.
+   * `setOptimizer`, or a fit, chose another), with dropout active. Returns the loss before the step.
    * @example
    * net.step(X, Y, { learningRate: 0.01 }); // 3.25, the loss before the step
    * @throws {DivergenceError} when the loss or the update is not finite; the step is not applied.
