@@ -24,21 +24,37 @@ const SPIN = 4000;
  * (a thread failed): callers then leave their phases at once.
  */
 export function barrier(c: Control, canBlock: bool): bool {
+  return gather(c, canBlock, 0) >= 0;
+}
+
+/**
+ * A barrier that also combines the threads' flags: returns the OR of every thread's `flags`
+ * (non-negative), or −1 if the work was aborted. A decision all threads need (the divergence
+ * guard's) then costs no barrier of its own.
+ */
+export function gather(c: Control, canBlock: bool, flags: i32): i32 {
   const abort = word(c, offsetof<Control>('abort'));
   const count = word(c, offsetof<Control>('barrierCount'));
   const generation = word(c, offsetof<Control>('barrierGeneration'));
-  if (atomic.load<i32>(abort) != 0) return false;
+  const arriving = word(c, offsetof<Control>('flagsArriving'));
+  const gathered = word(c, offsetof<Control>('flagsGathered'));
+  if (atomic.load<i32>(abort) != 0) return -1;
   const seen = atomic.load<i32>(generation);
+  if (flags != 0) atomic.or<i32>(arriving, flags);
   if (atomic.add<i32>(count, 1) == atomic.load<i32>(word(c, offsetof<Control>('threads'))) - 1) {
-    // The last to arrive resets the count before releasing the others, so none can enter
-    // the next barrier and see a stale count.
+    // The last to arrive resets the count and the flags before releasing the others, so none
+    // can enter the next barrier and see stale ones; no thread reads `gathered` again before
+    // every thread has arrived at the next barrier.
+    atomic.store<i32>(gathered, atomic.load<i32>(arriving));
+    atomic.store<i32>(arriving, 0);
+    c.barriers++;
     atomic.store<i32>(count, 0);
     atomic.add<i32>(generation, 1);
     atomic.notify(generation, -1);
   } else {
     waitWhile(generation, seen, canBlock);
   }
-  return atomic.load<i32>(abort) == 0;
+  return atomic.load<i32>(abort) == 0 ? atomic.load<i32>(gathered) : -1;
 }
 
 /** Returns once the i32 at `address` differs from `value`. */

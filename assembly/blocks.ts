@@ -19,6 +19,8 @@
   /** Staging rows of one batch: the input every call reads and the targets. */
   batchInputs: usize;
   batchTargets: usize;
+  /** What each output element of the batch adds to the loss (laid out as the targets). */
+  lossTerms: usize;
   /** A dataset copied in once for whole-epoch calls (0 when there is none). */
   dataInputs: usize;
   dataTargets: usize;
@@ -45,8 +47,6 @@
   learningRate: f64;
   /** The call's result (loss or sum of losses), written by thread 0. */
   result: f64;
-  /** Global-norm clipping's factor, computed by thread 0 for all. */
-  clipCoefficient: f64;
 }
 
 /** One dense layer; a network's layers follow its Network block. */
@@ -130,10 +130,12 @@
   errorLength: i32;
   private line0a: i64; private line0b: i64;
   barrierCount: i32;
-  private line1a: i32; private line1b: i64; private line1c: i64; private line1d: i64;
+  /** Flags the threads of a gathering barrier raise (OR); the last to arrive collects them. */
+  flagsArriving: i32; private line1b: i64; private line1c: i64; private line1d: i64;
   private line1e: i64; private line1f: i64; private line1g: i64; private line1h: i64;
   barrierGeneration: i32;
-  private line2a: i32; private line2b: i64; private line2c: i64; private line2d: i64;
+  /** The flags the last barrier collected, and barriers passed since the pool started. */
+  flagsGathered: i32; barriers: i32; private line2b: i32; private line2c: i64; private line2d: i64;
   private line2e: i64; private line2f: i64; private line2g: i64; private line2h: i64;
 }
 

@@ -16,6 +16,7 @@ export const Network_optimizer: usize = offsetof<Network>('optimizer');
 export const Network_dropoutRandom: usize = offsetof<Network>('dropoutRandom');
 export const Network_batchInputs: usize = offsetof<Network>('batchInputs');
 export const Network_batchTargets: usize = offsetof<Network>('batchTargets');
+export const Network_lossTerms: usize = offsetof<Network>('lossTerms');
 export const Network_dataInputs: usize = offsetof<Network>('dataInputs');
 export const Network_dataTargets: usize = offsetof<Network>('dataTargets');
 export const Network_order: usize = offsetof<Network>('order');
@@ -34,7 +35,6 @@ export const Network_epochCount: usize = offsetof<Network>('epochCount');
 export const Network_shuffle: usize = offsetof<Network>('shuffle');
 export const Network_learningRate: usize = offsetof<Network>('learningRate');
 export const Network_result: usize = offsetof<Network>('result');
-export const Network_clipCoefficient: usize = offsetof<Network>('clipCoefficient');
 export const Network_size: usize = offsetof<Network>();
 
 export const Layer_inputs: usize = offsetof<Layer>('inputs');
@@ -89,6 +89,7 @@ export const Control_parallelCalls: usize = offsetof<Control>('parallelCalls');
 export const Control_errorLength: usize = offsetof<Control>('errorLength');
 export const Control_barrierCount: usize = offsetof<Control>('barrierCount');
 export const Control_barrierGeneration: usize = offsetof<Control>('barrierGeneration');
+export const Control_barriers: usize = offsetof<Control>('barriers');
 export const Control_size: usize = offsetof<Control>();
 
 /** Layer l's block is at network + Network_layers + l × Layer_stride. */

@@ -13,23 +13,28 @@ export const BINARY_CROSS_ENTROPY = 2;
   return base + (<usize>i << alignof<float>());
 }
 
-/** Mean loss of a batch from the output layer's logits z, activations a and targets y. */
-export function lossValue(kind: i32, z: usize, a: usize, y: usize, rows: i32, cols: i32): f64 {
-  const len = rows * cols;
-  let sum: f64 = 0;
+/**
+ * Rows r0…r1−1 of a batch's loss terms, into `terms` (laid out as z): what each output element
+ * adds to the summed loss. A row's terms depend on that row alone, so threads each take their
+ * rows right after their forward pass.
+ */
+export function lossTerms(kind: i32, z: usize, a: usize, y: usize, cols: i32, r0: i32, r1: i32, terms: usize): void {
+  const first = r0 * cols;
+  const end = r1 * cols;
   if (kind == MSE) {
     // MSELoss('mean'): over samples and outputs; with one output it is the worked example's L(D).
-    for (let i = 0; i < len; i++) {
+    for (let i = first; i < end; i++) {
       const d = load<float>(at(a, i)) - load<float>(at(y, i));
-      sum += <f64>(d * d);
+      store<float>(at(terms, i), d * d);
     }
-    return sum / <f64>len;
+    return;
   }
   if (kind == CROSS_ENTROPY) {
     // −Σ y·log softmax(z) = Σ y·(logsumexp(z) − z), with the row maximum factored out.
-    for (let r = 0; r < rows; r++) {
+    for (let r = r0; r < r1; r++) {
       const zRow = at(z, r * cols);
       const yRow = at(y, r * cols);
+      const tRow = at(terms, r * cols);
       let max = load<float>(zRow);
       for (let j = 1; j < cols; j++) max = <float>fmath.max(max, load<float>(at(zRow, j)));
       let total: float = 0;
@@ -37,18 +42,30 @@ export function lossValue(kind: i32, z: usize, a: usize, y: usize, rows: i32, co
       const logSumExp = max + <float>fmath.log(total);
       for (let j = 0; j < cols; j++) {
         const t = load<float>(at(yRow, j));
-        if (t != 0) sum += <f64>(t * (logSumExp - load<float>(at(zRow, j))));
+        // A zero target contributes nothing, even where z is not finite.
+        const term: float = t != 0 ? t * (logSumExp - load<float>(at(zRow, j))) : 0;
+        store<float>(at(tRow, j), term);
       }
     }
-    return sum / <f64>rows;
+    return;
   }
   // BINARY_CROSS_ENTROPY, as BCEWithLogitsLoss: max(z,0) − z·y + log(1 + e^−|z|).
-  for (let i = 0; i < len; i++) {
+  for (let i = first; i < end; i++) {
     const v = load<float>(at(z, i));
     const t = load<float>(at(y, i));
-    sum += <f64>(<float>fmath.max(v, 0) - v * t + <float>fmath.log1p(<float>fmath.exp(-<float>fmath.abs(v))));
+    store<float>(at(terms, i), <float>fmath.max(v, 0) - v * t + <float>fmath.log1p(<float>fmath.exp(-<float>fmath.abs(v))));
   }
-  return sum / <f64>len;
+}
+
+/**
+ * Mean loss of a batch from its terms (lossTerms): one f64 sum in element order, so the bits do
+ * not depend on how rows were shared among threads.
+ */
+export function lossMean(kind: i32, terms: usize, rows: i32, cols: i32): f64 {
+  const len = rows * cols;
+  let sum: f64 = 0;
+  for (let i = 0; i < len; i++) sum += <f64>load<float>(at(terms, i));
+  return sum / <f64>(kind == CROSS_ENTROPY ? rows : len);
 }
 
 /**

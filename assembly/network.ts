@@ -1,25 +1,32 @@
 // A network's calls — forward, backward, a training step, batches and epochs of steps — as
 // one code path for any thread count. Every phase takes (thread, threads) and computes a fixed
-// share: batch rows for the forward pass, dropout, the output delta and the input gradient;
-// units for the weight gradient; a range of θ for clipping and the optimizer. Each output
-// element is computed by exactly one thread with the same arithmetic, so results are
-// bit-identical for any thread count by construction; one thread is threads = 1, where every
-// barrier is free, and builds without threads compile no barrier at all. What is one
-// sequential computation (the loss sum, the gradient's global norm, the dropout generator's
-// stream, the shuffle) stays one, on thread 0.
+// share: batch rows for the forward pass, dropout, the loss terms, the output delta and the
+// input gradient; units for the weight gradient, clipping by value and the divergence guard's
+// scan; a range of θ for the optimizer. Each output element is computed by exactly one thread
+// with the same arithmetic, so results are bit-identical for any thread count by construction;
+// one thread is threads = 1, where every barrier is free, and builds without threads compile
+// no barrier at all.
+//
+// A step of an L-layer network has L + 2 barriers: one before each layer's weight gradient
+// (it sums over every row's δ), one that also gathers the guard's flags (every gradient is
+// done), one after the update (the next pass reads every weight); dropout adds one (masks
+// before the forward pass), global-norm clipping one (the norm before scaling). What is one
+// sequential computation — the loss sum and the gradient's norm, each a few adds per element
+// in a fixed order, and the dropout generator's and the shuffle's streams — stays one: every
+// thread sums the loss (and the norm) itself, so no thread waits for another's result.
 
 import { Network, Layer, Optimizer, Control, layerAt } from './blocks';
 import { at } from './address';
 import { denseForward } from './gemm/forward';
 import { weightGradient } from './gemm/weight-gradient';
 import { inputGradient } from './gemm/input-gradient';
-import { lossValue, outputDeltaRows } from './losses';
+import { lossMean, lossTerms, outputDeltaRows } from './losses';
 import { optimizerStep } from './optimizers';
 import { clipByValue, clipCoefficient, gradientNorm, scaleGradients } from './clipping';
 import { applyMask, dropoutBackward, dropoutMask } from './dropout';
 import { updateIsFinite } from './health';
 import { resetOrder } from './shuffle';
-import { barrier } from './barrier';
+import { gather } from './barrier';
 import { post, threadsFor, trapIfFaulted } from './control';
 
 // Commands a call runs on its threads.
@@ -40,6 +47,8 @@ const ABORTED = -1;
 const FAILURE_NONE: i32 = 0;
 const FAILURE_LOSS: i32 = 1;
 const FAILURE_UPDATE: i32 = 2;
+/** A thread's flag for the guard: θ − η·∇θ is not finite somewhere in its units. */
+const UPDATE_NOT_FINITE: i32 = 1;
 
 /** Rows per share are a multiple of this: SIMD kernels work on row pairs, and shares stay off each other's cache lines. */
 const ROW_ALIGN = 4;
@@ -57,7 +66,9 @@ export function forward(network: usize, rows: i32): void {
 
 /** Mean loss of the last forward pass against the batch targets. */
 export function loss(network: usize, rows: i32): f64 {
-  return lossOf(changetype<Network>(network), rows);
+  const n = changetype<Network>(network);
+  lossRows(n, 0, rows);
+  return lossOf(n, rows);
 }
 
 /**
@@ -129,7 +140,11 @@ export function execute(n: Network, command: i32, thread: i32, threads: i32): bo
     forwardRows(n, rowShare(n.rows, thread, threads), rowShare(n.rows, thread + 1, threads), false);
     return sync(n, thread, threads);
   }
-  if (command == BACKWARD) return backwardShare(n, thread, threads, n.rows, false) && sync(n, thread, threads);
+  if (command == BACKWARD) {
+    if (backwardShare(n, thread, threads, n.rows, false) < 0 || !sync(n, thread, threads)) return false;
+    if (thread == 0) n.result = lossOf(n, n.rows);
+    return true;
+  }
   if (command == STEP) return stepShare(n, thread, threads, n.rows) != ABORTED;
   if (command == BATCHES) return batchesShare(n, thread, threads, n.firstBatch, n.batchCount) != ABORTED;
   if (command == EPOCHS) return epochsShare(n, thread, threads);
@@ -138,13 +153,18 @@ export function execute(n: Network, command: i32, thread: i32, threads: i32): bo
 
 /** Waits for every thread of the call; free on one thread, and compiled only into threaded builds. */
 @inline function sync(n: Network, thread: i32, threads: i32): bool {
+  return syncFlags(n, thread, threads, 0) >= 0;
+}
+
+/** Waits for every thread of the call and returns the OR of their `flags` (−1: aborted); on one thread, `flags`. */
+@inline function syncFlags(n: Network, thread: i32, threads: i32, flags: i32): i32 {
   if (ASC_FEATURE_THREADS) {
     if (threads > 1) {
       const c = changetype<Control>(n.control);
-      return barrier(c, thread != 0 || c.callerCanBlock != 0);
+      return gather(c, thread != 0 || c.callerCanBlock != 0, flags);
     }
   }
-  return true;
+  return flags;
 }
 
 /** Where thread t's share of `total` items starts; shares are equal multiples of `align`. */
@@ -174,9 +194,15 @@ export function forwardRows(n: Network, r0: i32, r1: i32, training: bool): void 
   }
 }
 
-function lossOf(n: Network, rows: i32): f64 {
+/** Loss terms of rows r0…r1−1, before their δ overwrites z. */
+function lossRows(n: Network, r0: i32, r1: i32): void {
   const last = layerAt(changetype<usize>(n), n.layerCount - 1);
-  return lossValue(n.loss, last.z, last.a, n.batchTargets, rows, last.outputs);
+  lossTerms(n.loss, last.z, last.a, n.batchTargets, last.outputs, r0, r1, n.lossTerms);
+}
+
+/** The batch's mean loss from every row's terms. */
+function lossOf(n: Network, rows: i32): f64 {
+  return lossMean(n.loss, n.lossTerms, rows, layerAt(changetype<usize>(n), n.layerCount - 1).outputs);
 }
 
 /** Every dropout mask of a batch, drawn from one generator stream layer by layer, row by row. */
@@ -192,26 +218,32 @@ function hasDropout(n: Network): bool {
   return false;
 }
 
-/** This thread's share of backpropagation; thread 0 stores the loss in `result`. */
-function backwardShare(n: Network, thread: i32, threads: i32, rows: i32, training: bool): bool {
-  // The loss is one sum in sample order, after every row's forward pass and before any delta
-  // overwrites z.
-  if (!sync(n, thread, threads)) return false;
-  if (thread == 0) n.result = lossOf(n, rows);
-  if (!sync(n, thread, threads)) return false;
+/**
+ * This thread's share of backpropagation, after its rows' forward pass: its rows' loss terms,
+ * then every gradient. While training, each thread also scans the update of the units whose
+ * gradient it computed (the divergence guard) and clips them by value. Returns the guard's
+ * flags for this thread's units, or −1 if the work was aborted.
+ */
+function backwardShare(n: Network, thread: i32, threads: i32, rows: i32, training: bool): i32 {
   const r0 = rowShare(rows, thread, threads);
   const r1 = rowShare(rows, thread + 1, threads);
   const network = changetype<usize>(n);
   const last = layerAt(network, n.layerCount - 1);
+  // A row's loss terms and its output δ need only that row's forward pass.
+  if (r0 < r1) lossRows(n, r0, r1);
   outputDeltaRows(n.loss, last.activation, last.z, last.a, n.batchTargets, rows, last.outputs, r0, r1);
+  let flags = 0;
   for (let l = n.layerCount - 1; l >= 0; l--) {
     // The weight gradient sums over every row's delta: wait for all of them.
-    if (!sync(n, thread, threads)) return false;
+    if (!sync(n, thread, threads)) return -1;
     const layer = layerAt(network, l);
     const units = layer.outputs;
     const inputs = layer.inputs;
     const input = l == 0 ? n.batchInputs : passedOn(layerAt(network, l - 1), training);
-    weightGradient(layer.gradWeights, layer.gradBias, layer.z, input, rows, units, inputs, share(units, thread, threads, UNIT_ALIGN), share(units, thread + 1, threads, UNIT_ALIGN));
+    const u0 = share(units, thread, threads, UNIT_ALIGN);
+    const u1 = share(units, thread + 1, threads, UNIT_ALIGN);
+    weightGradient(layer.gradWeights, layer.gradBias, layer.z, input, rows, units, inputs, u0, u1);
+    if (training && u0 < u1) flags |= guardUnits(n, layer, u0, u1);
     if (l > 0 && r0 < r1) {
       // Fused with the lower layer's activation derivative: its z buffer receives its δ. Rows
       // of it need only the same rows of delta, and no thread reads that z in this phase.
@@ -221,12 +253,32 @@ function backwardShare(n: Network, thread: i32, threads: i32, rows: i32, trainin
       if (training && below.dropoutRate > 0) dropoutBackward(at(below.z, r0 * inputs), at(below.mask, r0 * inputs), (r1 - r0) * inputs);
     }
   }
-  return true;
+  return flags;
+}
+
+/**
+ * The divergence guard's scan of units u0…u1−1 of a layer, right after their gradient (still in
+ * cache): is θ − η·∇θ finite? Then clipping by value, which the guard does not see.
+ */
+function guardUnits(n: Network, layer: Layer, u0: i32, u1: i32): i32 {
+  const inputs = layer.inputs;
+  const gradWeights = at(layer.gradWeights, u0 * inputs);
+  const gradBias = at(layer.gradBias, u0);
+  const finite = updateIsFinite(at(layer.weights, u0 * inputs), gradWeights, (u1 - u0) * inputs, n.learningRate)
+    && updateIsFinite(at(layer.bias, u0), gradBias, u1 - u0, n.learningRate);
+  const o = changetype<Optimizer>(n.optimizer);
+  if (o.clipValue > 0) {
+    clipByValue(gradWeights, (u1 - u0) * inputs, o.clipValue);
+    clipByValue(gradBias, u1 - u0, o.clipValue);
+  }
+  return finite ? 0 : UPDATE_NOT_FINITE;
 }
 
 /**
  * A training step on the batch: masks, forward, backward, the guard, then this thread's range
- * of the update. Returns APPLIED, REFUSED (by the divergence guard) or ABORTED.
+ * of the update. Returns APPLIED, REFUSED (by the divergence guard) or ABORTED. The guard
+ * refuses a step whose loss or update θ − η·∇θ is not finite before anything changes, so θ
+ * stays the last finite state.
  */
 function stepShare(n: Network, thread: i32, threads: i32, rows: i32): i32 {
   // A refused step leaves the network as it was, the dropout generator's state included.
@@ -238,51 +290,50 @@ function stepShare(n: Network, thread: i32, threads: i32, rows: i32): i32 {
     if (!sync(n, thread, threads)) return ABORTED;
   }
   forwardRows(n, rowShare(rows, thread, threads), rowShare(rows, thread + 1, threads), true);
-  if (!backwardShare(n, thread, threads, rows, true)) return ABORTED;
-  // The divergence guard and the update read every gradient.
-  if (!sync(n, thread, threads)) return ABORTED;
-  if (thread == 0) guardStep(n);
-  if (!sync(n, thread, threads)) return ABORTED;
-  const refused = n.failure != FAILURE_NONE;
-  // Every thread has read the guard's word before any leaves the call.
-  if (refused) {
+  const flags = backwardShare(n, thread, threads, rows, true);
+  if (flags < 0) return ABORTED;
+  // The optimizer's step count advances before the barrier that publishes it: nothing reads it
+  // before the update, and a refused step takes it back.
+  const o = changetype<Optimizer>(n.optimizer);
+  const step = thread == 0 ? o.step : 0;
+  if (thread == 0) o.step = step + 1;
+  // Every gradient and every thread's guard flags are in.
+  const gathered = syncFlags(n, thread, threads, flags);
+  if (gathered < 0) return ABORTED;
+  // Every thread sums the loss itself (a few adds a sample), so none waits for another.
+  const value = lossOf(n, rows);
+  const failure = value - value != 0 ? FAILURE_LOSS : gathered != 0 ? FAILURE_UPDATE : FAILURE_NONE;
+  if (failure == FAILURE_NONE) {
+    if (thread == 0) {
+      n.result = value;
+      n.failure = FAILURE_NONE;
+    }
+    return updateShare(n, thread, threads) && sync(n, thread, threads) ? APPLIED : ABORTED;
+  }
+  if (thread == 0) {
+    n.result = value;
+    n.failure = failure;
+    o.step = step;
     if (keep) {
       store<u64>(n.dropoutRandom, randomLow);
       store<u64>(n.dropoutRandom, randomHigh, 8);
     }
-    return sync(n, thread, threads) ? REFUSED : ABORTED;
   }
-  return updateShare(n, thread, threads) && sync(n, thread, threads) ? APPLIED : ABORTED;
+  return sync(n, thread, threads) ? REFUSED : ABORTED;
 }
 
-/**
- * Refuses a step whose loss or update θ − η·∇θ is not finite before anything changes, so θ
- * stays the last finite state; otherwise advances the optimizer's step count.
- */
-function guardStep(n: Network): void {
-  const value = n.result;
-  const failure = value - value != 0 ? FAILURE_LOSS
-    : updateIsFinite(n.parameters, n.gradient, n.parameterCount, n.learningRate) ? FAILURE_NONE : FAILURE_UPDATE;
-  n.failure = failure;
-  if (failure == FAILURE_NONE) {
-    const o = changetype<Optimizer>(n.optimizer);
-    o.step = o.step + 1;
-  }
-}
-
-/** Clipping and the optimizer's update on this thread's range of θ; the global norm is one sum, taken by thread 0. */
+/** Global-norm clipping and the optimizer's update on this thread's range of θ (already clipped by value). */
 function updateShare(n: Network, thread: i32, threads: i32): bool {
   const o = changetype<Optimizer>(n.optimizer);
   const grads = n.gradient;
   const count = n.parameterCount;
   const p0 = share(count, thread, threads, PARAM_ALIGN);
   const p1 = share(count, thread + 1, threads, PARAM_ALIGN);
-  if (o.clipValue > 0) clipByValue(at(grads, p0), p1 - p0, o.clipValue);
   if (o.clipNorm > 0) {
+    // One sum in θ order, taken by every thread; scaling waits until all have read ∇θ.
+    const coefficient = clipCoefficient(gradientNorm(grads, count), o.clipNorm);
     if (!sync(n, thread, threads)) return false;
-    if (thread == 0) n.clipCoefficient = clipCoefficient(gradientNorm(grads, count), o.clipNorm);
-    if (!sync(n, thread, threads)) return false;
-    scaleGradients(at(grads, p0), p1 - p0, n.clipCoefficient);
+    scaleGradients(at(grads, p0), p1 - p0, coefficient);
   }
   optimizerStep(o, n.parameters, grads, p0, p1, n.learningRate);
   return true;

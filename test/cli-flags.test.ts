@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { MLP } from '../src/index.js';
@@ -63,7 +63,7 @@ it('--validation, --early-stopping, --dropout, --dtype and --threads reach the n
   const result = await run('train', 'train.csv', '--target', 'species', '--layers', '16', '--epochs', '200', '--validation', 'validation.csv',
     '--early-stopping', '3', '--dropout', '0.1', '--dtype', 'float64', '--threads', '2', '--seed', '1', '--out', 'flags.wmlp');
   expect(result.stderr).toBe('');
-  expect(result.stdout).toContain('120 training rows, 30 validation rows');
+  expect(result.stdout).toContain('120 training rows, 30 validation rows, up to 2 threads\n');
   const stopped = /early stopping: no lower validation loss for 3 epochs; kept epoch (\d+) \(validation loss ([\d.]+)\)/.exec(result.stdout);
   expect(stopped).not.toBeNull();
   const epochs = result.stdout.match(/^epoch +\d+\/200/gm)!.length;
@@ -73,6 +73,16 @@ it('--validation, --early-stopping, --dropout, --dtype and --threads reach the n
   expect(net.dtype).toBe('float64');
   expect(net.architecture.dropout).toEqual([0.1]);
   net.dispose();
+});
+
+it('trains on every core by default (threads: auto) when a batch is worth it, else on one without starting workers', async () => {
+  // 4-1024-1024-3: 128 rows × 1.06 M parameters is worth many threads.
+  const big = await run('train', 'train.csv', '--target', 'species', '--layers', '1024,1024', '--batch-size', '128', '--epochs', '1', '--out', 'big.wmlp');
+  expect(big.stdout).toContain(`validation rows, up to ${Math.min(availableParallelism(), 16)} thread`);
+  const small = await run('train', 'train.csv', '--target', 'species', '--epochs', '1', '--out', 'small.wmlp');
+  expect(small.stdout).toContain('validation rows, up to 1 thread (batches of 16 rows are too small to gain from more)\n');
+  const one = await run('train', 'train.csv', '--target', 'species', '--layers', '1024,1024', '--batch-size', '128', '--epochs', '1', '--threads', '1', '--out', 'single.wmlp');
+  expect(one.stdout).toContain('validation rows, up to 1 thread\n');
 });
 
 it('--schedule step:1:0 leaves the parameters of the first epoch (rate 0 afterwards)', async () => {

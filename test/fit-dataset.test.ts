@@ -220,3 +220,28 @@ it("the README's fitDataset example reads a CSV file batch by batch and prints w
 w('data.csv', Array.from({ length: 1000 }, (_, i) => { const a = (i % 40) / 20 - 1, b = Math.floor(i / 40) / 12.5 - 1; return [a, b, Math.sin(3 * a) + b].join(','); }).join('\\n') + '\\n');`;
   expect(await runBlock(code, prelude)).toEqual(expectedPrints(code));
 }, 120_000);
+
+describe('on several threads', () => {
+  it('steps worth two threads run on them, bit for bit as on one', async () => {
+    // 64-256-256-10 and batches of 32: 2.8 M multiply-adds a forward pass, above the work threshold.
+    const spec = { layers: [64, 256, 256, 10], activations: ['relu', 'relu', 'softmax'], loss: 'cross-entropy' } as const;
+    const random = new Random(9);
+    const batches: Batch[] = Array.from({ length: 4 }, () => ({
+      x: Float32Array.from({ length: 32 * 64 }, () => random.normal()),
+      y: Int32Array.from({ length: 32 }, () => Math.floor(random.next() * 10)),
+    }));
+    const run = async (threads: number) => {
+      const net = await MLP.create({ ...spec, seed: 4, threads });
+      const history = await net.fitDataset(() => batches, { epochs: 2, optimizer: { type: 'adam', learningRate: 0.001 } });
+      const parallelCalls = (net as unknown as { engine: { threading: { parallelCalls: number } } }).engine.threading.parallelCalls;
+      const result = { loss: bits(history.loss), parameters: bits(net.getParameters()), parallelCalls };
+      net.dispose();
+      return result;
+    };
+    const one = await run(1);
+    const two = await run(2);
+    expect(one.parallelCalls).toBe(0);
+    expect(two.parallelCalls).toBe(8); // every step of both epochs
+    expect({ ...two, parallelCalls: 0 }).toEqual(one);
+  });
+});

@@ -10,6 +10,7 @@ import { networkSpecs, randomData, type NetSpec } from './helpers.js';
 
 interface Threading {
   parallelCalls: number;
+  barriers: number;
   injectFault(thread: number): void;
 }
 const threading = (net: MLP) => (net as unknown as { engine: { threading: Threading } }).engine.threading;
@@ -96,6 +97,35 @@ describe('bit-identical on a network above the work threshold, in every kernel b
     const { parallelCalls: none, ...single } = one;
     expect(none).toBe(0);
     expect(two).toEqual(single);
+  });
+});
+
+describe('barriers per training step', () => {
+  beforeAll(() => setWorkPerThread(0));
+  afterAll(() => setWorkPerThread());
+
+  // The README's formula: L + 2 for L layers, +1 with dropout, +1 with global-norm clipping.
+  it.each([
+    ['plain', {}, {}, 0],
+    ['dropout', { dropout: 0.25 }, {}, 1],
+    ['clipNorm', {}, { clipNorm: 1 }, 1],
+    ['clipValue (no barrier)', {}, { clipValue: 0.01 }, 0],
+    ['dropout and clipNorm', { dropout: 0.25 }, { clipNorm: 1, clipValue: 0.01 }, 2],
+  ] as const)('%s', async (_, options, optimizer, extra) => {
+    for (const layers of [[6, 8, 3], [6, 8, 8, 8, 3]]) {
+      const L = layers.length - 1;
+      const activations = [...Array(L - 1).fill('tanh'), 'softmax'];
+      const spec: NetSpec = { layers, activations, loss: 'cross-entropy' };
+      for (const threads of [2, 3]) {
+        const net = await MLP.create({ ...spec, threads, seed: 3, ...options });
+        net.setOptimizer({ type: 'sgd', learningRate: 0.1, ...optimizer });
+        const { X, Y } = randomData(spec, 24, 2);
+        const before = threading(net).barriers;
+        net.step(X, Y);
+        expect(threading(net).barriers - before).toBe(L + 2 + extra);
+        net.dispose();
+      }
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { MLP } from '../mlp.js';
+import { batchesUseThreads } from '../threads/support.js';
 import { ACTIVATIONS } from '../options.js';
 import { FormatError } from '../errors.js';
 import { Random } from '../random.js';
@@ -38,7 +39,7 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   const validationSplit = validationFile === undefined ? numberOption(args, 'validation-split', 0.2, 0, 1) : 0;
   const seed = intOption(args, 'seed', 0, 0);
   const dtype = choiceOption(args, 'dtype', 'float32', ['float32', 'float64'] as const);
-  const threads = threadsOption(args);
+  const threadsRequest = threadsOption(args);
   const dropout = numberOption(args, 'dropout', 0, 0, 1);
   const schedule = scheduleOption(args, learningRate, epochs);
   const patience = args.options.has('early-stopping') ? intOption(args, 'early-stopping', 0, 1) : null;
@@ -74,8 +75,10 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
     X: applyScaling(s.X.slice(), featureScaling), Y: targetScaling ? applyScaling(s.Y.slice() as Float32Array, targetScaling) : s.Y, rows: s.rows,
   });
   const outputs = classes ? classes.length : 1;
+  const layers = [features.length, ...hidden, outputs];
+  const threads = trainingThreads(threadsRequest, batchSize, layers);
   const net = await MLP.create({
-    layers: [features.length, ...hidden, outputs],
+    layers,
     activations: [...hidden.map(() => activation), classes ? 'softmax' : 'linear'],
     loss: classes ? 'cross-entropy' : 'mse',
     seed, dtype, threads, ...(hidden.length && dropout > 0 ? { dropout } : {}),
@@ -83,7 +86,7 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   net.setOptimizer(optimizer === 'sgd' || optimizer === 'rmsprop' ? { type: optimizer, learningRate, momentum } : { type: optimizer, learningRate });
   try {
     say(`${file}: ${all.rows} rows, ${features.length} features → ${target} (${task}${classes ? `, ${classes.length} classes: ${classes.join(', ')}` : ''})`);
-    say(`network ${net.layers.join('-')} (${activation}, ${classes ? 'softmax + cross-entropy' : 'linear + MSE'}), ${describeOptimizer(net.optimizer)}, ${trainSet.rows} training rows, ${validation?.rows ?? 0} validation rows`);
+    say(`network ${net.layers.join('-')} (${activation}, ${classes ? 'softmax + cross-entropy' : 'linear + MSE'}), ${describeOptimizer(net.optimizer)}, ${trainSet.rows} training rows, ${validation?.rows ?? 0} validation rows, ${threadsNote(net, threadsRequest === threads ? null : `batches of ${batchSize} rows are too small to gain from more`)}`);
     const scaledTrain = scale(trainSet);
     const scaledValidation = validation && scale(validation);
     const stopping = patience === null ? null : new EarlyStop(net, patience);
@@ -226,9 +229,26 @@ function readCsv(file: string): CsvTable {
   return parseCsv(text, file);
 }
 
-/** `--threads N|auto`, as MLP.create's `threads`. */
+/** How many threads the network may train on, and why only one when it is one. */
+function threadsNote(net: MLP, why: string | null): string {
+  const reason = why ?? net.threadsFallbackReason;
+  return `up to ${net.threads} thread${net.threads === 1 ? '' : 's'}${reason ? ` (${reason})` : ''}`;
+}
+
+/**
+ * 'auto' starts worker threads only when a batch is worth more than one thread: on smaller
+ * batches every step runs on one anyway, and starting the workers would cost more than it saves.
+ */
+function trainingThreads(request: number | 'auto', batchSize: number, layers: number[]): number | 'auto' {
+  if (request !== 'auto') return request;
+  const parameters = layers.slice(1).reduce((sum, units, l) => sum + (layers[l] + 1) * units, 0);
+  return batchesUseThreads(batchSize, parameters) ? 'auto' : 1;
+}
+
+/** `--threads N|auto` (default auto), as MLP.create's `threads`: batches too small to gain stay on one thread either way. */
 function threadsOption(args: ParsedArgs): number | 'auto' {
-  return args.options.get('threads') === 'auto' ? 'auto' : intOption(args, 'threads', 1, 1);
+  const value = args.options.get('threads');
+  return value === undefined || value === 'auto' ? 'auto' : intOption(args, 'threads', 1, 1);
 }
 
 /**

@@ -49,7 +49,8 @@ A numeric target is regression (linear output, MSE); any other target is classif
   --task t                 auto, classification or regression (default auto: a numeric target
                            is regression; a few integer codes get a note suggesting classification)
   --dtype float32          float32 or float64 (default float32)
-  --threads N              threads to train on, or auto for every core (default 1)
+  --threads N              threads to train on, or auto for every core (default auto; small
+                           batches stay on one thread, where more would be slower)
   --seed n                 seed of initialisation, shuffling and the split (default 0)
   --out model.wmlp         where to save the model (default model.wmlp)`,
     options: ['target', 'features', 'layers', 'activation', 'epochs', 'batch-size', 'optimizer', 'learning-rate', 'momentum', 'schedule', 'dropout',

@@ -6,6 +6,18 @@ export type ThreadsOption = number | 'auto';
 /** More threads than this is a typo, not a machine. */
 const MAX_THREADS = 256;
 
+/**
+ * Below this many multiply-adds per thread and forward pass (batch rows × parameters), waking
+ * another thread and the barriers between phases cost more than the thread saves: such calls
+ * use fewer threads, down to one (the worked example's 2-1-1 network, 2-D toys).
+ */
+export const WORK_PER_THREAD = 1 << 20;
+
+/** Whether batches of `rows` rows on a network of `parameters` parameters would ever run on more than one thread. */
+export function batchesUseThreads(rows: number, parameters: number): boolean {
+  return rows * parameters >= 2 * WORK_PER_THREAD;
+}
+
 /** Throws unless value is an integer in [1, 256] or 'auto'. */
 export function checkThreads(fn: string, value: unknown): ThreadsOption {
   if (value === undefined) return 1;

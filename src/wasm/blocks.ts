@@ -9,7 +9,7 @@ import type { OptimizerType } from '../optimizers.js';
 const FIELDS = {
   Network: {
     i32: ['layerCount', 'loss', 'parameterCount', 'sampleCount', 'batchSize', 'failure', 'failedBatch', 'failedEpoch'],
-    pointer: ['parameters', 'gradient', 'optimizer', 'dropoutRandom', 'batchInputs', 'batchTargets', 'dataInputs', 'dataTargets', 'order', 'shuffleRandom', 'epochLosses', 'control'],
+    pointer: ['parameters', 'gradient', 'optimizer', 'dropoutRandom', 'batchInputs', 'batchTargets', 'lossTerms', 'dataInputs', 'dataTargets', 'order', 'shuffleRandom', 'epochLosses', 'control'],
     f64: [],
   },
   Layer: {
@@ -23,7 +23,7 @@ const FIELDS = {
     f64: ['step', 'momentum', 'dampening', 'beta1', 'beta2', 'alpha', 'epsilon', 'weightDecay', 'learningRateDecay', 'clipNorm', 'clipValue'],
   },
   Control: {
-    i32: ['threads', 'available', 'workPerThread', 'abort', 'fault', 'active', 'parallelCalls', 'errorLength'],
+    i32: ['threads', 'available', 'workPerThread', 'abort', 'fault', 'active', 'parallelCalls', 'barriers', 'errorLength'],
     pointer: [],
     f64: [],
   },

@@ -58,7 +58,7 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
   let optimizer = installOptimizer(DEFAULT_OPTIMIZER, 0);
 
   let capacity = 0;
-  let batch = { block: 0, x: 0, y: 0, z: [] as number[], a: [] as number[], mask: [] as number[], dropped: [] as number[] };
+  let batch = { block: 0, x: 0, y: 0, lossTerms: 0, z: [] as number[], a: [] as number[], mask: [] as number[], dropped: [] as number[] };
   let dataset: { block: number; x: number; y: number; order: number; state: number; losses: number; count: number } | null = null;
   // What the last step or epoch was asked, to locate a failure in it; one object, updated in place (step allocates nothing).
   const lastRun = { rows: 0, batchSize: 0, learningRate: 0, epoch: false, set: false };
@@ -131,6 +131,7 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
     network.set('dropoutRandom', dropoutRandom);
     network.set('batchInputs', batch.x);
     network.set('batchTargets', batch.y);
+    network.set('lossTerms', batch.lossTerms);
     network.set('control', control);
     if (dataset) {
       network.set('dataInputs', dataset.x);
@@ -176,13 +177,14 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
       if (rows <= capacity) return;
       // z and a for every layer; a mask and the dropped-out copy of a for layers with dropout.
       const perRow = layout.layers.reduce((s, l, i) => s + l.outputs * ((arch.dropout[i] ?? 0) > 0 ? 4 : 2), 0);
-      const floats = rows * (layout.inputSize + layout.outputSize + perRow);
+      // Inputs, targets and the loss terms (one per target), then the layers' buffers.
+      const floats = rows * (layout.inputSize + 2 * layout.outputSize + perRow);
       // Allocate the new block before freeing the old one: a failure leaves the engine as it was.
       const block = arena.alloc(floats * bytes + SLACK_BYTES, `a batch of ${rows} samples`);
       if (batch.block) arena.free(batch.block);
       let p = block;
       const take = (n: number) => { const at = p; p += n * bytes; return at; };
-      batch = { block, x: take(rows * layout.inputSize), y: take(rows * layout.outputSize), z: [], a: [], mask: [], dropped: [] };
+      batch = { block, x: take(rows * layout.inputSize), y: take(rows * layout.outputSize), lossTerms: take(rows * layout.outputSize), z: [], a: [], mask: [], dropped: [] };
       layout.layers.forEach((layer, l) => {
         batch.z.push(take(rows * layer.outputs));
         batch.a.push(take(rows * layer.outputs));

@@ -8,7 +8,7 @@ import { kernelModule, kernelVariant } from './loader.js';
 import { singleThreadHost } from './host.js';
 import { WorkerPool } from '../threads/pool.js';
 import { waitImport } from '../threads/wait.js';
-import { availableCores, canBlock, threadsUnavailableReason, type ThreadsOption } from '../threads/support.js';
+import { WORK_PER_THREAD, availableCores, canBlock, threadsUnavailableReason, type ThreadsOption } from '../threads/support.js';
 
 /** The threaded build's exports (assembly/threads.ts), as the compiler declares them. */
 type ThreadedKernels = Awaited<ReturnType<typeof instantiateThreaded>>;
@@ -16,12 +16,6 @@ type ThreadedKernels = Awaited<ReturnType<typeof instantiateThreaded>>;
 /** The calls that may run on several threads: a failure in any thread surfaces from them. */
 const PARALLEL_CALLS = ['forward', 'backward', 'trainStep', 'trainBatches', 'trainEpochs'] as const;
 
-/**
- * Below this many multiply-adds per thread and forward pass (batch rows × parameters), waking
- * another thread and the barriers between phases cost more than the thread saves: such calls
- * use fewer threads, down to one (the worked example's 2-1-1 network, 2-D toys).
- */
-const WORK_PER_THREAD = 1 << 20;
 let workPerThread = WORK_PER_THREAD;
 
 /** Internal, for tests: the work threshold (0 runs even the smallest call on every thread); no argument restores it. */
@@ -39,6 +33,8 @@ interface Threading {
   threadsFallbackReason: string | null;
   /** Calls that ran on more than one thread (observable by tests). */
   parallelCalls: number;
+  /** Barriers those calls passed (observable by tests: the count per step is documented). */
+  barriers: number;
   /** Test hook: makes thread `thread` (0 = the caller) trap at the start of its next command. */
   injectFault(thread: number): void;
 }
@@ -70,7 +66,7 @@ export async function createThreadedEngine(arch: Architecture, request: ThreadsO
 }
 
 function singleThread(reason: string | null): Threading {
-  return { threads: 1, threadsFallbackReason: reason, parallelCalls: 0, injectFault: () => {} };
+  return { threads: 1, threadsFallbackReason: reason, parallelCalls: 0, barriers: 0, injectFault: () => {} };
 }
 
 function withThreading(engine: Engine, threading: Threading): Engine {
@@ -105,6 +101,7 @@ async function threadedHost(arch: Architecture, threads: number): Promise<Thread
     threads,
     threadsFallbackReason: null,
     get parallelCalls() { return control.get('parallelCalls'); },
+    get barriers() { return control.get('barriers'); },
     injectFault: (thread) => Atomics.store(words, word('fault'), thread + 1),
   };
 
