@@ -1,6 +1,10 @@
 // Activations, forward and backward side by side. Each is its own loop so that the choice
-// of activation is made once per layer, never per element. Backward rules are written in
-// terms of the activation's output a = act(z), which is what backpropagation keeps.
+// of activation is made once per layer, never per element. Backward rules of the first six are
+// written in terms of the activation's output a = act(z), which is what backpropagation keeps;
+// the smooth ones from GELU on are not invertible from a, so backpropagation first turns z
+// into the slope act'(z) in place (`storeSlopes`) and multiplies δ by it.
+
+import { erf } from './erf';
 
 export const LINEAR = 0;
 export const RELU = 1;
@@ -8,9 +12,32 @@ export const LEAKY_RELU = 2;
 export const SIGMOID = 3;
 export const TANH = 4;
 export const SOFTMAX = 5;
+export const GELU = 6;
+export const GELU_TANH = 7;
+export const SILU = 8;
+export const ELU = 9;
+export const SELU = 10;
+export const SOFTPLUS = 11;
+export const MISH = 12;
+
+/** True for the activations whose derivative is taken from z (`storeSlopes`), not from a. */
+@inline export function slopeFromZ(kind: i32): bool {
+  return kind >= GELU;
+}
 
 /** PyTorch's nn.LeakyReLU default negative slope. */
 export const LEAKY_SLOPE: float = 0.01;
+/** nn.SELU's constants. */
+const SELU_ALPHA: f64 = 1.6732632423543772848170429916717;
+const SELU_SCALE: f64 = 1.0507009873554804934193349852946;
+/** nn.Softplus's default threshold: above it softplus(z) is z. */
+const SOFTPLUS_THRESHOLD: f64 = 20;
+/** √(2/π) and the cubic coefficient of nn.GELU(approximate='tanh'). */
+const GELU_TANH_BETA: f64 = 0.7978845608028654;
+const GELU_TANH_KAPPA: f64 = 0.044715;
+const SQRT1_2: f64 = 0.7071067811865476;
+/** 1/√(2π): the standard normal density's factor. */
+const INV_SQRT_2PI: f64 = 0.3989422804014327;
 
 @inline function at(base: usize, i: i32): usize {
   return base + (<usize>i << alignof<float>());
@@ -37,6 +64,83 @@ export function activate(kind: i32, a: usize, z: usize, rows: i32, cols: i32): v
     for (let i = 0; i < len; i++) store<float>(at(a, i), <float>fmath.tanh(load<float>(at(z, i))));
   } else if (kind == SOFTMAX) {
     for (let r = 0; r < rows; r++) softmaxRow(at(a, r * cols), at(z, r * cols), cols);
+  } else if (kind == GELU) {
+    for (let i = 0; i < len; i++) store<float>(at(a, i), <float>gelu(load<float>(at(z, i))));
+  } else if (kind == GELU_TANH) {
+    for (let i = 0; i < len; i++) store<float>(at(a, i), <float>geluTanh(load<float>(at(z, i))));
+  } else if (kind == SILU) {
+    for (let i = 0; i < len; i++) store<float>(at(a, i), <float>silu(load<float>(at(z, i))));
+  } else if (kind == ELU) {
+    for (let i = 0; i < len; i++) store<float>(at(a, i), <float>elu(load<float>(at(z, i))));
+  } else if (kind == SELU) {
+    for (let i = 0; i < len; i++) store<float>(at(a, i), <float>selu(load<float>(at(z, i))));
+  } else if (kind == SOFTPLUS) {
+    for (let i = 0; i < len; i++) store<float>(at(a, i), <float>softplus(load<float>(at(z, i))));
+  } else if (kind == MISH) {
+    for (let i = 0; i < len; i++) store<float>(at(a, i), <float>mish(load<float>(at(z, i))));
+  }
+}
+
+// The smooth activations and their slopes, each as PyTorch's CPU kernel writes it, in f64
+// (float32 networks round the result once).
+
+/** nn.GELU(): z·Φ(z) with the normal CDF from erf. */
+@inline function gelu(v: f64): f64 { return v * 0.5 * (1 + erf(v * SQRT1_2)); }
+@inline function geluSlope(v: f64): f64 {
+  return 0.5 * (1 + erf(v * SQRT1_2)) + v * (Math.exp(-0.5 * v * v) * INV_SQRT_2PI);
+}
+/** nn.GELU(approximate='tanh'). */
+@inline function geluTanh(v: f64): f64 {
+  return 0.5 * v * (1 + Math.tanh(GELU_TANH_BETA * (v + GELU_TANH_KAPPA * v * v * v)));
+}
+@inline function geluTanhSlope(v: f64): f64 {
+  const t = Math.tanh(GELU_TANH_BETA * (v + GELU_TANH_KAPPA * v * v * v));
+  return 0.5 * (1 + t) + 0.5 * v * ((1 - t * t) * GELU_TANH_BETA * (1 + 3 * GELU_TANH_KAPPA * v * v));
+}
+/** nn.SiLU: z·σ(z). */
+@inline function silu(v: f64): f64 { return v / (1 + Math.exp(-v)); }
+@inline function siluSlope(v: f64): f64 {
+  const s = 1 / (1 + Math.exp(-v));
+  return s * (1 + v * (1 - s));
+}
+/** nn.ELU(alpha=1). */
+@inline function elu(v: f64): f64 { return v > 0 ? v : Math.expm1(v); }
+@inline function eluSlope(v: f64): f64 { return v > 0 ? 1 : Math.exp(v); }
+/** nn.SELU. */
+@inline function selu(v: f64): f64 { return SELU_SCALE * (v > 0 ? v : SELU_ALPHA * Math.expm1(v)); }
+@inline function seluSlope(v: f64): f64 { return v > 0 ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * Math.exp(v); }
+/** nn.Softplus(beta=1, threshold=20): linear above the threshold, where log(1 + e^z) rounds to z. */
+@inline function softplus(v: f64): f64 { return v > SOFTPLUS_THRESHOLD ? v : Math.log1p(Math.exp(v)); }
+@inline function softplusSlope(v: f64): f64 {
+  if (v > SOFTPLUS_THRESHOLD) return 1;
+  const e = Math.exp(v);
+  return e / (e + 1);
+}
+/** nn.Mish: z·tanh(softplus(z)), softplus without a threshold as torch's mish. */
+@inline function mish(v: f64): f64 { return v * Math.tanh(Math.log1p(Math.exp(v))); }
+@inline function mishSlope(v: f64): f64 {
+  const s = 1 / (1 + Math.exp(-v));
+  const t = Math.tanh(Math.log1p(Math.exp(v)));
+  return t + v * s * (1 - t * t);
+}
+
+/** z ← act'(z) in place, for the activations that `slopeFromZ`; backpropagation then multiplies δ by it. */
+export function storeSlopes(kind: i32, z: usize, rows: i32, cols: i32): void {
+  const len = rows * cols;
+  if (kind == GELU) {
+    for (let i = 0; i < len; i++) store<float>(at(z, i), <float>geluSlope(load<float>(at(z, i))));
+  } else if (kind == GELU_TANH) {
+    for (let i = 0; i < len; i++) store<float>(at(z, i), <float>geluTanhSlope(load<float>(at(z, i))));
+  } else if (kind == SILU) {
+    for (let i = 0; i < len; i++) store<float>(at(z, i), <float>siluSlope(load<float>(at(z, i))));
+  } else if (kind == ELU) {
+    for (let i = 0; i < len; i++) store<float>(at(z, i), <float>eluSlope(load<float>(at(z, i))));
+  } else if (kind == SELU) {
+    for (let i = 0; i < len; i++) store<float>(at(z, i), <float>seluSlope(load<float>(at(z, i))));
+  } else if (kind == SOFTPLUS) {
+    for (let i = 0; i < len; i++) store<float>(at(z, i), <float>softplusSlope(load<float>(at(z, i))));
+  } else if (kind == MISH) {
+    for (let i = 0; i < len; i++) store<float>(at(z, i), <float>mishSlope(load<float>(at(z, i))));
   }
 }
 
@@ -61,10 +165,15 @@ function softmaxRow(a: usize, z: usize, cols: i32): void {
   for (let j = 0; j < cols; j++) store<float>(at(a, j), load<float>(at(a, j)) * inv);
 }
 
-/** delta ← ∂L/∂z from delta = ∂L/∂a, using a = act(z). In place. */
+/**
+ * delta ← ∂L/∂z from delta = ∂L/∂a, using a = act(z), or for the activations that
+ * `slopeFromZ` the slopes act'(z) that `storeSlopes` left in place of a. In place.
+ */
 export function activationBackward(kind: i32, delta: usize, a: usize, rows: i32, cols: i32): void {
   const len = rows * cols;
-  if (kind == RELU) {
+  if (slopeFromZ(kind)) {
+    for (let i = 0; i < len; i++) store<float>(at(delta, i), load<float>(at(delta, i)) * load<float>(at(a, i)));
+  } else if (kind == RELU) {
     // The worked example's convention (and PyTorch's): g'(z) = 0 at z ≤ 0.
     for (let i = 0; i < len; i++) {
       if (!(load<float>(at(a, i)) > 0)) store<float>(at(delta, i), 0);

@@ -6,6 +6,7 @@ export * from './layout';
 export { denseForward } from './gemm/forward';
 export { weightGradient } from './gemm/weight-gradient';
 export { inputGradient } from './gemm/input-gradient';
+export { storeSlopes } from './activations';
 export { forward, loss, backward, trainStep, trainBatches, trainEpochs } from './network';
 export { updateIsFinite, firstNonFinite } from './health';
 

@@ -3,7 +3,7 @@
 // TypeScript reads to lay out and write the blocks (src/wasm/blocks.ts).
 
 import { Network, Layer, Optimizer, Control, LAYERS_OFFSET, LAYER_BYTES, ERROR_CAPACITY } from './blocks';
-import { LINEAR, RELU, LEAKY_RELU, SIGMOID, TANH, SOFTMAX } from './activations';
+import { LINEAR, RELU, LEAKY_RELU, SIGMOID, TANH, SOFTMAX, GELU, GELU_TANH, SILU, ELU, SELU, SOFTPLUS, MISH } from './activations';
 import { MSE, CROSS_ENTROPY, BINARY_CROSS_ENTROPY } from './losses';
 import { SGD, ADAM, ADAMW, RMSPROP, ADAGRAD } from './optimizers';
 
@@ -104,6 +104,13 @@ export const activation_leaky_relu = LEAKY_RELU;
 export const activation_sigmoid = SIGMOID;
 export const activation_tanh = TANH;
 export const activation_softmax = SOFTMAX;
+export const activation_gelu = GELU;
+export const activation_gelu_tanh = GELU_TANH;
+export const activation_silu = SILU;
+export const activation_elu = ELU;
+export const activation_selu = SELU;
+export const activation_softplus = SOFTPLUS;
+export const activation_mish = MISH;
 export const loss_mse = MSE;
 export const loss_cross_entropy = CROSS_ENTROPY;
 export const loss_binary_cross_entropy = BINARY_CROSS_ENTROPY;

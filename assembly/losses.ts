@@ -3,7 +3,7 @@
 // (softmax + cross-entropy, sigmoid + binary cross-entropy) skip the activation's Jacobian
 // and never divide by a probability.
 
-import { activationBackward } from './activations';
+import { activationBackward, slopeFromZ } from './activations';
 
 export const MSE = 0;
 export const CROSS_ENTROPY = 1;
@@ -70,13 +70,20 @@ export function lossMean(kind: i32, terms: usize, rows: i32, cols: i32): f64 {
 
 /**
  * Rows r0…r1−1 of delta ← ∂L/∂z for the output layer, scaled by the whole batch of `rows`;
- * delta may alias z (z is no longer needed).
+ * delta may alias z (z is no longer needed). For output activations that `slopeFromZ`, delta
+ * holds the slopes act'(z) on entry (assembly/activations.ts storeSlopes).
  */
 export function outputDeltaRows(kind: i32, activation: i32, delta: usize, a: usize, y: usize, rows: i32, cols: i32, r0: i32, r1: i32): void {
   const first = r0 * cols;
   const end = r1 * cols;
   if (kind == MSE) {
     const scale = <float>(2.0 / <f64>(rows * cols));
+    if (slopeFromZ(activation)) {
+      for (let i = first; i < end; i++) {
+        store<float>(at(delta, i), scale * (load<float>(at(a, i)) - load<float>(at(y, i))) * load<float>(at(delta, i)));
+      }
+      return;
+    }
     for (let i = first; i < end; i++) {
       store<float>(at(delta, i), scale * (load<float>(at(a, i)) - load<float>(at(y, i))));
     }

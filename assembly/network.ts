@@ -25,6 +25,8 @@ import { optimizerStep } from './optimizers';
 import { clipByValue, clipCoefficient, gradientNorm, scaleGradients } from './clipping';
 import { applyMask, dropoutBackward, dropoutMask } from './dropout';
 import { updateIsFinite } from './health';
+import { slopeFromZ } from './activations';
+import { storeSlopeRows } from './slopes';
 import { resetOrder } from './shuffle';
 import { gather } from './barrier';
 import { post, threadsFor, trapIfFaulted } from './control';
@@ -229,8 +231,10 @@ function backwardShare(n: Network, thread: i32, threads: i32, rows: i32, trainin
   const r1 = rowShare(rows, thread + 1, threads);
   const network = changetype<usize>(n);
   const last = layerAt(network, n.layerCount - 1);
-  // A row's loss terms and its output δ need only that row's forward pass.
+  // A row's loss terms and its output δ need only that row's forward pass; the terms are
+  // taken before the slopes of the smooth activations replace z.
   if (r0 < r1) lossRows(n, r0, r1);
+  storeSlopeRows(network, r0, r1);
   outputDeltaRows(n.loss, last.activation, last.z, last.a, n.batchTargets, rows, last.outputs, r0, r1);
   let flags = 0;
   for (let l = n.layerCount - 1; l >= 0; l--) {
@@ -248,7 +252,7 @@ function backwardShare(n: Network, thread: i32, threads: i32, rows: i32, trainin
       // Fused with the lower layer's activation derivative: its z buffer receives its δ. Rows
       // of it need only the same rows of delta, and no thread reads that z in this phase.
       const below = layerAt(network, l - 1);
-      inputGradient(below.z, layer.z, layer.weights, below.a, below.activation, units, inputs, r0, r1);
+      inputGradient(below.z, layer.z, layer.weights, slopeFromZ(below.activation) ? below.z : below.a, below.activation, units, inputs, r0, r1);
       // Dropout's mask and the activation derivative are both elementwise factors of δ.
       if (training && below.dropoutRate > 0) dropoutBackward(at(below.z, r0 * inputs), at(below.mask, r0 * inputs), (r1 - r0) * inputs);
     }

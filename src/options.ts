@@ -1,5 +1,12 @@
-/** Activation of a layer's outputs. `softmax` is for the output layer only. */
-export type Activation = 'linear' | 'relu' | 'leaky-relu' | 'sigmoid' | 'tanh' | 'softmax';
+/**
+ * Activation of a layer's outputs, by PyTorch's equivalents: `relu` nn.ReLU, `leaky-relu`
+ * nn.LeakyReLU(0.01), `gelu` nn.GELU() (exact, erf), `gelu-tanh` nn.GELU(approximate='tanh'),
+ * `silu` nn.SiLU, `elu` nn.ELU(alpha=1), `selu` nn.SELU, `softplus` nn.Softplus(beta=1,
+ * threshold=20), `mish` nn.Mish. `softmax` is for the output layer only.
+ */
+export type Activation =
+  | 'linear' | 'relu' | 'leaky-relu' | 'sigmoid' | 'tanh' | 'softmax'
+  | 'gelu' | 'gelu-tanh' | 'silu' | 'elu' | 'selu' | 'softplus' | 'mish';
 /** Training loss; each is the mean over the batch, as PyTorch's reduction='mean'. */
 export type Loss = 'mse' | 'cross-entropy' | 'binary-cross-entropy';
 /** Element type of parameters and data inside the network. */
@@ -13,7 +20,7 @@ export type Init = 'he-normal' | 'he-uniform' | 'glorot-normal' | 'glorot-unifor
 export type FloatArray = Float32Array | Float64Array;
 
 /** Codes shared with the AssemblyScript kernels (assembly/activations.ts, assembly/losses.ts). */
-export const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh', 'softmax'];
+export const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh', 'softmax', 'gelu', 'gelu-tanh', 'silu', 'elu', 'selu', 'softplus', 'mish'];
 export const LOSSES: readonly Loss[] = ['mse', 'cross-entropy', 'binary-cross-entropy'];
 export const DTYPES: readonly DType[] = ['float32', 'float64'];
 export const BACKENDS: readonly Backend[] = ['wasm', 'js'];

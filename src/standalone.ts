@@ -1,5 +1,6 @@
 import type { Activation, Architecture, FloatArray } from './options.js';
 import { LEAKY_SLOPE } from './js/math.js';
+import { SMOOTH, erf, type SmoothActivation } from './js/smooth.js';
 import { writeFloats } from './io/floats.js';
 
 /**
@@ -69,8 +70,25 @@ function decode(text) {
 `;
 }
 
+/**
+ * A smooth activation from the js backend's own function (src/js/smooth.ts, self-contained
+ * by design), so the exported module computes it exactly as the reference does.
+ */
+function smoothSource(kind: SmoothActivation): string {
+  const value = SMOOTH[kind].value;
+  const source = `ACTIVATE['${kind}'] = (z) => { for (let i = 0; i < z.length; i++) z[i] = ${value.name}(z[i]); };\n${value.toString()}`;
+  return source.includes('erf(') ? `${source}\n${erf.toString()}` : source;
+}
+
 /** In-place activation of rows × n values, one function per activation the network uses. */
 const ACTIVATION_SOURCE: Record<Activation, string> = {
+  gelu: smoothSource('gelu'),
+  'gelu-tanh': smoothSource('gelu-tanh'),
+  silu: smoothSource('silu'),
+  elu: smoothSource('elu'),
+  selu: smoothSource('selu'),
+  softplus: smoothSource('softplus'),
+  mish: smoothSource('mish'),
   linear: `ACTIVATE.linear = () => {};`,
   relu: `ACTIVATE.relu = (z) => { for (let i = 0; i < z.length; i++) if (!(z[i] > 0)) z[i] = 0; };`,
   'leaky-relu': `ACTIVATE['leaky-relu'] = (z) => { for (let i = 0; i < z.length; i++) if (!(z[i] > 0)) z[i] *= ${LEAKY_SLOPE}; };`,

@@ -122,7 +122,7 @@ describe('corrupt checkpoints are FormatErrors', () => {
     ['wrong tensor length', (b) => withHeader(b, (h) => { h.tensors[1].length = 3; }), /tensor 1 must be optimizer\.m/],
     ['declared data length off', (b) => withHeader(b, () => {}, 8), /add up to/],
     ['unknown optimizer', (b) => withHeader(b, (h) => { h.optimizer.config.type = 'lion'; }), /optimizer\.config\.type must be one of/],
-    ['bad activation', (b) => withHeader(b, (h) => { h.architecture.activations[0] = 'gelu'; }), /activations\[0\] must be one of/],
+    ['bad activation', (b) => withHeader(b, (h) => { h.architecture.activations[0] = 'swish'; }), /activations\[0\] must be one of/],
     ['negative epoch', (b) => withHeader(b, (h) => { h.training.epoch = -1; }), /training must hold integer epoch/],
     ['zero generator', (b) => withHeader(b, (h) => { h.random = [0, 0, 0, 0]; }), /random must be 4 unsigned 32-bit integers/],
   ];

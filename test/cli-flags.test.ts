@@ -75,6 +75,14 @@ it('--validation, --early-stopping, --dropout, --dtype and --threads reach the n
   net.dispose();
 });
 
+it('--activation takes every hidden activation, the smooth ones included', async () => {
+  const result = await run('train', 'train.csv', '--target', 'species', '--layers', '8,6', '--activation', 'gelu-tanh', '--epochs', '2', '--seed', '1', '--out', 'gelu.wmlp');
+  expect(result.stderr).toBe('');
+  const net = await model('gelu.wmlp');
+  expect(net.architecture.activations).toEqual(['gelu-tanh', 'gelu-tanh', 'softmax']);
+  net.dispose();
+});
+
 it('trains on every core by default (threads: auto) when a batch is worth it, else on one without starting workers', async () => {
   // 4-1024-1024-3: 128 rows × 1.06 M parameters is worth many threads.
   const big = await run('train', 'train.csv', '--target', 'species', '--layers', '1024,1024', '--batch-size', '128', '--epochs', '1', '--out', 'big.wmlp');

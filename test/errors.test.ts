@@ -203,7 +203,7 @@ describe.each(['wasm', 'js'] as const)('bad input on %s', (backend) => {
   });
 });
 
-const ACTIVATION_NAMES = "'linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh', 'softmax'";
+const ACTIVATION_NAMES = "'linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh', 'softmax', 'gelu', 'gelu-tanh', 'silu', 'elu', 'selu', 'softplus', 'mish'";
 const createCases: [string, unknown, ErrorClass, string][] = [
   ['no options', undefined, ValueError, 'MLP.create: options must be an options object, got undefined'],
   ['null options', null, ValueError, 'MLP.create: options must be an options object, got null'],

@@ -27,7 +27,10 @@ export function createNet(spec: NetSpec, backend: Backend, dtype: DType, seed = 
   return MLP.create({ ...spec, backend, dtype, seed });
 }
 
-/** Every hidden activation with every output/loss pairing, at depths 1 to 3. */
+/** The activations whose derivative is taken from z (GELU, SiLU, ELU, SELU, softplus, Mish). */
+export const SMOOTH_ACTIVATIONS: Activation[] = ['gelu', 'gelu-tanh', 'silu', 'elu', 'selu', 'softplus', 'mish'];
+
+/** Every hidden activation with every output/loss pairing, at depths 1 to 3; the smooth ones with two pairings each and as an output. */
 export function networkSpecs(): NetSpec[] {
   const hidden: Activation[] = ['linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh'];
   const heads: { activation: Activation; loss: Loss }[] = [
@@ -45,6 +48,14 @@ export function networkSpecs(): NetSpec[] {
       const layers = [4, ...[5, 3, 6].slice(0, depth), 3];
       specs.push({ layers, activations: [...Array(depth).fill(act), head.activation], loss: head.loss });
     }
+  });
+  // The smooth activations, each under two heads at a varying depth, and as an mse output.
+  SMOOTH_ACTIVATIONS.forEach((act, i) => {
+    for (const head of [heads[i % heads.length], heads[(i + 3) % heads.length]]) {
+      const depth = 1 + (i % 3);
+      specs.push({ layers: [4, ...[5, 3, 6].slice(0, depth), 3], activations: [...Array(depth).fill(act), head.activation], loss: head.loss });
+    }
+    specs.push({ layers: [4, 5, 2], activations: [hidden[i % hidden.length], act], loss: 'mse' });
   });
   // A network with no hidden layer at all.
   specs.push({ layers: [3, 2], activations: ['linear'], loss: 'mse' });

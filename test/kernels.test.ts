@@ -7,7 +7,8 @@ import { ACTIVATIONS, type Activation, type DType } from '../src/options.js';
 import { supportedKernelVariants } from '../src/wasm/loader.js';
 import { Random } from '../src/random.js';
 import { loadBuild } from './kernel-harness.js';
-import { maxRelativeError } from './helpers.js';
+import { SMOOTH_ACTIVATIONS, maxRelativeError } from './helpers.js';
+import type { SmoothActivation } from '../src/js/smooth.js';
 
 // [rows m, inputs k, outputs n]
 const SHAPES: [number, number, number][] = [
@@ -104,6 +105,35 @@ describe.each(variants.flatMap((variant) => (['float32', 'float64'] as DType[]).
         const DZ2 = buffer(new Float(m * k));
         wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, G.ptr, ACTIVATIONS.indexOf(activation), n, k, split, m);
         wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, G.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, split);
+        expect(firstDifference(DZ2.view(), DZ.view())).toBe(-1);
+      }
+    }
+  });
+
+  it.each(SHAPES)('storeSlopes, then inputGradient %i×%i → %i into the slopes it multiplies by, every smooth activation, any row split', (m, k, n) => {
+    const { k: wasm, buffer, Float } = loadBuild(dtype, variant);
+    const random = new Random(m * 13 + k * 7 + n);
+    const w = randomValues(n * k, random, Float);
+    const delta = randomValues(m * n, random, Float);
+    for (const activation of SMOOTH_ACTIVATIONS) {
+      // z spread over the branches: negative, small, and past softplus's threshold of 20.
+      const z = Float.from({ length: m * k }, (_, i) => (i % 17 === 0 ? 25 : 3 * random.normal()));
+      const slopes = new Float(m * k);
+      math.storeSlopes(activation as SmoothActivation, slopes, z, m * k);
+      const Z = buffer(z);
+      wasm.storeSlopes(ACTIVATIONS.indexOf(activation), Z.ptr, m, k);
+      expect(maxRelativeError(Z.view(), slopes)).toBeLessThan(dtype === 'float64' ? 1e-14 : 1e-6);
+      const dz = new Float(m * k);
+      math.inputGradient(dz, delta, w, m, n, k);
+      math.activationBackward(activation, dz, Z.view().slice(), m, k);
+      const [W, D] = [buffer(w), buffer(delta)];
+      const DZ = buffer(Z.view().slice());
+      wasm.inputGradient(DZ.ptr, D.ptr, W.ptr, DZ.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, m);
+      expect(maxRelativeError(DZ.view(), dz)).toBeLessThan(tolerance(dtype, n));
+      for (let split = 1; split < Math.min(m, 4); split++) {
+        const DZ2 = buffer(Z.view().slice());
+        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, DZ2.ptr, ACTIVATIONS.indexOf(activation), n, k, split, m);
+        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, DZ2.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, split);
         expect(firstDifference(DZ2.view(), DZ.view())).toBe(-1);
       }
     }

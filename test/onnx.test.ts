@@ -74,6 +74,12 @@ describe('toOnnx, run by onnxruntime-web', () => {
     net.dispose();
     expect(() => net.toOnnx()).toThrow(/toOnnx: this network was disposed/);
   });
+
+  it('refuses a smooth activation by name and layer, pointing to toFunction', async () => {
+    const net = await MLP.create({ layers: [2, 3, 3, 1], activations: ['relu', 'gelu', 'linear'], seed: 1 });
+    expect(() => net.toOnnx()).toThrow(new ValueError("toOnnx: activations[1] is 'gelu', which ONNX export does not support yet (it supports 'linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh', 'softmax'); toFunction() exports any network as dependency-free JavaScript"));
+    net.dispose();
+  });
 });
 
 describe('wasm-mlp export --format onnx', () => {

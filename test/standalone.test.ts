@@ -23,6 +23,8 @@ const cases: [string, number[], Activation[], Loss, DType][] = [
   ['tanh, leaky-relu → linear', [4, 6, 5, 2], ['tanh', 'leaky-relu', 'linear'], 'mse', 'float32'],
   ['sigmoid → sigmoid', [3, 7, 1], ['sigmoid', 'sigmoid'], 'binary-cross-entropy', 'float64'],
   ['linear → linear, float64', [2, 3, 2], ['linear', 'linear'], 'mse', 'float64'],
+  ['gelu, gelu-tanh, silu → softmax, float64', [4, 6, 5, 4, 3], ['gelu', 'gelu-tanh', 'silu', 'softmax'], 'cross-entropy', 'float64'],
+  ['elu, selu, softplus → mish', [4, 6, 5, 4, 2], ['elu', 'selu', 'softplus', 'mish'], 'mse', 'float32'],
 ];
 
 describe.each(cases)('toFunction for %s', (_, layers, activations, loss, dtype) => {

@@ -39,8 +39,13 @@ async function runAll(spec: NetSpec, dtype: DType, threads: number, rows: number
   return out;
 }
 
-// One spec per hidden activation and per output/loss pairing, plus a network without hidden layers.
-const specs = networkSpecs().filter((_, i, all) => i % 7 === 0 || i === all.length - 1);
+// One spec per hidden activation and per output/loss pairing, plus a network without hidden layers,
+// and every smooth activation (their slopes are stored in z by each thread's rows) in two networks.
+const specs: NetSpec[] = [
+  ...networkSpecs().filter((_, i, all) => i % 7 === 0 || i === all.length - 1),
+  { layers: [4, 6, 5, 4, 3], activations: ['gelu', 'silu', 'mish', 'elu'], loss: 'mse' },
+  { layers: [4, 6, 5, 4, 3], activations: ['gelu-tanh', 'selu', 'softplus', 'softmax'], loss: 'cross-entropy' },
+];
 
 describe('bit-identical to one thread, with every call run on every thread', () => {
   beforeAll(() => setWorkPerThread(0));

@@ -2,12 +2,14 @@
 // derivative so that it arrives as that layer's δ = ∂L/∂z in one pass over memory.
 
 import { broadcastProduct } from './broadcast';
-import { activationBackward } from '../activations';
+import { activationBackward, slopeFromZ } from '../activations';
 
 /**
  * dZ[i] = (Σ_j δ[i][j]·W[j]) ⊙ act'(below) for batch rows i in [rowBegin, rowEnd), where
- * `below` holds the lower layer's activations a = act(z) (rows × k) and `kind` its activation.
- * δ is rows × n and W n × k. dZ may not alias δ, W or below. Rows are independent.
+ * `below` holds the lower layer's activations a = act(z) (rows × k) and `kind` its activation;
+ * for kinds that `slopeFromZ`, `below` holds the slopes act'(z) and may be dZ itself (each is
+ * read just before its place is written). δ is rows × n and W n × k. dZ may not alias δ or W,
+ * nor `below` otherwise. Rows are independent.
  */
 export function inputGradient(
   dz: usize, delta: usize, w: usize, below: usize, kind: i32,
@@ -16,6 +18,10 @@ export function inputGradient(
   if (rowBegin >= rowEnd) return;
   if (ASC_FEATURE_SIMD) {
     broadcastProduct(dz, delta, n, 1, w, below, kind, k, n, rowBegin, rowEnd);
+    return;
+  }
+  if (slopeFromZ(kind)) {
+    inputColumns(dz, delta, w, below, n, k, rowBegin, rowEnd);
     return;
   }
   inputLoops(dz, delta, w, n, k, rowBegin, rowEnd);
@@ -36,6 +42,24 @@ function inputLoops(dz: usize, delta: usize, w: usize, n: i32, k: i32, rowBegin:
         const at = <usize>p << alignof<float>();
         store<float>(dzRow + at, load<float>(dzRow + at) + d * load<float>(wRow + at));
       }
+    }
+  }
+}
+
+/**
+ * The scalar build when dZ holds the slopes it is multiplied by: each output's sum, in the same
+ * j order as `inputLoops`, is finished before its slot is overwritten.
+ */
+function inputColumns(dz: usize, delta: usize, w: usize, slopes: usize, n: i32, k: i32, rowBegin: i32, rowEnd: i32): void {
+  for (let i = rowBegin; i < rowEnd; i++) {
+    const deltaRow = delta + (<usize>(i * n) << alignof<float>());
+    for (let p = 0; p < k; p++) {
+      let sum: float = 0;
+      for (let j = 0; j < n; j++) {
+        sum += load<float>(deltaRow + (<usize>j << alignof<float>())) * load<float>(w + (<usize>(j * k + p) << alignof<float>()));
+      }
+      const at = <usize>(i * k + p) << alignof<float>();
+      store<float>(dz + at, sum * load<float>(slopes + at));
     }
   }
 }

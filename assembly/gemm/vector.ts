@@ -2,7 +2,7 @@
 // every helper is written once for both. Only compiled into the SIMD builds: callers guard
 // with `if (ASC_FEATURE_SIMD)`, which the compiler folds, so the scalar build never sees v128.
 
-import { RELU, LEAKY_RELU, SIGMOID, TANH, LEAKY_SLOPE } from '../activations';
+import { RELU, LEAKY_RELU, SIGMOID, TANH, LEAKY_SLOPE, slopeFromZ } from '../activations';
 
 /** Floats per v128. */
 export const LANES: i32 = 16 / sizeof<float>();
@@ -77,8 +77,12 @@ export const VBYTES: usize = 16;
   return kind < SIGMOID;
 }
 
-/** δ ⊙ act'(z) written with a = act(z), in the scalar `activationBackward`'s operation order. */
+/**
+ * δ ⊙ act'(z) written with a = act(z) (or the slopes act'(z) for kinds that `slopeFromZ`), in
+ * the scalar `activationBackward`'s operation order.
+ */
 @inline export function derivativeVector(kind: i32, delta: v128, a: v128): v128 {
+  if (slopeFromZ(kind)) return v128.mul<float>(delta, a);
   if (kind == RELU) return v128.and(delta, v128.gt<float>(a, v128.splat<float>(0)));
   if (kind == LEAKY_RELU) return v128.bitselect(delta, v128.mul<float>(delta, v128.splat<float>(LEAKY_SLOPE)), v128.gt<float>(a, v128.splat<float>(0)));
   if (kind == SIGMOID) return v128.mul<float>(v128.mul<float>(delta, a), v128.sub<float>(v128.splat<float>(1), a));

@@ -8,6 +8,7 @@ import type { Activation, Architecture, DType, FloatArray } from '../options.js'
 import { parameterLayout } from '../layout.js';
 import { dtypeBytes, writeFloats } from './floats.js';
 import { ONNX_SCHEMA } from './onnx-schema.js';
+import { ValueError } from '../errors.js';
 
 /** Options of `toOnnx`. */
 export interface OnnxOptions {
@@ -50,6 +51,10 @@ interface Node { input: string[]; output: string[]; name: string; opType: string
 
 /** The ONNX model bytes of a network with parameters θ. */
 export function writeOnnx(arch: Architecture, parameters: FloatArray, options: OnnxOptions, extras: OnnxExtras = {}): Uint8Array {
+  const unsupported = arch.activations.findIndex((a) => !(a in ONNX_ACTIVATIONS));
+  if (unsupported >= 0) {
+    throw new ValueError(`toOnnx: activations[${unsupported}] is '${arch.activations[unsupported]}', which ONNX export does not support yet (it supports ${Object.keys(ONNX_ACTIVATIONS).map((a) => `'${a}'`).join(', ')}); toFunction() exports any network as dependency-free JavaScript`);
+  }
   const dtype = options.dtype ?? arch.dtype;
   const layout = parameterLayout(arch);
   const nodes: Node[] = [];
@@ -64,7 +69,7 @@ export function writeOnnx(arch: Architecture, parameters: FloatArray, options: O
     initializers.push(tensor(`layers.${l}.weight`, [layer.outputs, layer.inputs], weight, dtype), tensor(`layers.${l}.bias`, [layer.outputs], bias, dtype));
     const z = layer.activation === 'linear' && last ? finalName : `layers.${l}.z`;
     nodes.push({ input: [current, `layers.${l}.weight`, `layers.${l}.bias`], output: [z], name: `layers.${l}.gemm`, opType: 'Gemm', attribute: [intAttribute('transB', 1)] });
-    current = layer.activation === 'linear' ? z : activationNode(nodes, initializers, layer.activation, z, last ? finalName : `layers.${l}.a`, l, dtype);
+    current = layer.activation === 'linear' ? z : activationNode(nodes, initializers, layer.activation as Exclude<OnnxActivation, 'linear'>, z, last ? finalName : `layers.${l}.a`, l, dtype);
   });
   if (extras.output) unstandardise(nodes, initializers, extras.output, current, 'output', dtype);
   const model = {
@@ -100,8 +105,20 @@ function unstandardise(nodes: Node[], initializers: object[], s: OnnxScaling, fr
   nodes.push({ input: ['output.scaled', 'output.mean'], output: [to], name: 'output.add', opType: 'Add' });
 }
 
+/** The activations ONNX export writes, as ONNX operators. */
+const ONNX_ACTIVATIONS = {
+  linear: { opType: 'Identity' },
+  relu: { opType: 'Relu' },
+  'leaky-relu': { opType: 'LeakyRelu', attribute: [{ name: 'alpha', type: FLOAT_ATTRIBUTE, f: LEAKY_SLOPE }] },
+  sigmoid: { opType: 'Sigmoid' },
+  tanh: { opType: 'Tanh' },
+  // One distribution per row (axis 1 of batch × outputs), as predict normalises each sample.
+  softmax: { opType: 'Softmax', attribute: [{ name: 'axis', type: INT_ATTRIBUTE, i: -1 }] },
+} satisfies Partial<Record<Activation, { opType: string; attribute?: object[] }>>;
+type OnnxActivation = keyof typeof ONNX_ACTIVATIONS;
+
 /** Appends the node(s) computing `activation` of `from` into `to`; returns `to`. */
-function activationNode(nodes: Node[], initializers: object[], activation: Exclude<Activation, 'linear'>, from: string, to: string, l: number, dtype: DType): string {
+function activationNode(nodes: Node[], initializers: object[], activation: Exclude<OnnxActivation, 'linear'>, from: string, to: string, l: number, dtype: DType): string {
   const name = `layers.${l}.${activation}`;
   if (activation === 'leaky-relu' && dtype === 'float64') {
     // ONNX Runtime implements LeakyRelu for float only; max(x, 0.01·x) is the same function
@@ -111,15 +128,7 @@ function activationNode(nodes: Node[], initializers: object[], activation: Exclu
     nodes.push({ input: [from, `${name}.scaled`], output: [to], name, opType: 'Max' });
     return to;
   }
-  const ops: Record<typeof activation, { opType: string; attribute?: object[] }> = {
-    relu: { opType: 'Relu' },
-    'leaky-relu': { opType: 'LeakyRelu', attribute: [{ name: 'alpha', type: FLOAT_ATTRIBUTE, f: LEAKY_SLOPE }] },
-    sigmoid: { opType: 'Sigmoid' },
-    tanh: { opType: 'Tanh' },
-    // One distribution per row (axis 1 of batch × outputs), as predict normalises each sample.
-    softmax: { opType: 'Softmax', attribute: [intAttribute('axis', -1)] },
-  };
-  nodes.push({ input: [from], output: [to], name, ...ops[activation] });
+  nodes.push({ input: [from], output: [to], name, ...ONNX_ACTIVATIONS[activation] });
   return to;
 }
 

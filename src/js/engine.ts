@@ -33,6 +33,8 @@ export function createJsEngine(arch: Architecture): Engine {
     dropoutRate: arch.dropout[l] ?? 0,
     mask: new Float(0),
     dropped: new Float(0),
+    /** act'(z) while backpropagating through an activation that `slopeFromZ`. */
+    slopes: new Float(0),
   }));
   const last = layers[layers.length - 1];
   const layerSize = (l: number) => layers[l].outputs * (layers[l].inputs + 1);
@@ -67,7 +69,8 @@ export function createJsEngine(arch: Architecture): Engine {
 
   function backwardPass(rows: number, training: boolean): number {
     const value = engine.loss(rows);
-    math.outputDelta(arch.loss, last.activation, last.z, last.a, target, rows, last.outputs);
+    for (const layer of layers) if (math.slopeFromZ(layer.activation)) math.storeSlopes(layer.activation, layer.slopes, layer.z, rows * layer.outputs);
+    math.outputDelta(arch.loss, last.activation, last.z, last.a, target, rows, last.outputs, last.slopes);
     for (let l = layers.length - 1; l >= 0; l--) {
       const layer = layers[l];
       const x = l === 0 ? input : passedOn(l - 1, training);
@@ -75,7 +78,7 @@ export function createJsEngine(arch: Architecture): Engine {
       if (l > 0) {
         const below = layers[l - 1];
         math.inputGradient(below.z, layer.z, layer.weights, rows, layer.outputs, layer.inputs);
-        math.activationBackward(below.activation, below.z, below.a, rows, below.outputs);
+        math.activationBackward(below.activation, below.z, math.slopeFromZ(below.activation) ? below.slopes : below.a, rows, below.outputs);
         // Dropout's mask and the activation derivative are both elementwise factors of δ.
         if (training && below.dropoutRate > 0) dropoutBackward(below.z, below.mask, rows * below.outputs);
       }
@@ -96,6 +99,7 @@ export function createJsEngine(arch: Architecture): Engine {
       for (const layer of layers) {
         layer.z = new Float(rows * layer.outputs);
         layer.a = new Float(rows * layer.outputs);
+        if (math.slopeFromZ(layer.activation)) layer.slopes = new Float(rows * layer.outputs);
         if (layer.dropoutRate > 0) {
           layer.mask = new Float(rows * layer.outputs);
           layer.dropped = new Float(rows * layer.outputs);
@@ -199,7 +203,7 @@ export function createJsEngine(arch: Architecture): Engine {
       dataset = null;
     },
     byteLength() {
-      const arrays = [params, grads, input, target, ...layers.flatMap((l) => [l.z, l.a, l.mask, l.dropped]), ...Object.values(slots.buffers), ...(dataset ? [dataset.x, dataset.y, dataset.order] : [])];
+      const arrays = [params, grads, input, target, ...layers.flatMap((l) => [l.z, l.a, l.mask, l.dropped, l.slopes]), ...Object.values(slots.buffers), ...(dataset ? [dataset.x, dataset.y, dataset.order] : [])];
       return arrays.reduce((sum, array) => sum + array.byteLength, 0);
     },
     dispose() {

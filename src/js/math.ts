@@ -3,6 +3,12 @@
 // mirrors the kernels so float64 results agree to rounding.
 
 import type { Activation, FloatArray, Loss } from '../options.js';
+import { SMOOTH, type SmoothActivation } from './smooth.js';
+
+/** True for the activations whose derivative is taken from z (`storeSlopes`), not from a = act(z). */
+export function slopeFromZ(kind: Activation): kind is SmoothActivation {
+  return kind in SMOOTH;
+}
 
 /** PyTorch's nn.LeakyReLU default negative slope. */
 export const LEAKY_SLOPE = 0.01;
@@ -51,6 +57,11 @@ export function sigmoid(v: number): number {
 /** a = act(z) for `rows` rows of `cols` values. */
 export function activate(kind: Activation, a: FloatArray, z: FloatArray, rows: number, cols: number): void {
   const len = rows * cols;
+  if (slopeFromZ(kind)) {
+    const value = SMOOTH[kind].value;
+    for (let i = 0; i < len; i++) a[i] = value(z[i]);
+    return;
+  }
   switch (kind) {
     case 'linear': for (let i = 0; i < len; i++) a[i] = z[i]; break;
     case 'relu': for (let i = 0; i < len; i++) a[i] = z[i] > 0 ? z[i] : 0; break;
@@ -71,9 +82,25 @@ export function activate(kind: Activation, a: FloatArray, z: FloatArray, rows: n
   }
 }
 
-/** δ ← δ ⊙ act'(z), written with a = act(z); softmax uses its Jacobian. */
+/**
+ * slopes ← act'(z) for the activations that `slopeFromZ` (GELU, SiLU, …): their derivative
+ * cannot be recovered from a = act(z). `slopes` may be z itself.
+ */
+export function storeSlopes(kind: SmoothActivation, slopes: FloatArray, z: FloatArray, len: number): void {
+  const slope = SMOOTH[kind].slope;
+  for (let i = 0; i < len; i++) slopes[i] = slope(z[i]);
+}
+
+/**
+ * δ ← δ ⊙ act'(z), written with a = act(z) (softmax uses its Jacobian), or for the
+ * activations that `slopeFromZ` with the slopes act'(z) from `storeSlopes` in place of a.
+ */
 export function activationBackward(kind: Activation, delta: FloatArray, a: FloatArray, rows: number, cols: number): void {
   const len = rows * cols;
+  if (slopeFromZ(kind)) {
+    for (let i = 0; i < len; i++) delta[i] = delta[i] * a[i];
+    return;
+  }
   switch (kind) {
     case 'linear': break;
     case 'relu': for (let i = 0; i < len; i++) if (!(a[i] > 0)) delta[i] = 0; break;
@@ -126,13 +153,16 @@ export function lossValue(kind: Loss, z: FloatArray, a: FloatArray, y: FloatArra
   }
 }
 
-/** δ = ∂L/∂z of the output layer, written into `delta` (which may be z's buffer). */
-export function outputDelta(kind: Loss, activation: Activation, delta: FloatArray, a: FloatArray, y: FloatArray, rows: number, cols: number): void {
+/**
+ * δ = ∂L/∂z of the output layer, written into `delta` (which may be z's buffer). `slopes` is
+ * act'(z) for output activations that `slopeFromZ` (it may be `delta` itself).
+ */
+export function outputDelta(kind: Loss, activation: Activation, delta: FloatArray, a: FloatArray, y: FloatArray, rows: number, cols: number, slopes: FloatArray): void {
   const len = rows * cols;
   if (kind === 'mse') {
     const scale = 2 / len;
     for (let i = 0; i < len; i++) delta[i] = scale * (a[i] - y[i]);
-    activationBackward(activation, delta, a, rows, cols);
+    activationBackward(activation, delta, slopeFromZ(activation) ? slopes : a, rows, cols);
     return;
   }
   // Softmax + cross-entropy and sigmoid + BCE fuse to p − y.
