@@ -43,6 +43,7 @@ try {
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => { if (message.type() === 'error') console.error(`page console: ${message.text()}`); });
     await page.goto(`${server.resolvedUrls.local[0]}?threads=${threads}`);
     await page.waitForFunction(() => window.benchPage, null, { timeout: 60_000 });
     if (!(await page.evaluate(() => window.benchPage.isolated))) throw new Error('the page is not cross-origin isolated');

@@ -23,7 +23,8 @@ window.benchPage = {
     const tfjs = [];
     // tfjs once, on the one-thread page: its numbers do not depend on wasm-mlp's threads.
     for (const backend of threads === 1 ? ['wasm', 'cpu'] : []) {
-      await tf.setBackend(backend);
+      // setBackend falls back silently when a backend fails to start: a wrong label is worse than no row.
+      if (!(await tf.setBackend(backend)) || tf.getBackend() !== backend) throw new Error(`tfjs backend '${backend}' did not start`);
       await tf.ready();
       const t = tfjsTasks(tf, tfl);
       tfjs.push(t);
