@@ -56,7 +56,7 @@ A numeric target is regression (linear output, MSE); any other target is classif
   --shuffle-buffer N       stream the file instead of reading it into memory: each epoch reads
                            it again, shuffling through a seeded buffer of N rows (as tf.data's
                            shuffle; 1 keeps the file's order). Memory is bounded by N rows, not
-                           by the file. Files over 256 MiB stream with N = 10000 unless given.
+                           by the file. Files over 32 MiB stream with N = 10000 unless given.
                            A streamed split holds out each row with probability --validation-split.
   --out model.wmlp         where to save the model (default model.wmlp)`,
     options: ['target', 'features', 'layers', 'activation', 'epochs', 'batch-size', 'optimizer', 'learning-rate', 'momentum', 'schedule', 'dropout',

@@ -33,8 +33,8 @@ export interface TrainSettings {
   shuffleBuffer: number;
 }
 
-/** A file larger than this is streamed (memory bounded by the shuffle buffer) unless it fits easily. */
-export const STREAM_ABOVE_BYTES = 256 * 2 ** 20;
+/** A file larger than this is streamed: read into memory, a table of strings takes ~16 bytes of memory per byte of CSV. */
+export const STREAM_ABOVE_BYTES = 32 * 2 ** 20;
 /** Rows held for shuffling when streaming and no --shuffle-buffer is given. */
 export const DEFAULT_SHUFFLE_BUFFER = 10000;
 
