@@ -17,6 +17,8 @@ import type { ProgressOutput } from './progress.js';
 import { checkOutputFile, writeOutputFile } from './output-file.js';
 
 const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a) => a !== 'softmax');
+/** Losses of a regression target (`--loss`). */
+const REGRESSION_LOSSES = ['mse', 'l1', 'huber', 'smooth-l1'] as const;
 /** The network's optimizers (`setOptimizer` types). */
 const OPTIMIZERS = ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad'] as const;
 
@@ -46,9 +48,11 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   const outPath = args.options.get('out') ?? 'model.wmlp';
   checkOutputFile(outPath, '--out');
   const taskOption = choiceOption(args, 'task', 'auto', ['auto', 'classification', 'regression'] as const);
+  const regressionLoss = choiceOption(args, 'loss', 'mse', REGRESSION_LOSSES);
 
   const table = readCsv(file);
   const { task, classes } = inferTask(table, target, taskOption);
+  if (classes && args.options.has('loss')) throw new UsageError(`--loss ${regressionLoss} is for regression; "${target}" is a classification target (softmax + cross-entropy)`);
   const codes = taskOption === 'auto' && task === 'regression' ? classCodes(table, target) : null;
   if (codes) process.stderr.write(`wasm-mlp: note: ${file}, column "${target}" holds only the integers ${codes.join(', ')}; training a regression on it. If they are class codes, add --task classification.\n`);
   const chosen = args.options.get('features')?.split(',').map((c) => c.trim());
@@ -80,13 +84,13 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   const net = await MLP.create({
     layers,
     activations: [...hidden.map(() => activation), classes ? 'softmax' : 'linear'],
-    loss: classes ? 'cross-entropy' : 'mse',
+    loss: classes ? 'cross-entropy' : regressionLoss,
     seed, dtype, threads, ...(hidden.length && dropout > 0 ? { dropout } : {}),
   });
   net.setOptimizer(optimizer === 'sgd' || optimizer === 'rmsprop' ? { type: optimizer, learningRate, momentum } : { type: optimizer, learningRate });
   try {
     say(`${file}: ${all.rows} rows, ${features.length} features → ${target} (${task}${classes ? `, ${classes.length} classes: ${classes.join(', ')}` : ''})`);
-    say(`network ${net.layers.join('-')} (${activation}, ${classes ? 'softmax + cross-entropy' : 'linear + MSE'}), ${describeOptimizer(net.optimizer)}, ${trainSet.rows} training rows, ${validation?.rows ?? 0} validation rows, ${threadsNote(net, threadsRequest === threads ? null : `batches of ${batchSize} rows are too small to gain from more`)}`);
+    say(`network ${net.layers.join('-')} (${activation}, ${classes ? 'softmax + cross-entropy' : `linear + ${regressionLoss}`}), ${describeOptimizer(net.optimizer)}, ${trainSet.rows} training rows, ${validation?.rows ?? 0} validation rows, ${threadsNote(net, threadsRequest === threads ? null : `batches of ${batchSize} rows are too small to gain from more`)}`);
     const scaledTrain = scale(trainSet);
     const scaledValidation = validation && scale(validation);
     const stopping = patience === null ? null : new EarlyStop(net, patience);
