@@ -1,20 +1,23 @@
-import { readFileSync } from 'node:fs';
-import { MLP } from '../mlp.js';
-import { batchesUseThreads } from '../threads/support.js';
+import { statSync } from 'node:fs';
+import type { MLP } from '../mlp.js';
 import { ACTIVATIONS } from '../options.js';
 import { FormatError } from '../errors.js';
 import { Random } from '../random.js';
-import { parseCsv, csvField, type CsvTable } from './csv.js';
-import { applyScaling, featureMatrix, fitScaling, inferTask, targetColumn, undoScaling, type Task } from './table.js';
-import { EarlyStopping } from '../training/early-stopping.js';
+import { readCsvTable, type CsvTable } from './csv.js';
+import { applyScaling, featureMatrix, fitScaling, inferTask, targetColumn, type Task } from './table.js';
 import { loadModelFile, modelFile, saveModelFile, type ModelFile } from './model-file.js';
 import { EXPORT_FORMATS, writeExport, writeOnnxExport } from './export.js';
 import { ONNX_OPSET } from '../io/onnx.js';
-import { argmaxRows, confusionMatrix, describeOptimizer, formatConfusion, takeRows, trainWithProgress, type Samples } from './train-loop.js';
+import { describeOptimizer, takeRows, trainWithProgress, type Samples } from './train-loop.js';
+import { MetricTotals } from './metric-report.js';
+import { DEFAULT_SHUFFLE_BUFFER, EarlyStop, STREAM_ABOVE_BYTES, createNetwork, headOf, type TrainSettings } from './train-network.js';
+import { streamedMetrics, trainStreamed } from './stream-train.js';
+import { predictStreamed } from './predict-stream.js';
+import type { StreamPlan } from './csv-stream.js';
 import { UsageError, choiceOption, intOption, numberOption, type ParsedArgs } from './args.js';
 import { LearningRateSchedule, type ScheduleSpec } from '../training/schedules.js';
 import type { ProgressOutput } from './progress.js';
-import { checkOutputFile, writeOutputFile } from './output-file.js';
+import { checkOutputFile } from './output-file.js';
 
 const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a) => a !== 'softmax');
 /** Losses of a regression target (`--loss`). */
@@ -41,25 +44,33 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   const validationSplit = validationFile === undefined ? numberOption(args, 'validation-split', 0.2, 0, 1) : 0;
   const seed = intOption(args, 'seed', 0, 0);
   const dtype = choiceOption(args, 'dtype', 'float32', ['float32', 'float64'] as const);
-  const threadsRequest = threadsOption(args);
+  const threads = threadsOption(args);
   const dropout = numberOption(args, 'dropout', 0, 0, 1);
   const schedule = scheduleOption(args, learningRate, epochs);
   const patience = args.options.has('early-stopping') ? intOption(args, 'early-stopping', 0, 1) : null;
   const outPath = args.options.get('out') ?? 'model.wmlp';
   checkOutputFile(outPath, '--out');
   const taskOption = choiceOption(args, 'task', 'auto', ['auto', 'classification', 'regression'] as const);
-  const regressionLoss = choiceOption(args, 'loss', 'mse', REGRESSION_LOSSES);
-
-  const table = readCsv(file);
-  const { task, classes } = inferTask(table, target, taskOption);
-  if (classes && args.options.has('loss')) throw new UsageError(`--loss ${regressionLoss} is for regression; "${target}" is a classification target (softmax + cross-entropy)`);
-  const codes = taskOption === 'auto' && task === 'regression' ? classCodes(table, target) : null;
-  if (codes) process.stderr.write(`wasm-mlp: note: ${file}, column "${target}" holds only the integers ${codes.join(', ')}; training a regression on it. If they are class codes, add --task classification.\n`);
+  const loss = args.options.has('loss') ? choiceOption(args, 'loss', 'mse', REGRESSION_LOSSES) : null;
   const chosen = args.options.get('features')?.split(',').map((c) => c.trim());
   const repeated = chosen?.find((c, i) => chosen.indexOf(c) !== i);
   if (repeated !== undefined) throw new UsageError(`--features names "${repeated}" twice`);
+  if (chosen?.includes(target)) throw new UsageError(`--features must not include the target "${target}"`);
+  const shuffleBuffer = args.options.has('shuffle-buffer') ? intOption(args, 'shuffle-buffer', 0, 1) : null;
+  const settings: TrainSettings = {
+    file, target, features: chosen ?? null, hidden, activation, epochs, batchSize, optimizer, learningRate, momentum, validationFile, validationSplit,
+    seed, dtype, threads, dropout, schedule, patience, outPath, taskOption, loss, shuffleBuffer: shuffleBuffer ?? DEFAULT_SHUFFLE_BUFFER,
+  };
+  if (shuffleBuffer !== null || fileBytes(file) > STREAM_ABOVE_BYTES) {
+    if (shuffleBuffer === null) process.stderr.write(`wasm-mlp: note: ${file} is ${(fileBytes(file) / 2 ** 20).toFixed(0)} MiB; streaming it through a shuffle buffer of ${DEFAULT_SHUFFLE_BUFFER} rows (--shuffle-buffer N to choose)\n`);
+    return trainStreamed(settings, out);
+  }
+
+  const table = readCsv(file);
+  const { task, classes } = inferTask(table, target, taskOption);
+  const codes = taskOption === 'auto' && task === 'regression' ? classCodes(table, target) : null;
+  if (codes) process.stderr.write(`wasm-mlp: note: ${file}, column "${target}" holds only the integers ${codes.join(', ')}; training a regression on it. If they are class codes, add --task classification.\n`);
   const features = chosen ?? table.columns.filter((c) => c !== target);
-  if (features.includes(target)) throw new UsageError(`--features must not include the target "${target}"`);
   if (features.length === 0) throw new FormatError(`${file}: no feature columns besides the target "${target}"`);
   const all: Samples = { X: featureMatrix(table, features), Y: targetColumn(table, target, task, classes), rows: table.rows.length };
 
@@ -78,19 +89,10 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   const scale = (s: Samples): Samples => ({
     X: applyScaling(s.X.slice(), featureScaling), Y: targetScaling ? applyScaling(s.Y.slice() as Float32Array, targetScaling) : s.Y, rows: s.rows,
   });
-  const outputs = classes ? classes.length : 1;
-  const layers = [features.length, ...hidden, outputs];
-  const threads = trainingThreads(threadsRequest, batchSize, layers);
-  const net = await MLP.create({
-    layers,
-    activations: [...hidden.map(() => activation), classes ? 'softmax' : 'linear'],
-    loss: classes ? 'cross-entropy' : regressionLoss,
-    seed, dtype, threads, ...(hidden.length && dropout > 0 ? { dropout } : {}),
-  });
-  net.setOptimizer(optimizer === 'sgd' || optimizer === 'rmsprop' ? { type: optimizer, learningRate, momentum } : { type: optimizer, learningRate });
+  const { net, threadsNote } = await createNetwork(settings, features.length, classes);
   try {
     say(`${file}: ${all.rows} rows, ${features.length} features → ${target} (${task}${classes ? `, ${classes.length} classes: ${classes.join(', ')}` : ''})`);
-    say(`network ${net.layers.join('-')} (${activation}, ${classes ? 'softmax + cross-entropy' : `linear + ${regressionLoss}`}), ${describeOptimizer(net.optimizer)}, ${trainSet.rows} training rows, ${validation?.rows ?? 0} validation rows, ${threadsNote(net, threadsRequest === threads ? null : `batches of ${batchSize} rows are too small to gain from more`)}`);
+    say(`network ${net.layers.join('-')} (${activation}, ${headOf(net)}), ${describeOptimizer(net.optimizer)}, ${trainSet.rows} training rows, ${validation?.rows ?? 0} validation rows, ${threadsNote}`);
     const scaledTrain = scale(trainSet);
     const scaledValidation = validation && scale(validation);
     const stopping = patience === null ? null : new EarlyStop(net, patience);
@@ -122,26 +124,8 @@ export async function predict(args: ParsedArgs, out: ProgressOutput): Promise<vo
   if (outPath !== undefined) checkOutputFile(outPath, '--out');
   const { model, net } = await loadModelFile(modelPath);
   try {
-    const table = readCsv(file);
-    const outputs = predictRows(model, net, featureMatrix(table, model.features));
-    const header = [...table.columns, `predicted ${model.target}`];
-    if (model.classes) header.push(...model.classes.map((c) => `p(${c})`));
-    const lines = [header.map(csvField).join(',')];
-    const width = model.classes ? model.classes.length : 1;
-    table.rows.forEach((row, i) => {
-      const values = Array.from(outputs.subarray(i * width, (i + 1) * width));
-      const cells = model.classes
-        ? [model.classes[argmaxRows(values, width)[0]], ...values.map((p) => p.toPrecision(6))]
-        : [String(Number(values[0].toPrecision(7)))];
-      lines.push([...row, ...cells].map(csvField).join(','));
-    });
-    const text = lines.join('\n') + '\n';
-    if (outPath !== undefined) {
-      writeOutputFile(outPath, text);
-      process.stderr.write(`wrote ${table.rows.length} predictions to ${outPath}\n`);
-    } else {
-      out.write(text);
-    }
+    const rows = predictStreamed(model, net, file, outPath ?? out);
+    if (outPath !== undefined) process.stderr.write(`wrote ${rows} predictions to ${outPath}\n`);
   } finally {
     net.dispose();
   }
@@ -152,10 +136,13 @@ export async function evaluate(args: ParsedArgs, out: ProgressOutput): Promise<v
   const [modelPath, file] = twoPositionals(args);
   const { model, net } = await loadModelFile(modelPath);
   try {
-    const table = readCsv(file);
-    const data: Samples = { X: featureMatrix(table, model.features), Y: targetColumn(table, model.target, model.task, model.classes), rows: table.rows.length };
-    out.write(`${file}: ${data.rows} rows, model ${modelPath} (${model.task} of ${model.target})\n`);
-    for (const line of metricLines(model, net, data, 'evaluation')) out.write(line + '\n');
+    const plan: StreamPlan = {
+      file, features: model.features, target: model.target, task: model.task, classes: model.classes, featureScaling: null, targetScaling: null,
+      validationSplit: 0, seed: 0, role: 'all', shuffleBuffer: 1, pass: 0, chunkRows: 2048,
+    };
+    const lines = await streamedMetrics(model, net, plan, 'evaluation');
+    out.write(`${file}: ${lines.rows} rows, model ${modelPath} (${model.task} of ${model.target})\n`);
+    for (const line of lines.lines) out.write(line + '\n');
   } finally {
     net.dispose();
   }
@@ -181,72 +168,24 @@ export async function exportModel(args: ParsedArgs, out: ProgressOutput): Promis
   }
 }
 
-/** Outputs in the target's own units: class probabilities, or de-standardised numbers. */
-function predictRows(model: ModelFile, net: MLP, rawX: Float32Array): Float32Array {
-  const outputs = net.predict(applyScaling(rawX.slice(), model.featureScaling)) as Float32Array;
-  return model.targetScaling ? undoScaling(outputs, model.targetScaling) : outputs;
-}
-
-/** Accuracy, cross-entropy and a confusion matrix; or MSE, RMSE, MAE and R², in the target's units. */
+/** The report of a model on samples held in memory. */
 function metricLines(model: ModelFile, net: MLP, data: Samples, name: string): string[] {
-  const outputs = predictRows(model, net, data.X);
-  if (model.classes) {
-    const classes = model.classes.length;
-    const predicted = argmaxRows(outputs, classes);
-    let correct = 0;
-    let loss = 0;
-    for (let i = 0; i < data.rows; i++) {
-      if (predicted[i] === data.Y[i]) correct++;
-      loss -= Math.log(Math.max(outputs[i * classes + data.Y[i]], 1e-12)) / data.rows;
-    }
-    return [
-      `${name}: accuracy ${(100 * correct / data.rows).toFixed(2)}% (${correct} of ${data.rows}), cross-entropy ${loss.toFixed(4)}`,
-      ...formatConfusion(confusionMatrix(data.Y, predicted, classes), model.classes).map((l) => '  ' + l),
-    ];
-  }
-  let squared = 0;
-  let absolute = 0;
-  let mean = 0;
-  for (let i = 0; i < data.rows; i++) mean += data.Y[i] / data.rows;
-  let variance = 0;
-  for (let i = 0; i < data.rows; i++) {
-    const error = outputs[i] - data.Y[i];
-    squared += error * error / data.rows;
-    absolute += Math.abs(error) / data.rows;
-    variance += (data.Y[i] - mean) ** 2 / data.rows;
-  }
-  const r2 = variance > 0 ? 1 - squared / variance : NaN;
-  return [`${name}: MSE ${fmt(squared)}, RMSE ${fmt(Math.sqrt(squared))}, MAE ${fmt(absolute)}, R² ${r2.toFixed(4)}`];
+  const totals = new MetricTotals(model);
+  totals.add(net, data.X, data.Y, data.rows);
+  return totals.lines(name);
 }
 
-function fmt(v: number): string {
-  return Number(v.toPrecision(5)).toString();
+/** The file's size, or 0 when it cannot be read (reading it then says why). */
+function fileBytes(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 function readCsv(file: string): CsvTable {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new FormatError(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-  return parseCsv(text, file);
-}
-
-/** How many threads the network may train on, and why only one when it is one. */
-function threadsNote(net: MLP, why: string | null): string {
-  const reason = why ?? net.threadsFallbackReason;
-  return `up to ${net.threads} thread${net.threads === 1 ? '' : 's'}${reason ? ` (${reason})` : ''}`;
-}
-
-/**
- * 'auto' starts worker threads only when a batch is worth more than one thread: on smaller
- * batches every step runs on one anyway, and starting the workers would cost more than it saves.
- */
-function trainingThreads(request: number | 'auto', batchSize: number, layers: number[]): number | 'auto' {
-  if (request !== 'auto') return request;
-  const parameters = layers.slice(1).reduce((sum, units, l) => sum + (layers[l] + 1) * units, 0);
-  return batchesUseThreads(batchSize, parameters) ? 'auto' : 1;
+  return readCsvTable(file);
 }
 
 /** `--threads N|auto` (default auto), as MLP.create's `threads`: batches too small to gain stay on one thread either way. */
@@ -273,29 +212,6 @@ function scheduleOption(args: ParsedArgs, learningRate: number, epochs: number):
   else throw bad();
   const schedule = new LearningRateSchedule(spec, learningRate);
   return (epoch) => schedule.rate(epoch);
-}
-
-/** `--early-stopping N`: stop after N epochs without a lower loss, then put back the best epoch's parameters. */
-class EarlyStop {
-  private readonly rule: EarlyStopping;
-  private bestParameters: ArrayLike<number> | null = null;
-  stopped = false;
-
-  constructor(private readonly net: MLP, private readonly patience: number) {
-    this.rule = new EarlyStopping({ monitor: 'loss', patience, minDelta: 0, restoreBest: true });
-  }
-
-  observe(epoch: number, loss: number): void {
-    const { improved, stop } = this.rule.update(epoch, loss);
-    if (improved) this.bestParameters = this.net.getParameters();
-    if (stop && this.bestParameters) this.net.setParameters(this.bestParameters);
-    this.stopped = stop;
-  }
-
-  summary(on: string): string {
-    const kept = `epoch ${this.rule.bestEpoch + 1} (${on} loss ${this.rule.best.toFixed(4)})`;
-    return this.stopped ? `early stopping: no lower ${on} loss for ${this.patience} epochs; kept ${kept}` : `early stopping: did not stop; the best was ${kept}`;
-  }
 }
 
 /** A numeric target whose cells are a few small integers looks like class codes: they are returned, else null. */

@@ -1,4 +1,5 @@
 import { FormatError } from '../errors.js';
+import { CsvSplitter, forEachCsvRecord, type CsvRecord } from './csv-records.js';
 
 /** A parsed CSV file: the header's column names and the data records, each with its line number. */
 export interface CsvTable {
@@ -10,78 +11,78 @@ export interface CsvTable {
 }
 
 /**
- * Parses CSV text (RFC 4180: comma-separated, fields optionally in double quotes, "" for a quote
- * inside one, quoted fields may hold commas and newlines; LF or CRLF; blank lines ignored).
- * Ragged rows, an empty file and an unclosed quote are errors naming the file and line.
+ * Parses CSV text (see `CsvSplitter` for the dialect). Ragged rows, an empty file and an
+ * unclosed quote are errors naming the file and line.
  */
 export function parseCsv(text: string, file: string): CsvTable {
-  const records = splitRecords(text, file);
-  if (records.length === 0) throw new FormatError(`${file}: the file is empty, expected a header line and data rows`);
-  const [header, ...data] = records;
-  const columns = header.fields.map((c) => c.trim());
-  columns.forEach((name, j) => {
-    if (name === '') throw new FormatError(`${file} line ${header.line}, column ${j + 1}: the header has an empty column name`);
-    if (columns.indexOf(name) !== j) throw new FormatError(`${file} line ${header.line}: column "${name}" appears twice in the header`);
-  });
-  if (data.length === 0) throw new FormatError(`${file}: no data rows after the header on line ${header.line}`);
-  for (const r of data) {
-    const n = r.fields.length;
-    if (n < columns.length) {
-      throw new FormatError(`${file} line ${r.line}, column "${columns[n]}": missing (the row has ${n} field${n === 1 ? '' : 's'}, the header ${columns.length})`);
-    }
-    if (n > columns.length) {
-      throw new FormatError(`${file} line ${r.line}, column ${columns.length + 1}: an extra field beyond the header's ${columns.length} columns (the row has ${n})`);
-    }
-  }
-  return { file, columns, rows: data.map((r) => r.fields), lines: data.map((r) => r.line) };
+  const collect = tableCollector(file);
+  const splitter = new CsvSplitter(file, collect.add);
+  splitter.push(new TextEncoder().encode(text));
+  splitter.end();
+  return collect.table();
 }
 
-interface CsvRecord { fields: string[]; line: number }
+/** Reads a whole CSV file into memory, in chunks (no string of the whole file). */
+export function readCsvTable(file: string): CsvTable {
+  const collect = tableCollector(file);
+  forEachCsvRecord(file, collect.add);
+  return collect.table();
+}
 
-function splitRecords(text: string, file: string): CsvRecord[] {
-  const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let line = 1;
-  let start = 1;
-  let quoted = false;
-  let quoteLine = 0;
-  // A record with a single empty field is a blank line.
-  const endRecord = () => {
-    fields.push(field);
-    if (fields.length > 1 || fields[0].trim() !== '') records.push({ fields, line: start });
-    fields = [];
-    field = '';
+function tableCollector(file: string): { add: (record: CsvRecord) => void; table: () => CsvTable } {
+  const header = new CsvHeader(file);
+  const rows: string[][] = [];
+  const lines: number[] = [];
+  return {
+    add: (record) => {
+      if (!header.read(record)) return;
+      rows.push(Array.from({ length: record.count }, (_, j) => record.text(j)));
+      lines.push(record.line);
+    },
+    table: () => ({ file, columns: header.finish(rows.length), rows, lines }),
   };
-  const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (quoted) {
-      if (c === '"') {
-        if (s[i + 1] === '"') { field += '"'; i++; } else quoted = false;
-      } else {
-        if (c === '\n') line++;
-        field += c;
-      }
-    } else if (c === '"' && field.trim() === '') {
-      quoted = true;
-      quoteLine = line;
-      field = '';
-    } else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && s[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      start = line;
-    } else {
-      field += c;
+}
+
+/**
+ * The header of a CSV read record by record: the first record names the columns; every later
+ * one is checked to have exactly as many fields.
+ */
+export class CsvHeader {
+  columns: string[] | null = null;
+  line = 0;
+
+  constructor(readonly file: string) {}
+
+  /** Takes the header from the first record (returns false); checks a data record's width (returns true). */
+  read(record: CsvRecord): boolean {
+    const { file } = this;
+    if (this.columns === null) {
+      const columns = Array.from({ length: record.count }, (_, j) => record.text(j).trim());
+      columns.forEach((name, j) => {
+        if (name === '') throw new FormatError(`${file} line ${record.line}, column ${j + 1}: the header has an empty column name`);
+        if (columns.indexOf(name) !== j) throw new FormatError(`${file} line ${record.line}: column "${name}" appears twice in the header`);
+      });
+      this.columns = columns;
+      this.line = record.line;
+      return false;
     }
+    const n = record.count;
+    const width = this.columns.length;
+    if (n < width) {
+      throw new FormatError(`${file} line ${record.line}, column "${this.columns[n]}": missing (the row has ${n} field${n === 1 ? '' : 's'}, the header ${width})`);
+    }
+    if (n > width) {
+      throw new FormatError(`${file} line ${record.line}, column ${width + 1}: an extra field beyond the header's ${width} columns (the row has ${n})`);
+    }
+    return true;
   }
-  if (quoted) throw new FormatError(`${file} line ${quoteLine}: a quoted field is never closed`);
-  if (field !== '' || fields.length > 0) endRecord();
-  return records;
+
+  /** The columns, once the file has ended with `rows` data rows (an empty file or no rows is an error). */
+  finish(rows: number): string[] {
+    if (this.columns === null) throw new FormatError(`${this.file}: the file is empty, expected a header line and data rows`);
+    if (rows === 0) throw new FormatError(`${this.file}: no data rows after the header on line ${this.line}`);
+    return this.columns;
+  }
 }
 
 /** One CSV field, quoted when it must be. */

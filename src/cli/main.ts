@@ -55,9 +55,14 @@ A numeric target is regression (linear output, MSE); any other target is classif
   --threads N              threads to train on, or auto for every core (default auto; small
                            batches stay on one thread, where more would be slower)
   --seed n                 seed of initialisation, shuffling and the split (default 0)
+  --shuffle-buffer N       stream the file instead of reading it into memory: each epoch reads
+                           it again, shuffling through a seeded buffer of N rows (as tf.data's
+                           shuffle; 1 keeps the file's order). Memory is bounded by N rows, not
+                           by the file. Files over 256 MiB stream with N = 10000 unless given.
+                           A streamed split holds out each row with probability --validation-split.
   --out model.wmlp         where to save the model (default model.wmlp)`,
     options: ['target', 'features', 'layers', 'activation', 'loss', 'epochs', 'batch-size', 'optimizer', 'learning-rate', 'momentum', 'schedule', 'dropout',
-      'validation-split', 'validation', 'early-stopping', 'task', 'dtype', 'threads', 'seed', 'out'],
+      'validation-split', 'validation', 'early-stopping', 'task', 'dtype', 'threads', 'seed', 'shuffle-buffer', 'out'],
     flags: [],
     run: (args) => train(args, out),
   },

@@ -86,7 +86,7 @@ function numberCell(table: CsvTable, i: number, c: number): number {
   return v;
 }
 
-function compareLabels(a: string, b: string): number {
+export function compareLabels(a: string, b: string): number {
   const x = Number(a);
   const y = Number(b);
   return Number.isFinite(x) && Number.isFinite(y) ? x - y : a < b ? -1 : a > b ? 1 : 0;
