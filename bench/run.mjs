@@ -13,7 +13,8 @@ import { brainJs, pytorch, tfjs, wasmMlp } from './contenders.mjs';
 import { predictCells } from './predict.mjs';
 
 const quick = process.argv.includes('--quick');
-// `--only=predict` runs just the inference tables (the others take minutes).
+// `--only=predict` runs just the inference tables (the others take minutes); `--only=<workload
+// id>` (e.g. `--only=seed-step`) just that training workload.
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const ROUNDS = quick ? 1 : 3;
 const TIME = quick ? 40 : 300; // ms of timing per contender per round
@@ -90,7 +91,7 @@ function median(values) {
 
 const results = { date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, quick, rounds: ROUNDS, kernelVariant: kernelVariant(), workloads: [] };
 
-for (const w of only ? [] : WORKLOADS) {
+for (const w of WORKLOADS.filter((w) => !only || w.id === only)) {
   const cells = [];
   for (const contender of contenders) {
     const prepared = await contender.prepare(w).catch((error) => ({ error }));
@@ -111,7 +112,7 @@ function rate(units, ms, w) {
 }
 
 // Inference: ratios are to predictInto, so the bare kernels' ratio says how close predict comes to them.
-for (const [batch, calls] of [[1, 20], [256, 1]]) {
+for (const [batch, calls] of !only || only === 'predict' ? [[1, 20], [256, 1]] : []) {
   const { cells, dispose } = await predictCells(batch, quick ? 1 : calls);
   const measured = await interleave(cells);
   report(`predict 784-128-10 relu/softmax, ${batch === 1 ? '1 sample' : `batch ${batch}`} per call`, 'samples/s', measured.map((c) => ({ contender: c.contender.name, ms: c.ms, best: c.best, value: c.error ? NaN : rate(c.task.units, c.ms, {}), bestValue: c.error ? NaN : rate(c.task.units, c.best, {}), error: c.error })), 'wasm-mlp f32 predictInto');

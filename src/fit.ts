@@ -8,23 +8,23 @@ import { DisposedError, ShapeError, ValueError, describe, type Divergence } from
 import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions, keysOf } from './validate.js';
 import { divergenceError } from './divergence.js';
 import { LearningRateSchedule, checkRate, checkSchedule, plateauOf, type PlateauState, type Schedule } from './training/schedules.js';
-import { checkMetrics, type Metric, type MetricValues } from './training/metrics.js';
+import { checkMetrics, type Metric, type MetricRecord, type MetricValues } from './training/metrics.js';
 import { evaluateArrays } from './training/evaluate.js';
 import { EarlyStopping, checkEarlyStopping, checkMonitorAvailable, type CheckedEarlyStopping, type EarlyStoppingOptions, type Monitor } from './training/early-stopping.js';
 import type { Matrix, Targets } from './data.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizers.js';
 
 
-/** What `onEpochEnd` is told after each epoch. */
-export interface EpochLogs {
+/** What `onEpochEnd` is told after each epoch; `M` is the requested metrics. */
+export interface EpochLogs<M extends readonly Metric[] = readonly Metric[]> {
   /** Mean training loss over the epoch's batches (each weighted by its size), measured before each step. */
   loss: number;
   /** Loss on the validation data after the epoch, when there is validation data. */
   valLoss?: number;
   /** Requested metrics on the training data, measured after the epoch's last step. */
-  metrics: MetricValues;
+  metrics: MetricValues<M>;
   /** Requested metrics on the validation data, when there is validation data. */
-  valMetrics: MetricValues;
+  valMetrics: Partial<MetricValues<M>>;
   /** The rate the epoch trained with. */
   learningRate: number;
   /** Wall-clock milliseconds the epoch took, evaluation included. */
@@ -55,18 +55,23 @@ export type StopReason =
 /** Validation samples given directly. */
 export interface ValidationData { X: Matrix; Y: Targets }
 
-/** Options of `fit`. */
-export interface FitOptions {
-  /** Passes over the data. Default 10. */
+/** Options of `fit`; `M` is the type of `metrics`, which the history's and logs' metric fields follow. */
+export interface FitOptions<M extends readonly Metric[] = readonly Metric[]> {
+  /**
+   * Passes over the data. Default: 10, or more on small data sets, as many as give at least
+   * 1,000 optimizer steps (XOR's 4 rows in one batch: 1,000 epochs), as brain.js's iterations do.
+   */
   epochs?: number;
   /** Samples per step; the last batch of an epoch may be smaller. Default 32 (or all samples, if fewer). */
   batchSize?: number;
-  /** Base learning rate η that schedules scale. Default: the network's optimizer's (0.01 for the default SGD). */
+  /** Base learning rate η that schedules scale. Default: the optimizer's (0.01 for fit's default Adam). */
   learningRate?: number;
   /**
    * The optimizer to train with (see `setOptimizer`). If the network already uses exactly
    * this configuration its state (moments, step count) carries on, as in a resumed run;
-   * otherwise it starts fresh. Default: the network's current optimizer.
+   * otherwise it starts fresh. Default: the network's optimizer if it has one of its own (given
+   * by `setOptimizer`, or a previous fit's); on a network that has none yet, Adam at η = 0.01
+   * (Keras's habit) — not `step`'s plain SGD, which small data sets learn too slowly with.
    */
   optimizer?: OptimizerOptions;
   /** Learning rate per epoch; see `Schedule`. Default: η every epoch. */
@@ -87,13 +92,13 @@ export interface FitOptions {
   /** Validation samples; not with validationSplit. */
   validationData?: ValidationData;
   /** Metrics to report each epoch, on training and validation data: 'accuracy', 'mae', 'mse'. Default none. */
-  metrics?: readonly Metric[];
+  metrics?: M;
   /** Stop when the monitored value stops improving (Keras's EarlyStopping); see `EarlyStoppingOptions`. Default: off. */
   earlyStopping?: EarlyStoppingOptions;
   /** Stop once an epoch's training loss is below this. */
   errorThreshold?: number;
   /** Called after each epoch (numbered over the network's life, from 0); returning false stops training. */
-  onEpochEnd?: (epoch: number, logs: EpochLogs) => boolean | void;
+  onEpochEnd?: (epoch: number, logs: EpochLogs<M>) => boolean | void;
   /** Called after each batch (numbered within its epoch); returning false stops training there. */
   onBatchEnd?: (batch: number, logs: BatchLogs) => boolean | void;
   /** Stops training between batches once aborted (use `fitAsync` to let other code run meanwhile). */
@@ -106,16 +111,19 @@ export interface FitOptions {
   onDivergence?: 'throw' | 'stop';
 }
 
-/** What `fit` returns: one entry per epoch trained in this call. */
-export interface FitHistory {
+/**
+ * What `fit` returns: one entry per epoch trained in this call. `M` is the requested metrics:
+ * with `metrics: ['accuracy']` written out, `history.metrics.accuracy` is a `number[]`.
+ */
+export interface FitHistory<M extends readonly Metric[] = readonly Metric[]> {
   /** Training loss per epoch: the mean of the batch losses, each measured before its step. */
   loss: number[];
   /** Validation loss per epoch, after the epoch's last step; empty without validation data. */
   valLoss: number[];
   /** Each requested metric per epoch, on the training data after the epoch's last step. */
-  metrics: Partial<Record<Metric, number[]>>;
-  /** Each requested metric per epoch, on the validation data. */
-  valMetrics: Partial<Record<Metric, number[]>>;
+  metrics: MetricRecord<M, number[]>;
+  /** Each requested metric per epoch, on the validation data (empty without validation data). */
+  valMetrics: Partial<MetricRecord<M, number[]>>;
   /** The learning rate each epoch trained with. */
   learningRate: number[];
   /** Wall-clock milliseconds per epoch, evaluation included. */
@@ -206,6 +214,15 @@ export function newTrainingState(): TrainingState {
   return { epoch: 0, steps: 0, plateau: null };
 }
 
+/** Optimizer steps that fit's default epoch count gives at least: enough for small data (XOR's 4 rows) to learn. */
+export const DEFAULT_MIN_STEPS = 1000;
+
+/** fit's epochs when none are given: 10, or more on small data, so that training takes at least DEFAULT_MIN_STEPS steps. */
+export function defaultEpochs(trainRows: number, batchSize: number | undefined): number {
+  const batches = Math.ceil(trainRows / Math.min(batchSize ?? 32, trainRows));
+  return Math.max(10, Math.ceil(DEFAULT_MIN_STEPS / batches));
+}
+
 /** Every key of `FitOptions`, for the check that refuses unknown (misspelt) ones. */
 export const FIT_KEYS = keysOf<FitOptions>({
   epochs: true, batchSize: true, learningRate: true, optimizer: true, schedule: true, shuffle: true, validationSplit: true, validationShuffle: true,
@@ -256,7 +273,7 @@ export function checkFitOptions(fn: string, options: unknown, arch: Architecture
 /** Splits off the last `fraction` of the samples, as Keras's validation_split: the first ⌊rows·(1 − fraction)⌋ train. */
 export function splitValidation(fn: string, data: Dataset, fraction: number, shuffled = false): { train: Dataset; validation: Dataset | null } {
   if (fraction === 0) return { train: data, validation: null };
-  const trainRows = Math.floor(data.rows * (1 - fraction));
+  const trainRows = trainingRows(data.rows, fraction);
   if (trainRows < 1 || trainRows === data.rows) {
     throw new ShapeError(`${fn}: options.validationSplit ${fraction} of ${data.rows} samples leaves ${trainRows} to train on and ${data.rows - trainRows} to validate; both need at least one`);
   }
@@ -267,6 +284,11 @@ export function splitValidation(fn: string, data: Dataset, fraction: number, shu
     train: { x: data.x.subarray(0, trainRows * xWidth), y: data.y.subarray(0, trainRows * yWidth), rows: trainRows },
     validation: { x: data.x.subarray(trainRows * xWidth), y: data.y.subarray(trainRows * yWidth), rows: data.rows - trainRows },
   };
+}
+
+/** Rows left to train on after validationSplit holds out `fraction` of `rows`. */
+export function trainingRows(rows: number, fraction = 0): number {
+  return fraction === 0 ? rows : Math.floor(rows * (1 - fraction));
 }
 
 /** Seed of validationShuffle's selection: a constant, so the split depends on the row count only. */

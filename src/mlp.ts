@@ -14,7 +14,7 @@ import { checkThreads, type ThreadsOption } from './threads/support.js';
 import { Random } from './random.js';
 import { initialise } from './init.js';
 import { traceBatch, type Trace } from './trace.js';
-import { FIT_KEYS, callBack, checkFitOptions, disposedWhileTraining, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, sameConfig, splitValidation, type CheckedFitOptions, type Dataset, type EpochLoop, type FitHistory, type FitOptions, type TrainingState } from './fit.js';
+import { FIT_KEYS, callBack, checkFitOptions, defaultEpochs, disposedWhileTraining, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, sameConfig, splitValidation, type CheckedFitOptions, type Dataset, type EpochLoop, type FitHistory, type FitOptions, type TrainingState } from './fit.js';
 import { CHUNK_ROWS as EVALUATE_CHUNK_ROWS, evaluateChunks, type Evaluation } from './training/evaluate.js';
 import { checkMetrics, type Metric } from './training/metrics.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
@@ -24,7 +24,7 @@ import type { Bytes } from './io/bytes.js';
 import { writeOnnx, type OnnxOptions } from './io/onnx.js';
 import { readSafetensors, writeSafetensors, type SafetensorsArchitecture } from './io/safetensors.js';
 import type { ParameterLayout } from './layout.js';
-import { resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
+import { DEFAULT_OPTIMIZER, FIT_DEFAULT_OPTIMIZER, resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
 import { standaloneModule } from './standalone.js';
 import { summaryText } from './summary.js';
 import { fitInWorker, type FitAccess, type FitAsyncOptions, type NetworkState } from './async/fit-async.js';
@@ -43,9 +43,9 @@ export interface ToJSONOptions {
 }
 
 /** Options of `evaluate`. */
-export interface EvaluateOptions {
-  /** Metrics to compute besides the loss: 'accuracy', 'mae', 'mse'. Default none. */
-  metrics?: readonly Metric[];
+export interface EvaluateOptions<M extends readonly Metric[] = readonly Metric[]> {
+  /** Metrics to compute besides the loss: 'accuracy', 'mae', 'mse'. Default none. The result's `metrics` has exactly these. */
+  metrics?: M;
 }
 
 /** Options of `MLP.fromJSON`, `MLP.load` and `MLP.fromSafetensors`. */
@@ -66,6 +66,8 @@ export class MLP {
   private training: TrainingState = newTrainingState();
   /** The training call under way ('fit' or 'fitAsync'), or null. */
   private fitting: string | null = null;
+  /** setOptimizer was called: from then on fit trains with the network's optimizer, even plain SGD. */
+  private optimizerChosen = false;
   /** Fixed architecture of this network. */
   readonly architecture: Architecture;
 
@@ -269,7 +271,7 @@ export class MLP {
 
   /**
    * One step of the network's optimizer on L(X, Y) (plain SGD θ ← θ − η·∇θ unless
-   * `setOptimizer` chose another), with dropout active. Returns the loss before the step.
+   * `setOptimizer`, or a fit, chose another), with dropout active. Returns the loss before the step.
    * @example
    * net.step(X, Y, { learningRate: 0.01 }); // 3.25, the loss before the step
    * @throws {DivergenceError} when the loss or the update is not finite; the step is not applied.
@@ -296,9 +298,10 @@ export class MLP {
     const engine = this.idle('setOptimizer');
     const config = resolveOptimizer('setOptimizer', options, 'options');
     inCall('setOptimizer', () => engine.setOptimizer(config));
+    this.optimizerChosen = true;
   }
 
-  /** The optimizer in use with every option resolved (plain SGD, η = 0.01, until one is set). */
+  /** The optimizer in use with every option resolved: plain SGD, η = 0.01, until one is set (by `setOptimizer`, or by a fit, which installs Adam on a network without one of its own). */
   get optimizer(): OptimizerConfig {
     return { ...this.live('optimizer').optimizer() };
   }
@@ -338,10 +341,10 @@ export class MLP {
    * @throws {ShapeError} when X and Y do not match the network or each other.
    * @throws {DivergenceError} when training meets a non-finite value (unless `onDivergence: 'stop'`).
    */
-  fit(X: Matrix, Y: Targets, options?: FitOptions): FitHistory {
+  fit<const M extends readonly Metric[] = []>(X: Matrix, Y: Targets, options?: FitOptions<M>): FitHistory<M> {
     return this.whileFitting('fit', () => {
-      const { loop, options: o } = this.startFit('fit', X, Y, options);
-      return runToEnd(loop, o);
+      const { loop, options: o } = this.startFit('fit', X, Y, options as FitOptions | undefined);
+      return runToEnd(loop, o) as unknown as FitHistory<M>; // it holds exactly the checked metrics: M's
     });
   }
 
@@ -354,14 +357,14 @@ export class MLP {
    * const history = await net.fitAsync(X, Y, { worker: true, epochs: 50, signal: controller.signal });
    * @throws {ValueError} (as a rejected promise) for the same mistakes as `fit`.
    */
-  async fitAsync(X: Matrix, Y: Targets, options?: FitAsyncOptions): Promise<FitHistory> {
+  async fitAsync<const M extends readonly Metric[] = []>(X: Matrix, Y: Targets, options?: FitAsyncOptions<M>): Promise<FitHistory<M>> {
     this.live('fitAsync'); // a disposed network says so before judging the options
     const { worker = false, ...fitOptions } = checkOptions('fitAsync', 'options', options, true, FIT_ASYNC_KEYS) as FitAsyncOptions;
-    if (checkBoolean('fitAsync', 'options.worker', worker)) return this.whileFitting('fitAsync', () => fitInWorker(this.fitAccess(), X, Y, fitOptions));
+    if (checkBoolean('fitAsync', 'options.worker', worker)) return this.whileFitting('fitAsync', () => fitInWorker(this.fitAccess(), X, Y, fitOptions)) as unknown as Promise<FitHistory<M>>;
     return this.whileFitting('fitAsync', () => {
       const { loop, options: o } = this.startFit('fitAsync', X, Y, fitOptions, true);
       return runYielding(loop, (pause) => callBack(o, pause));
-    });
+    }) as unknown as Promise<FitHistory<M>>;
   }
 
   /**
@@ -388,7 +391,7 @@ export class MLP {
    * @throws {ValueError} for an unknown option or metric, or a metric the network cannot report.
    * @throws {ShapeError} when X and Y do not match the network or each other.
    */
-  evaluate(X: Matrix, Y: Targets, options?: EvaluateOptions): Evaluation {
+  evaluate<const M extends readonly Metric[] = []>(X: Matrix, Y: Targets, options?: EvaluateOptions<M>): Evaluation<M> {
     const engine = this.live('evaluate');
     const o = checkOptions('evaluate', 'options', options, true, EVALUATE_KEYS) as EvaluateOptions;
     const metrics = checkMetrics('evaluate', 'options.metrics', o.metrics, this.architecture);
@@ -397,7 +400,7 @@ export class MLP {
     // Only the targets are converted up front; X goes chunk by chunk straight into the engine.
     const y = new (arrayType(this.dtype))(rows * engine.layout.outputSize);
     copyTargets('evaluate', 'Y', Y, this.architecture.loss, engine.layout.outputSize, y);
-    return evaluateChunks(engine, this.architecture, (start, n) => stageRows('evaluate', 'X', engine, X, start, n), y, rows, metrics);
+    return evaluateChunks(engine, this.architecture, (start, n) => stageRows('evaluate', 'X', engine, X, start, n), y, rows, metrics) as unknown as Evaluation<M>;
   }
 
   /**
@@ -496,6 +499,7 @@ export class MLP {
       toArrays: (fn, X, Y) => this.toArrays(fn, X, Y),
       check: (fn, X, Y, options) => void this.startFit(fn, X, Y, options, true),
       loop: (fn, X, Y, options) => this.startFit(fn, X, Y, options, true).loop,
+      fitOptimizer: (fn, given) => this.fitOptimizer(fn, given),
       snapshot: () => this.snapshot(),
       restore: (state) => this.restore(state),
     };
@@ -511,7 +515,7 @@ export class MLP {
       get training() { return net.training; },
       checkLive: () => void this.live('fitDataset'),
       toArrays: (fn, X, Y, prefix) => this.toArrays(fn, X, Y, prefix),
-      chooseOptimizer: (o) => (o.optimizer === undefined ? engine.optimizer() : resolveOptimizer('fitDataset', o.optimizer, 'options.optimizer')),
+      chooseOptimizer: (o) => this.fitOptimizer('fitDataset', o.optimizer),
       useOptimizer: (config) => {
         if (!sameConfig(config, engine.optimizer())) engine.setOptimizer(config);
       },
@@ -529,7 +533,7 @@ export class MLP {
     const { inputSize, outputSize } = engine.layout;
     const rows = Y === null ? countRows(fn, 'X', X, inputSize, "the network's input size") : this.countRows(fn, X, Y);
     checkBatchFits(fn, engine.layout, this.dtype, rows);
-    inCall(fn, () => engine.reserve(rows));
+    reserveRows(fn, engine, rows);
     copyRows(fn, 'X', X, inputSize, engine.inputBuffer(rows));
     if (Y !== null) copyTargets(fn, 'Y', Y, this.architecture.loss, outputSize, engine.targetBuffer(rows));
     return rows;
@@ -538,8 +542,9 @@ export class MLP {
   /** Rows of X, after checking that Y has as many. */
   private countRows(fn: string, X: Matrix, Y: Targets, prefix = ''): number {
     const { inputSize, outputSize } = this.layout;
-    const rows = countRows(fn, `${prefix}X`, X, inputSize, "the network's input size");
-    const targetRows = countTargetRows(fn, `${prefix}Y`, Y, this.architecture.loss, outputSize);
+    // Names built only with a prefix: step calls this on every call, and a template string allocates.
+    const rows = countRows(fn, prefix ? `${prefix}X` : 'X', X, inputSize, "the network's input size");
+    const targetRows = countTargetRows(fn, prefix ? `${prefix}Y` : 'Y', Y, this.architecture.loss, outputSize);
     if (targetRows !== rows) throw new ShapeError(`${fn}: ${prefix}Y has ${plural(targetRows, 'row')}, expected ${rows} (one per row of ${prefix}X)`);
     return rows;
   }
@@ -558,7 +563,8 @@ export class MLP {
     const { train, validation } = o.validationData
       ? { train: data, validation: this.toArrays(fn, o.validationData.X, o.validationData.Y, 'options.validationData.') }
       : splitValidation(fn, data, o.validationSplit ?? 0, o.validationShuffle);
-    const optimizer = options?.optimizer === undefined ? engine.optimizer() : resolveOptimizer(fn, options.optimizer, 'options.optimizer');
+    if (options?.epochs === undefined) o.epochs = defaultEpochs(train.rows, o.batchSize);
+    const optimizer = this.fitOptimizer(fn, options?.optimizer);
     const baseRate = o.learningRate ?? optimizer.learningRate;
     const rates = planRates(fn, o, baseRate, this.training.epoch);
     const run = {
@@ -569,6 +575,19 @@ export class MLP {
       undo: asyncRun ? { snapshot: () => this.snapshot(), restore: (state: unknown) => this.restore(state as NetworkState) } : null,
     };
     return { loop: fitEpochs(run, rates, asyncRun), options: o };
+  }
+
+  /**
+   * The optimizer a fit trains with: the one it names, else the network's own — unless the
+   * network has none of its own yet (never given one by setOptimizer, never trained by fit),
+   * in which case fit's default, Adam at η = 0.01: plain SGD at 0.01 stays `step`'s default
+   * (the worked example), but is too slow for fit's small-data habits (XOR in a few lines).
+   */
+  private fitOptimizer(fn: string, given: OptimizerOptions | undefined): OptimizerConfig {
+    if (given !== undefined) return resolveOptimizer(fn, given, 'options.optimizer');
+    const current = this.live(fn).optimizer();
+    const own = this.optimizerChosen || this.training.steps > 0 || !sameConfig(current, DEFAULT_OPTIMIZER);
+    return own ? current : FIT_DEFAULT_OPTIMIZER;
   }
 
   /** Everything training changes: θ, the generators, the optimizer's state, fit's counters. */
@@ -662,4 +681,13 @@ function isSample(value: unknown): value is readonly number[] {
 
 function isNumberArray(value: unknown): value is ArrayLike<number> {
   return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+}
+
+/** `engine.reserve`, its errors named as `inCall` names them, without a closure per call (step stages on every call). */
+function reserveRows(fn: string, engine: Engine, rows: number): void {
+  try {
+    engine.reserve(rows);
+  } catch (error) {
+    inCall(fn, () => { throw error; });
+  }
 }

@@ -192,8 +192,11 @@ export function resolveOptimizer(fn: string, value: unknown, name = 'optimizer')
   return config as unknown as OptimizerConfig;
 }
 
-/** The plain SGD every network starts with. */
+/** The plain SGD every network starts with: `step`'s default (the worked example's update). */
 export const DEFAULT_OPTIMIZER: OptimizerConfig = resolveOptimizer('setOptimizer', { type: 'sgd' });
+
+/** What fit trains with on a network that has no optimizer of its own yet (Keras's habit of Adam; η 0.01 so small data learns in a few hundred steps). */
+export const FIT_DEFAULT_OPTIMIZER: OptimizerConfig = resolveOptimizer('fit', { type: 'adam', learningRate: 0.01 });
 
 /** Checks that a state fits a network of `parameterCount` parameters before anything is overwritten. */
 export function checkOptimizerState(fn: string, state: OptimizerState, parameterCount: number): OptimizerConfig {

@@ -68,8 +68,9 @@ export function keysOf<T>(keys: { readonly [K in keyof Required<T>]: true }): re
 
 /** Throws a ValueError naming the first key of `options` that is not in `keys`, with the nearest valid one. */
 export function checkKeys(fn: string, name: string, options: object, keys: readonly string[], owner?: string): void {
-  for (const key of Object.keys(options)) {
-    if (keys.includes(key)) continue;
+  // for…in, not Object.keys: no array per call (step and predict check their options on every call).
+  for (const key in options) {
+    if (keys.includes(key) || !Object.hasOwn(options, key)) continue;
     const hint = didYouMean(key, keys);
     throw new ValueError(`${fn}: ${name}.${key} is not an option${owner ? ` of ${owner}` : ''}${hint ? `; ${hint}` : ''} (its options: ${keys.join(', ')})`);
   }

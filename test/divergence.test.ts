@@ -25,7 +25,7 @@ describe.each([['wasm', 'float32'], ['wasm', 'float64'], ['js', 'float32'], ['js
   it('fit with a learning rate of 1e6 on XOR throws, with θ finite and equal to θ before the failing step', async () => {
     const net = await create();
     const start = net.toJSON();
-    const options = { epochs: 200, batchSize: 1, learningRate: 1e6, shuffle: false };
+    const options = { epochs: 200, batchSize: 1, optimizer: { type: 'sgd' as const }, learningRate: 1e6, shuffle: false };
     const error = catchDivergence(() => net.fit(XOR_X, XOR_Y, options));
     const { epoch, step, layer, phase } = error.divergence;
     expect(epoch).toBeGreaterThanOrEqual(0);
@@ -46,7 +46,7 @@ describe.each([['wasm', 'float32'], ['wasm', 'float64'], ['js', 'float32'], ['js
   });
 
   it("onDivergence 'stop' returns the history with stopReason 'diverged', at the same place", async () => {
-    const options = { epochs: 200, batchSize: 2, learningRate: 1e6, shuffle: true };
+    const options = { epochs: 200, batchSize: 2, optimizer: { type: 'sgd' as const }, learningRate: 1e6, shuffle: true };
     const thrower = await create();
     const error = catchDivergence(() => thrower.fit(XOR_X, XOR_Y, options));
     const net = await create();
@@ -61,7 +61,7 @@ describe.each([['wasm', 'float32'], ['wasm', 'float64'], ['js', 'float32'], ['js
   });
 
   it('fit one batch per call (onBatchEnd) and fitAsync stop at the same place as whole-epoch calls', async () => {
-    const options = { epochs: 200, batchSize: 2, learningRate: 1e6, onDivergence: 'stop' as const };
+    const options = { epochs: 200, batchSize: 2, optimizer: { type: 'sgd' as const }, learningRate: 1e6, onDivergence: 'stop' as const };
     const whole = await create();
     const expected = whole.fit(XOR_X, XOR_Y, options);
     const perBatch = await create();
@@ -143,7 +143,7 @@ describe.each([['wasm', 'float32'], ['wasm', 'float64'], ['js', 'float32'], ['js
 describe('fitAsync in a worker (the built package)', () => {
   it('rejects with a DivergenceError carrying where, and leaves θ as before the failing step', async () => {
     const { MLP: BuiltMLP, DivergenceError: BuiltDivergenceError } = await import('../dist/index.js');
-    const options = { epochs: 200, batchSize: 1, learningRate: 1e6, shuffle: false };
+    const options = { epochs: 200, batchSize: 1, optimizer: { type: 'sgd' as const }, learningRate: 1e6, shuffle: false };
     const here = await BuiltMLP.create({ layers: [2, 8, 1], activations: ['tanh', 'linear'], seed: 3 });
     let expected: unknown;
     try {
@@ -167,7 +167,7 @@ describe('on several threads', () => {
     const spec = { layers: [128, 160, 33, 10], activations: ['relu', 'relu', 'linear'], loss: 'mse', seed: 6 } as const;
     const X = Float32Array.from({ length: 150 * 128 }, (_, i) => Math.sin(i * 0.37));
     const labels = Float32Array.from({ length: 150 * 10 }, (_, i) => Math.cos(i * 0.11));
-    const options = { epochs: 50, batchSize: 150, learningRate: 1e6, shuffle: false, onDivergence: 'stop' } as const;
+    const options = { epochs: 50, batchSize: 150, optimizer: { type: 'sgd' }, learningRate: 1e6, shuffle: false, onDivergence: 'stop' } as const;
     const one = await MLP.create({ ...spec, threads: 1 });
     const two = await MLP.create({ ...spec, threads: 2 });
     expect(two.threads).toBe(2);

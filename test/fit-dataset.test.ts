@@ -84,7 +84,7 @@ describe('fitDataset equals fit on the same batches, bit for bit', () => {
       (y as Int32Array).forEach((label, i) => { const row = Array.from(out.subarray(i * 3, i * 3 + 3)); if (row.indexOf(Math.max(...row)) === label) correct++; });
       shadow.step(x as Float64Array, y as Int32Array, { learningRate: 0.1 });
     }
-    const history = await net.fitDataset(() => batches, { epochs: 1, learningRate: 0.1, metrics: ['accuracy'] });
+    const history = await net.fitDataset(() => batches, { epochs: 1, optimizer: { type: 'sgd' }, learningRate: 0.1, metrics: ['accuracy'] });
     expect(history.metrics.accuracy).toEqual([correct / ROWS]);
     expect(net.getParameters()).toEqual(shadow.getParameters());
   });
@@ -134,7 +134,7 @@ describe('fitDataset epochs and stopping', () => {
     const create = () => MLP.create({ layers: [2, 8, 1], activations: ['tanh', 'linear'], seed: 3, dtype: 'float64' });
     const a = await create();
     const b = await create();
-    const options = { epochs: 200, learningRate: 1e6, onDivergence: 'stop' as const };
+    const options = { epochs: 200, optimizer: { type: 'sgd' as const }, learningRate: 1e6, onDivergence: 'stop' as const };
     const fitted = a.fit(X, Y, { ...options, batchSize: 1, shuffle: false });
     const streamed = await b.fitDataset(() => X.map((x, i) => ({ x: [x], y: [Y[i]] })), options);
     expect(fitted.stopReason).toBe('diverged');

@@ -155,7 +155,7 @@ describe('stopping', () => {
     const a = await MLP.create({ layers: [2, 1], activations: ['linear'], dtype: 'float64', seed: 1 });
     const b = await MLP.create({ layers: [2, 1], activations: ['linear'], dtype: 'float64', seed: 1 });
     const seen: [number, number, number][] = [];
-    const h = a.fit(X, Y, { epochs: 3, batchSize: 2, learningRate: 0.001, shuffle: false, onBatchEnd: (batch, logs) => (seen.push([logs.epoch, batch, logs.size]), !(logs.epoch === 1 && batch === 1)) });
+    const h = a.fit(X, Y, { epochs: 3, batchSize: 2, optimizer: { type: 'sgd' }, learningRate: 0.001, shuffle: false, onBatchEnd: (batch, logs) => (seen.push([logs.epoch, batch, logs.size]), !(logs.epoch === 1 && batch === 1)) });
     expect(seen).toEqual([[0, 0, 2], [0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 1, 2]]);
     expect(h.stopReason).toBe('callback');
     expect(h.epochs).toBe(2);

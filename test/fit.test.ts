@@ -62,7 +62,7 @@ describe('fit determinism', () => {
     const Y = [[1], [2], [3], [4], [5]];
     const a = await MLP.create({ layers: [2, 1], activations: ['linear'], dtype: 'float64', seed: 1 });
     const b = await MLP.create({ layers: [2, 1], activations: ['linear'], dtype: 'float64', seed: 1 });
-    a.fit(X, Y, { epochs: 1, batchSize: 2, learningRate: 0.001, shuffle: false });
+    a.fit(X, Y, { epochs: 1, batchSize: 2, optimizer: { type: 'sgd' }, learningRate: 0.001, shuffle: false });
     b.step(X.slice(0, 2), Y.slice(0, 2), { learningRate: 0.001 });
     b.step(X.slice(2, 4), Y.slice(2, 4), { learningRate: 0.001 });
     b.step(X.slice(4), Y.slice(4), { learningRate: 0.001 });

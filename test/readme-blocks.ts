@@ -48,15 +48,107 @@ export function matchesComment(printed: string, comment: string): boolean {
 }
 
 /** Runs a block (after an optional prelude) as an ES module importing the built package; returns its output lines. */
-export async function runBlock(code: string, prelude = ''): Promise<string[]> {
+export async function runBlock(code: string, prelude = '', cwd?: string): Promise<string[]> {
   if (!existsSync(dist)) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
   const dir = mkdtempSync(join(tmpdir(), 'wasm-mlp-readme-'));
   const file = join(dir, 'block.mjs');
   writeFileSync(file, prelude + '\n' + code.replaceAll("from 'wasm-mlp'", `from '${pathToFileURL(dist).href}'`));
-  const { stdout } = await promisify(execFile)(process.execPath, [file], { cwd: dir, timeout: 120_000 });
+  const { stdout } = await promisify(execFile)(process.execPath, [file], { cwd: cwd ?? dir, timeout: 120_000 });
   return stdout.trimEnd().split('\n');
 }
 
 function inFence(lines: string[], index: number): boolean {
   return lines.slice(0, index).filter((line) => line.startsWith('```')).length % 2 === 1;
+}
+
+/** What a README comment after an expression says it evaluates to. */
+export type Claim =
+  | { kind: 'numbers'; typed: string | null; values: string[] } // numbers as written ('3.25', '2.85…', '3.55e-9'), flattened
+  | { kind: 'string'; value: string }
+  | { kind: 'boolean'; value: boolean }
+  | { kind: 'throws'; name: string; message: string };
+
+/**
+ * The claim a `// …` comment makes about the expression before it, or null for a comment that
+ * describes rather than shows a value ("per epoch", "the network holds the trained weights").
+ */
+export function parseClaim(comment: string): Claim | null {
+  const thrown = /^(\w*Error): (.+)$/.exec(comment);
+  if (thrown) return { kind: 'throws', name: thrown[1], message: thrown[2] };
+  // One quoted string; 'a' | 'b' or 'a', 'b', … lists possibilities rather than a value.
+  const quoted = /^(["'])((?:(?!\1).)*)\1(?!\s*[|,])/.exec(comment);
+  if (quoted) return { kind: 'string', value: quoted[2] };
+  const bool = /^(true|false)\b/.exec(comment);
+  if (bool) return { kind: 'boolean', value: bool[1] === 'true' };
+  const NUMBER = String.raw`-?\d+(?:\.\d+)?(?:e-?\d+)?…?`;
+  const list = new RegExp(String.raw`^(?:(\w+Array) )?(\[[\[\]\s,\d.e…-]*\])`).exec(comment);
+  if (list && new RegExp(NUMBER).test(list[2])) return { kind: 'numbers', typed: list[1] ?? null, values: list[2].match(new RegExp(NUMBER, 'g'))! };
+  const single = new RegExp(String.raw`^(${NUMBER})(?=$|[\s,;:)])`).exec(comment);
+  if (single) return { kind: 'numbers', typed: null, values: [single[1]] };
+  return null;
+}
+
+/**
+ * Whether a number agrees with how the README writes it: to the digits shown ('0.966' is
+ * 0.966 ± 0.0005), '…' meaning digits cut off rather than rounded, and e-notation (a loss after
+ * training) within 2%, since kernel builds may move its last digits.
+ */
+export function agrees(actual: number, written: string): boolean {
+  if (written.endsWith('…')) return String(actual).startsWith(written.slice(0, -1)) || actual.toFixed(written.length).startsWith(written.slice(0, -1));
+  const shown = Number(written);
+  if (written.includes('e')) return Math.abs(actual - shown) <= 0.02 * Math.abs(shown);
+  const decimals = written.split('.')[1]?.length ?? 0;
+  return Math.abs(actual - shown) <= 0.5 * 10 ** -decimals + 1e-12;
+}
+
+/** A claim line of a block: `expression; // comment` where the comment shows a value. */
+export interface ClaimLine { line: number; expression: string; comment: string; claim: Claim }
+
+/** The lines of a block whose comments show the value of the expression statement before them. */
+export function claimLines(code: string): ClaimLine[] {
+  return code.split('\n').flatMap((text, line) => {
+    const m = /^\s*([^/]+?);\s*\/\/ (.+)$/.exec(text);
+    if (!m || /^(const|let|var|import|export|return|throw)\b/.test(m[1]) || m[1].startsWith('console.log(')) return [];
+    const claim = parseClaim(m[2].trim());
+    return claim ? [{ line, expression: m[1], comment: m[2].trim(), claim }] : [];
+  });
+}
+
+const VALUE_MARK = '@@readme-value ';
+
+/**
+ * Runs a block with each claim line's expression evaluated and reported (its value, or the error
+ * it throws) instead of run bare; returns what each claim line produced, in order.
+ */
+export async function runClaims(code: string, options: { cwd?: string } = {}): Promise<{ claim: ClaimLine; value?: unknown; typed?: string; error?: { name: string; message: string } }[]> {
+  const claims = claimLines(code);
+  const lines = code.split('\n');
+  for (const c of claims) {
+    const indent = /^\s*/.exec(lines[c.line])![0];
+    lines[c.line] = `${indent}await globalThis.__report(${c.line}, async () => (${c.expression}));`;
+  }
+  const prelude = `globalThis.__report = async (line, run) => {
+  const plain = (v) => ArrayBuffer.isView(v) ? Array.from(v) : Array.isArray(v) ? v.map(plain) : v;
+  try { const v = await run(); console.log(${JSON.stringify(VALUE_MARK)} + JSON.stringify({ line, value: plain(v), typed: ArrayBuffer.isView(v) ? v.constructor.name : undefined })); }
+  catch (e) { console.log(${JSON.stringify(VALUE_MARK)} + JSON.stringify({ line, error: { name: e.name, message: e.message } })); }
+};`;
+  const printed = await runBlock(lines.join('\n'), prelude, options.cwd);
+  const reports = printed.filter((l) => l.startsWith(VALUE_MARK)).map((l) => JSON.parse(l.slice(VALUE_MARK.length)) as { line: number; value?: unknown; typed?: string; error?: { name: string; message: string } });
+  return claims.map((claim) => ({ claim, ...reports.find((r) => r.line === claim.line) }));
+}
+
+/** Why a reported value does not match its claim, or null when it does. */
+export function mismatch(result: { claim: ClaimLine; value?: unknown; typed?: string; error?: { name: string; message: string } }): string | null {
+  const { claim, value, typed, error } = result;
+  const where = `README line "${claim.expression}; // ${claim.comment}"`;
+  if (claim.claim.kind === 'throws') {
+    return error?.name === claim.claim.name && error.message === claim.claim.message ? null : `${where}: threw ${JSON.stringify(error)} (value ${JSON.stringify(value)})`;
+  }
+  if (error) return `${where}: threw ${error.name}: ${error.message}`;
+  if (claim.claim.kind === 'string' || claim.claim.kind === 'boolean') return value === claim.claim.value ? null : `${where}: got ${JSON.stringify(value)}`;
+  const numbers = [value].flat(Infinity as 1) as unknown[];
+  const { values, typed: writtenType } = claim.claim;
+  if (writtenType && writtenType !== typed) return `${where}: got a ${typed ?? typeof value}`;
+  if (numbers.length !== values.length || !numbers.every((n, i) => typeof n === 'number' && agrees(n, values[i]))) return `${where}: got ${JSON.stringify(value)}`;
+  return null;
 }

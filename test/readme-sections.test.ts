@@ -1,29 +1,65 @@
 // Every README section's JavaScript runs as written against the built package: the blocks of a
 // section run in order as one module (later blocks use names the earlier ones define), in a
-// fresh directory, and must finish without an error. Sections whose printed values the README
-// states are compared in test/readme-start.test.ts and the readme-*.test.ts files.
+// fresh directory, and must finish without an error. A line `expression; // value` whose comment
+// shows a value (a number to the digits written, a list, a string, true/false, or the error it
+// throws) is checked: the expression's value is reported and compared with the comment.
+// console.log lines with printed values are compared in test/readme-start.test.ts and the
+// readme-*.test.ts files.
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readmeBlocks, runBlock } from './readme-blocks.js';
+import { agrees, claimLines, mismatch, parseClaim, readmeBlocks, runClaims } from './readme-blocks.js';
 
-// "Multi-core training" uses a data set it does not define (test/readme-threads.test.ts runs it
-// with one); its Vite config fragment is not a program.
-const SECTIONS = [
-  'The worked example: one training step by hand',
-  'Training with fit',
-  'Training off the main thread',
-  'Standalone inference: `toFunction`',
-  'Learning-rate schedules',
-  'Optimizers',
-  'Checkpoints',
-  'safetensors and PyTorch',
-  'Errors and limits',
-  'Speed',
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+// Section → the number of value comments it must have checked (so a README edit that stops a
+// comment from parsing fails here instead of silently checking less). "Multi-core training"
+// uses a data set it does not define (test/readme-threads.test.ts runs it with one); its Vite
+// config fragment is not a program. "Inference-only entry" fetches a file from a server
+// (test/inference.test.ts covers Predictor); "ONNX export" runs in test/onnx.test.ts.
+const SECTIONS: [string, number, { cwd?: string }?][] = [
+  ['The worked example: one training step by hand', 6],
+  ['Training with fit', 0],
+  ['Training off the main thread', 0],
+  ['Fast inference', 1],
+  ['Standalone inference: `toFunction`', 1],
+  ['Learning-rate schedules', 0],
+  ['Optimizers', 5],
+  ['Checkpoints', 0],
+  ['safetensors and PyTorch', 0],
+  ['Reading IDX files (MNIST)', 1, { cwd: root }],
+  ['Errors and limits', 4],
+  ['Speed', 0],
 ];
 
-describe.each(SECTIONS)('README "%s"', (heading) => {
-  it('runs as written', async () => {
+describe.each(SECTIONS)('README "%s"', (heading, claims, options) => {
+  it(`runs as written, and its ${claims} value comment(s) hold`, async () => {
     const code = readmeBlocks(heading).join('\n');
     expect(code).toContain("from 'wasm-mlp'");
-    await runBlock(code);
+    expect(claimLines(code).map((c) => c.comment)).toHaveLength(claims);
+    const results = await runClaims(code, options);
+    expect(results.map(mismatch).filter((m) => m !== null)).toEqual([]);
   }, 180_000);
+});
+
+describe('value comments', () => {
+  it('are read as the README writes them', () => {
+    expect(parseClaim('3.25 (the loss before the step)')).toEqual({ kind: 'numbers', typed: null, values: ['3.25'] });
+    expect(parseClaim('Float64Array [3.4, 1.7, 1.7, 5.1, -0.2]')).toEqual({ kind: 'numbers', typed: 'Float64Array', values: ['3.4', '1.7', '1.7', '5.1', '-0.2'] });
+    expect(parseClaim('[[0.9904…]], as net.predict gives')).toEqual({ kind: 'numbers', typed: null, values: ['0.9904…'] });
+    expect(parseClaim("'diverged'")).toEqual({ kind: 'string', value: 'diverged' });
+    expect(parseClaim("'epochs' | 'callback' | 'aborted'")).toBeNull(); // a list of possibilities, not a value
+    expect(parseClaim("'epochs', 'callback', …")).toBeNull();
+    expect(parseClaim('true: θ as it was')).toEqual({ kind: 'boolean', value: true });
+    expect(parseClaim('ValueError: predictInto: X[300] must be finite')).toEqual({ kind: 'throws', name: 'ValueError', message: 'predictInto: X[300] must be finite' });
+    expect(parseClaim('per epoch, after the last step')).toBeNull();
+  });
+
+  it('agree with values to the digits written, cut off at …, e-notation within 2%', () => {
+    expect(agrees(0.96600000001, '0.966')).toBe(true);
+    expect(agrees(0.9666, '0.966')).toBe(false);
+    expect(agrees(2.85564732441, '2.8556473244…')).toBe(true);
+    expect(agrees(2.8557, '2.8556…')).toBe(false);
+    expect(agrees(3.6e-9, '3.55e-9')).toBe(true);
+    expect(agrees(3.7e-9, '3.55e-9')).toBe(false);
+  });
 });

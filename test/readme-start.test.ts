@@ -5,11 +5,20 @@ import { expectedPrints, matchesComment, readmeBlock, readmeSection, runBlock } 
 it('"Train and predict" prints the predictions its comment shows', async () => {
   const code = readmeBlock('Train and predict');
   expect(code.trim().split('\n').length).toBeLessThanOrEqual(12);
+  expect(code).toMatch(/^net\.fit\(X, Y\);$/m); // fit's defaults, no options
   const expected = expectedPrints(code);
   expect(expected.length).toBeGreaterThan(0);
   const printed = await runBlock(code);
   expect(printed.length).toBe(expected.length);
   printed.forEach((line, i) => expect(matchesComment(line, expected[i]), `printed ${line}, README says ${expected[i]}`).toBe(true));
+});
+
+it('"Train and predict"\'s XOR example learns with fit\'s defaults (no options) and prints what it says', async () => {
+  const code = readmeBlock('Train and predict', 1);
+  expect(code).toMatch(/^net\.fit\(X, Y\);$/m);
+  const expected = expectedPrints(code);
+  expect(expected).toEqual(['[ 0, 1, 1, 0 ]', '1']);
+  expect(await runBlock(code)).toEqual(expected);
 });
 
 it('the browser example leaves the page showing what the README says', async () => {

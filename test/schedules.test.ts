@@ -77,7 +77,7 @@ describe('schedules in fit', () => {
   it('history.learningRate is what each epoch trained with, and the rate is really applied', async () => {
     const a = await MLP.create({ layers: [2, 3, 1], activations: ['tanh', 'linear'], dtype: 'float64', seed: 5 });
     const b = await MLP.create({ layers: [2, 3, 1], activations: ['tanh', 'linear'], dtype: 'float64', seed: 5 });
-    const history = a.fit(X, Y, { epochs: 4, batchSize: 4, shuffle: false, learningRate: 0.2, schedule: { type: 'step', stepSize: 2, gamma: 0.5 } });
+    const history = a.fit(X, Y, { epochs: 4, batchSize: 4, shuffle: false, optimizer: { type: 'sgd' }, learningRate: 0.2, schedule: { type: 'step', stepSize: 2, gamma: 0.5 } });
     expect(history.learningRate).toEqual([0.2, 0.2, 0.1, 0.1]);
     for (const rate of [0.2, 0.2, 0.1, 0.1]) b.step(X, Y, { learningRate: rate });
     expect(Array.from(a.getParameters())).toEqual(Array.from(b.getParameters()));

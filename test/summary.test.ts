@@ -4,7 +4,7 @@ import { DisposedError, MLP } from '../src/index.js';
 
 it('shows dtype, backend, optimizer, parameter totals and the epochs trained', async () => {
   const net = await MLP.create({ layers: [3, 5, 4, 2], activations: ['tanh', 'relu', 'softmax'], loss: 'cross-entropy', dtype: 'float64', backend: 'js', dropout: [0.2, 0] });
-  net.fit([[1, 2, 3], [3, 2, 1]], [0, 1], { epochs: 3 });
+  net.fit([[1, 2, 3], [3, 2, 1]], [0, 1], { epochs: 3 }); // fit's default optimizer: Adam at 0.01
   const lines = net.summary().split('\n');
   expect(lines[0]).toBe('MLP 3-5-4-2');
   expect(lines.filter((l) => l.startsWith('dense '))).toEqual([
@@ -15,7 +15,7 @@ it('shows dtype, backend, optimizer, parameter totals and the epochs trained', a
   expect(lines.slice(-4)).toEqual([
     'Parameters: 54 (432 bytes as float64)',
     'Loss: cross-entropy',
-    'Optimizer: sgd (learningRate 0.01, momentum 0, dampening 0, nesterov false, weightDecay 0)',
+    'Optimizer: adam (learningRate 0.01, beta1 0.9, beta2 0.999, epsilon 1e-8, weightDecay 0, amsgrad false)',
     'Backend: js, 1 thread; epochs trained: 3',
   ]);
   net.dispose();

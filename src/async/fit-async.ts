@@ -1,15 +1,15 @@
 import type { FitHistory, FitOptions } from '../fit.js';
 import type { Matrix, Targets } from '../data.js';
-import { RATE_CHUNK, checkFitOptions, disposedWhileTraining, emptyHistory } from '../fit.js';
+import type { Metric } from '../training/metrics.js';
+import { RATE_CHUNK, checkFitOptions, defaultEpochs, disposedWhileTraining, emptyHistory, trainingRows } from '../fit.js';
 import { checkRate } from '../training/schedules.js';
-import { resolveOptimizer } from '../optimizers.js';
 import { DisposedError, DivergenceError, FormatError, ShapeError, ValueError, WasmMlpError, type Divergence } from '../errors.js';
 import { startWorker } from './spawn.js';
 import type { FromWorker, StartMessage, WorkerFitOptions } from './messages.js';
 import { stateBuffers, type FitAccess } from './state.js';
 
 /** Options of `fitAsync`: every `fit` option, plus where to train. */
-export interface FitAsyncOptions extends FitOptions {
+export interface FitAsyncOptions<M extends readonly Metric[] = readonly Metric[]> extends FitOptions<M> {
   /** Train in a Web Worker (browsers) or a worker_threads Worker (Node). Default false: on this thread, yielding every ~16 ms. */
   worker?: boolean;
 }
@@ -26,17 +26,18 @@ export type { FitAccess, NetworkState } from './state.js';
 export async function fitInWorker(access: FitAccess, X: Matrix, Y: Targets, options: FitOptions): Promise<FitHistory> {
   const fn = 'fitAsync';
   const checked = checkFitOptions(fn, options, access.architecture);
+  const data = access.toArrays(fn, X, Y);
+  if (options.epochs === undefined) checked.epochs = defaultEpochs(trainingRows(data.rows, checked.validationSplit), checked.batchSize);
   const { schedule, rates } = scheduleForWorker(fn, checked.schedule, checked.epochs, access.epoch);
   // Everything fit would refuse is refused here, before a worker starts.
   access.check(fn, X, Y, { ...options, schedule });
-  const data = access.toArrays(fn, X, Y);
   const validation = checked.validationData ? access.toArrays(fn, checked.validationData.X, checked.validationData.Y) : undefined;
   // Only checked, plain data crosses: whatever else the caller's options hold stays here.
   const fitOptions = definedOnly<WorkerFitOptions>({
     epochs: checked.epochs, batchSize: checked.batchSize, learningRate: checked.learningRate, shuffle: checked.shuffle,
     validationSplit: checked.validationSplit, metrics: checked.metrics, errorThreshold: checked.errorThreshold, onDivergence: checked.onDivergence,
     earlyStopping: checked.earlyStopping ?? undefined,
-    optimizer: options.optimizer === undefined ? undefined : resolveOptimizer(fn, options.optimizer, 'options.optimizer'),
+    optimizer: access.fitOptimizer(fn, options.optimizer),
     schedule: typeof schedule === 'function' ? undefined : schedule,
     scheduleRates: rates,
     validationData: validation && { x: validation.x, y: validation.y, rows: validation.rows },

@@ -1,7 +1,7 @@
 import type { Dataset, EpochLoop, FitOptions, TrainingState } from '../fit.js';
 import type { Matrix, Targets } from '../data.js';
 import type { Architecture, Backend, FloatArray } from '../options.js';
-import type { OptimizerState } from '../optimizers.js';
+import type { OptimizerConfig, OptimizerOptions, OptimizerState } from '../optimizers.js';
 
 /** Everything training changes: θ, the generators, the optimizer's state, fit's counters. */
 export interface NetworkState {
@@ -25,6 +25,8 @@ export interface FitAccess {
   check(fn: string, X: Matrix, Y: Targets, options: FitOptions): void;
   /** fitAsync's epoch loop (pausing between batches; an abort undoes the epoch it interrupts), not yet started. */
   loop(fn: string, X: Matrix, Y: Targets, options: FitOptions): EpochLoop;
+  /** The optimizer fit trains with: the one given, the network's own, or fit's default. */
+  fitOptimizer(fn: string, given: OptimizerOptions | undefined): OptimizerConfig;
   snapshot(): NetworkState;
   restore(state: NetworkState): void;
 }

@@ -2,12 +2,12 @@ import type { Engine } from '../engine.js';
 import type { Architecture, FloatArray } from '../options.js';
 import { metricSums, type Metric, type MetricValues } from './metrics.js';
 
-/** Loss and metrics of a network on a dataset. */
-export interface Evaluation {
+/** Loss and metrics of a network on a dataset; `M` is the requested metrics, which `metrics` then holds. */
+export interface Evaluation<M extends readonly Metric[] = readonly Metric[]> {
   /** Mean loss, as `net.loss` would report it on the whole set at once. */
   loss: number;
   /** Each requested metric on the whole set. */
-  metrics: MetricValues;
+  metrics: MetricValues<M>;
 }
 
 /** Samples per forward pass: bounds the batch buffers however large the set is. */

@@ -11,8 +11,14 @@ import { checkChoice } from '../validate.js';
  */
 export type Metric = 'accuracy' | 'mae' | 'mse';
 export const METRICS: readonly Metric[] = ['accuracy', 'mae', 'mse'];
-/** Metric values by name. */
-export type MetricValues = Partial<Record<Metric, number>>;
+/**
+ * Metric values by name. With the list of metrics known to the compiler (a literal, or an
+ * `as const` array) exactly those names, each a number; with a plain `Metric[]`, any of them.
+ */
+export type MetricValues<M extends readonly Metric[] = readonly Metric[]> = MetricRecord<M, number>;
+
+/** Per requested metric a `T`: exactly the names of a tuple `M`, or any metric for a plain array. */
+export type MetricRecord<M extends readonly Metric[], T> = number extends M['length'] ? Partial<Record<Metric, T>> : { [K in M[number]]: T };
 
 /** Checks a metrics list against the network it will measure. */
 export function checkMetrics(fn: string, name: string, value: unknown, arch: Architecture): Metric[] {

@@ -60,8 +60,15 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
   let capacity = 0;
   let batch = { block: 0, x: 0, y: 0, lossTerms: 0, z: [] as number[], a: [] as number[], mask: [] as number[], dropped: [] as number[] };
   let dataset: { block: number; x: number; y: number; order: number; state: number; losses: number; count: number } | null = null;
-  // What the last step or epoch was asked, to locate a failure in it.
-  let lastRun: { rows: number; batchSize: number; learningRate: number; epoch: boolean } | null = null;
+  // What the last step or epoch was asked, to locate a failure in it; one object, updated in place (step allocates nothing).
+  const lastRun = { rows: 0, batchSize: 0, learningRate: 0, epoch: false, set: false };
+  function remember(rows: number, batchSize: number, learningRate: number, epoch: boolean) {
+    lastRun.rows = rows;
+    lastRun.batchSize = batchSize;
+    lastRun.learningRate = learningRate;
+    lastRun.epoch = epoch;
+    lastRun.set = true;
+  }
   const layerSize = (l: number) => layout.layers[l].outputs * (layout.layers[l].inputs + 1);
 
   // Typed-array views, re-made only when memory.grow has replaced the buffer.
@@ -158,7 +165,7 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
     engine.reserve(Math.min(batchSize, dataset.count));
     network.set('batchSize', batchSize);
     network.set('failure', FailureCause.None);
-    lastRun = { rows: dataset.count, batchSize, learningRate, epoch: true };
+    remember(dataset.count, batchSize, learningRate, true);
     return dataset;
   }
 
@@ -198,7 +205,7 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
     loss: (rows) => k.loss(net, rows),
     backward: (rows) => k.backward(net, rows),
     step(rows, learningRate) {
-      lastRun = { rows, batchSize: rows, learningRate, epoch: false };
+      remember(rows, rows, learningRate, false);
       return k.trainStep(net, rows, learningRate);
     },
     setOptimizer: (config) => replaceOptimizer(config, 0),
@@ -260,7 +267,7 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
     failure() {
       // Read after every step: a plain view, not the general block access.
       const cause = current().words[failureWord] as FailureCause;
-      if (cause === FailureCause.None || !lastRun) return null;
+      if (cause === FailureCause.None || !lastRun.set) return null;
       const { learningRate, batchSize } = lastRun;
       const step = lastRun.epoch ? network.get('failedBatch') : 0;
       const rows = Math.min(batchSize, lastRun.rows - step * batchSize);

@@ -1,7 +1,7 @@
 // A user's strict TypeScript against the built package ('wasm-mlp' resolves to dist/ through
 // the package's own exports). Compiled by `tsc --noEmit` in test/consumer.test.ts; never run.
 // Lines marked @ts-expect-error are mistakes the types must catch.
-import { MLP, ShapeError, ValueError, type EarlyStoppingOptions, type FitOptions, type FitHistory, type OptimizerOptions, type Schedule } from 'wasm-mlp';
+import { MLP, ShapeError, ValueError, type EarlyStoppingOptions, type Metric, type FitOptions, type FitHistory, type OptimizerOptions, type Schedule } from 'wasm-mlp';
 
 // README "Train and predict".
 const X = [[2, 9], [1, 5], [5, 4], [6, 8], [8, 7], [3, 6], [9, 5], [4, 8], [7, 3], [2, 4]];
@@ -47,6 +47,27 @@ await MLP.create({ layers: [2, 1], activations: ['linear'], lossFunction: 'mse' 
 // @ts-expect-error unknown activation
 await MLP.create({ layers: [2, 1], activations: ['ReLU'] });
 
+// Metric results follow the metrics asked for: present (a number) when requested, absent from the type when not.
+const evaluated = net.evaluate(X, Y, { metrics: ['accuracy'] });
+const accuracy: number = evaluated.metrics.accuracy;
+// @ts-expect-error 'mae' was not requested
+evaluated.metrics.mae;
+// @ts-expect-error no metrics requested, so there is no accuracy
+const noMetrics: number = net.evaluate(X, Y).metrics.accuracy;
+const trained = net.fit(X, Y, { epochs: 2, metrics: ['accuracy', 'mse'], onEpochEnd: (_, logs) => void (logs.metrics.mse satisfies number) });
+const accuracies: number[] = trained.metrics.accuracy;
+const mses: number[] = trained.metrics.mse;
+// @ts-expect-error 'mae' was not requested
+trained.metrics.mae;
+const perValidation: number[] | undefined = trained.valMetrics.accuracy; // only with validation data
+const fromConst: number = net.evaluate(X, Y, { metrics }).metrics.accuracy; // the `as const` list above
+const someMetrics: Metric[] = ['mae'];
+const maybe: number | undefined = net.evaluate(X, Y, { metrics: someMetrics }).metrics.mae; // a plain array: any metric may be absent
+// @ts-expect-error a plain Metric[] does not promise 'mae'
+const promised: number = net.evaluate(X, Y, { metrics: someMetrics }).metrics.mae;
+const later = await net.fitAsync(X, Y, { epochs: 1, metrics: ['mae'] });
+const maes: number[] = later.metrics.mae;
+
 // Bytes in either form a file or fetch() gives.
 const saved: Uint8Array = net.save();
 await MLP.load(saved);
@@ -60,4 +81,4 @@ try {
   if (error instanceof ShapeError || error instanceof ValueError) console.log(error.message);
 }
 
-export { finalLoss, first, rows, one, f32, f64, notANumber, misspelt };
+export { finalLoss, first, rows, one, f32, f64, notANumber, misspelt, accuracy, noMetrics, accuracies, mses, perValidation, fromConst, maybe, promised, maes };
