@@ -47,6 +47,8 @@
   learningRate: f64;
   /** The call's result (loss or sum of losses), written by thread 0. */
   result: f64;
+  /** The loss's parameter: huber's δ or smooth-l1's β. */
+  lossParameter: f64;
 }
 
 /** One dense layer; a network's layers follow its Network block. */

@@ -4,7 +4,7 @@
 
 import { Network, Layer, Optimizer, Control, LAYERS_OFFSET, LAYER_BYTES, ERROR_CAPACITY } from './blocks';
 import { LINEAR, RELU, LEAKY_RELU, SIGMOID, TANH, SOFTMAX, GELU, GELU_TANH, SILU, ELU, SELU, SOFTPLUS, MISH } from './activations';
-import { MSE, CROSS_ENTROPY, BINARY_CROSS_ENTROPY } from './losses';
+import { MSE, CROSS_ENTROPY, BINARY_CROSS_ENTROPY, L1, HUBER, SMOOTH_L1 } from './losses';
 import { SGD, ADAM, ADAMW, RMSPROP, ADAGRAD } from './optimizers';
 
 export const Network_layerCount: usize = offsetof<Network>('layerCount');
@@ -35,6 +35,7 @@ export const Network_epochCount: usize = offsetof<Network>('epochCount');
 export const Network_shuffle: usize = offsetof<Network>('shuffle');
 export const Network_learningRate: usize = offsetof<Network>('learningRate');
 export const Network_result: usize = offsetof<Network>('result');
+export const Network_lossParameter: usize = offsetof<Network>('lossParameter');
 export const Network_size: usize = offsetof<Network>();
 
 export const Layer_inputs: usize = offsetof<Layer>('inputs');
@@ -114,6 +115,9 @@ export const activation_mish = MISH;
 export const loss_mse = MSE;
 export const loss_cross_entropy = CROSS_ENTROPY;
 export const loss_binary_cross_entropy = BINARY_CROSS_ENTROPY;
+export const loss_l1 = L1;
+export const loss_huber = HUBER;
+export const loss_smooth_l1 = SMOOTH_L1;
 export const optimizer_sgd = SGD;
 export const optimizer_adam = ADAM;
 export const optimizer_adamw = ADAMW;

@@ -8,6 +8,9 @@ import { activationBackward, slopeFromZ } from './activations';
 export const MSE = 0;
 export const CROSS_ENTROPY = 1;
 export const BINARY_CROSS_ENTROPY = 2;
+export const L1 = 3;
+export const HUBER = 4;
+export const SMOOTH_L1 = 5;
 
 @inline function at(base: usize, i: i32): usize {
   return base + (<usize>i << alignof<float>());
@@ -16,11 +19,35 @@ export const BINARY_CROSS_ENTROPY = 2;
 /**
  * Rows r0…r1−1 of a batch's loss terms, into `terms` (laid out as z): what each output element
  * adds to the summed loss. A row's terms depend on that row alone, so threads each take their
- * rows right after their forward pass.
+ * rows right after their forward pass. `parameter` is huber's δ or smooth-l1's β.
  */
-export function lossTerms(kind: i32, z: usize, a: usize, y: usize, cols: i32, r0: i32, r1: i32, terms: usize): void {
+export function lossTerms(kind: i32, z: usize, a: usize, y: usize, cols: i32, r0: i32, r1: i32, terms: usize, parameter: f64): void {
   const first = r0 * cols;
   const end = r1 * cols;
+  if (kind == L1) {
+    for (let i = first; i < end; i++) {
+      store<float>(at(terms, i), <float>fmath.abs(load<float>(at(a, i)) - load<float>(at(y, i))));
+    }
+    return;
+  }
+  if (kind == HUBER) {
+    // nn.HuberLoss: ½d² inside ±δ, δ·(|d| − ½δ) outside.
+    const delta = <float>parameter;
+    for (let i = first; i < end; i++) {
+      const d = <float>fmath.abs(load<float>(at(a, i)) - load<float>(at(y, i)));
+      store<float>(at(terms, i), d < delta ? <float>0.5 * d * d : delta * (d - <float>0.5 * delta));
+    }
+    return;
+  }
+  if (kind == SMOOTH_L1) {
+    // nn.SmoothL1Loss: ½d²/β inside ±β, |d| − ½β outside.
+    const beta = <float>parameter;
+    for (let i = first; i < end; i++) {
+      const d = <float>fmath.abs(load<float>(at(a, i)) - load<float>(at(y, i)));
+      store<float>(at(terms, i), d < beta ? <float>0.5 * d * d / beta : d - <float>0.5 * beta);
+    }
+    return;
+  }
   if (kind == MSE) {
     // MSELoss('mean'): over samples and outputs; with one output it is the worked example's L(D).
     for (let i = first; i < end; i++) {
@@ -73,26 +100,56 @@ export function lossMean(kind: i32, terms: usize, rows: i32, cols: i32): f64 {
  * delta may alias z (z is no longer needed). For output activations that `slopeFromZ`, delta
  * holds the slopes act'(z) on entry (assembly/activations.ts storeSlopes).
  */
-export function outputDeltaRows(kind: i32, activation: i32, delta: usize, a: usize, y: usize, rows: i32, cols: i32, r0: i32, r1: i32): void {
+export function outputDeltaRows(kind: i32, activation: i32, delta: usize, a: usize, y: usize, rows: i32, cols: i32, r0: i32, r1: i32, parameter: f64): void {
   const first = r0 * cols;
   const end = r1 * cols;
-  if (kind == MSE) {
-    const scale = <float>(2.0 / <f64>(rows * cols));
-    if (slopeFromZ(activation)) {
-      for (let i = first; i < end; i++) {
-        store<float>(at(delta, i), scale * (load<float>(at(a, i)) - load<float>(at(y, i))) * load<float>(at(delta, i)));
-      }
-      return;
-    }
-    for (let i = first; i < end; i++) {
-      store<float>(at(delta, i), scale * (load<float>(at(a, i)) - load<float>(at(y, i))));
-    }
-    activationBackward(activation, at(delta, first), at(a, first), r1 - r0, cols);
+  if (kind != CROSS_ENTROPY && kind != BINARY_CROSS_ENTROPY) {
+    // ∂L/∂a, then through the activation: times the slope already in delta, or its backward rule.
+    const slopes = slopeFromZ(activation);
+    elementGradients(kind, delta, a, y, first, end, rows * cols, parameter, slopes);
+    if (!slopes) activationBackward(activation, at(delta, first), at(a, first), r1 - r0, cols);
     return;
   }
   // Fused: p − y, averaged the way the loss is (per sample for cross-entropy, per element for BCE).
   const scale = <float>(1.0 / <f64>(kind == CROSS_ENTROPY ? rows : rows * cols));
   for (let i = first; i < end; i++) {
     store<float>(at(delta, i), scale * (load<float>(at(a, i)) - load<float>(at(y, i))));
+  }
+}
+
+/**
+ * delta[i] ← ∂L/∂a[i] for the elementwise losses (mse, l1, huber, smooth-l1) over `count`
+ * elements, times delta[i] itself when it holds a slope. Each is PyTorch's backward rule.
+ */
+function elementGradients(kind: i32, delta: usize, a: usize, y: usize, first: i32, end: i32, count: i32, parameter: f64, slopes: bool): void {
+  const scale = <float>((kind == MSE ? 2.0 : 1.0) / <f64>count);
+  if (kind == MSE) {
+    for (let i = first; i < end; i++) {
+      const g = scale * (load<float>(at(a, i)) - load<float>(at(y, i)));
+      store<float>(at(delta, i), slopes ? g * load<float>(at(delta, i)) : g);
+    }
+  } else if (kind == L1) {
+    // sign(a − y), 0 where they are equal.
+    for (let i = first; i < end; i++) {
+      const d = load<float>(at(a, i)) - load<float>(at(y, i));
+      const g = d > 0 ? scale : d < 0 ? -scale : <float>0;
+      store<float>(at(delta, i), slopes ? g * load<float>(at(delta, i)) : g);
+    }
+  } else if (kind == HUBER) {
+    // d clamped to ±δ.
+    const limit = <float>parameter;
+    for (let i = first; i < end; i++) {
+      const d = load<float>(at(a, i)) - load<float>(at(y, i));
+      const g = scale * (d <= -limit ? -limit : d >= limit ? limit : d);
+      store<float>(at(delta, i), slopes ? g * load<float>(at(delta, i)) : g);
+    }
+  } else {
+    // SMOOTH_L1: d/β clamped to ±1.
+    const beta = <float>parameter;
+    for (let i = first; i < end; i++) {
+      const d = load<float>(at(a, i)) - load<float>(at(y, i));
+      const g = d <= -beta ? -scale : d >= beta ? scale : scale * d / beta;
+      store<float>(at(delta, i), slopes ? g * load<float>(at(delta, i)) : g);
+    }
   }
 }

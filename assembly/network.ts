@@ -199,7 +199,7 @@ export function forwardRows(n: Network, r0: i32, r1: i32, training: bool): void 
 /** Loss terms of rows r0…r1−1, before their δ overwrites z. */
 function lossRows(n: Network, r0: i32, r1: i32): void {
   const last = layerAt(changetype<usize>(n), n.layerCount - 1);
-  lossTerms(n.loss, last.z, last.a, n.batchTargets, last.outputs, r0, r1, n.lossTerms);
+  lossTerms(n.loss, last.z, last.a, n.batchTargets, last.outputs, r0, r1, n.lossTerms, n.lossParameter);
 }
 
 /** The batch's mean loss from every row's terms. */
@@ -235,7 +235,7 @@ function backwardShare(n: Network, thread: i32, threads: i32, rows: i32, trainin
   // taken before the slopes of the smooth activations replace z.
   if (r0 < r1) lossRows(n, r0, r1);
   storeSlopeRows(network, r0, r1);
-  outputDeltaRows(n.loss, last.activation, last.z, last.a, n.batchTargets, rows, last.outputs, r0, r1);
+  outputDeltaRows(n.loss, last.activation, last.z, last.a, n.batchTargets, rows, last.outputs, r0, r1, n.lossParameter);
   let flags = 0;
   for (let l = n.layerCount - 1; l >= 0; l--) {
     // The weight gradient sums over every row's delta: wait for all of them.

@@ -103,7 +103,7 @@ export function copyTargets(fn: string, name: string, value: Targets, loss: Loss
     copyLabels(fn, name, value, outputs, into);
     return;
   }
-  const range = loss === 'mse' ? undefined : PROBABILITY;
+  const range = loss === 'cross-entropy' || loss === 'binary-cross-entropy' ? PROBABILITY : undefined;
   if (outputs === 1 && isFlatColumn(value)) {
     for (let i = 0; i < value.length; i++) {
       const v = value[i];

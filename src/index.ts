@@ -11,7 +11,7 @@ export type {
 } from './optimizers.js';
 export type { FitAsyncOptions } from './async/fit-async.js';
 export type { Batch, BatchSource, BatchDataset, FitDatasetOptions } from './training/fit-dataset.js';
-export type { Activation, Loss, DType, Backend, Init, CreateOptions, Architecture, FloatArray } from './options.js';
+export type { Activation, Loss, LossOptions, DType, Backend, Init, CreateOptions, Architecture, FloatArray } from './options.js';
 export type { Matrix, Targets } from './data.js';
 export type { Trace, SampleTrace, LayerTrace } from './trace.js';
 export type { ModelJSON } from './serialize.js';

@@ -468,9 +468,9 @@ export class MLP {
     const o = typeof options === 'object' && options !== null ? checkOptions('toJSON', 'options', options, false, TO_JSON_KEYS) as ToJSONOptions : {};
     const training = o.training !== undefined && checkBoolean('toJSON', 'options.training', o.training);
     checkTextExport('toJSON', engine.layout.parameterCount);
-    const { layers, activations, loss, dtype, dropout } = this.architecture;
+    const { layers, activations, loss, lossOptions, dtype, dropout } = this.architecture;
     const json: ModelJSON = {
-      format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, dtype, dropout: [...dropout], backend: engine.backend,
+      format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, ...(lossOptions && { lossOptions: { ...lossOptions } }), dtype, dropout: [...dropout], backend: engine.backend,
       parameters: Array.from(engine.parameters()), random: this.random.getState(), dropoutRandom: engine.dropoutRandomState(),
     };
     if (training) json.training = trainingToJSON(engine.optimizerState(), this.training);

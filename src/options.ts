@@ -7,8 +7,21 @@
 export type Activation =
   | 'linear' | 'relu' | 'leaky-relu' | 'sigmoid' | 'tanh' | 'softmax'
   | 'gelu' | 'gelu-tanh' | 'silu' | 'elu' | 'selu' | 'softplus' | 'mish';
-/** Training loss; each is the mean over the batch, as PyTorch's reduction='mean'. */
-export type Loss = 'mse' | 'cross-entropy' | 'binary-cross-entropy';
+/**
+ * Training loss; each is the mean over the batch, as PyTorch's reduction='mean': `mse`
+ * nn.MSELoss, `cross-entropy` nn.CrossEntropyLoss (softmax output), `binary-cross-entropy`
+ * nn.BCEWithLogitsLoss (sigmoid output), `l1` nn.L1Loss, `huber` nn.HuberLoss(delta),
+ * `smooth-l1` nn.SmoothL1Loss(beta).
+ */
+export type Loss = 'mse' | 'cross-entropy' | 'binary-cross-entropy' | 'l1' | 'huber' | 'smooth-l1';
+
+/** Parameters of a loss. */
+export interface LossOptions {
+  /** `huber`'s δ: quadratic within ±δ, linear beyond (nn.HuberLoss's delta). Default 1. */
+  delta?: number;
+  /** `smooth-l1`'s β: quadratic within ±β, linear beyond (nn.SmoothL1Loss's beta). Default 1. */
+  beta?: number;
+}
 /** Element type of parameters and data inside the network. */
 export type DType = 'float32' | 'float64';
 /** Where the math runs: WebAssembly kernels, or the readable pure-TypeScript reference. */
@@ -21,7 +34,7 @@ export type FloatArray = Float32Array | Float64Array;
 
 /** Codes shared with the AssemblyScript kernels (assembly/activations.ts, assembly/losses.ts). */
 export const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh', 'softmax', 'gelu', 'gelu-tanh', 'silu', 'elu', 'selu', 'softplus', 'mish'];
-export const LOSSES: readonly Loss[] = ['mse', 'cross-entropy', 'binary-cross-entropy'];
+export const LOSSES: readonly Loss[] = ['mse', 'cross-entropy', 'binary-cross-entropy', 'l1', 'huber', 'smooth-l1'];
 export const DTYPES: readonly DType[] = ['float32', 'float64'];
 export const BACKENDS: readonly Backend[] = ['wasm', 'js'];
 export const INITS: readonly Init[] = ['he-normal', 'he-uniform', 'glorot-normal', 'glorot-uniform'];
@@ -34,6 +47,8 @@ export interface CreateOptions {
   activations: readonly Activation[];
   /** Loss minimised by training. Default 'mse'. */
   loss?: Loss;
+  /** The loss's parameters: `delta` for 'huber', `beta` for 'smooth-l1'. */
+  lossOptions?: LossOptions;
   /** Default 'float32'. */
   dtype?: DType;
   /** Default 'wasm'. */
@@ -57,6 +72,8 @@ export interface Architecture {
   readonly layers: readonly number[];
   readonly activations: readonly Activation[];
   readonly loss: Loss;
+  /** The loss's parameters as given (only those of its loss; absent when none was given). */
+  readonly lossOptions?: Readonly<LossOptions>;
   readonly dtype: DType;
   /** Dropout rate of each hidden layer's output (layers.length − 2 entries; 0 = none). */
   readonly dropout: readonly number[];
@@ -65,4 +82,11 @@ export interface Architecture {
 /** The typed-array constructor for a dtype. */
 export function arrayType(dtype: DType): Float32ArrayConstructor | Float64ArrayConstructor {
   return dtype === 'float64' ? Float64Array : Float32Array;
+}
+
+/** The one number a loss's kernel takes: huber's δ or smooth-l1's β (default 1), else 0. */
+export function lossParameter(arch: Architecture): number {
+  if (arch.loss === 'huber') return arch.lossOptions?.delta ?? 1;
+  if (arch.loss === 'smooth-l1') return arch.lossOptions?.beta ?? 1;
+  return 0;
 }

@@ -12,6 +12,8 @@ export interface ModelJSON {
   layers: number[];
   activations: Architecture['activations'][number][];
   loss: Architecture['loss'];
+  /** The loss's parameters, when any were given (huber's delta, smooth-l1's beta). */
+  lossOptions?: Architecture['lossOptions'];
   dtype: Architecture['dtype'];
   /** Dropout rate per hidden layer; absent in files from before dropout existed (read as none). */
   dropout?: number[];
@@ -36,7 +38,7 @@ export function checkModelJSON(fn: string, value: unknown): { architecture: Arch
   if (m.version !== 1) throw new FormatError(`${fn}: version ${describe(m.version)} is not supported (this is version 1 of the format)`);
   let architecture: Architecture;
   try {
-    architecture = checkCreateOptions(fn, { layers: m.layers, activations: m.activations, loss: m.loss, dtype: m.dtype, dropout: m.dropout }).architecture;
+    architecture = checkCreateOptions(fn, { layers: m.layers, activations: m.activations, loss: m.loss, lossOptions: m.lossOptions, dtype: m.dtype, dropout: m.dropout }).architecture;
   } catch (error) {
     throw new FormatError((error as Error).message);
   }

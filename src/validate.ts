@@ -1,5 +1,5 @@
 import { ValueError, ShapeError, describe } from './errors.js';
-import type { Architecture, Backend, CreateOptions, Init } from './options.js';
+import type { Architecture, Backend, CreateOptions, Init, Loss, LossOptions } from './options.js';
 import { ACTIVATIONS, BACKENDS, DTYPES, INITS, LOSSES } from './options.js';
 import { parameterLayout } from './layout.js';
 import { checkNetworkFits } from './limits.js';
@@ -84,7 +84,7 @@ export interface CheckedCreate {
   init: Init | undefined;
 }
 
-const CREATE_KEYS = keysOf<CreateOptions>({ layers: true, activations: true, loss: true, dtype: true, backend: true, seed: true, init: true, threads: true, dropout: true });
+const CREATE_KEYS = keysOf<CreateOptions>({ layers: true, activations: true, loss: true, lossOptions: true, dtype: true, backend: true, seed: true, init: true, threads: true, dropout: true });
 
 /** Largest layer width accepted; far beyond what fits in memory, it only catches typos early. */
 const MAX_WIDTH = 1 << 24;
@@ -120,9 +120,27 @@ export function checkCreateOptions(fn: string, value: unknown): CheckedCreate {
   const seed = options.seed === undefined ? 0 : checkInteger(fn, 'seed', options.seed, 0, 0xffffffff);
   const init = options.init === undefined ? undefined : checkChoice(fn, 'init', options.init, INITS);
   const dropout = checkDropout(fn, options.dropout, layers.length - 2);
-  const architecture: Architecture = { layers: [...layers], activations: [...activations], loss, dtype, dropout };
+  const lossOptions = checkLossOptions(fn, options.lossOptions, loss);
+  const architecture: Architecture = { layers: [...layers], activations: [...activations], loss, ...(lossOptions && { lossOptions }), dtype, dropout };
   checkNetworkFits(fn, layers, parameterLayout(architecture), dtype);
   return { architecture, backend, seed, init };
+}
+
+const LOSS_OPTION_KEYS = keysOf<LossOptions>({ delta: true, beta: true });
+/** Which loss each loss option belongs to. */
+const LOSS_OPTION_OWNER: Record<keyof LossOptions, Loss> = { delta: 'huber', beta: 'smooth-l1' };
+
+/** A loss's parameters: each a positive number, and only for the loss it belongs to. */
+function checkLossOptions(fn: string, value: unknown, loss: Loss): LossOptions | undefined {
+  if (value === undefined) return undefined;
+  const o = checkOptions(fn, 'lossOptions', value, false, LOSS_OPTION_KEYS);
+  const checked: LossOptions = {};
+  for (const key of LOSS_OPTION_KEYS) {
+    if (o[key] === undefined) continue;
+    if (LOSS_OPTION_OWNER[key] !== loss) throw new ValueError(`${fn}: lossOptions.${key} is for loss '${LOSS_OPTION_OWNER[key]}', but the loss is '${loss}'`);
+    checked[key] = checkNumber(fn, `lossOptions.${key}`, o[key], { min: 0, minExclusive: true });
+  }
+  return Object.keys(checked).length > 0 ? checked : undefined;
 }
 
 /** One rate in [0, 1) per hidden layer, from a single rate or a list. */

@@ -83,6 +83,19 @@ it('--activation takes every hidden activation, the smooth ones included', async
   net.dispose();
 });
 
+it('--loss picks a robust regression loss; a classification target refuses it', async () => {
+  const result = await run('train', 'train.csv', '--target', 'petal_width', '--features', 'sepal_length,sepal_width,petal_length', '--loss', 'huber', '--epochs', '2', '--seed', '1', '--out', 'huber.wmlp');
+  expect(result.stderr).toBe('');
+  expect(result.stdout).toContain('linear + huber');
+  const net = await model('huber.wmlp');
+  expect(net.architecture.loss).toBe('huber');
+  net.dispose();
+  const refused = await run('train', 'train.csv', '--target', 'species', '--loss', 'l1', '--epochs', '1');
+  expect(refused.stderr).toBe('wasm-mlp: --loss l1 is for regression; "species" is a classification target (softmax + cross-entropy) (see wasm-mlp train --help)\n');
+  const misspelt = await run('train', 'train.csv', '--target', 'petal_width', '--features', 'sepal_length,sepal_width,petal_length', '--loss', 'hubber');
+  expect(misspelt.stderr).toMatch(/--loss must be one of mse, l1, huber, smooth-l1/);
+});
+
 it('trains on every core by default (threads: auto) when a batch is worth it, else on one without starting workers', async () => {
   // 4-1024-1024-3: 128 rows × 1.06 M parameters is worth many threads.
   const big = await run('train', 'train.csv', '--target', 'species', '--layers', '1024,1024', '--batch-size', '128', '--epochs', '1', '--out', 'big.wmlp');

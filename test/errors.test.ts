@@ -221,7 +221,7 @@ const createCases: [string, unknown, ErrorClass, string][] = [
   ['a null activation', { layers: [4, 3, 2], activations: ['relu', null] }, ValueError, `MLP.create: activations[1] must be one of ${ACTIVATION_NAMES}, got null`],
   ['softmax on a hidden layer', { layers: [4, 3, 2], activations: ['softmax', 'linear'] }, ValueError, "MLP.create: activations[0] is 'softmax', which is allowed on the output layer only (activations[1])"],
   ['softmax with one output', { layers: [4, 1], activations: ['softmax'] }, ShapeError, 'MLP.create: a softmax output needs at least 2 outputs, got layers[1] = 1'],
-  ['an unknown loss', { layers: [4, 2], activations: ['linear'], loss: 'hinge' }, ValueError, "MLP.create: loss must be one of 'mse', 'cross-entropy', 'binary-cross-entropy', got \"hinge\""],
+  ['an unknown loss', { layers: [4, 2], activations: ['linear'], loss: 'hinge' }, ValueError, "MLP.create: loss must be one of 'mse', 'cross-entropy', 'binary-cross-entropy', 'l1', 'huber', 'smooth-l1', got \"hinge\""],
   ['cross-entropy without softmax', { layers: [4, 2], activations: ['sigmoid'], loss: 'cross-entropy' }, ValueError, "MLP.create: loss 'cross-entropy' needs the output activation 'softmax' (it is fused with it), got 'sigmoid'"],
   ['binary cross-entropy without sigmoid', { layers: [4, 2], activations: ['softmax'], loss: 'binary-cross-entropy' }, ValueError, "MLP.create: loss 'binary-cross-entropy' needs the output activation 'sigmoid' (it is fused with it), got 'softmax'"],
   ['an unknown dtype', { layers: [4, 2], activations: ['linear'], dtype: 'float16' }, ValueError, "MLP.create: dtype must be one of 'float32', 'float64', got \"float16\""],

@@ -1,5 +1,5 @@
 // Shared test fixtures: seeded random data and networks, so every failure is reproducible.
-import { MLP, type Activation, type Backend, type DType, type Loss } from '../src/index.js';
+import { MLP, type Activation, type Backend, type DType, type Loss, type LossOptions } from '../src/index.js';
 import type { Engine } from '../src/engine.js';
 import { Random } from '../src/random.js';
 
@@ -7,6 +7,7 @@ export interface NetSpec {
   layers: number[];
   activations: Activation[];
   loss: Loss;
+  lossOptions?: LossOptions;
 }
 
 /** Targets suited to a loss: real values, one-hot rows, or probabilities in [0, 1]. */
@@ -18,7 +19,7 @@ export function randomData(spec: NetSpec, rows: number, seed: number): { X: Floa
   const Y = new Float64Array(rows * outputs);
   for (let i = 0; i < rows; i++) {
     if (spec.loss === 'cross-entropy') Y[i * outputs + random.int(outputs)] = 1;
-    else for (let j = 0; j < outputs; j++) Y[i * outputs + j] = spec.loss === 'mse' ? random.normal() : random.next();
+    else for (let j = 0; j < outputs; j++) Y[i * outputs + j] = spec.loss === 'binary-cross-entropy' ? random.next() : random.normal();
   }
   return { X, Y };
 }
@@ -57,6 +58,15 @@ export function networkSpecs(): NetSpec[] {
     }
     specs.push({ layers: [4, 5, 2], activations: [hidden[i % hidden.length], act], loss: 'mse' });
   });
+  // The robust regression losses, with default and chosen parameters, under plain and smooth outputs.
+  const robust: NetSpec[] = [
+    { layers: [4, 5, 3], activations: ['tanh', 'linear'], loss: 'l1' },
+    { layers: [4, 6, 5, 3], activations: ['relu', 'gelu', 'tanh'], loss: 'huber' },
+    { layers: [4, 5, 3], activations: ['sigmoid', 'linear'], loss: 'huber', lossOptions: { delta: 0.3 } },
+    { layers: [4, 5, 3], activations: ['leaky-relu', 'silu'], loss: 'smooth-l1' },
+    { layers: [4, 6, 5, 3], activations: ['tanh', 'elu', 'linear'], loss: 'smooth-l1', lossOptions: { beta: 0.2 } },
+  ];
+  specs.push(...robust);
   // A network with no hidden layer at all.
   specs.push({ layers: [3, 2], activations: ['linear'], loss: 'mse' });
   return specs;

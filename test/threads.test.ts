@@ -40,11 +40,16 @@ async function runAll(spec: NetSpec, dtype: DType, threads: number, rows: number
 }
 
 // One spec per hidden activation and per output/loss pairing, plus a network without hidden layers,
-// and every smooth activation (their slopes are stored in z by each thread's rows) in two networks.
+// every smooth activation (their slopes are stored in z by each thread's rows) in two networks,
+// and the robust regression losses.
 const specs: NetSpec[] = [
   ...networkSpecs().filter((_, i, all) => i % 7 === 0 || i === all.length - 1),
   { layers: [4, 6, 5, 4, 3], activations: ['gelu', 'silu', 'mish', 'elu'], loss: 'mse' },
   { layers: [4, 6, 5, 4, 3], activations: ['gelu-tanh', 'selu', 'softplus', 'softmax'], loss: 'cross-entropy' },
+  // The robust losses, one through a smooth output.
+  { layers: [4, 6, 3], activations: ['relu', 'gelu'], loss: 'huber', lossOptions: { delta: 0.3 } },
+  { layers: [4, 6, 3], activations: ['tanh', 'linear'], loss: 'smooth-l1', lossOptions: { beta: 0.5 } },
+  { layers: [4, 6, 3], activations: ['tanh', 'linear'], loss: 'l1' },
 ];
 
 describe('bit-identical to one thread, with every call run on every thread', () => {

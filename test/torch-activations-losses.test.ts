@@ -4,12 +4,12 @@
 // (θ and data start rounded to float32, then errors of ~6e-8 per operation compound).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MLP, type Activation, type Loss, type OptimizerOptions } from '../src/index.js';
+import { MLP, type Activation, type Loss, type LossOptions, type OptimizerOptions } from '../src/index.js';
 import { maxRelativeError } from './helpers.js';
 
 interface Case {
   name: string;
-  network: { layers: number[]; activations: Activation[]; loss: Loss };
+  network: { layers: number[]; activations: Activation[]; loss: Loss; lossOptions?: LossOptions };
   optimizer: OptimizerOptions;
   theta: number[];
   X: number[][];
@@ -47,4 +47,9 @@ describe.each(['wasm', 'js'] as const)('PyTorch fixtures on %s', (backend) => {
 it('the fixtures cover every activation PyTorch has an equivalent for', () => {
   const covered = new Set(fixture.cases.flatMap((c) => c.network.activations));
   for (const a of ['gelu', 'gelu-tanh', 'silu', 'elu', 'selu', 'softplus', 'mish'] as Activation[]) expect(covered).toContain(a);
+});
+
+it('the fixtures cover every loss, with and without its option', () => {
+  const covered = new Set(fixture.cases.map((c) => `${c.network.loss} ${Object.keys(c.network.lossOptions ?? {}).join()}`));
+  for (const l of ['mse ', 'cross-entropy ', 'l1 ', 'huber ', 'huber delta', 'smooth-l1 ', 'smooth-l1 beta']) expect(covered).toContain(l);
 });

@@ -10,7 +10,7 @@ import { EXPORT_FORMATS, writeExport, writeOnnxExport } from './export.js';
 import { ONNX_OPSET } from '../io/onnx.js';
 import { describeOptimizer, takeRows, trainWithProgress, type Samples } from './train-loop.js';
 import { MetricTotals } from './metric-report.js';
-import { DEFAULT_SHUFFLE_BUFFER, EarlyStop, STREAM_ABOVE_BYTES, createNetwork, type TrainSettings } from './train-network.js';
+import { DEFAULT_SHUFFLE_BUFFER, EarlyStop, STREAM_ABOVE_BYTES, createNetwork, headOf, type TrainSettings } from './train-network.js';
 import { streamedMetrics, trainStreamed } from './stream-train.js';
 import { predictStreamed } from './predict-stream.js';
 import type { StreamPlan } from './csv-stream.js';
@@ -20,6 +20,8 @@ import type { ProgressOutput } from './progress.js';
 import { checkOutputFile } from './output-file.js';
 
 const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a) => a !== 'softmax');
+/** Losses of a regression target (`--loss`). */
+const REGRESSION_LOSSES = ['mse', 'l1', 'huber', 'smooth-l1'] as const;
 /** The network's optimizers (`setOptimizer` types). */
 const OPTIMIZERS = ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad'] as const;
 
@@ -49,6 +51,7 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   const outPath = args.options.get('out') ?? 'model.wmlp';
   checkOutputFile(outPath, '--out');
   const taskOption = choiceOption(args, 'task', 'auto', ['auto', 'classification', 'regression'] as const);
+  const loss = args.options.has('loss') ? choiceOption(args, 'loss', 'mse', REGRESSION_LOSSES) : null;
   const chosen = args.options.get('features')?.split(',').map((c) => c.trim());
   const repeated = chosen?.find((c, i) => chosen.indexOf(c) !== i);
   if (repeated !== undefined) throw new UsageError(`--features names "${repeated}" twice`);
@@ -56,7 +59,7 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   const shuffleBuffer = args.options.has('shuffle-buffer') ? intOption(args, 'shuffle-buffer', 0, 1) : null;
   const settings: TrainSettings = {
     file, target, features: chosen ?? null, hidden, activation, epochs, batchSize, optimizer, learningRate, momentum, validationFile, validationSplit,
-    seed, dtype, threads, dropout, schedule, patience, outPath, taskOption, shuffleBuffer: shuffleBuffer ?? DEFAULT_SHUFFLE_BUFFER,
+    seed, dtype, threads, dropout, schedule, patience, outPath, taskOption, loss, shuffleBuffer: shuffleBuffer ?? DEFAULT_SHUFFLE_BUFFER,
   };
   if (shuffleBuffer !== null || fileBytes(file) > STREAM_ABOVE_BYTES) {
     if (shuffleBuffer === null) process.stderr.write(`wasm-mlp: note: ${file} is ${(fileBytes(file) / 2 ** 20).toFixed(0)} MiB; streaming it through a shuffle buffer of ${DEFAULT_SHUFFLE_BUFFER} rows (--shuffle-buffer N to choose)\n`);
@@ -89,7 +92,7 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   const { net, threadsNote } = await createNetwork(settings, features.length, classes);
   try {
     say(`${file}: ${all.rows} rows, ${features.length} features → ${target} (${task}${classes ? `, ${classes.length} classes: ${classes.join(', ')}` : ''})`);
-    say(`network ${net.layers.join('-')} (${activation}, ${classes ? 'softmax + cross-entropy' : 'linear + MSE'}), ${describeOptimizer(net.optimizer)}, ${trainSet.rows} training rows, ${validation?.rows ?? 0} validation rows, ${threadsNote}`);
+    say(`network ${net.layers.join('-')} (${activation}, ${headOf(net)}), ${describeOptimizer(net.optimizer)}, ${trainSet.rows} training rows, ${validation?.rows ?? 0} validation rows, ${threadsNote}`);
     const scaledTrain = scale(trainSet);
     const scaledValidation = validation && scale(validation);
     const stopping = patience === null ? null : new EarlyStop(net, patience);

@@ -35,6 +35,8 @@ A numeric target is regression (linear output, MSE); any other target is classif
   --layers 64,32           hidden layer sizes (default 32)
   --activation relu        hidden activation: linear, relu, leaky-relu, sigmoid, tanh, gelu,
                            gelu-tanh, silu, elu, selu, softplus, mish (default relu)
+  --loss mse               regression loss: mse, l1, huber or smooth-l1 (default mse;
+                           classification always uses cross-entropy)
   --epochs N               passes over the training rows (default 50)
   --batch-size N           samples per step (default 16)
   --optimizer adam         adam, adamw, sgd, rmsprop or adagrad, as torch.optim (default adam)
@@ -59,7 +61,7 @@ A numeric target is regression (linear output, MSE); any other target is classif
                            by the file. Files over 32 MiB stream with N = 10000 unless given.
                            A streamed split holds out each row with probability --validation-split.
   --out model.wmlp         where to save the model (default model.wmlp)`,
-    options: ['target', 'features', 'layers', 'activation', 'epochs', 'batch-size', 'optimizer', 'learning-rate', 'momentum', 'schedule', 'dropout',
+    options: ['target', 'features', 'layers', 'activation', 'loss', 'epochs', 'batch-size', 'optimizer', 'learning-rate', 'momentum', 'schedule', 'dropout',
       'validation-split', 'validation', 'early-stopping', 'task', 'dtype', 'threads', 'seed', 'shuffle-buffer', 'out'],
     flags: [],
     run: (args) => train(args, out),

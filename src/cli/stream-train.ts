@@ -9,7 +9,7 @@ import { MetricTotals } from './metric-report.js';
 import { modelFile, saveModelFile, type ModelFile } from './model-file.js';
 import { ProgressBar, type ProgressOutput } from './progress.js';
 import { describeOptimizer } from './train-loop.js';
-import { EarlyStop, createNetwork, type TrainSettings } from './train-network.js';
+import { EarlyStop, createNetwork, headOf, type TrainSettings } from './train-network.js';
 
 /** Rows per chunk read ahead: a few MB for wide rows, and whole batches. */
 const CHUNK_ROWS = 2048;
@@ -35,7 +35,7 @@ export async function trainStreamed(s: TrainSettings, out: ProgressOutput): Prom
   const { net, threadsNote } = await createNetwork(s, features.length, classes);
   try {
     say(`${s.file}: ${scan.rows} rows, ${features.length} features → ${s.target} (${task}${classes ? `, ${classes.length} classes: ${classes.join(', ')}` : ''}); streamed, shuffle buffer of ${s.shuffleBuffer} rows`);
-    say(`network ${net.layers.join('-')} (${s.activation}, ${classes ? 'softmax + cross-entropy' : 'linear + MSE'}), ${describeOptimizer(net.optimizer)}, ${scan.trainRows} training rows, ${s.validationFile !== undefined ? 'validation from ' + s.validationFile : `${scan.validationRows} validation rows`}, ${threadsNote}`);
+    say(`network ${net.layers.join('-')} (${s.activation}, ${headOf(net)}), ${describeOptimizer(net.optimizer)}, ${scan.trainRows} training rows, ${s.validationFile !== undefined ? 'validation from ' + s.validationFile : `${scan.validationRows} validation rows`}, ${threadsNote}`);
     const stopping = s.patience === null ? null : new EarlyStop(net, s.patience);
     const digits = String(s.epochs).length;
     const scaledValidation = validationPlan(true);

@@ -5,6 +5,7 @@ import { batchesUseThreads } from '../threads/support.js';
 import type { Activation } from '../options.js';
 import { EarlyStopping } from '../training/early-stopping.js';
 import type { Task } from './table.js';
+import { UsageError } from './args.js';
 
 /** The train command's options, checked. */
 export interface TrainSettings {
@@ -29,6 +30,8 @@ export interface TrainSettings {
   patience: number | null;
   outPath: string;
   taskOption: Task | 'auto';
+  /** --loss for a regression target, or null when not given (mse). */
+  loss: 'mse' | 'l1' | 'huber' | 'smooth-l1' | null;
   /** Rows in the shuffle buffer when the file is streamed. */
   shuffleBuffer: number;
 }
@@ -43,18 +46,25 @@ export const DEFAULT_SHUFFLE_BUFFER = 10000;
  * and a note on the threads it may train on ("up to 2 threads").
  */
 export async function createNetwork(s: TrainSettings, inputs: number, classes: readonly string[] | null): Promise<{ net: MLP; threadsNote: string }> {
+  if (classes && s.loss !== null) throw new UsageError(`--loss ${s.loss} is for regression; "${s.target}" is a classification target (softmax + cross-entropy)`);
   const layers = [inputs, ...s.hidden, classes ? classes.length : 1];
   const threads = trainingThreads(s.threads, s.batchSize, layers);
   const net = await MLP.create({
     layers,
     activations: [...s.hidden.map(() => s.activation), classes ? 'softmax' : 'linear'],
-    loss: classes ? 'cross-entropy' : 'mse',
+    loss: classes ? 'cross-entropy' : s.loss ?? 'mse',
     seed: s.seed, dtype: s.dtype, threads, ...(s.hidden.length && s.dropout > 0 ? { dropout: s.dropout } : {}),
   });
   const { optimizer: type, learningRate, momentum } = s;
   net.setOptimizer(type === 'sgd' || type === 'rmsprop' ? { type, learningRate, momentum } : { type, learningRate });
   const reason = threads === s.threads ? net.threadsFallbackReason : `batches of ${s.batchSize} rows are too small to gain from more`;
   return { net, threadsNote: `up to ${net.threads} thread${net.threads === 1 ? '' : 's'}${reason ? ` (${reason})` : ''}` };
+}
+
+/** The output layer and loss, as the progress lines name them: 'softmax + cross-entropy', 'linear + huber'. */
+export function headOf(net: MLP): string {
+  const { activations, loss } = net.architecture;
+  return `${activations[activations.length - 1]} + ${loss === 'mse' ? 'MSE' : loss}`;
 }
 
 /**

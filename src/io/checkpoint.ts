@@ -40,7 +40,7 @@ export interface CheckpointContents {
 /** The JSON header, as stored. */
 interface Header {
   format: 'wasm-mlp-checkpoint';
-  architecture: { layers: number[]; activations: string[]; loss: string; dtype: string; dropout: number[] };
+  architecture: { layers: number[]; activations: string[]; loss: string; lossOptions?: object; dtype: string; dropout: number[] };
   backend: Backend;
   random: number[];
   dropoutRandom: number[];
@@ -52,12 +52,12 @@ interface Header {
 const align8 = (n: number) => Math.ceil(n / 8) * 8;
 
 export function writeCheckpoint(c: CheckpointContents): Uint8Array {
-  const { layers, activations, loss, dtype, dropout } = c.architecture;
+  const { layers, activations, loss, lossOptions, dtype, dropout } = c.architecture;
   const names = optimizerBufferNames(c.optimizer.config);
   const tensors = [{ name: 'parameters', values: c.parameters }, ...names.map((name, i) => ({ name: `optimizer.${name}`, values: c.optimizer.buffers[i] }))];
   const header: Header = {
     format: 'wasm-mlp-checkpoint',
-    architecture: { layers: [...layers], activations: [...activations], loss, dtype, dropout: [...dropout] },
+    architecture: { layers: [...layers], activations: [...activations], loss, ...(lossOptions && { lossOptions: { ...lossOptions } }), dtype, dropout: [...dropout] },
     backend: c.backend,
     random: [...c.random],
     dropoutRandom: [...c.dropoutRandom],

@@ -28,6 +28,7 @@ export function writeSafetensors(arch: Architecture, parameters: FloatArray): Ui
       loss: arch.loss,
       dtype: arch.dtype,
       dropout: JSON.stringify(arch.dropout),
+      ...(arch.lossOptions && { lossOptions: JSON.stringify(arch.lossOptions) }),
     },
   };
   const tensors: { name: string; values: FloatArray; shape: number[] }[] = [];
@@ -151,7 +152,8 @@ function architectureOf(fn: string, metadata: unknown, entries: Map<string, Tens
     throw new ValueError(`${fn}: the file has no wasm-mlp __metadata__.activations; pass options.activations (one per layer, ${layers.length - 1} here)`);
   }
   const options = {
-    layers, activations, loss: given.loss ?? meta.loss ?? 'mse', dtype: dtypes.has('F64') ? 'float64' : 'float32', dropout: parse('dropout'),
+    layers, activations, loss: given.loss ?? meta.loss ?? 'mse', lossOptions: given.loss === undefined ? parse('lossOptions') : undefined,
+    dtype: dtypes.has('F64') ? 'float64' : 'float32', dropout: parse('dropout'),
   };
   try {
     return checkCreateOptions(fn, options).architecture;

@@ -1,6 +1,6 @@
 import type { Engine } from '../engine.js';
 import type { Architecture, FloatArray } from '../options.js';
-import { arrayType } from '../options.js';
+import { arrayType, lossParameter } from '../options.js';
 import { parameterLayout } from '../layout.js';
 import * as math from './math.js';
 import { firstNonFinite, updateIsFinite } from './health.js';
@@ -70,7 +70,7 @@ export function createJsEngine(arch: Architecture): Engine {
   function backwardPass(rows: number, training: boolean): number {
     const value = engine.loss(rows);
     for (const layer of layers) if (math.slopeFromZ(layer.activation)) math.storeSlopes(layer.activation, layer.slopes, layer.z, rows * layer.outputs);
-    math.outputDelta(arch.loss, last.activation, last.z, last.a, target, rows, last.outputs, last.slopes);
+    math.outputDelta(arch.loss, last.activation, last.z, last.a, target, rows, last.outputs, last.slopes, lossParameter(arch));
     for (let l = layers.length - 1; l >= 0; l--) {
       const layer = layers[l];
       const x = l === 0 ? input : passedOn(l - 1, training);
@@ -111,7 +111,7 @@ export function createJsEngine(arch: Architecture): Engine {
     outputBuffer: (rows) => last.a.subarray(0, rows * layout.outputSize),
     inputNonFinite: (rows) => firstNonFinite(input.subarray(0, rows * layout.inputSize)),
     forward: (rows) => forwardPass(rows, false),
-    loss: (rows) => math.lossValue(arch.loss, last.z, last.a, target, rows, last.outputs),
+    loss: (rows) => math.lossValue(arch.loss, last.z, last.a, target, rows, last.outputs, lossParameter(arch)),
     backward: (rows) => backwardPass(rows, false),
     step(rows, learningRate) {
       // A refused step leaves the network as it was, the dropout generator's state included.

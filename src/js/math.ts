@@ -120,8 +120,8 @@ export function activationBackward(kind: Activation, delta: FloatArray, a: Float
 
 const same = (v: number) => v;
 
-/** Mean loss from the output layer's logits z, activations a and targets y. */
-export function lossValue(kind: Loss, z: FloatArray, a: FloatArray, y: FloatArray, rows: number, cols: number): number {
+/** Mean loss from the output layer's logits z, activations a and targets y; `parameter` is huber's δ or smooth-l1's β. */
+export function lossValue(kind: Loss, z: FloatArray, a: FloatArray, y: FloatArray, rows: number, cols: number, parameter = 0): number {
   const len = rows * cols;
   // Terms that can overflow are rounded to the network's precision, as the wasm kernels compute
   // them: a float32 difference of 1e30 squares to Infinity there, so it must here too.
@@ -146,6 +146,23 @@ export function lossValue(kind: Loss, z: FloatArray, a: FloatArray, y: FloatArra
         for (let j = 0; j < cols; j++) if (y[o + j] !== 0) sum += round(y[o + j] * round(logSumExp - z[o + j]));
       }
       return sum / rows;
+    case 'l1':
+      for (let i = 0; i < len; i++) sum += round(Math.abs(round(a[i] - y[i])));
+      return sum / len;
+    case 'huber':
+      // nn.HuberLoss: ½d² inside ±δ, δ·(|d| − ½δ) outside.
+      for (let i = 0; i < len; i++) {
+        const d = round(Math.abs(round(a[i] - y[i])));
+        sum += d < parameter ? round(round(0.5 * d) * d) : round(parameter * round(d - 0.5 * parameter));
+      }
+      return sum / len;
+    case 'smooth-l1':
+      // nn.SmoothL1Loss: ½d²/β inside ±β, |d| − ½β outside.
+      for (let i = 0; i < len; i++) {
+        const d = round(Math.abs(round(a[i] - y[i])));
+        sum += d < parameter ? round(round(round(0.5 * d) * d) / parameter) : round(d - 0.5 * parameter);
+      }
+      return sum / len;
     case 'binary-cross-entropy':
       // BCEWithLogitsLoss: max(z,0) − z·y + log(1 + e^−|z|), finite for every z.
       for (let i = 0; i < len; i++) sum += Math.max(z[i], 0) - z[i] * y[i] + Math.log1p(Math.exp(-Math.abs(z[i])));
@@ -157,15 +174,30 @@ export function lossValue(kind: Loss, z: FloatArray, a: FloatArray, y: FloatArra
  * δ = ∂L/∂z of the output layer, written into `delta` (which may be z's buffer). `slopes` is
  * act'(z) for output activations that `slopeFromZ` (it may be `delta` itself).
  */
-export function outputDelta(kind: Loss, activation: Activation, delta: FloatArray, a: FloatArray, y: FloatArray, rows: number, cols: number, slopes: FloatArray): void {
+export function outputDelta(kind: Loss, activation: Activation, delta: FloatArray, a: FloatArray, y: FloatArray, rows: number, cols: number, slopes: FloatArray, parameter = 0): void {
   const len = rows * cols;
-  if (kind === 'mse') {
-    const scale = 2 / len;
-    for (let i = 0; i < len; i++) delta[i] = scale * (a[i] - y[i]);
+  if (kind !== 'cross-entropy' && kind !== 'binary-cross-entropy') {
+    lossGradient(kind, delta, a, y, len, parameter);
     activationBackward(activation, delta, slopeFromZ(activation) ? slopes : a, rows, cols);
     return;
   }
   // Softmax + cross-entropy and sigmoid + BCE fuse to p − y.
   const scale = 1 / (kind === 'cross-entropy' ? rows : len);
   for (let i = 0; i < len; i++) delta[i] = scale * (a[i] - y[i]);
+}
+
+/** delta = ∂L/∂a for the elementwise losses, each PyTorch's backward rule. */
+function lossGradient(kind: 'mse' | 'l1' | 'huber' | 'smooth-l1', delta: FloatArray, a: FloatArray, y: FloatArray, len: number, parameter: number): void {
+  const scale = (kind === 'mse' ? 2 : 1) / len;
+  for (let i = 0; i < len; i++) {
+    const d = a[i] - y[i];
+    switch (kind) {
+      case 'mse': delta[i] = scale * d; break;
+      case 'l1': delta[i] = d > 0 ? scale : d < 0 ? -scale : 0; break;
+      // d clamped to ±δ.
+      case 'huber': delta[i] = scale * (d <= -parameter ? -parameter : d >= parameter ? parameter : d); break;
+      // d/β clamped to ±1.
+      case 'smooth-l1': delta[i] = d <= -parameter ? -scale : d >= parameter ? scale : (scale * d) / parameter; break;
+    }
+  }
 }

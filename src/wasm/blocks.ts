@@ -10,7 +10,7 @@ const FIELDS = {
   Network: {
     i32: ['layerCount', 'loss', 'parameterCount', 'sampleCount', 'batchSize', 'failure', 'failedBatch', 'failedEpoch'],
     pointer: ['parameters', 'gradient', 'optimizer', 'dropoutRandom', 'batchInputs', 'batchTargets', 'lossTerms', 'dataInputs', 'dataTargets', 'order', 'shuffleRandom', 'epochLosses', 'control'],
-    f64: [],
+    f64: ['lossParameter'],
   },
   Layer: {
     i32: ['inputs', 'outputs', 'activation'],

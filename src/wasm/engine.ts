@@ -1,7 +1,7 @@
 import type { Engine } from '../engine.js';
 import type { Architecture, FloatArray } from '../options.js';
 import type { instantiate } from './build/kernels.js';
-import { arrayType } from '../options.js';
+import { arrayType, lossParameter } from '../options.js';
 import { parameterLayout } from '../layout.js';
 import { Arena } from './arena.js';
 import { BlockAccess, type Blocks } from './blocks.js';
@@ -124,6 +124,7 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
     network.clear();
     network.set('layerCount', nLayers);
     network.set('loss', blocks.lossCode(arch.loss));
+    network.set('lossParameter', lossParameter(arch));
     network.set('parameterCount', count);
     network.set('parameters', params);
     network.set('gradient', grads);
