@@ -91,7 +91,7 @@ export interface FitOptions<M extends readonly Metric[] = readonly Metric[]> {
   validationShuffle?: boolean;
   /** Validation samples; not with validationSplit. */
   validationData?: ValidationData;
-  /** Metrics to report each epoch, on training and validation data: 'accuracy', 'mae', 'mse'. Default none. */
+  /** Metrics to report each epoch, on training and validation data: 'accuracy', 'mae', 'mse', 'r2', 'precision', 'recall', 'f1'. Default none. */
   metrics?: M;
   /** Stop when the monitored value stops improving (Keras's EarlyStopping); see `EarlyStoppingOptions`. Default: off. */
   earlyStopping?: EarlyStoppingOptions;
@@ -538,10 +538,7 @@ function monitored(monitor: Monitor, logs: EpochLogs): number {
   switch (monitor) {
     case 'loss': return logs.loss;
     case 'val_loss': return logs.valLoss!;
-    case 'accuracy': case 'mae': case 'mse': return logs.metrics[monitor]!;
-    case 'val_accuracy': return logs.valMetrics.accuracy!;
-    case 'val_mae': return logs.valMetrics.mae!;
-    case 'val_mse': return logs.valMetrics.mse!;
+    default: return monitor.startsWith('val_') ? logs.valMetrics[monitor.slice(4) as Metric]! : logs.metrics[monitor as Metric]!;
   }
 }
 

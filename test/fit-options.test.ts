@@ -94,7 +94,7 @@ describe('metrics and evaluate', () => {
 
   it('rejects unknown metrics and accuracy on a single linear output', async () => {
     const net = await MLP.create({ layers: [2, 1], activations: ['linear'] });
-    expect(() => net.evaluate(XOR_X, XOR_Y, { metrics: ['f1' as never] })).toThrow(/options\.metrics\[0\] must be one of 'accuracy', 'mae', 'mse', got "f1"/);
+    expect(() => net.evaluate(XOR_X, XOR_Y, { metrics: ['auc' as never] })).toThrow(/options\.metrics\[0\] must be one of 'accuracy', 'mae', 'mse', 'r2', 'precision', 'recall', 'f1', got "auc"/);
     expect(() => net.fit(XOR_X, XOR_Y, { metrics: ['accuracy'] })).toThrow(/needs a sigmoid output/);
   });
 });

@@ -153,9 +153,9 @@ describe('misspelt names of activations, losses, metrics and monitors get a sugg
   });
 
   it.each([
-    ['acc', { metrics: ['acc'] }, "options.metrics[0] must be one of 'accuracy', 'mae', 'mse', got \"acc\"; did you mean 'accuracy'?"],
+    ['acc', { metrics: ['acc'] }, "options.metrics[0] must be one of 'accuracy', 'mae', 'mse', 'r2', 'precision', 'recall', 'f1', got \"acc\"; did you mean 'accuracy'?"],
     ['val_acc', { metrics: ['accuracy'], validationSplit: 0.25, earlyStopping: { monitor: 'val_acc' } }, "got \"val_acc\"; did you mean 'val_accuracy'?"],
-    ['an unrelated name', { metrics: ['f1'] }, /got "f1"$/],
+    ['an unrelated name', { metrics: ['auc'] }, /got "auc"$/],
   ])('%s', async (_, options, message) => {
     const net = await MLP.create({ layers: [2, 2], activations: ['softmax'], loss: 'cross-entropy' });
     const before = net.save();

@@ -2,15 +2,15 @@
 // best so far by more than minDelta; training stops after `patience` epochs without one.
 import { ValueError, describe } from '../errors.js';
 import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions, keysOf } from '../validate.js';
-import type { Metric } from './metrics.js';
+import { MAXIMISED_METRICS, METRICS, type Metric } from './metrics.js';
 
 /** What early stopping and plateau schedules may watch. */
-export type Monitor = 'loss' | 'val_loss' | 'accuracy' | 'val_accuracy' | 'mae' | 'val_mae' | 'mse' | 'val_mse';
-export const MONITORS: readonly Monitor[] = ['loss', 'val_loss', 'accuracy', 'val_accuracy', 'mae', 'val_mae', 'mse', 'val_mse'];
+export type Monitor = 'loss' | 'val_loss' | Metric | `val_${Metric}`;
+export const MONITORS: readonly Monitor[] = ['loss', 'val_loss', ...METRICS.flatMap((m) => [m, `val_${m}` as const])];
 
 /** Options of `fit`'s `earlyStopping`. */
 export interface EarlyStoppingOptions {
-  /** Default 'val_loss' when there is validation data, else 'loss'. Accuracy is maximised, the rest minimised. */
+  /** Default 'val_loss' when there is validation data, else 'loss'. Accuracy, r2, precision, recall and f1 are maximised, the rest minimised. */
   monitor?: Monitor;
   /** Stop after this many epochs in a row without improvement (as Keras; 0, the default, acts as 1). */
   patience?: number;
@@ -56,7 +56,7 @@ export class EarlyStopping {
   private readonly sign: number;
 
   constructor(readonly options: CheckedEarlyStopping) {
-    this.sign = options.monitor.endsWith('accuracy') ? -1 : 1; // compare as minimisation
+    this.sign = MAXIMISED_METRICS.includes(options.monitor.replace(/^val_/, '') as Metric) ? -1 : 1; // compare as minimisation
     this.best = Infinity;
   }
 

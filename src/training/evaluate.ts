@@ -1,6 +1,6 @@
 import type { Engine } from '../engine.js';
 import type { Architecture, FloatArray } from '../options.js';
-import { metricSums, type Metric, type MetricValues } from './metrics.js';
+import { MetricTally, type Metric, type MetricValues } from './metrics.js';
 
 /** Loss and metrics of a network on a dataset; `M` is the requested metrics, which `metrics` then holds. */
 export interface Evaluation<M extends readonly Metric[] = readonly Metric[]> {
@@ -25,14 +25,14 @@ export function evaluateChunks(engine: Engine, arch: Architecture, stageInput: (
   const chunk = Math.min(rows, CHUNK_ROWS);
   engine.reserve(chunk);
   let loss = 0;
-  const sums = metrics.map(() => 0);
+  const tally = new MetricTally(metrics, arch);
   for (let start = 0; start < rows; start += chunk) {
     const n = Math.min(chunk, rows - start);
     stageInput(start, n);
     engine.targetBuffer(n).set(y.subarray(start * outputSize, (start + n) * outputSize));
     engine.forward(n);
     loss += engine.loss(n) * n;
-    metricSums(metrics, arch, engine.outputBuffer(n), engine.targetBuffer(n), n).forEach((s, i) => (sums[i] += s));
+    tally.add(engine.outputBuffer(n), engine.targetBuffer(n), n);
   }
-  return { loss: loss / rows, metrics: Object.fromEntries(metrics.map((m, i) => [m, sums[i] / rows])) };
+  return { loss: loss / rows, metrics: tally.values() };
 }

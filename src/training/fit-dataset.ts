@@ -15,7 +15,7 @@ import { FIT_KEYS, afterEpoch, checkFitOptions, emptyHistory, planRates, record,
 import { LearningRateSchedule, checkRate, plateauOf } from './schedules.js';
 import { EarlyStopping, type Monitor } from './early-stopping.js';
 import { evaluateArrays } from './evaluate.js';
-import { metricSums } from './metrics.js';
+import { MetricTally } from './metrics.js';
 
 /** One batch: its samples `x` and targets `y`, in any form `fit` accepts for X and Y. */
 export interface Batch {
@@ -125,7 +125,7 @@ export async function fitDataset(net: DatasetAccess, dataset: BatchDataset, opti
     }
     net.training.epoch++;
     const logs: EpochLogs = { loss: trained.total / trained.samples, metrics: {}, valMetrics: {}, learningRate, elapsedMs: 0 };
-    o.metrics.forEach((m, k) => (logs.metrics[m] = trained.metricSums[k] / trained.samples));
+    logs.metrics = trained.metrics.values();
     if (validation) {
       const v = evaluateArrays(engine, net.architecture, validation.x, validation.y, validation.rows, o.metrics);
       logs.valLoss = v.loss;
@@ -151,8 +151,8 @@ interface Trained {
   total: number;
   samples: number;
   batches: number;
-  /** Per requested metric, Σ over samples, from the outputs of each step's forward pass. */
-  metricSums: number[];
+  /** The requested metrics over the outputs of each step's forward pass. */
+  metrics: MetricTally;
   stop: StopReason | null;
   divergence?: FitHistory['divergence'];
 }
@@ -161,7 +161,7 @@ interface Trained {
 async function trainEpoch(net: DatasetAccess, dataset: BatchDataset, epoch: number, learningRate: number, batchesPerEpoch: number, o: CheckedFitOptions): Promise<Trained> {
   const { engine, architecture } = net;
   const last = engine.layout.layers.length - 1;
-  const trained: Trained = { total: 0, samples: 0, batches: 0, metricSums: o.metrics.map(() => 0), stop: null };
+  const trained: Trained = { total: 0, samples: 0, batches: 0, metrics: new MetricTally(o.metrics, architecture), stop: null };
   const source = dataset(epoch);
   if (!isIterable(source)) throw new ValueError(`${FN}: dataset(${epoch}) must return an iterable or async iterable of { x, y } batches, got ${describe(source)}`);
   // `for await` also walks sync iterables; `break` closes the iterator (a generator's finally runs).
@@ -189,7 +189,7 @@ async function trainEpoch(net: DatasetAccess, dataset: BatchDataset, epoch: numb
     trained.samples += data.rows;
     if (o.metrics.length > 0) {
       // The step's forward pass left the outputs in place: metrics while training, as Keras reports them.
-      metricSums(o.metrics, architecture, engine.activation(last, data.rows), engine.targetBuffer(data.rows), data.rows).forEach((s, k) => (trained.metricSums[k] += s));
+      trained.metrics.add(engine.activation(last, data.rows), engine.targetBuffer(data.rows), data.rows);
     }
     if (o.onBatchEnd?.(b, { loss, size: data.rows, epoch, learningRate }) === false) return { ...trained, stop: 'callback' };
     if (o.signal?.aborted) return { ...trained, stop: 'aborted' };
