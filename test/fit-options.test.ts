@@ -183,9 +183,12 @@ describe('stopping', () => {
     const controller = new AbortController();
     const h1 = net.fit(XOR_X, XOR_Y, { epochs: 5, batchSize: 1, signal: controller.signal, onBatchEnd: (b) => void (b === 1 && controller.abort()) });
     expect([h1.epochs, h1.stopReason]).toEqual([1, 'aborted']);
+    // The timer starts once an epoch has trained: on a loaded machine a timer started before the
+    // call could fire before fitAsync's first epoch.
     const late = new AbortController();
-    setTimeout(() => late.abort(), 30);
-    const h2 = await net.fitAsync(XOR_X, XOR_Y, { epochs: 1e6, signal: late.signal });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onEpochEnd = () => void (timer ??= setTimeout(() => late.abort(), 30));
+    const h2 = await net.fitAsync(XOR_X, XOR_Y, { epochs: 1e6, signal: late.signal, onEpochEnd });
     expect(h2.stopReason).toBe('aborted');
     expect(h2.epochs).toBeGreaterThan(0);
     expect(h2.epochs).toBeLessThan(1e6);
