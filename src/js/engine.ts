@@ -54,6 +54,7 @@ export function createJsEngine(arch: Architecture): Engine {
     for (const name of optimizerBufferNames(config)) buffers[name] = new Float(layout.parameterCount).fill(initialStateValue(config));
     return { step: 0, buffers };
   }
+  const hasDropout = layers.some((layer) => layer.dropoutRate > 0);
   /** What layer l hands the next layer: its dropped-out activations while training. */
   const passedOn = (l: number, training: boolean) => (training && layers[l].dropoutRate > 0 ? layers[l].dropped : layers[l].a);
 
@@ -115,13 +116,13 @@ export function createJsEngine(arch: Architecture): Engine {
     backward: (rows) => backwardPass(rows, false),
     step(rows, learningRate) {
       // A refused step leaves the network as it was, the dropout generator's state included.
-      const random = dropoutRandom.getState();
+      const random = hasDropout ? dropoutRandom.getState() : null;
       forwardPass(rows, true);
       const value = backwardPass(rows, true);
       cause = value - value !== 0 ? FailureCause.Loss : updateIsFinite(params, grads, learningRate) ? FailureCause.None : FailureCause.Update;
       failed = cause === FailureCause.None ? null : { step: 0, rows, learningRate };
-      if (failed) dropoutRandom.setState(random);
-      else optimizerUpdate(optimizer, slots, params, grads, learningRate);
+      if (!failed) optimizerUpdate(optimizer, slots, params, grads, learningRate);
+      else if (random) dropoutRandom.setState(random);
       return value;
     },
     setOptimizer(config) {
