@@ -107,7 +107,7 @@ async function main(argv) {
   JSON.parse(readFileSync('asconfig.json', 'utf8'));
   mkdirSync(OUT_DIR, { recursive: true });
   const started = performance.now();
-  const threads = Math.max(1, Math.min(Number(process.env.BUILD_THREADS ?? 4), availableParallelism(), selected.length));
+  const threads = Math.max(1, Math.min(Number(process.env.BUILD_THREADS) || 4, availableParallelism(), selected.length));
   // Dealt round-robin: neighbouring builds (threaded and not, f32 and f64) cost about the same.
   const shares = Array.from({ length: threads }, (_, t) => selected.filter((_, i) => i % threads === t).map((b) => b.id));
   if (threads === 1) await compile(shares[0], wat);
