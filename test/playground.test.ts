@@ -25,7 +25,7 @@ const problems: string[] = [];
 // The page's live state, as the tests read it.
 type Playground = {
   net: { layers: number[]; getParameters(): Float32Array } | null;
-  epoch: number; trainLoss: number[]; testLoss: number[]; playing: boolean; busy: boolean;
+  epoch: number; trainLoss: number[]; testLoss: number[]; playing: boolean; busy: boolean; dirty: boolean;
   last: { train: { loss: number; accuracy: number }; test: { loss: number; accuracy: number } };
   settings: { kind: string };
 };
@@ -72,7 +72,8 @@ async function trainTo(epochs: number) {
   await page.click('#play-button');
   await page.waitForFunction((n) => window.playground.epoch >= n, epochs, { timeout: 90_000, polling: 100 });
   await page.click('#play-button');
-  await page.waitForFunction(() => !window.playground.playing && !window.playground.busy);
+  // The readouts follow on the next animation frame: wait for them too, or they may show the epoch before.
+  await page.waitForFunction(() => !window.playground.playing && !window.playground.busy && !window.playground.dirty);
 }
 
 /**
@@ -178,7 +179,8 @@ describe('the playground in Chromium', () => {
       await page.click('#step');
       await page.waitForFunction((n) => window.playground.epoch >= n && !window.playground.busy, start.epoch + i);
     }
-    await page.waitForTimeout(300);
+    await page.waitForTimeout(300); // a fourth epoch, were one wrongly asked for, would arrive in this time
+    await page.waitForFunction(() => !window.playground.busy && !window.playground.dirty);
     const after = await page.evaluate(() => ({ epoch: window.playground.epoch, losses: window.playground.trainLoss.length, theta: Array.from(window.playground.net!.getParameters()), shown: document.getElementById('epoch')!.textContent }));
     expect(after.epoch).toBe(start.epoch + 3);
     expect(after.losses).toBe(4); // the initial loss and one per epoch
