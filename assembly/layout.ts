@@ -6,6 +6,7 @@ import { Network, Layer, Optimizer, Control, LAYERS_OFFSET, LAYER_BYTES, ERROR_C
 import { LINEAR, RELU, LEAKY_RELU, SIGMOID, TANH, SOFTMAX, GELU, GELU_TANH, SILU, ELU, SELU, SOFTPLUS, MISH } from './activations';
 import { MSE, CROSS_ENTROPY, BINARY_CROSS_ENTROPY, L1, HUBER, SMOOTH_L1 } from './losses';
 import { SGD, ADAM, ADAMW, RMSPROP, ADAGRAD } from './optimizers';
+import { LAYER_NORM, BATCH_NORM } from './normalization';
 
 export const Network_layerCount: usize = offsetof<Network>('layerCount');
 export const Network_loss: usize = offsetof<Network>('loss');
@@ -36,6 +37,8 @@ export const Network_shuffle: usize = offsetof<Network>('shuffle');
 export const Network_learningRate: usize = offsetof<Network>('learningRate');
 export const Network_result: usize = offsetof<Network>('result');
 export const Network_lossParameter: usize = offsetof<Network>('lossParameter');
+export const Network_batchesTracked: usize = offsetof<Network>('batchesTracked');
+export const Network_batchStatistics: usize = offsetof<Network>('batchStatistics');
 export const Network_size: usize = offsetof<Network>();
 
 export const Layer_inputs: usize = offsetof<Layer>('inputs');
@@ -50,6 +53,16 @@ export const Layer_a: usize = offsetof<Layer>('a');
 export const Layer_mask: usize = offsetof<Layer>('mask');
 export const Layer_dropped: usize = offsetof<Layer>('dropped');
 export const Layer_dropoutRate: usize = offsetof<Layer>('dropoutRate');
+export const Layer_normalization: usize = offsetof<Layer>('normalization');
+export const Layer_gamma: usize = offsetof<Layer>('gamma');
+export const Layer_beta: usize = offsetof<Layer>('beta');
+export const Layer_gradGamma: usize = offsetof<Layer>('gradGamma');
+export const Layer_gradBeta: usize = offsetof<Layer>('gradBeta');
+export const Layer_h: usize = offsetof<Layer>('h');
+export const Layer_xhat: usize = offsetof<Layer>('xhat');
+export const Layer_statistics: usize = offsetof<Layer>('statistics');
+export const Layer_runningMean: usize = offsetof<Layer>('runningMean');
+export const Layer_runningVar: usize = offsetof<Layer>('runningVar');
 export const Layer_size: usize = offsetof<Layer>();
 
 export const Optimizer_kind: usize = offsetof<Optimizer>('kind');
@@ -123,3 +136,5 @@ export const optimizer_adam = ADAM;
 export const optimizer_adamw = ADAMW;
 export const optimizer_rmsprop = RMSPROP;
 export const optimizer_adagrad = ADAGRAD;
+export const normalization_layer_norm = LAYER_NORM;
+export const normalization_batch_norm = BATCH_NORM;
