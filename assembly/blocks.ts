@@ -49,6 +49,18 @@
   result: f64;
   /** The loss's parameter: huber's δ or smooth-l1's β. */
   lossParameter: f64;
+  /**
+   * The loss's weighting (assembly/weighting.ts), 0 where none: one sample weight per batch row
+   * and per dataset row, one weight per class (cross-entropy), one positive weight per output
+   * (binary cross-entropy), and cross-entropy's label smoothing.
+   */
+  batchWeights: usize;
+  dataWeights: usize;
+  classWeights: usize;
+  posWeights: usize;
+  labelSmoothing: f64;
+  /** The loss weight behind `result` (assembly/weighting.ts lossWeight): a step's batch's, or the sum over trainBatches' batches. */
+  resultWeight: f64;
 }
 
 /** One dense layer; a network's layers follow its Network block. */
