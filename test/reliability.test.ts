@@ -267,7 +267,9 @@ describe('text exports refuse networks past their documented size, before alloca
     const heap = process.memoryUsage().heapUsed;
     const started = performance.now();
     expect(() => net[call]()).toThrow(new source.ValueError(`${call}: this network has 16785409 parameters, more than the 16777216 (2^24) ${call} exports as text (beyond that the text nears the length JavaScript allows a string); use save() or toSafetensors(), which are binary`));
-    expect(performance.now() - started).toBeLessThan(50);
+    // Refused before writing: building the text takes seconds and ~100 MB. The time bound is loose
+    // (a shared machine pauses for tens of ms at times); the heap bound is the sharp one.
+    expect(performance.now() - started).toBeLessThan(500);
     expect(process.memoryUsage().heapUsed - heap).toBeLessThan(2 ** 20);
     net.dispose();
   });

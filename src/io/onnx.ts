@@ -8,7 +8,6 @@ import type { Activation, Architecture, DType, FloatArray } from '../options.js'
 import { parameterLayout } from '../layout.js';
 import { dtypeBytes, writeFloats } from './floats.js';
 import { ONNX_SCHEMA } from './onnx-schema.js';
-import { ValueError } from '../errors.js';
 
 /** Options of `toOnnx`. */
 export interface OnnxOptions {
@@ -29,7 +28,6 @@ const IR_VERSION = 7;
 const ELEMENT_TYPE: Record<DType, number> = { float32: 1, float64: 11 };
 /** The slope of wasm-mlp's leaky-relu (assembly/activations.ts LEAKY_SLOPE). */
 const LEAKY_SLOPE = 0.01;
-const FLOAT_ATTRIBUTE = 1;
 const INT_ATTRIBUTE = 2;
 
 let modelType: protobuf.Type | undefined;
@@ -51,10 +49,6 @@ interface Node { input: string[]; output: string[]; name: string; opType: string
 
 /** The ONNX model bytes of a network with parameters θ. */
 export function writeOnnx(arch: Architecture, parameters: FloatArray, options: OnnxOptions, extras: OnnxExtras = {}): Uint8Array {
-  const unsupported = arch.activations.findIndex((a) => !(a in ONNX_ACTIVATIONS));
-  if (unsupported >= 0) {
-    throw new ValueError(`toOnnx: activations[${unsupported}] is '${arch.activations[unsupported]}', which ONNX export does not support yet (it supports ${Object.keys(ONNX_ACTIVATIONS).map((a) => `'${a}'`).join(', ')}); toFunction() exports any network as dependency-free JavaScript`);
-  }
   const dtype = options.dtype ?? arch.dtype;
   const layout = parameterLayout(arch);
   const nodes: Node[] = [];
@@ -69,7 +63,7 @@ export function writeOnnx(arch: Architecture, parameters: FloatArray, options: O
     initializers.push(tensor(`layers.${l}.weight`, [layer.outputs, layer.inputs], weight, dtype), tensor(`layers.${l}.bias`, [layer.outputs], bias, dtype));
     const z = layer.activation === 'linear' && last ? finalName : `layers.${l}.z`;
     nodes.push({ input: [current, `layers.${l}.weight`, `layers.${l}.bias`], output: [z], name: `layers.${l}.gemm`, opType: 'Gemm', attribute: [intAttribute('transB', 1)] });
-    current = layer.activation === 'linear' ? z : activationNode(nodes, initializers, layer.activation as Exclude<OnnxActivation, 'linear'>, z, last ? finalName : `layers.${l}.a`, l, dtype);
+    current = layer.activation === 'linear' ? z : activationNode(nodes, initializers, layer.activation, z, last ? finalName : `layers.${l}.a`, l, dtype);
   });
   if (extras.output) unstandardise(nodes, initializers, extras.output, current, 'output', dtype);
   const model = {
@@ -105,31 +99,105 @@ function unstandardise(nodes: Node[], initializers: object[], s: OnnxScaling, fr
   nodes.push({ input: ['output.scaled', 'output.mean'], output: [to], name: 'output.add', opType: 'Add' });
 }
 
-/** The activations ONNX export writes, as ONNX operators. */
-const ONNX_ACTIVATIONS = {
+/** The activations with one ONNX operator of their own. */
+const SINGLE_OPERATORS = {
   linear: { opType: 'Identity' },
   relu: { opType: 'Relu' },
-  'leaky-relu': { opType: 'LeakyRelu', attribute: [{ name: 'alpha', type: FLOAT_ATTRIBUTE, f: LEAKY_SLOPE }] },
   sigmoid: { opType: 'Sigmoid' },
   tanh: { opType: 'Tanh' },
   // One distribution per row (axis 1 of batch × outputs), as predict normalises each sample.
   softmax: { opType: 'Softmax', attribute: [{ name: 'axis', type: INT_ATTRIBUTE, i: -1 }] },
 } satisfies Partial<Record<Activation, { opType: string; attribute?: object[] }>>;
-type OnnxActivation = keyof typeof ONNX_ACTIVATIONS;
 
-/** Appends the node(s) computing `activation` of `from` into `to`; returns `to`. */
-function activationNode(nodes: Node[], initializers: object[], activation: Exclude<OnnxActivation, 'linear'>, from: string, to: string, l: number, dtype: DType): string {
-  const name = `layers.${l}.${activation}`;
-  if (activation === 'leaky-relu' && dtype === 'float64') {
-    // ONNX Runtime implements LeakyRelu for float only; max(x, 0.01·x) is the same function
-    // (the slope is below 1) and computes in double exactly as wasm-mlp does.
-    initializers.push(tensor(`${name}.slope`, [], new Float64Array([LEAKY_SLOPE]), dtype));
-    nodes.push({ input: [from, `${name}.slope`], output: [`${name}.scaled`], name: `${name}.mul`, opType: 'Mul' });
-    nodes.push({ input: [from, `${name}.scaled`], output: [to], name, opType: 'Max' });
+/** nn.SELU's constants (assembly/activations.ts). */
+const SELU_ALPHA = 1.6732632423543772848170429916717;
+const SELU_SCALE = 1.0507009873554804934193349852946;
+/** torch's Softplus returns z itself above this. */
+const SOFTPLUS_THRESHOLD = 20;
+/** √(2/π) and the cubic coefficient of nn.GELU(approximate='tanh'). */
+const GELU_TANH_BETA = 0.7978845608028654;
+const GELU_TANH_KAPPA = 0.044715;
+
+/**
+ * Builds the nodes of one activation: each call adds one node and returns its output's name.
+ * Every activation is written with opset-13 operators that ONNX Runtime runs in float and in
+ * double (Exp, Log, Tanh, Sigmoid, Min, Max, Where…), composed where ONNX has no operator or
+ * ONNX Runtime none in double (Elu, Selu, Softplus, Erf have float kernels only).
+ */
+class ActivationGraph {
+  private count = 0;
+  constructor(private readonly nodes: Node[], private readonly initializers: object[], private readonly prefix: string, private readonly dtype: DType) {}
+
+  op(opType: string, inputs: string[], attribute?: object[], output?: string): string {
+    const name = `${this.prefix}.${opType.toLowerCase()}${this.count++}`;
+    const to = output ?? name;
+    this.nodes.push({ input: inputs, output: [to], name, opType, ...(attribute && { attribute }) });
     return to;
   }
-  nodes.push({ input: [from], output: [to], name, ...ONNX_ACTIVATIONS[activation] });
-  return to;
+
+  constant(value: number): string {
+    const name = `${this.prefix}.c${this.count++}`;
+    this.initializers.push(tensor(name, [], new Float64Array([value]), this.dtype));
+    return name;
+  }
+
+  scale(x: string, factor: number, output?: string): string { return this.op('Mul', [x, this.constant(factor)], undefined, output); }
+
+  /** e^min(x, 0) − 1: ELU's negative part, 0 for x ≥ 0. */
+  expMinusOne(x: string): string {
+    return this.op('Sub', [this.op('Exp', [this.op('Min', [x, this.constant(0)])]), this.constant(1)]);
+  }
+
+  /** log(1 + eˣ), and x itself above torch's threshold (the overflowing branch is discarded). */
+  softplus(x: string, output?: string): string {
+    const smooth = this.op('Log', [this.op('Add', [this.op('Exp', [x]), this.constant(1)])]);
+    return this.op('Where', [this.op('Greater', [x, this.constant(SOFTPLUS_THRESHOLD)]), x, smooth], undefined, output);
+  }
+
+  /** erf(x); ONNX Runtime has Erf in float only, so a double graph rounds its argument to float for it. */
+  erf(x: string): string {
+    if (this.dtype === 'float32') return this.op('Erf', [x]);
+    const toFloat = this.op('Cast', [x], [intAttribute('to', ELEMENT_TYPE.float32)]);
+    return this.op('Cast', [this.op('Erf', [toFloat])], [intAttribute('to', ELEMENT_TYPE.float64)]);
+  }
+}
+
+/** Appends the node(s) computing `activation` of `from` into `to`; returns `to`. */
+function activationNode(nodes: Node[], initializers: object[], activation: Exclude<Activation, 'linear'>, from: string, to: string, l: number, dtype: DType): string {
+  const name = `layers.${l}.${activation}`;
+  if (activation in SINGLE_OPERATORS) {
+    nodes.push({ input: [from], output: [to], name, ...SINGLE_OPERATORS[activation as keyof typeof SINGLE_OPERATORS] });
+    return to;
+  }
+  const g = new ActivationGraph(nodes, initializers, name, dtype);
+  const x = from;
+  switch (activation) {
+    case 'leaky-relu':
+      // max(x, 0.01·x) is LeakyRelu (the slope is below 1), and ONNX Runtime's LeakyRelu is float only.
+      return g.op('Max', [x, g.scale(x, LEAKY_SLOPE)], undefined, to);
+    case 'gelu':
+      // x/2 · (1 + erf(x/√2))
+      return g.op('Mul', [g.scale(x, 0.5), g.op('Add', [g.erf(g.scale(x, Math.SQRT1_2)), g.constant(1)])], undefined, to);
+    case 'gelu-tanh': {
+      const cube = g.op('Mul', [x, g.op('Mul', [x, x])]);
+      const inner = g.scale(g.op('Add', [x, g.scale(cube, GELU_TANH_KAPPA)]), GELU_TANH_BETA);
+      return g.op('Mul', [g.scale(x, 0.5), g.op('Add', [g.op('Tanh', [inner]), g.constant(1)])], undefined, to);
+    }
+    case 'silu':
+      // x / (1 + e⁻ˣ), as the kernels compute it. (x · Sigmoid(x) would be fused by ONNX
+      // Runtime into QuickGelu, which it runs in float only.)
+      return g.op('Div', [x, g.op('Add', [g.op('Exp', [g.op('Neg', [x])]), g.constant(1)])], undefined, to);
+    case 'elu':
+      return g.op('Add', [g.op('Max', [x, g.constant(0)]), g.expMinusOne(x)], undefined, to);
+    case 'selu':
+      return g.scale(g.op('Add', [g.op('Max', [x, g.constant(0)]), g.scale(g.expMinusOne(x), SELU_ALPHA)]), SELU_SCALE, to);
+    case 'softplus':
+      return g.softplus(x, to);
+    case 'mish':
+      return g.op('Mul', [x, g.op('Tanh', [g.softplus(x)])], undefined, to);
+    default:
+      throw new Error(`internal: no ONNX graph for the activation '${activation}'`);
+  }
 }
 
 function intAttribute(name: string, value: number) {
