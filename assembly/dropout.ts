@@ -2,14 +2,14 @@
 // 1 − rate and scaled by 1/(1 − rate), so the expected activation is unchanged and
 // evaluation needs no rescaling. The mask keeps the multiplier so backward reuses it.
 
-import { nextUint32 } from './random';
+import { cursorNext } from './random';
 
-/** mask[i] ∈ {0, 1/(1 − rate)}: one 32-bit draw per unit from the generator at `state`; they depend on no activation, so one thread draws them all. */
-export function dropoutMask(mask: usize, len: i32, rate: f64, state: usize): void {
+/** mask[i] ∈ {0, 1/(1 − rate)}: one 32-bit draw per unit, from this thread's cursor (assembly/random.ts). */
+export function dropoutMask(mask: usize, len: i32, rate: f64): void {
   const scale = <float>(1.0 / (1.0 - rate));
   for (let i = 0; i < len; i++) {
     // u is exact in f64 and compared in f64, so the js backend keeps exactly the same units.
-    const u = <f64>nextUint32(state) / 4294967296.0;
+    const u = <f64>cursorNext() / 4294967296.0;
     store<float>(mask + (<usize>i << alignof<float>()), u >= rate ? scale : 0);
   }
 }

@@ -9,6 +9,7 @@ export { inputGradient } from './gemm/input-gradient';
 export { storeSlopes } from './activations';
 export { forward, loss, lossWeight, backward, trainStep, trainBatches, trainEpochs } from './network';
 export { updateIsFinite, firstNonFinite } from './health';
+export { nextUint32, skipDraws } from './random';
 
 /** First byte past the module's static data: where the arena may begin. */
 export function heapBase(): usize {

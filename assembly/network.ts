@@ -9,11 +9,12 @@
 //
 // A step of an L-layer network has L + 2 barriers: one before each layer's weight gradient
 // (it sums over every row's δ), one that also gathers the guard's flags (every gradient is
-// done), one after the update (the next pass reads every weight); dropout adds one (masks
-// before the forward pass), global-norm clipping one (the norm before scaling). What is one
-// sequential computation — the loss sum and the gradient's norm, each a few adds per element
-// in a fixed order, and the dropout generator's and the shuffle's streams — stays one: every
-// thread sums the loss (and the norm) itself, so no thread waits for another's result.
+// done), one after the update (the next pass reads every weight); global-norm clipping adds
+// one (the norm before scaling), dropout none. What is one sequential computation stays one:
+// the loss sum and the gradient's norm, a few adds per element in a fixed order, are taken by
+// every thread itself, so no thread waits for another's result; each thread draws its rows'
+// dropout masks from their place in the one generator stream (it skips ahead to it); only the
+// shuffle, one draw per sample and epoch, is one thread's.
 
 import { Network, Layer, Optimizer, Control, layerAt } from './blocks';
 import { at } from './address';
@@ -29,6 +30,7 @@ import { updateIsFinite } from './health';
 import { slopeFromZ } from './activations';
 import { storeSlopeRows } from './slopes';
 import { resetOrder } from './shuffle';
+import { cursorFrom, cursorSkip, cursorTo } from './random';
 import { gather } from './barrier';
 import { post, threadsFor, trapIfFaulted } from './control';
 
@@ -218,12 +220,25 @@ function lossOf(n: Network, rows: i32): f64 {
   return lossMean(n.loss, n.lossTerms, rows, cols);
 }
 
-/** Every dropout mask of a batch, drawn from one generator stream layer by layer, row by row. */
-function drawMasks(n: Network, rows: i32): void {
+/**
+ * The dropout masks of rows r0…r1−1 of a batch of `rows`. A step's masks are one generator
+ * stream, drawn layer by layer, row by row (as the js backend draws them); each thread skips its
+ * cursor to where its rows' draws sit in that stream, so no thread waits for another's draws.
+ * Returns true when the cursor ends at the stream's end (the thread has the batch's last rows).
+ */
+function drawMaskRows(n: Network, rows: i32, r0: i32, r1: i32): bool {
+  cursorFrom(n.dropoutRandom);
+  if (r0 >= r1) return false;
+  let ahead: u64 = 0;
   for (let l = 0; l < n.layerCount; l++) {
     const layer = layerAt(changetype<usize>(n), l);
-    if (layer.dropoutRate > 0) dropoutMask(layer.mask, rows * layer.outputs, layer.dropoutRate, n.dropoutRandom);
+    if (layer.dropoutRate <= 0) continue;
+    const units = layer.outputs;
+    cursorSkip(ahead + <u64>r0 * <u64>units);
+    dropoutMask(at(layer.mask, r0 * units), (r1 - r0) * units, layer.dropoutRate);
+    ahead = <u64>(rows - r1) * <u64>units;
   }
+  return r1 == rows;
 }
 
 function hasDropout(n: Network): bool {
@@ -305,15 +320,13 @@ function guardRange(n: Network, params: usize, grads: usize, len: i32): i32 {
  * stays the last finite state.
  */
 function stepShare(n: Network, thread: i32, threads: i32, rows: i32): i32 {
-  // A refused step leaves the network as it was, the dropout generator's state included.
-  const dropout = hasDropout(n);
-  const keep = thread == 0 && dropout;
-  const randomLow = keep ? load<u64>(n.dropoutRandom) : 0, randomHigh = keep ? load<u64>(n.dropoutRandom, 8) : 0;
-  if (dropout) {
-    if (thread == 0) drawMasks(n, rows);
-    if (!sync(n, thread, threads)) return ABORTED;
-  }
-  forwardRows(n, rowShare(rows, thread, threads), rowShare(rows, thread + 1, threads), true);
+  const r0 = rowShare(rows, thread, threads);
+  const r1 = rowShare(rows, thread + 1, threads);
+  // The thread with the batch's last rows ends its cursor where the step's stream ends; it
+  // stores it once every thread has read the old state, and only if the step is applied, so a
+  // refused step leaves the dropout generator as it was.
+  const endsStream = hasDropout(n) && drawMaskRows(n, rows, r0, r1);
+  forwardRows(n, r0, r1, true);
   const flags = backwardShare(n, thread, threads, rows, true);
   if (flags < 0) return ABORTED;
   // The optimizer's step count advances before the barrier that publishes it: nothing reads it
@@ -334,16 +347,13 @@ function stepShare(n: Network, thread: i32, threads: i32, rows: i32): i32 {
       n.result = value;
       n.failure = FAILURE_NONE;
     }
+    if (endsStream) cursorTo(n.dropoutRandom);
     return updateShare(n, thread, threads) && sync(n, thread, threads) ? APPLIED : ABORTED;
   }
   if (thread == 0) {
     n.result = value;
     n.failure = failure;
     o.step = step;
-    if (keep) {
-      store<u64>(n.dropoutRandom, randomLow);
-      store<u64>(n.dropoutRandom, randomHigh, 8);
-    }
   }
   return sync(n, thread, threads) ? REFUSED : ABORTED;
 }

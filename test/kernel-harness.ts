@@ -32,5 +32,5 @@ export function loadBuild(dtype: DType, variant: KernelVariant) {
     new Float(memory.buffer, ptr + bytes, 64 / Float.BYTES_PER_ELEMENT).fill(NaN);
     return { ptr, view: () => new Float(memory.buffer, ptr, values.length) };
   }
-  return { k, buffer, Float };
+  return { k, buffer, Float, memory };
 }
