@@ -49,6 +49,10 @@
   result: f64;
   /** The loss's parameter: huber's δ or smooth-l1's β. */
   lossParameter: f64;
+  /** Training steps that updated batch normalization's running statistics (num_batches_tracked). */
+  batchesTracked: f64;
+  /** The running call's forward pass normalizes batch-norm layers with the batch's statistics (1) or the running ones (0). */
+  batchStatistics: i32;
   /**
    * The loss's weighting (assembly/weighting.ts), 0 where none: one sample weight per batch row
    * and per dataset row, one weight per class (cross-entropy), one positive weight per output
@@ -81,6 +85,21 @@
   mask: usize;
   dropped: usize;
   dropoutRate: f64;
+  /** Normalization code between the Linear and the activation (assembly/normalization.ts); 0: none. */
+  normalization: i32;
+  /** The normalization's γ and β in θ, and their gradients. */
+  gamma: usize;
+  beta: usize;
+  gradGamma: usize;
+  gradBeta: usize;
+  /** The Linear's output h of the batch (δh after backward), and its normalization x̂. */
+  h: usize;
+  xhat: usize;
+  /** Layer norm: 1/σ of each row; batch norm: the batch's mean, 1/σ and unbiased variance of each unit (3 vectors). */
+  statistics: usize;
+  /** Batch norm's running mean and variance (used outside training). */
+  runningMean: usize;
+  runningVar: usize;
 }
 
 /**

@@ -10,9 +10,9 @@ export * from './layout';
 export { firstNonFinite } from './health';
 export { heapBase, floatBytes } from './index';
 
-/** Runs `rows` staged samples through every layer, filling each layer's z and a (no dropout). */
+/** Runs `rows` staged samples through every layer, filling each layer's z and a (no dropout; batch norm's running statistics). */
 export function forward(network: usize, rows: i32): void {
   const n = changetype<Network>(network);
   n.rows = rows;
-  forwardRows(n, 0, rows, false);
+  forwardRows(n, 0, rows);
 }

@@ -10,7 +10,11 @@
 // A step of an L-layer network has L + 2 barriers: one before each layer's weight gradient
 // (it sums over every row's δ), one that also gathers the guard's flags (every gradient is
 // done), one after the update (the next pass reads every weight); global-norm clipping adds
-// one (the norm before scaling), dropout none. What is one sequential computation stays one:
+// one (the norm before scaling), dropout none, and each batch-norm layer three (its statistics
+// sum every row's h and δz down columns: one waits for every row's h, one for every unit's z
+// before the activation, one for every unit's δh before the input gradient, which the first
+// layer does not take); layer norm works within a row and adds none. What is one sequential
+// computation stays one:
 // the loss sum and the gradient's norm, a few adds per element in a fixed order, are taken by
 // every thread itself, so no thread waits for another's result; each thread draws its rows'
 // dropout masks from their place in the one generator stream (it skips ahead to it); only the
@@ -27,12 +31,14 @@ import { optimizerStep } from './optimizers';
 import { clipByValue, clipCoefficient, gradientNorm, scaleGradients } from './clipping';
 import { applyMask, dropoutBackward, dropoutMask } from './dropout';
 import { updateIsFinite } from './health';
-import { slopeFromZ } from './activations';
+import { slopeFromZ, activate, LINEAR } from './activations';
 import { storeSlopeRows } from './slopes';
 import { resetOrder } from './shuffle';
 import { cursorFrom, cursorSkip, cursorTo } from './random';
 import { gather } from './barrier';
 import { post, threadsFor, trapIfFaulted } from './control';
+import { NO_NORM, LAYER_NORM, BATCH_NORM, layerNormRows, layerNormBackwardRows, normParameterGradient, batchNormColumns, batchNormInferenceRows, batchNormBackwardColumns, updateRunning } from './normalization';
+
 
 // Commands a call runs on its threads.
 export const FORWARD = 1;
@@ -62,10 +68,14 @@ const PARAM_ALIGN = 16;
 /** Units of the weight gradient per share are a multiple of the SIMD kernel's tile height. */
 const UNIT_ALIGN = 4;
 
-/** Runs `rows` samples of the batch inputs through every layer, filling each layer's z and a (no dropout). */
-export function forward(network: usize, rows: i32): void {
+/**
+ * Runs `rows` samples of the batch inputs through every layer, filling each layer's z and a (no
+ * dropout); batch norm uses the batch's statistics when `batchStatistics`, else the running ones.
+ */
+export function forward(network: usize, rows: i32, batchStatistics: bool): void {
   const n = changetype<Network>(network);
   n.rows = rows;
+  n.batchStatistics = batchStatistics ? 1 : 0;
   call(n, FORWARD, rows);
 }
 
@@ -148,10 +158,7 @@ export function execute(n: Network, command: i32, thread: i32, threads: i32): bo
   if (ASC_FEATURE_THREADS) {
     if (threads > 1) trapIfFaulted(changetype<Control>(n.control), thread);
   }
-  if (command == FORWARD) {
-    forwardRows(n, rowShare(n.rows, thread, threads), rowShare(n.rows, thread + 1, threads), false);
-    return sync(n, thread, threads);
-  }
+  if (command == FORWARD) return forwardShare(n, thread, threads, n.rows, false, n.batchStatistics != 0) && sync(n, thread, threads);
   if (command == BACKWARD) {
     if (backwardShare(n, thread, threads, n.rows, false) < 0 || !sync(n, thread, threads)) return false;
     if (thread == 0) n.result = lossOf(n, n.rows);
@@ -193,17 +200,59 @@ export function execute(n: Network, command: i32, thread: i32, threads: i32): bo
   return training && layer.dropoutRate > 0 ? layer.dropped : layer.a;
 }
 
-/** Rows r0…r1−1 through every layer: a row's activations depend on that row alone. */
-export function forwardRows(n: Network, r0: i32, r1: i32, training: bool): void {
-  if (r0 >= r1) return;
+/**
+ * Rows r0…r1−1 through every layer, batch norm with its running statistics (inference): a
+ * row's activations depend on that row alone.
+ */
+export function forwardRows(n: Network, r0: i32, r1: i32): void {
+  let input = n.batchInputs;
+  for (let l = 0; l < n.layerCount; l++) {
+    const layer = layerAt(changetype<usize>(n), l);
+    layerRows(layer, input, r0, r1);
+    input = layer.a;
+  }
+}
+
+/**
+ * This thread's share of a forward pass: its rows through every layer, with dropout while
+ * training. With `batchStatistics` a batch-norm layer's statistics need every row's h: the
+ * threads meet, normalize their units down all rows, and meet again before the activation.
+ * Returns false if the work was aborted.
+ */
+function forwardShare(n: Network, thread: i32, threads: i32, rows: i32, dropout: bool, batchStatistics: bool): bool {
+  const r0 = rowShare(rows, thread, threads);
+  const r1 = rowShare(rows, thread + 1, threads);
   let input = n.batchInputs;
   for (let l = 0; l < n.layerCount; l++) {
     const layer = layerAt(changetype<usize>(n), l);
     const units = layer.outputs;
-    denseForward(layer.z, layer.a, input, layer.weights, layer.bias, units, layer.inputs, layer.activation, r0, r1);
-    if (training && layer.dropoutRate > 0) applyMask(at(layer.dropped, r0 * units), at(layer.mask, r0 * units), at(layer.a, r0 * units), (r1 - r0) * units);
-    input = passedOn(layer, training);
+    if (batchStatistics && layer.normalization == BATCH_NORM) {
+      denseForward(layer.h, layer.h, input, layer.weights, layer.bias, units, layer.inputs, LINEAR, r0, r1);
+      if (!sync(n, thread, threads)) return false;
+      batchNormColumns(layer.z, layer.xhat, layer.statistics, layer.h, layer.gamma, layer.beta, rows, units, share(units, thread, threads, UNIT_ALIGN), share(units, thread + 1, threads, UNIT_ALIGN));
+      if (!sync(n, thread, threads)) return false;
+      if (r0 < r1) activate(layer.activation, at(layer.a, r0 * units), at(layer.z, r0 * units), r1 - r0, units);
+    } else {
+      layerRows(layer, input, r0, r1);
+    }
+    if (dropout && layer.dropoutRate > 0 && r0 < r1) applyMask(at(layer.dropped, r0 * units), at(layer.mask, r0 * units), at(layer.a, r0 * units), (r1 - r0) * units);
+    input = passedOn(layer, dropout);
   }
+  return true;
+}
+
+/** Rows r0…r1−1 of one layer: its Linear, its normalization (batch norm's running statistics), its activation. */
+function layerRows(layer: Layer, input: usize, r0: i32, r1: i32): void {
+  if (r0 >= r1) return;
+  const units = layer.outputs;
+  if (layer.normalization == NO_NORM) {
+    denseForward(layer.z, layer.a, input, layer.weights, layer.bias, units, layer.inputs, layer.activation, r0, r1);
+    return;
+  }
+  denseForward(layer.h, layer.h, input, layer.weights, layer.bias, units, layer.inputs, LINEAR, r0, r1);
+  if (layer.normalization == LAYER_NORM) layerNormRows(layer.z, layer.xhat, layer.statistics, layer.h, layer.gamma, layer.beta, units, r0, r1);
+  else batchNormInferenceRows(layer.z, layer.h, layer.runningMean, layer.runningVar, layer.gamma, layer.beta, units, r0, r1);
+  activate(layer.activation, at(layer.a, r0 * units), at(layer.z, r0 * units), r1 - r0, units);
 }
 
 /** Loss terms of rows r0…r1−1, before their δ overwrites z. */
@@ -279,15 +328,27 @@ function backwardShare(n: Network, thread: i32, threads: i32, rows: i32, trainin
     const input = l == 0 ? n.batchInputs : passedOn(layerAt(network, l - 1), training);
     const u0 = share(units, thread, threads, UNIT_ALIGN);
     const u1 = share(units, thread + 1, threads, UNIT_ALIGN);
-    weightGradient(layer.gradWeights, layer.gradBias, layer.z, input, rows, units, inputs, u0, u1);
+    // δ of the Linear's output: δz itself, or δh through the normalization (batch norm's down
+    // this thread's columns; layer norm's was taken row by row in the phase before).
+    let delta = layer.z;
+    if (layer.normalization != NO_NORM) {
+      normParameterGradient(layer.gradGamma, layer.gradBeta, layer.z, layer.xhat, rows, units, u0, u1);
+      if (layer.normalization == BATCH_NORM) batchNormBackwardColumns(layer.h, layer.z, layer.xhat, layer.statistics, layer.gamma, layer.gradGamma, layer.gradBeta, rows, units, u0, u1);
+      delta = layer.h;
+    }
+    weightGradient(layer.gradWeights, layer.gradBias, delta, input, rows, units, inputs, u0, u1);
     if (training && threads > 1 && u0 < u1) flags |= guardUnits(n, layer, u0, u1);
-    if (l > 0 && r0 < r1) {
+    if (l == 0) continue;
+    // The input gradient reads every unit's δh of its rows.
+    if (layer.normalization == BATCH_NORM && !sync(n, thread, threads)) return -1;
+    if (r0 < r1) {
       // Fused with the lower layer's activation derivative: its z buffer receives its δ. Rows
       // of it need only the same rows of delta, and no thread reads that z in this phase.
       const below = layerAt(network, l - 1);
-      inputGradient(below.z, layer.z, layer.weights, slopeFromZ(below.activation) ? below.z : below.a, below.activation, units, inputs, r0, r1);
+      inputGradient(below.z, delta, layer.weights, slopeFromZ(below.activation) ? below.z : below.a, below.activation, units, inputs, r0, r1);
       // Dropout's mask and the activation derivative are both elementwise factors of δ.
       if (training && below.dropoutRate > 0) dropoutBackward(at(below.z, r0 * inputs), at(below.mask, r0 * inputs), (r1 - r0) * inputs);
+      if (below.normalization == LAYER_NORM) layerNormBackwardRows(below.h, below.z, below.xhat, below.statistics, below.gamma, inputs, r0, r1);
     }
   }
   // One thread's units are all of θ, one contiguous vector: one scan, not two per layer.
@@ -301,8 +362,10 @@ function backwardShare(n: Network, thread: i32, threads: i32, rows: i32, trainin
  */
 function guardUnits(n: Network, layer: Layer, u0: i32, u1: i32): i32 {
   const inputs = layer.inputs;
-  return guardRange(n, at(layer.weights, u0 * inputs), at(layer.gradWeights, u0 * inputs), (u1 - u0) * inputs)
+  let flags = guardRange(n, at(layer.weights, u0 * inputs), at(layer.gradWeights, u0 * inputs), (u1 - u0) * inputs)
     | guardRange(n, at(layer.bias, u0), at(layer.gradBias, u0), u1 - u0);
+  if (layer.normalization != NO_NORM) flags |= guardRange(n, at(layer.gamma, u0), at(layer.gradGamma, u0), u1 - u0) | guardRange(n, at(layer.beta, u0), at(layer.gradBeta, u0), u1 - u0);
+  return flags;
 }
 
 /** The guard's flag for `len` parameters and their gradient, which it then clips by value. */
@@ -326,7 +389,7 @@ function stepShare(n: Network, thread: i32, threads: i32, rows: i32): i32 {
   // stores it once every thread has read the old state, and only if the step is applied, so a
   // refused step leaves the dropout generator as it was.
   const endsStream = hasDropout(n) && drawMaskRows(n, rows, r0, r1);
-  forwardRows(n, r0, r1, true);
+  if (!forwardShare(n, thread, threads, rows, true, true)) return ABORTED;
   const flags = backwardShare(n, thread, threads, rows, true);
   if (flags < 0) return ABORTED;
   // The optimizer's step count advances before the barrier that publishes it: nothing reads it
@@ -346,6 +409,8 @@ function stepShare(n: Network, thread: i32, threads: i32, rows: i32): i32 {
     if (thread == 0) {
       n.result = value;
       n.failure = FAILURE_NONE;
+      // A few values per unit; read by no thread before the next step.
+      updateRunningStatistics(n);
     }
     if (endsStream) cursorTo(n.dropoutRandom);
     return updateShare(n, thread, threads) && sync(n, thread, threads) ? APPLIED : ABORTED;
@@ -356,6 +421,18 @@ function stepShare(n: Network, thread: i32, threads: i32, rows: i32): i32 {
     o.step = step;
   }
   return sync(n, thread, threads) ? REFUSED : ABORTED;
+}
+
+/** Batch norm's running statistics after an applied step, from the statistics of its batch. */
+function updateRunningStatistics(n: Network): void {
+  let tracked = false;
+  for (let l = 0; l < n.layerCount; l++) {
+    const layer = layerAt(changetype<usize>(n), l);
+    if (layer.normalization != BATCH_NORM) continue;
+    updateRunning(layer.runningMean, layer.runningVar, layer.statistics, layer.outputs);
+    tracked = true;
+  }
+  if (tracked) n.batchesTracked += 1;
 }
 
 /** Global-norm clipping and the optimizer's update on this thread's range of θ (already clipped by value). */

@@ -40,16 +40,21 @@ export interface Engine {
   outputBuffer(rows: number): FloatArray;
   /** Index of the first NaN or ±Infinity in the staged input of `rows` samples, or −1. */
   inputNonFinite(rows: number): number;
-  /** Forward pass of the staged input, filling every layer's z and a. */
-  forward(rows: number): void;
+  /**
+   * Forward pass of the staged input, filling every layer's z and a. Batch normalization
+   * uses the running statistics, or with `batchStatistics` (the training calls' mode) the
+   * batch's own, without updating the running ones.
+   */
+  forward(rows: number, batchStatistics?: boolean): void;
   /** Mean loss of the last forward pass against the staged targets. */
   loss(rows: number): number;
-  /** After `forward`: returns the loss, fills the gradient, and leaves each layer's δ = ∂L/∂z in its z buffer. */
+  /** After `forward` with batch statistics: returns the loss, fills the gradient, and leaves each layer's δ = ∂L/∂z in its z buffer. */
   backward(rows: number): number;
   /**
    * One training step in one call: forward with dropout active, backward, gradient clipping,
-   * then the optimizer's update at rate η. Returns the loss before the update. A non-finite loss
-   * or update is not applied (see `failure`).
+   * then the optimizer's update at rate η, and the batch normalizations' running statistics.
+   * Returns the loss before the update. A non-finite loss or update is not applied, and
+   * changes no running statistic (see `failure`).
    */
   step(rows: number, learningRate: number): number;
   /** Installs a (validated) optimizer with fresh state: zeroed buffers, step 0. The old one stays if this throws. */
@@ -66,7 +71,16 @@ export interface Engine {
   dropoutRandomState(): number[];
   /** Restores `dropoutRandomState()` output. */
   setDropoutRandomState(state: readonly number[]): void;
-  /** Layer l's z (or δ after `backward`) for `rows` samples. */
+  /**
+   * Batch normalization's running statistics, live: for each batch-norm layer in order, its
+   * running mean then its running variance (`outputs` values each). Empty without batch-norm.
+   */
+  runningStatistics(): FloatArray;
+  /** Training steps that updated the running statistics (nn.BatchNorm1d's num_batches_tracked). */
+  batchesTracked(): number;
+  /** Sets `batchesTracked` (checkpoints); the statistics themselves are written through `runningStatistics()`. */
+  setBatchesTracked(count: number): void;
+  /** Layer l's z, the activation's input (or δ after `backward`), for `rows` samples. */
   preActivation(layer: number, rows: number): FloatArray;
   /** Layer l's activations for `rows` samples. */
   activation(layer: number, rows: number): FloatArray;

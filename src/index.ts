@@ -1,6 +1,6 @@
 // The public API of wasm-mlp, every export by name.
 export { MLP } from './mlp.js';
-export type { StepOptions, LoadOptions, EvaluateOptions, ToJSONOptions } from './mlp.js';
+export type { StepOptions, LoadOptions, EvaluateOptions, ToJSONOptions, RunningStatistics } from './mlp.js';
 export type { FitOptions, FitHistory, EpochLogs, BatchLogs, StopReason, ValidationData } from './fit.js';
 export type { Schedule, ScheduleSpec, StepSchedule, ExponentialSchedule, CosineSchedule, PlateauSchedule, WarmupSchedule } from './training/schedules.js';
 export type { Metric, MetricValues } from './training/metrics.js';
@@ -11,7 +11,7 @@ export type {
 } from './optimizers.js';
 export type { FitAsyncOptions } from './async/fit-async.js';
 export type { Batch, BatchSource, BatchDataset, FitDatasetOptions } from './training/fit-dataset.js';
-export type { Activation, Loss, LossOptions, DType, Backend, Init, CreateOptions, Architecture, FloatArray } from './options.js';
+export type { Activation, Loss, LossOptions, Normalization, DType, Backend, Init, CreateOptions, Architecture, FloatArray } from './options.js';
 export type { Matrix, Targets } from './data.js';
 export type { SampleWeights, SampleWeightOptions } from './training/sample-weights.js';
 export type { Trace, SampleTrace, LayerTrace } from './trace.js';

@@ -8,7 +8,8 @@ export function defaultInit(activation: Activation): Init {
 }
 
 /**
- * Fills θ with weights drawn for each layer (weights row-major, biases zero). He keeps the
+ * Fills θ with weights drawn for each layer (weights row-major, biases zero, a normalization's
+ * γ one and β zero). He keeps the
  * variance of ReLU outputs constant through depth (2/fanIn); Glorot balances forward and
  * backward variance for symmetric activations (2/(fanIn+fanOut)).
  */
@@ -25,5 +26,7 @@ export function initialise(theta: FloatArray, layout: ParameterLayout, random: R
       for (let i = 0; i < count; i++) theta[layer.weightOffset + i] = random.normal() * std;
     }
     theta.fill(0, layer.biasOffset, layer.biasOffset + layer.outputs);
+    // A normalization starts as the identity, as PyTorch's: γ = 1, β = 0.
+    if (layer.normalization) theta.fill(1, layer.normOffset, layer.normOffset + layer.outputs).fill(0, layer.normOffset + layer.outputs, layer.normOffset + 2 * layer.outputs);
   }
 }

@@ -24,7 +24,7 @@ import { checkTrainingJSON, trainingToJSON } from './io/training-json.js';
 import type { Bytes } from './io/bytes.js';
 import { writeOnnx, type OnnxOptions } from './io/onnx.js';
 import { readSafetensors, writeSafetensors, type SafetensorsArchitecture } from './io/safetensors.js';
-import type { ParameterLayout } from './layout.js';
+import { checkBatchStatisticsRows, type ParameterLayout } from './layout.js';
 import { DEFAULT_OPTIMIZER, FIT_DEFAULT_OPTIMIZER, resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
 import { standaloneModule } from './standalone.js';
 import { summaryText } from './summary.js';
@@ -35,6 +35,17 @@ import { fitDataset, type BatchDataset, type DatasetAccess, type FitDatasetOptio
 export interface StepOptions extends SampleWeightOptions {
   /** The optimizer's learning rate for this step only. Default: the optimizer's own (0.01 for the default SGD). */
   learningRate?: number;
+}
+
+/** One batch-norm layer's running statistics (`getRunningStatistics`). */
+export interface RunningStatistics {
+  /** Index of the dense layer whose output it normalizes. */
+  layer: number;
+  /** nn.BatchNorm1d's running_mean and running_var, one per unit. */
+  runningMean: FloatArray;
+  runningVar: FloatArray;
+  /** nn.BatchNorm1d's num_batches_tracked: training steps that updated them. */
+  batchesTracked: number;
 }
 
 /** Options of `toJSON`. */
@@ -189,7 +200,26 @@ export class MLP {
   /** Why the network runs on one thread although more were asked for, or null. */
   get threadsFallbackReason(): string | null { return this.live('threadsFallbackReason').threadsFallbackReason ?? null; }
 
-  /** Replaces θ: per layer, the weight matrix row-major (outputs × inputs), then the bias. */
+  /**
+   * A copy of each batch-norm layer's running statistics (what `predict` and `evaluate`
+   * normalize with): its layer index, running mean and running variance (unbiased, as
+   * nn.BatchNorm1d keeps them), and the training steps that updated them. Empty without batch-norm.
+   */
+  getRunningStatistics(): RunningStatistics[] {
+    const engine = this.live('getRunningStatistics');
+    const running = engine.runningStatistics();
+    const batchesTracked = engine.batchesTracked();
+    const out: RunningStatistics[] = [];
+    let at = 0;
+    engine.layout.layers.forEach((layer, l) => {
+      if (layer.normalization !== 'batch-norm') return;
+      out.push({ layer: l, runningMean: running.slice(at, at + layer.outputs), runningVar: running.slice(at + layer.outputs, at + 2 * layer.outputs), batchesTracked });
+      at += 2 * layer.outputs;
+    });
+    return out;
+  }
+
+  /** Replaces θ: per layer, the weight matrix row-major (outputs × inputs), the bias, then a normalization's γ and β. */
   setParameters(theta: ArrayLike<number>): void {
     const engine = this.idle('setParameters');
     const count = engine.layout.parameterCount;
@@ -254,7 +284,7 @@ export class MLP {
     const engine = this.live('loss');
     const weights = this.readSampleWeight('loss', X, options);
     const rows = this.stage('loss', X, Y);
-    engine.forward(rows);
+    engine.forward(rows, true);
     return withSampleWeights(engine, weights, rows, () => engine.loss(rows));
   }
 
@@ -267,7 +297,7 @@ export class MLP {
     const engine = this.live('gradient');
     const weights = this.readSampleWeight('gradient', X, options);
     const rows = this.stage('gradient', X, Y);
-    engine.forward(rows);
+    engine.forward(rows, true);
     withSampleWeights(engine, weights, rows, () => engine.backward(rows));
     return engine.gradient().slice();
   }
@@ -319,6 +349,8 @@ export class MLP {
   trace(X: Matrix, Y: Targets): Trace {
     const engine = this.live('trace');
     const rows = this.stage('trace', X, Y);
+    // Each sample's own values come from a batch of that one row.
+    checkBatchStatisticsRows('trace', engine.layout, 1, "each sample's own pass");
     const inputs = engine.layout.inputSize;
     const outputs = engine.layout.outputSize;
     const x = Array.from(engine.inputBuffer(rows));
@@ -383,6 +415,7 @@ export class MLP {
 
   /** Source of a dependency-free ES module exporting `predict` for this network as it is now (see README). */
   toFunction(): string {
+    refuseNormalization('toFunction', this.architecture);
     const engine = this.live('toFunction');
     checkTextExport('toFunction', engine.layout.parameterCount);
     return standaloneModule(this.architecture, engine.parameters());
@@ -437,6 +470,7 @@ export class MLP {
    * writeFileSync('model.ckpt', net.save());
    */
   save(): Uint8Array {
+    refuseNormalization('save', this.architecture);
     const engine = this.live('save');
     return writeCheckpoint({
       architecture: this.architecture, backend: engine.backend, parameters: engine.parameters(), optimizer: engine.optimizerState(),
@@ -446,6 +480,7 @@ export class MLP {
 
   /** θ in the safetensors format, tensors `layers.{i}.weight` (outputs × inputs) and `layers.{i}.bias`, for PyTorch and other tools. */
   toSafetensors(): Uint8Array {
+    refuseNormalization('toSafetensors', this.architecture);
     return writeSafetensors(this.architecture, this.live('toSafetensors').parameters());
   }
 
@@ -456,6 +491,7 @@ export class MLP {
    * unless `options.dtype` says otherwise; see README "ONNX export".
    */
   toOnnx(options?: OnnxOptions): Uint8Array {
+    refuseNormalization('toOnnx', this.architecture);
     const engine = this.live('toOnnx');
     const o = checkOptions('toOnnx', 'options', options, true) as OnnxOptions;
     const dtype = o.dtype === undefined ? undefined : checkChoice('toOnnx', 'options.dtype', o.dtype, DTYPES);
@@ -468,6 +504,7 @@ export class MLP {
    * `{ training: true }` it also carries the optimizer state and fit's counters, like `save()`.
    */
   toJSON(options?: ToJSONOptions): ModelJSON {
+    refuseNormalization('toJSON', this.architecture);
     const engine = this.live('toJSON');
     // JSON.stringify(net) calls toJSON with a property name: only an options object counts.
     const o = typeof options === 'object' && options !== null ? checkOptions('toJSON', 'options', options, false, TO_JSON_KEYS) as ToJSONOptions : {};
@@ -532,15 +569,16 @@ export class MLP {
     return this.engine;
   }
 
-  /** Checks X (and Y, unless null), then copies them into the engine's batch buffers. Nothing else changes. */
-  private stage(fn: string, X: Matrix, Y: Targets | null): number {
+  /** Checks X and Y of a training call (batch statistics), then copies them into the engine's batch buffers. Nothing else changes. */
+  private stage(fn: string, X: Matrix, Y: Targets): number {
     const engine = this.live(fn);
     const { inputSize, outputSize } = engine.layout;
-    const rows = Y === null ? countRows(fn, 'X', X, inputSize, "the network's input size") : this.countRows(fn, X, Y);
+    const rows = this.countRows(fn, X, Y);
+    checkBatchStatisticsRows(fn, engine.layout, rows, 'the batch');
     checkBatchFits(fn, engine.layout, this.dtype, rows);
     reserveRows(fn, engine, rows);
     copyRows(fn, 'X', X, inputSize, engine.inputBuffer(rows));
-    if (Y !== null) copyTargets(fn, 'Y', Y, this.architecture.loss, outputSize, engine.targetBuffer(rows));
+    copyTargets(fn, 'Y', Y, this.architecture.loss, outputSize, engine.targetBuffer(rows));
     return rows;
   }
 
@@ -576,6 +614,9 @@ export class MLP {
       ? { train: data, validation: this.toArrays(fn, o.validationData.X, o.validationData.Y, 'options.validationData.', o.validationData.sampleWeight) }
       : splitValidation(fn, data, o.validationSplit ?? 0, o.validationShuffle);
     if (options?.epochs === undefined) o.epochs = defaultEpochs(train.rows, o.batchSize);
+    const batchSize = Math.min(o.batchSize ?? 32, train.rows);
+    checkBatchStatisticsRows(fn, engine.layout, train.rows % batchSize === 1 ? 1 : batchSize,
+      train.rows % batchSize === 1 ? `the last batch of each epoch (${train.rows} training rows in batches of ${batchSize})` : `each batch (options.batchSize ${batchSize})`);
     const optimizer = this.fitOptimizer(fn, options?.optimizer);
     const baseRate = o.learningRate ?? optimizer.learningRate;
     const rates = planRates(fn, o, baseRate, this.training.epoch);
@@ -608,6 +649,7 @@ export class MLP {
     return {
       parameters: engine.parameters().slice(), random: this.random.getState(), optimizer: engine.optimizerState(),
       dropoutRandom: engine.dropoutRandomState(), training: structuredClone(this.training),
+      runningStatistics: engine.runningStatistics().slice(), batchesTracked: engine.batchesTracked(),
     };
   }
 
@@ -618,6 +660,8 @@ export class MLP {
     this.random.setState(state.random);
     engine.setOptimizerState(state.optimizer);
     engine.setDropoutRandomState(state.dropoutRandom);
+    engine.runningStatistics().set(state.runningStatistics);
+    engine.setBatchesTracked(state.batchesTracked);
     this.training = structuredClone(state.training);
   }
 
@@ -695,6 +739,12 @@ function isSample(value: unknown): value is readonly number[] {
 
 function isNumberArray(value: unknown): value is ArrayLike<number> {
   return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+}
+
+/** Exports that do not carry normalization layers refuse networks that have them. */
+function refuseNormalization(fn: string, architecture: Architecture): void {
+  const l = architecture.normalization.findIndex((n) => n !== null);
+  if (l >= 0) throw new ValueError(`${fn}: this network has a '${architecture.normalization[l]}' layer (normalization[${l}]), which ${fn} does not export`);
 }
 
 /** `engine.reserve`, its errors named as `inCall` names them, without a closure per call (step stages on every call). */

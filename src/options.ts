@@ -32,6 +32,12 @@ export interface LossOptions {
   /** `cross-entropy`: ε in [0, 1); targets become (1 − ε)·y + ε/classes, as nn.CrossEntropyLoss(label_smoothing=…). Default 0. */
   labelSmoothing?: number;
 }
+/**
+ * A normalization layer between a hidden layer's Linear and its activation: `layer-norm`
+ * nn.LayerNorm(n) (over each row's units), `batch-norm` nn.BatchNorm1d(n) (over the batch's
+ * rows, with running statistics for inference), both with eps 1e-5 and a learnt γ and β.
+ */
+export type Normalization = 'layer-norm' | 'batch-norm';
 /** Element type of parameters and data inside the network. */
 export type DType = 'float32' | 'float64';
 /** Where the math runs: WebAssembly kernels, or the readable pure-TypeScript reference. */
@@ -45,6 +51,7 @@ export type FloatArray = Float32Array | Float64Array;
 /** Codes shared with the AssemblyScript kernels (assembly/activations.ts, assembly/losses.ts). */
 export const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh', 'softmax', 'gelu', 'gelu-tanh', 'silu', 'elu', 'selu', 'softplus', 'mish'];
 export const LOSSES: readonly Loss[] = ['mse', 'cross-entropy', 'binary-cross-entropy', 'l1', 'huber', 'smooth-l1'];
+export const NORMALIZATIONS: readonly Normalization[] = ['layer-norm', 'batch-norm'];
 export const DTYPES: readonly DType[] = ['float32', 'float64'];
 export const BACKENDS: readonly Backend[] = ['wasm', 'js'];
 export const INITS: readonly Init[] = ['he-normal', 'he-uniform', 'glorot-normal', 'glorot-uniform'];
@@ -75,6 +82,11 @@ export interface CreateOptions {
    * layer (layers.length − 2 of them). Default 0 (off).
    */
   dropout?: number | readonly number[];
+  /**
+   * A normalization per hidden layer (layers.length − 2 entries, `null` for none), applied
+   * Linear → normalization → activation. Default none.
+   */
+  normalization?: readonly (Normalization | null)[];
 }
 
 /** A network's fixed architecture, after validation. */
@@ -87,6 +99,8 @@ export interface Architecture {
   readonly dtype: DType;
   /** Dropout rate of each hidden layer's output (layers.length − 2 entries; 0 = none). */
   readonly dropout: readonly number[];
+  /** Normalization of each hidden layer (layers.length − 2 entries; null = none). */
+  readonly normalization: readonly (Normalization | null)[];
 }
 
 /** The typed-array constructor for a dtype. */

@@ -13,13 +13,13 @@ export interface SummaryFacts {
   epoch: number;
 }
 
-/** A table of the layers (shape, activation, dropout, parameters), then totals and the training setup. */
+/** A table of the layers (shape, normalization and activation, dropout, parameters), then totals and the training setup. */
 export function summaryText({ architecture, layout, optimizer, backend, threads, epoch }: SummaryFacts): string {
   const rows = [['Layer', 'Shape', 'Activation', 'Dropout', 'Parameters']];
   layout.layers.forEach((layer, i) => {
     const dropout = architecture.dropout[i] ?? 0; // the rate of this layer's outputs; none on the output layer
-    rows.push([`dense ${i}`, `${layer.inputs} → ${layer.outputs}`, layer.activation, dropout > 0 ? String(dropout) : '-',
-      (layer.outputs * (layer.inputs + 1)).toLocaleString('en-US')]);
+    rows.push([`dense ${i}`, `${layer.inputs} → ${layer.outputs}`, layer.normalization ? `${layer.normalization} → ${layer.activation}` : layer.activation, dropout > 0 ? String(dropout) : '-',
+      layer.size.toLocaleString('en-US')]);
   });
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   const line = (r: string[]) => r.map((cell, c) => (c === r.length - 1 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ');

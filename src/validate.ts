@@ -1,6 +1,6 @@
 import { ValueError, ShapeError, describe } from './errors.js';
-import type { Architecture, Backend, CreateOptions, Init, Loss, LossOptions } from './options.js';
-import { ACTIVATIONS, BACKENDS, DTYPES, INITS, LOSSES } from './options.js';
+import type { Architecture, Backend, CreateOptions, Init, Loss, LossOptions, Normalization } from './options.js';
+import { ACTIVATIONS, BACKENDS, DTYPES, INITS, LOSSES, NORMALIZATIONS } from './options.js';
 import { parameterLayout } from './layout.js';
 import { checkNetworkFits } from './limits.js';
 import { didYouMean } from './suggest.js';
@@ -84,7 +84,7 @@ export interface CheckedCreate {
   init: Init | undefined;
 }
 
-const CREATE_KEYS = keysOf<CreateOptions>({ layers: true, activations: true, loss: true, lossOptions: true, dtype: true, backend: true, seed: true, init: true, threads: true, dropout: true });
+const CREATE_KEYS = keysOf<CreateOptions>({ layers: true, activations: true, loss: true, lossOptions: true, dtype: true, backend: true, seed: true, init: true, threads: true, dropout: true, normalization: true });
 
 /** Largest layer width accepted; far beyond what fits in memory, it only catches typos early. */
 const MAX_WIDTH = 1 << 24;
@@ -121,7 +121,8 @@ export function checkCreateOptions(fn: string, value: unknown): CheckedCreate {
   const init = options.init === undefined ? undefined : checkChoice(fn, 'init', options.init, INITS);
   const dropout = checkDropout(fn, options.dropout, layers.length - 2);
   const lossOptions = checkLossOptions(fn, options.lossOptions, loss, layers[layers.length - 1]);
-  const architecture: Architecture = { layers: [...layers], activations: [...activations], loss, ...(lossOptions && { lossOptions }), dtype, dropout };
+  const normalization = checkNormalization(fn, options.normalization, layers.length - 2);
+  const architecture: Architecture = { layers: [...layers], activations: [...activations], loss, ...(lossOptions && { lossOptions }), dtype, dropout, normalization };
   checkNetworkFits(fn, layers, parameterLayout(architecture), dtype);
   return { architecture, backend, seed, init };
 }
@@ -170,4 +171,19 @@ function checkDropout(fn: string, value: unknown, hidden: number): number[] {
   if (!Array.isArray(value)) return new Array<number>(hidden).fill(rate('dropout', value));
   if (value.length !== hidden) throw new ShapeError(`${fn}: dropout must have ${hidden} rates (one per hidden layer), got ${describe(value)}`);
   return value.map((v, i) => rate(`dropout[${i}]`, v));
+}
+
+/** One normalization name or null per hidden layer; omitted means none anywhere. */
+function checkNormalization(fn: string, value: unknown, hidden: number): (Normalization | null)[] {
+  if (value === undefined) return new Array<null>(hidden).fill(null);
+  if (!Array.isArray(value)) {
+    throw new ValueError(`${fn}: normalization must be an array of ${hidden} entries ('layer-norm', 'batch-norm' or null, one per hidden layer), got ${describe(value)}`);
+  }
+  if (hidden === 0 && value.length > 0) {
+    throw new ValueError(`${fn}: normalization needs hidden layers (it goes between a hidden layer's Linear and its activation), and a network of 2 layer sizes has none; got ${describe(value)}`);
+  }
+  if (value.length !== hidden) {
+    throw new ValueError(`${fn}: normalization must have ${hidden} entries (one per hidden layer, null for none), got ${describe(value)}`);
+  }
+  return value.map((v, i) => (v === null ? null : checkChoice(fn, `normalization[${i}]`, v, NORMALIZATIONS)));
 }

@@ -25,6 +25,7 @@ const SECTIONS: [string, number, { cwd?: string }?][] = [
   ['Standalone inference: `toFunction`', 1],
   ['Learning-rate schedules', 0],
   ['Optimizers', 5],
+  ['Normalization layers', 4],
   ['Checkpoints', 0],
   ['safetensors and PyTorch', 0],
   ['Reading IDX files (MNIST)', 1, { cwd: root }],

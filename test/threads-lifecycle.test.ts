@@ -73,4 +73,22 @@ describe('worker lifecycle (separate Node process, compiled package)', () => {
     expect(run).toMatchObject({ status: 0, stderr: '' });
     expect(JSON.parse(run.stdout)).toEqual({ started: 2, left: 0 });
   });
+
+  it.runIf(existsSync('/proc/self/task'))("threads: 'auto' starts no thread for a network whose batches never need one (Linux thread count)", () => {
+    const run = runNode(`
+      import { readdirSync } from 'node:fs';
+      import { readFile } from 'node:fs/promises';
+      import { MLP } from ${JSON.stringify(entry)};
+      const tasks = () => readdirSync('/proc/self/task').length;
+      await readFile('/proc/self/stat');
+      const before = tasks();
+      const net = await MLP.create({ layers: [2, 32, 32, 2], activations: ['tanh', 'tanh', 'softmax'], loss: 'cross-entropy', threads: 'auto' });
+      const X = Float32Array.from({ length: 1024 * 2 }, (_, i) => Math.sin(i));
+      net.fit(X, Array.from({ length: 1024 }, (_, i) => i % 2), { epochs: 2, batchSize: 32 });
+      net.predict(X);
+      console.log(JSON.stringify({ started: tasks() - before }));
+      net.dispose();`);
+    expect(run).toMatchObject({ status: 0, stderr: '' });
+    expect(JSON.parse(run.stdout)).toEqual({ started: 0 });
+  });
 });

@@ -2,6 +2,7 @@
 // one (every activation, loss and dtype, odd batch sizes, shares that are empty), a worker's
 // failure surfaces in the caller and leaves the network usable, and threads fall back to one
 // with a reason where shared memory is unavailable.
+import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MLP, WorkerError, setKernelVariant, supportedKernelVariants, type DType } from '../src/index.js';
 import type { OptimizerOptions } from '../src/optimizers.js';
@@ -11,6 +12,7 @@ import { networkSpecs, randomData, type NetSpec } from './helpers.js';
 interface Threading {
   parallelCalls: number;
   barriers: number;
+  workers: number;
   injectFault(thread: number): void;
 }
 const threading = (net: MLP) => (net as unknown as { engine: { threading: Threading } }).engine.threading;
@@ -124,6 +126,38 @@ describe('bit-identical on a network above the work threshold, in every kernel b
     const { parallelCalls: none, ...single } = one;
     expect(none).toBe(0);
     expect(two).toEqual(single);
+  });
+});
+
+describe("threads: 'auto' starts its workers at the first call worth them", () => {
+  it.runIf(availableParallelism() > 1)('a 2-D toy network never starts them; a 784-128-10 fit at batch 64 starts them in its first call, bit-for-bit', async () => {
+    const toySpec: NetSpec = { layers: [2, 16, 16, 2], activations: ['tanh', 'tanh', 'softmax'], loss: 'cross-entropy' };
+    const toy = await MLP.create({ ...toySpec, threads: 'auto' });
+    const small = randomData(toySpec, 256, 1);
+    toy.fit(small.X, small.Y, { epochs: 3, batchSize: 32 });
+    toy.step(small.X, small.Y);
+    toy.predict(small.X);
+    expect(threading(toy)).toMatchObject({ workers: 0, parallelCalls: 0 });
+    toy.dispose();
+
+    const spec: NetSpec = { layers: [784, 128, 10], activations: ['relu', 'softmax'], loss: 'cross-entropy' };
+    const { X, Y } = randomData(spec, 128, 2);
+    const net = await MLP.create({ ...spec, threads: 'auto', seed: 4 });
+    const one = await MLP.create({ ...spec, threads: 1, seed: 4 });
+    expect(threading(net).workers).toBe(0);
+    // A batch of 8 rows is not worth a second thread: still none.
+    net.step(X.subarray(0, 8 * 784), Y.subarray(0, 8 * 10), { learningRate: 0.05 });
+    one.step(X.subarray(0, 8 * 784), Y.subarray(0, 8 * 10), { learningRate: 0.05 });
+    expect(threading(net).workers).toBe(0);
+    const options = { epochs: 2, batchSize: 64, learningRate: 0.05, optimizer: { type: 'sgd' } } as const;
+    const loss = net.fit(X, Y, options).loss;
+    // Node waits for the workers inside the call, so that very call ran on them.
+    expect(threading(net).workers).toBe(net.threads - 1);
+    expect(threading(net).parallelCalls).toBeGreaterThan(0);
+    expect(loss).toEqual(one.fit(X, Y, options).loss);
+    expect(bits(net.getParameters())).toEqual(bits(one.getParameters()));
+    net.dispose();
+    one.dispose();
   });
 });
 

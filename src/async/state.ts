@@ -10,6 +10,9 @@ export interface NetworkState {
   optimizer: OptimizerState;
   dropoutRandom: number[];
   training: TrainingState;
+  /** Batch normalization's running statistics (Engine.runningStatistics) and its count of batches. */
+  runningStatistics: FloatArray;
+  batchesTracked: number;
 }
 
 /** What fitAsync needs beyond the public API: the network's shape, checked data, fitAsync's epoch loop and the whole training state. */
@@ -34,5 +37,5 @@ export interface FitAccess {
 
 /** The buffers of a state, to transfer rather than copy. */
 export function stateBuffers(state: NetworkState): ArrayBuffer[] {
-  return [state.parameters, ...state.optimizer.buffers].map((a) => a.buffer as ArrayBuffer);
+  return [state.parameters, state.runningStatistics, ...state.optimizer.buffers].map((a) => a.buffer as ArrayBuffer);
 }

@@ -11,6 +11,7 @@ import { dropoutBackward, dropoutForward } from './regularization.js';
 import { DEFAULT_OPTIMIZER, checkOptimizerState, initialStateValue, optimizerBufferNames, type OptimizerConfig } from '../optimizers.js';
 import { Random } from '../random.js';
 import { isWeighted, lossWeight, weightedLossValue, weightedOutputDelta, type Weighting } from './weighting.js';
+import * as norm from './normalization.js';
 
 /**
  * The pure-TypeScript backend: the same engine contract as the wasm one, on ordinary typed
@@ -36,9 +37,30 @@ export function createJsEngine(arch: Architecture): Engine {
     dropped: new Float(0),
     /** act'(z) while backpropagating through an activation that `slopeFromZ`. */
     slopes: new Float(0),
+    gamma: view(params, layer.normOffset, layer.normalization ? layer.outputs : 0),
+    beta: view(params, layer.normOffset + layer.outputs, layer.normalization ? layer.outputs : 0),
+    gradGamma: view(grads, layer.normOffset, layer.normalization ? layer.outputs : 0),
+    gradBeta: view(grads, layer.normOffset + layer.outputs, layer.normalization ? layer.outputs : 0),
+    /** With a normalization: the Linear's output h (δh after backward), x̂, and layer norm's 1/σ per row. */
+    h: new Float(0),
+    xhat: new Float(0),
+    rowInvStd: new Float(0),
+    batch: { mean: new Float(layer.outputs), invStd: new Float(layer.outputs), unbiasedVar: new Float(layer.outputs) },
+    runningMean: new Float(0),
+    runningVar: new Float(0),
   }));
+  // Batch norm's running statistics, one vector: per batch-norm layer its mean, then its variance (1s at start, as torch).
+  const running = new Float(layers.reduce((sum, layer) => sum + (layer.normalization === 'batch-norm' ? 2 * layer.outputs : 0), 0));
+  layers.reduce((at, layer) => {
+    if (layer.normalization !== 'batch-norm') return at;
+    layer.runningMean = running.subarray(at, at + layer.outputs);
+    layer.runningVar = running.subarray(at + layer.outputs, at + 2 * layer.outputs).fill(1);
+    return at + 2 * layer.outputs;
+  }, 0);
+  let batchesTracked = 0;
+  const batchNorm = layers.filter((layer) => layer.normalization === 'batch-norm');
   const last = layers[layers.length - 1];
-  const layerSize = (l: number) => layers[l].outputs * (layers[l].inputs + 1);
+  const layerSize = (l: number) => layers[l].size;
   let capacity = 0;
   let input = new Float(0);
   let target = new Float(0);
@@ -73,10 +95,30 @@ export function createJsEngine(arch: Architecture): Engine {
   /** What layer l hands the next layer: its dropped-out activations while training. */
   const passedOn = (l: number, training: boolean) => (training && layers[l].dropoutRate > 0 ? layers[l].dropped : layers[l].a);
 
-  function forwardPass(rows: number, training: boolean): void {
+  /** Layer l's Linear → normalization: z from the input x (the batch's statistics when `batchStatistics`). */
+  function linear(layer: (typeof layers)[number], x: FloatArray, rows: number, batchStatistics: boolean): void {
+    const n = layer.outputs;
+    if (!layer.normalization) return math.denseForward(layer.z, x, layer.weights, layer.bias, rows, n, layer.inputs);
+    math.denseForward(layer.h, x, layer.weights, layer.bias, rows, n, layer.inputs);
+    if (layer.normalization === 'layer-norm') norm.layerNormForward(layer.z, layer.xhat, layer.rowInvStd, layer.h, layer.gamma, layer.beta, rows, n);
+    else if (batchStatistics) norm.batchNormForward(layer.z, layer.xhat, layer.batch, layer.h, layer.gamma, layer.beta, rows, n);
+    else norm.batchNormInference(layer.z, layer.h, layer.runningMean, layer.runningVar, layer.gamma, layer.beta, rows, n);
+  }
+
+  /** δ of the Linear's output from δz (in z) through the normalization, with ∇γ and ∇β; returns the buffer holding it. */
+  function linearDelta(layer: (typeof layers)[number], rows: number): FloatArray {
+    const n = layer.outputs;
+    if (!layer.normalization) return layer.z;
+    norm.normParameterGradient(layer.gradGamma, layer.gradBeta, layer.z, layer.xhat, rows, n);
+    if (layer.normalization === 'layer-norm') norm.layerNormBackward(layer.h, layer.z, layer.xhat, layer.rowInvStd, layer.gamma, rows, n);
+    else norm.batchNormBackward(layer.h, layer.z, layer.xhat, layer.batch.invStd, layer.gamma, layer.gradGamma, layer.gradBeta, rows, n);
+    return layer.h;
+  }
+
+  function forwardPass(rows: number, training: boolean, batchStatistics = training): void {
     let x: FloatArray = input;
     layers.forEach((layer, l) => {
-      math.denseForward(layer.z, x, layer.weights, layer.bias, rows, layer.outputs, layer.inputs);
+      linear(layer, x, rows, batchStatistics);
       math.activate(layer.activation, layer.a, layer.z, rows, layer.outputs);
       if (training && layer.dropoutRate > 0) dropoutForward(layer.dropped, layer.mask, layer.a, rows * layer.outputs, layer.dropoutRate, dropoutRandom);
       x = passedOn(l, training);
@@ -92,10 +134,10 @@ export function createJsEngine(arch: Architecture): Engine {
     for (let l = layers.length - 1; l >= 0; l--) {
       const layer = layers[l];
       const x = l === 0 ? input : passedOn(l - 1, training);
-      math.weightGradient(layer.gradWeights, layer.gradBias, layer.z, x, rows, layer.outputs, layer.inputs);
+      math.weightGradient(layer.gradWeights, layer.gradBias, linearDelta(layer, rows), x, rows, layer.outputs, layer.inputs);
       if (l > 0) {
         const below = layers[l - 1];
-        math.inputGradient(below.z, layer.z, layer.weights, rows, layer.outputs, layer.inputs);
+        math.inputGradient(below.z, layer.normalization ? layer.h : layer.z, layer.weights, rows, layer.outputs, layer.inputs);
         math.activationBackward(below.activation, below.z, math.slopeFromZ(below.activation) ? below.slopes : below.a, rows, below.outputs);
         // Dropout's mask and the activation derivative are both elementwise factors of δ.
         if (training && below.dropoutRate > 0) dropoutBackward(below.z, below.mask, rows * below.outputs);
@@ -123,6 +165,11 @@ export function createJsEngine(arch: Architecture): Engine {
           layer.mask = new Float(rows * layer.outputs);
           layer.dropped = new Float(rows * layer.outputs);
         }
+        if (layer.normalization) {
+          layer.h = new Float(rows * layer.outputs);
+          layer.xhat = new Float(rows * layer.outputs);
+          layer.rowInvStd = new Float(rows);
+        }
       }
     },
     inputBuffer: (rows) => input.subarray(0, rows * layout.inputSize),
@@ -135,7 +182,7 @@ export function createJsEngine(arch: Architecture): Engine {
     batchesWeight: () => batchesWeight,
     outputBuffer: (rows) => last.a.subarray(0, rows * layout.outputSize),
     inputNonFinite: (rows) => firstNonFinite(input.subarray(0, rows * layout.inputSize)),
-    forward: (rows) => forwardPass(rows, false),
+    forward: (rows, batchStatistics = false) => forwardPass(rows, false, batchStatistics),
     loss(rows) {
       const w = weightingOf(rows);
       if (isWeighted(w)) return weightedLossValue(arch.loss, last.z, last.a, target, rows, last.outputs, lossParameter(arch), w);
@@ -149,8 +196,11 @@ export function createJsEngine(arch: Architecture): Engine {
       const value = backwardPass(rows, true);
       cause = value - value !== 0 ? FailureCause.Loss : updateIsFinite(params, grads, learningRate) ? FailureCause.None : FailureCause.Update;
       failed = cause === FailureCause.None ? null : { step: 0, rows, learningRate };
-      if (!failed) optimizerUpdate(optimizer, slots, params, grads, learningRate);
-      else if (random) dropoutRandom.setState(random);
+      if (!failed) {
+        optimizerUpdate(optimizer, slots, params, grads, learningRate);
+        for (const layer of batchNorm) norm.updateRunning(layer.runningMean, layer.runningVar, layer.batch, layer.outputs);
+        if (batchNorm.length > 0) batchesTracked++;
+      } else if (random) dropoutRandom.setState(random);
       return value;
     },
     setOptimizer(config) {
@@ -173,6 +223,11 @@ export function createJsEngine(arch: Architecture): Engine {
       next.step = state.step;
       optimizer = config;
       slots = next;
+    },
+    runningStatistics: () => running,
+    batchesTracked: () => batchesTracked,
+    setBatchesTracked(count) {
+      batchesTracked = count;
     },
     dropoutRandomState: () => dropoutRandom.getState(),
     setDropoutRandomState: (state) => dropoutRandom.setState(state),
@@ -238,7 +293,7 @@ export function createJsEngine(arch: Architecture): Engine {
       dataset = null;
     },
     byteLength() {
-      const arrays = [params, grads, input, target, sampleWeights, ...layers.flatMap((l) => [l.z, l.a, l.mask, l.dropped, l.slopes]), ...Object.values(slots.buffers), ...(dataset ? [dataset.x, dataset.y, dataset.order, ...(dataset.w ? [dataset.w] : [])] : [])];
+      const arrays = [params, grads, input, target, sampleWeights, ...layers.flatMap((l) => [l.z, l.a, l.mask, l.dropped, l.slopes, l.h, l.xhat, l.rowInvStd]), running, ...Object.values(slots.buffers), ...(dataset ? [dataset.x, dataset.y, dataset.order, ...(dataset.w ? [dataset.w] : [])] : [])];
       return arrays.reduce((sum, array) => sum + array.byteLength, 0);
     },
     dispose() {

@@ -5,6 +5,18 @@ export interface WorkerInit {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   ctrl: number;
+  /** One i32 each worker adds 1 to as it enters its loop: a caller can wait for it without the event loop. */
+  started?: Int32Array;
+}
+
+/** Node's Worker class, loaded ahead so workers can start inside a synchronous call. */
+export type NodeWorker = typeof import('node:worker_threads').Worker;
+
+/** Loads Node's Worker class (null elsewhere). */
+export async function loadNodeWorker(): Promise<NodeWorker | null> {
+  if (!isNode()) return null;
+  const nodeThreads = 'node:worker_threads';
+  return ((await import(/* @vite-ignore */ nodeThreads)) as typeof import('node:worker_threads')).Worker;
 }
 
 interface Message {
@@ -33,31 +45,48 @@ export class WorkerPool {
 
   /** Starts `count` workers and resolves once each has instantiated the kernels and entered its loop. */
   static async start(count: number, init: WorkerInit): Promise<WorkerPool> {
+    return WorkerPool.launch(count, init, await loadNodeWorker()).ready;
+  }
+
+  /**
+   * Starts `count` workers. With Node's Worker class they are created and sent their work
+   * synchronously, so the caller may block until `init.started` counts them all (a synchronous
+   * call that needs them); `ready` resolves once each has entered its loop.
+   */
+  static launch(count: number, init: WorkerInit, nodeWorker: NodeWorker | null): { pool: WorkerPool; ready: Promise<WorkerPool> } {
     const threads: Thread[] = [];
-    let pool: WorkerPool | null = null;
-    const ready = Array.from({ length: count }, (_, i) => new Promise<void>((resolve, reject) => {
-      spawn((m) => {
+    const pool = new WorkerPool(threads);
+    let ready = false;
+    const started = Array.from({ length: count }, (_, i) => new Promise<void>((resolve, reject) => {
+      const listener = (m: Message) => {
         if (m.type === 'ready') resolve();
         else if (m.type === 'error' || m.type === 'exit') {
           const reason = m.message ?? `worker thread ${i + 1} exited`;
           reject(new Error(reason));
-          if (pool && !pool.ending) pool.onLost?.(reason);
+          if (ready && !pool.ending) pool.onLost?.(reason);
         }
-      }).then((thread) => {
+      };
+      const begin = (thread: Thread) => {
         threads.push(thread);
         thread.post({ ...init, thread: i + 1 });
-      }, reject);
+      };
+      if (nodeWorker) begin(spawnNode(nodeWorker, listener));
+      else spawnWeb(listener).then(begin, reject);
     }));
-    try {
-      await Promise.all(ready);
-    } catch (error) {
-      await Promise.all(threads.map((t) => t.terminate()));
-      throw error;
-    }
-    pool = new WorkerPool(threads);
-    // Blocked workers must not keep a process alive that forgot to dispose its network.
-    for (const t of threads) t.unref();
-    return pool;
+    const whenReady = Promise.all(started).then(
+      () => {
+        ready = true;
+        // Blocked workers must not keep a process alive that forgot to dispose its network.
+        for (const t of threads) t.unref();
+        return pool;
+      },
+      async (error: unknown) => {
+        pool.ending = true;
+        await Promise.all(threads.map((t) => t.terminate()));
+        throw error;
+      },
+    );
+    return { pool, ready: whenReady };
   }
 
   /** Ends every worker (they may be blocked in wasm: termination interrupts the wait). */
@@ -67,20 +96,19 @@ export class WorkerPool {
   }
 }
 
-async function spawn(listener: (m: Message) => void): Promise<Thread> {
-  if (isNode()) {
-    const nodeThreads = 'node:worker_threads';
-    const { Worker } = (await import(/* @vite-ignore */ nodeThreads)) as typeof import('node:worker_threads');
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { execArgv: workerExecArgv() });
-    worker.on('message', listener);
-    worker.on('error', (error) => listener({ type: 'error', message: String(error) }));
-    worker.on('exit', (code) => listener({ type: 'exit', message: `a worker thread exited with code ${code}` }));
-    return {
-      post: (message) => worker.postMessage(message),
-      unref: () => worker.unref(),
-      terminate: () => worker.terminate().then(() => undefined),
-    };
-  }
+function spawnNode(Worker: NodeWorker, listener: (m: Message) => void): Thread {
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { execArgv: workerExecArgv() });
+  worker.on('message', listener);
+  worker.on('error', (error) => listener({ type: 'error', message: String(error) }));
+  worker.on('exit', (code) => listener({ type: 'exit', message: `a worker thread exited with code ${code}` }));
+  return {
+    post: (message) => worker.postMessage(message),
+    unref: () => worker.unref(),
+    terminate: () => worker.terminate().then(() => undefined),
+  };
+}
+
+async function spawnWeb(listener: (m: Message) => void): Promise<Thread> {
   // The literal `new Worker(new URL(…, import.meta.url))` lets bundlers find and emit the file.
   const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   worker.addEventListener('message', (event: MessageEvent<Message>) => listener(event.data));

@@ -39,7 +39,7 @@ function report(exports, memory, ctrl, thread, error) {
   Atomics.notify(words, active);
 }
 
-onFirstMessage(async ({ module, memory, ctrl, thread }) => {
+onFirstMessage(async ({ module, memory, ctrl, thread, started }) => {
   let exports;
   try {
     // As src/threads/wait.ts (this file cannot import TypeScript when run from the sources).
@@ -48,9 +48,18 @@ onFirstMessage(async ({ module, memory, ctrl, thread }) => {
     exports = (await WebAssembly.instantiate(module, { env: { memory, wait32 } })).exports;
   } catch (error) {
     post({ type: 'error', message: `worker thread ${thread} could not instantiate the kernels: ${error}` });
+    if (started) {
+      Atomics.add(started, 1, 1);
+      Atomics.notify(started, 0);
+    }
     return;
   }
   post({ type: 'ready' });
+  // For a caller that waits for the workers inside a synchronous call (no event loop to see 'ready').
+  if (started) {
+    Atomics.add(started, 0, 1);
+    Atomics.notify(started, 0);
+  }
   try {
     exports.workerLoop(ctrl, thread);
     post({ type: 'stopped' });

@@ -7,6 +7,7 @@ import type { Architecture, FloatArray } from '../options.js';
 import type { Matrix, Targets } from '../data.js';
 import type { OptimizerConfig } from '../optimizers.js';
 import type { NetworkState } from '../async/fit-async.js';
+import { checkBatchStatisticsRows } from '../layout.js';
 import { ValueError, describe } from '../errors.js';
 import { checkInteger, checkKeys, checkOptions } from '../validate.js';
 import { checkBatchFits } from '../limits.js';
@@ -174,6 +175,7 @@ async function trainEpoch(net: DatasetAccess, dataset: BatchDataset, epoch: numb
     }
     const data = net.toArrays(FN, batch.x, batch.y, `${where}: `);
     checkBatchFits(FN, engine.layout, architecture.dtype, data.rows);
+    checkBatchStatisticsRows(FN, engine.layout, data.rows, where);
     engine.reserve(data.rows);
     engine.inputBuffer(data.rows).set(data.x);
     engine.targetBuffer(data.rows).set(data.y);

@@ -1,4 +1,4 @@
-import type { Activation, Loss } from '../options.js';
+import type { Activation, Loss, Normalization } from '../options.js';
 import type { OptimizerType } from '../optimizers.js';
 
 // The blocks the kernels read (assembly/blocks.ts) are defined there only: their field offsets
@@ -10,11 +10,11 @@ const FIELDS = {
   Network: {
     i32: ['layerCount', 'loss', 'parameterCount', 'sampleCount', 'batchSize', 'failure', 'failedBatch', 'failedEpoch'],
     pointer: ['parameters', 'gradient', 'optimizer', 'dropoutRandom', 'batchInputs', 'batchTargets', 'lossTerms', 'dataInputs', 'dataTargets', 'order', 'shuffleRandom', 'epochLosses', 'control', 'batchWeights', 'dataWeights', 'classWeights', 'posWeights'],
-    f64: ['lossParameter', 'labelSmoothing', 'resultWeight'],
+    f64: ['lossParameter', 'batchesTracked', 'labelSmoothing', 'resultWeight'],
   },
   Layer: {
-    i32: ['inputs', 'outputs', 'activation'],
-    pointer: ['weights', 'bias', 'gradWeights', 'gradBias', 'z', 'a', 'mask', 'dropped'],
+    i32: ['inputs', 'outputs', 'activation', 'normalization'],
+    pointer: ['weights', 'bias', 'gradWeights', 'gradBias', 'z', 'a', 'mask', 'dropped', 'gamma', 'beta', 'gradGamma', 'gradBeta', 'h', 'xhat', 'statistics', 'runningMean', 'runningVar'],
     f64: ['dropoutRate'],
   },
   Optimizer: {
@@ -52,6 +52,8 @@ export interface Blocks {
   /** A failed worker's message follows the Control block, at most this many bytes. */
   readonly errorCapacity: number;
   activationCode(activation: Activation): number;
+  /** A layer's normalization code; 0 for none. */
+  normalizationCode(normalization: Normalization | null): number;
   lossCode(loss: Loss): number;
   optimizerCode(type: OptimizerType): number;
 }
@@ -95,6 +97,7 @@ export function readBlocks(module: WebAssembly.Module, exports: Exports): Blocks
     layerStride: global(exports, 'Layer_stride'),
     errorCapacity: global(exports, 'Control_errorCapacity'),
     activationCode: code('activation'),
+    normalizationCode: (name) => (name === null ? 0 : code('normalization')(name)),
     lossCode: code('loss'),
     optimizerCode: code('optimizer'),
   };

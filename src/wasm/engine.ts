@@ -51,6 +51,16 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
   const params = arena.alloc(count * bytes + SLACK_BYTES, `the network's ${count} parameters`);
   const grads = arena.alloc(count * bytes, `the network's ${count} gradients`);
   const dropoutRandom = arena.alloc(16, 'the dropout generator');
+  // Batch norm's running mean then variance per batch-norm layer, as the js engine lays them out.
+  const runningCount = layout.layers.reduce((sum, layer) => sum + (layer.normalization === 'batch-norm' ? 2 * layer.outputs : 0), 0);
+  const running = arena.alloc(runningCount * bytes, 'the running statistics');
+  const runningAt: number[] = [];
+  layout.layers.reduce((at, layer) => {
+    runningAt.push(layer.normalization === 'batch-norm' ? running + at * bytes : 0);
+    if (layer.normalization !== 'batch-norm') return at;
+    new Float(memory.buffer, running + (at + layer.outputs) * bytes, layer.outputs).fill(1);
+    return at + 2 * layer.outputs;
+  }, 0);
   new Uint32Array(memory.buffer, dropoutRandom, 4).set(new Random().getState());
   const lossWeights = writeLossWeights();
   const network = new BlockAccess(memory, blocks.Network, net);
@@ -60,7 +70,7 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
 
   let capacity = 0;
   let sampleWeighting = false;
-  let batch = { block: 0, x: 0, y: 0, w: 0, lossTerms: 0, z: [] as number[], a: [] as number[], mask: [] as number[], dropped: [] as number[] };
+  let batch = { block: 0, x: 0, y: 0, w: 0, lossTerms: 0, z: [] as number[], a: [] as number[], mask: [] as number[], dropped: [] as number[], h: [] as number[], xhat: [] as number[], statistics: [] as number[] };
   let dataset: { block: number; x: number; y: number; w: number; order: number; state: number; losses: number; count: number } | null = null;
   // What the last step or epoch was asked, to locate a failure in it; one object, updated in place (step allocates nothing).
   const lastRun = { rows: 0, batchSize: 0, learningRate: 0, epoch: false, set: false };
@@ -71,7 +81,7 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
     lastRun.epoch = epoch;
     lastRun.set = true;
   }
-  const layerSize = (l: number) => layout.layers[l].outputs * (layout.layers[l].inputs + 1);
+  const layerSize = (l: number) => layout.layers[l].size;
 
   // Typed-array views, re-made only when memory.grow has replaced the buffer.
   let generation = -1;
@@ -85,6 +95,7 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
       x: new Float(buffer, batch.x, capacity * layout.inputSize),
       y: new Float(buffer, batch.y, capacity * layout.outputSize),
       w: new Float(buffer, batch.w, capacity),
+      running: new Float(buffer, running, runningCount),
       order: dataset ? new Int32Array(buffer, dataset.order, dataset.count) : new Int32Array(0),
     };
   }
@@ -134,7 +145,10 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
     return { classes: place(arch.lossOptions?.classWeights, 'the class weights'), positive: place(arch.lossOptions?.posWeight, 'the positive weights') };
   }
   function writeDescriptor() {
+    // The one counter the kernels keep in the block survives its rewrite.
+    const tracked = network.get('batchesTracked');
     network.clear();
+    network.set('batchesTracked', tracked);
     network.set('layerCount', nLayers);
     network.set('loss', blocks.lossCode(arch.loss));
     network.set('lossParameter', lossParameter(arch));
@@ -174,8 +188,20 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
       block.set('mask', batch.mask[l] ?? 0);
       block.set('dropped', batch.dropped[l] ?? 0);
       block.set('dropoutRate', arch.dropout[l] ?? 0);
+      block.set('normalization', blocks.normalizationCode(layer.normalization));
+      const norm = layer.normalization !== null;
+      block.set('gamma', norm ? params + layer.normOffset * bytes : 0);
+      block.set('beta', norm ? params + (layer.normOffset + layer.outputs) * bytes : 0);
+      block.set('gradGamma', norm ? grads + layer.normOffset * bytes : 0);
+      block.set('gradBeta', norm ? grads + (layer.normOffset + layer.outputs) * bytes : 0);
+      block.set('h', batch.h[l] ?? 0);
+      block.set('xhat', batch.xhat[l] ?? 0);
+      block.set('statistics', batch.statistics[l] ?? 0);
+      block.set('runningMean', runningAt[l]);
+      block.set('runningVar', runningAt[l] && runningAt[l] + layer.outputs * bytes);
     });
   }
+  network.clear();
   writeDescriptor();
   /** Readies the dataset for a whole-epoch call: its batch size, the staging rows, a clear failure word. */
   function beginDatasetCall(batchSize: number, learningRate: number) {
@@ -194,22 +220,27 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
     gradient: () => current().grads,
     reserve(rows) {
       if (rows <= capacity) return;
-      // z and a for every layer; a mask and the dropped-out copy of a for layers with dropout.
-      const perRow = layout.layers.reduce((s, l, i) => s + l.outputs * ((arch.dropout[i] ?? 0) > 0 ? 4 : 2), 0);
+      // z and a for every layer; a mask and the dropped-out copy of a for layers with dropout;
+      // h and x̂ for layers with a normalization, and its statistics (per row, or 3 per unit).
+      const perRow = layout.layers.reduce((s, l, i) => s + l.outputs * (2 + ((arch.dropout[i] ?? 0) > 0 ? 2 : 0) + (l.normalization ? 2 : 0)) + (l.normalization === 'layer-norm' ? 1 : 0), 0);
+      const perBatch = layout.layers.reduce((s, l) => s + (l.normalization === 'batch-norm' ? 3 * l.outputs : 0), 0);
       // Inputs, targets, sample weights and the loss terms (one per target), then the layers' buffers.
-      const floats = rows * (layout.inputSize + 2 * layout.outputSize + 1 + perRow);
+      const floats = rows * (layout.inputSize + 2 * layout.outputSize + 1 + perRow) + perBatch;
       // Allocate the new block before freeing the old one: a failure leaves the engine as it was.
       const block = arena.alloc(floats * bytes + SLACK_BYTES, `a batch of ${rows} samples`);
       if (batch.block) arena.free(batch.block);
       let p = block;
       const take = (n: number) => { const at = p; p += n * bytes; return at; };
-      batch = { block, x: take(rows * layout.inputSize), y: take(rows * layout.outputSize), w: take(rows), lossTerms: take(rows * layout.outputSize), z: [], a: [], mask: [], dropped: [] };
+      batch = { block, x: take(rows * layout.inputSize), y: take(rows * layout.outputSize), w: take(rows), lossTerms: take(rows * layout.outputSize), z: [], a: [], mask: [], dropped: [], h: [], xhat: [], statistics: [] };
       layout.layers.forEach((layer, l) => {
         batch.z.push(take(rows * layer.outputs));
         batch.a.push(take(rows * layer.outputs));
         const dropout = (arch.dropout[l] ?? 0) > 0;
         batch.mask.push(dropout ? take(rows * layer.outputs) : 0);
         batch.dropped.push(dropout ? take(rows * layer.outputs) : 0);
+        batch.h.push(layer.normalization ? take(rows * layer.outputs) : 0);
+        batch.xhat.push(layer.normalization ? take(rows * layer.outputs) : 0);
+        batch.statistics.push(layer.normalization === 'layer-norm' ? take(rows) : layer.normalization === 'batch-norm' ? take(3 * layer.outputs) : 0);
       });
       capacity = rows;
       generation = -1;
@@ -226,7 +257,7 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
     batchesWeight: () => network.get('resultWeight'),
     outputBuffer: (rows) => staged(rows).out,
     inputNonFinite: (rows) => k.firstNonFinite(batch.x, rows * layout.inputSize),
-    forward: (rows) => k.forward(net, rows),
+    forward: (rows, batchStatistics = false) => k.forward(net, rows, batchStatistics),
     loss: (rows) => k.loss(net, rows),
     backward: (rows) => k.backward(net, rows),
     step(rows, learningRate) {
@@ -246,6 +277,9 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
       replaceOptimizer(config, state.step);
       optimizerBufferNames(config).forEach((name, i) => stateVector(name).set(state.buffers[i]));
     },
+    runningStatistics: () => current().running,
+    batchesTracked: () => network.get('batchesTracked'),
+    setBatchesTracked: (count) => network.set('batchesTracked', count),
     dropoutRandomState: () => Array.from(new Uint32Array(memory.buffer, dropoutRandom, 4)),
     setDropoutRandomState: (state) => new Uint32Array(memory.buffer, dropoutRandom, 4).set(state),
     preActivation: (l, rows) => new Float(memory.buffer, batch.z[l], rows * layout.layers[l].outputs),

@@ -6,7 +6,7 @@ import { createWasmEngine, type KernelHost, type Kernels } from './engine.js';
 import { BlockAccess, readBlocks } from './blocks.js';
 import { kernelModule, kernelVariant } from './loader.js';
 import { singleThreadHost } from './host.js';
-import { WorkerPool } from '../threads/pool.js';
+import { WorkerPool, loadNodeWorker } from '../threads/pool.js';
 import { waitImport } from '../threads/wait.js';
 import { WORK_PER_THREAD, availableCores, canBlock, threadsUnavailableReason, type ThreadsOption } from '../threads/support.js';
 
@@ -26,6 +26,8 @@ export function setWorkPerThread(work = WORK_PER_THREAD): void {
 const AUTO_MAX_THREADS = 16;
 /** How long the caller waits for the other threads to leave a failed command. */
 const SETTLE_MS = 10_000;
+/** How long a synchronous call waits for 'auto' workers to start; past it, it runs on one thread. */
+const STARTUP_MS = 10_000;
 
 /** Threading facts of an engine, readable as `net.threads` and `net.threadsFallbackReason`. */
 interface Threading {
@@ -35,14 +37,18 @@ interface Threading {
   parallelCalls: number;
   /** Barriers those calls passed (observable by tests: the count per step is documented). */
   barriers: number;
+  /** Worker threads running now (observable by tests: 'auto' starts them at the first call worth them). */
+  workers: number;
   /** Test hook: makes thread `thread` (0 = the caller) trap at the start of its next command. */
   injectFault(thread: number): void;
 }
 
 /**
  * A wasm engine whose training and inference calls run on `threads` threads (see
- * assembly/parallel.ts), or on one thread with the reason when threads are unavailable.
- * Results are bit-identical to one thread, so a fallback changes speed only.
+ * assembly/network.ts), or on one thread with the reason when threads are unavailable.
+ * Results are bit-identical to one thread, so a fallback changes speed only. With 'auto' the
+ * workers start at the first call whose batch is worth more than one thread: a network whose
+ * batches never are (a 2-D toy) never starts them.
  */
 export async function createThreadedEngine(arch: Architecture, request: ThreadsOption): Promise<Engine> {
   const unavailable = request === 1 ? null : threadsUnavailableReason();
@@ -57,7 +63,7 @@ export async function createThreadedEngine(arch: Architecture, request: ThreadsO
   if (threads === 1) return withThreading(await createWasmEngine(arch, await singleThreadHost(arch)), singleThread(reason));
   let host: ThreadedHost;
   try {
-    host = await threadedHost(arch, threads);
+    host = await threadedHost(arch, threads, request === 'auto');
   } catch (error) {
     const why = `the worker threads could not start (${error instanceof Error ? error.message : String(error)})`;
     return withThreading(await createWasmEngine(arch, await singleThreadHost(arch)), singleThread(why));
@@ -66,7 +72,7 @@ export async function createThreadedEngine(arch: Architecture, request: ThreadsO
 }
 
 function singleThread(reason: string | null): Threading {
-  return { threads: 1, threadsFallbackReason: reason, parallelCalls: 0, barriers: 0, injectFault: () => {} };
+  return { threads: 1, threadsFallbackReason: reason, parallelCalls: 0, barriers: 0, workers: 0, injectFault: () => {} };
 }
 
 function withThreading(engine: Engine, threading: Threading): Engine {
@@ -82,7 +88,8 @@ interface ThreadedHost extends KernelHost {
   threading: Threading;
 }
 
-async function threadedHost(arch: Architecture, threads: number): Promise<ThreadedHost> {
+async function threadedHost(arch: Architecture, threads: number, startLazily: boolean): Promise<ThreadedHost> {
+  let lazy = startLazily;
   // The same build as one thread would use, so results stay bit-identical to it.
   const module = await kernelModule(arch.dtype, kernelVariant(), true);
   const memory = sharedMemory();
@@ -94,27 +101,74 @@ async function threadedHost(arch: Architecture, threads: number): Promise<Thread
   const words = new Int32Array(memory.buffer, ctrl, blocks.Control.size / 4);
   const word = (field: 'abort' | 'active' | 'fault' | 'errorLength') => blocks.Control.offset[field] / 4;
   const blocking = canBlock();
+  const nodeWorker = await loadNodeWorker();
 
+  /** The workers calls may use; `starting` while they start. */
   let pool: WorkerPool | null = null;
+  let starting: Promise<void> | null = null;
   let disposed = false;
   const threading: Threading = {
     threads,
     threadsFallbackReason: null,
     get parallelCalls() { return control.get('parallelCalls'); },
     get barriers() { return control.get('barriers'); },
+    get workers() { return pool ? threads - 1 : 0; },
     injectFault: (thread) => Atomics.store(words, word('fault'), thread + 1),
   };
 
-  async function start(): Promise<void> {
+  /**
+   * Starts the workers; calls use them once every one has entered its loop. With `waitHere`
+   * (Node, on a thread that may block) the caller waits for them here, without the event loop,
+   * so the synchronous call that needs them already runs on them.
+   */
+  function start(waitHere: boolean): Promise<void> {
     k.resetControl(ctrl, threads, blocking);
-    const started = await WorkerPool.start(threads - 1, { module, memory, ctrl });
-    if (disposed) {
-      void started.terminate();
-      return;
+    // [workers in their loop, workers that failed to start]
+    const started = new Int32Array(new SharedArrayBuffer(8));
+    const launch = WorkerPool.launch(threads - 1, { module, memory, ctrl, started }, nodeWorker);
+    const use = () => {
+      if (disposed || pool === launch.pool) return;
+      launch.pool.onLost = () => replace(launch.pool);
+      pool = launch.pool;
+      control.set('available', threads);
+    };
+    const ready = launch.ready.then(() => {
+      starting = null;
+      if (disposed) void launch.pool.terminate();
+      else use();
+    }, (error: unknown) => {
+      starting = null;
+      throw error;
+    });
+    starting = ready;
+    if (waitHere && nodeWorker && blocking && waitForWorkers(started, threads - 1)) use();
+    return ready;
+  }
+
+  /** Whether a call of `name` with `args` has batches worth more than one thread (as threadsFor decides in the kernels). */
+  let words32 = new Int32Array(memory.buffer);
+  function worthThreads(name: string, args: unknown[]): boolean {
+    const network = args[0] as number;
+    if (network + blocks.Network.size > words32.byteLength) words32 = new Int32Array(memory.buffer);
+    const field = (name: 'batchSize' | 'sampleCount' | 'parameterCount') => words32[(network + blocks.Network.offset[name]) >> 2];
+    const rows = name === 'trainBatches' || name === 'trainEpochs' ? Math.min(field('batchSize'), field('sampleCount')) : (args[1] as number);
+    return rows * field('parameterCount') >= 2 * workPerThread;
+  }
+
+  /** 'auto': starts the workers at the first call worth them; if they cannot start, the network stays on one thread and says why. */
+  function startForCall(): void {
+    try {
+      start(true).catch(fallBack);
+    } catch (error) {
+      fallBack(error);
     }
-    started.onLost = () => replace(started);
-    pool = started;
-    control.set('available', threads);
+  }
+
+  function fallBack(error: unknown): void {
+    starting = null;
+    lazy = false;
+    threading.threads = 1;
+    threading.threadsFallbackReason = `the worker threads could not start (${error instanceof Error ? error.message : String(error)})`;
   }
 
   /** Ends a failed pool and starts another; calls run on one thread (same results) meanwhile. */
@@ -122,14 +176,15 @@ async function threadedHost(arch: Architecture, threads: number): Promise<Thread
     if (pool !== failed) return;
     pool = null;
     control.set('available', 1);
-    void failed.terminate().then(() => (disposed ? undefined : start())).catch((error: unknown) => {
+    void failed.terminate().then(() => (disposed ? undefined : start(false))).catch((error: unknown) => {
       threading.threads = 1;
       threading.threadsFallbackReason = `the worker threads failed and could not restart (${error instanceof Error ? error.message : String(error)})`;
     });
   }
 
   /** Runs a call that may use the threads; a failure in any thread ends it everywhere and surfaces here. */
-  function guarded<T>(run: () => T): T {
+  function guarded<T>(name: string, args: unknown[], run: () => T): T {
+    if (lazy && !pool && !starting && !disposed && worthThreads(name, args)) startForCall();
     const current = pool;
     control.set('workPerThread', workPerThread);
     let result: T;
@@ -168,12 +223,13 @@ async function threadedHost(arch: Architecture, threads: number): Promise<Thread
     return new TextDecoder().decode(new Uint8Array(memory.buffer).slice(start, start + length));
   }
 
-  await start();
+  if (lazy) k.resetControl(ctrl, threads, blocking);
+  else await start(false);
 
   const kernels = { ...k } as Record<string, unknown>;
   for (const name of PARALLEL_CALLS) {
     const call = k[name] as (...args: unknown[]) => unknown;
-    kernels[name] = (...args: unknown[]) => guarded(() => call(...args));
+    kernels[name] = (...args: unknown[]) => guarded(name, args, () => call(...args));
   }
   return {
     memory,
@@ -185,7 +241,7 @@ async function threadedHost(arch: Architecture, threads: number): Promise<Thread
     threading,
     dispose() {
       disposed = true;
-      if (!pool) return;
+      if (!pool) return; // workers still starting end when they are ready
       k.stopWorkers(ctrl);
       void pool.terminate();
       pool = null;
@@ -203,4 +259,14 @@ function sharedMemory(): WebAssembly.Memory {
     }
   }
   throw new Error('could not reserve shared WebAssembly memory');
+}
+
+/** Blocks until `count` workers have entered their loop; false if one failed or they took too long. */
+function waitForWorkers(started: Int32Array, count: number): boolean {
+  const deadline = Date.now() + STARTUP_MS;
+  for (let now = Atomics.load(started, 0); now < count; now = Atomics.load(started, 0)) {
+    if (Atomics.load(started, 1) > 0 || Date.now() >= deadline) return false;
+    Atomics.wait(started, 0, now, 50);
+  }
+  return true;
 }

@@ -1,0 +1,120 @@
+// Layer and batch normalization in plain TypeScript: the specification of
+// assembly/normalization.ts, with PyTorch's formulas (nn.LayerNorm, nn.BatchNorm1d, eps 1e-5).
+// h is the Linear's output (rows × n), x̂ its normalization, z = γ·x̂ + β the activation's
+// input. Loops run in the kernels' order so float64 results agree to rounding.
+
+import type { FloatArray } from '../options.js';
+
+/** nn.LayerNorm's and nn.BatchNorm1d's default eps. */
+export const NORM_EPSILON = 1e-5;
+/** nn.BatchNorm1d's default momentum of the running statistics. */
+export const BATCH_NORM_MOMENTUM = 0.1;
+
+/** z = γ·x̂ + β with x̂ normalized over each row's n units; invStd[r] = 1/√(var + eps) (biased variance). */
+export function layerNormForward(z: FloatArray, xhat: FloatArray, invStd: FloatArray, h: FloatArray, gamma: FloatArray, beta: FloatArray, rows: number, n: number): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * n;
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum += h[o + j];
+    const mean = sum / n;
+    let squares = 0;
+    for (let j = 0; j < n; j++) squares += (h[o + j] - mean) * (h[o + j] - mean);
+    const inv = 1 / Math.sqrt(squares / n + NORM_EPSILON);
+    invStd[r] = inv;
+    for (let j = 0; j < n; j++) {
+      xhat[o + j] = (h[o + j] - mean) * inv;
+      z[o + j] = xhat[o + j] * gamma[j] + beta[j];
+    }
+  }
+}
+
+/**
+ * δh from δz (both rows × n) through layer normalization, row by row:
+ * δh = invStd·(g − mean(g) − x̂·mean(g·x̂)) with g = γ ⊙ δz.
+ */
+export function layerNormBackward(dh: FloatArray, dz: FloatArray, xhat: FloatArray, invStd: FloatArray, gamma: FloatArray, rows: number, n: number): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * n;
+    let sum = 0;
+    let dot = 0;
+    for (let j = 0; j < n; j++) {
+      const g = dz[o + j] * gamma[j];
+      sum += g;
+      dot += g * xhat[o + j];
+    }
+    const meanG = sum / n;
+    const meanGx = dot / n;
+    for (let j = 0; j < n; j++) dh[o + j] = invStd[r] * (dz[o + j] * gamma[j] - meanG - xhat[o + j] * meanGx);
+  }
+}
+
+/** ∂L/∂γ = Σ_rows δz ⊙ x̂ and ∂L/∂β = Σ_rows δz, column by column in row order. */
+export function normParameterGradient(gradGamma: FloatArray, gradBeta: FloatArray, dz: FloatArray, xhat: FloatArray, rows: number, n: number): void {
+  for (let j = 0; j < n; j++) {
+    let dot = 0;
+    let sum = 0;
+    for (let r = 0; r < rows; r++) {
+      dot += dz[r * n + j] * xhat[r * n + j];
+      sum += dz[r * n + j];
+    }
+    gradGamma[j] = dot;
+    gradBeta[j] = sum;
+  }
+}
+
+/** The batch's statistics of one layer per unit: mean, 1/√(biased var + eps) and the unbiased variance (for the running estimate). */
+export interface BatchStatistics {
+  mean: FloatArray;
+  invStd: FloatArray;
+  unbiasedVar: FloatArray;
+}
+
+/** z = γ·x̂ + β with x̂ normalized over the batch's rows, column by column (rows ≥ 2). */
+export function batchNormForward(z: FloatArray, xhat: FloatArray, stats: BatchStatistics, h: FloatArray, gamma: FloatArray, beta: FloatArray, rows: number, n: number): void {
+  for (let j = 0; j < n; j++) {
+    let sum = 0;
+    for (let r = 0; r < rows; r++) sum += h[r * n + j];
+    const mean = sum / rows;
+    let squares = 0;
+    for (let r = 0; r < rows; r++) squares += (h[r * n + j] - mean) * (h[r * n + j] - mean);
+    const inv = 1 / Math.sqrt(squares / rows + NORM_EPSILON);
+    stats.mean[j] = mean;
+    stats.invStd[j] = inv;
+    stats.unbiasedVar[j] = squares / (rows - 1);
+    for (let r = 0; r < rows; r++) {
+      xhat[r * n + j] = (h[r * n + j] - mean) * inv;
+      z[r * n + j] = xhat[r * n + j] * gamma[j] + beta[j];
+    }
+  }
+}
+
+/** Inference: z = γ·(h − running mean)/√(running var + eps) + β, row by row. */
+export function batchNormInference(z: FloatArray, h: FloatArray, runningMean: FloatArray, runningVar: FloatArray, gamma: FloatArray, beta: FloatArray, rows: number, n: number): void {
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < n; j++) {
+      const inv = 1 / Math.sqrt(runningVar[j] + NORM_EPSILON);
+      z[r * n + j] = (h[r * n + j] - runningMean[j]) * inv * gamma[j] + beta[j];
+    }
+  }
+}
+
+/**
+ * δh from δz through batch normalization, column by column after its parameter gradient
+ * (gradGamma = Σ δz·x̂, gradBeta = Σ δz): δh = γ·invStd·(δz − Σδz/m − x̂·Σδz·x̂/m).
+ */
+export function batchNormBackward(dh: FloatArray, dz: FloatArray, xhat: FloatArray, invStd: FloatArray, gamma: FloatArray, gradGamma: FloatArray, gradBeta: FloatArray, rows: number, n: number): void {
+  for (let j = 0; j < n; j++) {
+    const meanDz = gradBeta[j] / rows;
+    const meanDzx = gradGamma[j] / rows;
+    const scale = gamma[j] * invStd[j];
+    for (let r = 0; r < rows; r++) dh[r * n + j] = scale * (dz[r * n + j] - meanDz - xhat[r * n + j] * meanDzx);
+  }
+}
+
+/** running ← (1 − momentum)·running + momentum·batch, as nn.BatchNorm1d after each training batch. */
+export function updateRunning(runningMean: FloatArray, runningVar: FloatArray, stats: BatchStatistics, n: number): void {
+  for (let j = 0; j < n; j++) {
+    runningMean[j] = BATCH_NORM_MOMENTUM * stats.mean[j] + (1 - BATCH_NORM_MOMENTUM) * runningMean[j];
+    runningVar[j] = BATCH_NORM_MOMENTUM * stats.unbiasedVar[j] + (1 - BATCH_NORM_MOMENTUM) * runningVar[j];
+  }
+}

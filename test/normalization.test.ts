@@ -1,0 +1,143 @@
+// Normalization layers: finite-difference gradients for both norms, train mode (batch
+// statistics) in loss/gradient/step/fit and eval mode (running statistics) in predict and
+// evaluate, running statistics untouched by everything but an applied step, γ and β as ordinary
+// parameters, and bad input refused with errors that name the argument.
+import { describe, expect, it } from 'vitest';
+import { MLP, DivergenceError, ValueError, type Normalization } from '../src/index.js';
+import { Random } from '../src/random.js';
+import { centralDifferences, randomData, type NetSpec } from './helpers.js';
+
+const spec: NetSpec = { layers: [4, 7, 6, 3], activations: ['tanh', 'gelu', 'softmax'], loss: 'cross-entropy' };
+const running = (net: MLP) => net.getRunningStatistics().flatMap((s) => [...s.runningMean, ...s.runningVar, s.batchesTracked]);
+
+describe.each(['wasm', 'js'] as const)('on %s', (backend) => {
+  it.each([
+    [['layer-norm', 'layer-norm']],
+    [['batch-norm', 'batch-norm']],
+    [['batch-norm', null]],
+    [[null, 'layer-norm']],
+  ] as const)('finite differences agree with the gradient (float64), %j', async (normalization) => {
+    for (const s of [spec, { layers: [3, 5, 2], activations: ['relu', 'linear'], loss: 'mse' } as NetSpec]) {
+      const net = await MLP.create({ ...s, normalization: normalization.slice(0, s.layers.length - 2) as Normalization[], backend, dtype: 'float64', seed: 2 });
+      const { X, Y } = randomData(s, 6, 3);
+      // γ and β away from 1 and 0, biases off the ReLU kink.
+      const noise = new Random(9);
+      net.setParameters(net.getParameters().map((v) => v + 0.2 * noise.normal()));
+      const analytic = net.gradient(X, Y);
+      const numeric = centralDifferences(net, X, Y);
+      expect(analytic.length).toBe(net.parameterCount);
+      for (let i = 0; i < analytic.length; i++) expect(Math.abs(analytic[i] - numeric[i])).toBeLessThan(1e-6 * Math.max(1, Math.abs(numeric[i])));
+      net.dispose();
+    }
+  });
+
+  it('θ holds γ = 1 and β = 0 after each normalized layer\'s weights and bias, as Sequential.parameters()', async () => {
+    const net = await MLP.create({ ...spec, normalization: ['batch-norm', null], backend });
+    expect(net.parameterCount).toBe(4 * 7 + 7 + 2 * 7 + 7 * 6 + 6 + 6 * 3 + 3);
+    const layer = net.layout.layers[0];
+    expect(layer.normOffset).toBe(4 * 7 + 7);
+    const theta = net.getParameters();
+    expect(Array.from(theta.subarray(layer.normOffset, layer.normOffset + 14))).toEqual([...Array(7).fill(1), ...Array(7).fill(0)]);
+    expect(net.layout.layers[1].weightOffset).toBe(4 * 7 + 7 + 14);
+    expect(net.layout.layers[1].normOffset).toBe(-1);
+    // The summary names the norm before the activation and counts γ and β in the layer.
+    expect(net.summary()).toContain(`dense 0  4 → 7  batch-norm → tanh  -                49`);
+    expect(net.summary()).toContain(`dense 1  7 → 6  gelu               -                48`);
+    net.dispose();
+  });
+
+  it('loss and gradient use the batch statistics and leave the running ones; predict and evaluate use the running ones', async () => {
+    const net = await MLP.create({ ...spec, normalization: ['batch-norm', 'layer-norm'], backend, dtype: 'float64', seed: 1 });
+    const { X, Y } = randomData(spec, 10, 4);
+    const start = running(net);
+    expect(start).toEqual([...Array(7).fill(0), ...Array(7).fill(1), 0]);
+    const trainLoss = net.loss(X, Y);
+    net.gradient(X, Y);
+    expect(running(net)).toEqual(start);
+    // Running statistics at their start (mean 0, variance 1) make the norm nearly the identity,
+    // so eval mode differs from train mode.
+    const evalLoss = net.evaluate(X, Y).loss;
+    expect(Math.abs(evalLoss - trainLoss)).toBeGreaterThan(1e-3);
+    net.step(X, Y, { learningRate: 0.1 });
+    const after = running(net);
+    expect(after.at(-1)).toBe(1);
+    expect(after).not.toEqual(start);
+    // predict is eval mode: its outputs give evaluate's loss.
+    const P = net.predict(X) as Float64Array;
+    let crossEntropy = 0;
+    for (let i = 0; i < 30; i++) crossEntropy -= (Y[i] * Math.log(P[i])) / 10;
+    expect(net.evaluate(X, Y).loss).toBeCloseTo(crossEntropy, 12);
+    net.dispose();
+  });
+
+  it('a step the divergence guard refuses changes neither θ nor the running statistics', async () => {
+    const regression: NetSpec = { layers: [4, 7, 6, 3], activations: ['tanh', 'relu', 'linear'], loss: 'mse' };
+    const net = await MLP.create({ ...regression, normalization: ['batch-norm', 'batch-norm'], backend, dtype: 'float64', seed: 1 });
+    const { X, Y } = randomData(regression, 8, 4);
+    net.step(X, Y, { learningRate: 0.1 });
+    // Output weights of 1e200: the squared error overflows, so the loss is not finite.
+    const last = net.layout.layers[2];
+    const theta = net.getParameters().map((v, i) => (i >= last.weightOffset && i < last.biasOffset ? v * 1e200 : v));
+    net.setParameters(theta);
+    const before = running(net);
+    expect(() => net.step(X, Y, { learningRate: 0.1 })).toThrow(DivergenceError);
+    expect(net.getParameters()).toEqual(theta);
+    expect(running(net)).toEqual(before);
+    expect(before.at(-1)).toBe(1);
+    net.dispose();
+  });
+
+  it('layer norm keeps no running statistics and is the same in train and eval mode', async () => {
+    const net = await MLP.create({ ...spec, normalization: ['layer-norm', 'layer-norm'], backend, dtype: 'float64', seed: 1 });
+    const { X, Y } = randomData(spec, 5, 4);
+    expect(net.getRunningStatistics()).toEqual([]);
+    expect(net.evaluate(X, Y).loss).toBe(net.loss(X, Y));
+    // Its trace works sample by sample (a row is normalized on its own).
+    expect(net.trace(X, Y).loss).toBe(net.loss(X, Y));
+    net.dispose();
+  });
+
+  it('batch norm refuses a training batch of one row, as PyTorch, changing nothing; predict takes one row', async () => {
+    const net = await MLP.create({ ...spec, normalization: [null, 'batch-norm'], backend, seed: 1 });
+    const { X, Y } = randomData(spec, 9, 4);
+    const x1 = Array.from(X.subarray(0, 4));
+    const y1 = Array.from(Y.subarray(0, 3));
+    const theta = net.getParameters();
+    for (const call of [() => net.step([x1], [y1]), () => net.loss([x1], [y1]), () => net.gradient([x1], [y1])]) {
+      expect(call).toThrow(ValueError);
+      expect(call).toThrow(/batch has 1 row, but batch-norm \(layer 1\) .*at least 2 .*Expected more than 1 value per channel/);
+    }
+    expect(() => net.trace(X, Y)).toThrow(/trace: each sample's own pass has 1 row, but batch-norm \(layer 1\)/);
+    // 9 rows in batches of 4: the last has one row.
+    expect(() => net.fit(X, Y, { epochs: 1, batchSize: 4 })).toThrow(/fit: the last batch of each epoch \(9 training rows in batches of 4\) has 1 row/);
+    await expect(net.fitAsync(X, Y, { epochs: 1, batchSize: 8 })).rejects.toThrow(/fitAsync: the last batch of each epoch/);
+    expect(net.getParameters()).toEqual(theta);
+    expect(net.epoch).toBe(0);
+    expect((net.predict(x1) as number[]).length).toBe(3);
+    expect(net.fit(X, Y, { epochs: 1, batchSize: 3 }).loss).toHaveLength(1);
+    net.dispose();
+  });
+});
+
+describe('bad normalization options name the argument', () => {
+  const base = { layers: [3, 4, 5, 2], activations: ['relu', 'relu', 'linear'] } as const;
+  it.each([
+    [{ normalization: ['layer-norm'] }, "MLP.create: normalization must have 2 entries (one per hidden layer, null for none), got an array of length 1"],
+    [{ normalization: ['layer-norm', 'batchnorm'] }, "MLP.create: normalization[1] must be one of 'layer-norm', 'batch-norm', got \"batchnorm\"; did you mean 'batch-norm'?"],
+    [{ normalization: 'batch-norm' }, "MLP.create: normalization must be an array of 2 entries ('layer-norm', 'batch-norm' or null, one per hidden layer), got \"batch-norm\""],
+    [{ normalization: [null, 3] }, "MLP.create: normalization[1] must be one of 'layer-norm', 'batch-norm', got 3"],
+    [{ layers: [3, 2], activations: ['linear'], normalization: ['layer-norm'] }, "MLP.create: normalization needs hidden layers (it goes between a hidden layer's Linear and its activation), and a network of 2 layer sizes has none; got an array of length 1"],
+  ])('%j', async (options, message) => {
+    await expect(MLP.create({ ...base, ...options } as never)).rejects.toThrow(ValueError);
+    await expect(MLP.create({ ...base, ...options } as never)).rejects.toThrow(message);
+  });
+
+  it('null entries and an empty list for a network without hidden layers are no normalization', async () => {
+    const a = await MLP.create({ ...base, normalization: [null, null], seed: 3 });
+    const b = await MLP.create({ ...base, seed: 3 });
+    expect(a.getParameters()).toEqual(b.getParameters());
+    const c = await MLP.create({ layers: [3, 2], activations: ['linear'], normalization: [] });
+    expect(c.parameterCount).toBe(8);
+    [a, b, c].forEach((n) => n.dispose());
+  });
+});
