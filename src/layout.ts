@@ -49,6 +49,11 @@ export function hasBatchNorm(layout: ParameterLayout): boolean {
   return layout.layers.some((layer) => layer.normalization === 'batch-norm');
 }
 
+/** Length of the running statistics (Engine.runningStatistics): per batch-norm layer, its running mean then its running variance. */
+export function runningStatisticsLength(layout: ParameterLayout): number {
+  return layout.layers.reduce((sum, layer) => sum + (layer.normalization === 'batch-norm' ? 2 * layer.outputs : 0), 0);
+}
+
 /**
  * Batch normalization divides by the batch's spread: a training batch of one row has none
  * (PyTorch raises "Expected more than 1 value per channel when training").

@@ -23,7 +23,8 @@ import { checkTrainingJSON, trainingToJSON } from './io/training-json.js';
 import type { Bytes } from './io/bytes.js';
 import { writeOnnx, type OnnxOptions } from './io/onnx.js';
 import { readSafetensors, writeSafetensors, type SafetensorsArchitecture } from './io/safetensors.js';
-import { checkBatchStatisticsRows, type ParameterLayout } from './layout.js';
+import { checkBatchStatisticsRows, hasBatchNorm, type ParameterLayout } from './layout.js';
+import type { RunningState } from './io/running.js';
 import { DEFAULT_OPTIMIZER, FIT_DEFAULT_OPTIMIZER, resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
 import { standaloneModule } from './standalone.js';
 import { summaryText } from './summary.js';
@@ -114,7 +115,7 @@ export class MLP {
    * @throws {ValueError} for an unknown option.
    */
   static async fromJSON(json: ModelJSON | string, options?: LoadOptions): Promise<MLP> {
-    const { architecture, parameters, random, dropoutRandom, training, backend: savedOn } = checkModelJSON('MLP.fromJSON', json);
+    const { architecture, parameters, random, dropoutRandom, training, backend: savedOn, running } = checkModelJSON('MLP.fromJSON', json);
     const o = checkOptions('MLP.fromJSON', 'options', options, true, LOAD_KEYS) as LoadOptions;
     // As MLP.load: the backend the network was saved from, unless another is asked for.
     const backend = o.backend === undefined ? savedOn ?? 'wasm' : checkChoice('MLP.fromJSON', 'options.backend', o.backend, BACKENDS);
@@ -125,6 +126,7 @@ export class MLP {
     const net = new MLP(await createEngine(architecture, backend, threads), architecture, generator);
     net.live('MLP.fromJSON').parameters().set(parameters);
     if (dropoutRandom) net.live('MLP.fromJSON').setDropoutRandomState(dropoutRandom);
+    setRunningState(net.live('MLP.fromJSON'), running);
     if (resume) {
       net.live('MLP.fromJSON').setOptimizerState(resume.optimizer);
       net.training = resume.training;
@@ -153,6 +155,7 @@ export class MLP {
     engine.parameters().set(c.parameters);
     engine.setOptimizerState(c.optimizer);
     engine.setDropoutRandomState(c.dropoutRandom);
+    setRunningState(engine, c.running);
     net.training = c.training;
     return net;
   }
@@ -169,9 +172,10 @@ export class MLP {
   static async fromSafetensors(bytes: Bytes, options?: LoadOptions & SafetensorsArchitecture): Promise<MLP> {
     const o = checkOptions('MLP.fromSafetensors', 'options', options, true, SAFETENSORS_KEYS) as LoadOptions & SafetensorsArchitecture;
     const backend = o.backend === undefined ? 'wasm' : checkChoice('MLP.fromSafetensors', 'options.backend', o.backend, BACKENDS);
-    const { architecture, parameters } = readSafetensors('MLP.fromSafetensors', bytes, o);
+    const { architecture, parameters, running } = readSafetensors('MLP.fromSafetensors', bytes, o);
     const net = new MLP(await createEngine(architecture, backend, checkThreads('MLP.fromSafetensors', o.threads)), architecture, new Random());
     net.live('MLP.fromSafetensors').parameters().set(parameters);
+    setRunningState(net.live('MLP.fromSafetensors'), running);
     net.live('MLP.fromSafetensors').setDropoutRandomState(dropoutStream(0));
     return net;
   }
@@ -411,10 +415,9 @@ export class MLP {
 
   /** Source of a dependency-free ES module exporting `predict` for this network as it is now (see README). */
   toFunction(): string {
-    refuseNormalization('toFunction', this.architecture);
     const engine = this.live('toFunction');
     checkTextExport('toFunction', engine.layout.parameterCount);
-    return standaloneModule(this.architecture, engine.parameters());
+    return standaloneModule(this.architecture, engine.parameters(), engine.runningStatistics());
   }
 
   /**
@@ -465,18 +468,17 @@ export class MLP {
    * writeFileSync('model.ckpt', net.save());
    */
   save(): Uint8Array {
-    refuseNormalization('save', this.architecture);
     const engine = this.live('save');
     return writeCheckpoint({
       architecture: this.architecture, backend: engine.backend, parameters: engine.parameters(), optimizer: engine.optimizerState(),
-      random: this.random.getState(), dropoutRandom: engine.dropoutRandomState(), training: this.training,
+      random: this.random.getState(), dropoutRandom: engine.dropoutRandomState(), training: this.training, running: runningStateOf(engine),
     });
   }
 
   /** θ in the safetensors format, tensors `layers.{i}.weight` (outputs × inputs) and `layers.{i}.bias`, for PyTorch and other tools. */
   toSafetensors(): Uint8Array {
-    refuseNormalization('toSafetensors', this.architecture);
-    return writeSafetensors(this.architecture, this.live('toSafetensors').parameters());
+    const engine = this.live('toSafetensors');
+    return writeSafetensors(this.architecture, engine.parameters(), runningStateOf(engine));
   }
 
   /**
@@ -486,12 +488,11 @@ export class MLP {
    * unless `options.dtype` says otherwise; see README "ONNX export".
    */
   toOnnx(options?: OnnxOptions): Uint8Array {
-    refuseNormalization('toOnnx', this.architecture);
     const engine = this.live('toOnnx');
     const o = checkOptions('toOnnx', 'options', options, true) as OnnxOptions;
     const dtype = o.dtype === undefined ? undefined : checkChoice('toOnnx', 'options.dtype', o.dtype, DTYPES);
     if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) throw new ValueError(`toOnnx: options.name must be a non-empty string, got ${describe(o.name)}`);
-    return writeOnnx(this.architecture, engine.parameters(), { dtype, name: o.name });
+    return writeOnnx(this.architecture, engine.parameters(), { dtype, name: o.name }, {}, engine.runningStatistics());
   }
 
   /**
@@ -499,16 +500,19 @@ export class MLP {
    * `{ training: true }` it also carries the optimizer state and fit's counters, like `save()`.
    */
   toJSON(options?: ToJSONOptions): ModelJSON {
-    refuseNormalization('toJSON', this.architecture);
     const engine = this.live('toJSON');
     // JSON.stringify(net) calls toJSON with a property name: only an options object counts.
     const o = typeof options === 'object' && options !== null ? checkOptions('toJSON', 'options', options, false, TO_JSON_KEYS) as ToJSONOptions : {};
     const training = o.training !== undefined && checkBoolean('toJSON', 'options.training', o.training);
     checkTextExport('toJSON', engine.layout.parameterCount);
-    const { layers, activations, loss, lossOptions, dtype, dropout } = this.architecture;
+    const { layers, activations, loss, lossOptions, dtype, dropout, normalization } = this.architecture;
+    const running = runningStateOf(engine);
     const json: ModelJSON = {
-      format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, ...(lossOptions && { lossOptions: { ...lossOptions } }), dtype, dropout: [...dropout], backend: engine.backend,
-      parameters: Array.from(engine.parameters()), random: this.random.getState(), dropoutRandom: engine.dropoutRandomState(),
+      format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, ...(lossOptions && { lossOptions: { ...lossOptions } }), dtype, dropout: [...dropout],
+      // Written only for networks that have them, so other networks' files stay as they were.
+      ...(normalization.some((n) => n !== null) && { normalization: [...normalization] }),
+      ...(running && { runningStatistics: Array.from(running.runningStatistics), batchesTracked: running.batchesTracked }),
+      backend: engine.backend, parameters: Array.from(engine.parameters()), random: this.random.getState(), dropoutRandom: engine.dropoutRandomState(),
     };
     if (training) json.training = trainingToJSON(engine.optimizerState(), this.training);
     return json;
@@ -727,10 +731,16 @@ function isNumberArray(value: unknown): value is ArrayLike<number> {
   return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
 }
 
-/** Exports that do not carry normalization layers refuse networks that have them. */
-function refuseNormalization(fn: string, architecture: Architecture): void {
-  const l = architecture.normalization.findIndex((n) => n !== null);
-  if (l >= 0) throw new ValueError(`${fn}: this network has a '${architecture.normalization[l]}' layer (normalization[${l}]), which ${fn} does not export`);
+/** Batch norm's running statistics and their count, or null for a network without batch norm. */
+function runningStateOf(engine: Engine): RunningState | null {
+  return hasBatchNorm(engine.layout) ? { runningStatistics: engine.runningStatistics(), batchesTracked: engine.batchesTracked() } : null;
+}
+
+/** Puts stored running statistics into a network (null: it has no batch norm). */
+function setRunningState(engine: Engine, running: RunningState | null): void {
+  if (!running) return;
+  engine.runningStatistics().set(running.runningStatistics);
+  engine.setBatchesTracked(running.batchesTracked);
 }
 
 /** `engine.reserve`, its errors named as `inCall` names them, without a closure per call (step stages on every call). */

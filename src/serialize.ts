@@ -1,5 +1,6 @@
 import { FormatError, describe } from './errors.js';
-import { BACKENDS, type Architecture, type Backend } from './options.js';
+import { BACKENDS, type Architecture, type Backend, type Normalization } from './options.js';
+import { checkRunningState, type RunningState } from './io/running.js';
 import { checkCreateOptions } from './validate.js';
 import { parameterLayout } from './layout.js';
 import { badValue, isAllowed } from './data.js';
@@ -17,6 +18,12 @@ export interface ModelJSON {
   dtype: Architecture['dtype'];
   /** Dropout rate per hidden layer; absent in files from before dropout existed (read as none). */
   dropout?: number[];
+  /** Normalization per hidden layer (null: none); absent when the network has none. */
+  normalization?: (Normalization | null)[];
+  /** Batch norm's running mean then variance per batch-norm layer; only with batch norm. */
+  runningStatistics?: number[];
+  /** Training steps behind the running statistics (num_batches_tracked); only with batch norm. */
+  batchesTracked?: number;
   /** The backend it was saved from; `MLP.fromJSON` builds on it unless told otherwise (absent: 'wasm'). */
   backend?: Backend;
   /** θ as numbers; float32 values are exact in a double, so the round trip is bit-exact. */
@@ -30,7 +37,7 @@ export interface ModelJSON {
 }
 
 /** Checks a parsed JSON model completely before anything is built from it. */
-export function checkModelJSON(fn: string, value: unknown): { architecture: Architecture; parameters: number[]; random: number[]; dropoutRandom: number[] | undefined; training: unknown; backend: Backend | undefined } {
+export function checkModelJSON(fn: string, value: unknown): { architecture: Architecture; parameters: number[]; random: number[]; dropoutRandom: number[] | undefined; training: unknown; backend: Backend | undefined; running: RunningState | null } {
   const json = typeof value === 'string' ? parse(fn, value) : value;
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new FormatError(`${fn}: expected a model object or its JSON text, got ${describe(json)}`);
   const m = json as Partial<ModelJSON>;
@@ -38,11 +45,12 @@ export function checkModelJSON(fn: string, value: unknown): { architecture: Arch
   if (m.version !== 1) throw new FormatError(`${fn}: version ${describe(m.version)} is not supported (this is version 1 of the format)`);
   let architecture: Architecture;
   try {
-    architecture = checkCreateOptions(fn, { layers: m.layers, activations: m.activations, loss: m.loss, lossOptions: m.lossOptions, dtype: m.dtype, dropout: m.dropout }).architecture;
+    architecture = checkCreateOptions(fn, { layers: m.layers, activations: m.activations, loss: m.loss, lossOptions: m.lossOptions, dtype: m.dtype, dropout: m.dropout, normalization: m.normalization }).architecture;
   } catch (error) {
     throw new FormatError((error as Error).message);
   }
-  const expected = parameterLayout(architecture).parameterCount;
+  const layout = parameterLayout(architecture);
+  const expected = layout.parameterCount;
   if (!Array.isArray(m.parameters) || m.parameters.length !== expected) {
     throw new FormatError(`${fn}: parameters must be an array of ${expected} numbers for layers [${architecture.layers.join(', ')}], got ${describe(m.parameters)}`);
   }
@@ -53,7 +61,8 @@ export function checkModelJSON(fn: string, value: unknown): { architecture: Arch
   if (m.backend !== undefined && !BACKENDS.includes(m.backend)) throw new FormatError(`${fn}: backend must be one of ${BACKENDS.map((b) => `'${b}'`).join(', ')}, got ${describe(m.backend)}`);
   const random = checkGeneratorState(fn, 'random', m.random);
   const dropoutRandom = m.dropoutRandom === undefined ? undefined : checkGeneratorState(fn, 'dropoutRandom', m.dropoutRandom);
-  return { architecture, parameters: m.parameters, random, dropoutRandom, training: m.training, backend: m.backend };
+  const running = checkRunningState(layout, m.runningStatistics, m.batchesTracked, (what) => new FormatError(`${fn}: ${what}`));
+  return { architecture, parameters: m.parameters, random, dropoutRandom, training: m.training, backend: m.backend, running };
 }
 
 function checkGeneratorState(fn: string, name: string, state: unknown): number[] {

@@ -1,4 +1,6 @@
 import type { Activation, Architecture, FloatArray } from './options.js';
+import { parameterLayout } from './layout.js';
+import { NORM_EPSILON } from './js/normalization.js';
 import { LEAKY_SLOPE } from './js/math.js';
 import { SMOOTH, erf, type SmoothActivation } from './js/smooth.js';
 import { writeFloats } from './io/floats.js';
@@ -8,20 +10,37 @@ import { writeFloats } from './io/floats.js';
  * `import { predict } from './model.mjs'`. θ is embedded as base64 of its little-endian bytes,
  * so the weights are bit-exact and about a third larger than binary; the math is plain
  * JavaScript in float64 over those weights, the same operations in the same order as the `js`
- * backend. Works in browsers, Node, Deno and Bun.
+ * backend. A normalization layer computes as in `predict` (batch norm with its running
+ * statistics, embedded after θ). Works in browsers, Node, Deno and Bun.
  */
-export function standaloneModule(architecture: Architecture, parameters: FloatArray): string {
+export function standaloneModule(architecture: Architecture, parameters: FloatArray, runningStatistics: FloatArray): string {
   const { layers, activations, dtype } = architecture;
-  const bytes = new Uint8Array(parameters.length * parameters.BYTES_PER_ELEMENT);
+  const bytes = new Uint8Array((parameters.length + runningStatistics.length) * parameters.BYTES_PER_ELEMENT);
   writeFloats(bytes, 0, parameters, dtype);
+  writeFloats(bytes, parameters.length * parameters.BYTES_PER_ELEMENT, runningStatistics, dtype);
   const used = [...new Set(activations)];
+  const layout = parameterLayout(architecture);
+  const normalized = layout.layers.some((l) => l.normalization !== null);
+  // Per layer: [kind, where γ starts, where its running mean starts in `running`] (null: none).
+  let runningAt = 0;
+  const norms = layout.layers.map((l) => {
+    if (!l.normalization) return null;
+    const entry = [l.normalization, l.normOffset, runningAt];
+    if (l.normalization === 'batch-norm') runningAt += 2 * l.outputs;
+    return entry;
+  });
   return `// A ${layers.join('-')} multilayer perceptron (${activations.join(', ')}; ${dtype} weights), exported by wasm-mlp.
 // Dependency-free: predict(X) takes rows of ${layers[0]} numbers (number[][], or a flat Float32Array/Float64Array)
 // and returns ${layers[layers.length - 1]} outputs per row, in the same form.
 export const layers = ${JSON.stringify(layers)};
 export const activations = ${JSON.stringify(activations)};
-
-const theta = decode(${JSON.stringify(base64(bytes))});
+${normalized ? `export const normalization = ${JSON.stringify(architecture.normalization)};
+` : ''}
+const stored = decode(${JSON.stringify(base64(bytes))});
+const theta = stored.subarray(0, ${parameters.length});
+${normalized ? `const running = stored.subarray(${parameters.length});
+const NORMS = ${JSON.stringify(norms)};
+${NORMALIZE_SOURCE}` : ''}
 const ACTIVATE = {};
 ${used.map((a) => ACTIVATION_SOURCE[a]).join('\n')}
 
@@ -49,9 +68,9 @@ export function predict(X) {
         z[i * n + j] = sum + theta[bias + j];
       }
     }
-    ACTIVATE[activations[l]](z, rows, n);
+${normalized ? '    if (NORMS[l]) normalize(NORMS[l], z, rows, n);\n' : ''}    ACTIVATE[activations[l]](z, rows, n);
     a = z;
-    offset = bias + n;
+    offset = bias + n${normalized ? ' + (NORMS[l] ? 2 * n : 0)' : ''};
   }
   const outputs = layers[layers.length - 1];
   if (flat) return new X.constructor(a);
@@ -69,6 +88,31 @@ function decode(text) {
 }
 `;
 }
+
+/**
+ * Layer norm (each row), or batch norm with its running statistics, in place on rows × n values:
+ * the eval-mode arithmetic of src/js/normalization.ts, in its order.
+ */
+const NORMALIZE_SOURCE = `function normalize([kind, gamma, at], z, rows, n) {
+  const beta = gamma + n;
+  for (let i = 0; i < rows; i++) {
+    const o = i * n;
+    if (kind === 'batch-norm') {
+      for (let j = 0; j < n; j++) {
+        const inv = 1 / Math.sqrt(running[at + n + j] + ${NORM_EPSILON});
+        z[o + j] = (z[o + j] - running[at + j]) * inv * theta[gamma + j] + theta[beta + j];
+      }
+      continue;
+    }
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum += z[o + j];
+    const mean = sum / n;
+    let squares = 0;
+    for (let j = 0; j < n; j++) squares += (z[o + j] - mean) * (z[o + j] - mean);
+    const inv = 1 / Math.sqrt(squares / n + ${NORM_EPSILON});
+    for (let j = 0; j < n; j++) z[o + j] = (z[o + j] - mean) * inv * theta[gamma + j] + theta[beta + j];
+  }
+}`;
 
 /**
  * A smooth activation from the js backend's own function (src/js/smooth.ts, self-contained

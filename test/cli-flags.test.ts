@@ -75,6 +75,22 @@ it('--validation, --early-stopping, --dropout, --dtype and --threads reach the n
   net.dispose();
 });
 
+it('--normalization puts a norm on the hidden layers it names; the saved model predicts with its running statistics', async () => {
+  const result = await run('train', 'train.csv', '--target', 'species', '--layers', '16,8', '--normalization', 'batch-norm,none', '--epochs', '5', '--seed', '1', '--out', 'norm.wmlp');
+  expect(result.stderr).toBe('');
+  const net = await model('norm.wmlp');
+  expect(net.architecture.normalization).toEqual(['batch-norm', null]);
+  // 96 training rows in batches of 16, 5 epochs: 30 steps behind the running statistics.
+  expect(net.getRunningStatistics()[0].batchesTracked).toBe(30);
+  net.dispose();
+  const predicted = await run('predict', 'norm.wmlp', 'validation.csv');
+  expect(predicted.stderr).toBe('');
+  expect(predicted.stdout.trim().split('\n')).toHaveLength(31);
+  const all = await run('train', 'train.csv', '--target', 'species', '--layers', '8,6', '--normalization', 'layer-norm', '--epochs', '1', '--out', 'ln.wmlp');
+  expect(all.code).toBe(0);
+  expect((await model('ln.wmlp')).architecture.normalization).toEqual(['layer-norm', 'layer-norm']);
+});
+
 it('--activation takes every hidden activation, the smooth ones included', async () => {
   const result = await run('train', 'train.csv', '--target', 'species', '--layers', '8,6', '--activation', 'gelu-tanh', '--epochs', '2', '--seed', '1', '--out', 'gelu.wmlp');
   expect(result.stderr).toBe('');
@@ -122,6 +138,8 @@ it.each([
   [['--threads', '0'], '--threads must be an integer ≥ 1, got "0"'],
   [['--dropout', '1'], '--dropout must be a number in [0, 1), got "1"'],
   [['--dtype', 'float16'], '--dtype must be one of float32, float64, got "float16"'],
+  [['--normalization', 'batchnorm'], '--normalization takes layer-norm, batch-norm, none (one for every hidden layer, or one per hidden layer), got "batchnorm"; did you mean \'batch-norm\'?'],
+  [['--layers', '8,6', '--normalization', 'layer-norm,none,none'], '--normalization has 3 entries, but --layers gives 2 hidden layers (give one, or one per hidden layer)'],
 ])('refuses %j', async (flags, message) => {
   const result = await run('train', 'train.csv', '--target', 'species', ...flags);
   expect(result.code).toBe(2);

@@ -57,6 +57,18 @@ describe('toOnnx, run by onnxruntime-web', () => {
     net.dispose();
   });
 
+  it.each(['float32', 'float64'] as DType[])('batch norm (its running statistics), layer norm and none, %s: the same predictions as predict', async (dtype) => {
+    const spec = { layers: [6, 9, 7, 5, 3], activations: ['relu', 'tanh', 'silu', 'softmax'] as Activation[], loss: 'cross-entropy' as Loss };
+    const net = await MLP.create({ ...spec, dtype, seed: 4, normalization: ['batch-norm', null, 'layer-norm'] });
+    const { X, Y } = randomData(spec, 40, 9);
+    net.fit(X, Y, { epochs: 3, batchSize: 8, learningRate: 0.05 });
+    expect(net.getRunningStatistics()[0].batchesTracked).toBe(15);
+    const input = dtype === 'float32' ? Float32Array.from(X) : X;
+    const got = await runOnnx(net.toOnnx(), input, 6);
+    expect(maxAbsDiff(got, net.predict(input) as Float32Array | Float64Array)).toBeLessThan(dtype === 'float32' ? 1e-6 : 1e-12);
+    net.dispose();
+  });
+
   it("a float64 network exported with { dtype: 'float32' } predicts within float32 rounding", async () => {
     const spec = { layers: [5, 8, 3], activations: ['tanh', 'softmax'] as Activation[], loss: 'cross-entropy' as Loss };
     const net = await MLP.create({ ...spec, dtype: 'float64', seed: 2 });

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MLP, type Activation, type DType, type Loss } from '../src/index.js';
+import { MLP, type Activation, type DType, type Loss, type Normalization } from '../src/index.js';
 import { Random } from '../src/random.js';
 
 let dir = '';
@@ -18,18 +18,21 @@ async function importSource(source: string): Promise<{ predict: (X: unknown) => 
   return import(pathToFileURL(file).href);
 }
 
-const cases: [string, number[], Activation[], Loss, DType][] = [
+const cases: [string, number[], Activation[], Loss, DType, (Normalization | null)[]?][] = [
   ['relu → softmax', [5, 8, 3], ['relu', 'softmax'], 'cross-entropy', 'float32'],
   ['tanh, leaky-relu → linear', [4, 6, 5, 2], ['tanh', 'leaky-relu', 'linear'], 'mse', 'float32'],
   ['sigmoid → sigmoid', [3, 7, 1], ['sigmoid', 'sigmoid'], 'binary-cross-entropy', 'float64'],
   ['linear → linear, float64', [2, 3, 2], ['linear', 'linear'], 'mse', 'float64'],
   ['gelu, gelu-tanh, silu → softmax, float64', [4, 6, 5, 4, 3], ['gelu', 'gelu-tanh', 'silu', 'softmax'], 'cross-entropy', 'float64'],
   ['elu, selu, softplus → mish', [4, 6, 5, 4, 2], ['elu', 'selu', 'softplus', 'mish'], 'mse', 'float32'],
+  // Batch norm with its running statistics after training, layer norm, and a layer without.
+  ['batch-norm, none, layer-norm, float64', [4, 6, 5, 4, 3], ['relu', 'tanh', 'gelu', 'softmax'], 'cross-entropy', 'float64', ['batch-norm', null, 'layer-norm']],
+  ['layer-norm, batch-norm', [4, 6, 5, 2], ['silu', 'relu', 'linear'], 'mse', 'float32', ['layer-norm', 'batch-norm']],
 ];
 
-describe.each(cases)('toFunction for %s', (_, layers, activations, loss, dtype) => {
+describe.each(cases)('toFunction for %s', (_, layers, activations, loss, dtype, normalization) => {
   it('imports with no dependency and predicts what predict predicts', async () => {
-    const net = await MLP.create({ layers, activations, loss, dtype, seed: 5 });
+    const net = await MLP.create({ layers, activations, loss, dtype, seed: 5, normalization });
     const random = new Random(9);
     // Train a little so the weights are not just the initialisation.
     const X = Array.from({ length: 40 }, () => Array.from({ length: layers[0] }, () => random.normal() * 2));

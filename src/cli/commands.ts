@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { MLP } from '../mlp.js';
-import { ACTIVATIONS } from '../options.js';
+import { ACTIVATIONS, NORMALIZATIONS, type Normalization } from '../options.js';
+import { didYouMean } from '../suggest.js';
 import { FormatError } from '../errors.js';
 import { Random } from '../random.js';
 import { readCsvTable, type CsvTable } from './csv.js';
@@ -46,6 +47,7 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   const dtype = choiceOption(args, 'dtype', 'float32', ['float32', 'float64'] as const);
   const threads = threadsOption(args);
   const dropout = numberOption(args, 'dropout', 0, 0, 1);
+  const normalization = normalizationOption(args, hidden.length);
   const schedule = scheduleOption(args, learningRate, epochs);
   const patience = args.options.has('early-stopping') ? intOption(args, 'early-stopping', 0, 1) : null;
   const outPath = args.options.get('out') ?? 'model.wmlp';
@@ -59,7 +61,7 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   const shuffleBuffer = args.options.has('shuffle-buffer') ? intOption(args, 'shuffle-buffer', 0, 1) : null;
   const settings: TrainSettings = {
     file, target, features: chosen ?? null, hidden, activation, epochs, batchSize, optimizer, learningRate, momentum, validationFile, validationSplit,
-    seed, dtype, threads, dropout, schedule, patience, outPath, taskOption, loss, shuffleBuffer: shuffleBuffer ?? DEFAULT_SHUFFLE_BUFFER,
+    seed, dtype, threads, dropout, normalization, schedule, patience, outPath, taskOption, loss, shuffleBuffer: shuffleBuffer ?? DEFAULT_SHUFFLE_BUFFER,
   };
   if (shuffleBuffer !== null || fileBytes(file) > STREAM_ABOVE_BYTES) {
     if (shuffleBuffer === null) process.stderr.write(`wasm-mlp: note: ${file} is ${(fileBytes(file) / 2 ** 20).toFixed(0)} MiB; streaming it through a shuffle buffer of ${DEFAULT_SHUFFLE_BUFFER} rows (--shuffle-buffer N to choose)\n`);
@@ -237,6 +239,22 @@ function layersOption(args: ParsedArgs): number[] {
     throw new UsageError(`--layers must be hidden layer sizes separated by commas, e.g. 64,32, got "${raw}"`);
   }
   return sizes;
+}
+
+/** --normalization: one name for every hidden layer, or one per hidden layer ('none' for none). */
+function normalizationOption(args: ParsedArgs, hidden: number): (Normalization | null)[] {
+  const raw = args.options.get('normalization');
+  if (raw === undefined) return new Array<null>(hidden).fill(null);
+  const names = raw.split(',').map((n) => n.trim());
+  const choices = [...NORMALIZATIONS, 'none'];
+  const bad = names.find((n) => !choices.includes(n));
+  if (bad !== undefined) {
+    const hint = didYouMean(bad, choices, true);
+    throw new UsageError(`--normalization takes ${choices.join(', ')} (one for every hidden layer, or one per hidden layer), got "${bad}"${hint ? `; ${hint}` : ''}`);
+  }
+  if (names.length !== 1 && names.length !== hidden) throw new UsageError(`--normalization has ${names.length} entries, but --layers gives ${hidden} hidden layers (give one, or one per hidden layer)`);
+  const per = names.length === 1 ? new Array<string>(hidden).fill(names[0]) : names;
+  return per.map((n) => (n === 'none' ? null : (n as Normalization)));
 }
 
 /** Digits only: Number() would also take "0x10", " 1 ", "1e3" and "". */

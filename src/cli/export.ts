@@ -46,6 +46,7 @@ export function writeExport(path: string, model: ModelFile, net: MLP, source: st
 export function writeOnnxExport(path: string, model: ModelFile, net: MLP): void {
   const metadata: Record<string, string> = { features: JSON.stringify(model.features), target: JSON.stringify(model.target) };
   if (model.classes) metadata.classes = JSON.stringify(model.classes);
-  const bytes = writeOnnx(net.architecture, net.getParameters(), {}, { input: model.featureScaling, output: model.targetScaling ?? undefined, metadata });
+  const running = net.getRunningStatistics().flatMap((s) => [...s.runningMean, ...s.runningVar]);
+  const bytes = writeOnnx(net.architecture, net.getParameters(), {}, { input: model.featureScaling, output: model.targetScaling ?? undefined, metadata }, running);
   writeOutputFile(path, bytes);
 }

@@ -45,6 +45,9 @@ A numeric target is regression (linear output, MSE); any other target is classif
   --schedule s             learning rate per epoch: cosine[:etaMin] (to η/100 by default),
                            step:stepSize[:gamma], exponential:gamma or none (default none)
   --dropout r              dropout rate of the hidden layers while training, in [0, 1) (default 0)
+  --normalization n        between each hidden layer's Linear and its activation: layer-norm,
+                           batch-norm or none, for every hidden layer or one per hidden layer
+                           (e.g. batch-norm,none; default none)
   --validation-split f     fraction of rows held out to validate, 0 for none (default 0.2)
   --validation file.csv    validate on this file instead (same columns); no split then
   --early-stopping N       stop after N epochs without a lower validation loss (training loss
@@ -61,7 +64,7 @@ A numeric target is regression (linear output, MSE); any other target is classif
                            by the file. Files over 32 MiB stream with N = 10000 unless given.
                            A streamed split holds out each row with probability --validation-split.
   --out model.wmlp         where to save the model (default model.wmlp)`,
-    options: ['target', 'features', 'layers', 'activation', 'loss', 'epochs', 'batch-size', 'optimizer', 'learning-rate', 'momentum', 'schedule', 'dropout',
+    options: ['target', 'features', 'layers', 'activation', 'loss', 'epochs', 'batch-size', 'optimizer', 'learning-rate', 'momentum', 'schedule', 'dropout', 'normalization',
       'validation-split', 'validation', 'early-stopping', 'task', 'dtype', 'threads', 'seed', 'shuffle-buffer', 'out'],
     flags: [],
     run: (args) => train(args, out),

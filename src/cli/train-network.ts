@@ -2,7 +2,7 @@
 // and training from a streamed file.
 import { MLP } from '../mlp.js';
 import { batchesUseThreads } from '../threads/support.js';
-import type { Activation } from '../options.js';
+import type { Activation, Normalization } from '../options.js';
 import { EarlyStopping } from '../training/early-stopping.js';
 import type { Task } from './table.js';
 import { UsageError } from './args.js';
@@ -26,6 +26,8 @@ export interface TrainSettings {
   dtype: 'float32' | 'float64';
   threads: number | 'auto';
   dropout: number;
+  /** One per hidden layer (null: none). */
+  normalization: (Normalization | null)[];
   schedule: ((epoch: number) => number) | undefined;
   patience: number | null;
   outPath: string;
@@ -54,6 +56,7 @@ export async function createNetwork(s: TrainSettings, inputs: number, classes: r
     activations: [...s.hidden.map(() => s.activation), classes ? 'softmax' : 'linear'],
     loss: classes ? 'cross-entropy' : s.loss ?? 'mse',
     seed: s.seed, dtype: s.dtype, threads, ...(s.hidden.length && s.dropout > 0 ? { dropout: s.dropout } : {}),
+    ...(s.normalization.some((n) => n !== null) && { normalization: s.normalization }),
   });
   const { optimizer: type, learningRate, momentum } = s;
   net.setOptimizer(type === 'sgd' || type === 'rmsprop' ? { type, learningRate, momentum } : { type, learningRate });

@@ -5,6 +5,7 @@ import { DisposedError, ValueError, describe } from '../errors.js';
 import { CHECKPOINT_MAGIC, readCheckpoint } from '../io/checkpoint.js';
 import { readSafetensors, type SafetensorsArchitecture } from '../io/safetensors.js';
 import { checkOptions } from '../validate.js';
+import type { RunningState } from '../io/running.js';
 import { createWasmEngine, type Kernels } from '../wasm/engine.js';
 import { readBlocks } from '../wasm/blocks.js';
 import { predictRows, predictRowsInto } from '../predict.js';
@@ -30,17 +31,19 @@ export class Predictor {
 
   /**
    * Loads a network from what `net.save()` writes (a checkpoint: only θ and the architecture
-   * are used) or from safetensors bytes (`net.toSafetensors()`, or PyTorch `nn.Linear` weights
-   * with `options.activations`).
+   * and batch norm's running statistics are used) or from safetensors bytes (`net.toSafetensors()`,
+   * or PyTorch `nn.Linear` weights with `options.activations`).
    */
   static async load(bytes: Uint8Array | ArrayBuffer, options: PredictorOptions = {}): Promise<Predictor> {
     const o = checkOptions('Predictor.load', 'options', options, true) as PredictorOptions;
     if (!(bytes instanceof Uint8Array || bytes instanceof ArrayBuffer)) {
       throw new ValueError(`Predictor.load: bytes must be a Uint8Array or ArrayBuffer holding a checkpoint (net.save()) or safetensors file, got ${describe(bytes)}`);
     }
-    const { architecture, parameters } = readModel(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes, o);
+    const { architecture, parameters, running } = readModel(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes, o);
     const engine = await createWasmEngine(architecture, await forwardOnlyHost(architecture.dtype));
     engine.parameters().set(parameters);
+    // Batch norm predicts with its running statistics, as PyTorch's eval mode.
+    if (running) engine.runningStatistics().set(running.runningStatistics);
     return new Predictor(engine, architecture);
   }
 
@@ -73,7 +76,7 @@ export class Predictor {
 }
 
 /** A checkpoint is recognised by its magic; anything else is read as safetensors. */
-function readModel(bytes: Uint8Array, options: PredictorOptions): { architecture: Architecture; parameters: FloatArray } {
+function readModel(bytes: Uint8Array, options: PredictorOptions): { architecture: Architecture; parameters: FloatArray; running: RunningState | null } {
   const magic = new TextDecoder().decode(bytes.subarray(0, CHECKPOINT_MAGIC.length));
   return magic === CHECKPOINT_MAGIC ? readCheckpoint('Predictor.load', bytes) : readSafetensors('Predictor.load', bytes, options);
 }

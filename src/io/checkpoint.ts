@@ -1,7 +1,7 @@
 // The checkpoint format: a network's whole training state in one self-checking binary file.
 // Layout (all integers little-endian; described in README "Checkpoints"):
 //   0   magic "WMLPCKPT" (8 bytes)
-//   8   u32 format version (1)
+//   8   u32 format version (1; 2 for a network with normalization layers)
 //   12  u32 H: byte length of the JSON header
 //   16  u64 D: byte length of the tensor data
 //   24  JSON header (UTF-8, H bytes), then zero padding to a multiple of 8
@@ -12,7 +12,8 @@ import { FormatError, describe } from '../errors.js';
 import type { Architecture, Backend, FloatArray } from '../options.js';
 import { BACKENDS } from '../options.js';
 import { checkCreateOptions } from '../validate.js';
-import { parameterLayout } from '../layout.js';
+import { parameterLayout, runningStatisticsLength } from '../layout.js';
+import { checkRunningState, type RunningState } from './running.js';
 import { optimizerBufferNames, resolveOptimizer, type OptimizerConfig, type OptimizerState } from '../optimizers.js';
 import type { PlateauState } from '../training/schedules.js';
 import type { TrainingState } from '../fit.js';
@@ -21,7 +22,9 @@ import { dtypeBytes, readFloats, writeFloats } from './floats.js';
 import { toBytes } from './bytes.js';
 
 export const CHECKPOINT_MAGIC = 'WMLPCKPT';
-export const CHECKPOINT_VERSION = 1;
+/** Version 2 adds normalization layers and batch norm's running statistics; a network without them is still written as version 1, which every reader reads. */
+export const CHECKPOINT_VERSION = 2;
+const CHECKPOINT_VERSIONS = [1, 2];
 const PREFIX_BYTES = 24;
 const CRC_BYTES = 4;
 
@@ -35,13 +38,17 @@ export interface CheckpointContents {
   random: number[];
   dropoutRandom: number[];
   training: TrainingState;
+  /** Batch norm's running statistics and their count (null without batch norm). */
+  running: RunningState | null;
 }
 
 /** The JSON header, as stored. */
 interface Header {
   format: 'wasm-mlp-checkpoint';
-  architecture: { layers: number[]; activations: string[]; loss: string; lossOptions?: object; dtype: string; dropout: number[] };
+  architecture: { layers: number[]; activations: string[]; loss: string; lossOptions?: object; dtype: string; dropout: number[]; normalization?: (string | null)[] };
   backend: Backend;
+  /** Version 2, with batch norm: training steps behind the `runningStatistics` tensor. */
+  batchesTracked?: number;
   random: number[];
   dropoutRandom: number[];
   training: { epoch: number; steps: number; plateau: (Omit<PlateauState, 'best'> & { best: number | null }) | null };
@@ -52,13 +59,18 @@ interface Header {
 const align8 = (n: number) => Math.ceil(n / 8) * 8;
 
 export function writeCheckpoint(c: CheckpointContents): Uint8Array {
-  const { layers, activations, loss, lossOptions, dtype, dropout } = c.architecture;
+  const { layers, activations, loss, lossOptions, dtype, dropout, normalization } = c.architecture;
+  const normalized = normalization.some((n) => n !== null);
   const names = optimizerBufferNames(c.optimizer.config);
-  const tensors = [{ name: 'parameters', values: c.parameters }, ...names.map((name, i) => ({ name: `optimizer.${name}`, values: c.optimizer.buffers[i] }))];
+  const tensors = [
+    { name: 'parameters', values: c.parameters }, ...names.map((name, i) => ({ name: `optimizer.${name}`, values: c.optimizer.buffers[i] })),
+    ...(c.running ? [{ name: 'runningStatistics', values: c.running.runningStatistics }] : []),
+  ];
   const header: Header = {
     format: 'wasm-mlp-checkpoint',
-    architecture: { layers: [...layers], activations: [...activations], loss, ...(lossOptions && { lossOptions: { ...lossOptions } }), dtype, dropout: [...dropout] },
+    architecture: { layers: [...layers], activations: [...activations], loss, ...(lossOptions && { lossOptions: { ...lossOptions } }), dtype, dropout: [...dropout], ...(normalized && { normalization: [...normalization] }) },
     backend: c.backend,
+    ...(c.running && { batchesTracked: c.running.batchesTracked }),
     random: [...c.random],
     dropoutRandom: [...c.dropoutRandom],
     training: trainingStateToJSON(c.training),
@@ -72,7 +84,7 @@ export function writeCheckpoint(c: CheckpointContents): Uint8Array {
   const out = new Uint8Array(dataStart + dataLength + CRC_BYTES);
   const view = new DataView(out.buffer);
   out.set(new TextEncoder().encode(CHECKPOINT_MAGIC), 0);
-  view.setUint32(8, CHECKPOINT_VERSION, true);
+  view.setUint32(8, normalized ? CHECKPOINT_VERSION : 1, true);
   view.setUint32(12, json.length, true);
   view.setBigUint64(16, BigInt(dataLength), true);
   out.set(json, PREFIX_BYTES);
@@ -94,7 +106,7 @@ export function readCheckpoint(fn: string, input: unknown): CheckpointContents {
   if (magic !== CHECKPOINT_MAGIC) throw fail(`the file starts with ${describe(magic)}, expected the magic "${CHECKPOINT_MAGIC}"`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
-  if (version !== CHECKPOINT_VERSION) throw fail(`format version ${version} is not supported (this library reads version ${CHECKPOINT_VERSION})`);
+  if (!CHECKPOINT_VERSIONS.includes(version)) throw fail(`format version ${version} is not supported (this library reads versions ${CHECKPOINT_VERSIONS.join(' and ')})`);
   const headerLength = view.getUint32(12, true);
   const dataLength = Number(view.getBigUint64(16, true));
   const dataStart = align8(PREFIX_BYTES + headerLength);
@@ -106,6 +118,7 @@ export function readCheckpoint(fn: string, input: unknown): CheckpointContents {
   const actual = crc32(bytes, 0, bytes.length - CRC_BYTES);
   if (stored !== actual) throw fail(`checksum mismatch (stored CRC-32 ${hex(stored)}, computed ${hex(actual)}): the file is corrupt`);
   const header = parseHeader(fn, bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength), fail);
+  if (version === 1 && header.architecture?.normalization !== undefined) throw fail('a version 1 checkpoint has no normalization layers, but its header lists some');
   return decode(fn, header, bytes, dataStart, dataLength, fail);
 }
 
@@ -137,23 +150,34 @@ function decode(fn: string, h: Partial<Header>, bytes: Uint8Array, dataStart: nu
   if (!isCount(step)) throw fail(`optimizer.step must be an integer ≥ 0, got ${describe(step)}`);
 
   // Tensors: names, dtypes and lengths must be exactly what this architecture and optimizer need.
-  const count = parameterLayout(architecture).parameterCount;
-  const names = ['parameters', ...optimizerBufferNames(config).map((n) => `optimizer.${n}`)];
+  const layout = parameterLayout(architecture);
+  const count = layout.parameterCount;
+  const runningLength = runningStatisticsLength(layout);
+  const expected = [
+    { name: 'parameters', length: count }, ...optimizerBufferNames(config).map((n) => ({ name: `optimizer.${n}`, length: count })),
+    ...(runningLength > 0 ? [{ name: 'runningStatistics', length: runningLength }] : []),
+  ];
+  const names = expected.map((t) => t.name);
   const dtype = architecture.dtype;
   const bytesPer = dtypeBytes(dtype);
   if (!Array.isArray(h.tensors) || h.tensors.length !== names.length) throw fail(`expected ${names.length} tensors (${names.join(', ')}), got ${describe(h.tensors)}`);
   h.tensors.forEach((t, i) => {
-    if (t?.name !== names[i] || t.dtype !== dtype || t.length !== count) {
-      throw fail(`tensor ${i} must be ${names[i]}: ${count} × ${dtype}, got ${describe(t?.name)}: ${describe(t?.length)} × ${describe(t?.dtype)}`);
+    if (t?.name !== names[i] || t.dtype !== dtype || t.length !== expected[i].length) {
+      throw fail(`tensor ${i} must be ${names[i]}: ${expected[i].length} × ${dtype}, got ${describe(t?.name)}: ${describe(t?.length)} × ${describe(t?.dtype)}`);
     }
   });
-  const stride = align8(count * bytesPer);
-  if (stride * names.length !== dataLength) throw fail(`${names.length} tensors of ${count} ${dtype} values need ${stride * names.length} data bytes, the file declares ${dataLength}`);
-  const tensors = names.map((_, i) => readFloats(bytes, dataStart + i * stride, count, dtype));
-  tensors.forEach((values, i) => {
-    for (let j = 0; j < values.length; j++) if (!Number.isFinite(values[j])) throw fail(`${names[i]}[${j}] is ${values[j]}, expected a finite number`);
+  const needed = expected.reduce((sum, t) => sum + align8(t.length * bytesPer), 0);
+  if (needed !== dataLength) throw fail(`tensors ${names.join(', ')} of ${dtype} values need ${needed} data bytes, the file declares ${dataLength}`);
+  let at = dataStart;
+  const tensors = expected.map((t) => {
+    const values = readFloats(bytes, at, t.length, dtype);
+    at += align8(t.length * bytesPer);
+    for (let j = 0; j < values.length; j++) if (!Number.isFinite(values[j])) throw fail(`${t.name}[${j}] is ${values[j]}, expected a finite number`);
+    return values;
   });
-  return { architecture, backend: h.backend as Backend, parameters: tensors[0], optimizer: { config, step, buffers: tensors.slice(1) }, random, dropoutRandom, training };
+  const optimizerCount = expected.length - (runningLength > 0 ? 2 : 1);
+  const running = checkRunningState(layout, runningLength > 0 ? tensors[expected.length - 1] : undefined, h.batchesTracked, fail);
+  return { architecture, backend: h.backend as Backend, parameters: tensors[0], optimizer: { config, step, buffers: tensors.slice(1, 1 + optimizerCount) }, random, dropoutRandom, training, running };
 }
 
 function checkWords(value: unknown, name: string, fail: (what: string) => FormatError): number[] {

@@ -51,6 +51,7 @@ export const ONNX_SCHEMA = {
             f: { type: 'float', id: 2 },
             i: { type: 'int64', id: 3 },
             s: { type: 'bytes', id: 4 },
+            ints: { rule: 'repeated', type: 'int64', id: 8 },
             type: { type: 'AttributeType', id: 20 },
           },
           nested: {

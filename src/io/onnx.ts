@@ -1,10 +1,13 @@
 // ONNX export: the network as an ONNX graph (opset 13) that ONNX Runtime and other ONNX hosts
 // run. Each layer is one Gemm (Y = X·Wᵀ + b with transB = 1, so W keeps nn.Linear's outputs ×
-// inputs layout) followed by its activation, so the graph's output is what `predict` returns:
+// inputs layout), its normalization in eval mode (composed of ReduceMean, Sub, Mul, Div, Sqrt and
+// Add, which run in float and double; opset 13 has no LayerNormalization) and its activation,
+// so the graph's output is what `predict` returns:
 // probabilities after a softmax or sigmoid output layer. Encoded with protobufjs from the schema
 // subset in ./onnx-schema.ts.
 import protobuf from 'protobufjs/light.js';
-import type { Activation, Architecture, DType, FloatArray } from '../options.js';
+import type { Activation, Architecture, DType, FloatArray, Normalization } from '../options.js';
+import { NORM_EPSILON } from '../js/normalization.js';
 import { parameterLayout } from '../layout.js';
 import { dtypeBytes, writeFloats } from './floats.js';
 import { ONNX_SCHEMA } from './onnx-schema.js';
@@ -29,6 +32,7 @@ const ELEMENT_TYPE: Record<DType, number> = { float32: 1, float64: 11 };
 /** The slope of wasm-mlp's leaky-relu (assembly/activations.ts LEAKY_SLOPE). */
 const LEAKY_SLOPE = 0.01;
 const INT_ATTRIBUTE = 2;
+const INTS_ATTRIBUTE = 7;
 
 let modelType: protobuf.Type | undefined;
 
@@ -48,7 +52,7 @@ export interface OnnxExtras {
 interface Node { input: string[]; output: string[]; name: string; opType: string; attribute?: object[] }
 
 /** The ONNX model bytes of a network with parameters θ. */
-export function writeOnnx(arch: Architecture, parameters: FloatArray, options: OnnxOptions, extras: OnnxExtras = {}): Uint8Array {
+export function writeOnnx(arch: Architecture, parameters: FloatArray, options: OnnxOptions, extras: OnnxExtras = {}, runningStatistics: ArrayLike<number> = []): Uint8Array {
   const dtype = options.dtype ?? arch.dtype;
   const layout = parameterLayout(arch);
   const nodes: Node[] = [];
@@ -56,13 +60,21 @@ export function writeOnnx(arch: Architecture, parameters: FloatArray, options: O
   let current = 'input';
   if (extras.input) current = standardise(nodes, initializers, extras.input, current, dtype);
   const finalName = extras.output ? 'network.output' : 'output';
+  let runningAt = 0;
   layout.layers.forEach((layer, l) => {
     const last = l === layout.layers.length - 1;
     const weight = parameters.subarray(layer.weightOffset, layer.weightOffset + layer.outputs * layer.inputs);
     const bias = parameters.subarray(layer.biasOffset, layer.biasOffset + layer.outputs);
     initializers.push(tensor(`layers.${l}.weight`, [layer.outputs, layer.inputs], weight, dtype), tensor(`layers.${l}.bias`, [layer.outputs], bias, dtype));
     const z = layer.activation === 'linear' && last ? finalName : `layers.${l}.z`;
-    nodes.push({ input: [current, `layers.${l}.weight`, `layers.${l}.bias`], output: [z], name: `layers.${l}.gemm`, opType: 'Gemm', attribute: [intAttribute('transB', 1)] });
+    const gemm = layer.normalization ? `layers.${l}.h` : z;
+    nodes.push({ input: [current, `layers.${l}.weight`, `layers.${l}.bias`], output: [gemm], name: `layers.${l}.gemm`, opType: 'Gemm', attribute: [intAttribute('transB', 1)] });
+    if (layer.normalization) {
+      const gamma = parameters.subarray(layer.normOffset, layer.normOffset + layer.outputs);
+      const beta = parameters.subarray(layer.normOffset + layer.outputs, layer.normOffset + 2 * layer.outputs);
+      normalizationNodes(new ActivationGraph(nodes, initializers, `layers.${l}.norm`, dtype), layer.normalization, gemm, z, gamma, beta, Float64Array.from(runningStatistics).subarray(runningAt, runningAt + 2 * layer.outputs));
+      if (layer.normalization === 'batch-norm') runningAt += 2 * layer.outputs;
+    }
     current = layer.activation === 'linear' ? z : activationNode(nodes, initializers, layer.activation, z, last ? finalName : `layers.${l}.a`, l, dtype);
   });
   if (extras.output) unstandardise(nodes, initializers, extras.output, current, 'output', dtype);
@@ -141,6 +153,13 @@ class ActivationGraph {
     return name;
   }
 
+  /** A named 1-D initializer (per unit, broadcast over the batch). */
+  vector(name: string, values: FloatArray): string {
+    const full = `${this.prefix}.${name}`;
+    this.initializers.push(tensor(full, [values.length], values, this.dtype));
+    return full;
+  }
+
   scale(x: string, factor: number, output?: string): string { return this.op('Mul', [x, this.constant(factor)], undefined, output); }
 
   /** e^min(x, 0) − 1: ELU's negative part, 0 for x ≥ 0. */
@@ -198,6 +217,27 @@ function activationNode(nodes: Node[], initializers: object[], activation: Exclu
     default:
       throw new Error(`internal: no ONNX graph for the activation '${activation}'`);
   }
+}
+
+/**
+ * Eval-mode normalization of `from` (batch × n) into `to`, in predict's order: layer norm
+ * ((h − mean)·1/√(var + eps))·γ + β over each row; batch norm ((h − running mean)·1/√(running var + eps))·γ + β.
+ */
+function normalizationNodes(g: ActivationGraph, kind: Normalization, from: string, to: string, gamma: FloatArray, beta: FloatArray, running: Float64Array): void {
+  const n = gamma.length;
+  const vector = (name: string, values: ArrayLike<number>) => g.vector(name, Float64Array.from(values));
+  let centred: string;
+  let inv: string;
+  if (kind === 'batch-norm') {
+    centred = g.op('Sub', [from, vector('running_mean', running.subarray(0, n))]);
+    inv = vector('inv_std', Array.from(running.subarray(n, 2 * n), (v) => 1 / Math.sqrt(v + NORM_EPSILON)));
+  } else {
+    const axes = [{ name: 'axes', type: INTS_ATTRIBUTE, ints: [1] }, intAttribute('keepdims', 1)];
+    centred = g.op('Sub', [from, g.op('ReduceMean', [from], axes)]);
+    const variance = g.op('ReduceMean', [g.op('Mul', [centred, centred])], axes);
+    inv = g.op('Div', [g.constant(1), g.op('Sqrt', [g.op('Add', [variance, g.constant(NORM_EPSILON)])])]);
+  }
+  g.op('Add', [g.op('Mul', [g.op('Mul', [centred, inv]), vector('weight', gamma)]), vector('bias', beta)], undefined, to);
 }
 
 function intAttribute(name: string, value: number) {

@@ -1,7 +1,7 @@
 import type { Engine } from '../engine.js';
 import type { Architecture, FloatArray } from '../options.js';
 import { arrayType, lossParameter } from '../options.js';
-import { parameterLayout } from '../layout.js';
+import { parameterLayout, runningStatisticsLength } from '../layout.js';
 import * as math from './math.js';
 import { firstNonFinite, updateIsFinite } from './health.js';
 import { FailureCause, locate } from '../divergence.js';
@@ -49,7 +49,7 @@ export function createJsEngine(arch: Architecture): Engine {
     runningVar: new Float(0),
   }));
   // Batch norm's running statistics, one vector: per batch-norm layer its mean, then its variance (1s at start, as torch).
-  const running = new Float(layers.reduce((sum, layer) => sum + (layer.normalization === 'batch-norm' ? 2 * layer.outputs : 0), 0));
+  const running = new Float(runningStatisticsLength(layout));
   layers.reduce((at, layer) => {
     if (layer.normalization !== 'batch-norm') return at;
     layer.runningMean = running.subarray(at, at + layer.outputs);

@@ -2,7 +2,7 @@ import type { Engine } from '../engine.js';
 import type { Architecture, FloatArray } from '../options.js';
 import type { instantiate } from './build/kernels.js';
 import { arrayType, lossParameter } from '../options.js';
-import { parameterLayout } from '../layout.js';
+import { parameterLayout, runningStatisticsLength } from '../layout.js';
 import { Arena } from './arena.js';
 import { BlockAccess, type Blocks } from './blocks.js';
 import { FailureCause, locate } from '../divergence.js';
@@ -52,7 +52,7 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
   const grads = arena.alloc(count * bytes, `the network's ${count} gradients`);
   const dropoutRandom = arena.alloc(16, 'the dropout generator');
   // Batch norm's running mean then variance per batch-norm layer, as the js engine lays them out.
-  const runningCount = layout.layers.reduce((sum, layer) => sum + (layer.normalization === 'batch-norm' ? 2 * layer.outputs : 0), 0);
+  const runningCount = runningStatisticsLength(layout);
   const running = arena.alloc(runningCount * bytes, 'the running statistics');
   const runningAt: number[] = [];
   layout.layers.reduce((at, layer) => {
