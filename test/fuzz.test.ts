@@ -29,6 +29,7 @@ const netArb = fc.record({
   backend: fc.constantFrom('wasm', 'js'),
   threads: fc.constantFrom(1, 1, 1, 2),
   dropout: fc.constantFrom(0, 0.2),
+  normalization: fc.constantFrom(null, null, 'layer-norm', 'batch-norm'),
   seed: fc.nat(1000),
 });
 
@@ -267,6 +268,7 @@ it(`random calls for ${SECONDS} s: a documented result or a WasmMlpError that ch
         activations: [...spec.hidden.map(() => spec.hiddenActivation), spec.head.activation],
         loss: spec.head.loss, dtype: spec.dtype, backend: spec.backend, threads: spec.threads, seed: spec.seed,
         dropout: spec.hidden.length > 0 ? spec.dropout : 0,
+        normalization: spec.hidden.map(() => spec.normalization),
       });
       let state = seed || 1;
       const random = () => ((state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32);
