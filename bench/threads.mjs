@@ -1,4 +1,4 @@
-// `npm run bench:threads [-- --quick]`: wasm-mlp training on one thread against every thread
+// `npm run bench:threads [-- --quick] [-- --only=<ids>]`: wasm-mlp training on one thread against every thread
 // count up to the available cores and threads: 'auto', each workload's contenders in one
 // process, in many short interleaved rounds. The speed-up is the median over rounds of each
 // round's ratio to one thread, so load that drifts over seconds (other processes on a shared
@@ -25,6 +25,10 @@ const WORKLOADS = [
   { id: 'seed', title: "the seed's 2-1-1 (relu, mse), full-batch fit", layers: [2, 1, 1], activations: ['relu', 'linear'], loss: 'mse', batchSize: 2, count: 2, epochs: quick ? 20000 : 100000, data: () => ({ x: new Float32Array([2, 1, -3, 2]), oneHot: new Float32Array([1.3, 1.9]) }) },
   { id: 'toy', title: '2-D toy: 2-32-32-2 tanh/softmax on two moons, batch 32 (fit)', layers: [2, 32, 32, 2], activations: ['tanh', 'tanh', 'softmax'], batchSize: 32, count: 1024, epochs: quick ? 5 : 20, data: (n) => moons(n) },
 ];
+// `--only=wide,mnist` runs the workloads with those ids only.
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const SELECTED = only ? WORKLOADS.filter((w) => only.includes(w.id)) : WORKLOADS;
+if (only && SELECTED.length !== only.length) throw new Error(`--only: workload ids are ${WORKLOADS.map((w) => w.id).join(', ')}`);
 // BENCH_BASELINE=<a checkout, built>: its build also runs on 1 and 2 threads in the same rounds,
 // for before/after ratios (each row's speed-up stays relative to this build's one thread).
 const baseline = process.env.BENCH_BASELINE ? await import(pathToFileURL(`${process.env.BENCH_BASELINE}/dist/index.js`).href) : null;
@@ -68,7 +72,7 @@ async function medianMs(task) {
 const median = (values) => { const s = [...values].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 const results = [];
-for (const w of WORKLOADS) {
+for (const w of SELECTED) {
   const tasks = [];
   for (const contender of CONTENDERS) tasks.push({ ...contender, ...(await prepare(w, contender)) });
   const times = tasks.map(() => []);
@@ -94,7 +98,7 @@ const load = os.loadavg().map((l) => l.toFixed(2)).join(', ');
 console.log(`wasm-mlp multi-core training — ${machine}, ${new Date().toISOString()}${quick ? ' (quick)' : ''}, load average ${load} (1, 5, 15 min)`);
 console.log(`(float32; samples/s: median over ${ROUNDS} interleaved rounds; speed-up: median of the rounds' ratios to threads: 1; efficiency: speed-up ÷ threads)\n`);
 const scaling = [];
-for (const w of WORKLOADS) {
+for (const w of SELECTED) {
   console.log(w.title);
   const rows = results.filter((r) => r.workload === w.id);
   for (const r of rows) {
