@@ -1,6 +1,7 @@
 import type { Dataset, EpochLoop, FitOptions, TrainingState } from '../fit.js';
 import type { Matrix, Targets } from '../data.js';
 import type { Architecture, Backend, FloatArray } from '../options.js';
+import type { ThreadsOption } from '../threads/support.js';
 import type { OptimizerConfig, OptimizerOptions, OptimizerState } from '../optimizers.js';
 
 /** Everything training changes: θ, the generators, the optimizer's state, fit's counters. */
@@ -19,11 +20,13 @@ export interface NetworkState {
 export interface FitAccess {
   readonly architecture: Architecture;
   readonly backend: Backend;
-  readonly threads: number;
+  /** The network's thread count, or 'auto' if it was asked for (the worker's copy then starts its threads as lazily). */
+  readonly threads: ThreadsOption;
   /** Epochs trained over the network's life. */
   readonly epoch: number;
   readonly disposed: boolean;
-  toArrays(fn: string, X: Matrix, Y: Targets): Dataset;
+  /** The dataset as flat arrays; with sample weights when `sampleWeight` is given (named with `prefix`). */
+  toArrays(fn: string, X: Matrix, Y: Targets, prefix?: string, sampleWeight?: unknown): Dataset;
   /** Throws whatever fitAsync would refuse, changing nothing. */
   check(fn: string, X: Matrix, Y: Targets, options: FitOptions): void;
   /** fitAsync's epoch loop (pausing between batches; an abort undoes the epoch it interrupts), not yet started. */
