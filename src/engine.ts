@@ -5,6 +5,7 @@ import type { Divergence } from './errors.js';
 /** Where the last `step` or epoch met a non-finite value; that step was not applied. */
 export type StepFailure = Pick<Divergence, 'step' | 'layer' | 'phase'>;
 import type { Random } from './random.js';
+import type { ThreadsOption } from './threads/support.js';
 import type { OptimizerConfig, OptimizerState } from './optimizers.js';
 
 /**
@@ -109,4 +110,6 @@ export interface Engine {
   readonly threads?: number;
   /** Why it uses one thread although more were asked for (absent: none). */
   readonly threadsFallbackReason?: string | null;
+  /** What was asked for: 'auto' starts the workers only at the first call worth them (absent: `threads`). */
+  readonly threadsRequested?: ThreadsOption;
 }

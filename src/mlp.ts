@@ -539,7 +539,7 @@ export class MLP {
     return {
       architecture: this.architecture,
       backend: this.backend,
-      threads: this.threads,
+      threads: this.live('fitAsync').threadsRequested === 'auto' ? 'auto' : this.threads,
       get epoch() { return net.training.epoch; },
       get disposed() { return net.disposed; },
       toArrays: (fn, X, Y, prefix, sampleWeight) => this.toArrays(fn, X, Y, prefix, sampleWeight),

@@ -4,6 +4,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -90,5 +91,23 @@ describe('worker lifecycle (separate Node process, compiled package)', () => {
       net.dispose();`);
     expect(run).toMatchObject({ status: 0, stderr: '' });
     expect(JSON.parse(run.stdout)).toEqual({ started: 0 });
+  });
+
+  it.runIf(existsSync('/proc/self/task'))("fitAsync({ worker: true }) of such a network starts its own worker only (Linux thread count)", () => {
+    const run = runNode(`
+      import { readdirSync } from 'node:fs';
+      import { readFile } from 'node:fs/promises';
+      import { MLP } from ${JSON.stringify(entry)};
+      const tasks = () => readdirSync('/proc/self/task').length;
+      await readFile('/proc/self/stat');
+      const net = await MLP.create({ layers: [2, 32, 32, 2], activations: ['tanh', 'tanh', 'softmax'], loss: 'cross-entropy', threads: 'auto' });
+      const before = tasks();
+      let most = 0;
+      const X = Float32Array.from({ length: 1024 * 2 }, (_, i) => Math.sin(i));
+      await net.fitAsync(X, Array.from({ length: 1024 }, (_, i) => i % 2), { epochs: 4, batchSize: 32, worker: true, onEpochEnd: () => { most = Math.max(most, tasks() - before); } });
+      console.log(JSON.stringify({ threads: net.threads, started: most }));
+      net.dispose();`);
+    expect(run).toMatchObject({ status: 0, stderr: '' });
+    expect(JSON.parse(run.stdout)).toEqual({ threads: Math.min(availableParallelism(), 16), started: 1 });
   });
 });

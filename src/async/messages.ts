@@ -1,5 +1,6 @@
 import type { Divergence } from '../errors.js';
 import type { Architecture, Backend, FloatArray } from '../options.js';
+import type { ThreadsOption } from '../threads/support.js';
 import type { BatchLogs, EpochLogs, FitHistory, FitOptions } from '../fit.js';
 import type { NetworkState } from './state.js';
 
@@ -16,8 +17,8 @@ export interface StartMessage {
   type: 'start';
   architecture: Architecture;
   backend: Backend;
-  /** The network's thread count: the worker's copy trains on as many (bit-identically to one). */
-  threads: number;
+  /** The network's thread count, or 'auto': the worker's copy trains on as many (bit-identically to one). */
+  threads: ThreadsOption;
   state: NetworkState;
   x: FloatArray;
   y: FloatArray;

@@ -1,6 +1,7 @@
 import type { Dataset, EpochLoop, FitOptions, TrainingState } from '../fit.js';
 import type { Matrix, Targets } from '../data.js';
 import type { Architecture, Backend, FloatArray } from '../options.js';
+import type { ThreadsOption } from '../threads/support.js';
 import type { OptimizerConfig, OptimizerOptions, OptimizerState } from '../optimizers.js';
 
 /** Everything training changes: θ, the generators, the optimizer's state, fit's counters. */
@@ -19,7 +20,8 @@ export interface NetworkState {
 export interface FitAccess {
   readonly architecture: Architecture;
   readonly backend: Backend;
-  readonly threads: number;
+  /** The network's thread count, or 'auto' if it was asked for (the worker's copy then starts its threads as lazily). */
+  readonly threads: ThreadsOption;
   /** Epochs trained over the network's life. */
   readonly epoch: number;
   readonly disposed: boolean;

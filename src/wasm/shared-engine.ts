@@ -60,23 +60,24 @@ export async function createThreadedEngine(arch: Architecture, request: ThreadsO
   } else if (request === 'auto' && threads === 1) {
     reason = 'only one CPU core is available';
   }
-  if (threads === 1) return withThreading(await createWasmEngine(arch, await singleThreadHost(arch)), singleThread(reason));
+  if (threads === 1) return withThreading(await createWasmEngine(arch, await singleThreadHost(arch)), singleThread(reason), request);
   let host: ThreadedHost;
   try {
     host = await threadedHost(arch, threads, request === 'auto');
   } catch (error) {
     const why = `the worker threads could not start (${error instanceof Error ? error.message : String(error)})`;
-    return withThreading(await createWasmEngine(arch, await singleThreadHost(arch)), singleThread(why));
+    return withThreading(await createWasmEngine(arch, await singleThreadHost(arch)), singleThread(why), request);
   }
-  return withThreading(await createWasmEngine(arch, host), host.threading);
+  return withThreading(await createWasmEngine(arch, host), host.threading, request);
 }
 
 function singleThread(reason: string | null): Threading {
   return { threads: 1, threadsFallbackReason: reason, parallelCalls: 0, barriers: 0, workers: 0, injectFault: () => {} };
 }
 
-function withThreading(engine: Engine, threading: Threading): Engine {
+function withThreading(engine: Engine, threading: Threading, request: ThreadsOption): Engine {
   Object.defineProperties(engine, {
+    threadsRequested: { value: request, enumerable: true },
     threads: { get: () => threading.threads, enumerable: true },
     threadsFallbackReason: { get: () => threading.threadsFallbackReason, enumerable: true },
     threading: { value: threading },
