@@ -223,6 +223,45 @@ export class MLP {
     return out;
   }
 
+  /**
+   * Replaces the batch-norm layers' running statistics with `stats`, in `getRunningStatistics`'
+   * form: one entry per batch-norm layer, in layer order, each with its `layer` index,
+   * `runningMean` and `runningVar` (one per unit; variances ≥ 0) and `batchesTracked` (a
+   * non-negative integer, the same in every entry). Everything is checked before anything changes.
+   */
+  setRunningStatistics(stats: readonly RunningStatistics[]): void {
+    const fn = 'setRunningStatistics';
+    const engine = this.idle(fn);
+    const layers = engine.layout.layers.flatMap((layer, l) => (layer.normalization === 'batch-norm' ? [{ l, units: layer.outputs }] : []));
+    const expected = `one entry per batch-norm layer (layers ${layers.map((b) => b.l).join(', ') || 'none'})`;
+    if (!Array.isArray(stats)) throw new ValueError(`${fn}: stats must be an array with ${expected}, got ${describe(stats)}`);
+    if (stats.length !== layers.length) throw new ShapeError(`${fn}: stats has ${stats.length} ${stats.length === 1 ? 'entry' : 'entries'}, expected ${expected}`);
+    const float32 = this.dtype === 'float32';
+    const values: number[] = [];
+    let tracked: number | undefined;
+    stats.forEach((entry, i) => {
+      const name = `stats[${i}]`;
+      const { l, units } = layers[i];
+      if (typeof entry !== 'object' || entry === null) throw new ValueError(`${fn}: ${name} must be { layer, runningMean, runningVar, batchesTracked }, got ${describe(entry)}`);
+      if (entry.layer !== l) throw new ValueError(`${fn}: ${name}.layer must be ${l} (the network's batch-norm layers are ${layers.map((b) => b.l).join(', ')}), got ${describe(entry.layer)}`);
+      if (!Number.isSafeInteger(entry.batchesTracked) || entry.batchesTracked < 0) throw new ValueError(`${fn}: ${name}.batchesTracked must be a non-negative integer, got ${describe(entry.batchesTracked)}`);
+      if (tracked !== undefined && entry.batchesTracked !== tracked) throw new ValueError(`${fn}: ${name}.batchesTracked is ${entry.batchesTracked}, but stats[0].batchesTracked is ${tracked} (one count serves every layer)`);
+      tracked = entry.batchesTracked;
+      for (const key of ['runningMean', 'runningVar'] as const) {
+        const list = entry[key];
+        if (!isNumberArray(list)) throw new ValueError(`${fn}: ${name}.${key} must be an array or typed array of ${units} numbers, got ${describe(list)}`);
+        if (list.length !== units) throw new ShapeError(`${fn}: ${name}.${key} has ${plural(list.length, 'value')}, expected ${units} (layer ${l}'s units)`);
+        for (let u = 0; u < units; u++) {
+          const v = list[u];
+          if (typeof v !== 'number' || !isAllowed(v, undefined, float32)) throw badValue(fn, `${name}.${key}[${u}]`, v, undefined, float32);
+          if (key === 'runningVar' && v < 0) throw new ValueError(`${fn}: ${name}.runningVar[${u}] must be a variance (≥ 0), got ${v}`);
+          values.push(v);
+        }
+      }
+    });
+    setRunningState(engine, layers.length === 0 ? null : { runningStatistics: Float64Array.from(values), batchesTracked: tracked ?? 0 });
+  }
+
   /** Replaces θ: per layer, the weight matrix row-major (outputs × inputs), the bias, then a normalization's γ and β. */
   setParameters(theta: ArrayLike<number>): void {
     const engine = this.idle('setParameters');

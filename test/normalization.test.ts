@@ -139,6 +139,46 @@ describe.each(['wasm', 'js'] as const)('on %s', (backend) => {
   });
 });
 
+describe('setRunningStatistics', () => {
+  it.each(['wasm', 'js'] as const)('on %s: what getRunningStatistics gives makes another network predict the same; bad input names the argument and changes nothing', async (backend) => {
+    const options = { ...spec, normalization: ['batch-norm', 'layer-norm'] as Normalization[], backend, dtype: 'float64' as const, seed: 4 };
+    const trained = await MLP.create(options);
+    const { X, Y } = randomData(spec, 24, 5);
+    trained.fit(X, Y, { epochs: 3, batchSize: 8 });
+    const copy = await MLP.create(options);
+    copy.setParameters(trained.getParameters());
+    expect(copy.predict(X)).not.toEqual(trained.predict(X)); // the running statistics still differ
+    copy.setRunningStatistics(trained.getRunningStatistics());
+    expect(copy.predict(X)).toEqual(trained.predict(X));
+    expect(running(copy)).toEqual(running(trained));
+
+    const [good] = trained.getRunningStatistics();
+    const before = running(copy);
+    const bad: [unknown, string][] = [
+      [[], 'setRunningStatistics: stats has 0 entries, expected one entry per batch-norm layer (layers 0)'],
+      ['x', 'setRunningStatistics: stats must be an array with one entry per batch-norm layer (layers 0), got "x"'],
+      [[{ ...good, layer: 1 }], "setRunningStatistics: stats[0].layer must be 0 (the network's batch-norm layers are 0), got 1"],
+      [[{ ...good, runningMean: good.runningMean.slice(1) }], "setRunningStatistics: stats[0].runningMean has 6 values, expected 7 (layer 0's units)"],
+      [[{ ...good, runningVar: Array.from(good.runningVar, (v, i) => (i === 2 ? -1 : v)) }], 'setRunningStatistics: stats[0].runningVar[2] must be a variance (≥ 0), got -1'],
+      [[{ ...good, runningMean: Array.from(good.runningMean, (v, i) => (i === 3 ? NaN : v)) }], 'setRunningStatistics: stats[0].runningMean[3] must be a finite number, got NaN'],
+      [[{ ...good, batchesTracked: 1.5 }], 'setRunningStatistics: stats[0].batchesTracked must be a non-negative integer, got 1.5'],
+    ];
+    for (const [stats, message] of bad) {
+      expect(() => copy.setRunningStatistics(stats as never)).toThrow(message);
+      expect(running(copy)).toEqual(before);
+    }
+    trained.dispose();
+    copy.dispose();
+  });
+
+  it('a network without batch norm takes an empty list', async () => {
+    const net = await MLP.create({ ...spec, normalization: ['layer-norm', null] });
+    net.setRunningStatistics([]);
+    expect(() => net.setRunningStatistics([{ layer: 0, runningMean: [], runningVar: [], batchesTracked: 0 }])).toThrow('setRunningStatistics: stats has 1 entry, expected one entry per batch-norm layer (layers none)');
+    net.dispose();
+  });
+});
+
 describe('bad normalization options name the argument', () => {
   const base = { layers: [3, 4, 5, 2], activations: ['relu', 'relu', 'linear'] } as const;
   it.each([
