@@ -53,6 +53,18 @@
   batchesTracked: f64;
   /** The running call's forward pass normalizes batch-norm layers with the batch's statistics (1) or the running ones (0). */
   batchStatistics: i32;
+  /**
+   * The loss's weighting (assembly/weighting.ts), 0 where none: one sample weight per batch row
+   * and per dataset row, one weight per class (cross-entropy), one positive weight per output
+   * (binary cross-entropy), and cross-entropy's label smoothing.
+   */
+  batchWeights: usize;
+  dataWeights: usize;
+  classWeights: usize;
+  posWeights: usize;
+  labelSmoothing: f64;
+  /** The loss weight behind `result` (assembly/weighting.ts lossWeight): a step's batch's, or the sum over trainBatches' batches. */
+  resultWeight: f64;
 }
 
 /** One dense layer; a network's layers follow its Network block. */

@@ -7,7 +7,7 @@ export { denseForward } from './gemm/forward';
 export { weightGradient } from './gemm/weight-gradient';
 export { inputGradient } from './gemm/input-gradient';
 export { storeSlopes } from './activations';
-export { forward, loss, backward, trainStep, trainBatches, trainEpochs } from './network';
+export { forward, loss, lossWeight, backward, trainStep, trainBatches, trainEpochs } from './network';
 export { updateIsFinite, firstNonFinite } from './health';
 export { nextUint32, skipDraws } from './random';
 

@@ -39,6 +39,12 @@ export const Network_result: usize = offsetof<Network>('result');
 export const Network_lossParameter: usize = offsetof<Network>('lossParameter');
 export const Network_batchesTracked: usize = offsetof<Network>('batchesTracked');
 export const Network_batchStatistics: usize = offsetof<Network>('batchStatistics');
+export const Network_batchWeights: usize = offsetof<Network>('batchWeights');
+export const Network_dataWeights: usize = offsetof<Network>('dataWeights');
+export const Network_classWeights: usize = offsetof<Network>('classWeights');
+export const Network_posWeights: usize = offsetof<Network>('posWeights');
+export const Network_labelSmoothing: usize = offsetof<Network>('labelSmoothing');
+export const Network_resultWeight: usize = offsetof<Network>('resultWeight');
 export const Network_size: usize = offsetof<Network>();
 
 export const Layer_inputs: usize = offsetof<Layer>('inputs');

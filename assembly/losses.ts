@@ -57,23 +57,7 @@ export function lossTerms(kind: i32, z: usize, a: usize, y: usize, cols: i32, r0
     return;
   }
   if (kind == CROSS_ENTROPY) {
-    // −Σ y·log softmax(z) = Σ y·(logsumexp(z) − z), with the row maximum factored out.
-    for (let r = r0; r < r1; r++) {
-      const zRow = at(z, r * cols);
-      const yRow = at(y, r * cols);
-      const tRow = at(terms, r * cols);
-      let max = load<float>(zRow);
-      for (let j = 1; j < cols; j++) max = <float>fmath.max(max, load<float>(at(zRow, j)));
-      let total: float = 0;
-      for (let j = 0; j < cols; j++) total += <float>fmath.exp(load<float>(at(zRow, j)) - max);
-      const logSumExp = max + <float>fmath.log(total);
-      for (let j = 0; j < cols; j++) {
-        const t = load<float>(at(yRow, j));
-        // A zero target contributes nothing, even where z is not finite.
-        const term: float = t != 0 ? t * (logSumExp - load<float>(at(zRow, j))) : 0;
-        store<float>(at(tRow, j), term);
-      }
-    }
+    crossEntropyTerms(z, y, cols, r0, r1, terms, 0, 0);
     return;
   }
   // BINARY_CROSS_ENTROPY, as BCEWithLogitsLoss: max(z,0) − z·y + log(1 + e^−|z|).
@@ -82,6 +66,40 @@ export function lossTerms(kind: i32, z: usize, a: usize, y: usize, cols: i32, r0
     const t = load<float>(at(y, i));
     store<float>(at(terms, i), <float>fmath.max(v, 0) - v * t + <float>fmath.log1p(<float>fmath.exp(-<float>fmath.abs(v))));
   }
+}
+
+/**
+ * Rows r0…r1−1 of cross-entropy's terms −wⱼ·ỹⱼ·log softmax(z)ⱼ = wⱼ·ỹⱼ·(logsumexp(z) − zⱼ),
+ * ỹ = (1 − ε)·y + ε/C: with class weights w (`classes`, 0: all 1) and label smoothing ε
+ * (assembly/weighting.ts), or neither, −Σ y·log softmax(z).
+ */
+export function crossEntropyTerms(z: usize, y: usize, cols: i32, r0: i32, r1: i32, terms: usize, classes: usize, epsilon: float): void {
+  for (let r = r0; r < r1; r++) {
+    const zRow = at(z, r * cols);
+    const yRow = at(y, r * cols);
+    const tRow = at(terms, r * cols);
+    const logSumExp = rowLogSumExp(zRow, cols);
+    for (let j = 0; j < cols; j++) {
+      const t = smoothedTarget(load<float>(at(yRow, j)), epsilon, cols);
+      const weighted = classes == 0 ? t : load<float>(at(classes, j)) * t;
+      // A zero target contributes nothing, even where z is not finite.
+      store<float>(at(tRow, j), weighted != 0 ? weighted * (logSumExp - load<float>(at(zRow, j))) : <float>0);
+    }
+  }
+}
+
+/** ỹ = (1 − ε)·y + ε/C, a class's target after label smoothing. */
+@inline export function smoothedTarget(t: float, epsilon: float, cols: i32): float {
+  return epsilon == 0 ? t : (<float>1 - epsilon) * t + epsilon / <float>cols;
+}
+
+/** log Σⱼ e^zⱼ of one row, with the row maximum factored out so no exponential overflows. */
+function rowLogSumExp(zRow: usize, cols: i32): float {
+  let max = load<float>(zRow);
+  for (let j = 1; j < cols; j++) max = <float>fmath.max(max, load<float>(at(zRow, j)));
+  let total: float = 0;
+  for (let j = 0; j < cols; j++) total += <float>fmath.exp(load<float>(at(zRow, j)) - max);
+  return max + <float>fmath.log(total);
 }
 
 /**
@@ -106,7 +124,7 @@ export function outputDeltaRows(kind: i32, activation: i32, delta: usize, a: usi
   if (kind != CROSS_ENTROPY && kind != BINARY_CROSS_ENTROPY) {
     // ∂L/∂a, then through the activation: times the slope already in delta, or its backward rule.
     const slopes = slopeFromZ(activation);
-    elementGradients(kind, delta, a, y, first, end, rows * cols, parameter, slopes);
+    elementGradients(kind, delta, a, y, first, end, <f64>(rows * cols), parameter, slopes);
     if (!slopes) activationBackward(activation, at(delta, first), at(a, first), r1 - r0, cols);
     return;
   }
@@ -118,11 +136,11 @@ export function outputDeltaRows(kind: i32, activation: i32, delta: usize, a: usi
 }
 
 /**
- * delta[i] ← ∂L/∂a[i] for the elementwise losses (mse, l1, huber, smooth-l1) over `count`
- * elements, times delta[i] itself when it holds a slope. Each is PyTorch's backward rule.
+ * delta[i] ← ∂L/∂a[i] for the elementwise losses (mse, l1, huber, smooth-l1) averaged over
+ * `count` elements, times delta[i] itself when it holds a slope. Each is PyTorch's backward rule.
  */
-function elementGradients(kind: i32, delta: usize, a: usize, y: usize, first: i32, end: i32, count: i32, parameter: f64, slopes: bool): void {
-  const scale = <float>((kind == MSE ? 2.0 : 1.0) / <f64>count);
+export function elementGradients(kind: i32, delta: usize, a: usize, y: usize, first: i32, end: i32, count: f64, parameter: f64, slopes: bool): void {
+  const scale = <float>((kind == MSE ? 2.0 : 1.0) / count);
   if (kind == MSE) {
     for (let i = first; i < end; i++) {
       const g = scale * (load<float>(at(a, i)) - load<float>(at(y, i)));

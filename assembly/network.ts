@@ -26,6 +26,7 @@ import { denseForward } from './gemm/forward';
 import { weightGradient } from './gemm/weight-gradient';
 import { inputGradient } from './gemm/input-gradient';
 import { lossMean, lossTerms, outputDeltaRows } from './losses';
+import { denominatorReadsRows, isWeighted, lossDenominator, lossWeight as rowsWeight, weightedLossMean, weightedLossTerms, weightedOutputDeltaRows } from './weighting';
 import { optimizerStep } from './optimizers';
 import { clipByValue, clipCoefficient, gradientNorm, scaleGradients } from './clipping';
 import { applyMask, dropoutBackward, dropoutMask } from './dropout';
@@ -85,6 +86,12 @@ export function loss(network: usize, rows: i32): f64 {
   return lossOf(n, rows);
 }
 
+/** Σ of the loss's row weights for the staged batch (assembly/weighting.ts): `rows` when nothing is weighted. */
+export function lossWeight(network: usize, rows: i32): f64 {
+  const n = changetype<Network>(network);
+  return rowsWeight(n.loss, n.batchTargets, rows, layerAt(network, n.layerCount - 1).outputs, n);
+}
+
 /**
  * After `forward`: returns the loss and fills every gradient. Each layer's z buffer is reused
  * for its delta ∂L/∂z, so backpropagation needs no memory of its own.
@@ -112,7 +119,8 @@ export function trainStep(network: usize, rows: i32, learningRate: f64): f64 {
 /**
  * Batches firstBatch…firstBatch+batchCount−1 of an epoch over the dataset in `order` (the last
  * may be partial), so a caller can stop between batches. Returns the sum over those batches of
- * batch loss × batch rows.
+ * batch loss × batch weight (its rows when nothing is weighted); the weights' sum is left in the
+ * Network block's resultWeight.
  */
 export function trainBatches(network: usize, firstBatch: i32, batchCount: i32, learningRate: f64): f64 {
   const n = changetype<Network>(network);
@@ -250,12 +258,15 @@ function layerRows(layer: Layer, input: usize, r0: i32, r1: i32): void {
 /** Loss terms of rows r0…r1−1, before their δ overwrites z. */
 function lossRows(n: Network, r0: i32, r1: i32): void {
   const last = layerAt(changetype<usize>(n), n.layerCount - 1);
-  lossTerms(n.loss, last.z, last.a, n.batchTargets, last.outputs, r0, r1, n.lossTerms, n.lossParameter);
+  if (isWeighted(n)) weightedLossTerms(n.loss, last.z, last.a, n.batchTargets, last.outputs, r0, r1, n.lossTerms, n.lossParameter, n);
+  else lossTerms(n.loss, last.z, last.a, n.batchTargets, last.outputs, r0, r1, n.lossTerms, n.lossParameter);
 }
 
 /** The batch's mean loss from every row's terms. */
 function lossOf(n: Network, rows: i32): f64 {
-  return lossMean(n.loss, n.lossTerms, rows, layerAt(changetype<usize>(n), n.layerCount - 1).outputs);
+  const cols = layerAt(changetype<usize>(n), n.layerCount - 1).outputs;
+  if (isWeighted(n)) return weightedLossMean(n.loss, n.lossTerms, n.batchTargets, rows, cols, n);
+  return lossMean(n.loss, n.lossTerms, rows, cols);
 }
 
 /**
@@ -299,7 +310,14 @@ function backwardShare(n: Network, thread: i32, threads: i32, rows: i32, trainin
   // taken before the slopes of the smooth activations replace z.
   if (r0 < r1) lossRows(n, r0, r1);
   storeSlopeRows(network, r0, r1);
-  outputDeltaRows(n.loss, last.activation, last.z, last.a, n.batchTargets, rows, last.outputs, r0, r1, n.lossParameter);
+  if (isWeighted(n)) {
+    // A weighted mean's denominator reads every row: wait until all are staged.
+    if (denominatorReadsRows(n) && !sync(n, thread, threads)) return -1;
+    const denominator = lossDenominator(n.loss, n.batchTargets, rows, last.outputs, n);
+    weightedOutputDeltaRows(n.loss, last.activation, last.z, last.a, n.batchTargets, last.outputs, r0, r1, n.lossParameter, n, denominator);
+  } else {
+    outputDeltaRows(n.loss, last.activation, last.z, last.a, n.batchTargets, rows, last.outputs, r0, r1, n.lossParameter);
+  }
   let flags = 0;
   for (let l = n.layerCount - 1; l >= 0; l--) {
     // The weight gradient sums over every row's delta: wait for all of them.
@@ -384,6 +402,8 @@ function stepShare(n: Network, thread: i32, threads: i32, rows: i32): i32 {
   if (gathered < 0) return ABORTED;
   // Every thread sums the loss itself (a few adds a sample), so none waits for another.
   const value = lossOf(n, rows);
+  // Read before the last barrier: after it, other threads may stage the next batch.
+  if (thread == 0) n.resultWeight = rowsWeight(n.loss, n.batchTargets, rows, layerAt(changetype<usize>(n), n.layerCount - 1).outputs, n);
   const failure = value - value != 0 ? FAILURE_LOSS : gathered != 0 ? FAILURE_UPDATE : FAILURE_NONE;
   if (failure == FAILURE_NONE) {
     if (thread == 0) {
@@ -442,7 +462,10 @@ function batchesShare(n: Network, thread: i32, threads: i32, firstBatch: i32, ba
   const network = changetype<usize>(n);
   const xBytes = <usize>layerAt(network, 0).inputs << alignof<float>();
   const yBytes = <usize>layerAt(network, n.layerCount - 1).outputs << alignof<float>();
+  // Sample weights are gathered with the rows only while they are switched on.
+  const weights = n.batchWeights != 0 ? n.dataWeights : 0;
   let total: f64 = 0;
+  let totalWeight: f64 = 0;
   let outcome = APPLIED;
   const end = min(count, (firstBatch + batchCount) * batchSize);
   for (let start = firstBatch * batchSize; start < end; start += batchSize) {
@@ -452,16 +475,24 @@ function batchesShare(n: Network, thread: i32, threads: i32, firstBatch: i32, ba
       const sample = <usize>load<i32>(n.order + (<usize>(start + i) << 2));
       memory.copy(n.batchInputs + <usize>i * xBytes, n.dataInputs + sample * xBytes, xBytes);
       memory.copy(n.batchTargets + <usize>i * yBytes, n.dataTargets + sample * yBytes, yBytes);
+      if (weights != 0) store<float>(n.batchWeights + (<usize>i << alignof<float>()), load<float>(weights + (sample << alignof<float>())));
     }
     outcome = stepShare(n, thread, threads, rows);
     if (outcome == ABORTED) return ABORTED;
-    if (thread == 0) total += n.result * <f64>rows;
+    if (thread == 0) {
+      // Each batch counts by its loss's weight (its rows when nothing is weighted).
+      total += n.result * n.resultWeight;
+      totalWeight += n.resultWeight;
+    }
     if (outcome == REFUSED) {
       if (thread == 0) n.failedBatch = start / batchSize;
       break;
     }
   }
-  if (thread == 0) n.result = total;
+  if (thread == 0) {
+    n.result = total;
+    n.resultWeight = totalWeight;
+  }
   return outcome;
 }
 
@@ -480,7 +511,7 @@ function epochsShare(n: Network, thread: i32, threads: i32): bool {
       if (thread == 0) n.failedEpoch = e;
       return true;
     }
-    if (thread == 0) store<f64>(n.epochLosses + (<usize>e << 3), n.result / <f64>count);
+    if (thread == 0) store<f64>(n.epochLosses + (<usize>e << 3), n.resultWeight == 0 ? 0 : n.result / n.resultWeight);
   }
   return true;
 }

@@ -26,6 +26,17 @@ export interface Engine {
   inputBuffer(rows: number): FloatArray;
   /** Staging buffer for `rows` target rows (rows × outputSize). */
   targetBuffer(rows: number): FloatArray;
+  /** Staging buffer for `rows` sample weights, one per row: read while sample weighting is on. */
+  weightBuffer(rows: number): FloatArray;
+  /**
+   * Whether `loss`, `backward` and `step` weight the staged rows by `weightBuffer`, and the
+   * dataset calls by the dataset's weights. Off until switched on.
+   */
+  setSampleWeighting(on: boolean): void;
+  /** Σ of the loss's row weights of the staged batch (src/js/weighting.ts lossWeight): `rows` when nothing is weighted. */
+  lossWeight(rows: number): number;
+  /** Σ of the batches' loss weights behind the last `trainBatches` total. */
+  batchesWeight(): number;
   /** The last layer's activations for `rows` samples (the network's outputs after `forward`). */
   outputBuffer(rows: number): FloatArray;
   /** Index of the first NaN or ±Infinity in the staged input of `rows` samples, or −1. */
@@ -74,8 +85,8 @@ export interface Engine {
   preActivation(layer: number, rows: number): FloatArray;
   /** Layer l's activations for `rows` samples. */
   activation(layer: number, rows: number): FloatArray;
-  /** Copies a dataset into the engine once, for `trainEpochs` and `trainBatches`. */
-  setDataset(x: FloatArray, y: FloatArray, count: number): void;
+  /** Copies a dataset into the engine once, for `trainEpochs` and `trainBatches`; with one sample weight per row, read while sample weighting is on. */
+  setDataset(x: FloatArray, y: FloatArray, count: number, weights?: FloatArray): void;
   /** The sample order `trainBatches` follows: write a permutation of 0…count−1 into it. */
   datasetOrder(): Int32Array;
   /**
@@ -85,7 +96,7 @@ export interface Engine {
    * failing step: `losses` then holds the epochs completed before it.
    */
   trainEpochs(epochs: number, batchSize: number, learningRate: number, shuffle: boolean, random: Random, losses: number[]): void;
-  /** Batches first…first+count−1 of such an epoch, in one call; returns Σ (batch loss × batch rows). */
+  /** Batches first…first+count−1 of such an epoch, in one call; returns Σ (batch loss × batch weight), see `batchesWeight`. */
   trainBatches(first: number, count: number, batchSize: number, learningRate: number): number;
   /** After `step`, `trainBatches` or `trainEpochs`: where the step that was not applied met a non-finite value, or null. */
   failure(): StepFailure | null;

@@ -13,6 +13,7 @@ import { evaluateArrays } from './training/evaluate.js';
 import { EarlyStopping, checkEarlyStopping, checkMonitorAvailable, type CheckedEarlyStopping, type EarlyStoppingOptions, type Monitor } from './training/early-stopping.js';
 import type { Matrix, Targets } from './data.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizers.js';
+import type { SampleWeights } from './training/sample-weights.js';
 
 
 /** What `onEpochEnd` is told after each epoch; `M` is the requested metrics. */
@@ -52,8 +53,8 @@ export type StopReason =
   | 'early-stopping'  // the monitored value stopped improving
   | 'diverged';       // a loss or update became non-finite, with options.onDivergence 'stop'
 
-/** Validation samples given directly. */
-export interface ValidationData { X: Matrix; Y: Targets }
+/** Validation samples given directly, with one sample weight per row if they are weighted. */
+export interface ValidationData { X: Matrix; Y: Targets; sampleWeight?: SampleWeights }
 
 /** Options of `fit`; `M` is the type of `metrics`, which the history's and logs' metric fields follow. */
 export interface FitOptions<M extends readonly Metric[] = readonly Metric[]> {
@@ -91,6 +92,12 @@ export interface FitOptions<M extends readonly Metric[] = readonly Metric[]> {
   validationShuffle?: boolean;
   /** Validation samples; not with validationSplit. */
   validationData?: ValidationData;
+  /**
+   * One non-negative weight per row of X (Keras's sample_weight): each batch's loss is
+   * Σ sᵢ·ℓᵢ / Σ sᵢ·dᵢ (see the README's "Weighting"), and the epoch's loss and metrics weigh rows
+   * alike. Rows keep their weights through shuffling and validationSplit. Default: every row 1.
+   */
+  sampleWeight?: SampleWeights;
   /** Metrics to report each epoch, on training and validation data: 'accuracy', 'mae', 'mse', 'r2', 'precision', 'recall', 'f1'. Default none. */
   metrics?: M;
   /** Stop when the monitored value stops improving (Keras's EarlyStopping); see `EarlyStoppingOptions`. Default: off. */
@@ -158,6 +165,8 @@ export interface CheckedFitOptions {
   validationSplit: number | undefined;
   validationShuffle: boolean;
   validationData: ValidationData | undefined;
+  /** As given: checked against the rows when the data is converted. */
+  sampleWeight: SampleWeights | undefined;
   metrics: Metric[];
   earlyStopping: CheckedEarlyStopping | null;
   errorThreshold: number | undefined;
@@ -169,8 +178,8 @@ export interface CheckedFitOptions {
   caller: string;
 }
 
-/** A dataset as flat arrays of the network's dtype. */
-export interface Dataset { x: FloatArray; y: FloatArray; rows: number }
+/** A dataset as flat arrays of the network's dtype, with its rows' sample weights (null: every row 1). */
+export interface Dataset { x: FloatArray; y: FloatArray; rows: number; w?: FloatArray | null }
 
 /** Everything one fit call works on. */
 export interface FitRun {
@@ -226,9 +235,9 @@ export function defaultEpochs(trainRows: number, batchSize: number | undefined):
 /** Every key of `FitOptions`, for the check that refuses unknown (misspelt) ones. */
 export const FIT_KEYS = keysOf<FitOptions>({
   epochs: true, batchSize: true, learningRate: true, optimizer: true, schedule: true, shuffle: true, validationSplit: true, validationShuffle: true,
-  validationData: true, metrics: true, earlyStopping: true, errorThreshold: true, onEpochEnd: true, onBatchEnd: true, signal: true, onDivergence: true,
+  validationData: true, sampleWeight: true, metrics: true, earlyStopping: true, errorThreshold: true, onEpochEnd: true, onBatchEnd: true, signal: true, onDivergence: true,
 });
-const VALIDATION_KEYS = keysOf<ValidationData>({ X: true, Y: true });
+const VALIDATION_KEYS = keysOf<ValidationData>({ X: true, Y: true, sampleWeight: true });
 
 export function checkFitOptions(fn: string, options: unknown, arch: Architecture): CheckedFitOptions {
   const o = checkOptions(fn, 'options', options, true, FIT_KEYS) as FitOptions;
@@ -259,6 +268,7 @@ export function checkFitOptions(fn: string, options: unknown, arch: Architecture
     validationSplit,
     validationShuffle: o.validationShuffle === undefined ? false : checkBoolean(fn, 'options.validationShuffle', o.validationShuffle),
     validationData: o.validationData,
+    sampleWeight: o.sampleWeight,
     metrics,
     earlyStopping: checkEarlyStopping(fn, o.earlyStopping, hasValidation, metrics),
     errorThreshold: o.errorThreshold === undefined ? undefined : checkNumber(fn, 'options.errorThreshold', o.errorThreshold, { min: 0 }),
@@ -280,9 +290,10 @@ export function splitValidation(fn: string, data: Dataset, fraction: number, shu
   const xWidth = data.x.length / data.rows;
   const yWidth = data.y.length / data.rows;
   if (shuffled) data = permuteRows(data, xWidth, yWidth);
+  const w = data.w ?? null;
   return {
-    train: { x: data.x.subarray(0, trainRows * xWidth), y: data.y.subarray(0, trainRows * yWidth), rows: trainRows },
-    validation: { x: data.x.subarray(trainRows * xWidth), y: data.y.subarray(trainRows * yWidth), rows: data.rows - trainRows },
+    train: { x: data.x.subarray(0, trainRows * xWidth), y: data.y.subarray(0, trainRows * yWidth), rows: trainRows, w: w && w.subarray(0, trainRows) },
+    validation: { x: data.x.subarray(trainRows * xWidth), y: data.y.subarray(trainRows * yWidth), rows: data.rows - trainRows, w: w && w.subarray(trainRows) },
   };
 }
 
@@ -300,11 +311,13 @@ function permuteRows(data: Dataset, xWidth: number, yWidth: number): Dataset {
   new Random(VALIDATION_SEED).shuffle(order);
   const x = new (data.x.constructor as Float64ArrayConstructor)(data.x.length);
   const y = new (data.y.constructor as Float64ArrayConstructor)(data.y.length);
+  const w = data.w ? new (data.w.constructor as Float64ArrayConstructor)(data.rows) : null;
   order.forEach((row, i) => {
     x.set(data.x.subarray(row * xWidth, (row + 1) * xWidth), i * xWidth);
     y.set(data.y.subarray(row * yWidth, (row + 1) * yWidth), i * yWidth);
+    if (w) w[i] = data.w![row];
   });
-  return { x, y, rows: data.rows };
+  return { x, y, rows: data.rows, w };
 }
 
 /** Learning rates of a fit call's epochs: `at(i)` is epoch i's (from 0 in this call). */
@@ -369,12 +382,15 @@ export function* fitEpochs(run: FitRun, rates: RatePlan | null, yieldPerBatch = 
   const stopper = o.earlyStopping ? new EarlyStopping(o.earlyStopping) : null;
   const plateauMonitor: Monitor = plateauOf(o.schedule)?.monitor ?? (run.validation ? 'val_loss' : 'loss');
   let best: FloatArray | null = null;
-  engine.setDataset(train.x, train.y, rows);
+  engine.setDataset(train.x, train.y, rows, train.w ?? undefined);
+  // Evaluation between epochs stages rows of its own: weighting is switched on for each training call.
+  const weighted = (train.w ?? null) !== null;
   try {
     if (unobserved(run, rates, yieldPerBatch)) {
       // Nothing looks at single epochs: the engine runs them all, shuffling as the loop below would.
       const started = performance.now();
       const rate = rates!.at(0);
+      engine.setSampleWeighting(weighted);
       engine.trainEpochs(o.epochs, batchSize, rate, o.shuffle, random, history.loss);
       // One rate throughout and no plateau schedule (see `unobserved`): nothing to observe per epoch.
       const completed = history.loss.length; // fewer than asked if a step diverged
@@ -400,9 +416,10 @@ export function* fitEpochs(run: FitRun, rates: RatePlan | null, yieldPerBatch = 
       const order = engine.datasetOrder();
       for (let s = 0; s < rows; s++) order[s] = s;
       if (o.shuffle) random.shuffle(order);
+      engine.setSampleWeighting(weighted);
       const trained = o.onBatchEnd || o.signal || yieldPerBatch
         ? yield* trainByBatch(run, epoch, batches, batchSize, learningRate, yieldPerBatch)
-        : { total: engine.trainBatches(0, batches, batchSize, learningRate), batches, samples: rows, stop: null };
+        : { total: engine.trainBatches(0, batches, batchSize, learningRate), batches, samples: engine.batchesWeight(), stop: null };
       const failure = engine.failure();
       if (failure) {
         diverged(run, history, { epoch, ...failure }, learningRate);
@@ -415,7 +432,7 @@ export function* fitEpochs(run: FitRun, rates: RatePlan | null, yieldPerBatch = 
       }
       training.epoch++;
       training.steps += trained.batches;
-      const logs = epochLogs(run, trained.total / trained.samples, learningRate);
+      const logs = epochLogs(run, weightedMean(trained.total, trained.samples), learningRate);
       logs.elapsedMs = performance.now() - started;
       record(history, logs);
       const stop = epochVerdict({ options: o, training, schedule, plateauMonitor, stopper }, epoch, logs, trained.stop, () => (best = engine.parameters().slice()));
@@ -430,6 +447,7 @@ export function* fitEpochs(run: FitRun, rates: RatePlan | null, yieldPerBatch = 
       run.checkLive();
     }
   } finally {
+    engine.setSampleWeighting(false);
     engine.clearDataset();
   }
   if (stopper && stopper.bestEpoch >= 0) {
@@ -449,6 +467,12 @@ function diverged(run: FitRun, history: FitHistory, divergence: Divergence, lear
   history.divergence = { ...error.divergence, message: error.message };
 }
 
+/** Σ (loss × weight) / Σ weight, and 0 for a weight of 0 (batches whose sample weights are all 0 count for nothing). */
+function weightedMean(total: number, weight: number): number {
+  return weight === 0 ? 0 : total / weight;
+}
+
+/** An epoch's Σ (batch loss × batch weight) and Σ batch weight (`samples`: its rows when nothing is weighted). */
 interface Trained { total: number; batches: number; samples: number; stop: StopReason | null }
 
 /**
@@ -469,11 +493,13 @@ function* trainByBatch(run: FitRun, epoch: number, batches: number, batchSize: n
   let samples = 0;
   for (let b = 0; b < batches; b++) {
     const size = Math.min(batchSize, train.rows - b * batchSize);
+    engine.setSampleWeighting((train.w ?? null) !== null);
     const loss = engine.trainBatches(b, 1, batchSize, learningRate);
     if (engine.failure()) return { total, batches: b, samples, stop: 'diverged' };
+    const weight = engine.batchesWeight();
     total += loss;
-    samples += size;
-    const answer = o.onBatchEnd ? yield { kind: 'batch', batch: b, logs: { loss: loss / size, size, epoch, learningRate } } : undefined;
+    samples += weight;
+    const answer = o.onBatchEnd ? yield { kind: 'batch', batch: b, logs: { loss: weightedMean(loss, weight), size, epoch, learningRate } } : undefined;
     run.checkLive();
     const stop: StopReason | null = answer === false ? 'callback' : o.signal?.aborted ? 'aborted' : null;
     if (stop) return { total, batches: b + 1, samples, stop };
@@ -488,9 +514,9 @@ function* trainByBatch(run: FitRun, epoch: number, batches: number, batchSize: n
 function epochLogs(run: FitRun, loss: number, learningRate: number): EpochLogs {
   const { engine, architecture, train, validation, options: o } = run;
   const logs: EpochLogs = { loss, metrics: {}, valMetrics: {}, learningRate, elapsedMs: 0 };
-  if (o.metrics.length > 0) logs.metrics = evaluateArrays(engine, architecture, train.x, train.y, train.rows, o.metrics).metrics;
+  if (o.metrics.length > 0) logs.metrics = evaluateArrays(engine, architecture, train, o.metrics).metrics;
   if (validation) {
-    const v = evaluateArrays(engine, architecture, validation.x, validation.y, validation.rows, o.metrics);
+    const v = evaluateArrays(engine, architecture, validation, o.metrics);
     logs.valLoss = v.loss;
     logs.valMetrics = v.metrics;
   }

@@ -7,6 +7,7 @@ import { countRows, countTargetRows, copyRows, copyTargets, isAllowed, badValue,
 import { stageRows } from './staging.js';
 import { predictRows, predictRowsInto } from './predict.js';
 import { checkBatchFits, checkDatasetFits, checkTextExport } from './limits.js';
+import { checkSampleWeight, datasetWeights, withSampleWeights, type SampleWeightOptions } from './training/sample-weights.js';
 import { divergenceError } from './divergence.js';
 import { createJsEngine } from './js/engine.js';
 import { createThreadedEngine } from './wasm/shared-engine.js';
@@ -32,7 +33,7 @@ import { fitInWorker, type FitAccess, type FitAsyncOptions, type NetworkState } 
 import { fitDataset, type BatchDataset, type DatasetAccess, type FitDatasetOptions } from './training/fit-dataset.js';
 
 /** Options of a single training step. */
-export interface StepOptions {
+export interface StepOptions extends SampleWeightOptions {
   /** The optimizer's learning rate for this step only. Default: the optimizer's own (0.01 for the default SGD). */
   learningRate?: number;
 }
@@ -55,7 +56,7 @@ export interface ToJSONOptions {
 }
 
 /** Options of `evaluate`. */
-export interface EvaluateOptions<M extends readonly Metric[] = readonly Metric[]> {
+export interface EvaluateOptions<M extends readonly Metric[] = readonly Metric[]> extends SampleWeightOptions {
   /** Metrics to compute besides the loss: 'accuracy', 'mae', 'mse'. Default none. The result's `metrics` has exactly these. */
   metrics?: M;
 }
@@ -283,11 +284,12 @@ export class MLP {
    * @throws {ShapeError} when X and Y do not match the network or each other.
    * @throws {ValueError} for a value that is not a finite number (or a target out of the loss's range).
    */
-  loss(X: Matrix, Y: Targets): number {
+  loss(X: Matrix, Y: Targets, options?: SampleWeightOptions): number {
     const engine = this.live('loss');
+    const weights = this.readSampleWeight('loss', X, options);
     const rows = this.stage('loss', X, Y);
     engine.forward(rows, true);
-    return engine.loss(rows);
+    return withSampleWeights(engine, weights, rows, () => engine.loss(rows));
   }
 
   /**
@@ -295,11 +297,12 @@ export class MLP {
    * @throws {ShapeError} when X and Y do not match the network or each other.
    * @throws {ValueError} for a value that is not a finite number.
    */
-  gradient(X: Matrix, Y: Targets): FloatArray {
+  gradient(X: Matrix, Y: Targets, options?: SampleWeightOptions): FloatArray {
     const engine = this.live('gradient');
+    const weights = this.readSampleWeight('gradient', X, options);
     const rows = this.stage('gradient', X, Y);
     engine.forward(rows, true);
-    engine.backward(rows);
+    withSampleWeights(engine, weights, rows, () => engine.backward(rows));
     return engine.gradient().slice();
   }
 
@@ -314,8 +317,9 @@ export class MLP {
   step(X: Matrix, Y: Targets, options?: StepOptions): number {
     const engine = this.idle('step');
     const learningRate = readLearningRate('step', options) ?? engine.optimizer().learningRate;
+    const weights = options?.sampleWeight === undefined ? null : this.readSampleWeight('step', X, options, STEP_KEYS);
     const rows = this.stage('step', X, Y);
-    const loss = engine.step(rows, learningRate);
+    const loss = weights === null ? engine.step(rows, learningRate) : withSampleWeights(engine, weights, rows, () => engine.step(rows, learningRate));
     const failure = engine.failure();
     if (failure) throw divergenceError('step', { layer: failure.layer, phase: failure.phase, step: 0 }, engine.layout, learningRate);
     return loss;
@@ -436,7 +440,8 @@ export class MLP {
     // Only the targets are converted up front; X goes chunk by chunk straight into the engine.
     const y = new (arrayType(this.dtype))(rows * engine.layout.outputSize);
     copyTargets('evaluate', 'Y', Y, this.architecture.loss, engine.layout.outputSize, y);
-    return evaluateChunks(engine, this.architecture, (start, n) => stageRows('evaluate', 'X', engine, X, start, n), y, rows, metrics) as unknown as Evaluation<M>;
+    const w = o.sampleWeight === undefined ? null : datasetWeights('evaluate', 'options.sampleWeight', o.sampleWeight, rows, arrayType(this.dtype));
+    return evaluateChunks(engine, this.architecture, (start, n) => stageRows('evaluate', 'X', engine, X, start, n), y, rows, metrics, w) as unknown as Evaluation<M>;
   }
 
   /**
@@ -537,7 +542,7 @@ export class MLP {
       threads: this.live('fitAsync').threadsRequested === 'auto' ? 'auto' : this.threads,
       get epoch() { return net.training.epoch; },
       get disposed() { return net.disposed; },
-      toArrays: (fn, X, Y) => this.toArrays(fn, X, Y),
+      toArrays: (fn, X, Y, prefix, sampleWeight) => this.toArrays(fn, X, Y, prefix, sampleWeight),
       check: (fn, X, Y, options) => void this.startFit(fn, X, Y, options, true),
       loop: (fn, X, Y, options) => this.startFit(fn, X, Y, options, true).loop,
       fitOptimizer: (fn, given) => this.fitOptimizer(fn, given),
@@ -581,6 +586,13 @@ export class MLP {
     return rows;
   }
 
+  /** options.sampleWeight checked against the rows of X, or null when there is none. */
+  private readSampleWeight(fn: string, X: Matrix, options: SampleWeightOptions | undefined, keys: readonly string[] = SAMPLE_WEIGHT_KEYS): ArrayLike<number> | null {
+    const o = checkOptions(fn, 'options', options, true, keys) as SampleWeightOptions;
+    if (o.sampleWeight === undefined) return null;
+    return checkSampleWeight(fn, 'options.sampleWeight', o.sampleWeight, countRows(fn, 'X', X, this.layout.inputSize, "the network's input size"));
+  }
+
   /** Rows of X, after checking that Y has as many. */
   private countRows(fn: string, X: Matrix, Y: Targets, prefix = ''): number {
     const { inputSize, outputSize } = this.layout;
@@ -601,9 +613,9 @@ export class MLP {
     const o = checkFitOptions(fn, options, this.architecture);
     const samples = this.countRows(fn, X, Y);
     checkDatasetFits(fn, engine.layout, this.dtype, samples, o.batchSize ?? Math.min(32, samples));
-    const data = this.toArrays(fn, X, Y);
+    const data = this.toArrays(fn, X, Y, '', o.sampleWeight);
     const { train, validation } = o.validationData
-      ? { train: data, validation: this.toArrays(fn, o.validationData.X, o.validationData.Y, 'options.validationData.') }
+      ? { train: data, validation: this.toArrays(fn, o.validationData.X, o.validationData.Y, 'options.validationData.', o.validationData.sampleWeight) }
       : splitValidation(fn, data, o.validationSplit ?? 0, o.validationShuffle);
     if (options?.epochs === undefined) o.epochs = defaultEpochs(train.rows, o.batchSize);
     const batchSize = Math.min(o.batchSize ?? 32, train.rows);
@@ -683,8 +695,8 @@ export class MLP {
     return result;
   }
 
-  /** Checks and converts a whole dataset to flat arrays of the network's dtype. */
-  private toArrays(fn: string, X: Matrix, Y: Targets, prefix = ''): Dataset {
+  /** Checks and converts a whole dataset, and its sample weights if given, to flat arrays of the network's dtype. */
+  private toArrays(fn: string, X: Matrix, Y: Targets, prefix = '', sampleWeight?: unknown): Dataset {
     const { inputSize, outputSize } = this.layout;
     const rows = this.countRows(fn, X, Y, prefix);
     const Float = arrayType(this.architecture.dtype);
@@ -692,7 +704,8 @@ export class MLP {
     const y = new Float(rows * outputSize);
     copyRows(fn, `${prefix}X`, X, inputSize, x);
     copyTargets(fn, `${prefix}Y`, Y, this.architecture.loss, outputSize, y);
-    return { x, y, rows };
+    const w = sampleWeight === undefined ? null : datasetWeights(fn, prefix ? `${prefix}sampleWeight` : 'options.sampleWeight', sampleWeight, rows, Float);
+    return { x, y, rows, w };
   }
 }
 
@@ -702,8 +715,9 @@ function createEngine(architecture: Architecture, backend: Backend, threads: Thr
   return threads === 1 ? engine : { ...engine, threads: 1, threadsFallbackReason: 'the js backend runs on one thread' };
 }
 
-const STEP_KEYS = keysOf<StepOptions>({ learningRate: true });
-const EVALUATE_KEYS = keysOf<EvaluateOptions>({ metrics: true });
+const STEP_KEYS = keysOf<StepOptions>({ learningRate: true, sampleWeight: true });
+const SAMPLE_WEIGHT_KEYS = keysOf<SampleWeightOptions>({ sampleWeight: true });
+const EVALUATE_KEYS = keysOf<EvaluateOptions>({ metrics: true, sampleWeight: true });
 const TO_JSON_KEYS = keysOf<ToJSONOptions>({ training: true });
 const LOAD_KEYS = keysOf<LoadOptions>({ backend: true, threads: true });
 const SAFETENSORS_KEYS = [...LOAD_KEYS, ...keysOf<SafetensorsArchitecture>({ activations: true, loss: true })];

@@ -21,6 +21,16 @@ export interface LossOptions {
   delta?: number;
   /** `smooth-l1`'s β: quadratic within ±β, linear beyond (nn.SmoothL1Loss's beta). Default 1. */
   beta?: number;
+  /**
+   * `cross-entropy`: one positive weight per class, as nn.CrossEntropyLoss(weight=…). A batch of
+   * one-hot targets averages over the sum of its rows' class weights, as torch with class
+   * indices; a soft (non-one-hot) target row counts 1, as torch with probability targets.
+   */
+  classWeights?: readonly number[];
+  /** `binary-cross-entropy`: one positive weight per output for its positive targets, as nn.BCEWithLogitsLoss(pos_weight=…). */
+  posWeight?: readonly number[];
+  /** `cross-entropy`: ε in [0, 1); targets become (1 − ε)·y + ε/classes, as nn.CrossEntropyLoss(label_smoothing=…). Default 0. */
+  labelSmoothing?: number;
 }
 /**
  * A normalization layer between a hidden layer's Linear and its activation: `layer-norm`

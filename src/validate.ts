@@ -120,28 +120,45 @@ export function checkCreateOptions(fn: string, value: unknown): CheckedCreate {
   const seed = options.seed === undefined ? 0 : checkInteger(fn, 'seed', options.seed, 0, 0xffffffff);
   const init = options.init === undefined ? undefined : checkChoice(fn, 'init', options.init, INITS);
   const dropout = checkDropout(fn, options.dropout, layers.length - 2);
-  const lossOptions = checkLossOptions(fn, options.lossOptions, loss);
+  const lossOptions = checkLossOptions(fn, options.lossOptions, loss, layers[layers.length - 1]);
   const normalization = checkNormalization(fn, options.normalization, layers.length - 2);
   const architecture: Architecture = { layers: [...layers], activations: [...activations], loss, ...(lossOptions && { lossOptions }), dtype, dropout, normalization };
   checkNetworkFits(fn, layers, parameterLayout(architecture), dtype);
   return { architecture, backend, seed, init };
 }
 
-const LOSS_OPTION_KEYS = keysOf<LossOptions>({ delta: true, beta: true });
+const LOSS_OPTION_KEYS = keysOf<LossOptions>({ delta: true, beta: true, classWeights: true, posWeight: true, labelSmoothing: true });
 /** Which loss each loss option belongs to. */
-const LOSS_OPTION_OWNER: Record<keyof LossOptions, Loss> = { delta: 'huber', beta: 'smooth-l1' };
+const LOSS_OPTION_OWNER: Record<keyof LossOptions, Loss> = {
+  delta: 'huber', beta: 'smooth-l1', classWeights: 'cross-entropy', posWeight: 'binary-cross-entropy', labelSmoothing: 'cross-entropy',
+};
 
-/** A loss's parameters: each a positive number, and only for the loss it belongs to. */
-function checkLossOptions(fn: string, value: unknown, loss: Loss): LossOptions | undefined {
+/** A loss's parameters, only for the loss each belongs to: δ, β and every weight positive, one weight per output, ε in [0, 1). */
+function checkLossOptions(fn: string, value: unknown, loss: Loss, outputs: number): LossOptions | undefined {
   if (value === undefined) return undefined;
   const o = checkOptions(fn, 'lossOptions', value, false, LOSS_OPTION_KEYS);
-  const checked: LossOptions = {};
+  const checked: { -readonly [K in keyof LossOptions]: LossOptions[K] } = {};
   for (const key of LOSS_OPTION_KEYS) {
     if (o[key] === undefined) continue;
     if (LOSS_OPTION_OWNER[key] !== loss) throw new ValueError(`${fn}: lossOptions.${key} is for loss '${LOSS_OPTION_OWNER[key]}', but the loss is '${loss}'`);
-    checked[key] = checkNumber(fn, `lossOptions.${key}`, o[key], { min: 0, minExclusive: true });
+    const name = `lossOptions.${key}`;
+    if (key === 'classWeights' || key === 'posWeight') checked[key] = checkWeightList(fn, name, o[key], outputs, key === 'classWeights' ? 'class' : 'output');
+    else if (key === 'labelSmoothing') {
+      const v = o[key];
+      if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new ValueError(`${fn}: ${name} must be a number in [0, 1), got ${describe(v)}`);
+      checked[key] = v;
+    } else checked[key] = checkNumber(fn, name, o[key], { min: 0, minExclusive: true });
   }
   return Object.keys(checked).length > 0 ? checked : undefined;
+}
+
+/** One positive finite number per class or output, copied. */
+function checkWeightList(fn: string, name: string, value: unknown, count: number, per: string): number[] {
+  const list = Array.isArray(value) || value instanceof Float32Array || value instanceof Float64Array ? Array.from(value as ArrayLike<unknown>) : null;
+  if (list === null || list.length !== count) {
+    throw new ShapeError(`${fn}: ${name} must be an array of ${count} positive numbers (one per ${per}), got ${describe(value)}`);
+  }
+  return list.map((v, i) => checkNumber(fn, `${name}[${i}]`, v, { min: 0, minExclusive: true }));
 }
 
 /** One rate in [0, 1) per hidden layer, from a single rate or a list. */

@@ -17,6 +17,8 @@ const HEADS = [
   { activation: 'sigmoid', loss: 'mse' },
   { activation: 'softmax', loss: 'cross-entropy' },
   { activation: 'sigmoid', loss: 'binary-cross-entropy' },
+  { activation: 'linear', loss: 'huber' },
+  { activation: 'tanh', loss: 'l1' },
 ] as const;
 
 const netArb = fc.record({
@@ -24,7 +26,8 @@ const netArb = fc.record({
   hidden: fc.array(fc.integer({ min: 1, max: 6 }), { maxLength: 2 }),
   outputs: fc.integer({ min: 1, max: 3 }),
   head: fc.constantFrom(...HEADS),
-  hiddenActivation: fc.constantFrom('relu', 'tanh', 'sigmoid', 'leaky-relu', 'linear'),
+  hiddenActivation: fc.constantFrom('relu', 'tanh', 'sigmoid', 'leaky-relu', 'linear', 'gelu', 'silu', 'elu', 'softplus'),
+  normalization: fc.constantFrom(null, null, 'layer-norm', 'batch-norm'),
   dtype: fc.constantFrom('float32', 'float64'),
   backend: fc.constantFrom('wasm', 'js'),
   threads: fc.constantFrom(1, 1, 1, 2),
@@ -267,6 +270,7 @@ it(`random calls for ${SECONDS} s: a documented result or a WasmMlpError that ch
         activations: [...spec.hidden.map(() => spec.hiddenActivation), spec.head.activation],
         loss: spec.head.loss, dtype: spec.dtype, backend: spec.backend, threads: spec.threads, seed: spec.seed,
         dropout: spec.hidden.length > 0 ? spec.dropout : 0,
+        ...(spec.hidden.length > 0 && spec.normalization && { normalization: spec.hidden.map(() => spec.normalization) }),
       });
       let state = seed || 1;
       const random = () => ((state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32);

@@ -19,6 +19,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const SECTIONS: [string, number, { cwd?: string }?][] = [
   ['The worked example: one training step by hand', 6],
   ['Training with fit', 0],
+  ['Weighting: classes, labels and samples', 5],
   ['Training off the main thread', 0],
   ['Fast inference', 1],
   ['Standalone inference: `toFunction`', 1],

@@ -12,7 +12,7 @@ describe('lossOptions', () => {
     [{ loss: 'smooth-l1', lossOptions: { beta: -1 } }, 'MLP.create: lossOptions.beta must be a number > 0, got -1'],
     [{ loss: 'mse', lossOptions: { delta: 2 } }, "MLP.create: lossOptions.delta is for loss 'huber', but the loss is 'mse'"],
     [{ loss: 'huber', lossOptions: { beta: 2 } }, "MLP.create: lossOptions.beta is for loss 'smooth-l1', but the loss is 'huber'"],
-    [{ loss: 'huber', lossOptions: { detla: 2 } }, "MLP.create: lossOptions.detla is not an option; did you mean 'delta'? (its options: delta, beta)"],
+    [{ loss: 'huber', lossOptions: { detla: 2 } }, "MLP.create: lossOptions.detla is not an option; did you mean 'delta'? (its options: delta, beta, classWeights, posWeight, labelSmoothing)"],
     [{ loss: 'huber', lossOptions: 2 }, 'MLP.create: lossOptions must be'],
   ])('%o is refused: %s', async (options, message) => {
     await expect(MLP.create({ ...base, ...options } as CreateOptions)).rejects.toThrow(ValueError);

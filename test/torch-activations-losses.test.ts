@@ -4,43 +4,14 @@
 // (θ and data start rounded to float32, then errors of ~6e-8 per operation compound).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MLP, type Activation, type Loss, type LossOptions, type OptimizerOptions } from '../src/index.js';
-import { maxRelativeError } from './helpers.js';
+import type { Activation } from '../src/index.js';
+import { checkTorchCase, type TorchCase } from './torch-fixtures.js';
 
-interface Case {
-  name: string;
-  network: { layers: number[]; activations: Activation[]; loss: Loss; lossOptions?: LossOptions };
-  optimizer: OptimizerOptions;
-  theta: number[];
-  X: number[][];
-  Y: number[][];
-  predictions: number[];
-  loss: number;
-  gradient: number[];
-  losses: number[];
-  thetas: number[][];
-}
-
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/activations-losses.json', import.meta.url), 'utf8')) as { cases: Case[] };
-const tolerance = { float64: 1e-9, float32: 1e-5 };
-const relative = (got: number, expected: number) => Math.abs(got - expected) / Math.max(Math.abs(expected), 1e-300);
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/activations-losses.json', import.meta.url), 'utf8')) as { cases: TorchCase[] };
 
 describe.each(['wasm', 'js'] as const)('PyTorch fixtures on %s', (backend) => {
   describe.each(['float64', 'float32'] as const)('%s', (dtype) => {
-    it.each(fixture.cases.map((c) => [c.name, c] as const))('%s', async (_, c) => {
-      const net = await MLP.create({ ...c.network, backend, dtype });
-      net.setParameters(c.theta);
-      net.setOptimizer(c.optimizer);
-      const limit = tolerance[dtype];
-      expect(maxRelativeError(net.predict(c.X).flat(), c.predictions)).toBeLessThan(limit);
-      expect(relative(net.loss(c.X, c.Y), c.loss)).toBeLessThan(limit);
-      expect(maxRelativeError(net.gradient(c.X, c.Y), c.gradient)).toBeLessThan(limit);
-      c.thetas.forEach((expected, s) => {
-        expect(relative(net.step(c.X, c.Y), c.losses[s])).toBeLessThan(limit);
-        expect(maxRelativeError(net.getParameters(), expected)).toBeLessThan(limit);
-      });
-      net.dispose();
-    });
+    it.each(fixture.cases.map((c) => [c.name, c] as const))('%s', (_, c) => checkTorchCase(c, backend, dtype));
   });
 });
 

@@ -26,12 +26,12 @@ export type { FitAccess, NetworkState } from './state.js';
 export async function fitInWorker(access: FitAccess, X: Matrix, Y: Targets, options: FitOptions): Promise<FitHistory> {
   const fn = 'fitAsync';
   const checked = checkFitOptions(fn, options, access.architecture);
-  const data = access.toArrays(fn, X, Y);
+  const data = access.toArrays(fn, X, Y, '', checked.sampleWeight);
   if (options.epochs === undefined) checked.epochs = defaultEpochs(trainingRows(data.rows, checked.validationSplit), checked.batchSize);
   const { schedule, rates } = scheduleForWorker(fn, checked.schedule, checked.epochs, access.epoch);
   // Everything fit would refuse is refused here, before a worker starts.
   access.check(fn, X, Y, { ...options, schedule });
-  const validation = checked.validationData ? access.toArrays(fn, checked.validationData.X, checked.validationData.Y) : undefined;
+  const validation = checked.validationData ? access.toArrays(fn, checked.validationData.X, checked.validationData.Y, 'options.validationData.', checked.validationData.sampleWeight) : undefined;
   // Only checked, plain data crosses: whatever else the caller's options hold stays here.
   const fitOptions = definedOnly<WorkerFitOptions>({
     epochs: checked.epochs, batchSize: checked.batchSize, learningRate: checked.learningRate, shuffle: checked.shuffle,
@@ -40,7 +40,8 @@ export async function fitInWorker(access: FitAccess, X: Matrix, Y: Targets, opti
     optimizer: access.fitOptimizer(fn, options.optimizer),
     schedule: typeof schedule === 'function' ? undefined : schedule,
     scheduleRates: rates,
-    validationData: validation && { x: validation.x, y: validation.y, rows: validation.rows },
+    sampleWeight: data.w ?? undefined,
+    validationData: validation && { x: validation.x, y: validation.y, rows: validation.rows, w: validation.w ?? null },
   });
   const state = access.snapshot();
   const { signal, onBatchEnd, onEpochEnd } = checked;

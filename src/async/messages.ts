@@ -9,7 +9,7 @@ export interface WorkerFitOptions extends Omit<FitOptions, 'onEpochEnd' | 'onBat
   schedule?: Exclude<FitOptions['schedule'], (epoch: number) => number>;
   /** A schedule function's rates, evaluated on the calling side, for epochs first, first + 1, … */
   scheduleRates?: { first: number; rates: number[] };
-  validationData?: { x: FloatArray; y: FloatArray; rows: number };
+  validationData?: { x: FloatArray; y: FloatArray; rows: number; w: FloatArray | null };
 }
 
 /** Starts training in the worker. The typed arrays' buffers are transferred, not copied. */

@@ -25,7 +25,8 @@ export interface FitAccess {
   /** Epochs trained over the network's life. */
   readonly epoch: number;
   readonly disposed: boolean;
-  toArrays(fn: string, X: Matrix, Y: Targets): Dataset;
+  /** The dataset as flat arrays; with sample weights when `sampleWeight` is given (named with `prefix`). */
+  toArrays(fn: string, X: Matrix, Y: Targets, prefix?: string, sampleWeight?: unknown): Dataset;
   /** Throws whatever fitAsync would refuse, changing nothing. */
   check(fn: string, X: Matrix, Y: Targets, options: FitOptions): void;
   /** fitAsync's epoch loop (pausing between batches; an abort undoes the epoch it interrupts), not yet started. */

@@ -61,7 +61,7 @@ async function train(port: Port, start: StartMessage, replies: Replies): Promise
     if (start.reportBatches) options.onBatchEnd = () => undefined;
     if (start.watchSignal) options.signal = replies.controller.signal;
     if (scheduleRates) options.schedule = (epoch) => scheduleRates.rates[epoch - scheduleRates.first];
-    if (validationData) options.validationData = { X: validationData.x, Y: validationData.y };
+    if (validationData) options.validationData = { X: validationData.x, Y: validationData.y, ...(validationData.w && { sampleWeight: validationData.w }) };
     let history;
     try {
       history = await runYielding(access.loop('fitAsync', start.x, start.y, options), (pause) => {

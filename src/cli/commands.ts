@@ -59,9 +59,12 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   if (repeated !== undefined) throw new UsageError(`--features names "${repeated}" twice`);
   if (chosen?.includes(target)) throw new UsageError(`--features must not include the target "${target}"`);
   const shuffleBuffer = args.options.has('shuffle-buffer') ? intOption(args, 'shuffle-buffer', 0, 1) : null;
+  const classWeights = classWeightsOption(args);
+  const labelSmoothing = numberOption(args, 'label-smoothing', 0, 0, 1);
   const settings: TrainSettings = {
     file, target, features: chosen ?? null, hidden, activation, epochs, batchSize, optimizer, learningRate, momentum, validationFile, validationSplit,
     seed, dtype, threads, dropout, normalization, schedule, patience, outPath, taskOption, loss, shuffleBuffer: shuffleBuffer ?? DEFAULT_SHUFFLE_BUFFER,
+    classWeights, labelSmoothing,
   };
   if (shuffleBuffer !== null || fileBytes(file) > STREAM_ABOVE_BYTES) {
     if (shuffleBuffer === null) process.stderr.write(`wasm-mlp: note: ${file} is ${(fileBytes(file) / 2 ** 20).toFixed(0)} MiB; streaming it through a shuffle buffer of ${DEFAULT_SHUFFLE_BUFFER} rows (--shuffle-buffer N to choose)\n`);
@@ -91,7 +94,7 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   const scale = (s: Samples): Samples => ({
     X: applyScaling(s.X.slice(), featureScaling), Y: targetScaling ? applyScaling(s.Y.slice() as Float32Array, targetScaling) : s.Y, rows: s.rows,
   });
-  const { net, threadsNote } = await createNetwork(settings, features.length, classes);
+  const { net, threadsNote } = await createNetwork(settings, features.length, classes, classes ? (trainSet.Y as Int32Array) : null);
   try {
     say(`${file}: ${all.rows} rows, ${features.length} features → ${target} (${task}${classes ? `, ${classes.length} classes: ${classes.join(', ')}` : ''})`);
     say(`network ${net.layers.join('-')} (${activation}, ${headOf(net)}), ${describeOptimizer(net.optimizer)}, ${trainSet.rows} training rows, ${validation?.rows ?? 0} validation rows, ${threadsNote}`);
@@ -117,6 +120,17 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   } finally {
     net.dispose();
   }
+}
+
+/** `--class-weights balanced` or `--class-weights 1,2.5,…` (positive numbers), or null. */
+function classWeightsOption(args: ParsedArgs): 'balanced' | number[] | null {
+  const raw = args.options.get('class-weights');
+  if (raw === undefined) return null;
+  if (raw === 'balanced') return raw;
+  const weights = raw.split(',').map((v) => v.trim());
+  const bad = weights.find((v) => !/^([0-9]+\.?[0-9]*|\.[0-9]+)(e[+-]?[0-9]+)?$/i.test(v) || !(Number(v) > 0) || !Number.isFinite(Number(v)));
+  if (bad !== undefined) throw new UsageError(`--class-weights must be balanced or positive numbers separated by commas (one per class), got "${raw}"`);
+  return weights.map(Number);
 }
 
 /** `wasm-mlp predict model.wmlp data.csv [--out predictions.csv]`. */

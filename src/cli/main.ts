@@ -37,6 +37,9 @@ A numeric target is regression (linear output, MSE); any other target is classif
                            gelu-tanh, silu, elu, selu, softplus, mish (default relu)
   --loss mse               regression loss: mse, l1, huber or smooth-l1 (default mse;
                            classification always uses cross-entropy)
+  --class-weights w        classification: balanced (rows / (classes × rows of the class), as
+                           scikit-learn) or one weight per class in sorted class order, 1,2,…
+  --label-smoothing e      classification: label smoothing ε in [0, 1) (default 0)
   --epochs N               passes over the training rows (default 50)
   --batch-size N           samples per step (default 16)
   --optimizer adam         adam, adamw, sgd, rmsprop or adagrad, as torch.optim (default adam)
@@ -65,7 +68,7 @@ A numeric target is regression (linear output, MSE); any other target is classif
                            A streamed split holds out each row with probability --validation-split.
   --out model.wmlp         where to save the model (default model.wmlp)`,
     options: ['target', 'features', 'layers', 'activation', 'loss', 'epochs', 'batch-size', 'optimizer', 'learning-rate', 'momentum', 'schedule', 'dropout', 'normalization',
-      'validation-split', 'validation', 'early-stopping', 'task', 'dtype', 'threads', 'seed', 'shuffle-buffer', 'out'],
+      'validation-split', 'validation', 'early-stopping', 'task', 'dtype', 'threads', 'seed', 'shuffle-buffer', 'out', 'class-weights', 'label-smoothing'],
     flags: [],
     run: (args) => train(args, out),
   },

@@ -2,7 +2,7 @@
 // and training from a streamed file.
 import { MLP } from '../mlp.js';
 import { batchesUseThreads } from '../threads/support.js';
-import type { Activation, Normalization } from '../options.js';
+import type { Activation, LossOptions, Normalization } from '../options.js';
 import { EarlyStopping } from '../training/early-stopping.js';
 import type { Task } from './table.js';
 import { UsageError } from './args.js';
@@ -36,6 +36,10 @@ export interface TrainSettings {
   loss: 'mse' | 'l1' | 'huber' | 'smooth-l1' | null;
   /** Rows in the shuffle buffer when the file is streamed. */
   shuffleBuffer: number;
+  /** --class-weights: 'balanced', one weight per class, or null (none). */
+  classWeights: 'balanced' | number[] | null;
+  /** --label-smoothing ε (0: none). */
+  labelSmoothing: number;
 }
 
 /** A file larger than this is streamed: read into memory, a table of strings takes ~16 bytes of memory per byte of CSV. */
@@ -45,16 +49,19 @@ export const DEFAULT_SHUFFLE_BUFFER = 10000;
 
 /**
  * The network the settings describe, for `inputs` features and `classes` (null: regression),
- * and a note on the threads it may train on ("up to 2 threads").
+ * and a note on the threads it may train on ("up to 2 threads"). `labels` are the training
+ * rows' class indices, for --class-weights balanced (null when they are not in memory).
  */
-export async function createNetwork(s: TrainSettings, inputs: number, classes: readonly string[] | null): Promise<{ net: MLP; threadsNote: string }> {
+export async function createNetwork(s: TrainSettings, inputs: number, classes: readonly string[] | null, labels: Int32Array | null = null): Promise<{ net: MLP; threadsNote: string }> {
   if (classes && s.loss !== null) throw new UsageError(`--loss ${s.loss} is for regression; "${s.target}" is a classification target (softmax + cross-entropy)`);
+  const lossOptions = classes ? classificationLossOptions(s, classes, labels) : regressionOnly(s);
   const layers = [inputs, ...s.hidden, classes ? classes.length : 1];
   const threads = trainingThreads(s.threads, s.batchSize, layers);
   const net = await MLP.create({
     layers,
     activations: [...s.hidden.map(() => s.activation), classes ? 'softmax' : 'linear'],
     loss: classes ? 'cross-entropy' : s.loss ?? 'mse',
+    ...(lossOptions && { lossOptions }),
     seed: s.seed, dtype: s.dtype, threads, ...(s.hidden.length && s.dropout > 0 ? { dropout: s.dropout } : {}),
     ...(s.normalization.some((n) => n !== null) && { normalization: s.normalization }),
   });
@@ -62,6 +69,38 @@ export async function createNetwork(s: TrainSettings, inputs: number, classes: r
   net.setOptimizer(type === 'sgd' || type === 'rmsprop' ? { type, learningRate, momentum } : { type, learningRate });
   const reason = threads === s.threads ? net.threadsFallbackReason : `batches of ${s.batchSize} rows are too small to gain from more`;
   return { net, threadsNote: `up to ${net.threads} thread${net.threads === 1 ? '' : 's'}${reason ? ` (${reason})` : ''}` };
+}
+
+/** --class-weights and --label-smoothing as cross-entropy's lossOptions (undefined: neither). */
+function classificationLossOptions(s: TrainSettings, classes: readonly string[], labels: Int32Array | null): LossOptions | undefined {
+  let classWeights: number[] | undefined;
+  if (s.classWeights === 'balanced') {
+    if (labels === null) throw new UsageError('--class-weights balanced counts the classes of the training rows, which a streamed file does not hold in memory; give one weight per class instead (--class-weights 1,2,…)');
+    classWeights = balancedClassWeights(labels, classes);
+  } else if (s.classWeights !== null) {
+    if (s.classWeights.length !== classes.length) {
+      throw new UsageError(`--class-weights must have ${classes.length} weights, one per class (${classes.join(', ')}, in that order), got ${s.classWeights.length}`);
+    }
+    classWeights = s.classWeights;
+  }
+  const options: LossOptions = { ...(classWeights && { classWeights }), ...(s.labelSmoothing > 0 && { labelSmoothing: s.labelSmoothing }) };
+  return Object.keys(options).length > 0 ? options : undefined;
+}
+
+/** scikit-learn's class_weight='balanced': rows / (classes × rows of class c); a class without rows is refused. */
+export function balancedClassWeights(labels: Int32Array, classes: readonly string[]): number[] {
+  const counts = new Array<number>(classes.length).fill(0);
+  for (const label of labels) counts[label]++;
+  const empty = counts.findIndex((n) => n === 0);
+  if (empty >= 0) throw new UsageError(`--class-weights balanced: class "${classes[empty]}" has no training rows, so its weight would be infinite; give one weight per class instead (--class-weights 1,2,…)`);
+  return counts.map((n) => labels.length / (classes.length * n));
+}
+
+/** A regression target takes neither classification option. */
+function regressionOnly(s: TrainSettings): undefined {
+  const given = s.classWeights !== null ? '--class-weights' : s.labelSmoothing > 0 ? '--label-smoothing' : null;
+  if (given) throw new UsageError(`${given} is for classification; "${s.target}" is a regression target`);
+  return undefined;
 }
 
 /** The output layer and loss, as the progress lines name them: 'softmax + cross-entropy', 'linear + huber'. */

@@ -10,6 +10,7 @@ import { optimizerUpdate, type OptimizerSlots } from './optimizers.js';
 import { dropoutBackward, dropoutForward } from './regularization.js';
 import { DEFAULT_OPTIMIZER, checkOptimizerState, initialStateValue, optimizerBufferNames, type OptimizerConfig } from '../optimizers.js';
 import { Random } from '../random.js';
+import { isWeighted, lossWeight, weightedLossValue, weightedOutputDelta, type Weighting } from './weighting.js';
 import * as norm from './normalization.js';
 
 /**
@@ -63,7 +64,21 @@ export function createJsEngine(arch: Architecture): Engine {
   let capacity = 0;
   let input = new Float(0);
   let target = new Float(0);
-  let dataset: { x: FloatArray; y: FloatArray; count: number; order: Int32Array } | null = null;
+  let sampleWeights = new Float(0);
+  let dataset: { x: FloatArray; y: FloatArray; w: FloatArray | null; count: number; order: Int32Array } | null = null;
+  const weighting: Weighting = {
+    sample: null,
+    classes: arch.lossOptions?.classWeights ?? null,
+    positive: arch.lossOptions?.posWeight ?? null,
+    smoothing: arch.lossOptions?.labelSmoothing ?? 0,
+  };
+  let sampleWeighting = false;
+  let batchesWeight = 0;
+  /** The loss's weighting for a batch of `rows` (sample weights only while they are switched on). */
+  const weightingOf = (rows: number) => {
+    weighting.sample = sampleWeighting ? sampleWeights.subarray(0, rows) : null;
+    return weighting;
+  };
   // Divergence guard, as assembly/network.ts: why the last step was refused, and where.
   let cause = FailureCause.None;
   let failed: { step: number; rows: number; learningRate: number } | null = null;
@@ -113,7 +128,9 @@ export function createJsEngine(arch: Architecture): Engine {
   function backwardPass(rows: number, training: boolean): number {
     const value = engine.loss(rows);
     for (const layer of layers) if (math.slopeFromZ(layer.activation)) math.storeSlopes(layer.activation, layer.slopes, layer.z, rows * layer.outputs);
-    math.outputDelta(arch.loss, last.activation, last.z, last.a, target, rows, last.outputs, last.slopes, lossParameter(arch));
+    const w = weightingOf(rows);
+    if (isWeighted(w)) weightedOutputDelta(arch.loss, last.activation, last.z, last.a, target, rows, last.outputs, last.slopes, lossParameter(arch), w);
+    else math.outputDelta(arch.loss, last.activation, last.z, last.a, target, rows, last.outputs, last.slopes, lossParameter(arch));
     for (let l = layers.length - 1; l >= 0; l--) {
       const layer = layers[l];
       const x = l === 0 ? input : passedOn(l - 1, training);
@@ -139,6 +156,7 @@ export function createJsEngine(arch: Architecture): Engine {
       capacity = rows;
       input = new Float(rows * layout.inputSize);
       target = new Float(rows * layout.outputSize);
+      sampleWeights = new Float(rows);
       for (const layer of layers) {
         layer.z = new Float(rows * layer.outputs);
         layer.a = new Float(rows * layer.outputs);
@@ -156,10 +174,20 @@ export function createJsEngine(arch: Architecture): Engine {
     },
     inputBuffer: (rows) => input.subarray(0, rows * layout.inputSize),
     targetBuffer: (rows) => target.subarray(0, rows * layout.outputSize),
+    weightBuffer: (rows) => sampleWeights.subarray(0, rows),
+    setSampleWeighting(on) {
+      sampleWeighting = on;
+    },
+    lossWeight: (rows) => lossWeight(arch.loss, target, rows, last.outputs, weightingOf(rows)),
+    batchesWeight: () => batchesWeight,
     outputBuffer: (rows) => last.a.subarray(0, rows * layout.outputSize),
     inputNonFinite: (rows) => firstNonFinite(input.subarray(0, rows * layout.inputSize)),
     forward: (rows, batchStatistics = false) => forwardPass(rows, false, batchStatistics),
-    loss: (rows) => math.lossValue(arch.loss, last.z, last.a, target, rows, last.outputs, lossParameter(arch)),
+    loss(rows) {
+      const w = weightingOf(rows);
+      if (isWeighted(w)) return weightedLossValue(arch.loss, last.z, last.a, target, rows, last.outputs, lossParameter(arch), w);
+      return math.lossValue(arch.loss, last.z, last.a, target, rows, last.outputs, lossParameter(arch));
+    },
     backward: (rows) => backwardPass(rows, false),
     step(rows, learningRate) {
       // A refused step leaves the network as it was, the dropout generator's state included.
@@ -205,8 +233,8 @@ export function createJsEngine(arch: Architecture): Engine {
     setDropoutRandomState: (state) => dropoutRandom.setState(state),
     preActivation: (l, rows) => layers[l].z.subarray(0, rows * layers[l].outputs),
     activation: (l, rows) => layers[l].a.subarray(0, rows * layers[l].outputs),
-    setDataset(x, y, count) {
-      dataset = { x: Float.from(x), y: Float.from(y), count, order: new Int32Array(count) };
+    setDataset(x, y, count, w) {
+      dataset = { x: Float.from(x), y: Float.from(y), w: w ? Float.from(w) : null, count, order: new Int32Array(count) };
     },
     datasetOrder() {
       if (!dataset) throw new Error('internal: no dataset set');
@@ -214,11 +242,12 @@ export function createJsEngine(arch: Architecture): Engine {
     },
     trainBatches(first, batches, batchSize, learningRate) {
       if (!dataset) throw new Error('internal: no dataset set');
-      const { x, y, count, order } = dataset;
+      const { x, y, w, count, order } = dataset;
       const inputs = layout.inputSize;
       const outputs = layout.outputSize;
       engine.reserve(Math.min(batchSize, count));
       let total = 0;
+      batchesWeight = 0;
       const end = Math.min(count, (first + batches) * batchSize);
       for (let start = first * batchSize; start < end; start += batchSize) {
         const rows = Math.min(batchSize, count - start);
@@ -226,8 +255,12 @@ export function createJsEngine(arch: Architecture): Engine {
           const sample = order[start + i];
           input.set(x.subarray(sample * inputs, (sample + 1) * inputs), i * inputs);
           target.set(y.subarray(sample * outputs, (sample + 1) * outputs), i * outputs);
+          if (w && sampleWeighting) sampleWeights[i] = w[sample];
         }
-        total += engine.step(rows, learningRate) * rows;
+        // Each batch counts by its loss's weight (its rows when nothing is weighted).
+        const weight = engine.lossWeight(rows);
+        total += engine.step(rows, learningRate) * weight;
+        batchesWeight += weight;
         if (failed) {
           failed.step = start / batchSize;
           break;
@@ -250,7 +283,8 @@ export function createJsEngine(arch: Architecture): Engine {
       for (let e = 0; e < epochs; e++) {
         for (let i = 0; i < order.length; i++) order[i] = i;
         if (shuffle) random.shuffle(order);
-        const loss = engine.trainBatches(0, Math.ceil(order.length / batchSize), batchSize, learningRate) / order.length;
+        const total = engine.trainBatches(0, Math.ceil(order.length / batchSize), batchSize, learningRate);
+        const loss = batchesWeight === 0 ? 0 : total / batchesWeight;
         if (failed) break;
         losses.push(loss);
       }
@@ -259,7 +293,7 @@ export function createJsEngine(arch: Architecture): Engine {
       dataset = null;
     },
     byteLength() {
-      const arrays = [params, grads, input, target, ...layers.flatMap((l) => [l.z, l.a, l.mask, l.dropped, l.slopes, l.h, l.xhat, l.rowInvStd]), running, ...Object.values(slots.buffers), ...(dataset ? [dataset.x, dataset.y, dataset.order] : [])];
+      const arrays = [params, grads, input, target, sampleWeights, ...layers.flatMap((l) => [l.z, l.a, l.mask, l.dropped, l.slopes, l.h, l.xhat, l.rowInvStd]), running, ...Object.values(slots.buffers), ...(dataset ? [dataset.x, dataset.y, dataset.order, ...(dataset.w ? [dataset.w] : [])] : [])];
       return arrays.reduce((sum, array) => sum + array.byteLength, 0);
     },
     dispose() {

@@ -13,26 +13,41 @@ export interface Evaluation<M extends readonly Metric[] = readonly Metric[]> {
 /** Samples per forward pass: bounds the batch buffers however large the set is. */
 export const CHUNK_ROWS = 1024;
 
-/** Forward passes over (x, y) in chunks; the loss of each chunk weighted by its rows. Changes no parameter. */
-export function evaluateArrays(engine: Engine, arch: Architecture, x: FloatArray, y: FloatArray, rows: number, metrics: readonly Metric[]): Evaluation {
+/** Forward passes over a dataset in chunks; the loss of each chunk weighted by its loss weight (its rows when nothing is weighted). Changes no parameter. */
+export function evaluateArrays(engine: Engine, arch: Architecture, data: { x: FloatArray; y: FloatArray; rows: number; w?: FloatArray | null }, metrics: readonly Metric[]): Evaluation {
   const inputSize = engine.layout.inputSize;
-  return evaluateChunks(engine, arch, (start, n) => engine.inputBuffer(n).set(x.subarray(start * inputSize, (start + n) * inputSize)), y, rows, metrics);
+  const { x, y, rows, w } = data;
+  return evaluateChunks(engine, arch, (start, n) => engine.inputBuffer(n).set(x.subarray(start * inputSize, (start + n) * inputSize)), y, rows, metrics, w ?? null);
 }
 
-/** As `evaluateArrays`, with `stageInput(start, n)` putting rows start…start+n−1 into the engine's input buffer (and checking them). */
-export function evaluateChunks(engine: Engine, arch: Architecture, stageInput: (start: number, n: number) => void, y: FloatArray, rows: number, metrics: readonly Metric[]): Evaluation {
+/**
+ * As `evaluateArrays`, with `stageInput(start, n)` putting rows start…start+n−1 into the engine's
+ * input buffer (and checking them), and `w` one sample weight per row (null: every row 1).
+ */
+export function evaluateChunks(engine: Engine, arch: Architecture, stageInput: (start: number, n: number) => void, y: FloatArray, rows: number, metrics: readonly Metric[], w: ArrayLike<number> | null = null): Evaluation {
   const outputSize = engine.layout.outputSize;
   const chunk = Math.min(rows, CHUNK_ROWS);
   engine.reserve(chunk);
   let loss = 0;
+  let weight = 0;
   const tally = new MetricTally(metrics, arch);
-  for (let start = 0; start < rows; start += chunk) {
-    const n = Math.min(chunk, rows - start);
-    stageInput(start, n);
-    engine.targetBuffer(n).set(y.subarray(start * outputSize, (start + n) * outputSize));
-    engine.forward(n);
-    loss += engine.loss(n) * n;
-    tally.add(engine.outputBuffer(n), engine.targetBuffer(n), n);
+  engine.setSampleWeighting(w !== null);
+  try {
+    for (let start = 0; start < rows; start += chunk) {
+      const n = Math.min(chunk, rows - start);
+      stageInput(start, n);
+      engine.targetBuffer(n).set(y.subarray(start * outputSize, (start + n) * outputSize));
+      const rowWeights = w === null ? null : engine.weightBuffer(n);
+      for (let i = 0; rowWeights !== null && i < n; i++) rowWeights[i] = w![start + i];
+      engine.forward(n);
+      // A chunk counts by its loss's weight, so the whole set's loss is what one batch of it would give.
+      const chunkWeight = engine.lossWeight(n);
+      loss += chunkWeight === 0 ? 0 : engine.loss(n) * chunkWeight;
+      weight += chunkWeight;
+      tally.add(engine.outputBuffer(n), engine.targetBuffer(n), n, rowWeights);
+    }
+  } finally {
+    engine.setSampleWeighting(false);
   }
-  return { loss: loss / rows, metrics: tally.values() };
+  return { loss: weight === 0 ? 0 : loss / weight, metrics: tally.values() };
 }

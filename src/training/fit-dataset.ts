@@ -128,7 +128,7 @@ export async function fitDataset(net: DatasetAccess, dataset: BatchDataset, opti
     const logs: EpochLogs = { loss: trained.total / trained.samples, metrics: {}, valMetrics: {}, learningRate, elapsedMs: 0 };
     logs.metrics = trained.metrics.values();
     if (validation) {
-      const v = evaluateArrays(engine, net.architecture, validation.x, validation.y, validation.rows, o.metrics);
+      const v = evaluateArrays(engine, net.architecture, validation, o.metrics);
       logs.valLoss = v.loss;
       logs.valMetrics = v.metrics;
     }

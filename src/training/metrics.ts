@@ -76,10 +76,17 @@ export class MetricTally {
     this.falseNegative = new Float64Array(this.width);
   }
 
-  /** Adds `rows` samples: outputs `out` and targets `y`, rows × outputs each. */
-  add(out: FloatArray, y: FloatArray, rows: number): void {
+  /**
+   * Adds `rows` samples: outputs `out` and targets `y`, rows × outputs each, with one sample
+   * weight per row in `w` (null: every row 1). Each row counts w times, as sklearn's
+   * sample_weight: weighted sums over the sum of weights, weighted mean and spread (West's
+   * update) for R², weighted counts for precision, recall and F1.
+   */
+  add(out: FloatArray, y: FloatArray, rows: number, w: ArrayLike<number> | null = null): void {
     const width = this.width;
     for (let i = 0; i < rows; i++) {
+      const weight = w === null ? 1 : w[i];
+      if (weight === 0) continue;
       const o = out.subarray(i * width, (i + 1) * width);
       const t = y.subarray(i * width, (i + 1) * width);
       let absolute = 0, squared = 0;
@@ -87,35 +94,35 @@ export class MetricTally {
         const d = o[j] - t[j];
         absolute += Math.abs(d);
         squared += d * d;
-        this.residual[j] += d * d;
-        const n = ++this.count[j];
+        this.residual[j] += weight * (d * d);
+        const n = (this.count[j] += weight);
         const shift = t[j] - this.mean[j];
-        this.mean[j] += shift / n;
-        this.spread[j] += shift * (t[j] - this.mean[j]);
+        this.mean[j] += (weight * shift) / n;
+        this.spread[j] += weight * shift * (t[j] - this.mean[j]);
       }
-      this.absolute += absolute / width;
-      this.squared += squared / width;
+      this.absolute += (weight * absolute) / width;
+      this.squared += (weight * squared) / width;
       if (this.thresholded) {
         let right = 0;
         for (let j = 0; j < width; j++) {
           const predicted = o[j] > 0.5, actual = t[j] > 0.5;
           right += Number(predicted === actual);
-          this.count1(j, predicted, actual);
+          this.count1(j, predicted, actual, weight);
         }
-        this.accuracy += right / width;
+        this.accuracy += (weight * right) / width;
       } else if (width > 1) {
         const predicted = argmax(o), actual = argmax(t);
-        this.accuracy += Number(predicted === actual);
-        for (let j = 0; j < width; j++) this.count1(j, predicted === j, actual === j);
+        this.accuracy += weight * Number(predicted === actual);
+        for (let j = 0; j < width; j++) this.count1(j, predicted === j, actual === j, weight);
       }
+      this.rows += weight;
     }
-    this.rows += rows;
   }
 
-  private count1(j: number, predicted: boolean, actual: boolean): void {
-    if (predicted && actual) this.truePositive[j]++;
-    else if (predicted) this.falsePositive[j]++;
-    else if (actual) this.falseNegative[j]++;
+  private count1(j: number, predicted: boolean, actual: boolean, weight: number): void {
+    if (predicted && actual) this.truePositive[j] += weight;
+    else if (predicted) this.falsePositive[j] += weight;
+    else if (actual) this.falseNegative[j] += weight;
   }
 
   /** Each metric over every row added so far. */

@@ -9,8 +9,8 @@ import type { OptimizerType } from '../optimizers.js';
 const FIELDS = {
   Network: {
     i32: ['layerCount', 'loss', 'parameterCount', 'sampleCount', 'batchSize', 'failure', 'failedBatch', 'failedEpoch'],
-    pointer: ['parameters', 'gradient', 'optimizer', 'dropoutRandom', 'batchInputs', 'batchTargets', 'lossTerms', 'dataInputs', 'dataTargets', 'order', 'shuffleRandom', 'epochLosses', 'control'],
-    f64: ['lossParameter', 'batchesTracked'],
+    pointer: ['parameters', 'gradient', 'optimizer', 'dropoutRandom', 'batchInputs', 'batchTargets', 'lossTerms', 'dataInputs', 'dataTargets', 'order', 'shuffleRandom', 'epochLosses', 'control', 'batchWeights', 'dataWeights', 'classWeights', 'posWeights'],
+    f64: ['lossParameter', 'batchesTracked', 'labelSmoothing', 'resultWeight'],
   },
   Layer: {
     i32: ['inputs', 'outputs', 'activation', 'normalization'],

@@ -62,14 +62,16 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
     return at + 2 * layer.outputs;
   }, 0);
   new Uint32Array(memory.buffer, dropoutRandom, 4).set(new Random().getState());
+  const lossWeights = writeLossWeights();
   const network = new BlockAccess(memory, blocks.Network, net);
   const failureWord = (net + blocks.Network.offset.failure) >> 2;
   const layerBlocks = layout.layers.map((_, l) => new BlockAccess(memory, blocks.Layer, net + blocks.layersOffset + l * blocks.layerStride));
   let optimizer = installOptimizer(DEFAULT_OPTIMIZER, 0);
 
   let capacity = 0;
-  let batch = { block: 0, x: 0, y: 0, lossTerms: 0, z: [] as number[], a: [] as number[], mask: [] as number[], dropped: [] as number[], h: [] as number[], xhat: [] as number[], statistics: [] as number[] };
-  let dataset: { block: number; x: number; y: number; order: number; state: number; losses: number; count: number } | null = null;
+  let sampleWeighting = false;
+  let batch = { block: 0, x: 0, y: 0, w: 0, lossTerms: 0, z: [] as number[], a: [] as number[], mask: [] as number[], dropped: [] as number[], h: [] as number[], xhat: [] as number[], statistics: [] as number[] };
+  let dataset: { block: number; x: number; y: number; w: number; order: number; state: number; losses: number; count: number } | null = null;
   // What the last step or epoch was asked, to locate a failure in it; one object, updated in place (step allocates nothing).
   const lastRun = { rows: 0, batchSize: 0, learningRate: 0, epoch: false, set: false };
   function remember(rows: number, batchSize: number, learningRate: number, epoch: boolean) {
@@ -92,6 +94,7 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
       grads: new Float(buffer, grads, count),
       x: new Float(buffer, batch.x, capacity * layout.inputSize),
       y: new Float(buffer, batch.y, capacity * layout.outputSize),
+      w: new Float(buffer, batch.w, capacity),
       running: new Float(buffer, running, runningCount),
       order: dataset ? new Int32Array(buffer, dataset.order, dataset.count) : new Int32Array(0),
     };
@@ -104,12 +107,12 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
     return views;
   }
   // The staging views of the last batch size, so repeated steps of one size allocate nothing.
-  let stagedViews = { rows: -1, views, x: views.x, y: views.y, out: views.y };
+  let stagedViews = { rows: -1, views, x: views.x, y: views.y, w: views.w, out: views.y };
   function staged(rows: number) {
     const v = current();
     if (stagedViews.rows !== rows || stagedViews.views !== v) {
       const out = new Float(memory.buffer, batch.a[nLayers - 1], rows * layout.outputSize);
-      stagedViews = { rows, views: v, x: v.x.subarray(0, rows * layout.inputSize), y: v.y.subarray(0, rows * layout.outputSize), out };
+      stagedViews = { rows, views: v, x: v.x.subarray(0, rows * layout.inputSize), y: v.y.subarray(0, rows * layout.outputSize), w: v.w.subarray(0, rows), out };
     }
     return stagedViews;
   }
@@ -131,6 +134,16 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
   function stateVector(name: StateName): FloatArray {
     return new Float(memory.buffer, optimizer.block + optimizer.layout.stateOffsets[name]!, count);
   }
+  /** The loss's class or positive weights, once, as the network's floats (0: none). */
+  function writeLossWeights(): { classes: number; positive: number } {
+    const place = (values: readonly number[] | undefined, what: string) => {
+      if (!values) return 0;
+      const at = arena.alloc(values.length * bytes, what);
+      new Float(memory.buffer, at, values.length).set(values);
+      return at;
+    };
+    return { classes: place(arch.lossOptions?.classWeights, 'the class weights'), positive: place(arch.lossOptions?.posWeight, 'the positive weights') };
+  }
   function writeDescriptor() {
     // The one counter the kernels keep in the block survives its rewrite.
     const tracked = network.get('batchesTracked');
@@ -139,6 +152,10 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
     network.set('layerCount', nLayers);
     network.set('loss', blocks.lossCode(arch.loss));
     network.set('lossParameter', lossParameter(arch));
+    network.set('classWeights', lossWeights.classes);
+    network.set('posWeights', lossWeights.positive);
+    network.set('labelSmoothing', arch.lossOptions?.labelSmoothing ?? 0);
+    network.set('batchWeights', sampleWeighting ? batch.w : 0);
     network.set('parameterCount', count);
     network.set('parameters', params);
     network.set('gradient', grads);
@@ -151,6 +168,7 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
     if (dataset) {
       network.set('dataInputs', dataset.x);
       network.set('dataTargets', dataset.y);
+      network.set('dataWeights', dataset.w);
       network.set('order', dataset.order);
       network.set('sampleCount', dataset.count);
       network.set('shuffleRandom', dataset.state);
@@ -206,14 +224,14 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
       // h and x̂ for layers with a normalization, and its statistics (per row, or 3 per unit).
       const perRow = layout.layers.reduce((s, l, i) => s + l.outputs * (2 + ((arch.dropout[i] ?? 0) > 0 ? 2 : 0) + (l.normalization ? 2 : 0)) + (l.normalization === 'layer-norm' ? 1 : 0), 0);
       const perBatch = layout.layers.reduce((s, l) => s + (l.normalization === 'batch-norm' ? 3 * l.outputs : 0), 0);
-      // Inputs, targets and the loss terms (one per target), then the layers' buffers.
-      const floats = rows * (layout.inputSize + 2 * layout.outputSize + perRow) + perBatch;
+      // Inputs, targets, sample weights and the loss terms (one per target), then the layers' buffers.
+      const floats = rows * (layout.inputSize + 2 * layout.outputSize + 1 + perRow) + perBatch;
       // Allocate the new block before freeing the old one: a failure leaves the engine as it was.
       const block = arena.alloc(floats * bytes + SLACK_BYTES, `a batch of ${rows} samples`);
       if (batch.block) arena.free(batch.block);
       let p = block;
       const take = (n: number) => { const at = p; p += n * bytes; return at; };
-      batch = { block, x: take(rows * layout.inputSize), y: take(rows * layout.outputSize), lossTerms: take(rows * layout.outputSize), z: [], a: [], mask: [], dropped: [], h: [], xhat: [], statistics: [] };
+      batch = { block, x: take(rows * layout.inputSize), y: take(rows * layout.outputSize), w: take(rows), lossTerms: take(rows * layout.outputSize), z: [], a: [], mask: [], dropped: [], h: [], xhat: [], statistics: [] };
       layout.layers.forEach((layer, l) => {
         batch.z.push(take(rows * layer.outputs));
         batch.a.push(take(rows * layer.outputs));
@@ -230,6 +248,13 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
     },
     inputBuffer: (rows) => staged(rows).x,
     targetBuffer: (rows) => staged(rows).y,
+    weightBuffer: (rows) => staged(rows).w,
+    setSampleWeighting(on) {
+      sampleWeighting = on;
+      network.set('batchWeights', on ? batch.w : 0);
+    },
+    lossWeight: (rows) => k.lossWeight(net, rows),
+    batchesWeight: () => network.get('resultWeight'),
     outputBuffer: (rows) => staged(rows).out,
     inputNonFinite: (rows) => k.firstNonFinite(batch.x, rows * layout.inputSize),
     forward: (rows, batchStatistics = false) => k.forward(net, rows, batchStatistics),
@@ -259,19 +284,21 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
     setDropoutRandomState: (state) => new Uint32Array(memory.buffer, dropoutRandom, 4).set(state),
     preActivation: (l, rows) => new Float(memory.buffer, batch.z[l], rows * layout.layers[l].outputs),
     activation: (l, rows) => new Float(memory.buffer, batch.a[l], rows * layout.layers[l].outputs),
-    setDataset(x, y, samples) {
+    setDataset(x, y, samples, w) {
       const xBytes = samples * layout.inputSize * bytes;
       const yBytes = samples * layout.outputSize * bytes;
+      const wBytes = w ? samples * bytes : 0;
       // Ahead of the data, 8-byte aligned: one chunk of per-epoch losses and the shuffle generator's state.
       const head = EPOCH_CHUNK * 8 + 64;
-      const block = arena.alloc(head + xBytes + yBytes + samples * 4, `a dataset of ${samples} samples`);
+      const block = arena.alloc(head + xBytes + yBytes + wBytes + samples * 4, `a dataset of ${samples} samples`);
       engine.clearDataset();
       const at = block + head;
-      dataset = { block, losses: block, state: block + EPOCH_CHUNK * 8, x: at, y: at + xBytes, order: at + xBytes + yBytes, count: samples };
+      dataset = { block, losses: block, state: block + EPOCH_CHUNK * 8, x: at, y: at + xBytes, w: w ? at + xBytes + yBytes : 0, order: at + xBytes + yBytes + wBytes, count: samples };
       generation = -1;
       const buffer = memory.buffer;
       new Float(buffer, dataset.x, samples * layout.inputSize).set(x.subarray(0, samples * layout.inputSize));
       new Float(buffer, dataset.y, samples * layout.outputSize).set(y.subarray(0, samples * layout.outputSize));
+      if (w) new Float(buffer, dataset.w, samples).set(w.subarray(0, samples));
       writeDescriptor();
     },
     datasetOrder() {
