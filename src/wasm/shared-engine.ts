@@ -234,14 +234,15 @@ async function threadedHost(arch: Architecture, threads: number, startLazily: bo
 
   const kernels = { ...k } as Record<string, unknown>;
   for (const name of PARALLEL_CALLS) {
-    // Every parallel call takes (network, rows or a count, …), two to four numbers. Without
+    // Every parallel call takes (network, rows or a count, …), numbers only. Without
     // workers a call goes straight to the kernels, with the export's own arity (a call with
     // more arguments than the export declares takes a slower path in V8): on a network too
     // small for threads, 'auto' costs about what one thread does.
     const call = k[name] as (a: number, b: number, c?: number, d?: number) => unknown;
     if (call.length === 2) kernels[name] = (a: number, b: number) => (pool || startsWorkers(name, a, b) ? guarded(() => call(a, b)) : call(a, b));
     else if (call.length === 3) kernels[name] = (a: number, b: number, c: number) => (pool || startsWorkers(name, a, b) ? guarded(() => call(a, b, c)) : call(a, b, c));
-    else kernels[name] = (a: number, b: number, c: number, d: number) => (pool || startsWorkers(name, a, b) ? guarded(() => call(a, b, c, d)) : call(a, b, c, d));
+    else if (call.length === 4) kernels[name] = (a: number, b: number, c: number, d: number) => (pool || startsWorkers(name, a, b) ? guarded(() => call(a, b, c, d)) : call(a, b, c, d));
+    else kernels[name] = (...args: number[]) => (pool || startsWorkers(name, args[0], args[1]) ? guarded(() => call(...(args as [number, number]))) : call(...(args as [number, number])));
   }
   return {
     memory,
