@@ -14,11 +14,10 @@
 // sum every row's h and δz down columns: one waits for every row's h, one for every unit's z
 // before the activation, one for every unit's δh before the input gradient, which the first
 // layer does not take); layer norm works within a row and adds none. What is one sequential
-// computation stays one:
-// the loss sum and the gradient's norm, a few adds per element in a fixed order, are taken by
-// every thread itself, so no thread waits for another's result; each thread draws its rows'
-// dropout masks from their place in the one generator stream (it skips ahead to it); only the
-// shuffle, one draw per sample and epoch, is one thread's.
+// computation stays one: the loss sum and the gradient's norm, a few adds per element in a
+// fixed order, are taken by every thread itself, so no thread waits for another's result;
+// each thread draws its rows' dropout masks from their place in the one generator stream (it
+// skips ahead to it); only the shuffle, one draw per sample and epoch, is one thread's.
 
 import { Network, Layer, Optimizer, Control, layerAt } from './blocks';
 import { at } from './address';
@@ -38,7 +37,6 @@ import { cursorFrom, cursorSkip, cursorTo } from './random';
 import { gather } from './barrier';
 import { post, threadsFor, trapIfFaulted } from './control';
 import { NO_NORM, LAYER_NORM, BATCH_NORM, layerNormRows, layerNormBackwardRows, normParameterGradient, batchNormColumns, batchNormInferenceRows, batchNormBackwardColumns, updateRunning } from './normalization';
-
 
 // Commands a call runs on its threads.
 export const FORWARD = 1;

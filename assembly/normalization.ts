@@ -106,13 +106,17 @@ export function batchNormColumns(z: usize, xhat: usize, stats: usize, h: usize, 
   }
 }
 
-/** Inference, rows r0…r1−1: z = (h − running mean)·1/√(running var + eps)·γ + β. */
+/**
+ * Inference, rows r0…r1−1: z = (h − running mean)·1/√(running var + eps)·γ + β, unit by unit
+ * down the rows, so each unit's square root is taken once.
+ */
 export function batchNormInferenceRows(z: usize, h: usize, runningMean: usize, runningVar: usize, gamma: usize, beta: usize, n: i32, r0: i32, r1: i32): void {
-  for (let r = r0; r < r1; r++) {
-    for (let j = 0; j < n; j++) {
-      const inv = <float>1 / fmath.sqrt(get(runningVar, j) + EPSILON);
-      set(z, r * n + j, (get(h, r * n + j) - get(runningMean, j)) * inv * get(gamma, j) + get(beta, j));
-    }
+  for (let j = 0; j < n; j++) {
+    const inv = <float>1 / fmath.sqrt(get(runningVar, j) + EPSILON);
+    const mean = get(runningMean, j);
+    const g = get(gamma, j);
+    const b = get(beta, j);
+    for (let r = r0; r < r1; r++) set(z, r * n + j, (get(h, r * n + j) - mean) * inv * g + b);
   }
 }
 

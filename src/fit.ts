@@ -13,6 +13,7 @@ import { evaluateArrays } from './training/evaluate.js';
 import { EarlyStopping, checkEarlyStopping, checkMonitorAvailable, type CheckedEarlyStopping, type EarlyStoppingOptions, type Monitor } from './training/early-stopping.js';
 import type { Matrix, Targets } from './data.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizers.js';
+import { putWeights, takeWeights, type BestWeights } from './training/best-weights.js';
 import type { SampleWeights } from './training/sample-weights.js';
 
 
@@ -381,7 +382,7 @@ export function* fitEpochs(run: FitRun, rates: RatePlan | null, yieldPerBatch = 
   const schedule = new LearningRateSchedule(o.schedule, run.baseRate, training.plateau);
   const stopper = o.earlyStopping ? new EarlyStopping(o.earlyStopping) : null;
   const plateauMonitor: Monitor = plateauOf(o.schedule)?.monitor ?? (run.validation ? 'val_loss' : 'loss');
-  let best: FloatArray | null = null;
+  let best: BestWeights | null = null;
   engine.setDataset(train.x, train.y, rows, train.w ?? undefined);
   // Evaluation between epochs stages rows of its own: weighting is switched on for each training call.
   const weighted = (train.w ?? null) !== null;
@@ -435,7 +436,7 @@ export function* fitEpochs(run: FitRun, rates: RatePlan | null, yieldPerBatch = 
       const logs = epochLogs(run, weightedMean(trained.total, trained.samples), learningRate);
       logs.elapsedMs = performance.now() - started;
       record(history, logs);
-      const stop = epochVerdict({ options: o, training, schedule, plateauMonitor, stopper }, epoch, logs, trained.stop, () => (best = engine.parameters().slice()));
+      const stop = epochVerdict({ options: o, training, schedule, plateauMonitor, stopper }, epoch, logs, trained.stop, () => (best = takeWeights(engine)));
       const answer = o.onEpochEnd ? yield { kind: 'epoch', epoch, logs } : undefined;
       run.checkLive();
       const callbackStop = answer === false ? 'callback' : null;
@@ -452,7 +453,7 @@ export function* fitEpochs(run: FitRun, rates: RatePlan | null, yieldPerBatch = 
   }
   if (stopper && stopper.bestEpoch >= 0) {
     history.bestEpoch = stopper.bestEpoch;
-    if (best && stopper.bestEpoch !== training.epoch - 1) engine.parameters().set(best);
+    if (best && stopper.bestEpoch !== training.epoch - 1) putWeights(engine, best);
   }
   return history;
 }

@@ -2,21 +2,37 @@ import type { Activation, FloatArray, Init } from './options.js';
 import type { ParameterLayout } from './layout.js';
 import type { Random } from './random.js';
 
-/** The initialisation users expect for an activation: He for ReLU-like, Glorot otherwise. */
+/** Activations that pass (about) half of a zero-mean input's variance, as ReLU does: He keeps their scale through depth. */
+const RELU_LIKE: readonly Activation[] = ['relu', 'leaky-relu', 'gelu', 'gelu-tanh', 'silu', 'elu', 'softplus', 'mish'];
+
+/**
+ * The initialisation users expect for an activation: He for ReLU-like ones, LeCun normal for
+ * SELU (its self-normalizing fixed point assumes it, as Keras's and PyTorch's SELU docs say),
+ * Glorot otherwise.
+ */
 export function defaultInit(activation: Activation): Init {
-  return activation === 'relu' || activation === 'leaky-relu' ? 'he-uniform' : 'glorot-uniform';
+  if (activation === 'selu') return 'lecun-normal';
+  return RELU_LIKE.includes(activation) ? 'he-uniform' : 'glorot-uniform';
+}
+
+/** The weights' variance of an initialisation for a layer of `inputs` → `outputs`. */
+function weightVariance(kind: Init, inputs: number, outputs: number): number {
+  if (kind.startsWith('he')) return 2 / inputs;
+  if (kind.startsWith('lecun')) return 1 / inputs;
+  return 2 / (inputs + outputs);
 }
 
 /**
  * Fills θ with weights drawn for each layer (weights row-major, biases zero, a normalization's
  * γ one and β zero). He keeps the
- * variance of ReLU outputs constant through depth (2/fanIn); Glorot balances forward and
- * backward variance for symmetric activations (2/(fanIn+fanOut)).
+ * variance of ReLU outputs constant through depth (2/fanIn); LeCun keeps a unit-variance
+ * input's (1/fanIn); Glorot balances forward and backward variance for symmetric activations
+ * (2/(fanIn+fanOut)).
  */
 export function initialise(theta: FloatArray, layout: ParameterLayout, random: Random, init?: Init): void {
   for (const layer of layout.layers) {
     const kind = init ?? defaultInit(layer.activation);
-    const variance = kind.startsWith('he') ? 2 / layer.inputs : 2 / (layer.inputs + layer.outputs);
+    const variance = weightVariance(kind, layer.inputs, layer.outputs);
     const count = layer.inputs * layer.outputs;
     if (kind.endsWith('uniform')) {
       const limit = Math.sqrt(3 * variance);

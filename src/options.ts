@@ -43,7 +43,7 @@ export type DType = 'float32' | 'float64';
 /** Where the math runs: WebAssembly kernels, or the readable pure-TypeScript reference. */
 export type Backend = 'wasm' | 'js';
 /** Weight initialisation; biases always start at zero. */
-export type Init = 'he-normal' | 'he-uniform' | 'glorot-normal' | 'glorot-uniform';
+export type Init = 'he-normal' | 'he-uniform' | 'glorot-normal' | 'glorot-uniform' | 'lecun-normal' | 'lecun-uniform';
 
 /** A flat array of the network's dtype. */
 export type FloatArray = Float32Array | Float64Array;
@@ -54,7 +54,7 @@ export const LOSSES: readonly Loss[] = ['mse', 'cross-entropy', 'binary-cross-en
 export const NORMALIZATIONS: readonly Normalization[] = ['layer-norm', 'batch-norm'];
 export const DTYPES: readonly DType[] = ['float32', 'float64'];
 export const BACKENDS: readonly Backend[] = ['wasm', 'js'];
-export const INITS: readonly Init[] = ['he-normal', 'he-uniform', 'glorot-normal', 'glorot-uniform'];
+export const INITS: readonly Init[] = ['he-normal', 'he-uniform', 'glorot-normal', 'glorot-uniform', 'lecun-normal', 'lecun-uniform'];
 
 /** Options of `MLP.create`. */
 export interface CreateOptions {
@@ -72,7 +72,7 @@ export interface CreateOptions {
   backend?: Backend;
   /** Seed of the generator behind initialisation and shuffling. Default 0. */
   seed?: number;
-  /** Weight initialisation. Default: 'he-uniform' before ReLU-like activations, else 'glorot-uniform'. */
+  /** Weight initialisation. Default: 'he-uniform' before ReLU-like activations (relu, leaky-relu, gelu, gelu-tanh, silu, elu, softplus, mish), 'lecun-normal' before selu, else 'glorot-uniform'. */
   init?: Init;
   /** Threads for training and inference (wasm backend): a count or 'auto' (every core). Default 1. */
   threads?: number | 'auto';

@@ -228,7 +228,7 @@ const createCases: [string, unknown, ErrorClass, string][] = [
   ['an unknown backend', { layers: [4, 2], activations: ['linear'], backend: 'gpu' }, ValueError, "MLP.create: backend must be one of 'wasm', 'js', got \"gpu\""],
   ['a negative seed', { layers: [4, 2], activations: ['linear'], seed: -1 }, ValueError, 'MLP.create: seed must be an integer in [0, 4294967295], got -1'],
   ['a fractional seed', { layers: [4, 2], activations: ['linear'], seed: 0.5 }, ValueError, 'MLP.create: seed must be an integer in [0, 4294967295], got 0.5'],
-  ['an unknown init', { layers: [4, 2], activations: ['linear'], init: 'xavier' }, ValueError, "MLP.create: init must be one of 'he-normal', 'he-uniform', 'glorot-normal', 'glorot-uniform', got \"xavier\""],
+  ['an unknown init', { layers: [4, 2], activations: ['linear'], init: 'xavier' }, ValueError, "MLP.create: init must be one of 'he-normal', 'he-uniform', 'glorot-normal', 'glorot-uniform', 'lecun-normal', 'lecun-uniform', got \"xavier\""],
   ['a model beyond 4 GiB', { layers: [100_000, 100_000], activations: ['linear'] }, ValueError,
     'MLP.create: layers [100000, 100000] have 10000100000 parameters, which with their gradients need 74.5 GiB as float32, more than the 4 GiB of WebAssembly memory a network can use'],
   ['a deep model beyond 4 GiB in float64', { layers: [20_000, 20_000, 20_000], activations: ['relu', 'linear'], dtype: 'float64' }, ValueError,

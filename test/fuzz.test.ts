@@ -28,6 +28,7 @@ const netArb = fc.record({
   head: fc.constantFrom(...HEADS),
   hiddenActivation: fc.constantFrom('relu', 'tanh', 'sigmoid', 'leaky-relu', 'linear', 'gelu', 'silu', 'elu', 'softplus'),
   normalization: fc.constantFrom(null, null, 'layer-norm', 'batch-norm'),
+  lossOptions: fc.constantFrom('none', 'none', 'weights', 'smoothing'),
   dtype: fc.constantFrom('float32', 'float64'),
   backend: fc.constantFrom('wasm', 'js'),
   threads: fc.constantFrom(1, 1, 1, 2),
@@ -56,6 +57,7 @@ const optionsArb = fc.record({
   signal: fc.constantFrom('aborted', 'abort-soon', 'not-a-signal'),
   callbacks: fc.constantFrom('none', 'stop-early', 'throw', 'reentrant', 'not-a-function'),
   extra: fc.constantFrom(undefined, () => 1, Symbol('s')),
+  sampleWeight: fc.constantFrom('per-row', 'zeros', 'one-short', 'negative', 'nan'),
 }, { requiredKeys: [] });
 
 const CALLS = [
@@ -121,6 +123,7 @@ function fitOptions(ctx: Context, action: Action, depth: number): Record<string,
   const out: Record<string, unknown> = { ...o };
   delete out.callbacks;
   delete out.extra;
+  if (o.sampleWeight !== undefined) out.sampleWeight = sampleWeights(o.sampleWeight, action.rows, ctx.random);
   if (o.extra !== undefined) out.extraOption = o.extra;
   if (o.schedule === 'fn-rate') out.schedule = (epoch: number) => 0.01 / (1 + epoch);
   if (o.schedule === 'fn-nan') out.schedule = () => NaN;
@@ -145,6 +148,16 @@ function fitOptions(ctx: Context, action: Action, depth: number): Record<string,
     out.onBatchEnd = callback;
   }
   return out;
+}
+
+/** One weight per row, or each kind of wrong. */
+function sampleWeights(kind: string, rows: number, random: () => number): number[] {
+  const weights = Array.from({ length: rows }, () => Math.floor(random() * 3));
+  if (kind === 'zeros') return weights.fill(0);
+  if (kind === 'one-short') return weights.slice(1);
+  if (kind === 'negative') return weights.map((w, i) => (i === 0 ? -1 : w));
+  if (kind === 'nan') return weights.map((w, i) => (i === 0 ? NaN : w));
+  return weights;
 }
 
 class UserCallbackError extends Error {}
@@ -208,20 +221,26 @@ function withDeadline<T>(what: string, value: T | Promise<T>): Promise<T> {
   return Promise.race([Promise.resolve(value), deadline]).finally(() => clearTimeout(timer));
 }
 
+/** `{ sampleWeight }` when the action has weights, else nothing. */
+function weighted(ctx: Context, action: Action): { sampleWeight?: number[] } {
+  const kind = action.options.sampleWeight;
+  return kind === undefined ? {} : { sampleWeight: sampleWeights(kind, action.rows, ctx.random) };
+}
+
 async function invoke(ctx: Context, action: Action, depth: number, X: () => unknown, Y: () => unknown): Promise<unknown> {
   const net = ctx.net as unknown as Record<string, (...args: unknown[]) => unknown>;
   const junk = action.junk;
   switch (action.call) {
     case 'predict': return net.predict(X());
-    case 'loss': return net.loss(X(), Y());
-    case 'gradient': return net.gradient(X(), Y());
-    case 'step': return net.step(X(), Y(), action.x === 11 ? junk : { learningRate: action.options.learningRate });
+    case 'loss': return net.loss(X(), Y(), weighted(ctx, action));
+    case 'gradient': return net.gradient(X(), Y(), weighted(ctx, action));
+    case 'step': return net.step(X(), Y(), action.x === 11 ? junk : { learningRate: action.options.learningRate, ...weighted(ctx, action) });
     case 'setParameters': return net.setParameters(action.x < 6 ? new Float64Array(ctx.net.parameterCount).fill(0.1) : action.x < 9 ? junk : [NaN]);
     case 'getParameters': return net.getParameters();
     case 'setOptimizer': return net.setOptimizer(action.x < 9 ? action.options.optimizer : junk);
     case 'resetOptimizer': return net.resetOptimizer();
     case 'trace': return net.trace(X(), Y());
-    case 'evaluate': return net.evaluate(X(), Y(), { metrics: action.options.metrics });
+    case 'evaluate': return net.evaluate(X(), Y(), { metrics: action.options.metrics, ...weighted(ctx, action) });
     case 'fit': return net.fit(X(), Y(), fitOptions(ctx, action, depth));
     case 'fitAsync': return net.fitAsync(X(), Y(), fitOptions(ctx, action, depth));
     case 'fitAsync-worker': return net.fitAsync(X(), Y(), { ...fitOptions(ctx, action, depth), worker: true });
@@ -254,6 +273,16 @@ async function invoke(ctx: Context, action: Action, depth: number, X: () => unkn
   }
 }
 
+/** The loss's own options: class or positive weights, label smoothing, huber's delta. */
+function lossOptionsOf(loss: string, kind: string, outputs: number): { lossOptions?: Record<string, unknown> } {
+  if (kind === 'none') return {};
+  const weights = Array.from({ length: outputs }, (_, i) => 0.5 + i);
+  if (loss === 'cross-entropy') return { lossOptions: kind === 'weights' ? { classWeights: weights, labelSmoothing: 0.1 } : { labelSmoothing: 0.2 } };
+  if (loss === 'binary-cross-entropy') return { lossOptions: { posWeight: weights } };
+  if (loss === 'huber') return { lossOptions: { delta: 0.5 } };
+  return {};
+}
+
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => void unhandled.push(reason);
 beforeAll(() => void process.on('unhandledRejection', onUnhandled));
@@ -271,6 +300,7 @@ it(`random calls for ${SECONDS} s: a documented result or a WasmMlpError that ch
         loss: spec.head.loss, dtype: spec.dtype, backend: spec.backend, threads: spec.threads, seed: spec.seed,
         dropout: spec.hidden.length > 0 ? spec.dropout : 0,
         ...(spec.hidden.length > 0 && spec.normalization && { normalization: spec.hidden.map(() => spec.normalization) }),
+        ...lossOptionsOf(spec.head.loss, spec.lossOptions, spec.head.activation === 'softmax' ? spec.outputs + 1 : spec.outputs),
       });
       let state = seed || 1;
       const random = () => ((state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32);

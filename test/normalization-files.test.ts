@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FormatError, MLP, type Activation, type CreateOptions, type ModelJSON } from '../src/index.js';
 import { Predictor } from '../src/inference/index.js';
+import { MLP as BuiltMLP } from '../dist/index.js';
 import { maxRelativeError } from './helpers.js';
 import { crc32 } from '../src/io/crc32.js';
 
@@ -125,4 +126,15 @@ describe('safetensors with PyTorch', () => {
       expect(maxRelativeError((net.predict(probe) as number[][]).flat(), expected.flat())).toBeLessThan(1e-12);
     }
   });
+});
+
+it('fitAsync in a worker carries the running statistics there and back: the same bits as fit', async () => {
+  const make = () => BuiltMLP.create({ ...spec, dtype: 'float64' });
+  const [a, b] = [await make(), await make()];
+  const inline = a.fit(X, Y, { epochs: 3, batchSize: 3 });
+  const inWorker = await b.fitAsync(X, Y, { epochs: 3, batchSize: 3, worker: true });
+  expect(bits(inWorker.loss)).toEqual(bits(inline.loss));
+  expect(bits(b.getParameters())).toEqual(bits(a.getParameters()));
+  expect(running(b as unknown as MLP)).toEqual(running(a as unknown as MLP));
+  expect(b.getRunningStatistics()[0].batchesTracked).toBe(9);
 });

@@ -87,6 +87,26 @@ describe.each(['wasm', 'js'] as const)('on %s', (backend) => {
     net.dispose();
   });
 
+  it("early stopping's restoreBest puts back the best epoch's running statistics with its θ", async () => {
+    const regression: NetSpec = { layers: [4, 8, 6, 2], activations: ['relu', 'tanh', 'linear'], loss: 'mse' };
+    const make = () => MLP.create({ ...regression, normalization: ['batch-norm', 'batch-norm'], backend, dtype: 'float64', seed: 3 });
+    const { X, Y } = randomData(regression, 24, 6);
+    const validation = randomData(regression, 12, 7);
+    const options = { batchSize: 6, optimizer: { type: 'adam', learningRate: 0.05 }, validationData: { X: validation.X, Y: validation.Y } } as const;
+    const stopped = await make();
+    const history = stopped.fit(X, Y, { ...options, epochs: 60, earlyStopping: { patience: 2, restoreBest: true } });
+    expect(history.stopReason).toBe('early-stopping');
+    const best = history.bestEpoch!;
+    expect(history.loss.length).toBeGreaterThan(best + 1);
+    // The same training run up to the best epoch: the same θ, running statistics and count.
+    const reference = await make();
+    reference.fit(X, Y, { ...options, epochs: best + 1 });
+    expect(stopped.getParameters()).toEqual(reference.getParameters());
+    expect(running(stopped)).toEqual(running(reference));
+    expect(running(stopped).at(-1)).toBe(4 * (best + 1));
+    [stopped, reference].forEach((n) => n.dispose());
+  });
+
   it('layer norm keeps no running statistics and is the same in train and eval mode', async () => {
     const net = await MLP.create({ ...spec, normalization: ['layer-norm', 'layer-norm'], backend, dtype: 'float64', seed: 1 });
     const { X, Y } = randomData(spec, 5, 4);

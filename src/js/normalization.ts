@@ -88,13 +88,11 @@ export function batchNormForward(z: FloatArray, xhat: FloatArray, stats: BatchSt
   }
 }
 
-/** Inference: z = γ·(h − running mean)/√(running var + eps) + β, row by row. */
+/** Inference: z = (h − running mean)·1/√(running var + eps)·γ + β, unit by unit. */
 export function batchNormInference(z: FloatArray, h: FloatArray, runningMean: FloatArray, runningVar: FloatArray, gamma: FloatArray, beta: FloatArray, rows: number, n: number): void {
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < n; j++) {
-      const inv = 1 / Math.sqrt(runningVar[j] + NORM_EPSILON);
-      z[r * n + j] = (h[r * n + j] - runningMean[j]) * inv * gamma[j] + beta[j];
-    }
+  for (let j = 0; j < n; j++) {
+    const inv = 1 / Math.sqrt(runningVar[j] + NORM_EPSILON);
+    for (let r = 0; r < rows; r++) z[r * n + j] = (h[r * n + j] - runningMean[j]) * inv * gamma[j] + beta[j];
   }
 }
 

@@ -3,7 +3,7 @@
 // one optimizer step, through the same engine step `fit` uses: the same batches give the same
 // numbers bit for bit.
 import type { Engine } from '../engine.js';
-import type { Architecture, FloatArray } from '../options.js';
+import type { Architecture } from '../options.js';
 import type { Matrix, Targets } from '../data.js';
 import type { OptimizerConfig } from '../optimizers.js';
 import type { NetworkState } from '../async/fit-async.js';
@@ -17,6 +17,7 @@ import { LearningRateSchedule, checkRate, plateauOf } from './schedules.js';
 import { EarlyStopping, type Monitor } from './early-stopping.js';
 import { evaluateArrays } from './evaluate.js';
 import { MetricTally } from './metrics.js';
+import { putWeights, takeWeights, type BestWeights } from './best-weights.js';
 
 /** One batch: its samples `x` and targets `y`, in any form `fit` accepts for X and Y. */
 export interface Batch {
@@ -95,7 +96,7 @@ export async function fitDataset(net: DatasetAccess, dataset: BatchDataset, opti
   const stopper = o.earlyStopping ? new EarlyStopping(o.earlyStopping) : null;
   const plateauMonitor: Monitor = plateauOf(o.schedule)?.monitor ?? (validation ? 'val_loss' : 'loss');
   const history = emptyHistory(o.metrics, validation !== null);
-  let best: FloatArray | null = null;
+  let best: BestWeights | null = null;
   for (let i = 0; i < o.epochs; i++) {
     if (o.signal?.aborted) {
       history.stopReason = 'aborted';
@@ -134,7 +135,7 @@ export async function fitDataset(net: DatasetAccess, dataset: BatchDataset, opti
     }
     logs.elapsedMs = performance.now() - started;
     record(history, logs);
-    const stop = afterEpoch({ options: o, training: net.training, schedule, plateauMonitor, stopper }, epoch, logs, trained.stop, () => (best = engine.parameters().slice()));
+    const stop = afterEpoch({ options: o, training: net.training, schedule, plateauMonitor, stopper }, epoch, logs, trained.stop, () => (best = takeWeights(engine)));
     if (stop) {
       history.stopReason = stop;
       break;
@@ -142,7 +143,7 @@ export async function fitDataset(net: DatasetAccess, dataset: BatchDataset, opti
   }
   if (stopper && stopper.bestEpoch >= 0) {
     history.bestEpoch = stopper.bestEpoch;
-    if (best && stopper.bestEpoch !== net.training.epoch - 1) engine.parameters().set(best);
+    if (best && stopper.bestEpoch !== net.training.epoch - 1) putWeights(engine, best);
   }
   return history;
 }
