@@ -23,6 +23,7 @@ const WORKLOADS = [
   { id: 'mnist-b32', title: '784-128-10 relu/softmax, SGD batch 32 (fit)', layers: [784, 128, 10], activations: ['relu', 'softmax'], batchSize: 32, count: quick ? 512 : 2048, epochs: 2, data: (n) => classification(n, 784, 10, 1) },
   { id: 'mnist-step', title: '784-128-10, step(X, Y) on a batch of 64 from a typed array', mode: 'step', layers: [784, 128, 10], activations: ['relu', 'softmax'], batchSize: 64, count: 64, calls: 20, data: (n) => classification(n, 784, 10, 1) },
   { id: 'seed', title: "the seed's 2-1-1 (relu, mse), full-batch fit", layers: [2, 1, 1], activations: ['relu', 'linear'], loss: 'mse', batchSize: 2, count: 2, epochs: quick ? 20000 : 100000, data: () => ({ x: new Float32Array([2, 1, -3, 2]), oneHot: new Float32Array([1.3, 1.9]) }) },
+  { id: 'seed-step', title: "the seed's 2-1-1 (relu, mse), step(X, Y) on its 2 rows", mode: 'step', layers: [2, 1, 1], activations: ['relu', 'linear'], loss: 'mse', batchSize: 2, count: 2, calls: 1000, data: () => ({ x: new Float32Array([2, 1, -3, 2]), oneHot: new Float32Array([1.3, 1.9]) }) },
   { id: 'toy', title: '2-D toy: 2-32-32-2 tanh/softmax on two moons, batch 32 (fit)', layers: [2, 32, 32, 2], activations: ['tanh', 'tanh', 'softmax'], batchSize: 32, count: 1024, epochs: quick ? 5 : 20, data: (n) => moons(n) },
 ];
 // `--only=wide,mnist` runs the workloads with those ids only.

@@ -148,12 +148,18 @@ async function threadedHost(arch: Architecture, threads: number, startLazily: bo
 
   /** Whether a call of `name` with `args` has batches worth more than one thread (as threadsFor decides in the kernels). */
   let words32 = new Int32Array(memory.buffer);
-  function worthThreads(name: string, args: unknown[]): boolean {
-    const network = args[0] as number;
+  const { batchSize, sampleCount, parameterCount } = blocks.Network.offset;
+  function worthThreads(name: string, network: number, rowsArgument: number): boolean {
     if (network + blocks.Network.size > words32.byteLength) words32 = new Int32Array(memory.buffer);
-    const field = (name: 'batchSize' | 'sampleCount' | 'parameterCount') => words32[(network + blocks.Network.offset[name]) >> 2];
-    const rows = name === 'trainBatches' || name === 'trainEpochs' ? Math.min(field('batchSize'), field('sampleCount')) : (args[1] as number);
-    return rows * field('parameterCount') >= 2 * workPerThread;
+    const rows = name === 'trainBatches' || name === 'trainEpochs' ? Math.min(words32[(network + batchSize) >> 2], words32[(network + sampleCount) >> 2]) : rowsArgument;
+    return rows * words32[(network + parameterCount) >> 2] >= 2 * workPerThread;
+  }
+
+  /** Without workers: whether this call should start them ('auto', and its batch is worth it); it then runs guarded. */
+  function startsWorkers(name: string, network: number, rows: number): boolean {
+    if (!lazy || starting || disposed || !worthThreads(name, network, rows)) return false;
+    startForCall();
+    return true;
   }
 
   /** 'auto': starts the workers at the first call worth them; if they cannot start, the network stays on one thread and says why. */
@@ -184,8 +190,7 @@ async function threadedHost(arch: Architecture, threads: number, startLazily: bo
   }
 
   /** Runs a call that may use the threads; a failure in any thread ends it everywhere and surfaces here. */
-  function guarded<T>(name: string, args: unknown[], run: () => T): T {
-    if (lazy && !pool && !starting && !disposed && worthThreads(name, args)) startForCall();
+  function guarded<T>(run: () => T): T {
     const current = pool;
     control.set('workPerThread', workPerThread);
     let result: T;
@@ -229,8 +234,15 @@ async function threadedHost(arch: Architecture, threads: number, startLazily: bo
 
   const kernels = { ...k } as Record<string, unknown>;
   for (const name of PARALLEL_CALLS) {
-    const call = k[name] as (...args: unknown[]) => unknown;
-    kernels[name] = (...args: unknown[]) => guarded(name, args, () => call(...args));
+    // Every parallel call takes (network, rows or a count, …), numbers only. Without
+    // workers a call goes straight to the kernels, with the export's own arity (a call with
+    // more arguments than the export declares takes a slower path in V8): on a network too
+    // small for threads, 'auto' costs about what one thread does.
+    const call = k[name] as (a: number, b: number, c?: number, d?: number) => unknown;
+    if (call.length === 2) kernels[name] = (a: number, b: number) => (pool || startsWorkers(name, a, b) ? guarded(() => call(a, b)) : call(a, b));
+    else if (call.length === 3) kernels[name] = (a: number, b: number, c: number) => (pool || startsWorkers(name, a, b) ? guarded(() => call(a, b, c)) : call(a, b, c));
+    else if (call.length === 4) kernels[name] = (a: number, b: number, c: number, d: number) => (pool || startsWorkers(name, a, b) ? guarded(() => call(a, b, c, d)) : call(a, b, c, d));
+    else kernels[name] = (...args: number[]) => (pool || startsWorkers(name, args[0], args[1]) ? guarded(() => call(...(args as [number, number]))) : call(...(args as [number, number])));
   }
   return {
     memory,
