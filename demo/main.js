@@ -137,6 +137,7 @@ async function replaceNetwork(level) {
     loss: classification ? 'cross-entropy' : 'mse',
     seed: s.seed,
     ...(s.layers.length && s.dropout > 0 ? { dropout: s.dropout } : {}),
+    ...(s.layers.length && s.normalization !== 'none' ? { normalization: s.layers.map(() => s.normalization) } : {}),
   };
   state.hovered = null;
   buildColumns($('hidden-columns'), s.layers, { onUnits: changeUnits, onHover: hover });
@@ -150,7 +151,7 @@ async function replaceNetwork(level) {
   };
   const [reply, net] = await Promise.all([
     state.trainer.build(message, unitCanvases.flat()),
-    MLP.create({ layers: create.layers, activations: create.activations, loss: create.loss }),
+    MLP.create({ layers: create.layers, activations: create.activations, loss: create.loss, ...(create.normalization && { normalization: create.normalization }) }),
   ]);
   if (reply.type === 'error') throw new Error(reply.message);
   state.net?.dispose();

@@ -6,7 +6,11 @@ import { MLP } from 'wasm-mlp';
 import { Painter } from './painter.js';
 
 let net = null;
-/** One network per hidden layer, ending at that layer (θ's prefix): their outputs are the units' pictures. */
+/**
+ * One network per hidden layer, ending at that layer (θ's prefix): their outputs are the units'
+ * pictures. A network cannot end in a normalization, so with one each probe ends in an extra
+ * linear layer that passes the hidden layer's activations through (identity weights, zero bias).
+ */
 let probes = [];
 let grids = null;
 let data = null;
@@ -27,11 +31,38 @@ function measure(part) {
 function pictures() {
   if (!grids) return null;
   const theta = net.getParameters();
-  const units = probes.map((probe) => {
-    probe.setParameters(theta.subarray(0, probe.parameterCount));
+  const running = net.getRunningStatistics();
+  const units = probes.map(({ net: probe, passThrough }, l) => {
+    const own = probe.parameterCount - passThrough.length;
+    probe.setParameters(passThrough.length ? concat(theta.subarray(0, own), passThrough) : theta.subarray(0, own));
+    if (running.length) probe.setRunningStatistics(running.filter((s) => s.layer <= l));
     return probe.predict(grids.units);
   });
   return { plane: net.predict(grids.plane), units };
+}
+
+function concat(a, b) {
+  const out = new a.constructor(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** The probe picturing hidden layer l of a network created with `create`: { net, passThrough (θ of its last layer, if it has one of its own) }. */
+async function probeOf(create, l) {
+  const { layers, activations, normalization } = create;
+  if (!normalization) {
+    const probe = await MLP.create({ layers: layers.slice(0, l + 2), activations: activations.slice(0, l + 1) });
+    return { net: probe, passThrough: [] };
+  }
+  const units = layers[l + 1];
+  const probe = await MLP.create({
+    layers: [...layers.slice(0, l + 2), units], activations: [...activations.slice(0, l + 1), 'linear'], normalization: normalization.slice(0, l + 1),
+  });
+  // The pass-through layer's θ: the identity matrix, then a zero bias.
+  const passThrough = new Array(units * units + units).fill(0);
+  for (let u = 0; u < units; u++) passThrough[u * units + u] = 1;
+  return { net: probe, passThrough };
 }
 
 /** Records the state after a build or some epochs, and repaints. */
@@ -62,15 +93,14 @@ const handlers = {
    * unitCanvases?, view? (for the painter) }.
    */
   async build(message) {
-    const { layers, activations } = message.create;
-    const hidden = layers.length - 2;
+    const hidden = message.create.layers.length - 2;
     const [next, ...nextProbes] = await Promise.all([
       MLP.create({ ...message.create, threads: 'auto' }),
-      ...(message.grids ? Array.from({ length: hidden }, (_, l) => MLP.create({ layers: layers.slice(0, l + 2), activations: activations.slice(0, l + 1) })) : []),
+      ...(message.grids ? Array.from({ length: hidden }, (_, l) => probeOf(message.create, l)) : []),
     ]);
     next.setOptimizer(message.optimizer);
     net?.dispose();
-    for (const probe of probes) probe.dispose();
+    for (const probe of probes) probe.net.dispose();
     net = next;
     probes = nextProbes;
     grids = message.grids ?? null;

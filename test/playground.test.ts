@@ -155,6 +155,21 @@ describe('the playground in Chromium', () => {
     expect(problems).toEqual([]);
   }, 120_000);
 
+  it.each(['layer-norm', 'batch-norm'])('with %s: trains to the expected accuracy, its units pictured', async (norm) => {
+    await open(`?data=circle&norm=${norm}&speed=100`);
+    const units = () => page.locator('canvas.neuron[data-layer="1"][data-unit="0"]').screenshot();
+    const before = await units();
+    await trainTo(100);
+    const after = await page.evaluate(() => ({ test: window.playground.last.test, parameters: window.playground.net!.getParameters().length, status: document.getElementById('status')!.textContent }));
+    // 4 features, 8 and 8 hidden units with γ and β each, 2 outputs.
+    expect(after.parameters).toBe(4 * 8 + 8 + 16 + 8 * 8 + 8 + 16 + 8 * 2 + 2);
+    expect(after.test.accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(after.status).not.toMatch(/stopped/i);
+    // The worker repainted the second layer's units from the trained network.
+    await expect.poll(async () => (await units()).equals(before)).toBe(false);
+    expect(problems).toEqual([]);
+  }, 120_000);
+
   it('the default setup trains smoothly: no loss spikes over 600 epochs', async () => {
     await open('?speed=100');
     await trainTo(600);
@@ -191,7 +206,7 @@ describe('the playground in Chromium', () => {
 
   it('the URL encodes the whole setup and a new page restores it', async () => {
     await open();
-    const choices = { dataset: 'moons', activation: 'relu', optimizer: 'sgd-momentum', 'weight-decay': '0.0001', dropout: '0.1', 'batch-size': '10', speed: '5', points: '200' };
+    const choices = { dataset: 'moons', activation: 'relu', normalization: 'layer-norm', optimizer: 'sgd-momentum', 'weight-decay': '0.0001', dropout: '0.1', 'batch-size': '10', speed: '5', points: '200' };
     for (const [id, value] of Object.entries(choices)) await page.selectOption(`#${id}`, value);
     for (const [id, value] of Object.entries({ layers: '6,3', 'learning-rate': '0.02' })) {
       await page.fill(`#${id}`, value);
