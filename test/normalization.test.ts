@@ -171,6 +171,30 @@ describe('setRunningStatistics', () => {
     copy.dispose();
   });
 
+  it("lets a probe ending in a pass-through layer show a normalized hidden layer's eval-mode activations (the playground's unit pictures)", async () => {
+    const s: NetSpec = { layers: [3, 5, 2], activations: ['tanh', 'linear'], loss: 'mse' };
+    const net = await MLP.create({ ...s, normalization: ['batch-norm'], dtype: 'float64', seed: 3 });
+    const { X, Y } = randomData(s, 16, 2);
+    net.fit(X, Y, { epochs: 4, batchSize: 4 });
+    const probe = await MLP.create({ layers: [3, 5, 5], activations: ['tanh', 'linear'], normalization: ['batch-norm'], dtype: 'float64' });
+    const theta = net.getParameters();
+    const own = 3 * 5 + 5 + 2 * 5;
+    const identity = Array.from({ length: 30 }, (_, i) => (i < 25 && i % 6 === 0 ? 1 : 0));
+    probe.setParameters([...theta.subarray(0, own), ...identity]);
+    probe.setRunningStatistics(net.getRunningStatistics());
+    // The network's output from the probe's hidden activations and the output layer's W and b.
+    const rows = (flat: ArrayLike<number>, width: number) => Array.from({ length: flat.length / width }, (_, r) => Array.from(flat).slice(r * width, (r + 1) * width));
+    const hidden = rows(probe.predict(X) as Float64Array, 5);
+    const W = theta.subarray(own, own + 10);
+    const b = theta.subarray(own + 10, own + 12);
+    const expected = hidden.map((a) => [0, 1].map((o) => b[o] + a.reduce((sum, v, u) => sum + W[o * 5 + u] * v, 0)));
+    const got = rows(net.predict(X) as Float64Array, 2);
+    expect(got.length).toBe(16);
+    got.forEach((row, r) => row.forEach((v, o) => expect(Math.abs(v - expected[r][o])).toBeLessThan(1e-12)));
+    net.dispose();
+    probe.dispose();
+  });
+
   it('a network without batch norm takes an empty list', async () => {
     const net = await MLP.create({ ...spec, normalization: ['layer-norm', null] });
     net.setRunningStatistics([]);
