@@ -138,6 +138,7 @@ async function replaceNetwork(level) {
     seed: s.seed,
     ...(s.layers.length && s.dropout > 0 ? { dropout: s.dropout } : {}),
     ...(s.layers.length && s.normalization !== 'none' ? { normalization: s.layers.map(() => s.normalization) } : {}),
+    ...(classification && s.labelSmoothing > 0 ? { lossOptions: { labelSmoothing: s.labelSmoothing } } : {}),
   };
   state.hovered = null;
   buildColumns($('hidden-columns'), s.layers, { onUnits: changeUnits, onHover: hover });
@@ -151,7 +152,7 @@ async function replaceNetwork(level) {
   };
   const [reply, net] = await Promise.all([
     state.trainer.build(message, unitCanvases.flat()),
-    MLP.create({ layers: create.layers, activations: create.activations, loss: create.loss, ...(create.normalization && { normalization: create.normalization }) }),
+    MLP.create({ layers: create.layers, activations: create.activations, loss: create.loss, ...(create.normalization && { normalization: create.normalization }), ...(create.lossOptions && { lossOptions: create.lossOptions }) }),
   ]);
   if (reply.type === 'error') throw new Error(reply.message);
   state.net?.dispose();

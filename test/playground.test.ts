@@ -155,6 +155,17 @@ describe('the playground in Chromium', () => {
     expect(problems).toEqual([]);
   }, 120_000);
 
+  it('with label smoothing: the loss is nn.CrossEntropyLoss(label_smoothing=0.1)\'s, and it still learns', async () => {
+    await open('?data=circle&smooth=0.1&speed=100');
+    await trainTo(100);
+    const after = await page.evaluate(() => window.playground.last.test);
+    expect(after.accuracy).toBeGreaterThanOrEqual(0.95);
+    // Smoothed targets keep the loss above the entropy they add: 0.1 spread over 2 classes.
+    const floor = -(0.95 * Math.log(0.95) + 0.05 * Math.log(0.05));
+    expect(after.loss).toBeGreaterThan(floor);
+    expect(problems).toEqual([]);
+  }, 120_000);
+
   it.each(['layer-norm', 'batch-norm'])('with %s: trains to the expected accuracy, its units pictured', async (norm) => {
     await open(`?data=circle&norm=${norm}&speed=100`);
     const units = () => page.locator('canvas.neuron[data-layer="1"][data-unit="0"]').screenshot();
@@ -206,7 +217,7 @@ describe('the playground in Chromium', () => {
 
   it('the URL encodes the whole setup and a new page restores it', async () => {
     await open();
-    const choices = { dataset: 'moons', activation: 'relu', normalization: 'layer-norm', optimizer: 'sgd-momentum', 'weight-decay': '0.0001', dropout: '0.1', 'batch-size': '10', speed: '5', points: '200' };
+    const choices = { dataset: 'moons', activation: 'relu', normalization: 'layer-norm', 'label-smoothing': '0.1', optimizer: 'sgd-momentum', 'weight-decay': '0.0001', dropout: '0.1', 'batch-size': '10', speed: '5', points: '200' };
     for (const [id, value] of Object.entries(choices)) await page.selectOption(`#${id}`, value);
     for (const [id, value] of Object.entries({ layers: '6,3', 'learning-rate': '0.02' })) {
       await page.fill(`#${id}`, value);
