@@ -134,7 +134,7 @@ async function replaceNetwork(level) {
   const create = {
     layers: [s.features.length, ...s.layers, classification ? 2 : 1],
     activations: [...s.layers.map(() => s.activation), classification ? 'softmax' : 'linear'],
-    loss: classification ? 'cross-entropy' : 'mse',
+    loss: classification ? 'cross-entropy' : s.regressionLoss,
     seed: s.seed,
     ...(s.layers.length && s.dropout > 0 ? { dropout: s.dropout } : {}),
     ...(s.layers.length && s.normalization !== 'none' ? { normalization: s.layers.map(() => s.normalization) } : {}),
@@ -293,16 +293,8 @@ function showReadouts() {
   const { train: t, test } = state.last;
   $('train-loss').textContent = formatLoss(t.loss);
   $('test-loss').textContent = formatLoss(test.loss);
-  $('test-accuracy').textContent = classification ? `${(100 * test.accuracy).toFixed(1)}%` : rSquared(test.loss);
+  $('test-accuracy').textContent = classification ? `${(100 * test.accuracy).toFixed(1)}%` : Number.isFinite(test.accuracy) ? test.accuracy.toFixed(3) : '–';
   if (state.fitMs > 0) $('rate').textContent = Math.round((1000 * state.samples) / state.fitMs).toLocaleString('en-US');
-}
-
-/** 1 − MSE / variance of the test targets. */
-function rSquared(mse) {
-  const y = state.data.test.Y;
-  const mean = y.reduce((a, b) => a + b, 0) / y.length;
-  const variance = y.reduce((a, b) => a + (b - mean) ** 2, 0) / y.length;
-  return variance > 0 ? (1 - mse / variance).toFixed(3) : '–';
 }
 
 function hover(target) {

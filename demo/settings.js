@@ -43,6 +43,7 @@ export const SETTINGS = [
   { name: 'activation', id: 'activation', key: 'act', parse: asText, rebuild: 'network' },
   { name: 'normalization', id: 'normalization', key: 'norm', parse: asText, rebuild: 'network' },
   { name: 'labelSmoothing', id: 'label-smoothing', key: 'smooth', parse: asNumber, rebuild: 'network' },
+  { name: 'regressionLoss', id: 'regression-loss', key: 'rloss', parse: asText, rebuild: 'network' },
   { name: 'dropout', id: 'dropout', key: 'dropout', parse: asNumber, rebuild: 'network' },
   { name: 'optimizer', id: 'optimizer', key: 'opt', parse: asText, rebuild: 'live' },
   { name: 'learningRate', id: 'learning-rate', key: 'lr', parse: parseNumber('Learning rate', 0, 10), rebuild: 'live' },

@@ -20,11 +20,12 @@ let painter = null;
 let latest = null;
 const losses = { train: [], test: [] };
 
-/** Loss (and accuracy, for classifiers) of the network on one side of the split. */
+/** Loss and score of the network on one side of the split: accuracy for classifiers, R² for regression (whatever the loss). */
 function measure(part) {
   if (part.Y.length === 0) return { loss: NaN, accuracy: NaN };
-  const { loss, metrics } = net.evaluate(part.X, part.Y, data.kind === 'classification' ? { metrics: ['accuracy'] } : {});
-  return { loss, accuracy: metrics.accuracy ?? NaN };
+  const classification = data.kind === 'classification';
+  const { loss, metrics } = net.evaluate(part.X, part.Y, { metrics: [classification ? 'accuracy' : 'r2'] });
+  return { loss, accuracy: (classification ? metrics.accuracy : metrics.r2) ?? NaN };
 }
 
 /** The output over the plane grid and every hidden unit over the unit grid, one row per point. */

@@ -155,6 +155,15 @@ describe('the playground in Chromium', () => {
     expect(problems).toEqual([]);
   }, 120_000);
 
+  it.each(['l1', 'huber'])('regression with the %s loss: R² on the test points, as before', async (loss) => {
+    await open(`?data=plane&rloss=${loss}&speed=100`);
+    await trainTo(100);
+    const after = await page.evaluate(() => ({ test: window.playground.last.test, shown: document.getElementById('test-accuracy')!.textContent! }));
+    expect(after.test.accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(after.shown).toBe(after.test.accuracy.toFixed(3));
+    expect(problems).toEqual([]);
+  }, 120_000);
+
   it('with label smoothing: the loss is nn.CrossEntropyLoss(label_smoothing=0.1)\'s, and it still learns', async () => {
     await open('?data=circle&smooth=0.1&speed=100');
     await trainTo(100);
