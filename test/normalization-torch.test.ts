@@ -9,21 +9,13 @@
 // in those cases), up to ~2e-5 per step, and the running mean and predictions inherit it.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MLP, type Activation, type Loss, type Normalization, type OptimizerOptions } from '../src/index.js';
+import { MLP, type Normalization } from '../src/index.js';
 import { maxRelativeError } from './helpers.js';
+import { relative, type TorchCase } from './torch-fixtures.js';
 
-interface Case {
-  name: string;
-  network: { layers: number[]; activations: Activation[]; normalization: (Normalization | null)[]; loss: Loss };
-  optimizer: OptimizerOptions;
-  theta: number[];
-  X: number[][];
-  Y: number[][];
-  predictions: number[];
-  loss: number;
-  gradient: number[];
-  losses: number[];
-  thetas: number[][];
+/** A torch-fixtures case with normalization layers, and what batch norm keeps after the steps. */
+interface Case extends Omit<TorchCase, 'network' | 'sampleWeight'> {
+  network: TorchCase['network'] & { normalization: (Normalization | null)[] };
   running: number[];
   batchesTracked: number[];
   predictionsAfter: number[];
@@ -31,7 +23,6 @@ interface Case {
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/normalization.json', import.meta.url), 'utf8')) as { cases: Case[] };
 const tolerance = { float64: 1e-9, float32: 2e-5 };
-const relative = (got: number, expected: number) => Math.abs(got - expected) / Math.max(Math.abs(expected), 1e-300);
 
 describe.each(['wasm', 'js'] as const)('PyTorch normalization fixtures on %s', (backend) => {
   describe.each(['float64', 'float32'] as const)('%s', (dtype) => {

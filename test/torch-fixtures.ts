@@ -23,7 +23,7 @@ export interface TorchCase {
 }
 
 const tolerance = { float64: 1e-9, float32: 1e-5 };
-const relative = (got: number, expected: number) => Math.abs(got - expected) / Math.max(Math.abs(expected), 1e-300);
+export const relative = (got: number, expected: number) => Math.abs(got - expected) / Math.max(Math.abs(expected), 1e-300);
 
 export async function checkTorchCase(c: TorchCase, backend: Backend, dtype: DType): Promise<void> {
   const net = await MLP.create({ ...c.network, backend, dtype });
