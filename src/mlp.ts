@@ -652,10 +652,15 @@ export class MLP {
     const o = checkFitOptions(fn, options, this.architecture);
     const samples = this.countRows(fn, X, Y);
     checkDatasetFits(fn, engine.layout, this.dtype, samples, o.batchSize ?? Math.min(32, samples));
-    const data = this.toArrays(fn, X, Y, '', o.sampleWeight);
-    const { train, validation } = o.validationData
+    // The synchronous fit copies the training rows into the engine before a callback could
+    // change X, so it checks X in place (copying a large data set was most of a short fit's
+    // serial time); rows held out for validation are read later, so they are copied.
+    const data = this.toArrays(fn, X, Y, '', o.sampleWeight, !asyncRun);
+    const split = o.validationData
       ? { train: data, validation: this.toArrays(fn, o.validationData.X, o.validationData.Y, 'options.validationData.', o.validationData.sampleWeight) }
       : splitValidation(fn, data, o.validationSplit ?? 0, o.validationShuffle);
+    const { train } = split;
+    const validation = split.validation && split.validation.x.buffer === (X as Float32Array).buffer ? { ...split.validation, x: split.validation.x.slice() } : split.validation;
     if (options?.epochs === undefined) o.epochs = defaultEpochs(train.rows, o.batchSize);
     const batchSize = Math.min(o.batchSize ?? 32, train.rows);
     checkBatchStatisticsRows(fn, engine.layout, train.rows % batchSize === 1 ? 1 : batchSize,
@@ -734,12 +739,15 @@ export class MLP {
     return result;
   }
 
-  /** Checks and converts a whole dataset, and its sample weights if given, to flat arrays of the network's dtype. */
-  private toArrays(fn: string, X: Matrix, Y: Targets, prefix = '', sampleWeight?: unknown): Dataset {
+  /**
+   * Checks and converts a whole dataset, and its sample weights if given, to flat arrays of the
+   * network's dtype. With `borrow`, an X that already is one is returned itself, not copied.
+   */
+  private toArrays(fn: string, X: Matrix, Y: Targets, prefix = '', sampleWeight?: unknown, borrow = false): Dataset {
     const { inputSize, outputSize } = this.layout;
     const rows = this.countRows(fn, X, Y, prefix);
     const Float = arrayType(this.architecture.dtype);
-    const x = new Float(rows * inputSize);
+    const x = borrow && X instanceof Float ? X : new Float(rows * inputSize);
     const y = new Float(rows * outputSize);
     copyRows(fn, `${prefix}X`, X, inputSize, x);
     copyTargets(fn, `${prefix}Y`, Y, this.architecture.loss, outputSize, y);

@@ -45,6 +45,20 @@ describe.each([['wasm', 'float32'], ['wasm', 'float64'], ['js', 'float32'], ['js
     expect(history.epochs).toBe(5);
     expect(history.stopReason).toBe('callback');
   });
+
+  it('reads a typed-array X of its dtype in place, yet a callback that changes X changes nothing of that fit', async () => {
+    const Float = dtype === 'float32' ? Float32Array : Float64Array;
+    const X = Float.from({ length: 40 }, (_, i) => Math.sin(i * 1.7));
+    const Y = Float.from({ length: 20 }, (_, i) => Math.cos(i));
+    const options = { epochs: 3, batchSize: 4, learningRate: 0.05, validationSplit: 0.25 };
+    const make = () => MLP.create({ layers: [2, 3, 1], activations: ['tanh', 'linear'], loss: 'mse' as const, backend, dtype, seed: 4 });
+    const untouched = (await make()).fit(X.slice(), Y, options);
+    const changed = X.slice();
+    const history = (await make()).fit(changed, Y, { ...options, onEpochEnd: () => void changed.fill(1e6) });
+    expect(changed[0]).toBe(1e6);
+    expect(history.loss).toEqual(untouched.loss);
+    expect(history.valLoss).toEqual(untouched.valLoss);
+  });
 });
 
 describe('fit determinism', () => {
