@@ -4,6 +4,7 @@
 // (a browser's main thread), which keep spinning. Only the threaded builds compile this file.
 
 import { Control } from './blocks';
+import { arrive, leave, rebalance } from './balance';
 
 // Blocking goes through JavaScript's Atomics.wait (src/threads/wait.ts): Node 20's baseline
 // compiler (Liftoff) loses wake-ups of memory.atomic.wait32, which hung the barrier.
@@ -26,31 +27,28 @@ const SPIN = 1 << 16;
 }
 
 /**
- * Waits until every thread of the command has arrived. Returns false if the work was aborted
- * (a thread failed): callers then leave their phases at once.
+ * Waits until every thread of the command has arrived, and returns the OR of every thread's
+ * `flags` (non-negative), or −1 if the work was aborted (a thread failed: callers then leave
+ * their phases at once). A decision all threads need (the divergence guard's) then costs no
+ * barrier of its own. A `rebalancing` barrier is one after which every share is computed
+ * afresh: there the last thread to arrive may move the cuts between the shares
+ * (assembly/balance.ts).
  */
-export function barrier(c: Control, canBlock: bool): bool {
-  return gather(c, canBlock, 0) >= 0;
-}
-
-/**
- * A barrier that also combines the threads' flags: returns the OR of every thread's `flags`
- * (non-negative), or −1 if the work was aborted. A decision all threads need (the divergence
- * guard's) then costs no barrier of its own.
- */
-export function gather(c: Control, canBlock: bool, flags: i32): i32 {
+export function gather(c: Control, canBlock: bool, flags: i32, thread: i32, rebalancing: bool): i32 {
   const abort = word(c, offsetof<Control>('abort'));
   const count = word(c, offsetof<Control>('barrierCount'));
   const generation = word(c, offsetof<Control>('barrierGeneration'));
   const arriving = word(c, offsetof<Control>('flagsArriving'));
   const gathered = word(c, offsetof<Control>('flagsGathered'));
   if (atomic.load<i32>(abort) != 0) return -1;
+  arrive(c, thread, rebalancing);
   const seen = atomic.load<i32>(generation);
   if (flags != 0) atomic.or<i32>(arriving, flags);
   if (atomic.add<i32>(count, 1) == atomic.load<i32>(word(c, offsetof<Control>('threads'))) - 1) {
     // The last to arrive resets the count and the flags before releasing the others, so none
     // can enter the next barrier and see stale ones; no thread reads `gathered` again before
     // every thread has arrived at the next barrier.
+    if (rebalancing) rebalance(c, atomic.load<i32>(word(c, offsetof<Control>('threads'))));
     atomic.store<i32>(gathered, atomic.load<i32>(arriving));
     atomic.store<i32>(arriving, 0);
     c.barriers++;
@@ -60,6 +58,7 @@ export function gather(c: Control, canBlock: bool, flags: i32): i32 {
   } else {
     waitWhile(generation, seen, canBlock);
   }
+  leave();
   return atomic.load<i32>(abort) == 0 ? atomic.load<i32>(gathered) : -1;
 }
 

@@ -161,7 +161,8 @@
   parallelCalls: i32;
   /** A failed worker's message (written by its JavaScript): byte length; the text follows the block. */
   errorLength: i32;
-  private line0a: i64; private line0b: i64;
+  /** The thread count the balance table's cuts are for (assembly/balance.ts); 0: none yet, shares are equal. */
+  balancedThreads: i32; private line0a: i32; private line0b: i64;
   barrierCount: i32;
   /** Flags the threads of a gathering barrier raise (OR); the last to arrive collects them. */
   flagsArriving: i32; private line1b: i64; private line1c: i64; private line1d: i64;
@@ -174,6 +175,11 @@
 
 /** Bytes of a failed worker's message kept after the Control block. */
 export const ERROR_CAPACITY: i32 = 1020;
+/** Most threads a network may use (as src/threads/support.ts checks). */
+export const MAX_THREADS: i32 = 256;
+/** The balance table after the message (assembly/balance.ts): each thread's cut and busy time, f64. */
+export const BALANCE_OFFSET: usize = (<usize>ERROR_CAPACITY + 7) & ~7;
+export const BALANCE_BYTES: i32 = (2 * MAX_THREADS + 1) * 8;
 
 /** Where layer l's block starts. */
 @inline export function layerAt(network: usize, l: i32): Layer {

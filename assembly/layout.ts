@@ -2,7 +2,7 @@
 // of activations, losses and optimizers, as exported globals named Block_field: what
 // TypeScript reads to lay out and write the blocks (src/wasm/blocks.ts).
 
-import { Network, Layer, Optimizer, Control, LAYERS_OFFSET, LAYER_BYTES, ERROR_CAPACITY } from './blocks';
+import { Network, Layer, Optimizer, Control, LAYERS_OFFSET, LAYER_BYTES, ERROR_CAPACITY, BALANCE_OFFSET, BALANCE_BYTES } from './blocks';
 import { LINEAR, RELU, LEAKY_RELU, SIGMOID, TANH, SOFTMAX, GELU, GELU_TANH, SILU, ELU, SELU, SOFTPLUS, MISH } from './activations';
 import { MSE, CROSS_ENTROPY, BINARY_CROSS_ENTROPY, L1, HUBER, SMOOTH_L1 } from './losses';
 import { SGD, ADAM, ADAMW, RMSPROP, ADAGRAD } from './optimizers';
@@ -117,6 +117,8 @@ export const Network_layers: usize = LAYERS_OFFSET;
 export const Layer_stride: usize = LAYER_BYTES;
 /** A failed worker's message: its bytes follow the Control block, at most this many. */
 export const Control_errorCapacity: i32 = ERROR_CAPACITY;
+/** Bytes after the Control block that are the threads' own: the message, then the balance table. */
+export const Control_tailBytes: i32 = <i32>BALANCE_OFFSET + BALANCE_BYTES;
 
 export const activation_linear = LINEAR;
 export const activation_relu = RELU;

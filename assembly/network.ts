@@ -1,11 +1,14 @@
 // A network's calls — forward, backward, a training step, batches and epochs of steps — as
-// one code path for any thread count. Every phase takes (thread, threads) and computes a fixed
+// one code path for any thread count. Every phase takes (thread, threads) and computes a
 // share: batch rows for the forward pass, dropout, the loss terms, the output delta and the
 // input gradient; units for the weight gradient, clipping by value and the divergence guard's
-// scan (one thread scans all of θ at once); a range of θ for the optimizer. Each output element is computed by exactly one thread
-// with the same arithmetic, so results are bit-identical for any thread count by construction;
-// one thread is threads = 1, where every barrier is free, and builds without threads compile
-// no barrier at all.
+// scan (one thread scans all of θ at once); ranges of θ for the optimizer. A layer wider than
+// the batch is split by units instead (splitsUnits): its forward pass, the δ reaching it and
+// its update, so each thread reads only the weights it updates. Each output element is
+// computed by exactly one thread with the same arithmetic, so results are bit-identical for
+// any thread count, and wherever the shares are cut (balance.ts moves the cuts towards the
+// threads' speeds), by construction; one thread is threads = 1, where every barrier is free,
+// and builds without threads compile no barrier at all.
 //
 // A step of an L-layer network has L + 2 barriers: one before each layer's weight gradient
 // (it sums over every row's δ), one that also gathers the guard's flags (every gradient is
@@ -13,7 +16,12 @@
 // one (the norm before scaling), dropout none, and each batch-norm layer three (its statistics
 // sum every row's h and δz down columns: one waits for every row's h, one for every unit's z
 // before the activation, one for every unit's δh before the input gradient, which the first
-// layer does not take); layer norm works within a row and adds none. What is one sequential
+// layer does not take); layer norm works within a row and adds none. A layer split by units
+// adds one (before it: it reads every row of its input) and each run of split layers one more
+// (after it: the next reads whole rows), and a split layer's own δ needs no barrier before its
+// weight gradient, but one before the input gradient below it, except for the first layer,
+// which has none; a step of fit whose first layer is split, as the next step's is, runs into
+// the next without its last barrier. What is one sequential
 // computation stays one: the loss sum and the gradient's norm, a few adds per element in a
 // fixed order, are taken by every thread itself, so no thread waits for another's result;
 // each thread draws its rows' dropout masks from their place in the one generator stream (it
@@ -30,11 +38,12 @@ import { optimizerStep } from './optimizers';
 import { clipByValue, clipCoefficient, gradientNorm, scaleGradients } from './clipping';
 import { applyMask, dropoutBackward, dropoutMask } from './dropout';
 import { updateIsFinite } from './health';
-import { slopeFromZ, activate, LINEAR } from './activations';
+import { slopeFromZ, activate, LINEAR, SOFTMAX } from './activations';
 import { storeSlopeRows } from './slopes';
 import { resetOrder } from './shuffle';
 import { cursorFrom, cursorSkip, cursorTo } from './random';
 import { gather } from './barrier';
+import { cutAt, startWork } from './balance';
 import { post, threadsFor, trapIfFaulted } from './control';
 import { NO_NORM, LAYER_NORM, BATCH_NORM, layerNormRows, layerNormBackwardRows, normParameterGradient, batchNormColumns, batchNormInferenceRows, batchNormBackwardColumns, updateRunning } from './normalization';
 
@@ -65,6 +74,10 @@ const ROW_ALIGN = 4;
 const PARAM_ALIGN = 16;
 /** Units of the weight gradient per share are a multiple of the SIMD kernel's tile height. */
 const UNIT_ALIGN = 4;
+/** Steps that may run into each other without a barrier between, at most (the last keeps it, and rebalances there). */
+const REBALANCE_STEPS = 8;
+/** Units per share of a layer split by units: whole cache lines of each output row, so no two threads write one line. */
+const COLUMN_ALIGN = 16;
 
 /**
  * Runs `rows` samples of the batch inputs through every layer, filling each layer's z and a (no
@@ -154,7 +167,10 @@ function call(n: Network, command: i32, rows: i32): void {
 /** This thread's share of a command. Returns false if the work was aborted (another thread failed). */
 export function execute(n: Network, command: i32, thread: i32, threads: i32): bool {
   if (ASC_FEATURE_THREADS) {
-    if (threads > 1) trapIfFaulted(changetype<Control>(n.control), thread);
+    if (threads > 1) {
+      trapIfFaulted(changetype<Control>(n.control), thread);
+      startWork();
+    }
   }
   if (command == FORWARD) return forwardShare(n, thread, threads, n.rows, false, n.batchStatistics != 0) && sync(n, thread, threads);
   if (command == BACKWARD) {
@@ -162,7 +178,7 @@ export function execute(n: Network, command: i32, thread: i32, threads: i32): bo
     if (thread == 0) n.result = lossOf(n, n.rows);
     return true;
   }
-  if (command == STEP) return stepShare(n, thread, threads, n.rows) != ABORTED;
+  if (command == STEP) return stepShare(n, thread, threads, n.rows, true) != ABORTED;
   if (command == BATCHES) return batchesShare(n, thread, threads, n.firstBatch, n.batchCount) != ABORTED;
   if (command == EPOCHS) return epochsShare(n, thread, threads);
   return true;
@@ -170,32 +186,55 @@ export function execute(n: Network, command: i32, thread: i32, threads: i32): bo
 
 /** Waits for every thread of the call; free on one thread, and compiled only into threaded builds. */
 @inline function sync(n: Network, thread: i32, threads: i32): bool {
-  return syncFlags(n, thread, threads, 0) >= 0;
+  return syncFlags(n, thread, threads, 0, false) >= 0;
 }
 
-/** Waits for every thread of the call and returns the OR of their `flags` (−1: aborted); on one thread, `flags`. */
-@inline function syncFlags(n: Network, thread: i32, threads: i32, flags: i32): i32 {
+/**
+ * Waits for every thread of the call and returns the OR of their `flags` (−1: aborted); on one
+ * thread, `flags`. `rebalancing`: no share computed before this barrier is used after it, so
+ * the cuts between shares may move here.
+ */
+@inline function syncFlags(n: Network, thread: i32, threads: i32, flags: i32, rebalancing: bool): i32 {
   if (ASC_FEATURE_THREADS) {
     if (threads > 1) {
       const c = changetype<Control>(n.control);
-      return gather(c, thread != 0 || c.callerCanBlock != 0, flags);
+      return gather(c, thread != 0 || c.callerCanBlock != 0, flags, thread, rebalancing);
     }
   }
   return flags;
 }
 
-/** Where thread t's share of `total` items starts; shares are equal multiples of `align`. */
-@inline function share(total: i32, t: i32, threads: i32, align: i32): i32 {
+/**
+ * Where thread t's share of `total` items starts: at its cut (equal shares, or moved towards
+ * the threads' measured speeds by assembly/balance.ts), rounded to a multiple of `align`.
+ */
+@inline function share(n: Network, total: i32, t: i32, threads: i32, align: i32): i32 {
   // One thread's share is everything (t is 0 or 1): no division on the one-thread path.
   if (threads == 1) return t * total;
-  const chunk = ((total + threads - 1) / threads + align - 1) / align * align;
-  return min(total, t * chunk);
+  if (t == threads) return total;
+  let cut = <f64>t / <f64>threads;
+  if (ASC_FEATURE_THREADS) cut = cutAt(changetype<Control>(n.control), t, threads);
+  return min(total, (<i32>(cut * <f64>total) + (align >> 1)) / align * align);
 }
-@inline function rowShare(rows: i32, t: i32, threads: i32): i32 { return share(rows, t, threads, ROW_ALIGN); }
+@inline function rowShare(n: Network, rows: i32, t: i32, threads: i32): i32 { return share(n, rows, t, threads, ROW_ALIGN); }
 
 /** What layer l hands the next layer: its dropped-out activations while training, else a. */
 @inline function passedOn(layer: Layer, training: bool): usize {
   return training && layer.dropoutRate > 0 ? layer.dropped : layer.a;
+}
+
+/**
+ * Whether a layer's forward pass — and the δ reaching its output, and its update — is split by
+ * units (every row, a share of the units) rather than by rows. A thread then reads only the
+ * share of the weights that it updates itself, not all of them: when the layer has more units
+ * than the batch has rows, that moves less memory between the cores' caches than it adds
+ * (every row of the input). Only for layers whose outputs are elementwise, each unit alone (no
+ * normalization, no softmax), with a cache line of units per thread. Every thread decides
+ * alike, from the call's rows and threads.
+ */
+@inline function splitsUnits(layer: Layer, rows: i32, threads: i32): bool {
+  return threads > 1 && layer.outputs > rows && layer.outputs >= threads * COLUMN_ALIGN
+    && layer.normalization == NO_NORM && layer.activation != SOFTMAX;
 }
 
 /**
@@ -218,16 +257,34 @@ export function forwardRows(n: Network, r0: i32, r1: i32): void {
  * Returns false if the work was aborted.
  */
 function forwardShare(n: Network, thread: i32, threads: i32, rows: i32, dropout: bool, batchStatistics: bool): bool {
-  const r0 = rowShare(rows, thread, threads);
-  const r1 = rowShare(rows, thread + 1, threads);
+  const r0 = rowShare(n, rows, thread, threads);
+  const r1 = rowShare(n, rows, thread + 1, threads);
   let input = n.batchInputs;
+  // How the layer before split its outputs (the batch inputs count as split by rows).
+  let aboveByUnits = false;
   for (let l = 0; l < n.layerCount; l++) {
     const layer = layerAt(changetype<usize>(n), l);
     const units = layer.outputs;
+    const byUnits = splitsUnits(layer, rows, threads);
+    // A layer split by units reads every row of its input, one split by rows every unit of its
+    // rows: wait for the other threads' shares. Before the first layer this also waits for
+    // every thread's batch rows and dropout masks, and for the last update of θ.
+    if ((byUnits || aboveByUnits) && !sync(n, thread, threads)) return false;
+    aboveByUnits = byUnits;
+    if (byUnits) {
+      const u0 = share(n, units, thread, threads, COLUMN_ALIGN);
+      const u1 = share(n, units, thread + 1, threads, COLUMN_ALIGN);
+      denseForward(layer.z, layer.a, input, layer.weights, layer.bias, units, layer.inputs, layer.activation, 0, rows, u0, u1);
+      if (dropout && layer.dropoutRate > 0 && u0 < u1) {
+        for (let r = 0; r < rows; r++) applyMask(at(layer.dropped, r * units + u0), at(layer.mask, r * units + u0), at(layer.a, r * units + u0), u1 - u0);
+      }
+      input = passedOn(layer, dropout);
+      continue;
+    }
     if (batchStatistics && layer.normalization == BATCH_NORM) {
-      denseForward(layer.h, layer.h, input, layer.weights, layer.bias, units, layer.inputs, LINEAR, r0, r1);
+      denseForward(layer.h, layer.h, input, layer.weights, layer.bias, units, layer.inputs, LINEAR, r0, r1, 0, units);
       if (!sync(n, thread, threads)) return false;
-      batchNormColumns(layer.z, layer.xhat, layer.statistics, layer.h, layer.gamma, layer.beta, rows, units, share(units, thread, threads, UNIT_ALIGN), share(units, thread + 1, threads, UNIT_ALIGN));
+      batchNormColumns(layer.z, layer.xhat, layer.statistics, layer.h, layer.gamma, layer.beta, rows, units, share(n, units, thread, threads, UNIT_ALIGN), share(n, units, thread + 1, threads, UNIT_ALIGN));
       if (!sync(n, thread, threads)) return false;
       if (r0 < r1) activate(layer.activation, at(layer.a, r0 * units), at(layer.z, r0 * units), r1 - r0, units);
     } else {
@@ -244,10 +301,10 @@ function layerRows(layer: Layer, input: usize, r0: i32, r1: i32): void {
   if (r0 >= r1) return;
   const units = layer.outputs;
   if (layer.normalization == NO_NORM) {
-    denseForward(layer.z, layer.a, input, layer.weights, layer.bias, units, layer.inputs, layer.activation, r0, r1);
+    denseForward(layer.z, layer.a, input, layer.weights, layer.bias, units, layer.inputs, layer.activation, r0, r1, 0, units);
     return;
   }
-  denseForward(layer.h, layer.h, input, layer.weights, layer.bias, units, layer.inputs, LINEAR, r0, r1);
+  denseForward(layer.h, layer.h, input, layer.weights, layer.bias, units, layer.inputs, LINEAR, r0, r1, 0, units);
   if (layer.normalization == LAYER_NORM) layerNormRows(layer.z, layer.xhat, layer.statistics, layer.h, layer.gamma, layer.beta, units, r0, r1);
   else batchNormInferenceRows(layer.z, layer.h, layer.runningMean, layer.runningVar, layer.gamma, layer.beta, units, r0, r1);
   activate(layer.activation, at(layer.a, r0 * units), at(layer.z, r0 * units), r1 - r0, units);
@@ -300,12 +357,13 @@ function hasDropout(n: Network): bool {
  * flags for this thread's units, or −1 if the work was aborted.
  */
 function backwardShare(n: Network, thread: i32, threads: i32, rows: i32, training: bool): i32 {
-  const r0 = rowShare(rows, thread, threads);
-  const r1 = rowShare(rows, thread + 1, threads);
+  const r0 = rowShare(n, rows, thread, threads);
+  const r1 = rowShare(n, rows, thread + 1, threads);
   const network = changetype<usize>(n);
   const last = layerAt(network, n.layerCount - 1);
-  // A row's loss terms and its output δ need only that row's forward pass; the terms are
-  // taken before the slopes of the smooth activations replace z.
+  // A row's loss terms and its output δ need only that row's forward pass (every unit of it);
+  // the terms are taken before the slopes of the smooth activations replace z.
+  if (splitsUnits(last, rows, threads) && !sync(n, thread, threads)) return -1;
   if (r0 < r1) lossRows(n, r0, r1);
   storeSlopeRows(network, r0, r1);
   if (isWeighted(n)) {
@@ -317,15 +375,19 @@ function backwardShare(n: Network, thread: i32, threads: i32, rows: i32, trainin
     outputDeltaRows(n.loss, last.activation, last.z, last.a, n.batchTargets, rows, last.outputs, r0, r1, n.lossParameter);
   }
   let flags = 0;
+  // Whether this layer's δ came split by units: each thread then has every row of its own units.
+  let deltaByUnits = false;
   for (let l = n.layerCount - 1; l >= 0; l--) {
-    // The weight gradient sums over every row's delta: wait for all of them.
-    if (!sync(n, thread, threads)) return -1;
+    // The weight gradient sums over every row's delta: wait for all of them, unless this
+    // thread computed every row of its units' δ itself.
+    if (!deltaByUnits && !sync(n, thread, threads)) return -1;
     const layer = layerAt(network, l);
     const units = layer.outputs;
     const inputs = layer.inputs;
     const input = l == 0 ? n.batchInputs : passedOn(layerAt(network, l - 1), training);
-    const u0 = share(units, thread, threads, UNIT_ALIGN);
-    const u1 = share(units, thread + 1, threads, UNIT_ALIGN);
+    const align = splitsUnits(layer, rows, threads) ? COLUMN_ALIGN : UNIT_ALIGN;
+    const u0 = share(n, units, thread, threads, align);
+    const u1 = share(n, units, thread + 1, threads, align);
     // δ of the Linear's output: δz itself, or δh through the normalization (batch norm's down
     // this thread's columns; layer norm's was taken row by row in the phase before).
     let delta = layer.z;
@@ -337,14 +399,24 @@ function backwardShare(n: Network, thread: i32, threads: i32, rows: i32, trainin
     weightGradient(layer.gradWeights, layer.gradBias, delta, input, rows, units, inputs, u0, u1);
     if (training && threads > 1 && u0 < u1) flags |= guardUnits(n, layer, u0, u1);
     if (l == 0) continue;
-    // The input gradient reads every unit's δh of its rows.
-    if (layer.normalization == BATCH_NORM && !sync(n, thread, threads)) return -1;
-    if (r0 < r1) {
-      // Fused with the lower layer's activation derivative: its z buffer receives its δ. Rows
-      // of it need only the same rows of delta, and no thread reads that z in this phase.
-      const below = layerAt(network, l - 1);
-      inputGradient(below.z, delta, layer.weights, slopeFromZ(below.activation) ? below.z : below.a, below.activation, units, inputs, r0, r1);
+    // The input gradient reads every unit's δ (δh) of the rows it computes.
+    if ((deltaByUnits || layer.normalization == BATCH_NORM) && !sync(n, thread, threads)) return -1;
+    // Fused with the lower layer's activation derivative: its z buffer receives its δ. Rows
+    // and units of it need only the same rows of delta, and no other thread reads them in
+    // this phase. Split as the lower layer's forward pass was: by its units or by rows.
+    const below = layerAt(network, l - 1);
+    const slopes = slopeFromZ(below.activation) ? below.z : below.a;
+    deltaByUnits = splitsUnits(below, rows, threads);
+    if (deltaByUnits) {
+      const c0 = share(n, inputs, thread, threads, COLUMN_ALIGN);
+      const c1 = share(n, inputs, thread + 1, threads, COLUMN_ALIGN);
+      inputGradient(below.z, delta, layer.weights, slopes, below.activation, units, inputs, 0, rows, c0, c1);
       // Dropout's mask and the activation derivative are both elementwise factors of δ.
+      if (training && below.dropoutRate > 0 && c0 < c1) {
+        for (let r = 0; r < rows; r++) dropoutBackward(at(below.z, r * inputs + c0), at(below.mask, r * inputs + c0), c1 - c0);
+      }
+    } else if (r0 < r1) {
+      inputGradient(below.z, delta, layer.weights, slopes, below.activation, units, inputs, r0, r1, 0, inputs);
       if (training && below.dropoutRate > 0) dropoutBackward(at(below.z, r0 * inputs), at(below.mask, r0 * inputs), (r1 - r0) * inputs);
       if (below.normalization == LAYER_NORM) layerNormBackwardRows(below.h, below.z, below.xhat, below.statistics, below.gamma, inputs, r0, r1);
     }
@@ -380,9 +452,9 @@ function guardRange(n: Network, params: usize, grads: usize, len: i32): i32 {
  * refuses a step whose loss or update θ − η·∇θ is not finite before anything changes, so θ
  * stays the last finite state.
  */
-function stepShare(n: Network, thread: i32, threads: i32, rows: i32): i32 {
-  const r0 = rowShare(rows, thread, threads);
-  const r1 = rowShare(rows, thread + 1, threads);
+function stepShare(n: Network, thread: i32, threads: i32, rows: i32, endBarrier: bool): i32 {
+  const r0 = rowShare(n, rows, thread, threads);
+  const r1 = rowShare(n, rows, thread + 1, threads);
   // The thread with the batch's last rows ends its cursor where the step's stream ends; it
   // stores it once every thread has read the old state, and only if the step is applied, so a
   // refused step leaves the dropout generator as it was.
@@ -395,13 +467,14 @@ function stepShare(n: Network, thread: i32, threads: i32, rows: i32): i32 {
   const o = changetype<Optimizer>(n.optimizer);
   const step = thread == 0 ? o.step : 0;
   if (thread == 0) o.step = step + 1;
-  // Every gradient and every thread's guard flags are in.
-  const gathered = syncFlags(n, thread, threads, flags);
-  if (gathered < 0) return ABORTED;
-  // Every thread sums the loss itself (a few adds a sample), so none waits for another.
+  // Every thread sums the loss itself (a few adds a sample), so none waits for another; every
+  // row's terms are in since backpropagation's first barrier. Both read the batch before the
+  // next barrier: after it, other threads may stage the next batch.
   const value = lossOf(n, rows);
-  // Read before the last barrier: after it, other threads may stage the next batch.
   if (thread == 0) n.resultWeight = rowsWeight(n.loss, n.batchTargets, rows, layerAt(changetype<usize>(n), n.layerCount - 1).outputs, n);
+  // Every gradient and every thread's guard flags are in.
+  const gathered = syncFlags(n, thread, threads, flags, false);
+  if (gathered < 0) return ABORTED;
   const failure = value - value != 0 ? FAILURE_LOSS : gathered != 0 ? FAILURE_UPDATE : FAILURE_NONE;
   if (failure == FAILURE_NONE) {
     if (thread == 0) {
@@ -411,7 +484,8 @@ function stepShare(n: Network, thread: i32, threads: i32, rows: i32): i32 {
       updateRunningStatistics(n);
     }
     if (endsStream) cursorTo(n.dropoutRandom);
-    return updateShare(n, thread, threads) && sync(n, thread, threads) ? APPLIED : ABORTED;
+    // The step's last barrier may rebalance: every share after it is computed afresh.
+    return updateShare(n, thread, threads, rows) && (!endBarrier || syncFlags(n, thread, threads, 0, true) >= 0) ? APPLIED : ABORTED;
   }
   if (thread == 0) {
     n.result = value;
@@ -433,21 +507,62 @@ function updateRunningStatistics(n: Network): void {
   if (tracked) n.batchesTracked += 1;
 }
 
-/** Global-norm clipping and the optimizer's update on this thread's range of θ (already clipped by value). */
-function updateShare(n: Network, thread: i32, threads: i32): bool {
+/**
+ * Global-norm clipping and the optimizer's update of this thread's share of θ (already clipped
+ * by value): each layer split by units updates the units this thread computes in the forward
+ * pass (so the next step's may follow without a barrier), every other parameter vector is cut
+ * into equal ranges.
+ */
+function updateShare(n: Network, thread: i32, threads: i32, rows: i32): bool {
   const o = changetype<Optimizer>(n.optimizer);
-  const grads = n.gradient;
-  const count = n.parameterCount;
-  const p0 = share(count, thread, threads, PARAM_ALIGN);
-  const p1 = share(count, thread + 1, threads, PARAM_ALIGN);
+  let coefficient: f64 = 1;
   if (o.clipNorm > 0) {
     // One sum in θ order, taken by every thread; scaling waits until all have read ∇θ.
-    const coefficient = clipCoefficient(gradientNorm(grads, count), o.clipNorm);
+    coefficient = clipCoefficient(gradientNorm(n.gradient, n.parameterCount), o.clipNorm);
     if (!sync(n, thread, threads)) return false;
-    scaleGradients(at(grads, p0), p1 - p0, coefficient);
   }
-  optimizerStep(o, n.parameters, grads, p0, p1, n.learningRate);
+  if (threads == 1) {
+    updateRange(n, o, 0, n.parameterCount, coefficient);
+    return true;
+  }
+  for (let l = 0; l < n.layerCount; l++) {
+    const layer = layerAt(changetype<usize>(n), l);
+    const units = layer.outputs;
+    const inputs = layer.inputs;
+    const weights = indexOf(n, layer.weights);
+    const bias = indexOf(n, layer.bias);
+    if (splitsUnits(layer, rows, threads)) {
+      const u0 = share(n, units, thread, threads, COLUMN_ALIGN);
+      const u1 = share(n, units, thread + 1, threads, COLUMN_ALIGN);
+      updateRange(n, o, weights + u0 * inputs, weights + u1 * inputs, coefficient);
+      updateRange(n, o, bias + u0, bias + u1, coefficient);
+      continue;
+    }
+    updateShareOf(n, o, weights, units * inputs, thread, threads, coefficient);
+    updateShareOf(n, o, bias, units, thread, threads, coefficient);
+    if (layer.normalization != NO_NORM) {
+      updateShareOf(n, o, indexOf(n, layer.gamma), units, thread, threads, coefficient);
+      updateShareOf(n, o, indexOf(n, layer.beta), units, thread, threads, coefficient);
+    }
+  }
   return true;
+}
+
+/** Index in θ of a parameter vector's first element. */
+@inline function indexOf(n: Network, vector: usize): i32 {
+  return <i32>((vector - n.parameters) >> alignof<float>());
+}
+
+/** This thread's equal range of the `length` parameters from θ index `begin`. */
+function updateShareOf(n: Network, o: Optimizer, begin: i32, length: i32, thread: i32, threads: i32, coefficient: f64): void {
+  updateRange(n, o, begin + share(n, length, thread, threads, PARAM_ALIGN), begin + share(n, length, thread + 1, threads, PARAM_ALIGN), coefficient);
+}
+
+/** θ[begin, end): global-norm clipping's scaling, then the optimizer's update (elementwise, so any range agrees bit for bit). */
+function updateRange(n: Network, o: Optimizer, begin: i32, end: i32, coefficient: f64): void {
+  if (begin >= end) return;
+  if (o.clipNorm > 0) scaleGradients(at(n.gradient, begin), end - begin, coefficient);
+  optimizerStep(o, n.parameters, n.gradient, begin, end, n.learningRate);
 }
 
 /**
@@ -468,14 +583,18 @@ function batchesShare(n: Network, thread: i32, threads: i32, firstBatch: i32, ba
   const end = min(count, (firstBatch + batchCount) * batchSize);
   for (let start = firstBatch * batchSize; start < end; start += batchSize) {
     const rows = min(batchSize, count - start);
-    const r1 = rowShare(rows, thread + 1, threads);
-    for (let i = rowShare(rows, thread, threads); i < r1; i++) {
+    const r1 = rowShare(n, rows, thread + 1, threads);
+    for (let i = rowShare(n, rows, thread, threads); i < r1; i++) {
       const sample = <usize>load<i32>(n.order + (<usize>(start + i) << 2));
       memory.copy(n.batchInputs + <usize>i * xBytes, n.dataInputs + sample * xBytes, xBytes);
       memory.copy(n.batchTargets + <usize>i * yBytes, n.dataTargets + sample * yBytes, yBytes);
       if (weights != 0) store<float>(n.batchWeights + (<usize>i << alignof<float>()), load<float>(weights + (sample << alignof<float>())));
     }
-    outcome = stepShare(n, thread, threads, rows);
+    // A step ends with a barrier unless the next one's first barrier can stand for it; every
+    // REBALANCE_STEPS-th keeps it anyway, for the shares to follow the threads' speeds.
+    const next = start + batchSize;
+    const endBarrier = next >= end || (start / batchSize) % REBALANCE_STEPS == REBALANCE_STEPS - 1 || !overlaps(n, rows, min(batchSize, count - next), threads);
+    outcome = stepShare(n, thread, threads, rows, endBarrier);
     if (outcome == ABORTED) return ABORTED;
     if (thread == 0) {
       // Each batch counts by its loss's weight (its rows when nothing is weighted).
@@ -492,6 +611,18 @@ function batchesShare(n: Network, thread: i32, threads: i32, firstBatch: i32, ba
     n.resultWeight = totalWeight;
   }
   return outcome;
+}
+
+/**
+ * Whether a step of `rows` rows may run into the next step of `nextRows` without a barrier
+ * between: when both split the first layer by units, every thread updates the first layer's
+ * weights that it alone reads next, and the next step waits for every thread before its first
+ * layer, after staging its rows (which no thread reads after the step's last barrier). Dropout
+ * needs the barrier: the generator's state, which every thread reads, is stored after the update.
+ */
+function overlaps(n: Network, rows: i32, nextRows: i32, threads: i32): bool {
+  const first = layerAt(changetype<usize>(n), 0);
+  return splitsUnits(first, rows, threads) && splitsUnits(first, nextRows, threads) && !hasDropout(n);
 }
 
 /** Epochs of batches; the sample order is one generator's stream, so thread 0 shuffles it. */

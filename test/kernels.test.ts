@@ -19,6 +19,8 @@ const SHAPES: [number, number, number][] = [
 // float32 sums of k products of N(0, 1) values drift by up to ~k·ε relative to the float64 reference.
 const tolerance = (dtype: DType, k: number) => (dtype === 'float64' ? 1e-12 : Math.max(2e-5, 6e-8 * k));
 const HIDDEN: Activation[] = ['linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh'];
+/** Where threads may split a layer's units or a δ's columns: multiples of the SIMD tile width 4 (a cache line of 16 floats in training). */
+const UNIT_SPLITS = [4, 16, 20, 64];
 
 function randomValues(count: number, random: Random, Float: Float32ArrayConstructor | Float64ArrayConstructor) {
   return Float.from({ length: count }, () => random.normal());
@@ -35,7 +37,7 @@ function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 describe.each(variants.flatMap((variant) => (['float32', 'float64'] as DType[]).map((dtype) => [variant, dtype] as const)))('%s kernels, %s', (variant, dtype) => {
 
-  it.each(SHAPES)('denseForward %i×%i → %i, every activation, any row split', (m, k, n) => {
+  it.each(SHAPES)('denseForward %i×%i → %i, every activation, any row split and any unit split at a multiple of 4', (m, k, n) => {
     const { k: wasm, buffer, Float } = loadBuild(dtype, variant);
     const random = new Random(m * 1000 + k * 10 + n);
     const x = randomValues(m * k, random, Float);
@@ -49,14 +51,23 @@ describe.each(variants.flatMap((variant) => (['float32', 'float64'] as DType[]).
       math.activate(activation, a, z, m, n);
       const [X, W, B] = [buffer(x), buffer(w), buffer(bias)];
       const [Z, A] = [buffer(new Float(m * n)), buffer(new Float(m * n))];
-      wasm.denseForward(Z.ptr, A.ptr, X.ptr, W.ptr, B.ptr, n, k, ACTIVATIONS.indexOf(activation), 0, m);
+      wasm.denseForward(Z.ptr, A.ptr, X.ptr, W.ptr, B.ptr, n, k, ACTIVATIONS.indexOf(activation), 0, m, 0, n);
       expect(maxRelativeError(Z.view(), z)).toBeLessThan(tolerance(dtype, k));
       expect(maxRelativeError(A.view(), a)).toBeLessThan(tolerance(dtype, k));
       // Rows split at every point give the very same bits: what threads will rely on.
       for (let split = 1; split < Math.min(m, 4); split++) {
         const [Z2, A2] = [buffer(new Float(m * n)), buffer(new Float(m * n))];
-        wasm.denseForward(Z2.ptr, A2.ptr, X.ptr, W.ptr, B.ptr, n, k, ACTIVATIONS.indexOf(activation), split, m);
-        wasm.denseForward(Z2.ptr, A2.ptr, X.ptr, W.ptr, B.ptr, n, k, ACTIVATIONS.indexOf(activation), 0, split);
+        wasm.denseForward(Z2.ptr, A2.ptr, X.ptr, W.ptr, B.ptr, n, k, ACTIVATIONS.indexOf(activation), split, m, 0, n);
+        wasm.denseForward(Z2.ptr, A2.ptr, X.ptr, W.ptr, B.ptr, n, k, ACTIVATIONS.indexOf(activation), 0, split, 0, n);
+        expect(firstDifference(A2.view(), A.view())).toBe(-1);
+        expect(firstDifference(Z2.view(), Z.view())).toBe(-1);
+      }
+      // Units split where threads split them (multiples of 4), for elementwise activations.
+      if (activation === 'softmax') continue;
+      for (const split of UNIT_SPLITS.filter((u) => u < n)) {
+        const [Z2, A2] = [buffer(new Float(m * n)), buffer(new Float(m * n))];
+        wasm.denseForward(Z2.ptr, A2.ptr, X.ptr, W.ptr, B.ptr, n, k, ACTIVATIONS.indexOf(activation), 0, m, split, n);
+        wasm.denseForward(Z2.ptr, A2.ptr, X.ptr, W.ptr, B.ptr, n, k, ACTIVATIONS.indexOf(activation), 0, m, 0, split);
         expect(firstDifference(A2.view(), A.view())).toBe(-1);
         expect(firstDifference(Z2.view(), Z.view())).toBe(-1);
       }
@@ -86,7 +97,7 @@ describe.each(variants.flatMap((variant) => (['float32', 'float64'] as DType[]).
     }
   });
 
-  it.each(SHAPES)('inputGradient %i×%i → %i, fused with every hidden derivative, any row split', (m, k, n) => {
+  it.each(SHAPES)('inputGradient %i×%i → %i, fused with every hidden derivative, any row split and any column split at a multiple of 4', (m, k, n) => {
     const { k: wasm, buffer, Float } = loadBuild(dtype, variant);
     const random = new Random(m * 5 + k * 11 + n);
     const w = randomValues(n * k, random, Float);
@@ -99,18 +110,24 @@ describe.each(variants.flatMap((variant) => (['float32', 'float64'] as DType[]).
       math.activationBackward(activation, dz, below, m, k);
       const [W, D, G] = [buffer(w), buffer(delta), buffer(below)];
       const DZ = buffer(new Float(m * k).fill(3));
-      wasm.inputGradient(DZ.ptr, D.ptr, W.ptr, G.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, m);
+      wasm.inputGradient(DZ.ptr, D.ptr, W.ptr, G.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, m, 0, k);
       expect(maxRelativeError(DZ.view(), dz)).toBeLessThan(tolerance(dtype, n));
       for (let split = 1; split < Math.min(m, 4); split++) {
         const DZ2 = buffer(new Float(m * k));
-        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, G.ptr, ACTIVATIONS.indexOf(activation), n, k, split, m);
-        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, G.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, split);
+        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, G.ptr, ACTIVATIONS.indexOf(activation), n, k, split, m, 0, k);
+        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, G.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, split, 0, k);
+        expect(firstDifference(DZ2.view(), DZ.view())).toBe(-1);
+      }
+      for (const split of UNIT_SPLITS.filter((c) => c < k)) {
+        const DZ2 = buffer(new Float(m * k));
+        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, G.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, m, split, k);
+        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, G.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, m, 0, split);
         expect(firstDifference(DZ2.view(), DZ.view())).toBe(-1);
       }
     }
   });
 
-  it.each(SHAPES)('storeSlopes, then inputGradient %i×%i → %i into the slopes it multiplies by, every smooth activation, any row split', (m, k, n) => {
+  it.each(SHAPES)('storeSlopes, then inputGradient %i×%i → %i into the slopes it multiplies by, every smooth activation, any row or column split', (m, k, n) => {
     const { k: wasm, buffer, Float } = loadBuild(dtype, variant);
     const random = new Random(m * 13 + k * 7 + n);
     const w = randomValues(n * k, random, Float);
@@ -128,12 +145,18 @@ describe.each(variants.flatMap((variant) => (['float32', 'float64'] as DType[]).
       math.activationBackward(activation, dz, Z.view().slice(), m, k);
       const [W, D] = [buffer(w), buffer(delta)];
       const DZ = buffer(Z.view().slice());
-      wasm.inputGradient(DZ.ptr, D.ptr, W.ptr, DZ.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, m);
+      wasm.inputGradient(DZ.ptr, D.ptr, W.ptr, DZ.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, m, 0, k);
       expect(maxRelativeError(DZ.view(), dz)).toBeLessThan(tolerance(dtype, n));
       for (let split = 1; split < Math.min(m, 4); split++) {
         const DZ2 = buffer(Z.view().slice());
-        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, DZ2.ptr, ACTIVATIONS.indexOf(activation), n, k, split, m);
-        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, DZ2.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, split);
+        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, DZ2.ptr, ACTIVATIONS.indexOf(activation), n, k, split, m, 0, k);
+        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, DZ2.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, split, 0, k);
+        expect(firstDifference(DZ2.view(), DZ.view())).toBe(-1);
+      }
+      for (const split of UNIT_SPLITS.filter((c) => c < k)) {
+        const DZ2 = buffer(Z.view().slice());
+        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, DZ2.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, m, split, k);
+        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, DZ2.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, m, 0, split);
         expect(firstDifference(DZ2.view(), DZ.view())).toBe(-1);
       }
     }

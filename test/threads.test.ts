@@ -14,13 +14,19 @@ interface Threading {
   barriers: number;
   workers: number;
   injectFault(thread: number): void;
+  cuts(): number[];
+  cutShares(first: number): void;
 }
 const threading = (net: MLP) => (net as unknown as { engine: { threading: Threading } }).engine.threading;
 const bits = (a: Float32Array | Float64Array | number[]) => Array.from(new Uint8Array(Float64Array.from(a).buffer));
 
-/** Everything a network computes, in a form compared bit for bit. */
-async function runAll(spec: NetSpec, dtype: DType, threads: number, rows: number, training: { optimizer?: OptimizerOptions; dropout?: number } = {}) {
+/**
+ * Everything a network computes, in a form compared bit for bit. `firstShare`: thread 0's share
+ * of every phase is cut there instead of equally (the shares then move as the threads measure).
+ */
+async function runAll(spec: NetSpec, dtype: DType, threads: number, rows: number, training: { optimizer?: OptimizerOptions; dropout?: number; firstShare?: number } = {}) {
   const net = await MLP.create({ ...spec, dtype, threads, seed: 11, dropout: training.dropout });
+  if (training.firstShare !== undefined) threading(net).cutShares(training.firstShare);
   if (training.optimizer) net.setOptimizer(training.optimizer);
   const { X, Y } = randomData(spec, rows, 5);
   const out = {
@@ -75,7 +81,12 @@ describe('bit-identical to one thread, with every call run on every thread', () 
 describe('bit-identical with every optimizer, clipping and dropout, on every thread', () => {
   beforeAll(() => setWorkPerThread(0));
   afterAll(() => setWorkPerThread());
-  const spec: NetSpec = { layers: [7, 9, 6, 4], activations: ['relu', 'tanh', 'softmax'], loss: 'cross-entropy' };
+  // Layers split by rows; and layers wider than the batch, split by units on 2 and 3 threads
+  // (the last one too), each thread updating the units it computes.
+  const specs: NetSpec[] = [
+    { layers: [7, 9, 6, 4], activations: ['relu', 'tanh', 'softmax'], loss: 'cross-entropy' },
+    { layers: [7, 64, 48, 50], activations: ['relu', 'tanh', 'linear'], loss: 'mse' },
+  ];
   const optimizers: OptimizerOptions[] = [
     { type: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-3, clipNorm: 0.5 },
     { type: 'sgd', learningRate: 0.05, momentum: 0.5, dampening: 0.1, clipValue: 0.01 },
@@ -85,7 +96,7 @@ describe('bit-identical with every optimizer, clipping and dropout, on every thr
     { type: 'adagrad', learningRate: 0.05, learningRateDecay: 0.01, initialAccumulatorValue: 0.1, clipNorm: 1 },
   ];
   describe.each(['float64', 'float32'] as const)('%s', (dtype) => {
-    it.each(optimizers.map((o) => [JSON.stringify(o), o] as const))('%s with dropout 0.3', async (_, optimizer) => {
+    it.each(optimizers.flatMap((o) => specs.map((spec) => [`${spec.layers.join('-')}, ${JSON.stringify(o)}`, spec, o] as const)))('%s with dropout 0.3', async (_, spec, optimizer) => {
       const { parallelCalls: none, ...one } = await runAll(spec, dtype, 1, 23, { optimizer, dropout: 0.3 });
       expect(none).toBe(0);
       for (const threads of [2, 3]) {
@@ -94,6 +105,43 @@ describe('bit-identical with every optimizer, clipping and dropout, on every thr
         expect(many).toEqual(one);
       }
     });
+  });
+});
+
+describe('bit-identical with shares cut anywhere', () => {
+  beforeAll(() => setWorkPerThread(0));
+  afterAll(() => setWorkPerThread());
+  // Where the shares are cut follows the threads' measured speeds: results may not depend on it.
+  const specs: NetSpec[] = [
+    { layers: [7, 9, 6, 4], activations: ['relu', 'tanh', 'softmax'], loss: 'cross-entropy' },
+    { layers: [7, 64, 48, 50], activations: ['gelu', 'sigmoid', 'linear'], loss: 'mse' },
+    { layers: [7, 200, 150, 4], activations: ['relu', 'tanh', 'softmax'], loss: 'cross-entropy' },
+  ];
+  const optimizer: OptimizerOptions = { type: 'adam', learningRate: 0.01, clipNorm: 0.5 };
+  it.each(specs.map((s) => [s.layers.join('-'), s] as const))('%s', async (_, spec) => {
+    const { parallelCalls: none, ...one } = await runAll(spec, 'float32', 1, 37, { optimizer, dropout: 0.2 });
+    expect(none).toBe(0);
+    for (const threads of [2, 3]) {
+      for (const firstShare of [0.05, 0.3, 0.9]) {
+        const { parallelCalls, ...many } = await runAll(spec, 'float32', threads, 37, { optimizer, dropout: 0.2, firstShare });
+        expect(parallelCalls).toBeGreaterThan(5);
+        expect(many).toEqual(one);
+      }
+    }
+  });
+
+  it.runIf(availableParallelism() > 1)('the shares move towards the threads\' speeds, and stay between a quarter and 1¾ of an equal share', async () => {
+    const spec: NetSpec = { layers: [784, 128, 10], activations: ['relu', 'softmax'], loss: 'cross-entropy' };
+    const { X, Y } = randomData(spec, 512, 2);
+    const net = await MLP.create({ ...spec, threads: 2, seed: 4 });
+    expect(threading(net).cuts()).toEqual([0, 0.5, 1]);
+    net.fit(X, Y, { epochs: 4, batchSize: 64, optimizer: { type: 'sgd' } });
+    const [first, cut, last] = threading(net).cuts();
+    expect([first, last]).toEqual([0, 1]);
+    expect(cut).not.toBe(0.5); // measured: two threads are never exactly as fast
+    expect(cut).toBeGreaterThanOrEqual(0.125);
+    expect(cut).toBeLessThanOrEqual(0.875);
+    net.dispose();
   });
 });
 
@@ -187,6 +235,39 @@ describe('barriers per training step', () => {
         expect(threading(net).barriers - before).toBe(L + 2 + extra);
         net.dispose();
       }
+    }
+  });
+});
+
+describe('barriers per training step, with layers split by units', () => {
+  beforeAll(() => setWorkPerThread(0));
+  afterAll(() => setWorkPerThread());
+
+  // The README's count: L + 2, plus one for each layer split by units and one for each run of
+  // consecutive split layers, less one when the first layer is split; in fit, a step whose first
+  // layer is split, as the next step's is, drops its last barrier (one in 8 keeps it).
+  it.each([
+    [[6, 64, 10], 2 + 2 + 1 + 1 - 1],
+    [[6, 64, 64, 3], 3 + 2 + 2 + 1 - 1],
+    [[6, 8, 64, 3], 3 + 2 + 1 + 1],
+    [[6, 64, 8, 64, 3], 4 + 2 + 2 + 2 - 1],
+  ] as const)('%j', async (layers, expected) => {
+    const L = layers.length - 1;
+    const spec: NetSpec = { layers: [...layers], activations: [...Array(L - 1).fill('relu'), 'softmax'], loss: 'cross-entropy' };
+    for (const threads of [2, 3]) {
+      const net = await MLP.create({ ...spec, threads, seed: 3 });
+      net.setOptimizer({ type: 'sgd', learningRate: 0.1 });
+      const { X, Y } = randomData(spec, 24, 2);
+      let before = threading(net).barriers;
+      net.step(X, Y);
+      expect(threading(net).barriers - before).toBe(expected);
+      // One epoch of 4 batches in one call: the shuffle's barrier, then 4 steps, the last with its own last barrier.
+      before = threading(net).barriers;
+      net.fit(X, Y, { epochs: 1, batchSize: 6 });
+      // A layer is split by units when it has more units than the batch has rows, and 16 a thread.
+      const overlapped = layers[1] > 6 && layers[1] >= 16 * threads ? 3 : 0;
+      expect(threading(net).barriers - before).toBe(1 + 4 * expected - overlapped);
+      net.dispose();
     }
   });
 });

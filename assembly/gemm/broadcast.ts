@@ -8,20 +8,21 @@ import { LINEAR } from '../activations';
 import { BLOCK_BYTES, LANES, VBYTES, madd, broadcast, storeFirst, derivativeVector } from './vector';
 
 /**
- * For rows r in [rowBegin, rowEnd): C[r] = Σ_p A(r, p)·B[p] (rows of `cols` floats), with
- * A(r, p) at a + r·aRow + p·aCol floats, then C[r] ⊙= act'(G[r]) where G is laid out like C
- * (skipped for LINEAR). Each output's sum runs over p in order, whatever the row range.
- * Reads up to one vector past the end of a row of B and G.
+ * For rows r in [rowBegin, rowEnd) and columns [colBegin, colEnd): C[r] = Σ_p A(r, p)·B[p]
+ * (rows of `cols` floats), with A(r, p) at a + r·aRow + p·aCol floats, then C[r] ⊙= act'(G[r])
+ * where G is laid out like C (skipped for LINEAR). Each output's sum runs over p in order,
+ * whatever the ranges (colBegin a multiple of LANES; colEnd one too, or cols). Reads up to one
+ * vector past the end of a row of B and G.
  */
 @inline export function broadcastProduct(
   c: usize, a: usize, aRow: i32, aCol: i32, b: usize, g: usize, kind: i32,
-  cols: i32, depth: i32, rowBegin: i32, rowEnd: i32,
+  cols: i32, depth: i32, rowBegin: i32, rowEnd: i32, colBegin: i32, colEnd: i32,
 ): void {
   // B in blocks of columns that stay in L2 while every row pair passes over them; without
   // this a deep product (W of 512×784) streams all of B from L3 once per row pair.
   const block = max(4 * LANES, <i32>(BLOCK_BYTES / (<usize>max(depth, 1) << alignof<float>())) & ~(4 * LANES - 1));
-  for (let colBegin = 0; colBegin < cols; colBegin += block) {
-    broadcastBlock(c, a, aRow, aCol, b, g, kind, cols, depth, rowBegin, rowEnd, colBegin, min(cols, colBegin + block));
+  for (let begin = colBegin; begin < colEnd; begin += block) {
+    broadcastBlock(c, a, aRow, aCol, b, g, kind, cols, depth, rowBegin, rowEnd, begin, min(colEnd, begin + block));
   }
 }
 

@@ -9,30 +9,40 @@ import { activate } from '../activations';
 import { BLOCK_BYTES, LANES, VBYTES, madd, laneMask, laneSum, pairSum, quadSum, activateVector, vectorActivates } from './vector';
 
 /**
- * z = X·Wᵀ + bias and a = act(z) for batch rows [rowBegin, rowEnd). Each row is computed
- * the same way whichever range it falls in, so ranges split across threads agree bit for bit.
- * SIMD builds read up to one vector past the end of a row of X or W (never stored).
+ * z = X·Wᵀ + bias and a = act(z) for batch rows [rowBegin, rowEnd) and output units
+ * [unitBegin, unitEnd). Each output is computed the same way whichever ranges it falls in, so
+ * ranges split across threads agree bit for bit, provided a unit range starts at a multiple of
+ * 4 (the SIMD tile's width) and ends at one or at n. A unit range short of all n needs an
+ * elementwise activation (not softmax). SIMD builds read up to one vector past the end of a row
+ * of X or W (never stored).
  */
 export function denseForward(
   z: usize, a: usize, x: usize, w: usize, bias: usize,
-  n: i32, k: i32, activation: i32, rowBegin: i32, rowEnd: i32,
+  n: i32, k: i32, activation: i32, rowBegin: i32, rowEnd: i32, unitBegin: i32, unitEnd: i32,
 ): void {
-  if (rowBegin >= rowEnd) return;
-  if (ASC_FEATURE_SIMD) forwardTiles(z, a, x, w, bias, n, k, activation, rowBegin, rowEnd);
-  else forwardLoops(z, x, w, bias, n, k, rowBegin, rowEnd);
+  if (rowBegin >= rowEnd || unitBegin >= unitEnd) return;
+  if (ASC_FEATURE_SIMD) forwardTiles(z, a, x, w, bias, n, k, activation, rowBegin, rowEnd, unitBegin, unitEnd);
+  else forwardLoops(z, x, w, bias, n, k, rowBegin, rowEnd, unitBegin, unitEnd);
   if (!ASC_FEATURE_SIMD || !vectorActivates(activation)) {
-    const offset = <usize>(rowBegin * n) << alignof<float>();
-    activate(activation, a + offset, z + offset, rowEnd - rowBegin, n);
+    if (unitBegin == 0 && unitEnd == n) {
+      const offset = <usize>(rowBegin * n) << alignof<float>();
+      activate(activation, a + offset, z + offset, rowEnd - rowBegin, n);
+    } else {
+      for (let i = rowBegin; i < rowEnd; i++) {
+        const offset = <usize>(i * n + unitBegin) << alignof<float>();
+        activate(activation, a + offset, z + offset, 1, unitEnd - unitBegin);
+      }
+    }
   }
 }
 
 /** The scalar build: one dot product per output, in k order. */
-function forwardLoops(z: usize, x: usize, w: usize, bias: usize, n: i32, k: i32, rowBegin: i32, rowEnd: i32): void {
+function forwardLoops(z: usize, x: usize, w: usize, bias: usize, n: i32, k: i32, rowBegin: i32, rowEnd: i32, unitBegin: i32, unitEnd: i32): void {
   const rowBytes = <usize>k << alignof<float>();
   for (let i = rowBegin; i < rowEnd; i++) {
     const xRow = x + <usize>i * rowBytes;
     const zRow = z + (<usize>(i * n) << alignof<float>());
-    for (let j = 0; j < n; j++) {
+    for (let j = unitBegin; j < unitEnd; j++) {
       const wRow = w + <usize>j * rowBytes;
       let sum: float = 0;
       for (let p = 0; p < k; p++) {
@@ -45,13 +55,13 @@ function forwardLoops(z: usize, x: usize, w: usize, bias: usize, n: i32, k: i32,
 
 function forwardTiles(
   z: usize, a: usize, x: usize, w: usize, bias: usize,
-  n: i32, k: i32, activation: i32, rowBegin: i32, rowEnd: i32,
+  n: i32, k: i32, activation: i32, rowBegin: i32, rowEnd: i32, unitBegin: i32, unitEnd: i32,
 ): void {
   // W in blocks of rows that stay in L2 while every row pair of X passes over them; without
   // this a wide layer (512×784) streams all of W from L3 once per row pair.
   const block = max(4, <i32>(BLOCK_BYTES / (<usize>k << alignof<float>())) & ~3);
-  for (let jBegin = 0; jBegin < n; jBegin += block) {
-    forwardBlock(z, a, x, w, bias, n, k, activation, rowBegin, rowEnd, jBegin, min(n, jBegin + block));
+  for (let jBegin = unitBegin; jBegin < unitEnd; jBegin += block) {
+    forwardBlock(z, a, x, w, bias, n, k, activation, rowBegin, rowEnd, jBegin, min(unitEnd, jBegin + block));
   }
 }
 

@@ -15,7 +15,7 @@ export function weightGradient(
   rows: i32, n: i32, k: i32, unitBegin: i32, unitEnd: i32,
 ): void {
   if (unitBegin >= unitEnd) return;
-  if (ASC_FEATURE_SIMD) broadcastProduct(gradW, delta, 1, n, x, 0, LINEAR, k, rows, unitBegin, unitEnd);
+  if (ASC_FEATURE_SIMD) broadcastProduct(gradW, delta, 1, n, x, 0, LINEAR, k, rows, unitBegin, unitEnd, 0, k);
   else weightLoops(gradW, delta, x, rows, n, k, unitBegin, unitEnd);
   const first = gradB + (<usize>unitBegin << alignof<float>());
   memory.fill(first, 0, <usize>(unitEnd - unitBegin) << alignof<float>());

@@ -10,3 +10,8 @@ export function waitImport(memory: WebAssembly.Memory): (word: number, value: nu
     Atomics.wait(words, word >> 2, value, 100);
   };
 }
+
+/** The `env.now` import of the threaded kernels (assembly/balance.ts): milliseconds, for measuring each thread's share of the work. */
+export function clock(): number {
+  return performance.now();
+}

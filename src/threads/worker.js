@@ -45,7 +45,7 @@ onFirstMessage(async ({ module, memory, ctrl, thread, started }) => {
     // As src/threads/wait.ts (this file cannot import TypeScript when run from the sources).
     const words = new Int32Array(memory.buffer);
     const wait32 = (word, value) => { Atomics.wait(words, word >> 2, value, 100); };
-    exports = (await WebAssembly.instantiate(module, { env: { memory, wait32 } })).exports;
+    exports = (await WebAssembly.instantiate(module, { env: { memory, wait32, now: () => performance.now() } })).exports;
   } catch (error) {
     post({ type: 'error', message: `worker thread ${thread} could not instantiate the kernels: ${error}` });
     if (started) {

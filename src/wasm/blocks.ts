@@ -51,6 +51,8 @@ export interface Blocks {
   readonly layerStride: number;
   /** A failed worker's message follows the Control block, at most this many bytes. */
   readonly errorCapacity: number;
+  /** Bytes after the Control block that belong to the threads: the message, then the balance table. */
+  readonly controlTail: number;
   activationCode(activation: Activation): number;
   /** A layer's normalization code; 0 for none. */
   normalizationCode(normalization: Normalization | null): number;
@@ -96,6 +98,7 @@ export function readBlocks(module: WebAssembly.Module, exports: Exports): Blocks
     layersOffset: global(exports, 'Network_layers'),
     layerStride: global(exports, 'Layer_stride'),
     errorCapacity: global(exports, 'Control_errorCapacity'),
+    controlTail: global(exports, 'Control_tailBytes'),
     activationCode: code('activation'),
     normalizationCode: (name) => (name === null ? 0 : code('normalization')(name)),
     lossCode: code('loss'),

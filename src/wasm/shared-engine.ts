@@ -7,7 +7,7 @@ import { BlockAccess, readBlocks } from './blocks.js';
 import { kernelModule, kernelVariant } from './loader.js';
 import { singleThreadHost } from './host.js';
 import { WorkerPool, loadNodeWorker } from '../threads/pool.js';
-import { waitImport } from '../threads/wait.js';
+import { clock, waitImport } from '../threads/wait.js';
 import { WORK_PER_THREAD, availableCores, canBlock, threadsUnavailableReason, type ThreadsOption } from '../threads/support.js';
 
 /** The threaded build's exports (assembly/threads.ts), as the compiler declares them. */
@@ -41,6 +41,10 @@ interface Threading {
   workers: number;
   /** Test hook: makes thread `thread` (0 = the caller) trap at the start of its next command. */
   injectFault(thread: number): void;
+  /** Where each thread's share of a phase starts, as fractions (observable by tests: they follow the threads' speeds). */
+  cuts(): number[];
+  /** Test hook: cuts thread 0's share of every phase at `first`, the other threads' equal (results must not change). */
+  cutShares(first: number): void;
 }
 
 /**
@@ -72,7 +76,7 @@ export async function createThreadedEngine(arch: Architecture, request: ThreadsO
 }
 
 function singleThread(reason: string | null): Threading {
-  return { threads: 1, threadsFallbackReason: reason, parallelCalls: 0, barriers: 0, workers: 0, injectFault: () => {} };
+  return { threads: 1, threadsFallbackReason: reason, parallelCalls: 0, barriers: 0, workers: 0, injectFault: () => {}, cuts: () => [0, 1], cutShares: () => {} };
 }
 
 function withThreading(engine: Engine, threading: Threading, request: ThreadsOption): Engine {
@@ -94,7 +98,7 @@ async function threadedHost(arch: Architecture, threads: number, startLazily: bo
   // The same build as one thread would use, so results stay bit-identical to it.
   const module = await kernelModule(arch.dtype, kernelVariant(), true);
   const memory = sharedMemory();
-  const k = (await WebAssembly.instantiate(module, { env: { memory, wait32: waitImport(memory) } })).exports as unknown as ThreadedKernels;
+  const k = (await WebAssembly.instantiate(module, { env: { memory, wait32: waitImport(memory), now: clock } })).exports as unknown as ThreadedKernels;
   const blocks = readBlocks(module, k as unknown as Record<string, unknown>);
   const ctrl = Math.ceil(k.heapBase() / 64) * 64;
   const control = new BlockAccess(memory, blocks.Control, ctrl);
@@ -115,6 +119,8 @@ async function threadedHost(arch: Architecture, threads: number, startLazily: bo
     get barriers() { return control.get('barriers'); },
     get workers() { return pool ? threads - 1 : 0; },
     injectFault: (thread) => Atomics.store(words, word('fault'), thread + 1),
+    cuts: () => Array.from({ length: threads + 1 }, (_, t) => k.shareCut(ctrl, t, threads)),
+    cutShares: (first) => k.cutShares(ctrl, threads, first),
   };
 
   /**
@@ -248,8 +254,8 @@ async function threadedHost(arch: Architecture, threads: number, startLazily: bo
     memory,
     kernels: kernels as unknown as Kernels,
     blocks,
-    // The control block and a failed worker's message sit where the arena would otherwise begin.
-    arenaStart: ctrl + blocks.Control.size + blocks.errorCapacity,
+    // The control block, a failed worker's message and the balance table sit where the arena would otherwise begin.
+    arenaStart: ctrl + blocks.Control.size + blocks.controlTail,
     control: ctrl,
     threading,
     dispose() {
