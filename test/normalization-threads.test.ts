@@ -47,6 +47,9 @@ async function runAll({ spec, normalization, optimizer, dropout }: Setup, dtype:
 const setups: [string, Setup][] = [
   ['batch-norm, none, layer-norm; adam', { spec: { layers: [5, 9, 7, 6, 3], activations: ['relu', 'tanh', 'gelu', 'softmax'], loss: 'cross-entropy' }, normalization: ['batch-norm', null, 'layer-norm'], optimizer: { type: 'adam', learningRate: 0.01 } }],
   ['layer-norm, batch-norm with dropout 0.3; sgd momentum, clipNorm', { spec: { layers: [5, 10, 6, 2], activations: ['silu', 'relu', 'linear'], loss: 'mse' }, normalization: ['layer-norm', 'batch-norm'], optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9, clipNorm: 0.5 }, dropout: 0.3 }],
+  // Layers wider than the batch, split by units between the threads, next to normalized ones (split by rows).
+  ['none (split), batch-norm, none (split); adam, clipNorm', { spec: { layers: [5, 64, 50, 48, 3], activations: ['relu', 'tanh', 'gelu', 'softmax'], loss: 'cross-entropy' }, normalization: [null, 'batch-norm', null], optimizer: { type: 'adam', learningRate: 0.01, clipNorm: 1 } }],
+  ['layer-norm, none (split) with dropout 0.2; sgd', { spec: { layers: [5, 48, 64, 2], activations: ['silu', 'relu', 'linear'], loss: 'mse' }, normalization: ['layer-norm', null], optimizer: { type: 'sgd', learningRate: 0.05 }, dropout: 0.2 }],
   ['batch-norm twice; rmsprop, clipValue', { spec: { layers: [5, 13, 9, 2], activations: ['tanh', 'elu', 'sigmoid'], loss: 'binary-cross-entropy' }, normalization: ['batch-norm', 'batch-norm'], optimizer: { type: 'rmsprop', learningRate: 0.01, clipValue: 0.05 } }],
 ];
 

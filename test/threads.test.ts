@@ -108,6 +108,32 @@ describe('bit-identical with every optimizer, clipping and dropout, on every thr
   });
 });
 
+describe('bit-identical with layers split by units and a weighted loss', () => {
+  beforeAll(() => setWorkPerThread(0));
+  afterAll(() => setWorkPerThread());
+  // The loss's weights are read after every row is staged, before the next batch replaces them.
+  it.each(['float32', 'float64'] as const)('%s: class weights, label smoothing and sample weights in fit', async (dtype) => {
+    const spec: NetSpec = { layers: [7, 64, 48, 4], activations: ['relu', 'tanh', 'softmax'], loss: 'cross-entropy' };
+    const { X } = randomData(spec, 41, 3);
+    const labels = Array.from({ length: 41 }, (_, i) => (i * 7) % 4);
+    const sampleWeight = Array.from({ length: 41 }, (_, i) => 0.25 + (i % 5) / 2);
+    const run = async (threads: number) => {
+      const net = await MLP.create({ ...spec, dtype, threads, seed: 6, lossOptions: { classWeights: [1, 2, 0.5, 1.5], labelSmoothing: 0.1 } });
+      const loss = net.fit(X, labels, { epochs: 3, batchSize: 6, sampleWeight, optimizer: { type: 'adam', learningRate: 0.01 } }).loss;
+      const out = { loss: bits(loss), theta: bits(net.getParameters()), parallelCalls: threading(net).parallelCalls };
+      net.dispose();
+      return out;
+    };
+    const { parallelCalls: none, ...one } = await run(1);
+    expect(none).toBe(0);
+    for (const threads of [2, 3]) {
+      const { parallelCalls, ...many } = await run(threads);
+      expect(parallelCalls).toBeGreaterThan(0);
+      expect(many).toEqual(one);
+    }
+  });
+});
+
 describe('bit-identical with shares cut anywhere', () => {
   beforeAll(() => setWorkPerThread(0));
   afterAll(() => setWorkPerThread());
