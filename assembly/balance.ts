@@ -66,9 +66,7 @@ export function rebalance(c: Control, threads: i32): void {
   const balanced = changetype<usize>(c) + offsetof<Control>('balancedThreads');
   if (atomic.load<i32>(balanced) != threads) {
     // First measurement for this thread count: start from equal shares.
-    for (let t = 0; t <= threads; t++) store<f64>(cutAddress(c, t), <f64>t / <f64>threads);
-    for (let t = 0; t < threads; t++) store<f64>(busyAddress(c, t), 0);
-    atomic.store<i32>(balanced, threads);
+    setCuts(c, threads, 1 / <f64>threads);
     return;
   }
   let longest: f64 = 0;
@@ -100,7 +98,11 @@ export function rebalance(c: Control, threads: i32): void {
   store<f64>(cutAddress(c, threads), 1);
 }
 
-/** Test hook: cuts thread 0's share at `first` (the rest equal), as if a rebalance had measured these threads. */
+/**
+ * Cuts thread 0's share at `first` and the others' equally (with first = 1/threads, equal
+ * shares), clears the busy times, and marks the table as these threads': the start of the
+ * measurements, and a test hook.
+ */
 export function setCuts(c: Control, threads: i32, first: f64): void {
   store<f64>(cutAddress(c, 0), 0);
   for (let t = 1; t < threads; t++) store<f64>(cutAddress(c, t), first + (1 - first) * <f64>(t - 1) / <f64>(threads - 1));

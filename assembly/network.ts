@@ -212,8 +212,7 @@ export function execute(n: Network, command: i32, thread: i32, threads: i32): bo
   // One thread's share is everything (t is 0 or 1): no division on the one-thread path.
   if (threads == 1) return t * total;
   if (t == threads) return total;
-  let cut = <f64>t / <f64>threads;
-  if (ASC_FEATURE_THREADS) cut = cutAt(changetype<Control>(n.control), t, threads);
+  const cut = ASC_FEATURE_THREADS ? cutAt(changetype<Control>(n.control), t, threads) : <f64>t / <f64>threads;
   return min(total, (<i32>(cut * <f64>total) + (align >> 1)) / align * align);
 }
 @inline function rowShare(n: Network, rows: i32, t: i32, threads: i32): i32 { return share(n, rows, t, threads, ROW_ALIGN); }

@@ -660,7 +660,8 @@ export class MLP {
       ? { train: data, validation: this.toArrays(fn, o.validationData.X, o.validationData.Y, 'options.validationData.', o.validationData.sampleWeight) }
       : splitValidation(fn, data, o.validationSplit ?? 0, o.validationShuffle);
     const { train } = split;
-    const validation = split.validation && split.validation.x.buffer === (X as Float32Array).buffer ? { ...split.validation, x: split.validation.x.slice() } : split.validation;
+    const heldOutOfX = split.validation !== null && split.validation.x.buffer === data.x.buffer && data.x === X;
+    const validation = heldOutOfX ? { ...split.validation!, x: split.validation!.x.slice() } : split.validation;
     if (options?.epochs === undefined) o.epochs = defaultEpochs(train.rows, o.batchSize);
     const batchSize = Math.min(o.batchSize ?? 32, train.rows);
     checkBatchStatisticsRows(fn, engine.layout, train.rows % batchSize === 1 ? 1 : batchSize,

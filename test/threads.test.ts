@@ -60,20 +60,27 @@ const specs: NetSpec[] = [
   { layers: [4, 6, 3], activations: ['tanh', 'linear'], loss: 'l1' },
 ];
 
+/**
+ * What `run` computes on 2 and 3 threads equals, bit for bit, what it computes on one, and the
+ * threaded path really ran (more than `minCalls` parallel calls; none on one thread).
+ */
+async function expectAsOnOneThread(run: (threads: number) => Promise<{ parallelCalls: number }>, minCalls = 5): Promise<void> {
+  const { parallelCalls: none, ...one } = await run(1);
+  expect(none).toBe(0);
+  for (const threads of [2, 3]) {
+    const { parallelCalls, ...many } = await run(threads);
+    expect(parallelCalls).toBeGreaterThan(minCalls);
+    expect(many).toEqual(one);
+  }
+}
+
 describe('bit-identical to one thread, with every call run on every thread', () => {
   beforeAll(() => setWorkPerThread(0));
   afterAll(() => setWorkPerThread());
 
   describe.each(['float64', 'float32'] as const)('%s', (dtype) => {
     it.each(specs.map((s) => [`${s.layers.join('-')} ${s.activations.join(',')} ${s.loss}`, s] as const))('%s', async (_, spec) => {
-      const one = await runAll(spec, dtype, 1, 13);
-      for (const threads of [2, 3]) {
-        const { parallelCalls, ...many } = await runAll(spec, dtype, threads, 13);
-        const { parallelCalls: none, ...single } = one;
-        expect(none).toBe(0);
-        expect(parallelCalls).toBeGreaterThan(5); // the threaded path really ran
-        expect(many).toEqual(single);
-      }
+      await expectAsOnOneThread((threads) => runAll(spec, dtype, threads, 13));
     });
   });
 });
@@ -97,13 +104,7 @@ describe('bit-identical with every optimizer, clipping and dropout, on every thr
   ];
   describe.each(['float64', 'float32'] as const)('%s', (dtype) => {
     it.each(optimizers.flatMap((o) => specs.map((spec) => [`${spec.layers.join('-')}, ${JSON.stringify(o)}`, spec, o] as const)))('%s with dropout 0.3', async (_, spec, optimizer) => {
-      const { parallelCalls: none, ...one } = await runAll(spec, dtype, 1, 23, { optimizer, dropout: 0.3 });
-      expect(none).toBe(0);
-      for (const threads of [2, 3]) {
-        const { parallelCalls, ...many } = await runAll(spec, dtype, threads, 23, { optimizer, dropout: 0.3 });
-        expect(parallelCalls).toBeGreaterThan(5);
-        expect(many).toEqual(one);
-      }
+      await expectAsOnOneThread((threads) => runAll(spec, dtype, threads, 23, { optimizer, dropout: 0.3 }));
     });
   });
 });
@@ -124,13 +125,7 @@ describe('bit-identical with layers split by units and a weighted loss', () => {
       net.dispose();
       return out;
     };
-    const { parallelCalls: none, ...one } = await run(1);
-    expect(none).toBe(0);
-    for (const threads of [2, 3]) {
-      const { parallelCalls, ...many } = await run(threads);
-      expect(parallelCalls).toBeGreaterThan(0);
-      expect(many).toEqual(one);
-    }
+    await expectAsOnOneThread(run, 0);
   });
 });
 
@@ -145,14 +140,8 @@ describe('bit-identical with shares cut anywhere', () => {
   ];
   const optimizer: OptimizerOptions = { type: 'adam', learningRate: 0.01, clipNorm: 0.5 };
   it.each(specs.map((s) => [s.layers.join('-'), s] as const))('%s', async (_, spec) => {
-    const { parallelCalls: none, ...one } = await runAll(spec, 'float32', 1, 37, { optimizer, dropout: 0.2 });
-    expect(none).toBe(0);
-    for (const threads of [2, 3]) {
-      for (const firstShare of [0.05, 0.3, 0.9]) {
-        const { parallelCalls, ...many } = await runAll(spec, 'float32', threads, 37, { optimizer, dropout: 0.2, firstShare });
-        expect(parallelCalls).toBeGreaterThan(5);
-        expect(many).toEqual(one);
-      }
+    for (const firstShare of [0.05, 0.3, 0.9]) {
+      await expectAsOnOneThread((threads) => runAll(spec, 'float32', threads, 37, { optimizer, dropout: 0.2, firstShare }));
     }
   });
 
@@ -178,13 +167,7 @@ describe('dropout masks drawn by every thread from their place in one stream', (
   // generator's jump, not a loop of draws), over two dropout layers and a partial last batch.
   const spec: NetSpec = { layers: [7, 200, 150, 4], activations: ['relu', 'gelu', 'softmax'], loss: 'cross-entropy' };
   it.each(['float32', 'float64'] as const)('%s', async (dtype) => {
-    const { parallelCalls: none, ...one } = await runAll(spec, dtype, 1, 70, { optimizer: { type: 'adam', learningRate: 0.01 }, dropout: 0.4 });
-    expect(none).toBe(0);
-    for (const threads of [2, 3]) {
-      const { parallelCalls, ...many } = await runAll(spec, dtype, threads, 70, { optimizer: { type: 'adam', learningRate: 0.01 }, dropout: 0.4 });
-      expect(parallelCalls).toBeGreaterThan(5);
-      expect(many).toEqual(one);
-    }
+    await expectAsOnOneThread((threads) => runAll(spec, dtype, threads, 70, { optimizer: { type: 'adam', learningRate: 0.01 }, dropout: 0.4 }));
   });
 });
 
