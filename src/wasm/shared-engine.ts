@@ -13,9 +13,6 @@ import { WORK_PER_THREAD, availableCores, canBlock, threadsUnavailableReason, ty
 /** The threaded build's exports (assembly/threads.ts), as the compiler declares them. */
 type ThreadedKernels = Awaited<ReturnType<typeof instantiateThreaded>>;
 
-/** The calls that may run on several threads: a failure in any thread surfaces from them. */
-const PARALLEL_CALLS = ['forward', 'backward', 'trainStep', 'trainBatches', 'trainEpochs'] as const;
-
 let workPerThread = WORK_PER_THREAD;
 
 /** Internal, for tests: the work threshold (0 runs even the smallest call on every thread); no argument restores it. */
@@ -238,21 +235,23 @@ async function threadedHost(arch: Architecture, threads: number, startLazily: bo
   if (lazy) k.resetControl(ctrl, threads, blocking);
   else await start(false);
 
-  const kernels = { ...k } as Record<string, unknown>;
-  for (const name of PARALLEL_CALLS) {
-    // Every parallel call takes (network, rows or a count, …), numbers only. Without
-    // workers a call goes straight to the kernels, with the export's own arity (a call with
-    // more arguments than the export declares takes a slower path in V8): on a network too
-    // small for threads, 'auto' costs about what one thread does.
-    const call = k[name] as (a: number, b: number, c?: number, d?: number) => unknown;
-    if (call.length === 2) kernels[name] = (a: number, b: number) => (pool || startsWorkers(name, a, b) ? guarded(() => call(a, b)) : call(a, b));
-    else if (call.length === 3) kernels[name] = (a: number, b: number, c: number) => (pool || startsWorkers(name, a, b) ? guarded(() => call(a, b, c)) : call(a, b, c));
-    else if (call.length === 4) kernels[name] = (a: number, b: number, c: number, d: number) => (pool || startsWorkers(name, a, b) ? guarded(() => call(a, b, c, d)) : call(a, b, c, d));
-    else kernels[name] = (...args: number[]) => (pool || startsWorkers(name, args[0], args[1]) ? guarded(() => call(...(args as [number, number]))) : call(...(args as [number, number])));
-  }
+  /** Whether a call runs guarded on the workers: they are running, or this call starts them. */
+  const parallel = (name: string, network: number, rows: number): boolean => pool !== null || startsWorkers(name, network, rows);
+  // One function literal per call: a wrapper shared by every call would make its call of the
+  // export polymorphic, which V8 cannot inline (~60 ns more per call, most of a seed-size step).
+  // Without workers a call goes straight to the export, with its own arity: on a network too
+  // small for threads, 'auto' costs what one thread does.
+  const kernels: Kernels = {
+    ...(k as unknown as Kernels),
+    forward: (net, rows, batchStatistics) => (parallel('forward', net, rows) ? guarded(() => k.forward(net, rows, batchStatistics)) : k.forward(net, rows, batchStatistics)),
+    backward: (net, rows) => (parallel('backward', net, rows) ? guarded(() => k.backward(net, rows)) : k.backward(net, rows)),
+    trainStep: (net, rows, rate) => (parallel('trainStep', net, rows) ? guarded(() => k.trainStep(net, rows, rate)) : k.trainStep(net, rows, rate)),
+    trainBatches: (net, first, count, rate) => (parallel('trainBatches', net, first) ? guarded(() => k.trainBatches(net, first, count, rate)) : k.trainBatches(net, first, count, rate)),
+    trainEpochs: (net, epochs, shuffle, rate) => (parallel('trainEpochs', net, epochs) ? guarded(() => k.trainEpochs(net, epochs, shuffle, rate)) : k.trainEpochs(net, epochs, shuffle, rate)),
+  };
   return {
     memory,
-    kernels: kernels as unknown as Kernels,
+    kernels,
     blocks,
     // The control block, a failed worker's message and the balance table sit where the arena would otherwise begin.
     arenaStart: ctrl + blocks.Control.size + blocks.controlTail,
