@@ -615,12 +615,12 @@ export class MLP {
   /** Checks X and Y of a training call (batch statistics), then copies them into the engine's batch buffers. Nothing else changes. */
   private stage(fn: string, X: Matrix, Y: Targets): number {
     const engine = this.live(fn);
-    const { inputSize, outputSize } = engine.layout;
+    const { outputSize } = engine.layout;
     const rows = this.countRows(fn, X, Y);
     checkBatchStatisticsRows(fn, engine.layout, rows, 'the batch');
     checkBatchFits(fn, engine.layout, this.dtype, rows);
     reserveRows(fn, engine, rows);
-    copyRows(fn, 'X', X, inputSize, engine.inputBuffer(rows));
+    stageRows(fn, 'X', engine, X, 0, rows);
     copyTargets(fn, 'Y', Y, this.architecture.loss, outputSize, engine.targetBuffer(rows));
     return rows;
   }

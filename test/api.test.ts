@@ -114,6 +114,25 @@ describe('errors', () => {
     expect(net.getParameters()).toEqual(theta);
   });
 
+  it('name the flat index, row and column of a typed X that step refuses, on either backend, and change nothing', async () => {
+    for (const backend of ['wasm', 'js'] as const) {
+      const net = await MLP.create({ layers: [4, 3, 2], activations: ['relu', 'linear'], backend, seed: 3 });
+      net.setOptimizer({ type: 'adam', learningRate: 0.01 });
+      net.step(new Float32Array(8).fill(0.5), [[0, 1], [1, 0]]);
+      const theta = net.getParameters();
+      const state = JSON.stringify(net.toJSON({ training: true }));
+      const x = new Float32Array(8).fill(0.5);
+      x[6] = Infinity;
+      expect(() => net.step(x, [[0, 1], [1, 0]])).toThrow('step: X[6] (row 1, column 2) must be a finite number, got Infinity');
+      // Finite in float64, not in the float32 network.
+      const wide = new Float64Array(8).fill(0.5);
+      wide[5] = 1e300;
+      expect(() => net.step(wide, [[0, 1], [1, 0]])).toThrow(/^step: X\[5\] \(row 1, column 1\) .*float32.*got 1e\+300$/);
+      expect(net.getParameters()).toEqual(theta);
+      expect(JSON.stringify(net.toJSON({ training: true }))).toBe(state);
+    }
+  });
+
   it('check create options', async () => {
     await expect(MLP.create({ layers: [2, 1], activations: ['relu', 'linear'] })).rejects.toThrow('MLP.create: activations must be an array of 1 names (one per weight layer), got an array of length 2');
     await expect(MLP.create({ layers: [2, 1.5, 1], activations: ['relu', 'linear'] })).rejects.toThrow('MLP.create: layers[1] must be an integer in [1, 16777216], got 1.5');
