@@ -280,3 +280,27 @@ describe.each(['wasm', 'js'] as const)('loading on %s', (backend) => {
     await expect(result).rejects.toThrow(message);
   });
 });
+
+describe('the finiteness scan of a typed X', () => {
+  // firstNonFinite in src/data.ts sums v × 0 over blocks of 1,024 values, four sums at a time:
+  // a refused value anywhere (first, last, at a block's or a four's edge, in the tail) is found,
+  // and the first of two is named.
+  const rows = 701; // 2,103 values of width 3: two whole blocks and a tail of 55 (13 fours and 3)
+  const positions = [0, 1, 3, 4, 1023, 1024, 1027, 2047, 2048, 2051, 2099, 2100, 2102];
+  it.each(positions)('names X[%i] in a fit', async (at) => {
+    const net = await MLP.create({ layers: [3, 2, 1], activations: ['tanh', 'linear'], loss: 'mse', seed: 1 });
+    const theta = net.getParameters();
+    const y = new Float32Array(rows);
+    for (const [bad, got] of [[Number.NaN, 'NaN'], [Number.NEGATIVE_INFINITY, '-Infinity']] as const) {
+      const x = new Float32Array(rows * 3).fill(-0);
+      x[at] = bad;
+      if (at + 5 < x.length) x[at + 5] = Number.NaN;
+      expect(() => net.fit(x, y, { epochs: 1 })).toThrow(`fit: X[${at}] (row ${Math.floor(at / 3)}, column ${at % 3}) must be a finite number, got ${got}`);
+    }
+    // Finite in float64, infinite in the float32 network's copy.
+    const wide = new Float64Array(rows * 3).fill(1e38);
+    wide[at] = -1e39;
+    expect(() => net.fit(wide, y, { epochs: 1 })).toThrow(new RegExp(`^fit: X\\[${at}\\] \\(row ${Math.floor(at / 3)}, column ${at % 3}\\) .*float32.*got -1e\\+39$`));
+    expect(net.getParameters()).toEqual(theta);
+  });
+});
