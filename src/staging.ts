@@ -5,7 +5,10 @@
 
 import type { Engine } from './engine.js';
 import type { FloatArray } from './options.js';
-import { badValue, type Matrix } from './data.js';
+import { badValue, firstNonFinite, type Matrix } from './data.js';
+
+/** Staged values up to which the scan for NaN and ±Infinity runs in JavaScript. */
+const SCAN_HERE = 64;
 
 /**
  * Copies rows first…first+rows−1 of X (already counted and shaped by `countRows`) into the
@@ -20,7 +23,8 @@ export function stageRows(fn: string, name: string, engine: Engine, X: Matrix, f
   } else {
     for (let i = 0; i < rows; i++) copyRow(fn, name, X[first + i], first + i, into, i * width, width);
   }
-  const bad = engine.inputNonFinite(rows);
+  // A few values are scanned here: the call into the engine costs more than they do.
+  const bad = into.length <= SCAN_HERE ? firstNonFinite(into, false) : engine.inputNonFinite(rows);
   if (bad >= 0) throw nonFinite(fn, name, X, into, first * width + bad, width);
 }
 
