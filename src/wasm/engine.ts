@@ -32,12 +32,18 @@ export interface KernelHost {
   dispose?(): void;
 }
 
+/** A wasm engine, with what src/wasm/auto-engine.ts reads to move a network to another engine. */
+export interface WasmEngine extends Engine {
+  /** The dataset copy of `setDataset` (live views), or null. */
+  datasetContents(): { x: FloatArray; y: FloatArray; w: FloatArray | undefined; count: number } | null;
+}
+
 /**
  * The WebAssembly backend. Each network owns a linear memory laid out once: its Network and
  * Layer blocks, θ, ∇θ (fixed), then batch buffers and an optional dataset (re-laid when they
  * must grow). The blocks' field offsets come from the module (src/wasm/blocks.ts).
  */
-export async function createWasmEngine(arch: Architecture, host: KernelHost): Promise<Engine> {
+export async function createWasmEngine(arch: Architecture, host: KernelHost): Promise<WasmEngine> {
   const { memory, kernels: k, blocks, arenaStart, control } = host;
   const Float = arrayType(arch.dtype);
   const bytes = Float.BYTES_PER_ELEMENT;
@@ -213,7 +219,7 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
     return dataset;
   }
 
-  const engine: Engine = {
+  const engine: WasmEngine = {
     backend: 'wasm',
     layout,
     parameters: () => current().params,
@@ -304,6 +310,17 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
     datasetOrder() {
       if (!dataset) throw new Error('internal: no dataset set');
       return current().order;
+    },
+    datasetContents() {
+      if (!dataset) return null;
+      const buffer = memory.buffer;
+      const { x, y, w, count: samples } = dataset;
+      return {
+        x: new Float(buffer, x, samples * layout.inputSize),
+        y: new Float(buffer, y, samples * layout.outputSize),
+        w: w ? new Float(buffer, w, samples) : undefined,
+        count: samples,
+      };
     },
     trainEpochs(epochs, batchSize, learningRate, shuffle, random, losses) {
       const { state, losses: lossesAt } = beginDatasetCall(batchSize, learningRate);

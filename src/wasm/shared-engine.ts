@@ -3,6 +3,7 @@ import type { Architecture } from '../options.js';
 import { WorkerError } from '../errors.js';
 import type { instantiate as instantiateThreaded } from './build/kernels-threads.js';
 import { createWasmEngine, type KernelHost, type Kernels } from './engine.js';
+import { startOnOneThread } from './auto-engine.js';
 import { BlockAccess, readBlocks } from './blocks.js';
 import { kernelModule, kernelVariant } from './loader.js';
 import { singleThreadHost } from './host.js';
@@ -21,6 +22,8 @@ export function setWorkPerThread(work = WORK_PER_THREAD): void {
 }
 /** 'auto' uses at most this many threads: beyond it a batch is split too finely to gain. */
 const AUTO_MAX_THREADS = 16;
+/** fit's default batch size: 'auto' networks for which it is not worth threads start on the one-thread build. */
+const DEFAULT_BATCH_ROWS = 32;
 /** How long the caller waits for the other threads to leave a failed command. */
 const SETTLE_MS = 10_000;
 /** How long a synchronous call waits for 'auto' workers to start; past it, it runs on one thread. */
@@ -48,8 +51,9 @@ interface Threading {
  * A wasm engine whose training and inference calls run on `threads` threads (see
  * assembly/network.ts), or on one thread with the reason when threads are unavailable.
  * Results are bit-identical to one thread, so a fallback changes speed only. With 'auto' the
- * workers start at the first call whose batch is worth more than one thread: a network whose
- * batches never are (a 2-D toy) never starts them.
+ * workers start at the first call whose batch is worth more than one thread; until then a
+ * small network computes on the one-thread build (src/wasm/auto-engine.ts). A network whose
+ * batches never are worth it (a 2-D toy) never leaves the one-thread build.
  */
 export async function createThreadedEngine(arch: Architecture, request: ThreadsOption): Promise<Engine> {
   const unavailable = request === 1 ? null : threadsUnavailableReason();
@@ -69,7 +73,18 @@ export async function createThreadedEngine(arch: Architecture, request: ThreadsO
     const why = `the worker threads could not start (${error instanceof Error ? error.message : String(error)})`;
     return withThreading(await createWasmEngine(arch, await singleThreadHost(arch)), singleThread(why), request);
   }
-  return withThreading(await createWasmEngine(arch, host), host.threading, request);
+  const threaded = await createWasmEngine(arch, host);
+  const parameters = threaded.layout.parameterCount;
+  const worth = (rows: number) => rows * parameters >= 2 * workPerThread;
+  // A network whose batches of fit's default size already are worth threads starts on them;
+  // a smaller one (it then holds both builds' copies of θ until it moves, a few hundred kB at most) on one thread.
+  if (request !== 'auto' || worth(DEFAULT_BATCH_ROWS)) return withThreading(threaded, host.threading, request);
+  const { threading } = host;
+  const refused = (error: unknown) => {
+    threading.threads = 1;
+    threading.threadsFallbackReason = `the network could not move to the threaded build (${error instanceof Error ? error.message : String(error)})`;
+  };
+  return withThreading(startOnOneThread(await createWasmEngine(arch, await singleThreadHost(arch)), threaded, worth, refused), threading, request);
 }
 
 function singleThread(reason: string | null): Threading {

@@ -1,0 +1,87 @@
+import type { Engine } from '../engine.js';
+import type { WasmEngine } from './engine.js';
+
+/**
+ * The engine of a `threads: 'auto'` network. It computes on `one`, the one-thread build (plain
+ * memory, exports called directly), until a call's batch is worth threads; it then copies
+ * everything training reads into `threaded` and computes there from then on. Without workers
+ * the threaded build cost a seed-size network ~10–20% more per call (the shared memory, the
+ * check for workers). Both engines run the same kernels, so the move changes no result.
+ *
+ * `worth(rows)` decides, as the threaded kernels do: staged calls tell their rows through
+ * `reserve` (which every caller makes before staging, and after which views are re-read);
+ * dataset calls through their batch size. The move is tried once: if it fails, `refused` is
+ * told and the network stays on one thread.
+ */
+export function startOnOneThread(one: WasmEngine, threaded: WasmEngine, worth: (rows: number) => boolean, refused: (error: unknown) => void): Engine {
+  let current = one;
+  let tried = false;
+  let sampleWeighting = false;
+  let datasetCount = 0;
+
+  /** The calls that may move the network, and the state the engines do not keep in memory. */
+  const watching: Partial<Engine> = {
+    reserve(rows) {
+      if (!tried && worth(rows)) move();
+      current.reserve(rows);
+    },
+    setDataset(x, y, count, w) {
+      current.setDataset(x, y, count, w);
+      datasetCount = count;
+    },
+    clearDataset() {
+      current.clearDataset();
+      datasetCount = 0;
+    },
+    setSampleWeighting(on) {
+      current.setSampleWeighting(on);
+      sampleWeighting = on;
+    },
+    trainEpochs(epochs, batchSize, learningRate, shuffle, random, losses) {
+      if (!tried && worth(Math.min(batchSize, datasetCount))) move();
+      current.trainEpochs(epochs, batchSize, learningRate, shuffle, random, losses);
+    },
+    trainBatches(first, count, batchSize, learningRate) {
+      if (!tried && worth(Math.min(batchSize, datasetCount))) move();
+      return current.trainBatches(first, count, batchSize, learningRate);
+    },
+    dispose() {
+      if (current === one) one.dispose();
+      threaded.dispose();
+    },
+  };
+  // Every other call goes straight to the current engine's own function.
+  const engine = { ...one, ...watching } as WasmEngine;
+
+  function move(): void {
+    tried = true;
+    try {
+      copyInto(threaded, one, sampleWeighting);
+    } catch (error) {
+      threaded.dispose();
+      refused(error);
+      return;
+    }
+    current = threaded;
+    Object.assign(engine, threaded, watching);
+    one.dispose();
+  }
+  return engine;
+}
+
+/** Copies θ, ∇θ, the optimizer, the dropout generator, batch norm's statistics and the dataset. */
+function copyInto(to: WasmEngine, from: WasmEngine, sampleWeighting: boolean): void {
+  to.parameters().set(from.parameters());
+  to.gradient().set(from.gradient());
+  to.setOptimizerState(from.optimizerState());
+  to.setDropoutRandomState(from.dropoutRandomState());
+  to.runningStatistics().set(from.runningStatistics());
+  to.setBatchesTracked(from.batchesTracked());
+  const data = from.datasetContents();
+  if (data) {
+    to.setDataset(data.x, data.y, data.count, data.w);
+    // The order a caller wrote for its next trainBatches.
+    to.datasetOrder().set(from.datasetOrder());
+  }
+  to.setSampleWeighting(sampleWeighting);
+}
