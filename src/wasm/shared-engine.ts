@@ -76,8 +76,9 @@ export async function createThreadedEngine(arch: Architecture, request: ThreadsO
   const threaded = await createWasmEngine(arch, host);
   const parameters = threaded.layout.parameterCount;
   const worth = (rows: number) => rows * parameters >= 2 * workPerThread;
-  // A network whose batches of fit's default size already are worth threads starts on them;
-  // a smaller one (it then holds both builds' copies of θ until it moves, a few hundred kB at most) on one thread.
+  // A network whose batches of fit's default size already are worth threads starts on them; a
+  // smaller one (under 65,536 parameters, whose θ, ∇θ and optimizer state both builds then hold
+  // until it moves) on the one-thread build.
   if (request !== 'auto' || worth(DEFAULT_BATCH_ROWS)) return withThreading(threaded, host.threading, request);
   const { threading } = host;
   const refused = (error: unknown) => {
