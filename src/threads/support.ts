@@ -13,9 +13,9 @@ const MAX_THREADS = 256;
  */
 export const WORK_PER_THREAD = 1 << 20;
 
-/** Whether batches of `rows` rows on a network of `parameters` parameters would ever run on more than one thread. */
-export function batchesUseThreads(rows: number, parameters: number): boolean {
-  return rows * parameters >= 2 * WORK_PER_THREAD;
+/** Whether batches of `rows` rows on a network of `parameters` parameters would ever run on more than one thread (`work`: the threshold per thread). */
+export function batchesUseThreads(rows: number, parameters: number, work = WORK_PER_THREAD): boolean {
+  return rows * parameters >= 2 * work;
 }
 
 /** Throws unless value is an integer in [1, 256] or 'auto'. */

@@ -5,8 +5,8 @@ import type { WasmEngine } from './engine.js';
  * The engine of a `threads: 'auto'` network. It computes on `one`, the one-thread build (plain
  * memory, exports called directly), until a call's batch is worth threads; it then copies
  * everything training reads into `threaded` and computes there from then on. Without workers
- * the threaded build cost a seed-size network ~10–20% more per call (the shared memory, the
- * check for workers). Both engines run the same kernels, so the move changes no result.
+ * the threaded build cost a seed-size network 8–20% more per call (bench:threads); where in
+ * the build is not pinned down. Both engines run the same kernels, so the move changes no result.
  *
  * `worth(rows)` decides, as the threaded kernels do: staged calls tell their rows through
  * `reserve` (which every caller makes before staging, and after which views are re-read);
@@ -19,10 +19,14 @@ export function startOnOneThread(one: WasmEngine, threaded: WasmEngine, worth: (
   let sampleWeighting = false;
   let datasetCount = 0;
 
+  /** Moves the network before a call of batches of `rows` rows that is worth threads (once). */
+  const before = (rows: number) => {
+    if (!tried && worth(rows)) move();
+  };
   /** The calls that may move the network, and the state the engines do not keep in memory. */
   const watching: Partial<Engine> = {
     reserve(rows) {
-      if (!tried && worth(rows)) move();
+      before(rows);
       current.reserve(rows);
     },
     setDataset(x, y, count, w) {
@@ -38,11 +42,11 @@ export function startOnOneThread(one: WasmEngine, threaded: WasmEngine, worth: (
       sampleWeighting = on;
     },
     trainEpochs(epochs, batchSize, learningRate, shuffle, random, losses) {
-      if (!tried && worth(Math.min(batchSize, datasetCount))) move();
+      before(Math.min(batchSize, datasetCount));
       current.trainEpochs(epochs, batchSize, learningRate, shuffle, random, losses);
     },
     trainBatches(first, count, batchSize, learningRate) {
-      if (!tried && worth(Math.min(batchSize, datasetCount))) move();
+      before(Math.min(batchSize, datasetCount));
       return current.trainBatches(first, count, batchSize, learningRate);
     },
     dispose() {

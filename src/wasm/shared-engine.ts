@@ -9,7 +9,7 @@ import { kernelModule, kernelVariant } from './loader.js';
 import { singleThreadHost } from './host.js';
 import { WorkerPool, loadNodeWorker } from '../threads/pool.js';
 import { clock, waitImport } from '../threads/wait.js';
-import { WORK_PER_THREAD, availableCores, canBlock, threadsUnavailableReason, type ThreadsOption } from '../threads/support.js';
+import { WORK_PER_THREAD, availableCores, batchesUseThreads, canBlock, threadsUnavailableReason, type ThreadsOption } from '../threads/support.js';
 
 /** The threaded build's exports (assembly/threads.ts), as the compiler declares them. */
 type ThreadedKernels = Awaited<ReturnType<typeof instantiateThreaded>>;
@@ -75,7 +75,7 @@ export async function createThreadedEngine(arch: Architecture, request: ThreadsO
   }
   const threaded = await createWasmEngine(arch, host);
   const parameters = threaded.layout.parameterCount;
-  const worth = (rows: number) => rows * parameters >= 2 * workPerThread;
+  const worth = (rows: number) => batchesUseThreads(rows, parameters, workPerThread);
   // A network whose batches of fit's default size already are worth threads starts on them; a
   // smaller one (under 65,536 parameters, whose θ, ∇θ and optimizer state both builds then hold
   // until it moves) on the one-thread build.
@@ -171,7 +171,7 @@ async function threadedHost(arch: Architecture, threads: number, startLazily: bo
   function worthThreads(name: string, network: number, rowsArgument: number): boolean {
     if (network + blocks.Network.size > words32.byteLength) words32 = new Int32Array(memory.buffer);
     const rows = name === 'trainBatches' || name === 'trainEpochs' ? Math.min(words32[(network + batchSize) >> 2], words32[(network + sampleCount) >> 2]) : rowsArgument;
-    return rows * words32[(network + parameterCount) >> 2] >= 2 * workPerThread;
+    return batchesUseThreads(rows, words32[(network + parameterCount) >> 2], workPerThread);
   }
 
   /** Without workers: whether this call should start them ('auto', and its batch is worth it); it then runs guarded. */
