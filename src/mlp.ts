@@ -31,6 +31,17 @@ import { standaloneModule } from './standalone.js';
 import { summaryText } from './summary.js';
 import { fitInWorker, type FitAccess, type FitAsyncOptions, type NetworkState } from './async/fit-async.js';
 import { fitDataset, type BatchDataset, type DatasetAccess, type FitDatasetOptions } from './training/fit-dataset.js';
+import type { InputStage } from './preprocessing/stage.js';
+import type { RawRows } from './preprocessing/rows.js';
+import { encodeRows } from './preprocessing/encode.js';
+import { encodeLabels } from './preprocessing/labels.js';
+import { predictRaw, predictRawInto } from './preprocessing/predict-raw.js';
+import { preprocessingToJSON } from './preprocessing/architecture.js';
+
+/** Rows a network takes: numbers, or raw rows (numbers and text) for a network with an input stage. */
+type Rows = Matrix | RawRows;
+/** Targets a network takes: numbers, or class names for a network with classNames. */
+type Labels = Targets | readonly string[];
 
 /** Options of a single training step. */
 export interface StepOptions extends SampleWeightOptions {
@@ -191,6 +202,10 @@ export class MLP {
   get dtype(): DType { return this.architecture.dtype; }
   /** Where the math runs. */
   get backend(): Backend { return this.live('backend').backend; }
+  /** The input stage raw rows pass through before the first layer (a copy), or null for a network without one. */
+  get input(): InputStage | null { return this.architecture.input ? structuredClone(this.architecture.input) : null; }
+  /** The class name of each output (two for one sigmoid output), or null for a network without them. */
+  get classNames(): readonly string[] | null { return this.architecture.classNames ? [...this.architecture.classNames] : null; }
   /** Length of θ. */
   get parameterCount(): number { return this.layout.parameterCount; }
   /** Where each layer's weights and bias sit in θ. */
@@ -298,8 +313,10 @@ export class MLP {
   predict(X: Float32Array): Float32Array;
   predict(X: Float64Array): Float64Array;
   predict(X: Matrix | readonly number[]): number[][] | number[] | FloatArray;
-  predict(X: Matrix | readonly number[]): number[][] | number[] | FloatArray {
+  predict(X: RawRows | RawRows[number]): number[][] | number[] | FloatArray;
+  predict(X: Rows | readonly number[] | RawRows[number]): number[][] | number[] | FloatArray {
     const engine = this.live('predict');
+    if (this.architecture.input) return predictRaw('predict', engine, this.dtype, this.architecture.input, X);
     if (!isSample(X)) return predictRows('predict', engine, this.dtype, X as Matrix);
     if (X.length !== engine.layout.inputSize) {
       throw new ShapeError(`predict: X is one sample of ${plural(X.length, 'value')}, but the network takes ${engine.layout.inputSize} inputs; for several samples pass one row each, e.g. [[${X.slice(0, 2).join(', ')}${X.length > 2 ? ', …' : ''}], …]`);
@@ -312,8 +329,10 @@ export class MLP {
    * allocating nothing: for serving loops and animation frames. `out` may be a Float32Array or
    * Float64Array of exactly that length, in either dtype.
    */
-  predictInto<T extends FloatArray>(X: Matrix, out: T): T {
-    return predictRowsInto('predictInto', this.live('predictInto'), this.dtype, X, out);
+  predictInto<T extends FloatArray>(X: Rows, out: T): T {
+    const engine = this.live('predictInto');
+    if (this.architecture.input) return predictRawInto('predictInto', engine, this.dtype, this.architecture.input, X, out);
+    return predictRowsInto('predictInto', engine, this.dtype, X as Matrix, out);
   }
 
   /**
@@ -323,8 +342,10 @@ export class MLP {
    * @throws {ShapeError} when X and Y do not match the network or each other.
    * @throws {ValueError} for a value that is not a finite number (or a target out of the loss's range).
    */
-  loss(X: Matrix, Y: Targets, options?: SampleWeightOptions): number {
+  loss(rawX: Rows, rawY: Labels, options?: SampleWeightOptions): number {
     const engine = this.live('loss');
+    const X = this.encodeX('loss', rawX);
+    const Y = this.encodeY('loss', rawY);
     const weights = this.readSampleWeight('loss', X, options);
     const rows = this.stage('loss', X, Y);
     engine.forward(rows, true);
@@ -336,8 +357,10 @@ export class MLP {
    * @throws {ShapeError} when X and Y do not match the network or each other.
    * @throws {ValueError} for a value that is not a finite number.
    */
-  gradient(X: Matrix, Y: Targets, options?: SampleWeightOptions): FloatArray {
+  gradient(rawX: Rows, rawY: Labels, options?: SampleWeightOptions): FloatArray {
     const engine = this.live('gradient');
+    const X = this.encodeX('gradient', rawX);
+    const Y = this.encodeY('gradient', rawY);
     const weights = this.readSampleWeight('gradient', X, options);
     const rows = this.stage('gradient', X, Y);
     engine.forward(rows, true);
@@ -353,8 +376,10 @@ export class MLP {
    * @throws {DivergenceError} when the loss or the update is not finite; the step is not applied.
    * @throws {ValueError} for an unknown option or a negative learning rate.
    */
-  step(X: Matrix, Y: Targets, options?: StepOptions): number {
+  step(rawX: Rows, rawY: Labels, options?: StepOptions): number {
     const engine = this.idle('step');
+    const X = this.encodeX('step', rawX);
+    const Y = this.encodeY('step', rawY);
     const learningRate = readLearningRate('step', options) ?? engine.optimizer().learningRate;
     const weights = options?.sampleWeight === undefined ? null : this.readSampleWeight('step', X, options, STEP_KEYS);
     const rows = this.stage('step', X, Y);
@@ -389,8 +414,10 @@ export class MLP {
   }
 
   /** Every intermediate value of the forward and backward pass, per sample and for the batch. Changes nothing. */
-  trace(X: Matrix, Y: Targets): Trace {
+  trace(rawX: Rows, rawY: Labels): Trace {
     const engine = this.live('trace');
+    const X = this.encodeX('trace', rawX);
+    const Y = this.encodeY('trace', rawY);
     const rows = this.stage('trace', X, Y);
     // Each sample's own values come from a batch of that one row.
     checkBatchStatisticsRows('trace', engine.layout, 1, "each sample's own pass");
@@ -420,9 +447,10 @@ export class MLP {
    * @throws {ShapeError} when X and Y do not match the network or each other.
    * @throws {DivergenceError} when training meets a non-finite value (unless `onDivergence: 'stop'`).
    */
-  fit<const M extends readonly Metric[] = []>(X: Matrix, Y: Targets, options?: FitOptions<M>): FitHistory<M> {
+  fit<const M extends readonly Metric[] = []>(X: Rows, Y: Labels, options?: FitOptions<M>): FitHistory<M> {
     return this.whileFitting('fit', () => {
-      const { loop, options: o } = this.startFit('fit', X, Y, options as FitOptions | undefined);
+      const data = this.encodeFit('fit', X, Y, options as FitOptions | undefined);
+      const { loop, options: o } = this.startFit('fit', data.X, data.Y, data.options);
       return runToEnd(loop, o) as unknown as FitHistory<M>; // it holds exactly the checked metrics: M's
     });
   }
@@ -436,9 +464,10 @@ export class MLP {
    * const history = await net.fitAsync(X, Y, { worker: true, epochs: 50, signal: controller.signal });
    * @throws {ValueError} (as a rejected promise) for the same mistakes as `fit`.
    */
-  async fitAsync<const M extends readonly Metric[] = []>(X: Matrix, Y: Targets, options?: FitAsyncOptions<M>): Promise<FitHistory<M>> {
+  async fitAsync<const M extends readonly Metric[] = []>(rawX: Rows, rawY: Labels, options?: FitAsyncOptions<M>): Promise<FitHistory<M>> {
     this.live('fitAsync'); // a disposed network says so before judging the options
-    const { worker = false, ...fitOptions } = checkOptions('fitAsync', 'options', options, true, FIT_ASYNC_KEYS) as FitAsyncOptions;
+    const { worker = false, ...rawOptions } = checkOptions('fitAsync', 'options', options, true, FIT_ASYNC_KEYS) as FitAsyncOptions;
+    const { X, Y, options: fitOptions } = this.encodeFit('fitAsync', rawX, rawY, rawOptions);
     if (checkBoolean('fitAsync', 'options.worker', worker)) return this.whileFitting('fitAsync', () => fitInWorker(this.fitAccess(), X, Y, fitOptions)) as unknown as Promise<FitHistory<M>>;
     return this.whileFitting('fitAsync', () => {
       const { loop, options: o } = this.startFit('fitAsync', X, Y, fitOptions, true);
@@ -470,8 +499,10 @@ export class MLP {
    * @throws {ValueError} for an unknown option or metric, or a metric the network cannot report.
    * @throws {ShapeError} when X and Y do not match the network or each other.
    */
-  evaluate<const M extends readonly Metric[] = []>(X: Matrix, Y: Targets, options?: EvaluateOptions<M>): Evaluation<M> {
+  evaluate<const M extends readonly Metric[] = []>(rawX: Rows, rawY: Labels, options?: EvaluateOptions<M>): Evaluation<M> {
     const engine = this.live('evaluate');
+    const X = this.encodeX('evaluate', rawX);
+    const Y = this.encodeY('evaluate', rawY);
     const o = checkOptions('evaluate', 'options', options, true, EVALUATE_KEYS) as EvaluateOptions;
     const metrics = checkMetrics('evaluate', 'options.metrics', o.metrics, this.architecture);
     const rows = this.countRows('evaluate', X, Y);
@@ -556,6 +587,7 @@ export class MLP {
       // Written only for networks that have them, so other networks' files stay as they were.
       ...(normalization.some((n) => n !== null) && { normalization: [...normalization] }),
       ...(running && { runningStatistics: Array.from(running.runningStatistics), batchesTracked: running.batchesTracked }),
+      ...preprocessingToJSON(this.architecture),
       backend: engine.backend, parameters: Array.from(engine.parameters()), random: this.random.getState(), dropoutRandom: engine.dropoutRandomState(),
     };
     if (training) json.training = trainingToJSON(engine.optimizerState(), this.training);
@@ -599,12 +631,33 @@ export class MLP {
       // A getter: restore() replaces the network's counters object.
       get training() { return net.training; },
       checkLive: () => void this.live('fitDataset'),
-      toArrays: (fn, X, Y, prefix) => this.toArrays(fn, X, Y, prefix),
+      toArrays: (fn, X, Y, prefix) => this.toArrays(fn, this.encodeX(fn, X, prefix), this.encodeY(fn, Y, prefix), prefix),
       chooseOptimizer: (o) => this.fitOptimizer('fitDataset', o.optimizer),
       useOptimizer: (config) => {
         if (!sameConfig(config, engine.optimizer())) engine.setOptimizer(config);
       },
     };
+  }
+
+  /** Raw rows through the network's input stage (X itself for a network without one). */
+  private encodeX(fn: string, X: Rows, prefix = ''): Matrix {
+    const input = this.architecture.input;
+    return input ? encodeRows(fn, `${prefix}X`, input, X) : X as Matrix;
+  }
+
+  /** Class names as the targets the network trains on (other targets as they are). */
+  private encodeY(fn: string, Y: Labels, prefix = ''): Targets {
+    return encodeLabels(fn, prefix ? `${prefix}Y` : 'Y', this.architecture.classNames, this.architecture.loss, Y);
+  }
+
+  /** A fit's data and validation data through the input stage and label encoder, before any other check. */
+  private encodeFit<O extends FitOptions | undefined>(fn: string, X: Rows, Y: Labels, options: O): { X: Matrix; Y: Targets; options: O } {
+    const encoded = { X: this.encodeX(fn, X), Y: this.encodeY(fn, Y), options };
+    const v = options?.validationData;
+    const { input, classNames } = this.architecture;
+    if (typeof v !== 'object' || v === null || (input === undefined && classNames === undefined)) return encoded;
+    const validationData = { ...v, X: this.encodeX(fn, v.X, 'options.validationData.'), Y: this.encodeY(fn, v.Y, 'options.validationData.') };
+    return { ...encoded, options: { ...options!, validationData } as O };
   }
 
   private live(fn: string): Engine {

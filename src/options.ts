@@ -1,3 +1,5 @@
+import type { InputSpec, InputStage } from './preprocessing/stage.js';
+
 /**
  * Activation of a layer's outputs, by PyTorch's equivalents: `relu` nn.ReLU, `leaky-relu`
  * nn.LeakyReLU(0.01), `gelu` nn.GELU() (exact, erf), `gelu-tanh` nn.GELU(approximate='tanh'),
@@ -87,6 +89,14 @@ export interface CreateOptions {
    * Linear → normalization → activation. Default none.
    */
   normalization?: readonly (Normalization | null)[];
+  /**
+   * The network's input stage (`adaptInput`'s result): raw rows of numbers and text go in, each
+   * column standardized, min-max scaled, one-hot or ordinal encoded before the first layer;
+   * layers[0] is its `width`. See docs "Preprocessing". Default none: rows go in as they are.
+   */
+  input?: InputStage | InputSpec;
+  /** Class names, one per softmax output (or two for one sigmoid output): fit takes them as labels. Default none. */
+  classNames?: readonly string[];
 }
 
 /** A network's fixed architecture, after validation. */
@@ -101,6 +111,10 @@ export interface Architecture {
   readonly dropout: readonly number[];
   /** Normalization of each hidden layer (layers.length − 2 entries; null = none). */
   readonly normalization: readonly (Normalization | null)[];
+  /** The input stage applied to raw rows before the first layer (absent: none). */
+  readonly input?: InputStage;
+  /** The classifier's class names (absent: none). */
+  readonly classNames?: readonly string[];
 }
 
 /** The typed-array constructor for a dtype. */

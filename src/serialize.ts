@@ -5,6 +5,7 @@ import { checkCreateOptions } from './validate.js';
 import { parameterLayout } from './layout.js';
 import { badValue, isAllowed } from './data.js';
 import type { TrainingJSON } from './io/training-json.js';
+import type { InputStage } from './preprocessing/stage.js';
 
 /** The JSON form of a network (`net.toJSON()`): architecture, θ in layout order, generator state. */
 export interface ModelJSON {
@@ -20,6 +21,10 @@ export interface ModelJSON {
   dropout?: number[];
   /** Normalization per hidden layer (null: none); absent when the network has none. */
   normalization?: (Normalization | null)[];
+  /** The input stage raw rows pass through (see `adaptInput`); only for a network with one. */
+  input?: InputStage;
+  /** The classifier's class names; only for a network with them. */
+  classNames?: string[];
   /** Batch norm's running mean then variance per batch-norm layer; only with batch norm. */
   runningStatistics?: number[];
   /** Training steps behind the running statistics (num_batches_tracked); only with batch norm. */
@@ -45,7 +50,7 @@ export function checkModelJSON(fn: string, value: unknown): { architecture: Arch
   if (m.version !== 1) throw new FormatError(`${fn}: version ${describe(m.version)} is not supported (this is version 1 of the format)`);
   let architecture: Architecture;
   try {
-    architecture = checkCreateOptions(fn, { layers: m.layers, activations: m.activations, loss: m.loss, lossOptions: m.lossOptions, dtype: m.dtype, dropout: m.dropout, normalization: m.normalization }).architecture;
+    architecture = checkCreateOptions(fn, { layers: m.layers, activations: m.activations, loss: m.loss, lossOptions: m.lossOptions, dtype: m.dtype, dropout: m.dropout, normalization: m.normalization, input: m.input, classNames: m.classNames }).architecture;
   } catch (error) {
     throw new FormatError((error as Error).message);
   }

@@ -4,6 +4,7 @@ import { NORM_EPSILON } from './js/normalization.js';
 import { LEAKY_SLOPE } from './js/math.js';
 import { SMOOTH, erf, type SmoothActivation } from './js/smooth.js';
 import { writeFloats } from './io/floats.js';
+import { networkFunctionName, preprocessingSource } from './preprocessing/standalone-source.js';
 
 /**
  * The source of a dependency-free ES module that computes `predict` for a trained network:
@@ -35,7 +36,7 @@ export function standaloneModule(architecture: Architecture, parameters: FloatAr
 export const layers = ${JSON.stringify(layers)};
 export const activations = ${JSON.stringify(activations)};
 ${normalized ? `export const normalization = ${JSON.stringify(architecture.normalization)};
-` : ''}
+` : ''}${preprocessingSource(architecture)}
 const stored = decode(${JSON.stringify(base64(bytes))});
 const theta = stored.subarray(0, ${parameters.length});
 ${normalized ? `const running = stored.subarray(${parameters.length});
@@ -45,7 +46,7 @@ const ACTIVATE = {};
 ${used.map((a) => ACTIVATION_SOURCE[a]).join('\n')}
 
 /** Outputs of the network for each row of X. */
-export function predict(X) {
+${architecture.input ? 'function' : 'export function'} ${networkFunctionName(architecture)}(X) {
   const flat = X instanceof Float32Array || X instanceof Float64Array;
   if (!flat && !Array.isArray(X)) throw new TypeError('predict: X must be number[][] or a flat Float32Array/Float64Array');
   const inputs = layers[0];

@@ -4,6 +4,7 @@ import { ACTIVATIONS, BACKENDS, DTYPES, INITS, LOSSES, NORMALIZATIONS } from './
 import { parameterLayout } from './layout.js';
 import { checkNetworkFits } from './limits.js';
 import { didYouMean } from './suggest.js';
+import { checkPreprocessing } from './preprocessing/architecture.js';
 
 /** Throws unless value is one of the choices. */
 export function checkChoice<T extends string>(fn: string, name: string, value: unknown, choices: readonly T[]): T {
@@ -84,7 +85,7 @@ export interface CheckedCreate {
   init: Init | undefined;
 }
 
-const CREATE_KEYS = keysOf<CreateOptions>({ layers: true, activations: true, loss: true, lossOptions: true, dtype: true, backend: true, seed: true, init: true, threads: true, dropout: true, normalization: true });
+const CREATE_KEYS = keysOf<CreateOptions>({ layers: true, activations: true, loss: true, lossOptions: true, dtype: true, backend: true, seed: true, init: true, threads: true, dropout: true, normalization: true, input: true, classNames: true });
 
 /** Largest layer width accepted; far beyond what fits in memory, it only catches typos early. */
 const MAX_WIDTH = 1 << 24;
@@ -122,7 +123,8 @@ export function checkCreateOptions(fn: string, value: unknown): CheckedCreate {
   const dropout = checkDropout(fn, options.dropout, layers.length - 2);
   const lossOptions = checkLossOptions(fn, options.lossOptions, loss, layers[layers.length - 1]);
   const normalization = checkNormalization(fn, options.normalization, layers.length - 2);
-  const architecture: Architecture = { layers: [...layers], activations: [...activations], loss, ...(lossOptions && { lossOptions }), dtype, dropout, normalization };
+  const preprocessing = checkPreprocessing(fn, options.input, options.classNames, layers, loss);
+  const architecture: Architecture = { layers: [...layers], activations: [...activations], loss, ...(lossOptions && { lossOptions }), dtype, dropout, normalization, ...preprocessing };
   checkNetworkFits(fn, layers, parameterLayout(architecture), dtype);
   return { architecture, backend, seed, init };
 }

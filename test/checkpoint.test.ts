@@ -115,7 +115,7 @@ describe('corrupt checkpoints are FormatErrors', () => {
     ['truncated', (b) => b.slice(0, b.length - 9), /add up to \d+ bytes but it has \d+ \(truncated\?\)/],
     ['trailing bytes', (b) => Uint8Array.from([...b, 0]), /add up to \d+ bytes but it has/],
     ['bad magic', (b) => { const c = b.slice(); c[0] = 0x58; return c; }, /expected the magic "WMLPCKPT"/],
-    ['future version', (b) => { const c = b.slice(); c[8] = 3; return c; }, /format version 3 is not supported \(this library reads versions 1 and 2\)/],
+    ['future version', (b) => { const c = b.slice(); c[8] = 4; return c; }, /format version 4 is not supported \(this library reads versions 1, 2 and 3\)/],
     ['flipped data bit', (b) => { const c = b.slice(); c[c.length - 10] ^= 4; return c; }, /checksum mismatch/],
     ['flipped header byte', (b) => { const c = b.slice(); c[30] ^= 1; return c; }, /checksum mismatch/],
     ['absurd dimensions', (b) => withHeader(b, (h) => { h.architecture.layers = [16777216, 16777216, 2]; }), /layers \[16777216, 16777216, 2\] have 281475027042306 parameters, .*more than the 4 GiB/],

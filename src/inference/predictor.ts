@@ -10,6 +10,8 @@ import { createWasmEngine, type Kernels } from '../wasm/engine.js';
 import { readBlocks } from '../wasm/blocks.js';
 import { predictRows, predictRowsInto } from '../predict.js';
 import { inferenceModule } from './loader.js';
+import { predictRaw, predictRawInto } from '../preprocessing/predict-raw.js';
+import type { RawRows } from '../preprocessing/rows.js';
 
 /** Options of `Predictor.load`: for safetensors files without wasm-mlp metadata, the architecture's missing parts. */
 export type PredictorOptions = SafetensorsArchitecture;
@@ -47,20 +49,32 @@ export class Predictor {
     return new Predictor(engine, architecture);
   }
 
+  /** Values per row the network's first layer takes (with an input stage: its encoded width). */
   get inputSize(): number { return this.architecture.layers[0]; }
+  /** The class name of each output, or null for a network without them. */
+  get classNames(): readonly string[] | null { return this.architecture.classNames ? [...this.architecture.classNames] : null; }
   get outputSize(): number { return this.architecture.layers[this.architecture.layers.length - 1]; }
   get dtype(): DType { return this.architecture.dtype; }
   /** True after `dispose()`. */
   get disposed(): boolean { return this.engine === null; }
 
-  /** Outputs for each row of X, in X's form (number[][] in, number[][] out; typed array in, same type out), as `MLP.predict`. */
-  predict(X: Matrix): number[][] | FloatArray {
-    return predictRows('predict', this.live('predict'), this.dtype, X);
+  /**
+   * Outputs for each row of X, in X's form (number[][] in, number[][] out; typed array in, same
+   * type out), as `MLP.predict`; raw rows (numbers and text) for a network with an input stage.
+   */
+  predict(X: Matrix | RawRows): number[][] | FloatArray {
+    const engine = this.live('predict');
+    const input = this.architecture.input;
+    if (input) return predictRaw('predict', engine, this.dtype, input, X) as number[][] | FloatArray;
+    return predictRows('predict', engine, this.dtype, X as Matrix);
   }
 
   /** Writes the outputs (rows × outputs) into `out`, a Float32Array or Float64Array of that length, and returns it; allocates nothing. */
-  predictInto<T extends FloatArray>(X: Matrix, out: T): T {
-    return predictRowsInto('predictInto', this.live('predictInto'), this.dtype, X, out);
+  predictInto<T extends FloatArray>(X: Matrix | RawRows, out: T): T {
+    const engine = this.live('predictInto');
+    const input = this.architecture.input;
+    if (input) return predictRawInto('predictInto', engine, this.dtype, input, X, out);
+    return predictRowsInto('predictInto', engine, this.dtype, X as Matrix, out);
   }
 
   /** Frees the network's memory; later calls throw DisposedError. Safe to call twice. */

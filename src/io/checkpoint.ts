@@ -20,11 +20,16 @@ import type { TrainingState } from '../fit.js';
 import { crc32 } from './crc32.js';
 import { dtypeBytes, readFloats, writeFloats } from './floats.js';
 import { toBytes } from './bytes.js';
+import { preprocessingToJSON } from '../preprocessing/architecture.js';
 
 export const CHECKPOINT_MAGIC = 'WMLPCKPT';
-/** Version 2 adds normalization layers and batch norm's running statistics; a network without them is still written as version 1, which every reader reads. */
-export const CHECKPOINT_VERSION = 2;
-const CHECKPOINT_VERSIONS = [1, 2];
+/**
+ * Version 2 adds normalization layers and batch norm's running statistics, version 3 an input
+ * stage and class names (a reader that would ignore them must refuse the file); a network
+ * without them is written in the lowest version that holds it, which older readers read.
+ */
+export const CHECKPOINT_VERSION = 3;
+const CHECKPOINT_VERSIONS = [1, 2, 3];
 const PREFIX_BYTES = 24;
 const CRC_BYTES = 4;
 
@@ -45,7 +50,7 @@ export interface CheckpointContents {
 /** The JSON header, as stored. */
 interface Header {
   format: 'wasm-mlp-checkpoint';
-  architecture: { layers: number[]; activations: string[]; loss: string; lossOptions?: object; dtype: string; dropout: number[]; normalization?: (string | null)[] };
+  architecture: { layers: number[]; activations: string[]; loss: string; lossOptions?: object; dtype: string; dropout: number[]; normalization?: (string | null)[]; input?: object; classNames?: string[] };
   backend: Backend;
   /** Version 2, with batch norm: training steps behind the `runningStatistics` tensor. */
   batchesTracked?: number;
@@ -61,6 +66,8 @@ const align8 = (n: number) => Math.ceil(n / 8) * 8;
 export function writeCheckpoint(c: CheckpointContents): Uint8Array {
   const { layers, activations, loss, lossOptions, dtype, dropout, normalization } = c.architecture;
   const normalized = normalization.some((n) => n !== null);
+  const preprocessing = preprocessingToJSON(c.architecture);
+  const prepared = Object.keys(preprocessing).length > 0;
   const names = optimizerBufferNames(c.optimizer.config);
   const tensors = [
     { name: 'parameters', values: c.parameters }, ...names.map((name, i) => ({ name: `optimizer.${name}`, values: c.optimizer.buffers[i] })),
@@ -68,7 +75,7 @@ export function writeCheckpoint(c: CheckpointContents): Uint8Array {
   ];
   const header: Header = {
     format: 'wasm-mlp-checkpoint',
-    architecture: { layers: [...layers], activations: [...activations], loss, ...(lossOptions && { lossOptions: { ...lossOptions } }), dtype, dropout: [...dropout], ...(normalized && { normalization: [...normalization] }) },
+    architecture: { layers: [...layers], activations: [...activations], loss, ...(lossOptions && { lossOptions: { ...lossOptions } }), dtype, dropout: [...dropout], ...(normalized && { normalization: [...normalization] }), ...preprocessing },
     backend: c.backend,
     ...(c.running && { batchesTracked: c.running.batchesTracked }),
     random: [...c.random],
@@ -84,7 +91,7 @@ export function writeCheckpoint(c: CheckpointContents): Uint8Array {
   const out = new Uint8Array(dataStart + dataLength + CRC_BYTES);
   const view = new DataView(out.buffer);
   out.set(new TextEncoder().encode(CHECKPOINT_MAGIC), 0);
-  view.setUint32(8, normalized ? CHECKPOINT_VERSION : 1, true);
+  view.setUint32(8, prepared ? 3 : normalized ? 2 : 1, true);
   view.setUint32(12, json.length, true);
   view.setBigUint64(16, BigInt(dataLength), true);
   out.set(json, PREFIX_BYTES);
@@ -106,7 +113,7 @@ export function readCheckpoint(fn: string, input: unknown): CheckpointContents {
   if (magic !== CHECKPOINT_MAGIC) throw fail(`the file starts with ${describe(magic)}, expected the magic "${CHECKPOINT_MAGIC}"`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
-  if (!CHECKPOINT_VERSIONS.includes(version)) throw fail(`format version ${version} is not supported (this library reads versions ${CHECKPOINT_VERSIONS.join(' and ')})`);
+  if (!CHECKPOINT_VERSIONS.includes(version)) throw fail(`format version ${version} is not supported (this library reads versions ${CHECKPOINT_VERSIONS.slice(0, -1).join(', ')} and ${CHECKPOINT_VERSIONS.at(-1)})`);
   const headerLength = view.getUint32(12, true);
   const dataLength = Number(view.getBigUint64(16, true));
   const dataStart = align8(PREFIX_BYTES + headerLength);

@@ -13,6 +13,7 @@ import { checkCreateOptions } from '../validate.js';
 import { parameterLayout, runningStatisticsLength, type ParameterLayout } from '../layout.js';
 import { dtypeBytes, readFloats, writeFloats } from './floats.js';
 import { toBytes } from './bytes.js';
+import { preprocessingMetadata } from '../preprocessing/architecture.js';
 
 /** The reference implementation's limit on the JSON header (100 MB). */
 const MAX_HEADER_BYTES = 100_000_000;
@@ -59,6 +60,7 @@ export function writeSafetensors(arch: Architecture, parameters: FloatArray, run
       dropout: JSON.stringify(arch.dropout),
       ...(arch.lossOptions && { lossOptions: JSON.stringify(arch.lossOptions) }),
       ...(arch.normalization.some((n) => n !== null) && { normalization: JSON.stringify(arch.normalization) }),
+      ...preprocessingMetadata(arch),
     },
   };
   const Float = arch.dtype === 'float64' ? Float64Array : Float32Array;
@@ -199,6 +201,7 @@ function architectureOf(fn: string, metadata: unknown, entries: Map<string, Tens
   const options = {
     layers, activations, loss: given.loss ?? meta.loss ?? 'mse', lossOptions: given.loss === undefined ? parse('lossOptions') : undefined,
     dtype: dtypes.has('F64') ? 'float64' : 'float32', dropout: parse('dropout'), normalization: parse('normalization') ?? normalizationFromNames(entries, layers.length - 2),
+    input: parse('input'), classNames: parse('classNames'),
   };
   try {
     return checkCreateOptions(fn, options).architecture;
