@@ -52,6 +52,7 @@ export const ONNX_SCHEMA = {
             i: { type: 'int64', id: 3 },
             s: { type: 'bytes', id: 4 },
             ints: { rule: 'repeated', type: 'int64', id: 8 },
+            strings: { rule: 'repeated', type: 'bytes', id: 9 },
             type: { type: 'AttributeType', id: 20 },
           },
           nested: {

@@ -11,6 +11,8 @@ import { NORM_EPSILON } from '../js/normalization.js';
 import { parameterLayout } from '../layout.js';
 import { dtypeBytes, writeFloats } from './floats.js';
 import { ONNX_SCHEMA } from './onnx-schema.js';
+import { ONNX_ML_OPSET, inputStageNodes, stageInputInfo, takesText } from '../preprocessing/onnx-nodes.js';
+import { preprocessingMetadata } from '../preprocessing/architecture.js';
 
 /** Options of `toOnnx`. */
 export interface OnnxOptions {
@@ -59,6 +61,7 @@ export function writeOnnx(arch: Architecture, parameters: FloatArray, options: O
   const initializers: object[] = [];
   let current = 'input';
   if (extras.input) current = standardise(nodes, initializers, extras.input, current, dtype);
+  if (arch.input) current = inputStageNodes({ nodes, initializers, tensor }, arch.input, current, dtype);
   const finalName = extras.output ? 'network.output' : 'output';
   let runningAt = 0;
   layout.layers.forEach((layer, l) => {
@@ -80,17 +83,17 @@ export function writeOnnx(arch: Architecture, parameters: FloatArray, options: O
   if (extras.output) unstandardise(nodes, initializers, extras.output, current, 'output', dtype);
   const model = {
     irVersion: IR_VERSION,
-    opsetImport: [{ domain: '', version: ONNX_OPSET }],
+    opsetImport: [{ domain: '', version: ONNX_OPSET }, ...(arch.input && takesText(arch.input) ? [ONNX_ML_OPSET] : [])],
     producerName: 'wasm-mlp',
     docString: `Multilayer perceptron ${arch.layers.join('-')} (${arch.activations.join(', ')}), trained with ${arch.loss} loss`,
     graph: {
       name: options.name ?? 'wasm-mlp',
       node: nodes,
       initializer: initializers,
-      input: [valueInfo('input', layout.inputSize, dtype)],
+      input: [arch.input ? stageInputInfo(arch.input, dtype) : valueInfo('input', layout.inputSize, dtype)],
       output: [valueInfo('output', layout.outputSize, dtype)],
     },
-    metadataProps: Object.entries({ layers: JSON.stringify(arch.layers), activations: JSON.stringify(arch.activations), loss: arch.loss, dtype: arch.dtype, ...extras.metadata }).map(([key, value]) => ({ key, value })),
+    metadataProps: Object.entries({ layers: JSON.stringify(arch.layers), activations: JSON.stringify(arch.activations), loss: arch.loss, dtype: arch.dtype, ...preprocessingMetadata(arch), ...extras.metadata }).map(([key, value]) => ({ key, value })),
   };
   modelType ??= protobuf.Root.fromJSON(ONNX_SCHEMA).lookupType('onnx.ModelProto');
   return modelType.encode(modelType.fromObject(model)).finish();
