@@ -44,12 +44,12 @@ export function isNamedLabels(Y: unknown): Y is readonly string[] {
 }
 
 /**
- * Targets given as class names, as the targets the network trains on: class indices for a
- * softmax output, 0/1 for one sigmoid output. Other targets are returned as they are.
+ * Targets given as class names, for a network with `classNames`, as the targets it trains on:
+ * class indices for a softmax output, 0/1 for one sigmoid output. Other targets are returned as they are.
  */
 export function encodeLabels(fn: string, name: string, classNames: readonly string[] | undefined, loss: Loss, Y: Targets | readonly string[]): Targets {
-  if (!isNamedLabels(Y)) return Y as Targets;
-  if (!classNames) throw new ValueError(`${fn}: ${name} holds class names (${describe(Y[0])}), but the network has none; create it with classNames (adaptLabels(y) lists them)`);
+  // Without class names, text labels meet the usual label checks (and their message).
+  if (!classNames || !isNamedLabels(Y)) return Y as Targets;
   const index = new Map(classNames.map((c, k) => [c, k]));
   const codes = loss === 'cross-entropy' ? new Int32Array(Y.length) : new Float64Array(Y.length);
   for (let i = 0; i < Y.length; i++) {
