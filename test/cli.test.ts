@@ -98,7 +98,7 @@ describe('wasm-mlp on bad input', () => {
   const cases: [string, string, string[], RegExp][] = [
     ['an empty file', '', ['--target', 'y'], /^wasm-mlp: bad\.csv: the file is empty/],
     ['a missing target column', 'a,b\n1,2\n', ['--target', 'y'], /^wasm-mlp: bad\.csv line 1: no target column "y" in the header \(columns: a, b\)$/],
-    ['a non-numeric feature cell', 'a,b,y\n1,2,3\n4,oops,5\n', ['--target', 'y'], /^wasm-mlp: bad\.csv line 3, column "b": expected a number, got "oops"$/],
+    ['a non-numeric feature cell', 'a,b,y\n1,2,3\n4,oops,5\n', ['--target', 'y'], /^wasm-mlp: bad\.csv line 3, column "b": expected a number, got "oops"; if "b" holds categories, add --categorical b \(or --categorical auto\) to one-hot encode it, or leave it out with --features$/],
     ['an empty feature cell', 'a,b,y\n1,2,3\n4,,5\n', ['--target', 'y'], /^wasm-mlp: bad\.csv line 3, column "b": expected a number, got an empty cell$/],
     ['a short ragged row', 'a,b,y\n1,2,3\n4,5\n', ['--target', 'y'], /^wasm-mlp: bad\.csv line 3, column "y": missing \(the row has 2 fields, the header 3\)$/],
     ['a long ragged row', 'a,b,y\n1,2,3,4\n', ['--target', 'y'], /^wasm-mlp: bad\.csv line 2, column 4: an extra field/],

@@ -126,10 +126,10 @@ describe('wasm-mlp export --format onnx', () => {
       const model = JSON.parse(readFileSync(join(dir, 'iris.wmlp'), 'utf8'));
       const features: string[] = model.features;
       const raw = Float32Array.from(getDataset().flatMap((r) => features.map((f) => Number(r[['sepal_length', 'sepal_width', 'petal_length', 'petal_width'].indexOf(f)]))));
-      // The library's prediction, with the model file's standardisation applied as the CLI applies it.
+      // The library's prediction: the model file's network standardises raw rows itself.
       const net = await MLP.load(Buffer.from(model.checkpoint, 'base64'));
-      const scaled = raw.map((v, i) => (v - model.featureScaling.mean[i % features.length]) / model.featureScaling.std[i % features.length]);
-      const expected = Array.from(net.predict(scaled) as Float32Array, (v) => (model.targetScaling ? v * model.targetScaling.std[0] + model.targetScaling.mean[0] : v));
+      expect(net.input!.columns.map((c) => c.type === 'standardize' && [c.name, c.mean, c.std])).toEqual(features.map((f, j) => [f, model.featureScaling.mean[j], model.featureScaling.std[j]]));
+      const expected = Array.from(net.predict(raw) as Float32Array, (v) => (model.targetScaling ? v * model.targetScaling.std[0] + model.targetScaling.mean[0] : v));
       net.dispose();
       const got = await runOnnx(new Uint8Array(readFileSync(join(dir, 'iris.onnx'))), raw, features.length);
       // float32 throughout; the regression output is in centimetres (≈ 0.1–2.5).

@@ -19,6 +19,8 @@ import { UsageError, choiceOption, intOption, numberOption, type ParsedArgs } fr
 import { LearningRateSchedule, type ScheduleSpec } from '../training/schedules.js';
 import type { ProgressOutput } from './progress.js';
 import { checkOutputFile } from './output-file.js';
+import { categoricalFeatures, categoricalOption, checkpointWithStage, encodeFeatureRows, fitFeatureStage, rawFeatureRows, scalingStage } from './input-stage.js';
+import type { InputStage } from '../preprocessing/stage.js';
 
 const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a) => a !== 'softmax');
 /** Losses of a regression target (`--loss`). */
@@ -60,6 +62,7 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   if (chosen?.includes(target)) throw new UsageError(`--features must not include the target "${target}"`);
   const shuffleBuffer = args.options.has('shuffle-buffer') ? intOption(args, 'shuffle-buffer', 0, 1) : null;
   const classWeights = classWeightsOption(args);
+  const categoricalChoice = categoricalOption(args.options.get('categorical'), chosen ?? null, target);
   const labelSmoothing = numberOption(args, 'label-smoothing', 0, 0, 1);
   const settings: TrainSettings = {
     file, target, features: chosen ?? null, hidden, activation, epochs, batchSize, optimizer, learningRate, momentum, validationFile, validationSplit,
@@ -67,6 +70,7 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
     classWeights, labelSmoothing,
   };
   if (shuffleBuffer !== null || fileBytes(file) > STREAM_ABOVE_BYTES) {
+    if (categoricalChoice !== null) throw new UsageError('--categorical needs the file in memory (its categories are fitted from the rows); a streamed file (over 32 MiB, or --shuffle-buffer) takes numeric features only: leave text columns out with --features');
     if (shuffleBuffer === null) process.stderr.write(`wasm-mlp: note: ${file} is ${(fileBytes(file) / 2 ** 20).toFixed(0)} MiB; streaming it through a shuffle buffer of ${DEFAULT_SHUFFLE_BUFFER} rows (--shuffle-buffer N to choose)\n`);
     return trainStreamed(settings, out);
   }
@@ -77,26 +81,34 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   if (codes) process.stderr.write(`wasm-mlp: note: ${file}, column "${target}" holds only the integers ${codes.join(', ')}; training a regression on it. If they are class codes, add --task classification.\n`);
   const features = chosen ?? table.columns.filter((c) => c !== target);
   if (features.length === 0) throw new FormatError(`${file}: no feature columns besides the target "${target}"`);
-  const all: Samples = { X: featureMatrix(table, features), Y: targetColumn(table, target, task, classes), rows: table.rows.length };
+  const categorical = categoricalFeatures(table, features, categoricalChoice);
+  // With categorical features, rows are read as cells and encoded by a stage fitted below.
+  const cells = categorical.size > 0 ? rawFeatureRows(table, features, categorical) : null;
+  const all: Samples = { X: cells ? new Float32Array(0) : featureMatrix(table, features), Y: targetColumn(table, target, task, classes), rows: table.rows.length };
 
   // A seeded split, so the same command gives the same model.
   const order = Int32Array.from({ length: all.rows }, (_, i) => i);
   new Random(seed).shuffle(order);
   const validationRows = Math.round(all.rows * validationSplit);
   if (all.rows - validationRows < 1) throw new UsageError(`--validation-split ${validationSplit} leaves no training rows of ${all.rows}`);
-  const trainSet = takeRows(all, order.subarray(validationRows));
-  const validation = validationFile !== undefined ? readSamples(validationFile, features, target, task, classes)
-    : validationRows > 0 ? takeRows(all, order.subarray(0, validationRows)) : null;
-
   // Statistics from the training rows only, so validation stays unseen.
-  const featureScaling = fitScaling(trainSet.X, features.length);
+  let stage: InputStage | null = null;
+  if (cells) {
+    stage = fitFeatureStage(Array.from(order.subarray(validationRows), (i) => cells[i]), features, categorical);
+    all.X = encodeFeatureRows(stage, cells);
+  }
+  const trainSet = takeRows(all, order.subarray(validationRows));
+  const validation = validationFile !== undefined ? readSamples(validationFile, features, target, task, classes, stage)
+    : validationRows > 0 ? takeRows(all, order.subarray(0, validationRows)) : null;
+  const featureScaling = stage ? null : fitScaling(trainSet.X, features.length);
   const targetScaling = task === 'regression' ? fitScaling(trainSet.Y as Float32Array, 1) : null;
   const scale = (s: Samples): Samples => ({
-    X: applyScaling(s.X.slice(), featureScaling), Y: targetScaling ? applyScaling(s.Y.slice() as Float32Array, targetScaling) : s.Y, rows: s.rows,
+    X: featureScaling ? applyScaling(s.X.slice(), featureScaling) : s.X, Y: targetScaling ? applyScaling(s.Y.slice() as Float32Array, targetScaling) : s.Y, rows: s.rows,
   });
-  const { net, threadsNote } = await createNetwork(settings, features.length, classes, classes ? (trainSet.Y as Int32Array) : null);
+  const { net, threadsNote } = await createNetwork(settings, stage ? stage.width : features.length, classes, classes ? (trainSet.Y as Int32Array) : null);
   try {
-    say(`${file}: ${all.rows} rows, ${features.length} features → ${target} (${task}${classes ? `, ${classes.length} classes: ${classes.join(', ')}` : ''})`);
+    const encoded = stage ? `; ${stage.columns.filter((c) => c.type === 'one-hot').map((c) => `${c.name} one-hot (${c.type === 'one-hot' ? c.categories.length : 0} categories)`).join(', ')}` : '';
+    say(`${file}: ${all.rows} rows, ${features.length} features${encoded} → ${target} (${task}${classes ? `, ${classes.length} classes: ${classes.join(', ')}` : ''})`);
     say(`network ${net.layers.join('-')} (${activation}, ${headOf(net)}), ${describeOptimizer(net.optimizer)}, ${trainSet.rows} training rows, ${validation?.rows ?? 0} validation rows, ${threadsNote}`);
     const scaledTrain = scale(trainSet);
     const scaledValidation = validation && scale(validation);
@@ -111,7 +123,8 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
       stop: () => stopping?.stopped ?? false,
     });
     if (stopping) say(stopping.summary(scaledValidation ? 'validation' : 'training'));
-    const model = modelFile(net, { task, features, target, classes, featureScaling, targetScaling });
+    // The saved network standardises (and one-hot encodes) raw rows itself, and names its classes.
+    const model = modelFile(net, { task, features, target, classes, featureScaling, targetScaling }, checkpointWithStage(net, stage ?? scalingStage(features, featureScaling!), classes));
     say();
     for (const line of metricLines(model, net, trainSet, 'training')) say(line);
     if (validation) for (const line of metricLines(model, net, validation, 'validation')) say(line);
@@ -152,6 +165,16 @@ export async function evaluate(args: ParsedArgs, out: ProgressOutput): Promise<v
   const [modelPath, file] = twoPositionals(args);
   const { model, net } = await loadModelFile(modelPath);
   try {
+    const text = new Set(net.input?.columns.filter((c) => c.type === 'one-hot').map((c) => c.name));
+    if (text.size > 0) {
+      // Text cells are not a numeric stream: the file is read into memory and given to the network as cells.
+      const table = readCsv(file);
+      const totals = new MetricTotals(model);
+      totals.add(net, rawFeatureRows(table, model.features, text), targetColumn(table, model.target, model.task, model.classes), table.rows.length);
+      out.write(`${file}: ${table.rows.length} rows, model ${modelPath} (${model.task} of ${model.target})\n`);
+      for (const line of totals.lines('evaluation')) out.write(line + '\n');
+      return;
+    }
     const plan: StreamPlan = {
       file, features: model.features, target: model.target, task: model.task, classes: model.classes, featureScaling: null, targetScaling: null,
       validationSplit: 0, seed: 0, role: 'all', shuffleBuffer: 1, pass: 0, chunkRows: 2048,
@@ -239,10 +262,12 @@ function classCodes(table: CsvTable, target: string): number[] | null {
   return few && codes.every((v) => Number.isInteger(v) && v >= 0 && v < 100) ? codes : null;
 }
 
-/** A second CSV (`--validation`) read with the training file's columns, task and classes. */
-function readSamples(file: string, features: string[], target: string, task: Task, classes: string[] | null): Samples {
+/** A second CSV (`--validation`) read with the training file's columns, task, classes and input stage (if it has categorical features). */
+function readSamples(file: string, features: string[], target: string, task: Task, classes: string[] | null, stage: InputStage | null): Samples {
   const table = readCsv(file);
-  return { X: featureMatrix(table, features), Y: targetColumn(table, target, task, classes), rows: table.rows.length };
+  const categorical = new Set(stage?.columns.filter((c) => c.type === 'one-hot').map((c) => c.name));
+  const X = stage ? encodeFeatureRows(stage, rawFeatureRows(table, features, categorical)) : featureMatrix(table, features);
+  return { X, Y: targetColumn(table, target, task, classes), rows: table.rows.length };
 }
 
 function layersOption(args: ParsedArgs): number[] {

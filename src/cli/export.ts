@@ -12,7 +12,8 @@ export const EXPORT_FORMATS = ['module', 'onnx'] as const;
  * or objects keyed by column name) and returns class names or numbers in the target's units.
  */
 export function exportModule(model: ModelFile, net: MLP, source: string): string {
-  const { mean, std } = model.featureScaling;
+  if (net.input) return stagedModule(model, net, source);
+  const { mean, std } = model.featureScaling!;
   const target = model.targetScaling;
   return `${net.toFunction()}
 // Added by \`wasm-mlp export\` from ${JSON.stringify(source)}: the columns the model reads and its standardisation.
@@ -34,6 +35,29 @@ export function predictRows(rows) {
 `;
 }
 
+/**
+ * The module of a network with its own input stage: `predict` takes raw rows already (and
+ * `classNames`, `input` come with it), so `predictRows` only reads cells and names the result.
+ */
+function stagedModule(model: ModelFile, net: MLP, source: string): string {
+  const target = model.targetScaling;
+  return `${net.toFunction()}
+// Added by \`wasm-mlp export\` from ${JSON.stringify(source)}: the columns the model reads.
+export const features = ${JSON.stringify(model.features)};
+export const target = ${JSON.stringify(model.target)};
+export const classes = ${JSON.stringify(model.classes)};
+
+/** One prediction per row of raw feature values (numbers may be given as text): ${model.classes ? 'a class name' : `a number in ${model.target}'s units`}. */
+export function predictRows(rows) {
+  const cells = rows.map((row) => input.columns.map((column, j) => {
+    const value = Array.isArray(row) ? row[j] : row[column.name];
+    return column.type === 'one-hot' ? String(value) : Number(value);
+  }));
+  return predict(cells).map((out) => ${model.classes ? 'classes[out.indexOf(Math.max(...out))]' : `out[0] * ${target!.std[0]} + ${target!.mean[0]}`});
+}
+`;
+}
+
 /** Writes the module for a loaded model. */
 export function writeExport(path: string, model: ModelFile, net: MLP, source: string): void {
   writeOutputFile(path, exportModule(model, net, source));
@@ -47,6 +71,8 @@ export function writeOnnxExport(path: string, model: ModelFile, net: MLP): void 
   const metadata: Record<string, string> = { features: JSON.stringify(model.features), target: JSON.stringify(model.target) };
   if (model.classes) metadata.classes = JSON.stringify(model.classes);
   const running = net.getRunningStatistics().flatMap((s) => [...s.runningMean, ...s.runningVar]);
-  const bytes = writeOnnx(net.architecture, net.getParameters(), {}, { input: model.featureScaling, output: model.targetScaling ?? undefined, metadata }, running);
+  // A network with an input stage has it in its own graph.
+  const input = net.input ? undefined : model.featureScaling!;
+  const bytes = writeOnnx(net.architecture, net.getParameters(), {}, { input, output: model.targetScaling ?? undefined, metadata }, running);
   writeOutputFile(path, bytes);
 }

@@ -26,12 +26,15 @@ const COMMANDS: Record<string, Command> = {
     usage: `wasm-mlp train data.csv --target <column> [options]
 
 Trains a network on a CSV file with a header row. Every column but the target (or those
-named by --features) is a numeric feature; features are standardised (mean 0, std 1; the statistics are saved with the model).
+named by --features) is a feature: numeric features are standardised (mean 0, std 1), text columns
+named by --categorical are one-hot encoded; both are part of the saved network, which takes raw rows.
 A numeric target is regression (linear output, MSE); any other target is classification
 (softmax + cross-entropy) and its class names are kept.
 
   --target <column>        the column to predict (required)
   --features a,b,c         feature columns (default: every column but the target)
+  --categorical auto|a,b   one-hot encode these text columns (auto: every feature column with a
+                           cell that is not a number); categories seen only later encode as zeros
   --layers 64,32           hidden layer sizes (default 32)
   --activation relu        hidden activation: linear, relu, leaky-relu, sigmoid, tanh, gelu,
                            gelu-tanh, silu, elu, selu, softplus, mish (default relu)
@@ -67,7 +70,7 @@ A numeric target is regression (linear output, MSE); any other target is classif
                            by the file. Files over 32 MiB stream with N = 10000 unless given.
                            A streamed split holds out each row with probability --validation-split.
   --out model.wmlp         where to save the model (default model.wmlp)`,
-    options: ['target', 'features', 'layers', 'activation', 'loss', 'epochs', 'batch-size', 'optimizer', 'learning-rate', 'momentum', 'schedule', 'dropout', 'normalization',
+    options: ['target', 'features', 'categorical', 'layers', 'activation', 'loss', 'epochs', 'batch-size', 'optimizer', 'learning-rate', 'momentum', 'schedule', 'dropout', 'normalization',
       'validation-split', 'validation', 'early-stopping', 'task', 'dtype', 'threads', 'seed', 'shuffle-buffer', 'out', 'class-weights', 'label-smoothing'],
     flags: [],
     run: (args) => train(args, out),
@@ -97,10 +100,12 @@ cross-entropy and a confusion matrix for classifiers; MSE, RMSE, MAE and R² for
 --format module (the default) writes the model as a dependency-free ES module (net.toFunction()
 plus the model's standardisation and class names). It exports predictRows(rows), taking raw
 feature values (arrays in the order of its \`features\` export, or objects keyed by column name)
-and returning class names or numbers in the target's units, and predict(X) on standardised inputs.
+and returning class names or numbers in the target's units, and predict(X), the network's outputs
+for raw rows (models trained before input stages existed: on standardised inputs).
 
 --format onnx writes an ONNX model (opset 13) for ONNX Runtime and other ONNX hosts: input
-"input" takes raw feature values (batch × features, float32), the standardisation is part of
+"input" takes raw feature values (batch × features, float32; text, a string tensor, when the model
+has categorical features, which ai.onnx.ml's OneHotEncoder encodes), the standardisation is part of
 the graph, and output "output" holds class probabilities or numbers in the target's units.
 Feature and class names are in its metadata.`,
     options: ['out', 'format'],

@@ -2,10 +2,17 @@ import type { MLP } from '../mlp.js';
 import { applyScaling, undoScaling } from './table.js';
 import { argmaxRows, confusionMatrix, formatConfusion } from './train-loop.js';
 import type { ModelFile } from './model-file.js';
+import type { RawRow } from '../preprocessing/rows.js';
 
-/** Outputs in the target's own units: class probabilities, or de-standardised numbers. */
-export function predictRows(model: ModelFile, net: MLP, rawX: Float32Array): Float32Array {
-  const outputs = net.predict(applyScaling(rawX.slice(), model.featureScaling)) as Float32Array;
+/**
+ * Outputs in the target's own units: class probabilities, or de-standardised numbers. A network
+ * with an input stage takes the raw features (a matrix, or rows with text cells) itself; one
+ * without is given them standardised, or (while training on encoded rows) as they are.
+ */
+export function predictRows(model: ModelFile, net: MLP, rawX: Float32Array | RawRow[]): Float32Array {
+  const X = net.input || model.featureScaling === null ? rawX : applyScaling((rawX as Float32Array).slice(), model.featureScaling);
+  const predicted = net.predict(X as Float32Array);
+  const outputs = predicted instanceof Float32Array ? predicted : Float32Array.from((predicted as number[][]).flat());
   return model.targetScaling ? undoScaling(outputs, model.targetScaling) : outputs;
 }
 
@@ -32,7 +39,7 @@ export class MetricTotals {
   }
 
   /** Adds rows: raw features, and targets as class indices or numbers. */
-  add(net: MLP, rawX: Float32Array, Y: ArrayLike<number>, rows: number): void {
+  add(net: MLP, rawX: Float32Array | RawRow[], Y: ArrayLike<number>, rows: number): void {
     const outputs = predictRows(this.model, net, rawX);
     this.rows += rows;
     if (this.model.classes) {

@@ -3,6 +3,7 @@ import { writeOutputFile } from './output-file.js';
 import { MLP } from '../mlp.js';
 import { FormatError, describe } from '../errors.js';
 import type { Scaling, Task } from './table.js';
+import { hasCategorical } from './input-stage.js';
 
 /**
  * A `.wmlp` file: JSON holding what the CLI needs to read CSVs the same way again, and the
@@ -17,19 +18,22 @@ export interface ModelFile {
   target: string;
   /** Class names, index = output unit (classification only). */
   classes: string[] | null;
-  /** Feature standardisation fitted on the training rows. */
-  featureScaling: Scaling;
+  /**
+   * Feature standardisation fitted on the training rows (the network's input stage applies the
+   * same); null for a model with categorical features, whose stage alone encodes them.
+   */
+  featureScaling: Scaling | null;
   /** Target standardisation (regression only): predictions are mapped back to the target's units. */
   targetScaling: Scaling | null;
   /** Layer sizes, for people reading the file; the checkpoint is authoritative. */
   layers: number[];
-  /** `net.save()`, base64. */
+  /** `net.save()`, base64: the network with its input stage and class names. */
   checkpoint: string;
 }
 
 /** The file's content for a trained network. */
-export function modelFile(net: MLP, fields: Omit<ModelFile, 'format' | 'version' | 'layers' | 'checkpoint'>): ModelFile {
-  return { format: 'wasm-mlp-cli-model', version: 1, ...fields, layers: [...net.layers], checkpoint: Buffer.from(net.save()).toString('base64') };
+export function modelFile(net: MLP, fields: Omit<ModelFile, 'format' | 'version' | 'layers' | 'checkpoint'>, checkpoint: Uint8Array = net.save()): ModelFile {
+  return { format: 'wasm-mlp-cli-model', version: 1, ...fields, layers: [...net.layers], checkpoint: Buffer.from(checkpoint).toString('base64') };
 }
 
 /** Writes the model as JSON text. */
@@ -59,10 +63,10 @@ export async function loadModelFile(path: string): Promise<{ model: ModelFile; n
   if (!Array.isArray(m.features) || m.features.some((f) => typeof f !== 'string')) throw bad('features');
   if (typeof m.target !== 'string') throw bad('target');
   if (m.task === 'classification' && (!Array.isArray(m.classes) || m.classes.length < 2)) throw bad('classes');
-  if (!isScaling(m.featureScaling, m.features.length)) throw bad('featureScaling');
+  if (m.featureScaling !== null && !isScaling(m.featureScaling, m.features.length)) throw bad('featureScaling');
   if (m.task === 'regression' && !isScaling(m.targetScaling, 1)) throw bad('targetScaling');
   // Standardising divides by std: a 0 (training never writes one) would turn every value into ±Infinity.
-  const flat = m.featureScaling.std.indexOf(0);
+  const flat = m.featureScaling?.std.indexOf(0) ?? -1;
   if (flat >= 0) throw bad(`featureScaling: feature "${m.features[flat]}" has std 0; a std must be > 0`);
   if (m.task === 'regression' && m.targetScaling!.std[0] === 0) throw bad(`targetScaling: the target "${m.target}" has std 0; a std must be > 0`);
   if (typeof m.checkpoint !== 'string') throw bad('checkpoint');
@@ -73,7 +77,11 @@ export async function loadModelFile(path: string): Promise<{ model: ModelFile; n
     throw new FormatError(`${path}: ${(error as Error).message}`);
   }
   const outputs = m.task === 'classification' ? m.classes!.length : 1;
-  if (net.layers[0] !== m.features.length || net.layers[net.layers.length - 1] !== outputs) {
+  // With an input stage, the network reads the features by name; without one, as many values.
+  const stage = net.input;
+  const reads = stage ? stage.columns.map((c) => c.name) : null;
+  if ((reads ? reads.join('\0') !== m.features.join('\0') : net.layers[0] !== m.features.length) || net.layers[net.layers.length - 1] !== outputs
+    || (m.featureScaling === null && !hasCategorical(stage))) {
     net.dispose();
     throw bad('the network does not match its features or classes');
   }

@@ -12,6 +12,7 @@ import type { ModelFile } from './model-file.js';
 import type { ProgressOutput } from './progress.js';
 import { argmaxRows } from './train-loop.js';
 import { FormatError } from '../errors.js';
+import type { RawRow } from '../preprocessing/rows.js';
 
 /** Rows predicted at once. */
 const CHUNK_ROWS = 2048;
@@ -35,11 +36,14 @@ function predictInto(model: ModelFile, net: MLP, file: string, write: (text: str
   const classes = model.classes;
   let featureColumns: number[] = [];
   let X = new Float32Array(CHUNK_ROWS * width);
+  // A network that one-hot encodes text columns is given the cells themselves.
+  const text = new Set(net.input?.columns.filter((c) => c.type === 'one-hot').map((c) => c.name));
+  let cells: RawRow[] = [];
   let rows: string[][] = [];
   let total = 0;
   const flush = () => {
     if (rows.length === 0) return;
-    const outputs = predictRows(model, net, X.subarray(0, rows.length * width));
+    const outputs = predictRows(model, net, text.size > 0 ? cells : X.subarray(0, rows.length * width));
     const k = classes ? classes.length : 1;
     const lines = rows.map((row, i) => {
       const values = Array.from(outputs.subarray(i * k, (i + 1) * k));
@@ -51,6 +55,7 @@ function predictInto(model: ModelFile, net: MLP, file: string, write: (text: str
     write(lines.join('\n') + '\n');
     total += rows.length;
     rows = [];
+    cells = [];
     X = new Float32Array(CHUNK_ROWS * width);
   };
   const onRecord = (record: CsvRecord) => {
@@ -65,7 +70,9 @@ function predictInto(model: ModelFile, net: MLP, file: string, write: (text: str
       return;
     }
     const i = rows.length;
+    if (text.size > 0) cells.push(featureColumns.map((c, j) => (text.has(model.features[j]) ? record.text(c).trim() : record.number(c))));
     featureColumns.forEach((c, j) => {
+      if (text.has(model.features[j])) return;
       const v = record.number(c);
       if (!Number.isFinite(v)) {
         const cell = record.text(c).trim();

@@ -10,6 +10,7 @@ import { modelFile, saveModelFile, type ModelFile } from './model-file.js';
 import { ProgressBar, type ProgressOutput } from './progress.js';
 import { describeOptimizer } from './train-loop.js';
 import { EarlyStop, createNetwork, headOf, type TrainSettings } from './train-network.js';
+import { checkpointWithStage, scalingStage } from './input-stage.js';
 
 /** Rows per chunk read ahead: a few MB for wide rows, and whole batches. */
 const CHUNK_ROWS = 2048;
@@ -61,7 +62,8 @@ export async function trainStreamed(s: TrainSettings, out: ProgressOutput): Prom
       if (stopping?.stopped) break;
     }
     if (stopping) say(stopping.summary(scaledValidation ? 'validation' : 'training'));
-    const model = modelFile(net, { task, features, target: s.target, classes, featureScaling: scan.featureScaling, targetScaling: scan.targetScaling });
+    const model = modelFile(net, { task, features, target: s.target, classes, featureScaling: scan.featureScaling, targetScaling: scan.targetScaling },
+      checkpointWithStage(net, scalingStage(features, scan.featureScaling), classes));
     say();
     for (const line of (await streamedMetrics(model, net, { ...base, featureScaling: null, targetScaling: null, shuffleBuffer: 1 }, 'training')).lines) say(line);
     const rawValidation = validationPlan(false);

@@ -76,12 +76,15 @@ function columnIndex(table: CsvTable, name: string, role: string): number {
   return c;
 }
 
-function numberCell(table: CsvTable, i: number, c: number): number {
+/** Cell (i, c) as a number; a text cell's error suggests --categorical or --features. */
+export function numberCell(table: CsvTable, i: number, c: number): number {
   const cell = table.rows[i][c].trim();
   const v = cell === '' ? NaN : Number(cell);
   if (!Number.isFinite(v)) {
     const got = cell === '' ? 'an empty cell' : JSON.stringify(cell.length > 30 ? cell.slice(0, 30) + '…' : cell);
-    throw new FormatError(`${table.file} line ${table.lines[i]}, column "${table.columns[c]}": expected a number, got ${got}`);
+    const name = table.columns[c];
+    const hint = cell === '' ? '' : `; if "${name}" holds categories, add --categorical ${name} (or --categorical auto) to one-hot encode it, or leave it out with --features`;
+    throw new FormatError(`${table.file} line ${table.lines[i]}, column "${name}": expected a number, got ${got}${hint}`);
   }
   return v;
 }
