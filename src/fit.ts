@@ -1,6 +1,7 @@
 // fit(): the epoch loop. Each epoch is one engine call over data already in the engine's
 // memory (or one call per batch when a batch callback or an AbortSignal must be able to
 // stop it); everything else here runs once per epoch.
+import type { RawRows } from './preprocessing/rows.js';
 import type { Engine } from './engine.js';
 import type { Architecture, FloatArray } from './options.js';
 import { Random } from './random.js';
@@ -54,8 +55,11 @@ export type StopReason =
   | 'early-stopping'  // the monitored value stopped improving
   | 'diverged';       // a loss or update became non-finite, with options.onDivergence 'stop'
 
-/** Validation samples given directly, with one sample weight per row if they are weighted. */
-export interface ValidationData { X: Matrix; Y: Targets; sampleWeight?: SampleWeights }
+/**
+ * Validation samples given directly, with one sample weight per row if they are weighted: in
+ * the forms the network's own X and Y take (raw rows with an input stage, names with classNames).
+ */
+export interface ValidationData { X: Matrix | RawRows; Y: Targets | readonly string[]; sampleWeight?: SampleWeights }
 
 /** Options of `fit`; `M` is the type of `metrics`, which the history's and logs' metric fields follow. */
 export interface FitOptions<M extends readonly Metric[] = readonly Metric[]> {

@@ -32,7 +32,7 @@ import { summaryText } from './summary.js';
 import { fitInWorker, type FitAccess, type FitAsyncOptions, type NetworkState } from './async/fit-async.js';
 import { fitDataset, type BatchDataset, type DatasetAccess, type FitDatasetOptions } from './training/fit-dataset.js';
 import type { InputStage } from './preprocessing/stage.js';
-import type { RawRows } from './preprocessing/rows.js';
+import type { RawRow, RawRows } from './preprocessing/rows.js';
 import { encodeRows } from './preprocessing/encode.js';
 import { encodeLabels } from './preprocessing/labels.js';
 import { predictRaw, predictRawInto } from './preprocessing/predict-raw.js';
@@ -300,21 +300,24 @@ export class MLP {
   /**
    * The network's outputs, in the form of the input: rows in (`number[][]`), rows out; one
    * sample in (`[x1, x2, …]`, as many values as the network has inputs), one row out; a flat
-   * typed array of rows × inputs in, the same type out (rows × outputs). Changes nothing.
+   * typed array of rows × inputs in, the same type out (rows × outputs). With an input stage,
+   * raw rows (cells in column order, or objects keyed by column name) in the same forms. Changes nothing.
    * @example
    * net.predict([[0, 1], [1, 1]]); // [[0.98…], [0.01…]]
    * net.predict([0, 1]);           // [0.98…]
    * net.predict([[0, 1]])[0][0];   // 0.98…
-   * @throws {ShapeError} when a row's length is not the network's input size.
-   * @throws {ValueError} when a value is not a finite number.
+   * @throws {ShapeError} when a row's length is not the network's input size (with a stage: its column count).
+   * @throws {ValueError} when a value is not a finite number (with a stage: a cell it cannot encode).
    */
   predict(X: readonly (readonly number[])[]): number[][];
   predict(sample: readonly number[]): number[];
   predict(X: Float32Array): Float32Array;
   predict(X: Float64Array): Float64Array;
   predict(X: Matrix | readonly number[]): number[][] | number[] | FloatArray;
-  predict(X: RawRows | RawRows[number]): number[][] | number[] | FloatArray;
-  predict(X: Rows | readonly number[] | RawRows[number]): number[][] | number[] | FloatArray {
+  predict(X: readonly RawRow[]): number[][];
+  predict(sample: RawRow): number[];
+  predict(X: RawRows | RawRow): number[][] | number[] | FloatArray;
+  predict(X: Rows | readonly number[] | RawRow): number[][] | number[] | FloatArray {
     const engine = this.live('predict');
     if (this.architecture.input) return predictRaw('predict', engine, this.dtype, this.architecture.input, X);
     if (!isSample(X)) return predictRows('predict', engine, this.dtype, X as Matrix);
@@ -710,7 +713,8 @@ export class MLP {
     // serial time); rows held out for validation are read later, so they are copied.
     const data = this.toArrays(fn, X, Y, '', o.sampleWeight, !asyncRun);
     const split = o.validationData
-      ? { train: data, validation: this.toArrays(fn, o.validationData.X, o.validationData.Y, 'options.validationData.', o.validationData.sampleWeight) }
+      // Raw rows and class names were encoded by the public call (encodeFit).
+      ? { train: data, validation: this.toArrays(fn, o.validationData.X as Matrix, o.validationData.Y as Targets, 'options.validationData.', o.validationData.sampleWeight) }
       : splitValidation(fn, data, o.validationSplit ?? 0, o.validationShuffle);
     const { train } = split;
     const heldOutOfX = split.validation !== null && split.validation.x.buffer === data.x.buffer && data.x === X;

@@ -125,11 +125,11 @@ describe('a network with an input stage', () => {
     expect(staged.step(rows, labels)).toBe(bare.step(encoded, labels));
     expect(staged.trace(rows.slice(0, 2), labels.slice(0, 2)).loss).toBe(bare.trace(encoded.slice(0, 2), labels.slice(0, 2)).loss);
     // Validation data goes through the stage too.
-    const a = staged.fit(rows, labels, { epochs: 1, validationData: { X: rows as never, Y: labels } });
+    const a = staged.fit(rows, labels, { epochs: 1, validationData: { X: rows, Y: labels } });
     const b = bare.fit(encoded, labels, { epochs: 1, validationData: { X: encoded, Y: labels } });
     expect(a.valLoss).toEqual(b.valLoss);
     // fitDataset's batches, and fitAsync on this thread and in a worker.
-    await staged.fitDataset(() => [{ x: rows as never, y: labels }], { epochs: 1 });
+    await staged.fitDataset(() => [{ x: rows, y: labels }], { epochs: 1 });
     await bare.fitDataset(() => [{ x: encoded, y: labels }], { epochs: 1 });
     await staged.fitAsync(rows, labels, { epochs: 1 });
     await bare.fitAsync(encoded, labels, { epochs: 1 });
@@ -144,8 +144,8 @@ describe('a network with an input stage', () => {
     const named = labels.map((l) => options.classNames[l]);
     const inWorker = await BuiltMLP.create(options);
     const here = await BuiltMLP.create(options);
-    await inWorker.fitAsync(rows, named, { epochs: 3, batchSize: 4, worker: true, validationData: { X: rows as never, Y: named as never } });
-    here.fit(rows, named, { epochs: 3, batchSize: 4, validationData: { X: rows as never, Y: named as never } });
+    await inWorker.fitAsync(rows, named, { epochs: 3, batchSize: 4, worker: true, validationData: { X: rows, Y: named } });
+    here.fit(rows, named, { epochs: 3, batchSize: 4, validationData: { X: rows, Y: named } });
     expect(inWorker.getParameters()).toEqual(here.getParameters());
   });
 });
@@ -228,7 +228,7 @@ describe('bad specs and rows', () => {
     const bad = [[1, 'a'], [2, 'z']];
     expect(() => net.fit(bad, ['no', 'yes'], { epochs: 2 })).toThrow(/fit: X row 1, column "k" is "z"/);
     expect(() => net.step(rows, ['no', 'maybe'])).toThrow(/step: Y\[1\] is "maybe"/);
-    expect(() => net.fit(rows, ['no', 'yes'], { validationData: { X: bad as never, Y: ['no', 'yes'] } })).toThrow(/fit: options.validationData.X row 1, column "k" is "z"/);
+    expect(() => net.fit(rows, ['no', 'yes'], { validationData: { X: bad, Y: ['no', 'yes'] } })).toThrow(/fit: options.validationData.X row 1, column "k" is "z"/);
     await expect(net.fitAsync(bad, ['no', 'yes'])).rejects.toThrow(/fitAsync: X row 1/);
     expect(net.getParameters()).toEqual(before);
     expect(net.epoch).toBe(0);

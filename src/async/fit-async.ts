@@ -31,7 +31,9 @@ export async function fitInWorker(access: FitAccess, X: Matrix, Y: Targets, opti
   const { schedule, rates } = scheduleForWorker(fn, checked.schedule, checked.epochs, access.epoch);
   // Everything fit would refuse is refused here, before a worker starts.
   access.check(fn, X, Y, { ...options, schedule });
-  const validation = checked.validationData ? access.toArrays(fn, checked.validationData.X, checked.validationData.Y, 'options.validationData.', checked.validationData.sampleWeight) : undefined;
+  // fitAsync encoded raw rows and class names before this call.
+  const v = checked.validationData;
+  const validation = v ? access.toArrays(fn, v.X as Matrix, v.Y as Targets, 'options.validationData.', v.sampleWeight) : undefined;
   // Only checked, plain data crosses: whatever else the caller's options hold stays here.
   const fitOptions = definedOnly<WorkerFitOptions>({
     epochs: checked.epochs, batchSize: checked.batchSize, learningRate: checked.learningRate, shuffle: checked.shuffle,

@@ -5,6 +5,7 @@
 import type { Engine } from '../engine.js';
 import type { Architecture } from '../options.js';
 import type { Matrix, Targets } from '../data.js';
+import type { RawRows } from '../preprocessing/rows.js';
 import type { OptimizerConfig } from '../optimizers.js';
 import type { NetworkState } from '../async/fit-async.js';
 import { checkBatchStatisticsRows } from '../layout.js';
@@ -21,8 +22,8 @@ import { putWeights, takeWeights, type BestWeights } from './best-weights.js';
 
 /** One batch: its samples `x` and targets `y`, in any form `fit` accepts for X and Y. */
 export interface Batch {
-  x: Matrix;
-  y: Targets;
+  x: Matrix | RawRows;
+  y: Targets | readonly string[];
 }
 
 /** What a dataset gives for one epoch: batches, now or as they come. */
@@ -45,7 +46,8 @@ export interface DatasetAccess {
   engine: Engine;
   architecture: Architecture;
   training: TrainingState;
-  toArrays(fn: string, X: Matrix, Y: Targets, prefix: string): Dataset;
+  /** Checks and converts a batch, raw rows and class names first through the network's input stage and label encoder. */
+  toArrays(fn: string, X: Matrix | RawRows, Y: Targets | readonly string[], prefix: string): Dataset;
   snapshot(): NetworkState;
   restore(state: NetworkState): void;
   /** Throws a DisposedError once the network is disposed (it may be, while a batch is awaited). */
