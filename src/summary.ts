@@ -2,6 +2,7 @@
 import type { Architecture, Backend } from './options.js';
 import type { ParameterLayout } from './layout.js';
 import type { OptimizerConfig } from './optimizers.js';
+import { preprocessingSummary } from './preprocessing/architecture.js';
 
 /** What a summary shows, gathered by the network. */
 export interface SummaryFacts {
@@ -29,6 +30,7 @@ export function summaryText({ architecture, layout, optimizer, backend, threads,
   const options = Object.entries(settings).filter(([, v]) => v !== null).map(([k, v]) => `${k} ${v}`).join(', ');
   return [
     `MLP ${architecture.layers.join('-')}`,
+    ...preprocessingSummary(architecture),
     rule, line(rows[0]), rule, ...rows.slice(1).map(line), rule,
     `Parameters: ${layout.parameterCount.toLocaleString('en-US')} (${bytes.toLocaleString('en-US')} bytes as ${architecture.dtype})`,
     `Loss: ${architecture.loss}`,

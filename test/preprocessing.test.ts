@@ -97,13 +97,15 @@ describe('a network with an input stage', () => {
     expect(() => strict.predict([['z']])).toThrow(/X row 0, column "city" is "z", .*; give the column handleUnknown: 'ignore' to encode unknown categories as all zeros/);
   });
 
-  it('exposes its stage and class names as copies', async () => {
+  it('exposes its stage and class names as copies, and its summary lists them', async () => {
     const input = adaptInput([[1, 'a'], [2, 'b']], { columns: [{ name: 'x', type: 'standardize' }, { name: 'k', type: 'one-hot' }] });
     const net = await MLP.create({ layers: [3, 2], activations: ['softmax'], loss: 'cross-entropy', input, classNames: ['no', 'yes'] });
     expect(net.input).toEqual(input);
     expect(net.input).not.toBe(net.input);
     expect(net.classNames).toEqual(['no', 'yes']);
+    expect(net.summary().split('\n').slice(0, 3)).toEqual(['MLP 3-2', 'Input: x standardize, k one-hot (2 categories) → 3 values', 'Classes: no, yes']);
     const plain = await MLP.create({ layers: [2, 1], activations: ['linear'] });
+    expect(plain.summary().split('\n')[1]).toMatch(/^─+$/);
     expect(plain.input).toBeNull();
     expect(plain.classNames).toBeNull();
   });

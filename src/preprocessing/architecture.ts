@@ -43,6 +43,14 @@ export function preprocessingMetadata(p: Preprocessing): Record<string, string> 
   return Object.fromEntries(Object.entries(preprocessingToJSON(p)).map(([key, value]) => [key, JSON.stringify(value)]));
 }
 
-/** "input" and "classNames" for a reader to pass on to checkCreateOptions. */
-export const PREPROCESSING_KEYS = ['input', 'classNames'] as const;
+/** The summary's lines for them: what each raw column becomes, and the class names (none for a network without them). */
+export function preprocessingSummary(p: Preprocessing): string[] {
+  const lines: string[] = [];
+  if (p.input) {
+    const columns = p.input.columns.map((c) => (c.type === 'one-hot' || c.type === 'ordinal' ? `${c.name} ${c.type} (${c.categories.length} categories)` : `${c.name} ${c.type}`));
+    lines.push(`Input: ${columns.join(', ')} → ${p.input.width} values`);
+  }
+  if (p.classNames) lines.push(`Classes: ${p.classNames.join(', ')}`);
+  return lines;
+}
 
