@@ -4,7 +4,7 @@ import { NORM_EPSILON } from './js/normalization.js';
 import { LEAKY_SLOPE } from './js/math.js';
 import { SMOOTH, erf, type SmoothActivation } from './js/smooth.js';
 import { writeFloats } from './io/floats.js';
-import { networkFunctionName, preprocessingSource } from './preprocessing/standalone-source.js';
+import { networkFunctionName, preprocessingSource, type OutputScaling } from './preprocessing/standalone-source.js';
 
 /**
  * The source of a dependency-free ES module that computes `predict` for a trained network:
@@ -12,9 +12,10 @@ import { networkFunctionName, preprocessingSource } from './preprocessing/standa
  * so the weights are bit-exact and about a third larger than binary; the math is plain
  * JavaScript in float64 over those weights, the same operations in the same order as the `js`
  * backend. A normalization layer computes as in `predict` (batch norm with its running
- * statistics, embedded after θ). Works in browsers, Node, Deno and Bun.
+ * statistics, embedded after θ). Works in browsers, Node, Deno and Bun. With an input stage,
+ * `predict` takes raw rows; `output` (the CLI's) maps its outputs back to a target's units.
  */
-export function standaloneModule(architecture: Architecture, parameters: FloatArray, runningStatistics: FloatArray): string {
+export function standaloneModule(architecture: Architecture, parameters: FloatArray, runningStatistics: FloatArray, output?: OutputScaling): string {
   const { layers, activations, dtype } = architecture;
   const bytes = new Uint8Array((parameters.length + runningStatistics.length) * parameters.BYTES_PER_ELEMENT);
   writeFloats(bytes, 0, parameters, dtype);
@@ -36,7 +37,7 @@ export function standaloneModule(architecture: Architecture, parameters: FloatAr
 export const layers = ${JSON.stringify(layers)};
 export const activations = ${JSON.stringify(activations)};
 ${normalized ? `export const normalization = ${JSON.stringify(architecture.normalization)};
-` : ''}${preprocessingSource(architecture)}
+` : ''}${preprocessingSource(architecture, output)}
 const stored = decode(${JSON.stringify(base64(bytes))});
 const theta = stored.subarray(0, ${parameters.length});
 ${normalized ? `const running = stored.subarray(${parameters.length});

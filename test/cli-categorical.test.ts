@@ -105,6 +105,22 @@ describe('wasm-mlp with a text column', () => {
     net.dispose();
   });
 
+  it('a regression with a text feature: the exported predict takes raw rows and returns the target in its units', async () => {
+    const trained = await run('train', 'homes.csv', '--target', 'area', '--categorical', 'city,kind', '--layers', '8', '--epochs', '20', '--out', 'area.wmlp');
+    expect(trained.stderr).toBe('');
+    const model = JSON.parse(readFileSync(join(dir, 'area.wmlp'), 'utf8'));
+    const net = await MLP.load(Buffer.from(model.checkpoint, 'base64'));
+    const raw = rows.map(([r, , c, k]) => [r, c, k]);
+    const { mean, std } = model.targetScaling;
+    const expected = (net.predict(raw) as number[][]).map(([y]) => y * std[0] + mean[0]);
+    expect((await run('export', 'area.wmlp', '--out', 'area.mjs')).code).toBe(0);
+    const mod = await import(pathToFileURL(join(dir, 'area.mjs')).href);
+    const got = (mod.predict(raw) as number[][]).map(([y]) => y);
+    got.forEach((y, i) => expect(y).toBeCloseTo(expected[i], 3));
+    expect(mod.predictRows(raw)).toEqual(got);
+    net.dispose();
+  });
+
   it('a numeric model standardises raw rows in its own network: the exported predict takes raw feature values', async () => {
     const trained = await run('train', 'homes.csv', '--target', 'kind', '--features', 'rooms,area', '--layers', '8', '--epochs', '20', '--out', 'numeric.wmlp');
     expect(trained.code).toBe(0);

@@ -2,6 +2,7 @@ import { writeOutputFile } from './output-file.js';
 import type { MLP } from '../mlp.js';
 import type { ModelFile } from './model-file.js';
 import { writeOnnx } from '../io/onnx.js';
+import { standaloneModule } from '../standalone.js';
 
 /** What `wasm-mlp export --format` writes. */
 export const EXPORT_FORMATS = ['module', 'onnx'] as const;
@@ -36,12 +37,14 @@ export function predictRows(rows) {
 }
 
 /**
- * The module of a network with its own input stage: `predict` takes raw rows already (and
- * `classNames`, `input` come with it), so `predictRows` only reads cells and names the result.
+ * The module of a network with its own input stage: `predict` takes raw rows (and returns a
+ * regression target in its units; `classNames`, `input` come with it), so `predictRows` only
+ * reads cells and names the result.
  */
 function stagedModule(model: ModelFile, net: MLP, source: string): string {
-  const target = model.targetScaling;
-  return `${net.toFunction()}
+  const Float = net.dtype === 'float64' ? Float64Array : Float32Array;
+  const running = Float.from(net.getRunningStatistics().flatMap((s) => [...s.runningMean, ...s.runningVar]));
+  return `${standaloneModule(net.architecture, net.getParameters(), running, model.targetScaling ?? undefined)}
 // Added by \`wasm-mlp export\` from ${JSON.stringify(source)}: the columns the model reads.
 export const features = ${JSON.stringify(model.features)};
 export const target = ${JSON.stringify(model.target)};
@@ -53,7 +56,7 @@ export function predictRows(rows) {
     const value = Array.isArray(row) ? row[j] : row[column.name];
     return column.type === 'one-hot' ? String(value) : Number(value);
   }));
-  return predict(cells).map((out) => ${model.classes ? 'classes[out.indexOf(Math.max(...out))]' : `out[0] * ${target!.std[0]} + ${target!.mean[0]}`});
+  return predict(cells).map((out) => ${model.classes ? 'classes[out.indexOf(Math.max(...out))]' : 'out[0]'});
 }
 `;
 }

@@ -100,8 +100,9 @@ cross-entropy and a confusion matrix for classifiers; MSE, RMSE, MAE and R² for
 --format module (the default) writes the model as a dependency-free ES module (net.toFunction()
 plus the model's standardisation and class names). It exports predictRows(rows), taking raw
 feature values (arrays in the order of its \`features\` export, or objects keyed by column name)
-and returning class names or numbers in the target's units, and predict(X), the network's outputs
-for raw rows (models trained before input stages existed: on standardised inputs).
+and returning class names or numbers in the target's units, and predict(X) on raw rows too:
+class probabilities, or numbers in the target's units (for models saved before networks had
+input stages: the network's outputs on standardised inputs).
 
 --format onnx writes an ONNX model (opset 13) for ONNX Runtime and other ONNX hosts: input
 "input" takes raw feature values (batch × features, float32; text, a string tensor, when the model

@@ -9,8 +9,14 @@ export function networkFunctionName(arch: Architecture): string {
   return arch.input ? 'forward' : 'predict';
 }
 
-/** Source declaring `classNames`, and with an input stage `input` and the raw-row `predict` (empty for a network with neither). */
-export function preprocessingSource(arch: Architecture): string {
+/** An output's map back to a target's units, y · std + mean (the CLI's regression targets). */
+export interface OutputScaling { mean: readonly number[]; std: readonly number[] }
+
+/**
+ * Source declaring `classNames`, and with an input stage `input` and the raw-row `predict`
+ * (empty for a network with neither); `output` makes that `predict` return target units.
+ */
+export function preprocessingSource(arch: Architecture, output?: OutputScaling): string {
   const names = arch.classNames ? `export const classNames = ${JSON.stringify(arch.classNames)};\n` : '';
   if (!arch.input) return names;
   const columns = arch.input.columns.map((c) => ({
@@ -23,7 +29,7 @@ const COLUMNS = ${JSON.stringify(columns)}.map((c) => ({ ...c, index: c.categori
 
 /** Outputs for raw rows (arrays of cells in column order, or objects keyed by column name; a flat typed array when every cell is a number). */
 export function predict(X) {
-  const out = forward(encodeInput(X));
+  const out = forward(encodeInput(X))${output ? `.map((row) => row.map((y, k) => y * ${JSON.stringify(output.std)}[k] + ${JSON.stringify(output.mean)}[k]))` : ''};
   return X instanceof Float32Array || X instanceof Float64Array ? new X.constructor(out.flat()) : out;
 }
 
