@@ -105,6 +105,15 @@ describe('wasm-mlp with a text column', () => {
     net.dispose();
   });
 
+  it('reads a --validation file with the training file\'s stage: a city it never saw encodes as all zeros', async () => {
+    writeFileSync(join(dir, 'more.csv'), 'rooms,area,city,kind\n3,150,Capital City,villa\n2,40,Springfield,flat\n');
+    const trained = await run('train', 'homes.csv', '--target', 'kind', '--categorical', 'city', '--validation', 'more.csv', '--epochs', '5', '--out', 'validated.wmlp');
+    expect(trained.stderr).toBe('');
+    expect(trained.stdout).toMatch(/validation: accuracy [\d.]+% \(\d of 2\)/);
+    const predicted = await run('predict', 'validated.wmlp', 'more.csv');
+    expect(predicted.stdout.trim().split('\n')).toHaveLength(3);
+  });
+
   it('a regression with a text feature: the exported predict takes raw rows and returns the target in its units', async () => {
     const trained = await run('train', 'homes.csv', '--target', 'area', '--categorical', 'city,kind', '--layers', '8', '--epochs', '20', '--out', 'area.wmlp');
     expect(trained.stderr).toBe('');

@@ -211,7 +211,8 @@ describe('bad specs and rows', () => {
     expect(() => adaptInput([[1, 'a'], [2]], spec)).toThrow(/^adaptInput: rows row 1 has 1 cell, expected 2 \(the raw columns x, k\)$/);
     expect(() => adaptInput([{ x: 1 }], spec)).toThrow(/rows row 0 has no key "k"/);
     expect(() => adaptInput([['Shelbyville', 'a']], spec)).toThrow(/^adaptInput: rows row 0, column "x" must be a finite number, got "Shelbyville"; a text column needs type 'one-hot' or 'ordinal' in the input stage$/);
-    expect(() => adaptInput([[NaN, 'a']], spec)).toThrow(/column "x" must be a finite number, got NaN/);
+    expect(() => adaptInput([[NaN, 'a']], spec)).toThrow(/column "x" must be a finite number, got NaN$/);
+    expect(() => adaptInput([['5.1', 'a']], spec)).toThrow(/column "x" must be a finite number, got "5.1" \(text: pass numbers as numbers\)$/);
     expect(() => adaptInput([[1, null]], spec)).toThrow(/column "k" must be a category \(a string, or a finite number\), got null/);
     expect(() => adaptInput('rows' as never, spec)).toThrow(/rows must be a non-empty array of rows/);
   });

@@ -60,7 +60,8 @@ export function isRawSample(X: unknown): boolean {
 export function numberCell(fn: string, table: RawTable, i: number, j: number): number {
   const v = table.cell(i, j);
   if (typeof v === 'number' && Number.isFinite(v)) return v;
-  const text = typeof v === 'string' ? `; a text column needs type 'one-hot' or 'ordinal' in the input stage` : '';
+  const numeric = typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v));
+  const text = numeric ? ' (text: pass numbers as numbers)' : typeof v === 'string' ? `; a text column needs type 'one-hot' or 'ordinal' in the input stage` : '';
   throw new ValueError(`${fn}: ${table.where(i, j)} must be a finite number, got ${describe(v)}${text}`);
 }
 
