@@ -330,7 +330,8 @@ export class MLP {
   /**
    * `predict` that writes the outputs (rows × outputs, row-major) into `out` and returns it,
    * allocating nothing: for serving loops and animation frames. `out` may be a Float32Array or
-   * Float64Array of exactly that length, in either dtype.
+   * Float64Array of exactly that length, in either dtype. (A network with an input stage
+   * allocates its encoded rows.)
    */
   predictInto<T extends FloatArray>(X: Rows, out: T): T {
     const engine = this.live('predictInto');
