@@ -130,6 +130,21 @@ describe('wasm-mlp with a text column', () => {
     net.dispose();
   });
 
+  it('still reads a model file from before input stages (a bare network beside featureScaling): same predictions, same export', async () => {
+    expect((await run('train', 'homes.csv', '--target', 'kind', '--features', 'rooms,area', '--layers', '8', '--epochs', '10', '--out', 'staged.wmlp')).code).toBe(0);
+    const model = JSON.parse(readFileSync(join(dir, 'staged.wmlp'), 'utf8'));
+    const { input: _input, classNames: _names, ...bare } = (await MLP.load(Buffer.from(model.checkpoint, 'base64'))).toJSON();
+    writeFileSync(join(dir, 'old.wmlp'), JSON.stringify({ ...model, checkpoint: Buffer.from((await MLP.fromJSON(bare)).save()).toString('base64') }));
+    const [fromNew, fromOld] = [await run('predict', 'staged.wmlp', 'homes.csv'), await run('predict', 'old.wmlp', 'homes.csv')];
+    expect(fromOld.stderr).toBe('');
+    expect(fromOld.stdout).toBe(fromNew.stdout);
+    expect((await run('export', 'old.wmlp', '--out', 'old.mjs')).code).toBe(0);
+    expect((await run('export', 'staged.wmlp', '--out', 'staged.mjs')).code).toBe(0);
+    const [oldModule, newModule] = [await import(pathToFileURL(join(dir, 'old.mjs')).href), await import(pathToFileURL(join(dir, 'staged.mjs')).href)];
+    const raw = rows.map(([r, a]) => [r, a]);
+    expect(oldModule.predictRows(raw)).toEqual(newModule.predictRows(raw));
+  });
+
   it('a numeric model standardises raw rows in its own network: the exported predict takes raw feature values', async () => {
     const trained = await run('train', 'homes.csv', '--target', 'kind', '--features', 'rooms,area', '--layers', '8', '--epochs', '20', '--out', 'numeric.wmlp');
     expect(trained.code).toBe(0);
