@@ -44,6 +44,19 @@ describe('adaptInput', () => {
     expect(input.width).toBe(1 + 1 + 1 + 3 + 1);
   });
 
+  it('agrees with numpy\'s mean and std(ddof=0), min and max, and the encodings built on them', async () => {
+    // Reference: numpy 2.4.6, x.mean(), x.std(ddof=0), (x − mean) / std, (x − min) / (max − min).
+    const x = [3.7, -1.25, 8.0, 0.5, 2.2, 2.2, -4.1, 10.75, 6.3, 1.1];
+    const input = adaptInput(x.map((v) => [v, v]), { columns: [{ name: 's', type: 'standardize' }, { name: 'm', type: 'min-max' }] });
+    const [s, m] = input.columns as [{ mean: number; std: number }, { min: number; max: number }];
+    expect(s.mean).toBeCloseTo(2.9400000000000004, 14);
+    expect(s.std).toBeCloseTo(4.1954618339343765, 14);
+    expect([m.min, m.max]).toEqual([-4.1, 10.75]);
+    const encoded = (await identity(input)).predict(x.slice(0, 3).map((v) => [v, v])) as number[][];
+    [[0.1811481143393682, 0.5252525252525253], [-0.9986981566867802, 0.1919191919191919], [1.2060650770489516, 0.8148148148148148]]
+      .forEach((row, i) => row.forEach((v, j) => expect(encoded[i][j]).toBeCloseTo(v, 14)));
+  });
+
   it('sorts numeric categories as numbers, keeps given categories and statistics, and reads numbers as text in a categorical column', () => {
     const input = adaptInput([[3, 1], [10, 2], [2, 3]], { columns: [{ name: 'code', type: 'one-hot' }, { name: 'x', type: 'standardize', mean: 0, std: 2 }] });
     expect(input.columns[0]).toMatchObject({ categories: ['2', '3', '10'] });
