@@ -63,7 +63,8 @@ export interface DocBlock { language: string; code: string; directives: string[]
 
 /** Every fenced block of a text (a page or a section), with the directives written above it. */
 export function fencedBlocks(text: string): DocBlock[] {
-  return [...text.matchAll(/^ *```(\w*)\n([\s\S]*?)^ *```$/gm)].map((m) => {
+  // A fence may carry a title after its language (```js [brain.js] in a VitePress code group).
+  return [...text.matchAll(/^ *```(\w*)(?: [^\n]*)?\n([\s\S]*?)^ *```$/gm)].map((m) => {
     const before = text.slice(0, m.index).split('\n').slice(0, -1);
     const directives: string[] = [];
     for (let i = before.length - 1; i >= 0 && /^\s*(<!-- docs-test: .* -->)?\s*$/.test(before[i]); i--) {
