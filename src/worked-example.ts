@@ -101,6 +101,3 @@ export async function workedExample(backend: Backend = 'wasm', dtype: DType = 'f
     net.dispose();
   }
 }
-
-/** @deprecated Renamed `workedExample` (the same function); this name will be removed in 1.0. */
-export const seedWalkthrough = workedExample;
