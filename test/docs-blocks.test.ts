@@ -12,7 +12,7 @@
 //   document   with a stand-in for a page's `#app` element, whose final text is printed
 //   cwd=repo   from the repository's root (for files under node_modules)
 //   data-csv   with data.csv (x₀,x₁,y rows) written in its directory first
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { agrees, claimLines, docPages, fencedBlocks, matchesComment, mismatch, parseClaim, runClaims, where, type DocBlock } from './readme-blocks.js';
@@ -81,6 +81,13 @@ it('finds the pages and their programs', () => {
   expect(names).toContain('docs/guide/training.md');
   expect(names.some((p) => p.startsWith('docs/_incoming/') || p.startsWith('docs/api/'))).toBe(false);
   for (const [page, list] of pages) for (const p of list) for (const d of p.directives) expect(KNOWN.has(d), `${where(page, p.first.line)}: unknown directive "${d}"`).toBe(true);
+});
+
+it("links the README's readers to files that exist (the site's own links are checked in test/docs-site.test.ts)", () => {
+  const readme = readFileSync(`${root}/README.md`, 'utf8');
+  const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((href) => !/^[a-z]+:/i.test(href));
+  expect(links.length).toBeGreaterThan(10);
+  expect(links.filter((href) => href.startsWith('#') || !existsSync(`${root}/${href.split('#')[0]}`))).toEqual([]);
 });
 
 describe.each(pages)('%s', (page, list) => {
