@@ -17,7 +17,7 @@ import { once } from 'node:events';
 import os from 'node:os';
 import { join } from 'node:path';
 import { MLP } from '../dist/index.js';
-import { loadMnist } from '../dist/cli/mnist.js';
+import { loadMnist } from '../dist-examples/mnist-data.js';
 import { batches } from '../dist/cli/stream-train.js';
 import { inlineChunks } from '../dist/cli/prefetch.js';
 

@@ -1,5 +1,5 @@
 // `npm run test:package`: tests what `npm publish` would ship, as a user gets it. Packs the
-// tarball, lints it (publint, Are the Types Wrong), installs it into a fresh project, runs
+// tarball, checks it holds the library and the CLI only (test/package/contents.mjs), lints it (publint, Are the Types Wrong), installs it into a fresh project, runs
 // test/package/smoke on every runtime of test/package/runtimes.mjs and a Vite-built page in
 // Chromium, and prints one line per runtime with its pass count. Exits non-zero naming every
 // runtime that is missing or fails.
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RUNTIMES, installRuntimes } from '../test/package/runtimes.mjs';
 import { attwProblems, publintProblems, sourceMapProblems } from '../test/package/lint.mjs';
+import { packageContentProblems } from '../test/package/contents.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -38,9 +39,9 @@ try {
   npm(['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], consumer);
   const installedDir = join(consumer, 'node_modules/wasm-mlp');
 
-  const lint = [...(await publintProblems(installedDir)), ...sourceMapProblems(installedDir), ...attwProblems(tarball, join(repo, 'node_modules/.bin/attw'))];
+  const lint = [...packageContentProblems(packed.files, repo), ...(await publintProblems(installedDir)), ...sourceMapProblems(installedDir), ...attwProblems(tarball, join(repo, 'node_modules/.bin/attw'))];
   if (!existsSync(join(installedDir, 'LICENSE'))) lint.push('the tarball has no LICENSE file');
-  console.log(`\npublint, source maps, Are the Types Wrong (node10, node16 ESM, bundler): ${lint.length ? lint.length + ' problems' : 'no problems'}`);
+  console.log(`\nthe tarball's files (library and CLI only), publint, source maps, Are the Types Wrong (node10, node16 ESM, bundler): ${lint.length ? lint.length + ' problems' : 'no problems'}`);
   for (const line of lint) console.log('  ' + line);
   results.push({ name: 'package lint', passed: lint.length ? 0 : 1, failed: lint.length ? 1 : 0, skipped: 0, failures: lint });
 

@@ -4,6 +4,11 @@
  * came, e.g. `predict: X row 3 has 5 values, expected 4 (the network's input size)`.
  */
 export class WasmMlpError extends Error {
+  /**
+   * An error with its message; `name` is the class's own name (`ShapeError`, `ValueError`, …).
+   * @param message What went wrong: the call, the argument, what was expected and what came.
+   * @throws Nothing.
+   */
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
@@ -39,7 +44,14 @@ export interface Divergence {
  * parameters are those before it, all finite. `divergence` says where it happened.
  */
 export class DivergenceError extends WasmMlpError {
+  /** Where the non-finite value appeared. */
   readonly divergence: Divergence;
+  /**
+   * An error for a training step that was refused.
+   * @param message What diverged, where, and what to try.
+   * @param divergence Where the non-finite value appeared.
+   * @throws Nothing.
+   */
   constructor(message: string, divergence: Divergence) {
     super(message);
     this.divergence = divergence;

@@ -99,7 +99,7 @@ export interface FitOptions<M extends readonly Metric[] = readonly Metric[]> {
   validationData?: ValidationData;
   /**
    * One non-negative weight per row of X (Keras's sample_weight): each batch's loss is
-   * Σ sᵢ·ℓᵢ / Σ sᵢ·dᵢ (see the README's "Weighting"), and the epoch's loss and metrics weigh rows
+   * Σ sᵢ·ℓᵢ / Σ sᵢ·dᵢ (see the guide "Losses and weighting"), and the epoch's loss and metrics weigh rows
    * alike. Rows keep their weights through shuffling and validationSplit. Default: every row 1.
    */
   sampleWeight?: SampleWeights;

@@ -29,6 +29,6 @@ export type { Divergence } from './errors.js';
 export type { ThreadsOption } from './threads/support.js';
 export { setWasmSource, setKernelVariant, kernelVariant, supportedKernelVariants } from './wasm/loader.js';
 export type { WasmSource, KernelVariant } from './wasm/loader.js';
-export { workedExample, seedWalkthrough } from './worked-example.js';
+export { workedExample } from './worked-example.js';
 export { parseIdx } from './io/idx.js';
 export type { IdxTensor, IdxData } from './io/idx.js';

@@ -214,7 +214,7 @@ export class MLP {
   get memoryBytes(): number { return this.live('memoryBytes').byteLength(); }
   /** True after `dispose()`. */
   get disposed(): boolean { return this.engine === null; }
-  /** Threads training and inference may use (small batches use fewer; see README "Multi-core training"). */
+  /** Threads training and inference may use (small batches use fewer; see the guide "Off the main thread and on several cores"). */
   get threads(): number { return this.live('threads').threads ?? 1; }
   /** Why the network runs on one thread although more were asked for, or null. */
   get threadsFallbackReason(): string | null { return this.live('threadsFallbackReason').threadsFallbackReason ?? null; }
@@ -223,6 +223,7 @@ export class MLP {
    * A copy of each batch-norm layer's running statistics (what `predict` and `evaluate`
    * normalize with): its layer index, running mean and running variance (unbiased, as
    * nn.BatchNorm1d keeps them), and the training steps that updated them. Empty without batch-norm.
+   * @throws DisposedError after `dispose()`.
    */
   getRunningStatistics(): RunningStatistics[] {
     const engine = this.live('getRunningStatistics');
@@ -243,6 +244,8 @@ export class MLP {
    * form: one entry per batch-norm layer, in layer order, each with its `layer` index,
    * `runningMean` and `runningVar` (one per unit; variances ≥ 0) and `batchesTracked` (a
    * non-negative integer, the same in every entry). Everything is checked before anything changes.
+   * @throws ShapeError or ValueError naming the entry when `stats` does not match the network's batch-norm layers; nothing changes.
+   * @throws DisposedError after `dispose()`.
    */
   setRunningStatistics(stats: readonly RunningStatistics[]): void {
     const fn = 'setRunningStatistics';
@@ -277,7 +280,12 @@ export class MLP {
     setRunningState(engine, layers.length === 0 ? null : { runningStatistics: Float64Array.from(values), batchesTracked: tracked ?? 0 });
   }
 
-  /** Replaces θ: per layer, the weight matrix row-major (outputs × inputs), the bias, then a normalization's γ and β. */
+  /**
+   * Replaces θ: per layer, the weight matrix row-major (outputs × inputs), the bias, then a normalization's γ and β.
+   * @throws ShapeError when `theta` does not hold `parameterCount` values.
+   * @throws ValueError when a value is not a finite number (or beyond float32 in a float32 network), or while the network trains.
+   * @throws DisposedError after `dispose()`.
+   */
   setParameters(theta: ArrayLike<number>): void {
     const engine = this.idle('setParameters');
     const count = engine.layout.parameterCount;
@@ -292,7 +300,10 @@ export class MLP {
     engine.parameters().set(theta);
   }
 
-  /** A copy of θ, in the network's dtype. */
+  /**
+   * A copy of θ, in the network's dtype.
+   * @throws DisposedError after `dispose()`.
+   */
   getParameters(): FloatArray {
     return this.live('getParameters').parameters().slice();
   }
@@ -332,6 +343,9 @@ export class MLP {
    * allocating nothing: for serving loops and animation frames. `out` may be a Float32Array or
    * Float64Array of exactly that length, in either dtype. (A network with an input stage
    * allocates its encoded rows.)
+   * @throws ShapeError when a row of X has the wrong width or `out` the wrong length.
+   * @throws ValueError when X holds a non-finite value (naming row and column) or `out` is not a Float32Array or Float64Array.
+   * @throws DisposedError after `dispose()`.
    */
   predictInto<T extends FloatArray>(X: Rows, out: T): T {
     const engine = this.live('predictInto');
@@ -412,12 +426,21 @@ export class MLP {
     return { ...this.live('optimizer').optimizer() };
   }
 
-  /** Clears the optimizer's state (moments, step count) and keeps its configuration. */
+  /**
+   * Clears the optimizer's state (moments, step count) and keeps its configuration.
+   * @throws ValueError while the network trains (inside a fit callback, or before fitAsync settles).
+   * @throws DisposedError after `dispose()`.
+   */
   resetOptimizer(): void {
     this.idle('resetOptimizer').resetOptimizer();
   }
 
-  /** Every intermediate value of the forward and backward pass, per sample and for the batch. Changes nothing. */
+  /**
+   * Every intermediate value of the forward and backward pass, per sample and for the batch. Changes nothing.
+   * @throws ShapeError when X and Y do not match the network or each other.
+   * @throws ValueError for non-finite values or out-of-range targets, and on a network with batch norm (a one-row batch has no spread).
+   * @throws DisposedError after `dispose()`.
+   */
   trace(rawX: Rows, rawY: Labels): Trace {
     const engine = this.live('trace');
     const X = this.encodeX('trace', rawX);
@@ -483,13 +506,20 @@ export class MLP {
    * Trains on batches that arrive one at a time, so memory is bounded by a batch, not the
    * dataset: `dataset(epoch)` returns each epoch's batches `{ x, y }` (in the forms `fit`
    * accepts) as an iterable or async iterable. Each batch is one optimizer step; the same
-   * batches give the same numbers as `fit`. See README "Training from streams".
+   * batches give the same numbers as `fit`. See the Data guide, "Training from streams".
+   * @throws ValueError (as a rejected Promise) for a bad option, a batch with non-finite values or out-of-range labels, or a call while the network trains; ShapeError for a batch of the wrong shape; each names the batch and the epoch, and the network keeps the state the last completed epoch left.
+   * @throws DivergenceError when a step meets a non-finite value, unless `onDivergence` is `'stop'`.
+   * @throws DisposedError after `dispose()`.
    */
   fitDataset(dataset: BatchDataset, options?: FitDatasetOptions): Promise<FitHistory> {
     return this.whileFitting('fitDataset', () => fitDataset(this.datasetAccess(), dataset, options));
   }
 
-  /** Source of a dependency-free ES module exporting `predict` for this network as it is now (see README). */
+  /**
+   * Source of a dependency-free ES module exporting `predict` for this network as it is now (see the guide "Inference").
+   * @throws ValueError for a network of more than 2^24 parameters (use `save()` or `toSafetensors()`).
+   * @throws DisposedError after `dispose()`.
+   */
   toFunction(): string {
     const engine = this.live('toFunction');
     checkTextExport('toFunction', engine.layout.parameterCount);
@@ -542,9 +572,10 @@ export class MLP {
   get epoch(): number { return this.training.epoch; }
 
   /**
-   * The whole training state as a checkpoint (format: README "Checkpoints"), for `MLP.load`.
+   * The whole training state as a checkpoint (its format: the guide "Saving and formats"), for `MLP.load`.
    * @example
    * writeFileSync('model.ckpt', net.save());
+   * @throws DisposedError after `dispose()`.
    */
   save(): Uint8Array {
     const engine = this.live('save');
@@ -554,7 +585,10 @@ export class MLP {
     });
   }
 
-  /** θ in the safetensors format, tensors `layers.{i}.weight` (outputs × inputs) and `layers.{i}.bias`, for PyTorch and other tools. */
+  /**
+   * θ in the safetensors format, tensors `layers.{i}.weight` (outputs × inputs) and `layers.{i}.bias`, for PyTorch and other tools.
+   * @throws DisposedError after `dispose()`.
+   */
   toSafetensors(): Uint8Array {
     const engine = this.live('toSafetensors');
     return writeSafetensors(this.architecture, engine.parameters(), runningStateOf(engine));
@@ -564,7 +598,9 @@ export class MLP {
    * The network as an ONNX model (opset 13: per layer a Gemm and its activation; the output is
    * what `predict` returns), for ONNX Runtime on the web, in Node, Python or a model server.
    * Input `input` and output `output` are batch × features tensors of the network's dtype
-   * unless `options.dtype` says otherwise; see README "ONNX export".
+   * unless `options.dtype` says otherwise; see the guide "Saving and formats".
+   * @throws ValueError for an unknown option or an element type other than float32 and float64.
+   * @throws DisposedError after `dispose()`.
    */
   toOnnx(options?: OnnxOptions): Uint8Array {
     const engine = this.live('toOnnx');
@@ -577,6 +613,8 @@ export class MLP {
   /**
    * The network as plain JSON data; `MLP.fromJSON` restores it bit-exactly. With
    * `{ training: true }` it also carries the optimizer state and fit's counters, like `save()`.
+   * @throws ValueError for an unknown option, or a network of more than 2^24 parameters (use `save()` or `toSafetensors()`).
+   * @throws DisposedError after `dispose()`.
    */
   toJSON(options?: ToJSONOptions): ModelJSON {
     const engine = this.live('toJSON');
@@ -598,7 +636,10 @@ export class MLP {
     return json;
   }
 
-  /** Frees the network's memory. Any later call throws DisposedError. Safe to call twice. */
+  /**
+   * Frees the network's memory. Any later call throws DisposedError. Safe to call twice.
+   * @throws Nothing: it is safe to call twice, and from a fit callback it ends training (that call then throws DisposedError).
+   */
   dispose(): void {
     this.engine?.dispose();
     this.engine = null;

@@ -23,6 +23,7 @@ function formatNumber(v: number, digits: number): string {
  *
  * @example
  * for (const line of await workedExample()) console.log(line);
+ * @throws ValueError for an unknown backend or dtype.
  */
 export async function workedExample(backend: Backend = 'wasm', dtype: DType = 'float64'): Promise<string[]> {
   const net = await MLP.create({ layers: [2, 1, 1], activations: ['relu', 'linear'], loss: 'mse', dtype, backend });
@@ -100,6 +101,3 @@ export async function workedExample(backend: Backend = 'wasm', dtype: DType = 'f
     net.dispose();
   }
 }
-
-/** @deprecated Renamed `workedExample` (the same function); this name will be removed in 1.0. */
-export const seedWalkthrough = workedExample;

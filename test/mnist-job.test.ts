@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { argmaxRows, confusionMatrix, formatConfusion } from '../src/cli/train-loop.js';
 import { ProgressBar } from '../src/cli/progress.js';
-import { runDigitsJob } from '../src/cli/digits-job.js';
+import { runDigitsJob } from '../examples/digits-job.js';
 
 describe('confusion matrix', () => {
   it('counts true × predicted', () => {

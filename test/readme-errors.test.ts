@@ -1,7 +1,7 @@
-// The README's "Errors and limits" examples, run as written, with the values it shows.
+// The "Errors and limits" guide's examples, run as written, with the values it shows.
 import { expect, it } from 'vitest';
 import { DivergenceError, MLP, ShapeError, ValueError } from '../src/index.js';
-import { readmeSection } from './readme-blocks.js';
+import { docSection } from './readme-blocks.js';
 
 it('a ShapeError names the call, the row and the expected width', async () => {
   const net = await MLP.create({ layers: [4, 3, 2], activations: ['tanh', 'linear'] });
@@ -12,7 +12,7 @@ it('a ShapeError names the call, the row and the expected width', async () => {
 it("XOR at η = 1e6 stops with stopReason 'diverged' and a finite θ", async () => {
   const xor = await MLP.create({ layers: [2, 8, 1], activations: ['tanh', 'linear'], seed: 3, dtype: 'float64' });
   const options = "{ epochs: 200, batchSize: 1, optimizer: { type: 'sgd' }, learningRate: 1e6, shuffle: false, onDivergence: 'stop' }";
-  expect(readmeSection('Errors and limits')).toContain(options); // the example this test runs
+  expect(docSection('docs/guide/errors-and-limits.md', 'Errors and limits')).toContain(options); // the example this test runs
   const history = xor.fit([[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]],
     { epochs: 200, batchSize: 1, optimizer: { type: 'sgd' }, learningRate: 1e6, shuffle: false, onDivergence: 'stop' });
   expect(history.stopReason).toBe('diverged');

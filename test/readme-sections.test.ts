@@ -1,4 +1,4 @@
-// Every README section's JavaScript runs as written against the built package: the blocks of a
+// Every documented section's JavaScript runs as written against the built package: the blocks of a
 // section run in order as one module (later blocks use names the earlier ones define), in a
 // fresh directory, and must finish without an error. A line `expression; // value` whose comment
 // shows a value (a number to the digits written, a list, a string, true/false, or the error it
@@ -7,35 +7,37 @@
 // readme-*.test.ts files.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { agrees, claimLines, mismatch, parseClaim, readmeBlocks, runClaims } from './readme-blocks.js';
+import { agrees, claimLines, docBlocks, mismatch, parseClaim, runClaims } from './readme-blocks.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-// Section → the number of value comments it must have checked (so a README edit that stops a
+// Section → the number of value comments it must have checked (so an edit that stops a
 // comment from parsing fails here instead of silently checking less). "Multi-core training"
-// uses a data set it does not define (test/readme-threads.test.ts runs it with one); its Vite
-// config fragment is not a program. "Inference-only entry" fetches a file from a server
-// (test/inference.test.ts covers Predictor); "ONNX export" runs in test/onnx.test.ts.
-const SECTIONS: [string, number, { cwd?: string }?][] = [
-  ['The worked example: one training step by hand', 6],
-  ['Training with fit', 0],
-  ['Weighting: classes, labels and samples', 5],
-  ['Training off the main thread', 0],
-  ['Fast inference', 1],
-  ['Standalone inference: `toFunction`', 1],
-  ['Learning-rate schedules', 0],
-  ['Optimizers', 5],
-  ['Normalization layers', 4],
-  ['Checkpoints', 0],
-  ['safetensors and PyTorch', 0],
-  ['Reading IDX files (MNIST)', 1, { cwd: root }],
-  ['Errors and limits', 4],
-  ['Speed', 0],
+// uses a data set it does not define (test/readme-threads.test.ts runs it with one) and its
+// Vite config; "ONNX export" runs in test/onnx.test.ts (test/docs-blocks.test.ts runs every
+// block of every page as well).
+const SECTIONS: [string, string, number, { cwd?: string }?][] = [
+  ['README.md', 'The worked example', 6],
+  ['docs/guide/worked-example.md', 'The worked example: one training step by hand', 6],
+  ['docs/guide/training.md', 'Training with fit', 0],
+  ['docs/guide/losses.md', 'Weighting: classes, labels and samples', 5],
+  ['docs/guide/threads.md', 'Training off the main thread', 0],
+  ['docs/guide/inference.md', 'Fast inference', 1],
+  ['docs/guide/inference.md', 'Standalone inference: `toFunction`', 1],
+  ['docs/guide/optimizers.md', 'Learning-rate schedules', 0],
+  ['docs/guide/optimizers.md', 'Optimizers', 4],
+  ['docs/guide/normalization.md', 'Dropout', 1],
+  ['docs/guide/normalization.md', 'Normalization layers', 4],
+  ['docs/guide/saving.md', 'Checkpoints', 0],
+  ['docs/guide/saving.md', 'safetensors and PyTorch', 0],
+  ['docs/guide/data.md', 'Reading IDX files (MNIST)', 1, { cwd: root }],
+  ['docs/guide/errors-and-limits.md', 'Errors and limits', 4],
+  ['docs/guide/environments.md', 'Kernel builds', 0],
 ];
 
-describe.each(SECTIONS)('README "%s"', (heading, claims, options) => {
+describe.each(SECTIONS)('%s "%s"', (page, heading, claims, options) => {
   it(`runs as written, and its ${claims} value comment(s) hold`, async () => {
-    const code = readmeBlocks(heading).join('\n');
+    const code = docBlocks(page, heading).join('\n');
     expect(code).toContain("from 'wasm-mlp'");
     expect(claimLines(code).map((c) => c.comment)).toHaveLength(claims);
     const results = await runClaims(code, options);

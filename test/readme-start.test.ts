@@ -1,9 +1,9 @@
 // The README's first examples, run as a user runs them, printing what the README says.
 import { expect, it } from 'vitest';
-import { expectedPrints, matchesComment, readmeBlock, readmeSection, runBlock } from './readme-blocks.js';
+import { docBlock, docSection, expectedPrints, matchesComment, runBlock } from './readme-blocks.js';
 
 it('"Train and predict" prints the predictions its comment shows', async () => {
-  const code = readmeBlock('Train and predict');
+  const code = docBlock('README.md', 'Train and predict');
   expect(code.trim().split('\n').length).toBeLessThanOrEqual(12);
   expect(code).toMatch(/^net\.fit\(X, Y\);$/m); // fit's defaults, no options
   const expected = expectedPrints(code);
@@ -14,7 +14,7 @@ it('"Train and predict" prints the predictions its comment shows', async () => {
 });
 
 it('"Train and predict"\'s XOR example learns with fit\'s defaults (no options) and prints what it says', async () => {
-  const code = readmeBlock('Train and predict', 1);
+  const code = docBlock('README.md', 'Train and predict', 1);
   expect(code).toMatch(/^net\.fit\(X, Y\);$/m);
   const expected = expectedPrints(code);
   expect(expected).toEqual(['[ 0, 1, 1, 0 ]', '1']);
@@ -22,16 +22,16 @@ it('"Train and predict"\'s XOR example learns with fit\'s defaults (no options) 
 });
 
 it('the browser example leaves the page showing what the README says', async () => {
-  const section = readmeSection('In the browser (Vite)');
+  const section = docSection('README.md', 'In the browser (Vite)');
   const shown = /The page ends showing `([^`]+)`/.exec(section)?.[1];
   expect(shown).toMatch(/^XOR: /);
   // A stand-in for the page's #app element; Node runs the block's worker with worker_threads.
   const prelude = `const app = { textContent: '' }; globalThis.document = { querySelector: (s) => { if (s !== '#app') throw new Error(s); return app; } };
 process.on('beforeExit', () => { if (!globalThis.done) { globalThis.done = true; console.log(app.textContent); } });`;
-  expect(await runBlock(readmeBlock('In the browser (Vite)'), prelude)).toEqual([shown]);
+  expect(await runBlock(docBlock('README.md', 'In the browser (Vite)'), prelude)).toEqual([shown]);
 });
 
-it('the summary() example under "API" prints the text block after it', async () => {
-  const printed = await runBlock(readmeBlock('API'));
-  expect(printed.join('\n')).toBe(readmeBlock('API', 0, ['text']).trimEnd());
+it('the summary() example of "Creating a network" prints the text block after it', async () => {
+  const printed = await runBlock(docBlock('docs/guide/networks.md', 'Summary'));
+  expect(printed.join('\n')).toBe(docBlock('docs/guide/networks.md', 'Summary', 0, ['text']).trimEnd());
 });

@@ -1,10 +1,10 @@
 // `npm start` prints the seed's walkthrough; every number in it comes from the library.
 import { describe, expect, it } from 'vitest';
-import { workedExample as seedWalkthrough } from '../src/worked-example.js';
+import { workedExample } from '../src/worked-example.js';
 
-describe.each([['wasm', 'float64'], ['js', 'float64'], ['wasm', 'float32']] as const)('seed walkthrough on %s / %s', (backend, dtype) => {
+describe.each([['wasm', 'float64'], ['js', 'float64'], ['wasm', 'float32']] as const)('the worked example on %s / %s', (backend, dtype) => {
   it('shows every number of the seed, in its terms', async () => {
-    const text = (await seedWalkthrough(backend, dtype)).join('\n');
+    const text = (await workedExample(backend, dtype)).join('\n');
     for (const line of [
       'z(x1) = 1×2 + 1×1 + 0×1 = 3',
       'z(x2) = 1×(−3) + 1×2 + 0×1 = −1',
@@ -28,4 +28,10 @@ describe.each([['wasm', 'float64'], ['js', 'float64'], ['wasm', 'float32']] as c
     }
     expect(text).toMatch(dtype === 'float64' ? /L\(D\) = ½ \(2\.108890649 \+ 3\.602404\) = 2\.855647324/ : /= 2\.8556\d+/);
   });
+});
+
+it('is exported as workedExample only: the pre-release name seedWalkthrough is gone', async () => {
+  const api: Record<string, unknown> = await import('../src/index.js');
+  expect(typeof api.workedExample).toBe('function');
+  expect('seedWalkthrough' in api).toBe(false);
 });

@@ -8,6 +8,7 @@ const modules = new Map<string, Promise<WebAssembly.Module>>();
 /**
  * Tells the inference entry where its forward-only .wasm files are (bundlers or servers that
  * move them), or hands it the bytes. Without `variant` the source serves every variant of the dtype.
+ * @throws ValueError for a dtype other than float32 and float64, or an unknown variant.
  */
 export function setInferenceWasmSource(dtype: DType, source: WasmSource, variant?: KernelVariant): void {
   if (dtype !== 'float32' && dtype !== 'float64') throw new ValueError(`setInferenceWasmSource: dtype must be 'float32' or 'float64', got ${describe(dtype)}`);

@@ -35,6 +35,7 @@ export class Predictor {
    * Loads a network from what `net.save()` writes (a checkpoint: only θ and the architecture
    * and batch norm's running statistics are used) or from safetensors bytes (`net.toSafetensors()`,
    * or PyTorch `nn.Linear` weights with `options.activations`).
+   * @throws FormatError (as a rejected Promise) when the bytes are neither a checkpoint nor safetensors, or are corrupt; ValueError for a bad option.
    */
   static async load(bytes: Uint8Array | ArrayBuffer, options: PredictorOptions = {}): Promise<Predictor> {
     const o = checkOptions('Predictor.load', 'options', options, true) as PredictorOptions;
@@ -53,7 +54,9 @@ export class Predictor {
   get inputSize(): number { return this.architecture.layers[0]; }
   /** The class name of each output, or null for a network without them. */
   get classNames(): readonly string[] | null { return this.architecture.classNames ? [...this.architecture.classNames] : null; }
+  /** Values per output row: the network's last layer size. */
   get outputSize(): number { return this.architecture.layers[this.architecture.layers.length - 1]; }
+  /** The element type of the parameters and of the outputs `predict` returns for `number[][]` input. */
   get dtype(): DType { return this.architecture.dtype; }
   /** True after `dispose()`. */
   get disposed(): boolean { return this.engine === null; }
@@ -61,6 +64,9 @@ export class Predictor {
   /**
    * Outputs for each row of X, in X's form (number[][] in, number[][] out; typed array in, same
    * type out), as `MLP.predict`; raw rows (numbers and text) for a network with an input stage.
+   * @throws ShapeError when a row of X has the wrong width.
+   * @throws ValueError when X holds a non-finite value (or, with an input stage, an unknown category).
+   * @throws DisposedError after `dispose()`.
    */
   predict(X: Matrix | RawRows): number[][] | FloatArray {
     const engine = this.live('predict');
@@ -69,7 +75,12 @@ export class Predictor {
     return predictRows('predict', engine, this.dtype, X as Matrix);
   }
 
-  /** Writes the outputs (rows × outputs) into `out`, a Float32Array or Float64Array of that length, and returns it; allocates nothing. */
+  /**
+   * Writes the outputs (rows × outputs) into `out`, a Float32Array or Float64Array of that length, and returns it; allocates nothing.
+   * @throws ShapeError when a row of X has the wrong width or `out` the wrong length.
+   * @throws ValueError when X holds a non-finite value or `out` is not a Float32Array or Float64Array.
+   * @throws DisposedError after `dispose()`.
+   */
   predictInto<T extends FloatArray>(X: Matrix | RawRows, out: T): T {
     const engine = this.live('predictInto');
     const input = this.architecture.input;
@@ -77,7 +88,10 @@ export class Predictor {
     return predictRowsInto('predictInto', engine, this.dtype, X as Matrix, out);
   }
 
-  /** Frees the network's memory; later calls throw DisposedError. Safe to call twice. */
+  /**
+   * Frees the network's memory; later calls throw DisposedError. Safe to call twice.
+   * @throws Nothing: it is safe to call twice.
+   */
   dispose(): void {
     this.engine?.dispose();
     this.engine = null;

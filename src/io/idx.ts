@@ -27,6 +27,7 @@ const TYPES: Record<number, { name: string; size: number; Array: new (n: number)
 /**
  * Parses the bytes of an IDX file (uncompressed; gunzip `.gz` files first). `name` is used in
  * error messages. Throws a FormatError naming the file when the header or the length is wrong.
+ * @throws FormatError naming the file when the bytes are not an IDX file (gzip-compressed, truncated, an unknown type code).
  */
 export function parseIdx(bytes: Uint8Array, name = 'IDX data'): IdxTensor {
   const fail = (what: string) => new FormatError(`parseIdx: ${name} is not an IDX file: ${what}`);

@@ -10,8 +10,8 @@ export type SampleWeights = Float32Array | Float64Array | readonly number[];
 /** Options of the calls that take sample weights. */
 export interface SampleWeightOptions {
   /**
-   * One non-negative weight per row: the loss becomes Σ sᵢ·ℓᵢ / Σ sᵢ·dᵢ (see the README's
-   * "Weighting"); a row of weight 0 counts for nothing. Default: every row 1.
+   * One non-negative weight per row: the loss becomes Σ sᵢ·ℓᵢ / Σ sᵢ·dᵢ (see the guide "Losses
+   * and weighting"); a row of weight 0 counts for nothing. Default: every row 1.
    */
   sampleWeight?: SampleWeights;
 }

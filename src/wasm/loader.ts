@@ -13,6 +13,7 @@ const modules = new Map<string, Promise<WebAssembly.Module>>();
  * it the bytes directly. Optional: by default each file is loaded from beside this module.
  * Without `variant` the source serves every variant of the dtype. `{ threads: true }` sets
  * the threaded builds' source instead (networks with `threads` > 1; see "Multi-core training").
+ * @throws ValueError for a dtype other than float32 and float64, or an unknown variant.
  */
 export function setWasmSource(dtype: DType, source: WasmSource, variant?: KernelVariant, options: { threads?: boolean } = {}): void {
   if (dtype !== 'float32' && dtype !== 'float64') {

@@ -20,6 +20,7 @@ let chosen: KernelVariant | 'auto' = 'auto';
 /**
  * Chooses the kernel build for networks created from now on. 'auto' (the default) takes the
  * fastest one this engine validates; naming a variant the engine cannot run throws.
+ * @throws ValueError when the engine cannot run the named variant, or the name is not one.
  */
 export function setKernelVariant(variant: KernelVariant | 'auto'): void {
   if (variant !== 'auto' && !KERNEL_VARIANTS.includes(variant)) {
@@ -31,7 +32,10 @@ export function setKernelVariant(variant: KernelVariant | 'auto'): void {
   chosen = variant;
 }
 
-/** The kernel build new networks use: the one set by `setKernelVariant`, or the fastest supported. */
+/**
+ * The kernel build new networks use: the one set by `setKernelVariant`, or the fastest supported.
+ * @throws Nothing.
+ */
 export function kernelVariant(): KernelVariant {
   if (chosen !== 'auto') return chosen;
   const supported = supportedKernelVariants();
@@ -39,7 +43,10 @@ export function kernelVariant(): KernelVariant {
 }
 
 let supported: KernelVariant[] | undefined;
-/** The variants this engine validates, found once with tiny probe modules. */
+/**
+ * The variants this engine validates, found once with tiny probe modules.
+ * @throws Nothing.
+ */
 export function supportedKernelVariants(): readonly KernelVariant[] {
   supported ??= KERNEL_VARIANTS.filter((v) => v === 'scalar' || WebAssembly.validate(PROBES[v]));
   return supported;

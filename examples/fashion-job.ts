@@ -1,5 +1,5 @@
 // `npm run example:fashion`: the job of `npm start` on Fashion-MNIST, a harder ten-class task.
-import { FASHION_CLASSES, loadFashionMnist } from './fashion.js';
+import { FASHION_CLASSES, loadFashionMnist } from './fashion-data.js';
 import { runImageJob, type ImageJobOptions, type ImageJobResult, type ImageTask } from './image-job.js';
 
 export const FASHION_TASK: ImageTask = {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import { FormatError } from '../errors.js';
-import { PIXELS, type DigitSet } from './mnist.js';
+import { FormatError } from '../dist/index.js';
+import { PIXELS, type DigitSet } from './mnist-data.js';
 
 /** Fashion-MNIST's ten classes, in label order. */
 export const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;

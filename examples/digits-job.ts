@@ -1,4 +1,4 @@
-import { loadMnist } from './mnist.js';
+import { loadMnist } from './mnist-data.js';
 import { runImageJob, type ImageJobOptions, type ImageJobResult, type ImageTask } from './image-job.js';
 
 /** The original MNIST: 60,000 handwritten digits to train on, the official 10,000 to test. */

@@ -1,12 +1,9 @@
 // A real classification job on 28 × 28 images (MNIST, Fashion-MNIST): train with a progress
 // bar, test, print the confusion matrix and the speed of each backend, all measured in one run.
-import { MLP } from '../mlp.js';
-import type { Backend } from '../options.js';
-import type { OptimizerOptions } from '../optimizers.js';
-import type { ThreadsOption } from '../threads/support.js';
-import { formatRate, type ProgressOutput } from './progress.js';
-import { PIXELS, type DigitSet } from './mnist.js';
-import { argmaxRows, confusionMatrix, cosineSchedule, describeOptimizer, formatConfusion, takeRows, trainWithProgress } from './train-loop.js';
+import { MLP, type Backend, type OptimizerOptions, type ThreadsOption } from '../dist/index.js';
+import { formatRate, type ProgressOutput } from '../dist/cli/progress.js';
+import { argmaxRows, confusionMatrix, cosineSchedule, describeOptimizer, formatConfusion, takeRows, trainWithProgress } from '../dist/cli/train-loop.js';
+import { PIXELS, type DigitSet } from './mnist-data.js';
 
 /** A dataset with its official split and the names of its classes. */
 export interface ImageTask {
@@ -53,7 +50,7 @@ export interface BackendSpeeds { wasm: number; wasmThreads: number; wasmOneThrea
 
 type JobSettings = Required<Omit<ImageJobOptions, 'trainRows'>> & Pick<ImageJobOptions, 'trainRows'>;
 
-/** Defaults chosen so the full MNIST reaches 98% in a short run (README "Quick start"). */
+/** Defaults chosen so the full MNIST reaches 98% in a short run (the README's `npm start`). */
 export const JOB_DEFAULTS = {
   epochs: 6, batchSize: 64, hidden: 192, seed: 1, dropout: 0, threads: 'auto', speedSamples: 2048,
   optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9 },

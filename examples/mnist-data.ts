@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { FormatError } from '../errors.js';
-import { parseIdx } from '../io/idx.js';
-import type { Samples } from './train-loop.js';
+import { FormatError, parseIdx } from '../dist/index.js';
+import type { Samples } from '../dist/cli/train-loop.js';
 
 /** A set of 28 × 28 images: flat 784-pixel rows in [0, 1] and their class labels. */
 export interface DigitSet extends Samples {
