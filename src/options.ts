@@ -1,12 +1,7 @@
-/**
- * Activation of a layer's outputs, by PyTorch's equivalents: `relu` nn.ReLU, `leaky-relu`
- * nn.LeakyReLU(0.01), `gelu` nn.GELU() (exact, erf), `gelu-tanh` nn.GELU(approximate='tanh'),
- * `silu` nn.SiLU, `elu` nn.ELU(alpha=1), `selu` nn.SELU, `softplus` nn.Softplus(beta=1,
- * threshold=20), `mish` nn.Mish. `softmax` is for the output layer only.
- */
-export type Activation =
-  | 'linear' | 'relu' | 'leaky-relu' | 'sigmoid' | 'tanh' | 'softmax'
-  | 'gelu' | 'gelu-tanh' | 'silu' | 'elu' | 'selu' | 'softplus' | 'mish';
+import type { Activation } from './activations.js';
+
+export type { Activation } from './activations.js';
+export { ACTIVATIONS } from './activations.js';
 /**
  * Training loss; each is the mean over the batch, as PyTorch's reduction='mean': `mse`
  * nn.MSELoss, `cross-entropy` nn.CrossEntropyLoss (softmax output), `binary-cross-entropy`
@@ -48,8 +43,7 @@ export type Init = 'he-normal' | 'he-uniform' | 'glorot-normal' | 'glorot-unifor
 /** A flat array of the network's dtype. */
 export type FloatArray = Float32Array | Float64Array;
 
-/** Codes shared with the AssemblyScript kernels (assembly/activations.ts, assembly/losses.ts). */
-export const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh', 'softmax', 'gelu', 'gelu-tanh', 'silu', 'elu', 'selu', 'softplus', 'mish'];
+/** Codes shared with the AssemblyScript kernels (assembly/losses.ts). */
 export const LOSSES: readonly Loss[] = ['mse', 'cross-entropy', 'binary-cross-entropy', 'l1', 'huber', 'smooth-l1'];
 export const NORMALIZATIONS: readonly Normalization[] = ['layer-norm', 'batch-norm'];
 export const DTYPES: readonly DType[] = ['float32', 'float64'];
@@ -72,7 +66,7 @@ export interface CreateOptions {
   backend?: Backend;
   /** Seed of the generator behind initialisation and shuffling. Default 0. */
   seed?: number;
-  /** Weight initialisation. Default: 'he-uniform' before ReLU-like activations (relu, leaky-relu, gelu, gelu-tanh, silu, elu, softplus, mish), 'lecun-normal' before selu, else 'glorot-uniform'. */
+  /** Weight initialisation. Default: each activation's own (its record's): 'he-uniform' before ReLU-like activations (relu, leaky-relu, gelu, gelu-tanh, silu, elu, softplus, mish, hardswish), 'lecun-normal' before selu, else 'glorot-uniform'. */
   init?: Init;
   /** Threads for training and inference (wasm backend): a count or 'auto' (every core). Default 1. */
   threads?: number | 'auto';

@@ -2,6 +2,7 @@
 import { MLP, type Activation, type Backend, type DType, type Loss, type LossOptions } from '../src/index.js';
 import type { Engine } from '../src/engine.js';
 import { Random } from '../src/random.js';
+import { ACTIVATIONS, slopeFromZ } from '../src/activations.js';
 
 export interface NetSpec {
   layers: number[];
@@ -28,8 +29,8 @@ export function createNet(spec: NetSpec, backend: Backend, dtype: DType, seed = 
   return MLP.create({ ...spec, backend, dtype, seed });
 }
 
-/** The activations whose derivative is taken from z (GELU, SiLU, ELU, SELU, softplus, Mish). */
-export const SMOOTH_ACTIVATIONS: Activation[] = ['gelu', 'gelu-tanh', 'silu', 'elu', 'selu', 'softplus', 'mish'];
+/** The activations whose derivative is taken from z (GELU, SiLU, ELU, SELU, softplus, Mish, hardswish): their kernel code's flag. */
+export const SMOOTH_ACTIVATIONS: Activation[] = ACTIVATIONS.filter(slopeFromZ);
 
 /** Every hidden activation with every output/loss pairing, at depths 1 to 3; the smooth ones with two pairings each and as an output. */
 export function networkSpecs(): NetSpec[] {

@@ -6,6 +6,8 @@ import { UsageError, intOption, parseArgs } from './args.js';
 import { evaluate, exportModel, predict, train } from './commands.js';
 import { workedExample } from '../worked-example.js';
 import { formatBench, quickBench } from './bench.js';
+import { HIDDEN_ACTIVATIONS, MOMENTUM_OPTIMIZERS, helpList } from './help-lists.js';
+import { OPTIMIZER_TYPES } from '../optimizers.js';
 
 interface Command {
   usage: string;
@@ -33,8 +35,7 @@ A numeric target is regression (linear output, MSE); any other target is classif
   --target <column>        the column to predict (required)
   --features a,b,c         feature columns (default: every column but the target)
   --layers 64,32           hidden layer sizes (default 32)
-  --activation relu        hidden activation: linear, relu, leaky-relu, sigmoid, tanh, gelu,
-                           gelu-tanh, silu, elu, selu, softplus, mish (default relu)
+  --activation relu        ${helpList('hidden activation:', HIDDEN_ACTIVATIONS, '(default relu)')}
   --loss mse               regression loss: mse, l1, huber or smooth-l1 (default mse;
                            classification always uses cross-entropy)
   --class-weights w        classification: balanced (rows / (classes × rows of the class), as
@@ -42,9 +43,9 @@ A numeric target is regression (linear output, MSE); any other target is classif
   --label-smoothing e      classification: label smoothing ε in [0, 1) (default 0)
   --epochs N               passes over the training rows (default 50)
   --batch-size N           samples per step (default 16)
-  --optimizer adam         adam, adamw, sgd, rmsprop or adagrad, as torch.optim (default adam)
+  --optimizer adam         ${helpList('', OPTIMIZER_TYPES, 'as torch.optim (default adam)')}
   --learning-rate x        step size η (default 0.01)
-  --momentum m             momentum of sgd or rmsprop (default 0)
+  --momentum m             ${helpList('momentum of', MOMENTUM_OPTIMIZERS, '(default 0)')}
   --schedule s             learning rate per epoch: cosine[:etaMin] (to η/100 by default),
                            step:stepSize[:gamma], exponential:gamma or none (default none)
   --dropout r              dropout rate of the hidden layers while training, in [0, 1) (default 0)
