@@ -12,6 +12,10 @@ export type {
 export { listOptimizers } from './optimizers.js';
 export { listActivations } from './activations.js';
 export type { ActivationInfo } from './activations.js';
+export { listLosses } from './losses.js';
+export type { LossInfo } from './losses.js';
+export { listNormalizations } from './normalizations.js';
+export type { NormalizationInfo } from './normalizations.js';
 export type { FitAsyncOptions } from './async/fit-async.js';
 export type { Batch, BatchSource, BatchDataset, FitDatasetOptions } from './training/fit-dataset.js';
 export type { Activation, Loss, LossOptions, Normalization, DType, Backend, Init, CreateOptions, Architecture, FloatArray } from './options.js';

@@ -5,10 +5,12 @@ import { expect, it } from 'vitest';
 import { ACTIVATIONS } from '../src/options.js';
 import { listActivations } from '../src/activations.js';
 import { OPTIMIZER_TYPES, listOptimizers } from '../src/optimizers.js';
+import { listLosses } from '../src/losses.js';
+import { listNormalizations } from '../src/normalizations.js';
 // @ts-expect-error: plain JavaScript, without declarations
 import { menuChoices } from '../demo/menus.js';
 
-const choices = menuChoices(listActivations(), listOptimizers()) as Record<'activation' | 'optimizer', [string, string][]>;
+const choices = menuChoices({ activations: listActivations(), optimizers: listOptimizers(), losses: listLosses(), normalizations: listNormalizations() }) as Record<string, [string, string][]>;
 
 it("the playground's activation choices are every hidden activation, hardswish among them", () => {
   const values = choices.activation.map(([value]) => value);
@@ -22,10 +24,15 @@ it("the playground's optimizer choices are every optimizer (SGD also with moment
   expect(choices.optimizer).toContainEqual(['nadam', 'NAdam']);
 });
 
-it('the page leaves both menus to demo/menus.js', () => {
+it("the playground's regression losses and normalizations are the registries'", () => {
+  expect(choices['regression-loss']).toEqual([['mse', 'MSE'], ['l1', 'L1'], ['huber', 'Huber'], ['smooth-l1', 'smooth L1']]);
+  expect(choices.normalization).toEqual([['none', 'none'], ['layer-norm', 'layer norm'], ['batch-norm', 'batch norm']]);
+});
+
+it('the page leaves every such menu to demo/menus.js', () => {
   const html = readFileSync(new URL('../demo/index.html', import.meta.url), 'utf8');
-  for (const id of ['activation', 'optimizer']) {
-    const select = new RegExp(`<select id="${id}">([\\s\\S]*?)</select>`).exec(html)![1];
+  for (const id of ['activation', 'optimizer', 'regression-loss', 'normalization']) {
+    const select = new RegExp(`<select id="${id}"[^>]*>([\\s\\S]*?)</select>`).exec(html)![1];
     expect(select).not.toMatch(/<option/);
   }
 });

@@ -3,6 +3,7 @@ import type { MLP } from '../mlp.js';
 import { NORMALIZATIONS, type Normalization } from '../options.js';
 import { OPTIMIZER_TYPES, optimizerOptionNames } from '../optimizers.js';
 import { HIDDEN_ACTIVATIONS, MOMENTUM_OPTIMIZERS } from './help-lists.js';
+import { REGRESSION_LOSSES } from '../losses.js';
 import { didYouMean } from '../suggest.js';
 import { FormatError } from '../errors.js';
 import { Random } from '../random.js';
@@ -22,8 +23,6 @@ import { LearningRateSchedule, type ScheduleSpec } from '../training/schedules.j
 import type { ProgressOutput } from './progress.js';
 import { checkOutputFile } from './output-file.js';
 
-/** Losses of a regression target (`--loss`). */
-const REGRESSION_LOSSES = ['mse', 'l1', 'huber', 'smooth-l1'] as const;
 
 /** `wasm-mlp train data.csv --target col …`: fits, reports, saves. */
 export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void> {

@@ -12,7 +12,8 @@ const WIDTH = 96;
  * width with continuation lines indented to the description column.
  */
 export function helpList(lead: string, names: readonly string[], tail: string): string {
-  const words = [...lead.split(' '), ...names.map((n, i) => (i === names.length - 1 ? n : i === names.length - 2 ? `${n} or` : `${n},`)), ...tail.split(' ')].filter(Boolean);
+  // The tail ("(default relu)") stays on one line.
+  const words = [...lead.split(' '), ...names.map((n, i) => (i === names.length - 1 ? n : i === names.length - 2 ? `${n} or` : `${n},`)), tail].filter(Boolean);
   const lines: string[] = [];
   let line = '';
   for (const word of words) {

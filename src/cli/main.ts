@@ -8,6 +8,7 @@ import { workedExample } from '../worked-example.js';
 import { formatBench, quickBench } from './bench.js';
 import { HIDDEN_ACTIVATIONS, MOMENTUM_OPTIMIZERS, helpList } from './help-lists.js';
 import { OPTIMIZER_TYPES } from '../optimizers.js';
+import { REGRESSION_LOSSES } from '../losses.js';
 
 interface Command {
   usage: string;
@@ -36,8 +37,7 @@ A numeric target is regression (linear output, MSE); any other target is classif
   --features a,b,c         feature columns (default: every column but the target)
   --layers 64,32           hidden layer sizes (default 32)
   --activation relu        ${helpList('hidden activation:', HIDDEN_ACTIVATIONS, '(default relu)')}
-  --loss mse               regression loss: mse, l1, huber or smooth-l1 (default mse;
-                           classification always uses cross-entropy)
+  --loss mse               ${helpList('regression loss:', REGRESSION_LOSSES, '(default mse; classification always uses cross-entropy)')}
   --class-weights w        classification: balanced (rows / (classes × rows of the class), as
                            scikit-learn) or one weight per class in sorted class order, 1,2,…
   --label-smoothing e      classification: label smoothing ε in [0, 1) (default 0)

@@ -2,7 +2,7 @@
 // and training from a streamed file.
 import { MLP } from '../mlp.js';
 import { batchesUseThreads } from '../threads/support.js';
-import type { Activation, LossOptions, Normalization } from '../options.js';
+import type { Activation, Loss, LossOptions, Normalization } from '../options.js';
 import { optimizerOptionNames, type OptimizerOptions, type OptimizerType } from '../optimizers.js';
 import { EarlyStopping } from '../training/early-stopping.js';
 import type { Task } from './table.js';
@@ -34,7 +34,7 @@ export interface TrainSettings {
   outPath: string;
   taskOption: Task | 'auto';
   /** --loss for a regression target, or null when not given (mse). */
-  loss: 'mse' | 'l1' | 'huber' | 'smooth-l1' | null;
+  loss: Loss | null;
   /** Rows in the shuffle buffer when the file is streamed. */
   shuffleBuffer: number;
   /** --class-weights: 'balanced', one weight per class, or null (none). */
