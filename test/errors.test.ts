@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { MLP, ShapeError, ValueError, FormatError, DisposedError, WasmMlpError, type CreateOptions, type Matrix, type Targets } from '../src/index.js';
 import type { Engine } from '../src/engine.js';
+import { engineOf } from '../src/test-seam.js';
 
 type ErrorClass = typeof WasmMlpError;
 type Spec = Omit<CreateOptions, 'backend'>;
@@ -162,7 +163,7 @@ function snapshot(net: MLP) {
 }
 
 function internals(net: MLP): Engine {
-  return (net as unknown as { engine: Engine }).engine;
+  return engineOf(net);
 }
 
 function withAt(length: number, index: number, value: unknown): number[] {

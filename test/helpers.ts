@@ -1,6 +1,5 @@
 // Shared test fixtures: seeded random data and networks, so every failure is reproducible.
 import { MLP, type Activation, type Backend, type DType, type Loss, type LossOptions } from '../src/index.js';
-import type { Engine } from '../src/engine.js';
 import { Random } from '../src/random.js';
 import { ACTIVATIONS, slopeFromZ } from '../src/activations.js';
 
@@ -80,10 +79,8 @@ export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): nu
   return worst;
 }
 
-/** The engine behind a network, for tests of the engine-level API (checkpoint state). */
-export function engineOf(net: MLP): Engine {
-  return (net as unknown as { engine: Engine }).engine;
-}
+/** The engine behind a network, for tests of the engine-level API (checkpoint state): the test seam's. */
+export { engineOf } from '../src/test-seam.js';
 
 /** ∂L/∂θᵢ by central differences (L(θ + h·eᵢ) − L(θ − h·eᵢ)) / 2h; leaves θ as it found it. */
 export function centralDifferences(net: MLP, X: Float64Array, Y: Float64Array, h = 1e-5): Float64Array {
