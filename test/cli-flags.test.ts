@@ -142,3 +142,18 @@ it.each([
   expect(result.code).toBe(2);
   expect(result.stderr).toContain(`wasm-mlp: ${message}`);
 });
+
+it("the registries' additions are CLI choices: --activation hardswish and --optimizer nadam train and are saved, listed in --help", async () => {
+  const result = await run('train', 'train.csv', '--target', 'species', '--layers', '8', '--activation', 'hardswish', '--optimizer', 'nadam', '--epochs', '3', '--seed', '1', '--out', 'added.wmlp');
+  expect(result.stderr).toBe('');
+  expect(result.stdout).toContain('NAdam (η = 0.01)');
+  const net = await model('added.wmlp');
+  expect(net.architecture.activations).toEqual(['hardswish', 'softmax']);
+  expect(net.optimizer).toMatchObject({ type: 'nadam', learningRate: 0.01, momentumDecay: 0.004 });
+  net.dispose();
+  const help = await run('train', '--help');
+  expect(help.stdout).toMatch(/mish or hardswish\s+\(default relu\)/);
+  expect(help.stdout).toMatch(/sgd, adam, adamw, rmsprop, adagrad or nadam\s+as torch\.optim/);
+  const refused = await run('train', 'train.csv', '--target', 'species', '--optimizer', 'nadam', '--momentum', '0.9');
+  expect(refused.stderr).toContain('--momentum applies to sgd and rmsprop, not nadam');
+});
