@@ -204,8 +204,8 @@ function nadamMomentum(c: Resolved<NadamOptions>, t: number): number {
   return c.beta1 * (1 - 0.5 * Math.pow(0.96, t * c.momentumDecay));
 }
 
-/** Π μ_1…μ_t of the last update of each state, so that a step multiplies once (a restored state starts again from 1). */
-const nadamProducts = new WeakMap<FloatArray, { step: number; product: number }>();
+/** Π μ_1…μ_t of the last update of each state and the schedule it was taken with, so that a step multiplies once (a restored state takes it again from 1). */
+const nadamProducts = new WeakMap<FloatArray, { step: number; product: number; beta1: number; momentumDecay: number }>();
 
 /**
  * torch.optim.NAdam's update, line by line as torch/optim/nadam.py's _single_tensor_nadam writes
@@ -216,13 +216,13 @@ const nadamProducts = new WeakMap<FloatArray, { step: number; product: number }>
 function nadamReference(c: Resolved<NadamOptions>, step: number, m: FloatArray, v: FloatArray, params: FloatArray, grads: FloatArray, lr: number): void {
   const kept = nadamProducts.get(m);
   let before = 1;
-  if (kept?.step === step - 1) before = kept.product;
+  if (kept?.step === step - 1 && kept.beta1 === c.beta1 && kept.momentumDecay === c.momentumDecay) before = kept.product;
   else for (let t = 1; t < step; t++) before *= nadamMomentum(c, t);
   const mu = nadamMomentum(c, step);
   const muNext = nadamMomentum(c, step + 1);
   const product = before * mu;
   const productNext = product * muNext;
-  nadamProducts.set(m, { step, product });
+  nadamProducts.set(m, { step, product, beta1: c.beta1, momentumDecay: c.momentumDecay });
   const correction2 = 1 - Math.pow(c.beta2, step);
   const gradStep = (-lr * (1 - mu)) / (1 - product);
   const momentumStep = (-lr * muNext) / (1 - productNext);
