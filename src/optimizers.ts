@@ -1,6 +1,7 @@
 import type { FloatArray } from './options.js';
 import { ValueError, describe } from './errors.js';
 import { checkBoolean, checkChoice, checkKeys, checkNumber, checkOptions } from './validate.js';
+import type { CODES } from './wasm/kernel-interface.js';
 
 /** The optimizers, by their torch.optim names. */
 export type OptimizerType = OptimizerOptions['type'];
@@ -246,6 +247,10 @@ function nadamReference(c: Resolved<NadamOptions>, step: number, m: FloatArray, 
 
 /** The optimizers' names, in the order of their records. */
 export const OPTIMIZER_TYPES = Object.keys(OPTIMIZERS) as readonly OptimizerType[];
+
+// Every optimizer type has a kernel code (assembly/optimizers.ts) and every code a type: otherwise this does not compile.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+true satisfies Same<OptimizerType, keyof typeof CODES.optimizer>;
 
 /** An optimizer's names and defaults, as tools and menus list them. */
 export interface OptimizerInfo {

@@ -62,6 +62,15 @@ describe('a loaded module agrees with the generated TypeScript', () => {
     expect(FailureCause).toEqual({ None: CODES.failure.none, Loss: CODES.failure.loss, Update: CODES.failure.update });
   });
 
+  it('every record has a kernel code and every code a record, in the same order', async () => {
+    const { LOSSES } = await import('../src/losses.js');
+    const { NORMALIZATIONS } = await import('../src/normalizations.js');
+    expect(ACTIVATIONS).toEqual(Object.keys(CODES.activation));
+    expect(LOSSES).toEqual(Object.keys(CODES.loss));
+    expect(NORMALIZATIONS).toEqual(Object.keys(CODES.normalization));
+    expect(OPTIMIZER_TYPES).toEqual(Object.keys(CODES.optimizer));
+  });
+
   it('the slope-from-z flag is a bit of the kernel code, and every activation with it has a reference function', () => {
     const flagged = ACTIVATIONS.filter(slopeFromZ);
     expect(flagged).toEqual(['gelu', 'gelu-tanh', 'silu', 'elu', 'selu', 'softplus', 'mish', 'hardswish']);
