@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 //   integration  what runs other processes or threads: the CLI, workers, thread pools, the
 //                training jobs on real data, memory growth, the long fuzz
 //   browser      headless Chromium: the playground and threads in a page
-//   docs         the README's code blocks and sections, executed
+//   docs         the README's and docs/'s code blocks and sections, executed
 //   packaging    the package as its users get it: types as a consumer compiles them, bundle size
 // Tiers are assigned by file name here, so test files never move between folders.
 const INTEGRATION = [
@@ -16,7 +16,7 @@ const INTEGRATION = [
   'test/fuzz.test.ts', 'test/normalization-files.test.ts',
 ];
 const BROWSER = ['test/playground.test.ts', 'test/browser-threads.test.ts'];
-const DOCS = ['test/readme-*.test.ts'];
+const DOCS = ['test/readme-*.test.ts', 'test/docs-*.test.ts'];
 const PACKAGING = ['test/consumer.test.ts', 'test/inference-size.test.ts'];
 const TIERS = { integration: INTEGRATION, browser: BROWSER, docs: DOCS, packaging: PACKAGING };
 
