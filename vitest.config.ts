@@ -1,5 +1,25 @@
 import { defineConfig } from 'vitest/config';
 
+// The tests in tiers, each a vitest project (`npm test` runs them all; `npm run test:<tier>` one):
+//   unit         in-process checks of the library: kernels, engines, references, fixtures,
+//                validation, files (the default: a new test file lands here unless listed below)
+//   integration  what runs other processes or threads: the CLI, workers, thread pools, the
+//                training jobs on real data, memory growth, the long fuzz
+//   browser      headless Chromium: the playground and threads in a page
+//   docs         the README's and docs/'s code blocks and sections, executed
+//   packaging    the package as its users get it: types as a consumer compiles them, bundle size
+// Tiers are assigned by file name here, so test files never move between folders.
+const INTEGRATION = [
+  'test/cli*.test.ts', 'test/threads*.test.ts', 'test/normalization-threads.test.ts', 'test/bit-identity.test.ts',
+  'test/fit-async.test.ts', 'test/fit-dataset.test.ts', 'test/parity.test.ts', 'test/reliability.test.ts',
+  'test/predict-into.test.ts', 'test/onnx.test.ts', 'test/fashion.test.ts', 'test/mnist-job.test.ts', 'test/memory.test.ts',
+  'test/fuzz.test.ts', 'test/normalization-files.test.ts',
+];
+const BROWSER = ['test/playground.test.ts', 'test/browser-threads.test.ts'];
+const DOCS = ['test/readme-*.test.ts', 'test/docs-*.test.ts'];
+const PACKAGING = ['test/consumer.test.ts', 'test/inference-size.test.ts'];
+const TIERS = { integration: INTEGRATION, browser: BROWSER, docs: DOCS, packaging: PACKAGING };
+
 // Node 20 runs relaxed-SIMD only behind a V8 flag, so there the kernel and build tests run a
 // second time in workers started with it. Node ≥ 22 has it on by default (and rejects the flag),
 // as browsers do, so the first run already covers it.
@@ -10,8 +30,9 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'] } },
-      ...(relaxedSimdByDefault ? [] : [{ extends: true, test: { name: 'node-relaxed-simd', include: RELAXED, execArgv: ['--experimental-wasm-relaxed-simd'] } }]),
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...Object.values(TIERS).flat(), 'node_modules/**'] } },
+      ...Object.entries(TIERS).map(([name, include]) => ({ extends: true, test: { name, include } })),
+      ...(relaxedSimdByDefault ? [] : [{ extends: true, test: { name: 'relaxed-simd', include: RELAXED, execArgv: ['--experimental-wasm-relaxed-simd'] } }]),
     ],
   },
 });

@@ -1,28 +1,38 @@
 // Activations, forward and backward side by side. Each is its own loop so that the choice
 // of activation is made once per layer, never per element. Backward rules of the first six are
 // written in terms of the activation's output a = act(z), which is what backpropagation keeps;
-// the smooth ones from GELU on are not invertible from a, so backpropagation first turns z
+// the smooth ones (flag SLOPE_FROM_Z) are not invertible from a, so backpropagation first turns z
 // into the slope act'(z) in place (`storeSlopes`) and multiplies δ by it.
 
 import { erf } from './erf';
 
+/**
+ * A flag bit of the codes below: the activation's derivative is taken from z (`storeSlopes`),
+ * not from a = act(z) (the activation is not invertible from a, or not cheaply).
+ */
+// @generate constant ACTIVATION_SLOPE_FROM_Z
+export const SLOPE_FROM_Z = 0x100;
+
+// Each activation's code; src/activations.ts holds the rest of its record.
+// @generate codes activation
 export const LINEAR = 0;
 export const RELU = 1;
 export const LEAKY_RELU = 2;
 export const SIGMOID = 3;
 export const TANH = 4;
 export const SOFTMAX = 5;
-export const GELU = 6;
-export const GELU_TANH = 7;
-export const SILU = 8;
-export const ELU = 9;
-export const SELU = 10;
-export const SOFTPLUS = 11;
-export const MISH = 12;
+export const GELU = 6 | SLOPE_FROM_Z;
+export const GELU_TANH = 7 | SLOPE_FROM_Z;
+export const SILU = 8 | SLOPE_FROM_Z;
+export const ELU = 9 | SLOPE_FROM_Z;
+export const SELU = 10 | SLOPE_FROM_Z;
+export const SOFTPLUS = 11 | SLOPE_FROM_Z;
+export const MISH = 12 | SLOPE_FROM_Z;
+export const HARDSWISH = 13 | SLOPE_FROM_Z;
 
 /** True for the activations whose derivative is taken from z (`storeSlopes`), not from a. */
 @inline export function slopeFromZ(kind: i32): bool {
-  return kind >= GELU;
+  return (kind & SLOPE_FROM_Z) != 0;
 }
 
 /** PyTorch's nn.LeakyReLU default negative slope. */
@@ -78,6 +88,8 @@ export function activate(kind: i32, a: usize, z: usize, rows: i32, cols: i32): v
     for (let i = 0; i < len; i++) store<float>(at(a, i), <float>softplus(load<float>(at(z, i))));
   } else if (kind == MISH) {
     for (let i = 0; i < len; i++) store<float>(at(a, i), <float>mish(load<float>(at(z, i))));
+  } else if (kind == HARDSWISH) {
+    for (let i = 0; i < len; i++) store<float>(at(a, i), <float>hardswish(load<float>(at(z, i))));
   }
 }
 
@@ -124,6 +136,14 @@ export function activate(kind: i32, a: usize, z: usize, rows: i32, cols: i32): v
   return t + v * s * (1 - t * t);
 }
 
+/** nn.Hardswish: z·min(max(z + 3, 0), 6)/6, as torch's CPU kernel orders it. */
+@inline function hardswish(v: f64): f64 { return v * min(max(v + 3, 0), 6) / 6; }
+/** torch's hardswish_backward: 0 below −3, z/3 + ½ on [−3, 3] (both kinks included), 1 above. */
+@inline function hardswishSlope(v: f64): f64 {
+  if (v < -3) return 0;
+  return v <= 3 ? v / 3 + 0.5 : 1;
+}
+
 /** z ← act'(z) in place, for the activations that `slopeFromZ`; backpropagation then multiplies δ by it. */
 export function storeSlopes(kind: i32, z: usize, rows: i32, cols: i32): void {
   const len = rows * cols;
@@ -141,6 +161,8 @@ export function storeSlopes(kind: i32, z: usize, rows: i32, cols: i32): void {
     for (let i = 0; i < len; i++) store<float>(at(z, i), <float>softplusSlope(load<float>(at(z, i))));
   } else if (kind == MISH) {
     for (let i = 0; i < len; i++) store<float>(at(z, i), <float>mishSlope(load<float>(at(z, i))));
+  } else if (kind == HARDSWISH) {
+    for (let i = 0; i < len; i++) store<float>(at(z, i), <float>hardswishSlope(load<float>(at(z, i))));
   }
 }
 

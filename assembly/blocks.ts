@@ -111,6 +111,8 @@
   nesterov: i32;
   amsgrad: i32;
   centered: i32;
+  /** NAdam: decay θ by η·weightDecay rather than add weightDecay·θ to the gradient. */
+  decoupledWeightDecay: i32;
   momentumBuffer: usize;
   m: usize;
   v: usize;
@@ -128,6 +130,16 @@
   epsilon: f64;
   weightDecay: f64;
   learningRateDecay: f64;
+  /** NAdam's ψ: μ_t = β₁·(1 − ½·0.96^(t·ψ)). */
+  momentumDecay: f64;
+  /**
+   * NAdam's running product Π μ_1…μ_k, kept in the slot of k's parity beside k + 1 (0: empty): a
+   * step reads the previous step's slot while the thread updating θ[0] fills the other.
+   */
+  evenProduct: f64;
+  evenProductSteps: f64;
+  oddProduct: f64;
+  oddProductSteps: f64;
   /** Gradient clipping before the update; 0 = off. */
   clipNorm: f64;
   clipValue: f64;
@@ -174,12 +186,17 @@
 }
 
 /** Bytes of a failed worker's message kept after the Control block. */
+// @generate constant Control_errorCapacity
 export const ERROR_CAPACITY: i32 = 1020;
-/** Most threads a network may use (as src/threads/support.ts checks). */
+/** Most threads a network may use (src/threads/support.ts checks it, from the generated interface). */
+// @generate constant MAX_THREADS
 export const MAX_THREADS: i32 = 256;
 /** The balance table after the message (assembly/balance.ts): each thread's cut and busy time, f64. */
 export const BALANCE_OFFSET: usize = (<usize>ERROR_CAPACITY + 7) & ~7;
 export const BALANCE_BYTES: i32 = (2 * MAX_THREADS + 1) * 8;
+/** Bytes after the Control block that are the threads' own: the message, then the balance table. */
+// @generate constant Control_tailBytes
+export const CONTROL_TAIL_BYTES: i32 = <i32>BALANCE_OFFSET + BALANCE_BYTES;
 
 /** Where layer l's block starts. */
 @inline export function layerAt(network: usize, l: i32): Layer {
@@ -187,5 +204,8 @@ export const BALANCE_BYTES: i32 = (2 * MAX_THREADS + 1) * 8;
 }
 
 // Layer blocks start 8-byte aligned, for their f64 field (constant expressions, so they fold).
+// Layer l's block is at network + Network_layers + l × Layer_stride.
+// @generate constant Network_layers
 export const LAYERS_OFFSET: usize = (offsetof<Network>() + 7) & ~7;
+// @generate constant Layer_stride
 export const LAYER_BYTES: usize = (offsetof<Layer>() + 7) & ~7;

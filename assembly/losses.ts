@@ -5,6 +5,8 @@
 
 import { activationBackward, slopeFromZ } from './activations';
 
+// Each loss's code.
+// @generate codes loss
 export const MSE = 0;
 export const CROSS_ENTROPY = 1;
 export const BINARY_CROSS_ENTROPY = 2;

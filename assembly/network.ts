@@ -61,10 +61,11 @@ const APPLIED = 0;
 const REFUSED = 1;
 const ABORTED = -1;
 
-// Divergence guard: why a step was refused (as src/divergence.ts FailureCause).
-const FAILURE_NONE: i32 = 0;
-const FAILURE_LOSS: i32 = 1;
-const FAILURE_UPDATE: i32 = 2;
+// Divergence guard: why a step was refused (TypeScript's FailureCause is generated from these).
+// @generate codes failure FailureCause
+export const FAILURE_NONE: i32 = 0;
+export const FAILURE_LOSS: i32 = 1;
+export const FAILURE_UPDATE: i32 = 2;
 /** A thread's flag for the guard: θ − η·∇θ is not finite somewhere in its units. */
 const UPDATE_NOT_FINITE: i32 = 1;
 

@@ -8,6 +8,8 @@
 import { at } from './address';
 
 export const NO_NORM = 0;
+// Each normalization's code (0: none).
+// @generate codes normalization
 export const LAYER_NORM = 1;
 export const BATCH_NORM = 2;
 

@@ -2,7 +2,7 @@
 // kernels they wrap (the floor: what the same build computes with no JavaScript around it),
 // tfjs-layers and a plain JavaScript loop. Each run is `calls` predictions of `batch` samples.
 import { MLP, kernelVariant } from '../dist/index.js';
-import { ACTIVATIONS } from '../dist/options.js';
+import { CODES } from '../dist/wasm/kernel-interface.js';
 import { classification, rows } from './data.mjs';
 import { loadKernels } from './kernels.mjs';
 import { tfjsLibrary } from './contenders.mjs';
@@ -55,7 +55,7 @@ function bareForward(net, x, batch, calls) {
   const biases = layers.map((l) => matrix(l.outputs, (i) => theta[l.biasOffset + i]));
   const z = layers.map((l) => matrix(batch * l.outputs));
   const a = layers.map((l) => matrix(batch * l.outputs));
-  const codes = ACTS.map((name) => ACTIVATIONS.indexOf(name));
+  const codes = ACTS.map((name) => CODES.activation[name]);
   return () => {
     for (let c = 0; c < calls; c++) {
       let from = input.ptr;

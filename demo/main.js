@@ -3,7 +3,8 @@
 // unit's output, train and test loss. The worker also paints the canvases (handed over as
 // OffscreenCanvas), so this thread only asks for epochs and updates the readouts. It imports
 // the package as any Vite app would; its copy of the network holds θ for the weight views.
-import { MLP } from 'wasm-mlp';
+import { MLP, listActivations, listLosses, listNormalizations, listOptimizers } from 'wasm-mlp';
+import { fillMenus, menuChoices } from './menus.js';
 import { FEATURES, featureRows, makePoints, seeded, shuffled, splitData } from './datasets.js';
 import { formatLoss } from './plots.js';
 import { drawWeights } from './weights-view.js';
@@ -390,6 +391,7 @@ function wireControls() {
   });
 }
 
+fillMenus(document, menuChoices({ activations: listActivations(), optimizers: listOptimizers(), losses: listLosses(), normalizations: listNormalizations() }));
 const query = new URLSearchParams(location.search);
 const problems = applyQuery(query);
 $('noise-value').textContent = $('noise').value;

@@ -1,8 +1,9 @@
 import { DivergenceError, type Divergence } from './errors.js';
 import type { ParameterLayout } from './layout.js';
+import { FailureCause } from './wasm/kernel-interface.js';
 
-/** Why a training step was not applied: the loss was non-finite, or a gradient or the update was. */
-export const enum FailureCause { None = 0, Loss = 1, Update = 2 }
+/** Why a training step was not applied: the loss was non-finite, or a gradient or the update was (the kernels' codes). */
+export { FailureCause } from './wasm/kernel-interface.js';
 
 /** Per-layer finiteness checks an engine answers with its own kernels, for the failed batch. */
 export interface FiniteProbe {

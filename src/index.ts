@@ -7,8 +7,15 @@ export type { Metric, MetricValues } from './training/metrics.js';
 export type { Evaluation } from './training/evaluate.js';
 export type { EarlyStoppingOptions, Monitor } from './training/early-stopping.js';
 export type {
-  OptimizerType, OptimizerOptions, OptimizerConfig, OptimizerState, ClipOptions, SgdOptions, AdamOptions, RmspropOptions, AdagradOptions,
+  OptimizerType, OptimizerOptions, OptimizerConfig, OptimizerState, ClipOptions, SgdOptions, AdamOptions, RmspropOptions, AdagradOptions, NadamOptions, OptimizerInfo,
 } from './optimizers.js';
+export { listOptimizers } from './optimizers.js';
+export { listActivations } from './activations.js';
+export type { ActivationInfo } from './activations.js';
+export { listLosses } from './losses.js';
+export type { LossInfo } from './losses.js';
+export { listNormalizations } from './normalizations.js';
+export type { NormalizationInfo } from './normalizations.js';
 export type { FitAsyncOptions } from './async/fit-async.js';
 export type { Batch, BatchSource, BatchDataset, FitDatasetOptions } from './training/fit-dataset.js';
 export type { Activation, Loss, LossOptions, Normalization, DType, Backend, Init, CreateOptions, Architecture, FloatArray } from './options.js';

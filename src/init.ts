@@ -1,18 +1,16 @@
 import type { Activation, FloatArray, Init } from './options.js';
 import type { ParameterLayout } from './layout.js';
 import type { Random } from './random.js';
-
-/** Activations that pass (about) half of a zero-mean input's variance, as ReLU does: He keeps their scale through depth. */
-const RELU_LIKE: readonly Activation[] = ['relu', 'leaky-relu', 'gelu', 'gelu-tanh', 'silu', 'elu', 'softplus', 'mish'];
+import { activationRecord } from './activations.js';
 
 /**
- * The initialisation users expect for an activation: He for ReLU-like ones, LeCun normal for
- * SELU (its self-normalizing fixed point assumes it, as Keras's and PyTorch's SELU docs say),
- * Glorot otherwise.
+ * The initialisation users expect for an activation, from its record: He for ReLU-like ones
+ * (they pass about half of a zero-mean input's variance: He keeps their scale through depth),
+ * LeCun normal for SELU (its self-normalizing fixed point assumes it, as Keras's and PyTorch's
+ * SELU docs say), Glorot otherwise.
  */
 export function defaultInit(activation: Activation): Init {
-  if (activation === 'selu') return 'lecun-normal';
-  return RELU_LIKE.includes(activation) ? 'he-uniform' : 'glorot-uniform';
+  return activationRecord(activation).init;
 }
 
 /** The weights' variance of an initialisation for a layer of `inputs` → `outputs`. */

@@ -1,4 +1,5 @@
 import type { Engine } from './engine.js';
+import { provideEngineReader } from './test-seam.js';
 import type { Activation, Architecture, Backend, CreateOptions, DType, FloatArray, Loss } from './options.js';
 import { BACKENDS, DTYPES, arrayType } from './options.js';
 import { DisposedError, ShapeError, ValueError, describe, detachedError, inCall, isDetached } from './errors.js';
@@ -647,6 +648,7 @@ export class MLP {
 
   static {
     fitAccess = (net) => net.fitAccess();
+    provideEngineReader((net: MLP) => net.engine);
   }
 
   /** What fitAsync needs to train exactly as `fit` does: the network's shape, checked data, its epoch loop, its whole state. */

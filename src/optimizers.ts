@@ -1,9 +1,10 @@
 import type { FloatArray } from './options.js';
 import { ValueError, describe } from './errors.js';
 import { checkBoolean, checkChoice, checkKeys, checkNumber, checkOptions } from './validate.js';
+import type { CODES } from './wasm/kernel-interface.js';
 
 /** The optimizers, by their torch.optim names. */
-export type OptimizerType = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';
+export type OptimizerType = OptimizerOptions['type'];
 
 /** Gradient clipping, applied to ∇θ before the optimizer sees it; either or both. */
 export interface ClipOptions {
@@ -77,12 +78,31 @@ export interface AdagradOptions extends ClipOptions {
   initialAccumulatorValue?: number;
 }
 
+/** torch.optim.NAdam: Adam with Nesterov momentum, whose momentum coefficient μ_t grows towards β₁ as torch schedules it. */
+export interface NadamOptions extends ClipOptions {
+  type: 'nadam';
+  /** Default 2e-3. */
+  learningRate?: number;
+  /** Default 0.9. */
+  beta1?: number;
+  /** Default 0.999. */
+  beta2?: number;
+  /** Default 1e-8. */
+  epsilon?: number;
+  /** L2 penalty added to the gradient, or with `decoupledWeightDecay` a decay of θ by η·weightDecay (as AdamW). Default 0. */
+  weightDecay?: number;
+  /** ψ of the momentum schedule μ_t = β₁·(1 − ½·0.96^(t·ψ)). Default 4e-3. */
+  momentumDecay?: number;
+  /** Decay θ itself instead of adding to the gradient (torch's decoupled_weight_decay, "NAdamW"). Default false. */
+  decoupledWeightDecay?: boolean;
+}
+
 /** What `setOptimizer` takes: a type and any options; the rest take PyTorch's defaults. */
-export type OptimizerOptions = SgdOptions | AdamOptions | RmspropOptions | AdagradOptions;
+export type OptimizerOptions = SgdOptions | AdamOptions | RmspropOptions | AdagradOptions | NadamOptions;
 
 type Resolved<T> = { readonly [K in keyof T]-?: Exclude<T[K], undefined> };
 /** An optimizer with every option filled in, as `net.optimizer` reports it. Clipping that is off is null. */
-export type OptimizerConfig = Resolved<SgdOptions> | Resolved<AdamOptions> | Resolved<RmspropOptions> | Resolved<AdagradOptions>;
+export type OptimizerConfig = Resolved<SgdOptions> | Resolved<AdamOptions> | Resolved<RmspropOptions> | Resolved<AdagradOptions> | Resolved<NadamOptions>;
 
 /** Optimizer state, enough to continue training bit-identically. */
 export interface OptimizerState {
@@ -101,24 +121,42 @@ export type StateName = 'momentumBuffer' | 'm' | 'v' | 'vMax' | 'squareAverage' 
 const DEFAULT_LEARNING_RATE = 0.01;
 
 /**
- * Everything that defines an optimizer, once: its options with PyTorch's defaults (in the order
- * a resolved configuration lists them) and the state vectors it keeps. The engines derive from
- * it the state they allocate and how they describe it to their kernel; adding an optimizer means
- * one entry here, one kernel (assembly/optimizers/) and one reference function (src/js/optimizers.ts).
+ * An update of θ at step t (already advanced) from ∇θ, with the state vectors by name: the
+ * readable float64 specification the kernel must match.
+ */
+export type ReferenceUpdate = (config: OptimizerConfig, step: number, state: Record<StateName, FloatArray>, params: FloatArray, grads: FloatArray, learningRate: number) => void;
+
+/**
+ * Everything that defines an optimizer, once: its names, its options with PyTorch's defaults (in
+ * the order a resolved configuration lists them) and checks, and the state vectors it keeps.
+ * Validation, the engines (the state they allocate and how they describe it to their kernel),
+ * the CLI and the playground derive from it. Adding an optimizer is one record here, one kernel
+ * (assembly/optimizers/, its code in assembly/optimizers.ts, any new option a field of the
+ * Optimizer block in assembly/blocks.ts); see docs/internals/extending.md.
  */
 interface OptimizerSpec {
+  /** torch.optim's class. */
+  readonly torch: string;
+  /** The name people write in text: reports, menus. */
+  readonly label: string;
   readonly defaults: Readonly<Record<string, number | boolean>>;
   /** Options that must lie in [0, 1) rather than be ≥ 0. */
   readonly unitInterval?: readonly string[];
+  /** Options the host consumes itself (the kernels never read them, so the Optimizer block has no field for them). */
+  readonly hostOptions?: readonly string[];
   /** The state vectors a configuration keeps, in the order checkpoints list them. */
   state(config: Record<string, unknown>): StateName[];
   /** The value state vectors start from (default 0). */
   initial?(config: Record<string, unknown>): number;
   /** Rules between options, beyond each one's range. */
   check?(fn: string, name: string, config: Record<string, unknown>): void;
+  /** The js backend's update, where the record carries it (the first five optimizers' are in src/js/optimizers.ts). */
+  readonly reference?: ReferenceUpdate;
 }
 
 const ADAM: OptimizerSpec = {
+  torch: 'torch.optim.Adam',
+  label: 'Adam',
   defaults: { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, amsgrad: false },
   unitInterval: ['beta1', 'beta2'],
   state: (c) => (c.amsgrad ? ['m', 'v', 'vMax'] : ['m', 'v']),
@@ -126,6 +164,8 @@ const ADAM: OptimizerSpec = {
 
 const OPTIMIZERS: Readonly<Record<OptimizerType, OptimizerSpec>> = {
   sgd: {
+    torch: 'torch.optim.SGD',
+    label: 'SGD',
     defaults: { learningRate: DEFAULT_LEARNING_RATE, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 },
     state: (c) => (c.momentum !== 0 ? ['momentumBuffer'] : []),
     check(fn, name, c) {
@@ -135,20 +175,119 @@ const OPTIMIZERS: Readonly<Record<OptimizerType, OptimizerSpec>> = {
     },
   },
   adam: ADAM,
-  adamw: { ...ADAM, defaults: { ...ADAM.defaults, weightDecay: 0.01 } },
+  adamw: { ...ADAM, torch: 'torch.optim.AdamW', label: 'AdamW', defaults: { ...ADAM.defaults, weightDecay: 0.01 } },
   rmsprop: {
+    torch: 'torch.optim.RMSprop',
+    label: 'RMSprop',
     defaults: { learningRate: 1e-2, alpha: 0.99, epsilon: 1e-8, momentum: 0, centered: false, weightDecay: 0 },
     state: (c) => ['squareAverage', ...((c.momentum as number) > 0 ? ['momentumBuffer' as const] : []), ...(c.centered ? ['gradAverage' as const] : [])],
   },
   adagrad: {
+    torch: 'torch.optim.Adagrad',
+    label: 'Adagrad',
     defaults: { learningRate: 1e-2, epsilon: 1e-10, weightDecay: 0, learningRateDecay: 0, initialAccumulatorValue: 0 },
+    hostOptions: ['initialAccumulatorValue'],
     state: () => ['sum'],
     initial: (c) => c.initialAccumulatorValue as number,
   },
+  nadam: {
+    torch: 'torch.optim.NAdam',
+    label: 'NAdam',
+    defaults: { learningRate: 2e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, momentumDecay: 4e-3, decoupledWeightDecay: false },
+    unitInterval: ['beta1', 'beta2'],
+    state: () => ['m', 'v'],
+    reference: (c, step, s, params, grads, lr) => nadamReference(c as Resolved<NadamOptions>, step, s.m, s.v, params, grads, lr),
+  },
 };
 
-/** The optimizers' names, in the order of their kernel codes' table. */
-const OPTIMIZER_TYPES = Object.keys(OPTIMIZERS) as readonly OptimizerType[];
+/** μ_t of NAdam's momentum schedule, as torch writes it. */
+function nadamMomentum(c: Resolved<NadamOptions>, t: number): number {
+  return c.beta1 * (1 - 0.5 * Math.pow(0.96, t * c.momentumDecay));
+}
+
+/** Π μ_1…μ_t of the last update of each state and the schedule it was taken with, so that a step multiplies once (a restored state takes it again from 1). */
+const nadamProducts = new WeakMap<FloatArray, { step: number; product: number; beta1: number; momentumDecay: number }>();
+
+/**
+ * torch.optim.NAdam's update, line by line as torch/optim/nadam.py's _single_tensor_nadam writes
+ * it: weight decay (L2 or decoupled), μ_t and μ_t+1, the running product of the μ, the moments,
+ * the denominator √(v / (1 − β₂ᵗ)) + ε, and two addcdiv updates of θ (the gradient's and the
+ * momentum's share).
+ */
+function nadamReference(c: Resolved<NadamOptions>, step: number, m: FloatArray, v: FloatArray, params: FloatArray, grads: FloatArray, lr: number): void {
+  const kept = nadamProducts.get(m);
+  let before = 1;
+  if (kept?.step === step - 1 && kept.beta1 === c.beta1 && kept.momentumDecay === c.momentumDecay) before = kept.product;
+  else for (let t = 1; t < step; t++) before *= nadamMomentum(c, t);
+  const mu = nadamMomentum(c, step);
+  const muNext = nadamMomentum(c, step + 1);
+  const product = before * mu;
+  const productNext = product * muNext;
+  nadamProducts.set(m, { step, product, beta1: c.beta1, momentumDecay: c.momentumDecay });
+  const correction2 = 1 - Math.pow(c.beta2, step);
+  const gradStep = (-lr * (1 - mu)) / (1 - product);
+  const momentumStep = (-lr * muNext) / (1 - productNext);
+  const shrink = 1 - lr * c.weightDecay;
+  const w1 = 1 - c.beta1;
+  const w2 = 1 - c.beta2;
+  for (let i = 0; i < params.length; i++) {
+    let p = params[i];
+    let g = grads[i];
+    if (c.weightDecay !== 0) {
+      if (c.decoupledWeightDecay) p = p * shrink;
+      else g = g + c.weightDecay * p;
+    }
+    m[i] = m[i] * c.beta1 + w1 * g;
+    v[i] = v[i] * c.beta2 + w2 * g * g;
+    const denom = Math.sqrt(v[i] / correction2) + c.epsilon;
+    p = p + gradStep * g / denom;
+    params[i] = p + momentumStep * m[i] / denom;
+  }
+}
+
+/** The optimizers' names, in the order of their records. */
+export const OPTIMIZER_TYPES = Object.keys(OPTIMIZERS) as readonly OptimizerType[];
+
+// Every optimizer type has a kernel code (assembly/optimizers.ts) and every code a type: otherwise this does not compile.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+true satisfies Same<OptimizerType, keyof typeof CODES.optimizer>;
+
+/** An optimizer's names and defaults, as tools and menus list them. */
+export interface OptimizerInfo {
+  readonly type: OptimizerType;
+  /** The name people write in text ("RMSprop"). */
+  readonly label: string;
+  /** PyTorch's class ("torch.optim.RMSprop"). */
+  readonly torch: string;
+  /** Each option's default (clipping, off by default, is common to all). */
+  readonly defaults: Readonly<Record<string, number | boolean>>;
+}
+
+/** Every optimizer `setOptimizer` accepts, with its names and defaults, in the registry's order. */
+export function listOptimizers(): readonly OptimizerInfo[] {
+  return OPTIMIZER_TYPES.map((type) => ({ type, label: OPTIMIZERS[type].label, torch: OPTIMIZERS[type].torch, defaults: { ...OPTIMIZERS[type].defaults } }));
+}
+
+/** The name people write for an optimizer type ("RMSprop"). */
+export function optimizerLabel(type: OptimizerType): string {
+  return OPTIMIZERS[type].label;
+}
+
+/** The option names of an optimizer type (besides type and clipping). */
+export function optimizerOptionNames(type: OptimizerType): readonly string[] {
+  return Object.keys(OPTIMIZERS[type].defaults);
+}
+
+/** Options of `config` the kernels never read: the host consumes them (e.g. the state's starting value). */
+export function optimizerHostOptions(config: OptimizerConfig): readonly string[] {
+  return OPTIMIZERS[config.type].hostOptions ?? [];
+}
+
+/** The js backend's update of a type, where its record carries it. */
+export function optimizerReference(type: OptimizerType): ReferenceUpdate | undefined {
+  return OPTIMIZERS[type].reference;
+}
+
 
 /** The names of an optimizer's state vectors, in the order engines and checkpoints list them. */
 export function optimizerBufferNames(config: OptimizerConfig): StateName[] {

@@ -1,21 +1,16 @@
 import type { InputSpec, InputStage } from './preprocessing/stage.js';
+import type { Activation } from './activations.js';
 
-/**
- * Activation of a layer's outputs, by PyTorch's equivalents: `relu` nn.ReLU, `leaky-relu`
- * nn.LeakyReLU(0.01), `gelu` nn.GELU() (exact, erf), `gelu-tanh` nn.GELU(approximate='tanh'),
- * `silu` nn.SiLU, `elu` nn.ELU(alpha=1), `selu` nn.SELU, `softplus` nn.Softplus(beta=1,
- * threshold=20), `mish` nn.Mish. `softmax` is for the output layer only.
- */
-export type Activation =
-  | 'linear' | 'relu' | 'leaky-relu' | 'sigmoid' | 'tanh' | 'softmax'
-  | 'gelu' | 'gelu-tanh' | 'silu' | 'elu' | 'selu' | 'softplus' | 'mish';
-/**
- * Training loss; each is the mean over the batch, as PyTorch's reduction='mean': `mse`
- * nn.MSELoss, `cross-entropy` nn.CrossEntropyLoss (softmax output), `binary-cross-entropy`
- * nn.BCEWithLogitsLoss (sigmoid output), `l1` nn.L1Loss, `huber` nn.HuberLoss(delta),
- * `smooth-l1` nn.SmoothL1Loss(beta).
- */
-export type Loss = 'mse' | 'cross-entropy' | 'binary-cross-entropy' | 'l1' | 'huber' | 'smooth-l1';
+export type { Activation } from './activations.js';
+export { ACTIVATIONS } from './activations.js';
+import type { Loss } from './losses.js';
+import { lossRecord } from './losses.js';
+import type { Normalization } from './normalizations.js';
+
+export type { Loss } from './losses.js';
+export { LOSSES } from './losses.js';
+export type { Normalization } from './normalizations.js';
+export { NORMALIZATIONS } from './normalizations.js';
 
 /** Parameters of a loss. */
 export interface LossOptions {
@@ -34,12 +29,6 @@ export interface LossOptions {
   /** `cross-entropy`: ε in [0, 1); targets become (1 − ε)·y + ε/classes, as nn.CrossEntropyLoss(label_smoothing=…). Default 0. */
   labelSmoothing?: number;
 }
-/**
- * A normalization layer between a hidden layer's Linear and its activation: `layer-norm`
- * nn.LayerNorm(n) (over each row's units), `batch-norm` nn.BatchNorm1d(n) (over the batch's
- * rows, with running statistics for inference), both with eps 1e-5 and a learnt γ and β.
- */
-export type Normalization = 'layer-norm' | 'batch-norm';
 /** Element type of parameters and data inside the network. */
 export type DType = 'float32' | 'float64';
 /** Where the math runs: WebAssembly kernels, or the readable pure-TypeScript reference. */
@@ -50,10 +39,6 @@ export type Init = 'he-normal' | 'he-uniform' | 'glorot-normal' | 'glorot-unifor
 /** A flat array of the network's dtype. */
 export type FloatArray = Float32Array | Float64Array;
 
-/** Codes shared with the AssemblyScript kernels (assembly/activations.ts, assembly/losses.ts). */
-export const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh', 'softmax', 'gelu', 'gelu-tanh', 'silu', 'elu', 'selu', 'softplus', 'mish'];
-export const LOSSES: readonly Loss[] = ['mse', 'cross-entropy', 'binary-cross-entropy', 'l1', 'huber', 'smooth-l1'];
-export const NORMALIZATIONS: readonly Normalization[] = ['layer-norm', 'batch-norm'];
 export const DTYPES: readonly DType[] = ['float32', 'float64'];
 export const BACKENDS: readonly Backend[] = ['wasm', 'js'];
 export const INITS: readonly Init[] = ['he-normal', 'he-uniform', 'glorot-normal', 'glorot-uniform', 'lecun-normal', 'lecun-uniform'];
@@ -74,7 +59,7 @@ export interface CreateOptions {
   backend?: Backend;
   /** Seed of the generator behind initialisation and shuffling. Default 0. */
   seed?: number;
-  /** Weight initialisation. Default: 'he-uniform' before ReLU-like activations (relu, leaky-relu, gelu, gelu-tanh, silu, elu, softplus, mish), 'lecun-normal' before selu, else 'glorot-uniform'. */
+  /** Weight initialisation. Default: each activation's own (its record's): 'he-uniform' before ReLU-like activations (relu, leaky-relu, gelu, gelu-tanh, silu, elu, softplus, mish, hardswish), 'lecun-normal' before selu, else 'glorot-uniform'. */
   init?: Init;
   /** Threads for training and inference (wasm backend): a count or 'auto' (every core). Default 1. */
   threads?: number | 'auto';
@@ -122,9 +107,8 @@ export function arrayType(dtype: DType): Float32ArrayConstructor | Float64ArrayC
   return dtype === 'float64' ? Float64Array : Float32Array;
 }
 
-/** The one number a loss's kernel takes: huber's δ or smooth-l1's β (default 1), else 0. */
+/** The one number a loss's kernel takes (its record's parameter: huber's δ or smooth-l1's β, default 1), else 0. */
 export function lossParameter(arch: Architecture): number {
-  if (arch.loss === 'huber') return arch.lossOptions?.delta ?? 1;
-  if (arch.loss === 'smooth-l1') return arch.lossOptions?.beta ?? 1;
-  return 0;
+  const parameter = lossRecord(arch.loss).parameter;
+  return parameter ? arch.lossOptions?.[parameter.option] ?? parameter.fallback : 0;
 }

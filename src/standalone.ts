@@ -1,8 +1,7 @@
-import type { Activation, Architecture, FloatArray } from './options.js';
+import type { Architecture, FloatArray } from './options.js';
 import { parameterLayout } from './layout.js';
 import { NORM_EPSILON } from './js/normalization.js';
-import { LEAKY_SLOPE } from './js/math.js';
-import { SMOOTH, erf, type SmoothActivation } from './js/smooth.js';
+import { activationRecord } from './activations.js';
 import { writeFloats } from './io/floats.js';
 import { networkFunctionName, preprocessingSource, type OutputScaling } from './preprocessing/standalone-source.js';
 
@@ -44,7 +43,7 @@ ${normalized ? `const running = stored.subarray(${parameters.length});
 const NORMS = ${JSON.stringify(norms)};
 ${NORMALIZE_SOURCE}` : ''}
 const ACTIVATE = {};
-${used.map((a) => ACTIVATION_SOURCE[a]).join('\n')}
+${used.map((a) => activationRecord(a).standalone).join('\n')}
 
 /** Outputs of the network for each row of X. */
 ${architecture.input ? 'function' : 'export function'} ${networkFunctionName(architecture)}(X) {
@@ -115,43 +114,6 @@ const NORMALIZE_SOURCE = `function normalize([kind, gamma, at], z, rows, n) {
     for (let j = 0; j < n; j++) z[o + j] = (z[o + j] - mean) * inv * theta[gamma + j] + theta[beta + j];
   }
 }`;
-
-/**
- * A smooth activation from the js backend's own function (src/js/smooth.ts, self-contained
- * by design), so the exported module computes it exactly as the reference does.
- */
-function smoothSource(kind: SmoothActivation): string {
-  const value = SMOOTH[kind].value;
-  const source = `ACTIVATE['${kind}'] = (z) => { for (let i = 0; i < z.length; i++) z[i] = ${value.name}(z[i]); };\n${value.toString()}`;
-  return source.includes('erf(') ? `${source}\n${erf.toString()}` : source;
-}
-
-/** In-place activation of rows × n values, one function per activation the network uses. */
-const ACTIVATION_SOURCE: Record<Activation, string> = {
-  gelu: smoothSource('gelu'),
-  'gelu-tanh': smoothSource('gelu-tanh'),
-  silu: smoothSource('silu'),
-  elu: smoothSource('elu'),
-  selu: smoothSource('selu'),
-  softplus: smoothSource('softplus'),
-  mish: smoothSource('mish'),
-  linear: `ACTIVATE.linear = () => {};`,
-  relu: `ACTIVATE.relu = (z) => { for (let i = 0; i < z.length; i++) if (!(z[i] > 0)) z[i] = 0; };`,
-  'leaky-relu': `ACTIVATE['leaky-relu'] = (z) => { for (let i = 0; i < z.length; i++) if (!(z[i] > 0)) z[i] *= ${LEAKY_SLOPE}; };`,
-  sigmoid: `ACTIVATE.sigmoid = (z) => { for (let i = 0; i < z.length; i++) { const v = z[i]; z[i] = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)); } };`,
-  tanh: `ACTIVATE.tanh = (z) => { for (let i = 0; i < z.length; i++) z[i] = Math.tanh(z[i]); };`,
-  softmax: `ACTIVATE.softmax = (z, rows, n) => {
-  for (let i = 0; i < rows; i++) {
-    const row = z.subarray(i * n, (i + 1) * n);
-    let max = row[0];
-    for (let j = 1; j < n; j++) max = Math.max(max, row[j]);
-    let sum = 0;
-    for (let j = 0; j < n; j++) sum += (row[j] = Math.exp(row[j] - max));
-    const inv = 1 / sum;
-    for (let j = 0; j < n; j++) row[j] *= inv;
-  }
-};`,
-};
 
 const ALPHABET = new TextEncoder().encode('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
 const PAD = 61; // '='

@@ -1,6 +1,7 @@
 import { ValueError, ShapeError, describe } from './errors.js';
 import type { Architecture, Backend, CreateOptions, Init, Loss, LossOptions, Normalization } from './options.js';
 import { ACTIVATIONS, BACKENDS, DTYPES, INITS, LOSSES, NORMALIZATIONS } from './options.js';
+import { lossRecord } from './losses.js';
 import { parameterLayout } from './layout.js';
 import { checkNetworkFits } from './limits.js';
 import { didYouMean } from './suggest.js';
@@ -107,11 +108,9 @@ export function checkCreateOptions(fn: string, value: unknown): CheckedCreate {
   }
   const loss = options.loss === undefined ? 'mse' : checkChoice(fn, 'loss', options.loss, LOSSES);
   const output = activations[activations.length - 1];
-  if (loss === 'cross-entropy' && output !== 'softmax') {
-    throw new ValueError(`${fn}: loss 'cross-entropy' needs the output activation 'softmax' (it is fused with it), got '${output}'`);
-  }
-  if (loss === 'binary-cross-entropy' && output !== 'sigmoid') {
-    throw new ValueError(`${fn}: loss 'binary-cross-entropy' needs the output activation 'sigmoid' (it is fused with it), got '${output}'`);
+  const fusedWith = lossRecord(loss).fusedWith;
+  if (fusedWith && output !== fusedWith) {
+    throw new ValueError(`${fn}: loss '${loss}' needs the output activation '${fusedWith}' (it is fused with it), got '${output}'`);
   }
   if (output === 'softmax' && layers[layers.length - 1] < 2) {
     throw new ShapeError(`${fn}: a softmax output needs at least 2 outputs, got layers[${layers.length - 1}] = ${layers[layers.length - 1]}`);
@@ -130,10 +129,8 @@ export function checkCreateOptions(fn: string, value: unknown): CheckedCreate {
 }
 
 const LOSS_OPTION_KEYS = keysOf<LossOptions>({ delta: true, beta: true, classWeights: true, posWeight: true, labelSmoothing: true });
-/** Which loss each loss option belongs to. */
-const LOSS_OPTION_OWNER: Record<keyof LossOptions, Loss> = {
-  delta: 'huber', beta: 'smooth-l1', classWeights: 'cross-entropy', posWeight: 'binary-cross-entropy', labelSmoothing: 'cross-entropy',
-};
+/** Which loss each loss option belongs to (its record lists it). */
+const LOSS_OPTION_OWNER = Object.fromEntries(LOSSES.flatMap((loss) => lossRecord(loss).options.map((key) => [key, loss]))) as Record<keyof LossOptions, Loss>;
 
 /** A loss's parameters, only for the loss each belongs to: δ, β and every weight positive, one weight per output, ε in [0, 1). */
 function checkLossOptions(fn: string, value: unknown, loss: Loss, outputs: number): LossOptions | undefined {

@@ -141,7 +141,7 @@ describe('errors', () => {
     await expect(MLP.create({ layers: [2, 1.5, 1], activations: ['relu', 'linear'] })).rejects.toThrow('MLP.create: layers[1] must be an integer in [1, 16777216], got 1.5');
     await expect(MLP.create({ layers: [2, 3, 2], activations: ['softmax', 'linear'] })).rejects.toThrow(/allowed on the output layer only/);
     await expect(MLP.create({ layers: [2, 2], activations: ['relu'], loss: 'cross-entropy' })).rejects.toThrow(/needs the output activation 'softmax'/);
-    await expect(MLP.create({ layers: [2, 2], activations: ['swish' as never] })).rejects.toThrow("MLP.create: activations[0] must be one of 'linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh', 'softmax', 'gelu', 'gelu-tanh', 'silu', 'elu', 'selu', 'softplus', 'mish', got \"swish\"");
+    await expect(MLP.create({ layers: [2, 2], activations: ['swish' as never] })).rejects.toThrow("MLP.create: activations[0] must be one of 'linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh', 'softmax', 'gelu', 'gelu-tanh', 'silu', 'elu', 'selu', 'softplus', 'mish', 'hardswish', got \"swish\"");
     await expect(MLP.create({ layers: [2, 2], activations: ['relu'], dtype: 'float16' as never })).rejects.toThrow(WasmMlpError);
   });
 

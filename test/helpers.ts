@@ -1,7 +1,7 @@
 // Shared test fixtures: seeded random data and networks, so every failure is reproducible.
 import { MLP, type Activation, type Backend, type DType, type Loss, type LossOptions } from '../src/index.js';
-import type { Engine } from '../src/engine.js';
 import { Random } from '../src/random.js';
+import { ACTIVATIONS, slopeFromZ } from '../src/activations.js';
 
 export interface NetSpec {
   layers: number[];
@@ -28,8 +28,8 @@ export function createNet(spec: NetSpec, backend: Backend, dtype: DType, seed = 
   return MLP.create({ ...spec, backend, dtype, seed });
 }
 
-/** The activations whose derivative is taken from z (GELU, SiLU, ELU, SELU, softplus, Mish). */
-export const SMOOTH_ACTIVATIONS: Activation[] = ['gelu', 'gelu-tanh', 'silu', 'elu', 'selu', 'softplus', 'mish'];
+/** The activations whose derivative is taken from z (GELU, SiLU, ELU, SELU, softplus, Mish, hardswish): their kernel code's flag. */
+export const SMOOTH_ACTIVATIONS: Activation[] = ACTIVATIONS.filter(slopeFromZ);
 
 /** Every hidden activation with every output/loss pairing, at depths 1 to 3; the smooth ones with two pairings each and as an output. */
 export function networkSpecs(): NetSpec[] {
@@ -79,10 +79,8 @@ export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): nu
   return worst;
 }
 
-/** The engine behind a network, for tests of the engine-level API (checkpoint state). */
-export function engineOf(net: MLP): Engine {
-  return (net as unknown as { engine: Engine }).engine;
-}
+/** The engine behind a network, for tests of the engine-level API (checkpoint state): the test seam's. */
+export { engineOf } from '../src/test-seam.js';
 
 /** ∂L/∂θᵢ by central differences (L(θ + h·eᵢ) − L(θ − h·eᵢ)) / 2h; leaves θ as it found it. */
 export function centralDifferences(net: MLP, X: Float64Array, Y: Float64Array, h = 1e-5): Float64Array {

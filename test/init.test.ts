@@ -29,7 +29,7 @@ const he = 2 / WIDTH, lecun = 1 / WIDTH, glorot = 2 / (WIDTH + WIDTH);
 
 describe('the default initialisation of a layer follows its activation', () => {
   it.each([
-    ...(['relu', 'leaky-relu', 'gelu', 'gelu-tanh', 'silu', 'elu', 'softplus', 'mish'] as const).map((a) => [a, 'He-uniform', he, true] as const),
+    ...(['relu', 'leaky-relu', 'gelu', 'gelu-tanh', 'silu', 'elu', 'softplus', 'mish', 'hardswish'] as const).map((a) => [a, 'He-uniform', he, true] as const),
     ['selu', 'LeCun-normal', lecun, false],
     ...(['tanh', 'sigmoid', 'linear'] as const).map((a) => [a, 'Glorot-uniform', glorot, true] as const),
   ] as const)('%s: %s', async (activation, _, variance, uniform) => {

@@ -8,7 +8,7 @@ import { supportedKernelVariants } from '../src/wasm/loader.js';
 import { Random } from '../src/random.js';
 import { loadBuild } from './kernel-harness.js';
 import { SMOOTH_ACTIVATIONS, maxRelativeError } from './helpers.js';
-import type { SmoothActivation } from '../src/js/smooth.js';
+import { CODES } from '../src/wasm/kernel-interface.js';
 
 // [rows m, inputs k, outputs n]
 const SHAPES: [number, number, number][] = [
@@ -51,14 +51,14 @@ describe.each(variants.flatMap((variant) => (['float32', 'float64'] as DType[]).
       math.activate(activation, a, z, m, n);
       const [X, W, B] = [buffer(x), buffer(w), buffer(bias)];
       const [Z, A] = [buffer(new Float(m * n)), buffer(new Float(m * n))];
-      wasm.denseForward(Z.ptr, A.ptr, X.ptr, W.ptr, B.ptr, n, k, ACTIVATIONS.indexOf(activation), 0, m, 0, n);
+      wasm.denseForward(Z.ptr, A.ptr, X.ptr, W.ptr, B.ptr, n, k, CODES.activation[activation], 0, m, 0, n);
       expect(maxRelativeError(Z.view(), z)).toBeLessThan(tolerance(dtype, k));
       expect(maxRelativeError(A.view(), a)).toBeLessThan(tolerance(dtype, k));
       // Rows split at every point give the very same bits: what threads will rely on.
       for (let split = 1; split < Math.min(m, 4); split++) {
         const [Z2, A2] = [buffer(new Float(m * n)), buffer(new Float(m * n))];
-        wasm.denseForward(Z2.ptr, A2.ptr, X.ptr, W.ptr, B.ptr, n, k, ACTIVATIONS.indexOf(activation), split, m, 0, n);
-        wasm.denseForward(Z2.ptr, A2.ptr, X.ptr, W.ptr, B.ptr, n, k, ACTIVATIONS.indexOf(activation), 0, split, 0, n);
+        wasm.denseForward(Z2.ptr, A2.ptr, X.ptr, W.ptr, B.ptr, n, k, CODES.activation[activation], split, m, 0, n);
+        wasm.denseForward(Z2.ptr, A2.ptr, X.ptr, W.ptr, B.ptr, n, k, CODES.activation[activation], 0, split, 0, n);
         expect(firstDifference(A2.view(), A.view())).toBe(-1);
         expect(firstDifference(Z2.view(), Z.view())).toBe(-1);
       }
@@ -66,8 +66,8 @@ describe.each(variants.flatMap((variant) => (['float32', 'float64'] as DType[]).
       if (activation === 'softmax') continue;
       for (const split of UNIT_SPLITS.filter((u) => u < n)) {
         const [Z2, A2] = [buffer(new Float(m * n)), buffer(new Float(m * n))];
-        wasm.denseForward(Z2.ptr, A2.ptr, X.ptr, W.ptr, B.ptr, n, k, ACTIVATIONS.indexOf(activation), 0, m, split, n);
-        wasm.denseForward(Z2.ptr, A2.ptr, X.ptr, W.ptr, B.ptr, n, k, ACTIVATIONS.indexOf(activation), 0, m, 0, split);
+        wasm.denseForward(Z2.ptr, A2.ptr, X.ptr, W.ptr, B.ptr, n, k, CODES.activation[activation], 0, m, split, n);
+        wasm.denseForward(Z2.ptr, A2.ptr, X.ptr, W.ptr, B.ptr, n, k, CODES.activation[activation], 0, m, 0, split);
         expect(firstDifference(A2.view(), A.view())).toBe(-1);
         expect(firstDifference(Z2.view(), Z.view())).toBe(-1);
       }
@@ -110,18 +110,18 @@ describe.each(variants.flatMap((variant) => (['float32', 'float64'] as DType[]).
       math.activationBackward(activation, dz, below, m, k);
       const [W, D, G] = [buffer(w), buffer(delta), buffer(below)];
       const DZ = buffer(new Float(m * k).fill(3));
-      wasm.inputGradient(DZ.ptr, D.ptr, W.ptr, G.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, m, 0, k);
+      wasm.inputGradient(DZ.ptr, D.ptr, W.ptr, G.ptr, CODES.activation[activation], n, k, 0, m, 0, k);
       expect(maxRelativeError(DZ.view(), dz)).toBeLessThan(tolerance(dtype, n));
       for (let split = 1; split < Math.min(m, 4); split++) {
         const DZ2 = buffer(new Float(m * k));
-        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, G.ptr, ACTIVATIONS.indexOf(activation), n, k, split, m, 0, k);
-        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, G.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, split, 0, k);
+        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, G.ptr, CODES.activation[activation], n, k, split, m, 0, k);
+        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, G.ptr, CODES.activation[activation], n, k, 0, split, 0, k);
         expect(firstDifference(DZ2.view(), DZ.view())).toBe(-1);
       }
       for (const split of UNIT_SPLITS.filter((c) => c < k)) {
         const DZ2 = buffer(new Float(m * k));
-        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, G.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, m, split, k);
-        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, G.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, m, 0, split);
+        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, G.ptr, CODES.activation[activation], n, k, 0, m, split, k);
+        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, G.ptr, CODES.activation[activation], n, k, 0, m, 0, split);
         expect(firstDifference(DZ2.view(), DZ.view())).toBe(-1);
       }
     }
@@ -136,27 +136,27 @@ describe.each(variants.flatMap((variant) => (['float32', 'float64'] as DType[]).
       // z spread over the branches: negative, small, and past softplus's threshold of 20.
       const z = Float.from({ length: m * k }, (_, i) => (i % 17 === 0 ? 25 : 3 * random.normal()));
       const slopes = new Float(m * k);
-      math.storeSlopes(activation as SmoothActivation, slopes, z, m * k);
+      math.storeSlopes(activation, slopes, z, m * k);
       const Z = buffer(z);
-      wasm.storeSlopes(ACTIVATIONS.indexOf(activation), Z.ptr, m, k);
+      wasm.storeSlopes(CODES.activation[activation], Z.ptr, m, k);
       expect(maxRelativeError(Z.view(), slopes)).toBeLessThan(dtype === 'float64' ? 1e-14 : 1e-6);
       const dz = new Float(m * k);
       math.inputGradient(dz, delta, w, m, n, k);
       math.activationBackward(activation, dz, Z.view().slice(), m, k);
       const [W, D] = [buffer(w), buffer(delta)];
       const DZ = buffer(Z.view().slice());
-      wasm.inputGradient(DZ.ptr, D.ptr, W.ptr, DZ.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, m, 0, k);
+      wasm.inputGradient(DZ.ptr, D.ptr, W.ptr, DZ.ptr, CODES.activation[activation], n, k, 0, m, 0, k);
       expect(maxRelativeError(DZ.view(), dz)).toBeLessThan(tolerance(dtype, n));
       for (let split = 1; split < Math.min(m, 4); split++) {
         const DZ2 = buffer(Z.view().slice());
-        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, DZ2.ptr, ACTIVATIONS.indexOf(activation), n, k, split, m, 0, k);
-        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, DZ2.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, split, 0, k);
+        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, DZ2.ptr, CODES.activation[activation], n, k, split, m, 0, k);
+        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, DZ2.ptr, CODES.activation[activation], n, k, 0, split, 0, k);
         expect(firstDifference(DZ2.view(), DZ.view())).toBe(-1);
       }
       for (const split of UNIT_SPLITS.filter((c) => c < k)) {
         const DZ2 = buffer(Z.view().slice());
-        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, DZ2.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, m, split, k);
-        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, DZ2.ptr, ACTIVATIONS.indexOf(activation), n, k, 0, m, 0, split);
+        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, DZ2.ptr, CODES.activation[activation], n, k, 0, m, split, k);
+        wasm.inputGradient(DZ2.ptr, D.ptr, W.ptr, DZ2.ptr, CODES.activation[activation], n, k, 0, m, 0, split);
         expect(firstDifference(DZ2.view(), DZ.view())).toBe(-1);
       }
     }

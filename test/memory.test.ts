@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { MLP } from '../src/index.js';
-import type { Engine } from '../src/engine.js';
 import { maxRelativeError, randomData } from './helpers.js';
+import { engineOf } from '../src/test-seam.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -95,7 +95,6 @@ describe('memory', () => {
 
 // Training must not grow WebAssembly memory once its buffers are laid out: growth would
 // detach every typed-array view (and, with threads, cost a reallocation per step).
-const engineOf = (net: MLP) => (net as unknown as { engine: Engine }).engine;
 
 describe('no growth while training', () => {
   it('fit lays out its data once: the memory buffer stays the same object through every epoch', async () => {

@@ -7,8 +7,9 @@ import { MLP, type DType, type Normalization } from '../src/index.js';
 import type { OptimizerOptions } from '../src/optimizers.js';
 import { setWorkPerThread } from '../src/wasm/shared-engine.js';
 import { randomData, type NetSpec } from './helpers.js';
+import { threadingOf } from '../src/test-seam.js';
 
-const threading = (net: MLP) => (net as unknown as { engine: { threading: { parallelCalls: number; barriers: number } } }).engine.threading;
+const threading = threadingOf;
 const bits = (a: ArrayLike<number>) => Array.from(new Uint8Array(Float64Array.from(a).buffer));
 
 interface Setup {

@@ -31,7 +31,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** The activations with no single ONNX Runtime operator in both float and double: composed graphs. */
-const SMOOTH: Activation[] = ['gelu', 'gelu-tanh', 'silu', 'elu', 'selu', 'softplus', 'mish', 'leaky-relu'];
+const SMOOTH: Activation[] = ['gelu', 'gelu-tanh', 'silu', 'elu', 'selu', 'softplus', 'mish', 'hardswish', 'leaky-relu'];
 const HIDDEN: Activation[] = ['linear', 'relu', 'sigmoid', 'tanh', ...SMOOTH];
 const HEADS: { activation: Activation; loss: Loss }[] = [
   { activation: 'linear', loss: 'mse' },

@@ -39,7 +39,7 @@ describe('defaults (torch.optim)', () => {
 
 describe('rejected options leave the network as it was', () => {
   it.each([
-    [{ type: 'adamax' }, "setOptimizer: options.type must be one of 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', got \"adamax\""],
+    [{ type: 'adamax' }, "setOptimizer: options.type must be one of 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'nadam', got \"adamax\""],
     [{ type: 'sgd', learningRate: -0.1 }, 'setOptimizer: options.learningRate must be a number ≥ 0, got -0.1'],
     [{ type: 'adam', beta1: 1 }, 'setOptimizer: options.beta1 must be a number in [0, 1), got 1'],
     [{ type: 'adam', beta2: -0.5 }, 'setOptimizer: options.beta2 must be a number in [0, 1), got -0.5'],

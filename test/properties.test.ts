@@ -94,7 +94,7 @@ describe('gradients equal central finite differences (float64) on random network
 
 describe('a step with learning rate 0 changes no parameter', () => {
   it.each([['wasm', 'float32'], ['wasm', 'float64'], ['js', 'float32'], ['js', 'float64']] as const)('on %s / %s, with any optimizer', async (backend, dtype) => {
-    const optimizers = fc.constantFrom('sgd', 'adam', 'adamw', 'rmsprop', 'adagrad');
+    const optimizers = fc.constantFrom('sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'nadam');
     await fc.assert(fc.asyncProperty(arbitraryCase, optimizers, fc.boolean(), async ({ spec, seed, rows, batchSize }, optimizer, momentum) => {
       const net = await MLP.create({ ...spec, dtype, seed, backend });
       net.setOptimizer(optimizer === 'sgd' ? { type: 'sgd', momentum: momentum ? 0.9 : 0 } : { type: optimizer });

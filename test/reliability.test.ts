@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as source from '../src/index.js';
 import * as built from '../dist/index.js';
 import { Random } from '../src/random.js';
+import { engineOf } from '../src/test-seam.js';
 
 type Lib = typeof source;
 type Net = source.MLP;
@@ -279,7 +280,7 @@ describe('messages and round trips', () => {
   it('setOptimizer refused for memory says setOptimizer:, and keeps the old optimizer', async () => {
     const net = await source.MLP.create({ ...spec, seed: 1 });
     // The arena's own refusal, as a network too large for Adam's two extra vectors meets it.
-    const engine = (net as unknown as { engine: { setOptimizer: () => void } }).engine;
+    const engine = engineOf(net);
     engine.setOptimizer = () => {
       throw new source.ValueError("the 'adam' optimizer's state needs 2 GiB, more than fits in WebAssembly memory (4 GiB in all, 2.5 GiB already used)");
     };

@@ -13,11 +13,11 @@ import { singleThreadHost } from '../src/wasm/host.js';
 import { startOnOneThread } from '../src/wasm/auto-engine.js';
 import { parameterLayout } from '../src/layout.js';
 import { randomData, type NetSpec } from './helpers.js';
+import { engineOf, threadingOf } from '../src/test-seam.js';
 
-interface Threading { parallelCalls: number; workers: number; threads: number; threadsFallbackReason: string | null }
-const threading = (net: MLP) => (net as unknown as { engine: { threading: Threading } }).engine.threading;
+const threading = threadingOf;
 /** Whether the network's parameters live in the threaded build's shared memory. */
-const onSharedMemory = (net: MLP) => (net as unknown as { engine: { parameters(): Float32Array } }).engine.parameters().buffer instanceof SharedArrayBuffer;
+const onSharedMemory = (net: MLP) => engineOf(net).parameters().buffer instanceof SharedArrayBuffer;
 const bits = (a: ArrayLike<number>) => Array.from(new Uint8Array(Float64Array.from(a).buffer));
 
 const spec: NetSpec = { layers: [6, 10, 8, 3], activations: ['tanh', 'relu', 'softmax'], loss: 'cross-entropy' };

@@ -8,16 +8,9 @@ import { MLP, WorkerError, setKernelVariant, supportedKernelVariants, type DType
 import type { OptimizerOptions } from '../src/optimizers.js';
 import { setWorkPerThread } from '../src/wasm/shared-engine.js';
 import { networkSpecs, randomData, type NetSpec } from './helpers.js';
+import { threadingOf } from '../src/test-seam.js';
 
-interface Threading {
-  parallelCalls: number;
-  barriers: number;
-  workers: number;
-  injectFault(thread: number): void;
-  cuts(): number[];
-  cutShares(first: number): void;
-}
-const threading = (net: MLP) => (net as unknown as { engine: { threading: Threading } }).engine.threading;
+const threading = threadingOf;
 const bits = (a: Float32Array | Float64Array | number[]) => Array.from(new Uint8Array(Float64Array.from(a).buffer));
 
 /**

@@ -145,7 +145,7 @@ it('an unknown key with nothing near lists the options instead', async () => {
 
 describe('misspelt names of activations, losses, metrics and monitors get a suggestion', () => {
   it.each([
-    ['ReLU', () => MLP.create({ layers: [2, 1], activations: ['ReLU'] } as never), "activations[0] must be one of 'linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh', 'softmax', 'gelu', 'gelu-tanh', 'silu', 'elu', 'selu', 'softplus', 'mish', got \"ReLU\"; did you mean 'relu'?"],
+    ['ReLU', () => MLP.create({ layers: [2, 1], activations: ['ReLU'] } as never), "activations[0] must be one of 'linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh', 'softmax', 'gelu', 'gelu-tanh', 'silu', 'elu', 'selu', 'softplus', 'mish', 'hardswish', got \"ReLU\"; did you mean 'relu'?"],
     ['leaky_relu', () => MLP.create({ layers: [2, 1], activations: ['leaky_relu'] } as never), "did you mean 'leaky-relu'?"],
     ['crossentropy', () => MLP.create({ layers: [2, 2], activations: ['softmax'], loss: 'crossentropy' } as never), "did you mean 'cross-entropy'?"],
   ])('%s', async (_, call, message) => {

@@ -2,7 +2,7 @@
 // every helper is written once for both. Only compiled into the SIMD builds: callers guard
 // with `if (ASC_FEATURE_SIMD)`, which the compiler folds, so the scalar build never sees v128.
 
-import { RELU, LEAKY_RELU, SIGMOID, TANH, LEAKY_SLOPE, slopeFromZ } from '../activations';
+import { LINEAR, RELU, LEAKY_RELU, SIGMOID, TANH, LEAKY_SLOPE, slopeFromZ } from '../activations';
 
 /** Floats per v128. */
 export const LANES: i32 = 16 / sizeof<float>();
@@ -72,9 +72,9 @@ export const VBYTES: usize = 16;
   return z;
 }
 
-/** True when `activateVector` computes the activation completely. */
+/** True when `activateVector` computes the activation completely: the kinds it names. */
 @inline export function vectorActivates(kind: i32): bool {
-  return kind < SIGMOID;
+  return kind == LINEAR || kind == RELU || kind == LEAKY_RELU;
 }
 
 /**

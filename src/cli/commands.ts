@@ -1,6 +1,9 @@
 import { statSync } from 'node:fs';
 import type { MLP } from '../mlp.js';
-import { ACTIVATIONS, NORMALIZATIONS, type Normalization } from '../options.js';
+import { NORMALIZATIONS, type Normalization } from '../options.js';
+import { OPTIMIZER_TYPES, optimizerOptionNames } from '../optimizers.js';
+import { HIDDEN_ACTIVATIONS, MOMENTUM_OPTIMIZERS } from './help-lists.js';
+import { REGRESSION_LOSSES } from '../losses.js';
 import { didYouMean } from '../suggest.js';
 import { FormatError } from '../errors.js';
 import { Random } from '../random.js';
@@ -8,7 +11,7 @@ import { readCsvTable, type CsvTable } from './csv.js';
 import { applyScaling, featureMatrix, fitScaling, inferTask, targetColumn, type Task } from './table.js';
 import { loadModelFile, modelFile, saveModelFile, type ModelFile } from './model-file.js';
 import { EXPORT_FORMATS, writeExport, writeOnnxExport } from './export.js';
-import { ONNX_OPSET } from '../io/onnx.js';
+import { onnxOpsetOf } from '../io/onnx.js';
 import { describeOptimizer, takeRows, trainWithProgress, type Samples } from './train-loop.js';
 import { MetricTotals } from './metric-report.js';
 import { DEFAULT_SHUFFLE_BUFFER, EarlyStop, STREAM_ABOVE_BYTES, createNetwork, headOf, type TrainSettings } from './train-network.js';
@@ -22,11 +25,6 @@ import { checkOutputFile } from './output-file.js';
 import { categoricalFeatures, categoricalOption, checkpointWithStage, encodeFeatureRows, fitFeatureStage, rawFeatureRows, scalingStage } from './input-stage.js';
 import type { InputStage } from '../preprocessing/stage.js';
 
-const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a) => a !== 'softmax');
-/** Losses of a regression target (`--loss`). */
-const REGRESSION_LOSSES = ['mse', 'l1', 'huber', 'smooth-l1'] as const;
-/** The network's optimizers (`setOptimizer` types). */
-const OPTIMIZERS = ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad'] as const;
 
 /** `wasm-mlp train data.csv --target col …`: fits, reports, saves. */
 export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void> {
@@ -38,10 +36,10 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   const activation = choiceOption(args, 'activation', 'relu', HIDDEN_ACTIVATIONS);
   const epochs = intOption(args, 'epochs', 50, 1);
   const batchSize = intOption(args, 'batch-size', 16, 1);
-  const optimizer = choiceOption(args, 'optimizer', 'adam', OPTIMIZERS);
+  const optimizer = choiceOption(args, 'optimizer', 'adam', OPTIMIZER_TYPES);
   const learningRate = numberOption(args, 'learning-rate', 0.01, 0, Infinity, true);
   const momentum = numberOption(args, 'momentum', 0, 0, 1);
-  if (momentum > 0 && optimizer !== 'sgd' && optimizer !== 'rmsprop') throw new UsageError(`--momentum applies to sgd and rmsprop, not ${optimizer}`);
+  if (momentum > 0 && !optimizerOptionNames(optimizer).includes('momentum')) throw new UsageError(`--momentum applies to ${MOMENTUM_OPTIMIZERS.join(' and ')}, not ${optimizer}`);
   const validationFile = args.options.get('validation');
   if (validationFile !== undefined && args.options.has('validation-split')) throw new UsageError('give --validation (a file) or --validation-split, not both');
   const validationSplit = validationFile === undefined ? numberOption(args, 'validation-split', 0.2, 0, 1) : 0;
@@ -197,7 +195,7 @@ export async function exportModel(args: ParsedArgs, out: ProgressOutput): Promis
   try {
     if (format === 'onnx') {
       writeOnnxExport(outPath, model, net);
-      out.write(`wrote ${outPath}: ONNX (opset ${ONNX_OPSET}), input "input" = raw ${model.features.join(', ')} (batch × ${model.features.length}), output "output" = ${model.classes ? `p(${model.classes.join(', ')})` : `${model.target} in its units`}\n`);
+      out.write(`wrote ${outPath}: ONNX (opset ${onnxOpsetOf(net.architecture.activations)}), input "input" = raw ${model.features.join(', ')} (batch × ${model.features.length}), output "output" = ${model.classes ? `p(${model.classes.join(', ')})` : `${model.target} in its units`}\n`);
     } else {
       writeExport(outPath, model, net, modelPath);
       out.write(`wrote ${outPath}: exports predictRows(rows) on raw ${model.features.join(', ')}, and predict, features, target, classes\n`);

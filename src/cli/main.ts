@@ -6,6 +6,9 @@ import { UsageError, intOption, parseArgs } from './args.js';
 import { evaluate, exportModel, predict, train } from './commands.js';
 import { workedExample } from '../worked-example.js';
 import { formatBench, quickBench } from './bench.js';
+import { HIDDEN_ACTIVATIONS, MOMENTUM_OPTIMIZERS, helpList } from './help-lists.js';
+import { OPTIMIZER_TYPES } from '../optimizers.js';
+import { REGRESSION_LOSSES } from '../losses.js';
 
 interface Command {
   usage: string;
@@ -36,18 +39,16 @@ A numeric target is regression (linear output, MSE); any other target is classif
   --categorical auto|a,b   one-hot encode these text columns (auto: every feature column with a
                            cell that is not a number); categories seen only later encode as zeros
   --layers 64,32           hidden layer sizes (default 32)
-  --activation relu        hidden activation: linear, relu, leaky-relu, sigmoid, tanh, gelu,
-                           gelu-tanh, silu, elu, selu, softplus, mish (default relu)
-  --loss mse               regression loss: mse, l1, huber or smooth-l1 (default mse;
-                           classification always uses cross-entropy)
+  --activation relu        ${helpList('hidden activation:', HIDDEN_ACTIVATIONS, '(default relu)')}
+  --loss mse               ${helpList('regression loss:', REGRESSION_LOSSES, '(default mse; classification always uses cross-entropy)')}
   --class-weights w        classification: balanced (rows / (classes × rows of the class), as
                            scikit-learn) or one weight per class in sorted class order, 1,2,…
   --label-smoothing e      classification: label smoothing ε in [0, 1) (default 0)
   --epochs N               passes over the training rows (default 50)
   --batch-size N           samples per step (default 16)
-  --optimizer adam         adam, adamw, sgd, rmsprop or adagrad, as torch.optim (default adam)
+  --optimizer adam         ${helpList('', OPTIMIZER_TYPES, 'as torch.optim (default adam)')}
   --learning-rate x        step size η (default 0.01)
-  --momentum m             momentum of sgd or rmsprop (default 0)
+  --momentum m             ${helpList('momentum of', MOMENTUM_OPTIMIZERS, '(default 0)')}
   --schedule s             learning rate per epoch: cosine[:etaMin] (to η/100 by default),
                            step:stepSize[:gamma], exponential:gamma or none (default none)
   --dropout r              dropout rate of the hidden layers while training, in [0, 1) (default 0)

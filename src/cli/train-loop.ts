@@ -1,6 +1,6 @@
 import type { MLP } from '../mlp.js';
 import type { FitOptions } from '../fit.js';
-import type { OptimizerConfig } from '../optimizers.js';
+import { optimizerLabel, type OptimizerConfig } from '../optimizers.js';
 import { Random } from '../random.js';
 import { ProgressBar, type ProgressOutput, type ProgressState } from './progress.js';
 
@@ -128,7 +128,7 @@ export function formatConfusion(counts: number[][], names: readonly string[]): s
 
 /** "Adam (η = 0.001)", "SGD with momentum 0.9 (η = 0.02)". */
 export function describeOptimizer(o: OptimizerConfig): string {
-  const name = { sgd: 'SGD', adam: 'Adam', adamw: 'AdamW', rmsprop: 'RMSprop', adagrad: 'Adagrad' }[o.type];
+  const name = optimizerLabel(o.type);
   const momentum = 'momentum' in o && o.momentum ? ` with ${o.type === 'sgd' && o.nesterov ? 'Nesterov ' : ''}momentum ${o.momentum}` : '';
   return `${name}${momentum} (η = ${o.learningRate})`;
 }

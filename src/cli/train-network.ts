@@ -2,7 +2,8 @@
 // and training from a streamed file.
 import { MLP } from '../mlp.js';
 import { batchesUseThreads } from '../threads/support.js';
-import type { Activation, LossOptions, Normalization } from '../options.js';
+import type { Activation, Loss, LossOptions, Normalization } from '../options.js';
+import { optimizerOptionNames, type OptimizerOptions, type OptimizerType } from '../optimizers.js';
 import { EarlyStopping } from '../training/early-stopping.js';
 import type { Task } from './table.js';
 import { UsageError } from './args.js';
@@ -17,7 +18,7 @@ export interface TrainSettings {
   activation: Exclude<Activation, 'softmax'>;
   epochs: number;
   batchSize: number;
-  optimizer: 'adam' | 'adamw' | 'sgd' | 'rmsprop' | 'adagrad';
+  optimizer: OptimizerType;
   learningRate: number;
   momentum: number;
   validationFile: string | undefined;
@@ -33,7 +34,7 @@ export interface TrainSettings {
   outPath: string;
   taskOption: Task | 'auto';
   /** --loss for a regression target, or null when not given (mse). */
-  loss: 'mse' | 'l1' | 'huber' | 'smooth-l1' | null;
+  loss: Loss | null;
   /** Rows in the shuffle buffer when the file is streamed. */
   shuffleBuffer: number;
   /** --class-weights: 'balanced', one weight per class, or null (none). */
@@ -66,7 +67,7 @@ export async function createNetwork(s: TrainSettings, inputs: number, classes: r
     ...(s.normalization.some((n) => n !== null) && { normalization: s.normalization }),
   });
   const { optimizer: type, learningRate, momentum } = s;
-  net.setOptimizer(type === 'sgd' || type === 'rmsprop' ? { type, learningRate, momentum } : { type, learningRate });
+  net.setOptimizer({ type, learningRate, ...(optimizerOptionNames(type).includes('momentum') && { momentum }) } as OptimizerOptions);
   const reason = threads === s.threads ? net.threadsFallbackReason : `batches of ${s.batchSize} rows are too small to gain from more`;
   return { net, threadsNote: `up to ${net.threads} thread${net.threads === 1 ? '' : 's'}${reason ? ` (${reason})` : ''}` };
 }

@@ -1,6 +1,7 @@
 import type { DType } from '../options.js';
 import { ValueError, describe } from '../errors.js';
 import { KERNEL_VARIANTS, compileWasm, kernelVariant, type KernelVariant, type WasmSource } from '../wasm/variants.js';
+import { inferenceUrl } from './inference-urls.js';
 
 const sources = new Map<string, WasmSource>();
 const modules = new Map<string, Promise<WebAssembly.Module>>();
@@ -31,16 +32,4 @@ export function inferenceModule(dtype: DType, variant: KernelVariant = kernelVar
     modules.set(id, module);
   }
   return module;
-}
-
-// Literal `new URL(…, import.meta.url)` expressions, so bundlers such as Vite see and copy the files.
-function inferenceUrl(dtype: DType, variant: KernelVariant): URL {
-  if (dtype === 'float64') {
-    if (variant === 'scalar') return new URL('../wasm/build/inference.f64.scalar.wasm', import.meta.url);
-    if (variant === 'simd') return new URL('../wasm/build/inference.f64.simd.wasm', import.meta.url);
-    return new URL('../wasm/build/inference.f64.relaxed-simd.wasm', import.meta.url);
-  }
-  if (variant === 'scalar') return new URL('../wasm/build/inference.f32.scalar.wasm', import.meta.url);
-  if (variant === 'simd') return new URL('../wasm/build/inference.f32.simd.wasm', import.meta.url);
-  return new URL('../wasm/build/inference.f32.relaxed-simd.wasm', import.meta.url);
 }

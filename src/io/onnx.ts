@@ -13,6 +13,7 @@ import { dtypeBytes, writeFloats } from './floats.js';
 import { ONNX_SCHEMA } from './onnx-schema.js';
 import { ONNX_ML_OPSET, inputStageNodes, stageInputInfo, takesText } from '../preprocessing/onnx-nodes.js';
 import { preprocessingMetadata } from '../preprocessing/architecture.js';
+import { activationRecord, type OnnxGraph } from '../activations.js';
 
 /** Options of `toOnnx`. */
 export interface OnnxOptions {
@@ -27,12 +28,10 @@ export interface OnnxOptions {
   name?: string;
 }
 
-/** ONNX opset and IR version: opset 13 is the first with Softmax over one axis, IR 7 its format. */
+/** ONNX opset and IR version: opset 13 is the first with Softmax over one axis, IR 7 its format (a graph with a newer operator, such as HardSwish, declares its record's opset). */
 export const ONNX_OPSET = 13;
 const IR_VERSION = 7;
 const ELEMENT_TYPE: Record<DType, number> = { float32: 1, float64: 11 };
-/** The slope of wasm-mlp's leaky-relu (assembly/activations.ts LEAKY_SLOPE). */
-const LEAKY_SLOPE = 0.01;
 const INT_ATTRIBUTE = 2;
 const INTS_ATTRIBUTE = 7;
 
@@ -83,7 +82,7 @@ export function writeOnnx(arch: Architecture, parameters: FloatArray, options: O
   if (extras.output) unstandardise(nodes, initializers, extras.output, current, 'output', dtype);
   const model = {
     irVersion: IR_VERSION,
-    opsetImport: [{ domain: '', version: ONNX_OPSET }, ...(arch.input && takesText(arch.input) ? [ONNX_ML_OPSET] : [])],
+    opsetImport: [{ domain: '', version: onnxOpsetOf(arch.activations) }, ...(arch.input && takesText(arch.input) ? [ONNX_ML_OPSET] : [])],
     producerName: 'wasm-mlp',
     docString: `Multilayer perceptron ${arch.layers.join('-')} (${arch.activations.join(', ')}), trained with ${arch.loss} loss`,
     graph: {
@@ -114,24 +113,8 @@ function unstandardise(nodes: Node[], initializers: object[], s: OnnxScaling, fr
   nodes.push({ input: ['output.scaled', 'output.mean'], output: [to], name: 'output.add', opType: 'Add' });
 }
 
-/** The activations with one ONNX operator of their own. */
-const SINGLE_OPERATORS = {
-  linear: { opType: 'Identity' },
-  relu: { opType: 'Relu' },
-  sigmoid: { opType: 'Sigmoid' },
-  tanh: { opType: 'Tanh' },
-  // One distribution per row (axis 1 of batch × outputs), as predict normalises each sample.
-  softmax: { opType: 'Softmax', attribute: [{ name: 'axis', type: INT_ATTRIBUTE, i: -1 }] },
-} satisfies Partial<Record<Activation, { opType: string; attribute?: object[] }>>;
-
-/** nn.SELU's constants (assembly/activations.ts). */
-const SELU_ALPHA = 1.6732632423543772848170429916717;
-const SELU_SCALE = 1.0507009873554804934193349852946;
 /** torch's Softplus returns z itself above this. */
 const SOFTPLUS_THRESHOLD = 20;
-/** √(2/π) and the cubic coefficient of nn.GELU(approximate='tanh'). */
-const GELU_TANH_BETA = 0.7978845608028654;
-const GELU_TANH_KAPPA = 0.044715;
 
 /**
  * Builds the nodes of one activation: each call adds one node and returns its output's name.
@@ -139,9 +122,9 @@ const GELU_TANH_KAPPA = 0.044715;
  * double (Exp, Log, Tanh, Sigmoid, Min, Max, Where…), composed where ONNX has no operator or
  * ONNX Runtime none in double (Elu, Selu, Softplus, Erf have float kernels only).
  */
-class ActivationGraph {
+class ActivationGraph implements OnnxGraph {
   private count = 0;
-  constructor(private readonly nodes: Node[], private readonly initializers: object[], private readonly prefix: string, private readonly dtype: DType) {}
+  constructor(private readonly nodes: Node[], private readonly initializers: object[], private readonly prefix: string, readonly dtype: DType) {}
 
   op(opType: string, inputs: string[], attribute?: object[], output?: string): string {
     const name = `${this.prefix}.${opType.toLowerCase()}${this.count++}`;
@@ -184,42 +167,20 @@ class ActivationGraph {
   }
 }
 
-/** Appends the node(s) computing `activation` of `from` into `to`; returns `to`. */
+/** Appends the node(s) computing `activation` of `from` into `to` (its record's ONNX graph); returns `to`. */
 function activationNode(nodes: Node[], initializers: object[], activation: Exclude<Activation, 'linear'>, from: string, to: string, l: number, dtype: DType): string {
   const name = `layers.${l}.${activation}`;
-  if (activation in SINGLE_OPERATORS) {
-    nodes.push({ input: [from], output: [to], name, ...SINGLE_OPERATORS[activation as keyof typeof SINGLE_OPERATORS] });
+  const onnx = activationRecord(activation).onnx;
+  if ('opType' in onnx) {
+    nodes.push({ input: [from], output: [to], name, opType: onnx.opType, ...(onnx.attribute && { attribute: [...onnx.attribute] }) });
     return to;
   }
-  const g = new ActivationGraph(nodes, initializers, name, dtype);
-  const x = from;
-  switch (activation) {
-    case 'leaky-relu':
-      // max(x, 0.01·x) is LeakyRelu (the slope is below 1), and ONNX Runtime's LeakyRelu is float only.
-      return g.op('Max', [x, g.scale(x, LEAKY_SLOPE)], undefined, to);
-    case 'gelu':
-      // x/2 · (1 + erf(x/√2))
-      return g.op('Mul', [g.scale(x, 0.5), g.op('Add', [g.erf(g.scale(x, Math.SQRT1_2)), g.constant(1)])], undefined, to);
-    case 'gelu-tanh': {
-      const cube = g.op('Mul', [x, g.op('Mul', [x, x])]);
-      const inner = g.scale(g.op('Add', [x, g.scale(cube, GELU_TANH_KAPPA)]), GELU_TANH_BETA);
-      return g.op('Mul', [g.scale(x, 0.5), g.op('Add', [g.op('Tanh', [inner]), g.constant(1)])], undefined, to);
-    }
-    case 'silu':
-      // x / (1 + e⁻ˣ), as the kernels compute it. (x · Sigmoid(x) would be fused by ONNX
-      // Runtime into QuickGelu, which it runs in float only.)
-      return g.op('Div', [x, g.op('Add', [g.op('Exp', [g.op('Neg', [x])]), g.constant(1)])], undefined, to);
-    case 'elu':
-      return g.op('Add', [g.op('Max', [x, g.constant(0)]), g.expMinusOne(x)], undefined, to);
-    case 'selu':
-      return g.scale(g.op('Add', [g.op('Max', [x, g.constant(0)]), g.scale(g.expMinusOne(x), SELU_ALPHA)]), SELU_SCALE, to);
-    case 'softplus':
-      return g.softplus(x, to);
-    case 'mish':
-      return g.op('Mul', [x, g.op('Tanh', [g.softplus(x)])], undefined, to);
-    default:
-      throw new Error(`internal: no ONNX graph for the activation '${activation}'`);
-  }
+  return onnx.build(new ActivationGraph(nodes, initializers, name, dtype), from, to);
+}
+
+/** The opset a network's graph needs: 13, or more where an activation's operators are newer. */
+export function onnxOpsetOf(activations: readonly Activation[]): number {
+  return Math.max(ONNX_OPSET, ...activations.map((a) => activationRecord(a).onnxOpset ?? ONNX_OPSET));
 }
 
 /**

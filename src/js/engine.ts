@@ -80,7 +80,7 @@ export function createJsEngine(arch: Architecture): Engine {
     return weighting;
   };
   // Divergence guard, as assembly/network.ts: why the last step was refused, and where.
-  let cause = FailureCause.None;
+  let cause: FailureCause = FailureCause.None;
   let failed: { step: number; rows: number; learningRate: number } | null = null;
   let optimizer: OptimizerConfig = DEFAULT_OPTIMIZER;
   let slots = freshSlots(optimizer);

@@ -3,15 +3,16 @@
 // mirrors the kernels so float64 results agree to rounding.
 
 import type { Activation, FloatArray, Loss } from '../options.js';
-import { SMOOTH, type SmoothActivation } from './smooth.js';
+import { LEAKY_SLOPE, activationRecord, slopeFromZ } from '../activations.js';
 
-/** True for the activations whose derivative is taken from z (`storeSlopes`), not from a = act(z). */
-export function slopeFromZ(kind: Activation): kind is SmoothActivation {
-  return kind in SMOOTH;
+export { LEAKY_SLOPE, slopeFromZ };
+
+/** The reference act(z) and act'(z) of an activation whose slope is taken from z. */
+function fromZ(kind: Activation): { value: (z: number) => number; slope: (z: number) => number } {
+  const reference = activationRecord(kind).reference;
+  if (!reference) throw new Error(`internal: the activation '${kind}' has the slope-from-z flag but no reference function in its record`);
+  return reference;
 }
-
-/** PyTorch's nn.LeakyReLU default negative slope. */
-export const LEAKY_SLOPE = 0.01;
 
 /** out[m×n] = x[m×k] · w[n×k]ᵀ + bias[n]. */
 export function denseForward(out: FloatArray, x: FloatArray, w: FloatArray, bias: FloatArray, m: number, n: number, k: number): void {
@@ -58,7 +59,7 @@ export function sigmoid(v: number): number {
 export function activate(kind: Activation, a: FloatArray, z: FloatArray, rows: number, cols: number): void {
   const len = rows * cols;
   if (slopeFromZ(kind)) {
-    const value = SMOOTH[kind].value;
+    const value = fromZ(kind).value;
     for (let i = 0; i < len; i++) a[i] = value(z[i]);
     return;
   }
@@ -86,8 +87,8 @@ export function activate(kind: Activation, a: FloatArray, z: FloatArray, rows: n
  * slopes ← act'(z) for the activations that `slopeFromZ` (GELU, SiLU, …): their derivative
  * cannot be recovered from a = act(z). `slopes` may be z itself.
  */
-export function storeSlopes(kind: SmoothActivation, slopes: FloatArray, z: FloatArray, len: number): void {
-  const slope = SMOOTH[kind].slope;
+export function storeSlopes(kind: Activation, slopes: FloatArray, z: FloatArray, len: number): void {
+  const slope = fromZ(kind).slope;
   for (let i = 0; i < len; i++) slopes[i] = slope(z[i]);
 }
 

@@ -5,7 +5,7 @@
 // averages are m·β + (1 − β)·g as in torch 1.13; torch 2 writes them as lerp, equal to rounding.
 
 import type { FloatArray } from '../options.js';
-import type { OptimizerConfig, StateName } from '../optimizers.js';
+import { optimizerReference, type OptimizerConfig, type StateName } from '../optimizers.js';
 import { clipByNorm, clipByValue } from './regularization.js';
 
 /** An optimizer's mutable state: the step count and its vectors, by name. */
@@ -19,13 +19,14 @@ export function optimizerUpdate(config: OptimizerConfig, state: OptimizerSlots, 
   if (config.clipValue !== null) clipByValue(grads, config.clipValue);
   if (config.clipNorm !== null) clipByNorm(grads, config.clipNorm);
   state.step++;
-  (REFERENCE[config.type] as Update<OptimizerConfig>)(config, state.step, state.buffers as Record<StateName, FloatArray>, params, grads, learningRate);
+  const update = optimizerReference(config.type) ?? (REFERENCE[config.type as keyof typeof REFERENCE] as Update<OptimizerConfig>);
+  update(config, state.step, state.buffers as Record<StateName, FloatArray>, params, grads, learningRate);
 }
 
 type Update<C> = (c: C, step: number, s: Record<StateName, FloatArray>, params: FloatArray, grads: FloatArray, learningRate: number) => void;
 
-/** Each optimizer's update, by type: the reference its kernel (assembly/optimizers/) must match. */
-const REFERENCE: { [T in OptimizerConfig['type']]: Update<Config<T>> } = {
+/** The first optimizers' updates, by type: the reference their kernels (assembly/optimizers/) must match. Later ones carry theirs in their record (src/optimizers.ts). */
+const REFERENCE: { [T in 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad']: Update<Config<T>> } = {
   sgd: (c, step, s, params, grads, lr) => sgdStep(c, step, s.momentumBuffer, params, grads, lr),
   adam: (c, step, s, params, grads, lr) => adamStep(c, step, s.m, s.v, s.vMax, params, grads, lr),
   adamw: (c, step, s, params, grads, lr) => adamStep(c, step, s.m, s.v, s.vMax, params, grads, lr),

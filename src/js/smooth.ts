@@ -1,4 +1,4 @@
-// The smooth activations (GELU, SiLU, ELU, SELU, softplus, Mish) and their slopes act'(z), as
+// The activations whose slope is taken from z (GELU, SiLU, ELU, SELU, softplus, Mish, hardswish) and their slopes act'(z), as
 // PyTorch's CPU kernels write them, in float64: the specification of assembly/activations.ts
 // and assembly/erf.ts, operation for operation. Each function is self-contained (constants
 // written in place) so that `toFunction` can embed its source as is.
@@ -84,15 +84,12 @@ export function mishSlope(v: number): number {
   return t + v * s * (1 - t * t);
 }
 
-/** Each smooth activation's function and slope. */
-export const SMOOTH = {
-  gelu: { value: gelu, slope: geluSlope },
-  'gelu-tanh': { value: geluTanh, slope: geluTanhSlope },
-  silu: { value: silu, slope: siluSlope },
-  elu: { value: elu, slope: eluSlope },
-  selu: { value: selu, slope: seluSlope },
-  softplus: { value: softplus, slope: softplusSlope },
-  mish: { value: mish, slope: mishSlope },
-} as const;
-
-export type SmoothActivation = keyof typeof SMOOTH;
+/** nn.Hardswish: z·min(max(z + 3, 0), 6)/6, in torch's CPU kernel's order. */
+export function hardswish(v: number): number {
+  return v * Math.min(Math.max(v + 3, 0), 6) / 6;
+}
+/** torch's hardswish_backward: 0 below −3, z/3 + ½ on [−3, 3] (both kinks included), 1 above. */
+export function hardswishSlope(v: number): number {
+  if (v < -3) return 0;
+  return v <= 3 ? v / 3 + 0.5 : 1;
+}

@@ -1,10 +1,11 @@
 import { ValueError, describe } from '../errors.js';
+import { CONSTANTS } from '../wasm/kernel-interface.js';
 
 /** `threads` of `MLP.create`: a thread count, or 'auto' for every available core. */
 export type ThreadsOption = number | 'auto';
 
-/** More threads than this is a typo, not a machine. */
-const MAX_THREADS = 256;
+/** More threads than this is a typo, not a machine (the kernels' balance table holds this many). */
+const MAX_THREADS = CONSTANTS.MAX_THREADS;
 
 /**
  * Below this many multiply-adds per thread and forward pass (batch rows × parameters), waking

@@ -1,36 +1,15 @@
 import type { Activation, Loss, Normalization } from '../options.js';
 import type { OptimizerType } from '../optimizers.js';
 
-// The blocks the kernels read (assembly/blocks.ts) are defined there only: their field offsets
-// and sizes come from the module's exports, named Block_field, when a module is loaded. This
-// side names the fields it writes and how (i32 word, pointer or f64); a name the module does not
-// export fails at load, never as silent memory corruption.
+import { FIELDS } from './kernel-interface.js';
 
-const FIELDS = {
-  Network: {
-    i32: ['layerCount', 'loss', 'parameterCount', 'sampleCount', 'batchSize', 'failure', 'failedBatch', 'failedEpoch'],
-    pointer: ['parameters', 'gradient', 'optimizer', 'dropoutRandom', 'batchInputs', 'batchTargets', 'lossTerms', 'dataInputs', 'dataTargets', 'order', 'shuffleRandom', 'epochLosses', 'control', 'batchWeights', 'dataWeights', 'classWeights', 'posWeights'],
-    f64: ['lossParameter', 'batchesTracked', 'labelSmoothing', 'resultWeight'],
-  },
-  Layer: {
-    i32: ['inputs', 'outputs', 'activation', 'normalization'],
-    pointer: ['weights', 'bias', 'gradWeights', 'gradBias', 'z', 'a', 'mask', 'dropped', 'gamma', 'beta', 'gradGamma', 'gradBeta', 'h', 'xhat', 'statistics', 'runningMean', 'runningVar'],
-    f64: ['dropoutRate'],
-  },
-  Optimizer: {
-    i32: ['kind', 'nesterov', 'amsgrad', 'centered'],
-    pointer: ['momentumBuffer', 'm', 'v', 'vMax', 'squareAverage', 'gradAverage', 'sum'],
-    f64: ['step', 'momentum', 'dampening', 'beta1', 'beta2', 'alpha', 'epsilon', 'weightDecay', 'learningRateDecay', 'clipNorm', 'clipValue'],
-  },
-  Control: {
-    i32: ['threads', 'available', 'workPerThread', 'abort', 'fault', 'active', 'parallelCalls', 'barriers', 'errorLength'],
-    pointer: [],
-    f64: [],
-  },
-} as const;
+// The blocks the kernels read (assembly/blocks.ts) are defined there only: their fields and
+// kinds reach this side through the generated src/wasm/kernel-interface.ts, and their offsets
+// and sizes come from the module's exports, named Block_field, when a module is loaded. A name
+// the module does not export fails at load, never as silent memory corruption.
 
 type BlockName = keyof typeof FIELDS;
-type FieldOf<B extends BlockName> = (typeof FIELDS)[B]['i32' | 'pointer' | 'f64'][number];
+type FieldOf<B extends BlockName> = keyof (typeof FIELDS)[B] & string;
 type Kind = 'i32' | 'pointer' | 'f64';
 
 /** One block's layout: byte offset and kind of each field, and its size. */
@@ -71,11 +50,9 @@ function global(exports: Exports, name: string): number {
 function blockLayout<B extends BlockName>(exports: Exports, block: B): BlockLayout<B> {
   const offset: Record<string, number> = {};
   const kind: Record<string, Kind> = {};
-  for (const k of ['i32', 'pointer', 'f64'] as const) {
-    for (const field of FIELDS[block][k] as readonly string[]) {
-      offset[field] = global(exports, `${block}_${field}`);
-      kind[field] = k;
-    }
+  for (const [field, k] of Object.entries(FIELDS[block]) as [string, Kind][]) {
+    offset[field] = global(exports, `${block}_${field}`);
+    kind[field] = k;
   }
   return { size: global(exports, `${block}_size`), offset, kind } as BlockLayout<B>;
 }

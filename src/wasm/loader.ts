@@ -1,6 +1,7 @@
 import type { DType } from '../options.js';
 import { ValueError, describe } from '../errors.js';
 import { KERNEL_VARIANTS, compileWasm, kernelVariant, type KernelVariant, type WasmSource } from './variants.js';
+import { kernelUrl } from './kernel-urls.js';
 
 export { KERNEL_VARIANTS, setKernelVariant, kernelVariant, supportedKernelVariants, compileWasm } from './variants.js';
 export type { KernelVariant, WasmSource } from './variants.js';
@@ -36,7 +37,7 @@ export function kernelModule(dtype: DType, variant: KernelVariant = kernelVarian
   const id = key(dtype, variant, threads);
   let module = modules.get(id);
   if (!module) {
-    module = compileWasm(sources.get(id) ?? (threads ? threadedUrl(dtype, variant) : defaultUrl(dtype, variant)));
+    module = compileWasm(sources.get(id) ?? kernelUrl(dtype, variant, threads));
     // A failed load may be retried with another source.
     module.catch(() => modules.delete(id));
     modules.set(id, module);
@@ -47,27 +48,3 @@ export function kernelModule(dtype: DType, variant: KernelVariant = kernelVarian
 function key(dtype: DType, variant: KernelVariant, threads = false): string {
   return `${dtype}:${variant}${threads ? ':threads' : ''}`;
 }
-
-// Literal `new URL(…, import.meta.url)` expressions, so bundlers such as Vite see and copy the files.
-function defaultUrl(dtype: DType, variant: KernelVariant): URL {
-  if (dtype === 'float64') {
-    if (variant === 'scalar') return new URL('./build/mlp.f64.scalar.wasm', import.meta.url);
-    if (variant === 'simd') return new URL('./build/mlp.f64.simd.wasm', import.meta.url);
-    return new URL('./build/mlp.f64.relaxed-simd.wasm', import.meta.url);
-  }
-  if (variant === 'scalar') return new URL('./build/mlp.f32.scalar.wasm', import.meta.url);
-  if (variant === 'simd') return new URL('./build/mlp.f32.simd.wasm', import.meta.url);
-  return new URL('./build/mlp.f32.relaxed-simd.wasm', import.meta.url);
-}
-
-function threadedUrl(dtype: DType, variant: KernelVariant): URL {
-  if (dtype === 'float64') {
-    if (variant === 'scalar') return new URL('./build/mlp.f64.scalar.threads.wasm', import.meta.url);
-    if (variant === 'simd') return new URL('./build/mlp.f64.simd.threads.wasm', import.meta.url);
-    return new URL('./build/mlp.f64.relaxed-simd.threads.wasm', import.meta.url);
-  }
-  if (variant === 'scalar') return new URL('./build/mlp.f32.scalar.threads.wasm', import.meta.url);
-  if (variant === 'simd') return new URL('./build/mlp.f32.simd.threads.wasm', import.meta.url);
-  return new URL('./build/mlp.f32.relaxed-simd.threads.wasm', import.meta.url);
-}
-

@@ -1,5 +1,5 @@
 import type { OptimizerConfig, StateName } from '../optimizers.js';
-import { optimizerBufferNames } from '../optimizers.js';
+import { optimizerBufferNames, optimizerHostOptions } from '../optimizers.js';
 import type { BlockAccess, Blocks } from './blocks.js';
 
 /** State vectors start on cache-line boundaries after the Optimizer block, in one arena block. */
@@ -22,15 +22,20 @@ export function optimizerBlockLayout(blocks: Blocks, config: OptimizerConfig, co
 }
 
 /**
- * Describes `config` to the kernels: every option that is a field of the Optimizer block is
- * written under its own name (booleans as 0/1, clipping that is off as 0), every state vector
- * under its name, and the step count.
+ * Describes `config` to the kernels: every option is written under its own name to the field of
+ * the Optimizer block that has it (booleans as 0/1, clipping that is off as 0), every state vector
+ * under its name, and the step count. An option the block lacks throws: a kernel would otherwise
+ * run with 0 in its place. Only the type, the learning rate (an argument of every call) and the
+ * options the record says the host consumes are not written.
  */
 export function writeOptimizer(block: BlockAccess<'Optimizer'>, blocks: Blocks, config: OptimizerConfig, layout: OptimizerBlockLayout, step: number): void {
   block.clear();
   block.set('kind', blocks.optimizerCode(config.type));
+  const hostOnly = optimizerHostOptions(config);
   for (const [key, value] of Object.entries(config)) {
-    if (key in blocks.Optimizer.offset && key !== 'kind') block.set(key as 'momentum', typeof value === 'boolean' ? Number(value) : (value ?? 0));
+    if (key === 'type' || key === 'learningRate' || hostOnly.includes(key)) continue;
+    if (!(key in blocks.Optimizer.offset)) throw new Error(`internal: the kernels' Optimizer block (assembly/blocks.ts) has no field '${key}' for the '${config.type}' option of that name`);
+    block.set(key as 'momentum', typeof value === 'boolean' ? Number(value) : (value ?? 0));
   }
   for (const [name, offset] of Object.entries(layout.stateOffsets)) block.set(name as StateName, block.address + offset);
   block.set('step', step);

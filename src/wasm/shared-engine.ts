@@ -29,8 +29,8 @@ const SETTLE_MS = 10_000;
 /** How long a synchronous call waits for 'auto' workers to start; past it, it runs on one thread. */
 const STARTUP_MS = 10_000;
 
-/** Threading facts of an engine, readable as `net.threads` and `net.threadsFallbackReason`. */
-interface Threading {
+/** Threading facts of an engine, readable as `net.threads` and `net.threadsFallbackReason` (and by tests through src/test-seam.ts). */
+export interface Threading {
   threads: number;
   threadsFallbackReason: string | null;
   /** Calls that ran on more than one thread (observable by tests). */
