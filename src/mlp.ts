@@ -29,6 +29,7 @@ import type { RunningState } from './io/running.js';
 import { DEFAULT_OPTIMIZER, FIT_DEFAULT_OPTIMIZER, resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
 import { standaloneModule } from './standalone.js';
 import { summaryText } from './summary.js';
+import { quantizeNetwork, type QuantizeOptions } from './quantize/quantize.js';
 import { fitInWorker, type FitAccess, type FitAsyncOptions, type NetworkState } from './async/fit-async.js';
 import { fitDataset, type BatchDataset, type DatasetAccess, type FitDatasetOptions } from './training/fit-dataset.js';
 
@@ -523,6 +524,20 @@ export class MLP {
   toSafetensors(): Uint8Array {
     const engine = this.live('toSafetensors');
     return writeSafetensors(this.architecture, engine.parameters(), runningStateOf(engine));
+  }
+
+  /**
+   * The network as a quantized model file for `Predictor.load` (wasm-mlp/inference): int8 weights
+   * with one float32 scale per output unit, or float16 weights, in safetensors (see the
+   * quantization guide). Batch norm is folded into its Linear first. The network is unchanged.
+   * @example
+   * writeFileSync('model.int8.safetensors', net.quantize({ weights: 'int8' }));
+   * @throws {ValueError} for unknown or invalid options, a non-finite parameter, a layer norm with
+   * int8 weights, or a float16 weight beyond float16's range.
+   */
+  quantize(options: QuantizeOptions): Uint8Array {
+    const engine = this.live('quantize');
+    return quantizeNetwork('quantize', this.architecture, engine.parameters(), engine.runningStatistics(), options);
   }
 
   /**
