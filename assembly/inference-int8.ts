@@ -4,16 +4,22 @@
 //      its own scale s and zero point zp (the row's range widened to hold 0, as ONNX's
 //      DynamicQuantizeLinear does with 8 bits). Seven bits because the relaxed dot's second
 //      operand is read as unsigned on x86 and as signed on ARM: only [0, 127] means the same on both.
-//   2. int8Gemm: acc = Σₖ w·q in exact i32 arithmetic, by either kernel (their results are equal).
+//   2. int8Gemm: acc = Σₖ w·q in exact i32 arithmetic, by either kernel (their results are equal):
+//      the relaxed dot on 8-bit operands, or i32x4.dot_i16x8_s on operands widened to 16 bits once —
+//      weights when a model is loaded, activations as they are quantized — rather than in the loop.
 //   3. int8Epilogue: z = (acc − zp·Σₖw)·(s·scaleⱼ) + biasⱼ in float, then the layer's activation —
 //      one piece of code whichever kernel produced acc.
 // Weights are symmetric per output unit, w ∈ [−127, 127], stored n × kPad (nn.Linear's layout, each
-// row padded with zeros to kPad, a multiple of 16, so the kernels need no tail).
+// row padded with zeros to kPad, a multiple of 16, so the kernels need no tail), as i8, or as i16
+// for the portable kernel ("wide").
 
 import { activate } from './activations';
+import { activateVector, vectorActivates } from './gemm/vector';
 
 /** Largest 7-bit activation. */
 const QMAX: i32 = 127;
+/** 1.5·2^23: a float in [2^23, 2^24) has a spacing of 1, so adding this rounds to an integer. */
+const ROUNDING_SHIFT: f64 = 12582912;
 /** Bytes of W the GEMM keeps cache-resident while every pair of rows passes over it. */
 const BLOCK_BYTES: i32 = 256 * 1024;
 
@@ -25,19 +31,21 @@ const BLOCK_BYTES: i32 = 256 * 1024;
   return base + (<usize>i << 2);
 }
 
-/** q of one value: division (not a reciprocal) and round-half-to-even, as ONNX's QuantizeLinear. */
-@inline function quantizeOne(x: float, s: float, zp: i32): u8 {
-  return <u8>min(QMAX, max(0, <i32>nearest<float>(x / s) + zp));
+/** q of one value: times 1/s, rounded half to even (ONNX's Round), plus the zero point, clamped. */
+@inline function quantizeOne(x: float, inv: float, zp: i32): u8 {
+  return <u8>min(QMAX, max(0, <i32>nearest<float>(x * inv) + zp));
 }
 
 /**
- * Quantizes `rows` rows of x (rows × k floats) into q (rows × kPad bytes, zeros past k), and writes
- * each row's scale (float) and zero point (i32). A row of zeros gets scale 1 and q = 0.
+ * Quantizes `rows` rows of x (rows × k floats) into q (rows × kPad values, zeros past k; u8, or
+ * with `wide` i16), and writes each row's scale (float) and zero point (i32). A row of zeros gets
+ * scale 1 and q = 0.
  */
-export function quantizeRows(x: usize, rows: i32, k: i32, q: usize, kPad: i32, scales: usize, zeros: usize): void {
+export function quantizeRows(x: usize, rows: i32, k: i32, q: usize, kPad: i32, scales: usize, zeros: usize, wide: bool): void {
+  const width = wide ? 2 : 1;
   for (let r = 0; r < rows; r++) {
     const xr = f(x, r * k);
-    const qr = q + <usize>(r * kPad);
+    const qr = q + <usize>(r * kPad * width);
     let lo: float = 0;
     let hi: float = 0;
     let i = 0;
@@ -59,27 +67,44 @@ export function quantizeRows(x: usize, rows: i32, k: i32, q: usize, kPad: i32, s
     }
     let s: float = (hi - lo) / <float>QMAX;
     if (s == 0) s = 1;
-    const zp = min(QMAX, max(0, <i32>nearest<float>(-lo / s)));
+    // One division per row; the values are multiplied by its reciprocal.
+    const inv: float = 1 / s;
+    const zp = min(QMAX, max(0, <i32>nearest<float>(-lo * inv)));
     store<float>(f(scales, r), s);
     store<i32>(w32(zeros, r), zp);
     i = 0;
     if (ASC_FEATURE_SIMD && sizeof<float>() == 4) {
-      const vs = f32x4.splat(<f32>s);
-      const vzp = i32x4.splat(zp);
-      const top = i8x16.splat(<i8>QMAX);
+      // round(x·inv) + zp by the float adder: adding 1.5·2^23 + zp leaves the rounded-half-to-even
+      // integer in the low mantissa bits (|x·inv| ≤ 127 ≪ 2^22), which costs less than
+      // nearest + trunc_sat and gives the same integers.
+      const vs = f32x4.splat(<f32>inv);
+      const shift = f32x4.splat(<f32>(ROUNDING_SHIFT + <f64>zp));
+      const bits = i32x4.splat(reinterpret<i32>(<f32>ROUNDING_SHIFT));
+      const bottom = i16x8.splat(0);
+      const top = i16x8.splat(<i16>QMAX);
       for (; i + 16 <= k; i += 16) {
         const p = f(xr, i);
-        const a = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.div(v128.load(p), vs))), vzp);
-        const b = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.div(v128.load(p, 16), vs))), vzp);
-        const c = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.div(v128.load(p, 32), vs))), vzp);
-        const d = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.div(v128.load(p, 48), vs))), vzp);
-        // Saturating narrows clamp below at 0; the min clamps above at 127.
-        const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(a, b), i16x8.narrow_i32x4_s(c, d));
-        v128.store(qr + <usize>i, i8x16.min_u(bytes, top));
+        const a = i32x4.sub(f32x4.add(f32x4.mul(v128.load(p), vs), shift), bits);
+        const b = i32x4.sub(f32x4.add(f32x4.mul(v128.load(p, 16), vs), shift), bits);
+        const c = i32x4.sub(f32x4.add(f32x4.mul(v128.load(p, 32), vs), shift), bits);
+        const d = i32x4.sub(f32x4.add(f32x4.mul(v128.load(p, 48), vs), shift), bits);
+        // Clamped to [0, 127] in 16-bit lanes, then stored as they are or narrowed to bytes.
+        const ab = i16x8.min_s(i16x8.max_s(i16x8.narrow_i32x4_s(a, b), bottom), top);
+        const cd = i16x8.min_s(i16x8.max_s(i16x8.narrow_i32x4_s(c, d), bottom), top);
+        if (wide) {
+          v128.store(qr + (<usize>i << 1), ab);
+          v128.store(qr + (<usize>i << 1), cd, 16);
+        } else {
+          v128.store(qr + <usize>i, i8x16.narrow_i16x8_u(ab, cd));
+        }
       }
     }
-    for (; i < k; i++) store<u8>(qr + <usize>i, quantizeOne(load<float>(f(xr, i)), s, zp));
-    if (kPad > k) memory.fill(qr + <usize>k, 0, <usize>(kPad - k));
+    for (; i < k; i++) {
+      const v = quantizeOne(load<float>(f(xr, i)), inv, zp);
+      if (wide) store<u16>(qr + (<usize>i << 1), v);
+      else store<u8>(qr + <usize>i, v);
+    }
+    if (kPad > k) memory.fill(qr + <usize>(k * width), 0, <usize>((kPad - k) * width));
   }
 }
 
@@ -89,9 +114,10 @@ export function int8RelaxedBuild(): bool {
 }
 
 /**
- * acc (rows × n, i32) = q (rows × kPad, u8 in [0, 127]) · wᵀ (n × kPad, i8). `relaxed` picks
- * i32x4.relaxed_dot_i8x16_i7x16_add_s (the relaxed build only; the caller probes it first), else
- * i32x4.dot_i16x8_s on operands widened to 16 bits. Both accumulate exactly, so they agree.
+ * acc (rows × n, i32) = q (rows × kPad, in [0, 127]) · wᵀ (n × kPad, in [−127, 127]). `relaxed`
+ * (the relaxed build only; the caller probes it first) runs i32x4.relaxed_dot_i8x16_i7x16_add_s on
+ * u8 q and i8 w; otherwise the SIMD builds run i32x4.dot_i16x8_s on i16 q and w (quantizeRows'
+ * `wide`), and the scalar build plain loops on u8 q and i8 w. All sums are exact, so every path agrees.
  */
 export function int8Gemm(acc: usize, q: usize, w: usize, rows: i32, n: i32, kPad: i32, relaxed: bool): void {
   if (rows <= 0 || n <= 0) return;
@@ -99,10 +125,11 @@ export function int8Gemm(acc: usize, q: usize, w: usize, rows: i32, n: i32, kPad
     gemmLoops(acc, q, w, rows, n, kPad);
     return;
   }
-  const block = max(4, (BLOCK_BYTES / max(kPad, 1)) & ~3);
+  const rowBytes = ASC_FEATURE_RELAXED_SIMD && relaxed ? kPad : 2 * kPad;
+  const block = max(4, (BLOCK_BYTES / rowBytes) & ~3);
   for (let j0 = 0; j0 < n; j0 += block) {
-    if (ASC_FEATURE_RELAXED_SIMD && relaxed) gemmTiles(acc, q, w, rows, n, kPad, j0, min(n, j0 + block), true);
-    else gemmTiles(acc, q, w, rows, n, kPad, j0, min(n, j0 + block), false);
+    if (ASC_FEATURE_RELAXED_SIMD && relaxed) gemmTiles(acc, q, w, rows, n, <usize>rowBytes, j0, min(n, j0 + block), true);
+    else gemmTiles(acc, q, w, rows, n, <usize>rowBytes, j0, min(n, j0 + block), false);
   }
 }
 
@@ -119,17 +146,10 @@ function gemmLoops(acc: usize, q: usize, w: usize, rows: i32, n: i32, kPad: i32)
   }
 }
 
-/** acc + Σ of w·x over 16 byte pairs, in 4 lanes. */
+/** acc + the dot of one vector of w and of x, in 4 i32 lanes: 16 byte pairs (relaxed) or 8 i16 pairs. */
 @inline function dotAdd(w: v128, x: v128, acc: v128, relaxed: bool): v128 {
   if (ASC_FEATURE_RELAXED_SIMD && relaxed) return i32x4.relaxed_dot_i8x16_i7x16_add_s(w, x, acc);
-  return widenedDotAdd(w, i16x8.extend_low_i8x16_u(x), i16x8.extend_high_i8x16_u(x), acc);
-}
-
-/** The portable dot: w widened to i16 lanes, times x's widened halves, pairs summed into i32 lanes. */
-@inline function widenedDotAdd(w: v128, xl: v128, xh: v128, acc: v128): v128 {
-  const lo = i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(w), xl);
-  const hi = i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(w), xh);
-  return i32x4.add(acc, i32x4.add(lo, hi));
+  return i32x4.add(acc, i32x4.dot_i16x8_s(w, x));
 }
 
 /** [Σa, Σb, Σc, Σd] of four i32x4 accumulators. */
@@ -145,16 +165,14 @@ function gemmLoops(acc: usize, q: usize, w: usize, rows: i32, n: i32, kPad: i32)
 
 /**
  * Outputs [j0, j1) of every row in 2-row × 4-output tiles (8 accumulators: more would spill V8's
- * 16 xmm registers). The portable kernel widens each x vector once per tile step, not once per w.
+ * 16 xmm registers), an odd last row in 1 × 4 tiles. Rows of q and w are `rowBytes` long.
  */
-@inline function gemmTiles(acc: usize, q: usize, w: usize, rows: i32, n: i32, kPad: i32, j0: i32, j1: i32, relaxed: bool): void {
-  const rowBytes = <usize>kPad;
+@inline function gemmTiles(acc: usize, q: usize, w: usize, rows: i32, n: i32, rowBytes: usize, j0: i32, j1: i32, relaxed: bool): void {
   const zero = i32x4.splat(0);
-  for (let i = 0; i < rows; i += 2) {
-    const second = i + 1 < rows;
+  let i = 0;
+  for (; i + 2 <= rows; i += 2) {
     const x0 = q + <usize>i * rowBytes;
-    // An odd last row is computed twice and stored once, so no 1-row kernel is needed.
-    const x1 = second ? x0 + rowBytes : x0;
+    const x1 = x0 + rowBytes;
     const out0 = w32(acc, i * n);
     const out1 = w32(acc, (i + 1) * n);
     let j = j0;
@@ -172,18 +190,11 @@ function gemmLoops(acc: usize, q: usize, w: usize, rows: i32, n: i32, kPad: i32)
         const b1 = v128.load(w1 + p);
         const b2 = v128.load(w2 + p);
         const b3 = v128.load(w3 + p);
-        if (ASC_FEATURE_RELAXED_SIMD && relaxed) {
-          c00 = dotAdd(b0, u, c00, true); c01 = dotAdd(b1, u, c01, true); c02 = dotAdd(b2, u, c02, true); c03 = dotAdd(b3, u, c03, true);
-          c10 = dotAdd(b0, v, c10, true); c11 = dotAdd(b1, v, c11, true); c12 = dotAdd(b2, v, c12, true); c13 = dotAdd(b3, v, c13, true);
-        } else {
-          const ul = i16x8.extend_low_i8x16_u(u), uh = i16x8.extend_high_i8x16_u(u);
-          const vl = i16x8.extend_low_i8x16_u(v), vh = i16x8.extend_high_i8x16_u(v);
-          c00 = widenedDotAdd(b0, ul, uh, c00); c01 = widenedDotAdd(b1, ul, uh, c01); c02 = widenedDotAdd(b2, ul, uh, c02); c03 = widenedDotAdd(b3, ul, uh, c03);
-          c10 = widenedDotAdd(b0, vl, vh, c10); c11 = widenedDotAdd(b1, vl, vh, c11); c12 = widenedDotAdd(b2, vl, vh, c12); c13 = widenedDotAdd(b3, vl, vh, c13);
-        }
+        c00 = dotAdd(b0, u, c00, relaxed); c01 = dotAdd(b1, u, c01, relaxed); c02 = dotAdd(b2, u, c02, relaxed); c03 = dotAdd(b3, u, c03, relaxed);
+        c10 = dotAdd(b0, v, c10, relaxed); c11 = dotAdd(b1, v, c11, relaxed); c12 = dotAdd(b2, v, c12, relaxed); c13 = dotAdd(b3, v, c13, relaxed);
       }
       v128.store(out0 + (<usize>j << 2), sum4(c00, c01, c02, c03));
-      if (second) v128.store(out1 + (<usize>j << 2), sum4(c10, c11, c12, c13));
+      v128.store(out1 + (<usize>j << 2), sum4(c10, c11, c12, c13));
     }
     // Fewer than 4 outputs left: one row of W at a time, still two rows of q.
     for (; j < j1; j++) {
@@ -195,8 +206,34 @@ function gemmLoops(acc: usize, q: usize, w: usize, rows: i32, n: i32, kPad: i32)
         c1 = dotAdd(b, v128.load(x1 + p), c1, relaxed);
       }
       store<i32>(w32(out0, j), sum1(c0));
-      if (second) store<i32>(w32(out1, j), sum1(c1));
+      store<i32>(w32(out1, j), sum1(c1));
     }
+  }
+  if (i < rows) gemmLastRow(w32(acc, i * n), q + <usize>i * rowBytes, w, rowBytes, j0, j1, relaxed);
+}
+
+/** One row (batch 1, or an odd batch's last) against outputs [j0, j1): 1 × 4 tiles, then single outputs. */
+@inline function gemmLastRow(out: usize, x: usize, w: usize, rowBytes: usize, j0: i32, j1: i32, relaxed: bool): void {
+  const zero = i32x4.splat(0);
+  let j = j0;
+  for (; j + 4 <= j1; j += 4) {
+    const w0 = w + <usize>j * rowBytes;
+    const w1 = w0 + rowBytes;
+    const w2 = w1 + rowBytes;
+    const w3 = w2 + rowBytes;
+    let c0 = zero, c1 = zero, c2 = zero, c3 = zero;
+    for (let p: usize = 0; p < rowBytes; p += 16) {
+      const u = v128.load(x + p);
+      c0 = dotAdd(v128.load(w0 + p), u, c0, relaxed); c1 = dotAdd(v128.load(w1 + p), u, c1, relaxed);
+      c2 = dotAdd(v128.load(w2 + p), u, c2, relaxed); c3 = dotAdd(v128.load(w3 + p), u, c3, relaxed);
+    }
+    v128.store(out + (<usize>j << 2), sum4(c0, c1, c2, c3));
+  }
+  for (; j < j1; j++) {
+    const w0 = w + <usize>j * rowBytes;
+    let c0 = zero;
+    for (let p: usize = 0; p < rowBytes; p += 16) c0 = dotAdd(v128.load(w0 + p), v128.load(x + p), c0, relaxed);
+    store<i32>(w32(out, j), sum1(c0));
   }
 }
 
@@ -208,15 +245,40 @@ export function int8Epilogue(
   z: usize, a: usize, acc: usize, rows: i32, n: i32,
   rowScales: usize, rowZeros: usize, weightScales: usize, weightSums: usize, bias: usize, activation: i32,
 ): void {
+  const simd = ASC_FEATURE_SIMD && sizeof<float>() == 4;
   for (let r = 0; r < rows; r++) {
     const s = load<float>(f(rowScales, r));
     const zp = load<i32>(w32(rowZeros, r));
     const zr = f(z, r * n);
     const ar = w32(acc, r * n);
-    for (let j = 0; j < n; j++) {
+    let j = 0;
+    if (simd) {
+      // The scalar loop's operations lane by lane, so every value is the same; the cheap
+      // activations are applied while z is in a register.
+      const vs = f32x4.splat(<f32>s);
+      const vzp = i32x4.splat(zp);
+      const direct = vectorActivates(activation);
+      const arow = f(a, r * n);
+      for (; j + 4 <= n; j += 4) {
+        const exact = i32x4.sub(v128.load(w32(ar, j)), i32x4.mul(vzp, v128.load(w32(weightSums, j))));
+        const v = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(exact), f32x4.mul(vs, v128.load(f(weightScales, j)))), v128.load(f(bias, j)));
+        v128.store(f(zr, j), v);
+        if (direct) v128.store(f(arow, j), activateVector(activation, v));
+      }
+      if (direct) {
+        for (let t = j; t < n; t++) {
+          const exact = load<i32>(w32(ar, t)) - zp * load<i32>(w32(weightSums, t));
+          const v = <float>exact * (s * load<float>(f(weightScales, t))) + load<float>(f(bias, t));
+          store<float>(f(zr, t), v);
+          store<float>(f(arow, t), v128.extract_lane<float>(activateVector(activation, v128.splat<float>(v)), 0));
+        }
+        continue;
+      }
+    }
+    for (; j < n; j++) {
       const exact = load<i32>(w32(ar, j)) - zp * load<i32>(w32(weightSums, j));
       store<float>(f(zr, j), <float>exact * (s * load<float>(f(weightScales, j))) + load<float>(f(bias, j)));
     }
   }
-  activate(activation, a, z, rows, n);
+  if (!simd || !vectorActivates(activation)) activate(activation, a, z, rows, n);
 }

@@ -18,7 +18,7 @@ export type Int8Kernel = 'relaxed-dot' | 'dot-i16x8' | 'scalar';
 
 interface Int8Exports {
   heapBase(): number;
-  quantizeRows(x: number, rows: number, k: number, q: number, kPad: number, scales: number, zeros: number): void;
+  quantizeRows(x: number, rows: number, k: number, q: number, kPad: number, scales: number, zeros: number, wide: number): void;
   int8Gemm(acc: number, q: number, w: number, rows: number, n: number, kPad: number, relaxed: number): void;
   int8Epilogue(z: number, a: number, acc: number, rows: number, n: number, rowScales: number, rowZeros: number, weightScales: number, weightSums: number, bias: number, activation: number): void;
   int8RelaxedBuild(): number;
@@ -43,6 +43,10 @@ export async function createInt8Engine(model: QuantizedModel): Promise<Int8Engin
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const k = instance.exports as unknown as Int8Exports;
   const blocks = readBlocks(module, instance.exports);
+  const kernel: Int8Kernel = variant === 'scalar' ? 'scalar' : relaxedDotWorks(k, memory) ? 'relaxed-dot' : 'dot-i16x8';
+  // The portable kernel reads 16-bit operands: weights widened here, once, activations as they are quantized.
+  const wide = kernel === 'dot-i16x8' ? 1 : 0;
+  const Weights = wide ? Int16Array : Int8Array;
   let top = align(k.heapBase());
   const reserveBytes = (bytes: number) => {
     const at = top;
@@ -53,11 +57,11 @@ export async function createInt8Engine(model: QuantizedModel): Promise<Int8Engin
   const layers = model.layers.map((layer) => {
     const kPad = pad16(layer.inputs);
     const n = layer.outputs;
-    const w = reserveBytes(n * kPad);
+    const w = reserveBytes(n * kPad * Weights.BYTES_PER_ELEMENT);
     const scales = reserveBytes(4 * n);
     const sums = reserveBytes(4 * n);
     const bias = reserveBytes(4 * n);
-    const weights = new Int8Array(memory.buffer, w, n * kPad);
+    const weights = new Weights(memory.buffer, w, n * kPad);
     const sumView = new Int32Array(memory.buffer, sums, n);
     for (let j = 0; j < n; j++) {
       const row = (layer.weight as Int8Array).subarray(j * layer.inputs, (j + 1) * layer.inputs);
@@ -69,7 +73,6 @@ export async function createInt8Engine(model: QuantizedModel): Promise<Int8Engin
     new Float32Array(memory.buffer, bias, n).set(layer.bias);
     return { k: layer.inputs, kPad, n, w, scales, sums, bias, activation: blocks.activationCode(layer.activation) };
   });
-  const kernel: Int8Kernel = variant === 'scalar' ? 'scalar' : relaxedDotWorks(k, memory, reserveBytes(PROBE_BYTES)) ? 'relaxed-dot' : 'dot-i16x8';
   const relaxed = kernel === 'relaxed-dot' ? 1 : 0;
   const constantsEnd = top;
   const layout = parameterLayout(model.architecture);
@@ -93,7 +96,7 @@ export async function createInt8Engine(model: QuantizedModel): Promise<Int8Engin
       if (rows <= capacity) return;
       top = constantsEnd;
       batch = {
-        x: reserveBytes(4 * rows * inputs), q: reserveBytes(rows * widestInput), rowScales: reserveBytes(4 * rows), rowZeros: reserveBytes(4 * rows), acc: reserveBytes(4 * rows * widest),
+        x: reserveBytes(4 * rows * inputs), q: reserveBytes(rows * widestInput * Weights.BYTES_PER_ELEMENT), rowScales: reserveBytes(4 * rows), rowZeros: reserveBytes(4 * rows), acc: reserveBytes(4 * rows * widest),
         z: layers.map((l) => reserveBytes(4 * rows * l.n)), a: layers.map((l) => reserveBytes(4 * rows * l.n)),
       };
       capacity = rows;
@@ -105,7 +108,7 @@ export async function createInt8Engine(model: QuantizedModel): Promise<Int8Engin
     forward(rows) {
       let input = batch.x;
       layers.forEach((l, i) => {
-        k.quantizeRows(input, rows, l.k, batch.q, l.kPad, batch.rowScales, batch.rowZeros);
+        k.quantizeRows(input, rows, l.k, batch.q, l.kPad, batch.rowScales, batch.rowZeros, wide);
         k.int8Gemm(batch.acc, batch.q, l.w, rows, l.n, l.kPad, relaxed);
         k.int8Epilogue(batch.z[i], batch.a[i], batch.acc, rows, l.n, batch.rowScales, batch.rowZeros, l.scales, l.sums, l.bias, l.activation);
         input = batch.a[i];
@@ -127,9 +130,12 @@ const PROBE_BYTES = PROBE.rows * PROBE.kPad + PROBE.n * PROBE.kPad + 4 * PROBE.r
  * (a tile and a tail) over 3 vectors of k, so that a dot that ignores its accumulator, doubles,
  * or reads the 7-bit operand's range otherwise shows. True only when every sum is exact.
  */
-function relaxedDotWorks(k: Int8Exports, memory: WebAssembly.Memory, at: number): boolean {
+function relaxedDotWorks(k: Int8Exports, memory: WebAssembly.Memory): boolean {
   if (!k.int8RelaxedBuild()) return false;
   const { rows, n, kPad } = PROBE;
+  // Before anything else is laid out: the probe's operands sit where the layers will.
+  const at = (k.heapBase() + 15) & ~15;
+  if (at + PROBE_BYTES > memory.buffer.byteLength) memory.grow(Math.ceil((at + PROBE_BYTES - memory.buffer.byteLength) / PAGE));
   const q = new Uint8Array(memory.buffer, at, rows * kPad);
   const w = new Int8Array(memory.buffer, at + q.length, n * kPad);
   const acc = at + q.length + w.length;

@@ -72,6 +72,8 @@ function checkQuantizable(fn: string, arch: Architecture, parameters: FloatArray
 function quantizeLayer(fn: string, l: number, layer: DenseLayer, weights: WeightFormat): QuantizedLayer {
   const { inputs: k, outputs: n, activation } = layer;
   const bias = Float32Array.from(layer.bias);
+  const big = bias.findIndex((b) => !Number.isFinite(b));
+  if (big >= 0) throw beyondFloat32(fn, l, `bias[${big}] is ${layer.bias[big]}`);
   const layerNorm = layer.layerNorm && { gamma: Float32Array.from(layer.layerNorm.gamma), beta: Float32Array.from(layer.layerNorm.beta) };
   if (weights === 'float16') {
     const bits = new Uint16Array(n * k);
@@ -94,8 +96,14 @@ function quantizeLayer(fn: string, l: number, layer: DenseLayer, weights: Weight
     // A unit whose weights are all zero (or too small for a float32 scale) stores q = 0 with
     // scale 1: W = 0 exactly, as in the float32 network.
     scale[j] = Math.fround(maxAbs / INT8_MAX) || 1;
+    if (!Number.isFinite(scale[j])) throw beyondFloat32(fn, l, `weights of unit ${j} reach ${maxAbs}`);
     if (maxAbs === 0 || Math.fround(maxAbs / INT8_MAX) === 0) continue;
     for (let p = 0; p < k; p++) q[j * k + p] = Math.max(-INT8_MAX, Math.min(INT8_MAX, roundHalfEven(row[p] / scale[j])));
   }
   return { inputs: k, outputs: n, activation, weight: q, scale, bias, layerNorm: null };
+}
+
+/** A value finite in float64 (or made by folding batch norm) that float32, the model's precision, cannot hold. */
+function beyondFloat32(fn: string, l: number, what: string): ValueError {
+  return new ValueError(`${fn}: layer ${l}'s ${what} (after folding batch norm), beyond float32's range; a quantized model computes in float32`);
 }
