@@ -20,6 +20,7 @@ export type { TrainingJSON } from './io/training-json.js';
 export type { SafetensorsArchitecture } from './io/safetensors.js';
 export type { OnnxOptions } from './io/onnx.js';
 export type { QuantizeOptions } from './quantize/quantize.js';
+export { toFunction } from './quantize/standalone.js';
 export type { WeightFormat, ActivationFormat, Quantization } from './quantize/model.js';
 export type { ParameterLayout, LayerLayout } from './layout.js';
 export { WasmMlpError, ShapeError, ValueError, FormatError, DisposedError, DivergenceError, WorkerError } from './errors.js';

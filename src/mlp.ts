@@ -551,7 +551,9 @@ export class MLP {
     const o = checkOptions('toOnnx', 'options', options, true) as OnnxOptions;
     const dtype = o.dtype === undefined ? undefined : checkChoice('toOnnx', 'options.dtype', o.dtype, DTYPES);
     if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) throw new ValueError(`toOnnx: options.name must be a non-empty string, got ${describe(o.name)}`);
-    return writeOnnx(this.architecture, engine.parameters(), { dtype, name: o.name }, {}, engine.runningStatistics());
+    const quantize = o.quantize === undefined ? undefined : checkChoice('toOnnx', 'options.quantize', o.quantize, ['int8'] as const);
+    if (quantize && dtype === 'float64') throw new ValueError("toOnnx: options.quantize 'int8' exports a float32 graph (the int8 model computes in float32); leave options.dtype out or pass 'float32'");
+    return writeOnnx(this.architecture, engine.parameters(), { dtype, name: o.name, quantize }, {}, engine.runningStatistics());
   }
 
   /**

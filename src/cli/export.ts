@@ -1,7 +1,10 @@
 import { writeOutputFile } from './output-file.js';
+import { UsageError } from './args.js';
 import type { MLP } from '../mlp.js';
 import type { ModelFile } from './model-file.js';
 import { writeOnnx } from '../io/onnx.js';
+import { toFunction } from '../quantize/standalone.js';
+import type { WeightFormat } from '../quantize/model.js';
 
 /** What `wasm-mlp export --format` writes. */
 export const EXPORT_FORMATS = ['module', 'onnx'] as const;
@@ -11,10 +14,11 @@ export const EXPORT_FORMATS = ['module', 'onnx'] as const;
  * CLI's preprocessing, so `predictRows` takes raw feature values (arrays in `features` order,
  * or objects keyed by column name) and returns class names or numbers in the target's units.
  */
-export function exportModule(model: ModelFile, net: MLP, source: string): string {
+export function exportModule(model: ModelFile, net: MLP, source: string, quantize?: WeightFormat): string {
   const { mean, std } = model.featureScaling;
   const target = model.targetScaling;
-  return `${net.toFunction()}
+  // --quantize: the weights stored as int8 or float16 in the module (toFunction of net.quantize()).
+  return `${quantize ? toFunction(net.quantize({ weights: quantize })) : net.toFunction()}
 // Added by \`wasm-mlp export\` from ${JSON.stringify(source)}: the columns the model reads and its standardisation.
 export const features = ${JSON.stringify(model.features)};
 export const target = ${JSON.stringify(model.target)};
@@ -35,18 +39,19 @@ export function predictRows(rows) {
 }
 
 /** Writes the module for a loaded model. */
-export function writeExport(path: string, model: ModelFile, net: MLP, source: string): void {
-  writeOutputFile(path, exportModule(model, net, source));
+export function writeExport(path: string, model: ModelFile, net: MLP, source: string, quantize?: WeightFormat): void {
+  writeOutputFile(path, exportModule(model, net, source, quantize));
 }
 
 /**
  * Writes the model as ONNX taking raw feature values: the standardisation (and, for regression,
  * the mapping back to the target's units) is part of the graph, so a host needs nothing else.
  */
-export function writeOnnxExport(path: string, model: ModelFile, net: MLP): void {
+export function writeOnnxExport(path: string, model: ModelFile, net: MLP, quantize?: WeightFormat): void {
+  if (quantize === 'float16') throw new UsageError('--quantize float16 applies to --format module; the ONNX export quantizes to int8 (--quantize int8)');
   const metadata: Record<string, string> = { features: JSON.stringify(model.features), target: JSON.stringify(model.target) };
   if (model.classes) metadata.classes = JSON.stringify(model.classes);
   const running = net.getRunningStatistics().flatMap((s) => [...s.runningMean, ...s.runningVar]);
-  const bytes = writeOnnx(net.architecture, net.getParameters(), {}, { input: model.featureScaling, output: model.targetScaling ?? undefined, metadata }, running);
+  const bytes = writeOnnx(net.architecture, net.getParameters(), { quantize: quantize && 'int8' }, { input: model.featureScaling, output: model.targetScaling ?? undefined, metadata }, running);
   writeOutputFile(path, bytes);
 }

@@ -29,11 +29,16 @@ const INT8_MAX = 127;
 /** Checks `options` and the network, then returns the quantized model's file; changes nothing. */
 export function quantizeNetwork(fn: string, arch: Architecture, parameters: FloatArray, running: ArrayLike<number>, options: unknown): Uint8Array {
   const quantization = checkQuantizeOptions(fn, options);
-  checkQuantizable(fn, arch, parameters, running, quantization);
-  const layers = foldedLayers(arch, parameters, running).map((layer, i) => quantizeLayer(fn, i, layer, quantization.weights));
+  const layers = quantizedLayers(fn, arch, parameters, running, quantization);
   // The model computes in float32 with batch norm gone; layer norm stays (float16 models only).
   const architecture: Architecture = { ...arch, dtype: 'float32', normalization: arch.normalization.map((n) => (n === 'layer-norm' ? n : null)) };
   return writeQuantizedFile({ architecture, quantization, layers });
+}
+
+/** The network's layers as `net.quantize()` stores them (checked first); the ONNX export writes the same. */
+export function quantizedLayers(fn: string, arch: Architecture, parameters: FloatArray, running: ArrayLike<number>, quantization: Quantization): QuantizedLayer[] {
+  checkQuantizable(fn, arch, parameters, running, quantization);
+  return foldedLayers(arch, parameters, running).map((layer, i) => quantizeLayer(fn, i, layer, quantization.weights));
 }
 
 function checkQuantizeOptions(fn: string, options: unknown): Quantization {
