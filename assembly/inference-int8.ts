@@ -183,7 +183,28 @@ function gemmLoops(acc: usize, q: usize, w: usize, rows: i32, n: i32, kPad: i32)
       const w3 = w2 + rowBytes;
       let c00 = zero, c01 = zero, c02 = zero, c03 = zero;
       let c10 = zero, c11 = zero, c12 = zero, c13 = zero;
-      for (let p: usize = 0; p < rowBytes; p += 16) {
+      let p: usize = 0;
+      // The portable kernel takes two steps a turn (its loop's own instructions are a seventh of a
+      // one-step body; measured 15 % faster on Node 20); the relaxed one is faster one step a turn.
+      for (; !relaxed && p + 32 <= rowBytes; p += 32) {
+        let u = v128.load(x0 + p);
+        let v = v128.load(x1 + p);
+        let b0 = v128.load(w0 + p);
+        let b1 = v128.load(w1 + p);
+        let b2 = v128.load(w2 + p);
+        let b3 = v128.load(w3 + p);
+        c00 = dotAdd(b0, u, c00, relaxed); c01 = dotAdd(b1, u, c01, relaxed); c02 = dotAdd(b2, u, c02, relaxed); c03 = dotAdd(b3, u, c03, relaxed);
+        c10 = dotAdd(b0, v, c10, relaxed); c11 = dotAdd(b1, v, c11, relaxed); c12 = dotAdd(b2, v, c12, relaxed); c13 = dotAdd(b3, v, c13, relaxed);
+        u = v128.load(x0 + p, 16);
+        v = v128.load(x1 + p, 16);
+        b0 = v128.load(w0 + p, 16);
+        b1 = v128.load(w1 + p, 16);
+        b2 = v128.load(w2 + p, 16);
+        b3 = v128.load(w3 + p, 16);
+        c00 = dotAdd(b0, u, c00, relaxed); c01 = dotAdd(b1, u, c01, relaxed); c02 = dotAdd(b2, u, c02, relaxed); c03 = dotAdd(b3, u, c03, relaxed);
+        c10 = dotAdd(b0, v, c10, relaxed); c11 = dotAdd(b1, v, c11, relaxed); c12 = dotAdd(b2, v, c12, relaxed); c13 = dotAdd(b3, v, c13, relaxed);
+      }
+      for (; p < rowBytes; p += 16) {
         const u = v128.load(x0 + p);
         const v = v128.load(x1 + p);
         const b0 = v128.load(w0 + p);
