@@ -548,7 +548,8 @@ export class MLP {
    */
   toOnnx(options?: OnnxOptions): Uint8Array {
     const engine = this.live('toOnnx');
-    const o = checkOptions('toOnnx', 'options', options, true) as OnnxOptions;
+    // Keys checked: a misspelt `quantize` would otherwise export the float32 graph without a word.
+    const o = checkOptions('toOnnx', 'options', options, true, ONNX_KEYS) as OnnxOptions;
     const dtype = o.dtype === undefined ? undefined : checkChoice('toOnnx', 'options.dtype', o.dtype, DTYPES);
     if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) throw new ValueError(`toOnnx: options.name must be a non-empty string, got ${describe(o.name)}`);
     const quantize = o.quantize === undefined ? undefined : checkChoice('toOnnx', 'options.quantize', o.quantize, ['int8'] as const);
@@ -781,6 +782,7 @@ function createEngine(architecture: Architecture, backend: Backend, threads: Thr
 }
 
 const STEP_KEYS = keysOf<StepOptions>({ learningRate: true, sampleWeight: true });
+const ONNX_KEYS = keysOf<OnnxOptions>({ dtype: true, name: true, quantize: true });
 const SAMPLE_WEIGHT_KEYS = keysOf<SampleWeightOptions>({ sampleWeight: true });
 const EVALUATE_KEYS = keysOf<EvaluateOptions>({ metrics: true, sampleWeight: true });
 const TO_JSON_KEYS = keysOf<ToJSONOptions>({ training: true });
