@@ -18,7 +18,8 @@ export type PredictorOptions = SafetensorsArchitecture;
 /**
  * A trained network that only predicts: what an app ships when training happened elsewhere.
  * It runs the forward pass of the same kernels as `MLP` (a forward-only build of them), so its
- * outputs are bit-identical to `MLP.predict` with the same kernel variant.
+ * outputs are bit-identical to `MLP.predict` with the same kernel variant. A quantized model
+ * (`net.quantize()`) runs its own int8 kernels, or decoded float32 weights (see `quantization`).
  */
 export class Predictor {
   private engine: ForwardEngine | null;
