@@ -1,6 +1,6 @@
 // The int8 forward pass of a quantized layer (wasm-mlp/inference, `net.quantize({ weights: 'int8' })`),
 // in three steps per layer:
-//   1. quantizeRows: each row of activations to 7 bits, q = clamp(round(x / s) + zp, 0, 127), with
+//   1. quantizeRows: each row of activations to 7 bits, q = clamp(round(x·(1/s)) + zp, 0, 127), with
 //      its own scale s and zero point zp (the row's range widened to hold 0, as ONNX's
 //      DynamicQuantizeLinear does with 8 bits). Seven bits because the relaxed dot's second
 //      operand is read as unsigned on x86 and as signed on ARM: only [0, 127] means the same on both.

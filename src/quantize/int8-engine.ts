@@ -88,7 +88,6 @@ export async function createInt8Engine(model: QuantizedModel): Promise<Int8Engin
     }
     return views;
   };
-  let live = true;
   return {
     kernel,
     layout,
@@ -115,9 +114,7 @@ export async function createInt8Engine(model: QuantizedModel): Promise<Int8Engin
       });
     },
     dispose() {
-      // The instance and its memory go with the last reference to this object.
-      if (live) layers.length = 0;
-      live = false;
+      // The instance and its memory are this engine's alone: they go with it (Predictor drops it).
     },
   };
 }
