@@ -20,6 +20,8 @@ import { activateVector, vectorActivates } from './gemm/vector';
 const QMAX: i32 = 127;
 /** 1.5·2^23: a float in [2^23, 2^24) has a spacing of 1, so adding this rounds to an integer. */
 const ROUNDING_SHIFT: f64 = 12582912;
+/** float32's smallest normal number: below it 1/s is beyond float32's range. */
+const SMALLEST_SCALE: f64 = 1.1754943508222875e-38;
 /** Bytes of W the GEMM keeps cache-resident while every pair of rows passes over it. */
 const BLOCK_BYTES: i32 = 256 * 1024;
 
@@ -38,8 +40,8 @@ const BLOCK_BYTES: i32 = 256 * 1024;
 
 /**
  * Quantizes `rows` rows of x (rows × k floats) into q (rows × kPad values, zeros past k; u8, or
- * with `wide` i16), and writes each row's scale (float) and zero point (i32). A row of zeros gets
- * scale 1 and q = 0.
+ * with `wide` i16), and writes each row's scale (float) and zero point (i32). A row of zeros (or
+ * of values under ~1e-36) gets scale 1 and q = 0.
  */
 export function quantizeRows(x: usize, rows: i32, k: i32, q: usize, kPad: i32, scales: usize, zeros: usize, wide: bool): void {
   const width = wide ? 2 : 1;
@@ -66,7 +68,8 @@ export function quantizeRows(x: usize, rows: i32, k: i32, q: usize, kPad: i32, s
       hi = max(hi, v);
     }
     let s: float = (hi - lo) / <float>QMAX;
-    if (s == 0) s = 1;
+    // A row of zeros, or one so small that 1/s would overflow float32: q = zp = 0 with s = 1.
+    if (s < SMALLEST_SCALE) s = 1;
     // One division per row; the values are multiplied by its reciprocal.
     const inv: float = 1 / s;
     const zp = min(QMAX, max(0, <i32>nearest<float>(-lo * inv)));

@@ -44,7 +44,7 @@ const rint = (x: number) => (Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : M
 
 /**
  * The int8 forward pass as the quantization guide defines it, from the file's integers and scales:
- * per row lo = min(0, min x), hi = max(0, max x), s = (hi − lo)/127, zp = round(−lo/s),
+ * per row lo = min(0, min x), hi = max(0, max x), s = (hi − lo)/127 (1 below 2^−126), zp = round(−lo/s),
  * q = clamp(round(x/s) + zp, 0, 127) (x/s as x·(1/s) in float32); z = (Σ w·q − zp·Σ w)·(s·scale) + b.
  */
 function referenceInt8(layers: { w: Int8Array; scale: Float32Array; bias: Float32Array; k: number; n: number; act: 'relu' | 'linear' }[], x: Float32Array, rows: number): Float32Array {
@@ -55,7 +55,8 @@ function referenceInt8(layers: { w: Int8Array; scale: Float32Array; bias: Float3
       const row = input.subarray(r * k, (r + 1) * k);
       const lo = Math.min(0, ...row);
       const hi = Math.max(0, ...row);
-      const s = f(f(hi - lo) / 127) || 1;
+      const raw = f(f(hi - lo) / 127);
+      const s = raw < 2 ** -126 ? 1 : raw;
       const inv = f(1 / s);
       const zp = Math.min(127, Math.max(0, rint(f(-lo * inv))));
       const q = Array.from(row, (v) => Math.min(127, Math.max(0, rint(f(v * inv)) + zp)));
@@ -159,6 +160,9 @@ describe('float16 by hand', () => {
 describe('Predictor.load of a quantized model', () => {
   it('int8: outputs bit-identical to the reference of the scheme, on every kernel this engine runs; predict and predictInto agree', async () => {
     const { net, X } = await smallNet();
+    // A row of zeros and one of values too small for 1/s in float32 take the scale-1 path.
+    X.fill(0, 0, 21);
+    for (let p = 21; p < 42; p++) X[p] *= 1e-38;
     const bytes = net.quantize({ weights: 'int8' });
     const expected = referenceInt8(int8Layers(bytes, ['relu', 'relu', 'linear']), X, 96);
     for (const variant of ['scalar', 'simd', 'auto'] as const) {

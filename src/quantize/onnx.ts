@@ -1,6 +1,6 @@
 // `net.toOnnx({ quantize: 'int8' })`: each Linear as the int8 model computes it (the layers of
 // `net.quantize({ weights: 'int8' })`), in standard ONNX operators that ONNX Runtime runs:
-//   per row lo = Min(ReduceMin(x), 0), hi = Max(ReduceMax(x), 0), s = (hi − lo)/127 (1 where 0),
+//   per row lo = Min(ReduceMin(x), 0), hi = Max(ReduceMax(x), 0), s = (hi − lo)/127 (1 where below 2^−126),
 //   zp = Clip(Round(−lo·(1/s)), 0, 127), q = Cast<uint8>(Clip(Round(x·(1/s)) + zp, 0, 127)),
 //   acc = MatMulInteger(q, Wᵀ int8) (int32), z = Cast<float>(acc − zp·Σw)·(s·scale) + b.
 // This is DynamicQuantizeLinear's scheme with 7 bits (its [0, 255] becomes [0, 127], which the
@@ -36,7 +36,8 @@ export function int8LinearNodes(nodes: Node[], initializers: object[], l: number
   const lo = op('Min', [op('ReduceMin', [input], rows), zero]);
   const hi = op('Max', [op('ReduceMax', [input], rows), zero]);
   const range = op('Div', [op('Sub', [hi, lo]), top]);
-  const scale = op('Where', [op('Equal', [range, zero]), floats('one', [1], []), range]);
+  // As the kernel: a range under float32's smallest normal (zero included) becomes 1.
+  const scale = op('Where', [op('Less', [range, floats('smallest', [1.1754943508222875e-38], [])]), floats('one', [1], []), range]);
   const inv = op('Reciprocal', [scale]);
   const zp = op('Clip', [op('Round', [op('Mul', [op('Neg', [lo]), inv])]), zero, top]);
   const q = op('Cast', [op('Clip', [op('Add', [op('Round', [op('Mul', [input, inv])]), zp]), zero, top])], [{ name: 'to', type: 2, i: UINT8 }]);
