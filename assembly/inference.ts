@@ -16,3 +16,4 @@ export function forward(network: usize, rows: i32): void {
   n.rows = rows;
   forwardRows(n, 0, rows);
 }
+export { quantizeRows, int8Gemm, int8Epilogue, int8RelaxedBuild } from './inference-int8';

@@ -30,6 +30,7 @@ import type { RunningState } from './io/running.js';
 import { DEFAULT_OPTIMIZER, FIT_DEFAULT_OPTIMIZER, resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
 import { standaloneModule } from './standalone.js';
 import { summaryText } from './summary.js';
+import { quantizeNetwork, type QuantizeOptions } from './quantize/quantize.js';
 import { fitInWorker, type FitAccess, type FitAsyncOptions, type NetworkState } from './async/fit-async.js';
 import { fitDataset, type BatchDataset, type DatasetAccess, type FitDatasetOptions } from './training/fit-dataset.js';
 import type { InputStage } from './preprocessing/stage.js';
@@ -596,6 +597,20 @@ export class MLP {
   }
 
   /**
+   * The network as a quantized model file for `Predictor.load` (wasm-mlp/inference): int8 weights
+   * with one float32 scale per output unit, or float16 weights, in safetensors (see the
+   * quantization guide). Batch norm is folded into its Linear first. The network is unchanged.
+   * @example
+   * writeFileSync('model.int8.safetensors', net.quantize({ weights: 'int8' }));
+   * @throws {ValueError} for unknown or invalid options, a non-finite parameter, a layer norm with
+   * int8 weights, or a float16 weight beyond float16's range.
+   */
+  quantize(options: QuantizeOptions): Uint8Array {
+    const engine = this.live('quantize');
+    return quantizeNetwork('quantize', this.architecture, engine.parameters(), engine.runningStatistics(), options);
+  }
+
+  /**
    * The network as an ONNX model (opset 13: per layer a Gemm and its activation; the output is
    * what `predict` returns), for ONNX Runtime on the web, in Node, Python or a model server.
    * Input `input` and output `output` are batch × features tensors of the network's dtype
@@ -605,10 +620,13 @@ export class MLP {
    */
   toOnnx(options?: OnnxOptions): Uint8Array {
     const engine = this.live('toOnnx');
-    const o = checkOptions('toOnnx', 'options', options, true) as OnnxOptions;
+    // Keys checked: a misspelt `quantize` would otherwise export the float32 graph without a word.
+    const o = checkOptions('toOnnx', 'options', options, true, ONNX_KEYS) as OnnxOptions;
     const dtype = o.dtype === undefined ? undefined : checkChoice('toOnnx', 'options.dtype', o.dtype, DTYPES);
     if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) throw new ValueError(`toOnnx: options.name must be a non-empty string, got ${describe(o.name)}`);
-    return writeOnnx(this.architecture, engine.parameters(), { dtype, name: o.name }, {}, engine.runningStatistics());
+    const quantize = o.quantize === undefined ? undefined : checkChoice('toOnnx', 'options.quantize', o.quantize, ['int8'] as const);
+    if (quantize && dtype === 'float64') throw new ValueError("toOnnx: options.quantize 'int8' exports a float32 graph (the int8 model computes in float32); leave options.dtype out or pass 'float32'");
+    return writeOnnx(this.architecture, engine.parameters(), { dtype, name: o.name, quantize }, {}, engine.runningStatistics());
   }
 
   /**
@@ -865,6 +883,7 @@ function createEngine(architecture: Architecture, backend: Backend, threads: Thr
 }
 
 const STEP_KEYS = keysOf<StepOptions>({ learningRate: true, sampleWeight: true });
+const ONNX_KEYS = keysOf<OnnxOptions>({ dtype: true, name: true, quantize: true });
 const SAMPLE_WEIGHT_KEYS = keysOf<SampleWeightOptions>({ sampleWeight: true });
 const EVALUATE_KEYS = keysOf<EvaluateOptions>({ metrics: true, sampleWeight: true });
 const TO_JSON_KEYS = keysOf<ToJSONOptions>({ training: true });

@@ -7,8 +7,11 @@ import { countRows, plural, type Matrix } from './data.js';
 import { checkBatchFits } from './limits.js';
 import { stageRows } from './staging.js';
 
+/** What predict and predictInto call: every engine has it, and so has a quantized model's (src/quantize/int8-engine.ts). */
+export type ForwardEngine = Pick<Engine, 'layout' | 'reserve' | 'inputBuffer' | 'inputNonFinite' | 'forward' | 'outputBuffer' | 'dispose'>;
+
 /** Checks X (`rows` rows, already counted), stages it and runs the forward pass. */
-export function forwardRows(fn: string, engine: Engine, dtype: DType, X: Matrix, rows: number): void {
+export function forwardRows(fn: string, engine: ForwardEngine, dtype: DType, X: Matrix, rows: number): void {
   checkBatchFits(fn, engine.layout, dtype, rows);
   engine.reserve(rows);
   stageRows(fn, 'X', engine, X, 0, rows);
@@ -16,7 +19,7 @@ export function forwardRows(fn: string, engine: Engine, dtype: DType, X: Matrix,
 }
 
 /** Outputs for each row of X, in X's form (number[][] in, number[][] out; typed array in, same type out). */
-export function predictRows(fn: string, engine: Engine, dtype: DType, X: Matrix): number[][] | FloatArray {
+export function predictRows(fn: string, engine: ForwardEngine, dtype: DType, X: Matrix): number[][] | FloatArray {
   const rows = countRows(fn, 'X', X, engine.layout.inputSize, "the network's input size");
   forwardRows(fn, engine, dtype, X, rows);
   const out = engine.outputBuffer(rows);
@@ -26,7 +29,7 @@ export function predictRows(fn: string, engine: Engine, dtype: DType, X: Matrix)
 }
 
 /** Writes the outputs of X's rows into `out` (rows × outputs) and returns it; allocates nothing. */
-export function predictRowsInto<T extends FloatArray>(fn: string, engine: Engine, dtype: DType, X: Matrix, out: T): T {
+export function predictRowsInto<T extends FloatArray>(fn: string, engine: ForwardEngine, dtype: DType, X: Matrix, out: T): T {
   const { inputSize, outputSize } = engine.layout;
   const rows = countRows(fn, 'X', X, inputSize, "the network's input size");
   if (!(out instanceof Float32Array || out instanceof Float64Array)) {

@@ -15,7 +15,7 @@ const SCAN_HERE = 64;
  * engine's input buffer and checks that every value is a finite number that stays finite in
  * the buffer's precision; throws the error `copyRows` would, naming row and column.
  */
-export function stageRows(fn: string, name: string, engine: Engine, X: Matrix, first: number, rows: number): void {
+export function stageRows(fn: string, name: string, engine: Pick<Engine, 'layout' | 'inputBuffer' | 'inputNonFinite'>, X: Matrix, first: number, rows: number): void {
   const width = engine.layout.inputSize;
   const into = engine.inputBuffer(rows);
   if (X instanceof Float32Array || X instanceof Float64Array) {

@@ -13,8 +13,10 @@ import { networkFunctionName, preprocessingSource, type OutputScaling } from './
  * backend. A normalization layer computes as in `predict` (batch norm with its running
  * statistics, embedded after θ). Works in browsers, Node, Deno and Bun. With an input stage,
  * `predict` takes raw rows; `output` (the CLI's) maps its outputs back to a target's units.
+ * `storedSource`, an expression that evaluates to θ (a quantized model's decoder,
+ * src/quantize/standalone.ts), replaces the embedded θ; the module's `decode` stays for it to use.
  */
-export function standaloneModule(architecture: Architecture, parameters: FloatArray, runningStatistics: FloatArray, output?: OutputScaling): string {
+export function standaloneModule(architecture: Architecture, parameters: FloatArray, runningStatistics: FloatArray, output?: OutputScaling, storedSource?: string): string {
   const { layers, activations, dtype } = architecture;
   const bytes = new Uint8Array((parameters.length + runningStatistics.length) * parameters.BYTES_PER_ELEMENT);
   writeFloats(bytes, 0, parameters, dtype);
@@ -37,7 +39,7 @@ export const layers = ${JSON.stringify(layers)};
 export const activations = ${JSON.stringify(activations)};
 ${normalized ? `export const normalization = ${JSON.stringify(architecture.normalization)};
 ` : ''}${preprocessingSource(architecture, output)}
-const stored = decode(${JSON.stringify(base64(bytes))});
+const stored = ${storedSource ?? `decode(${JSON.stringify(base64(bytes))})`};
 const theta = stored.subarray(0, ${parameters.length});
 ${normalized ? `const running = stored.subarray(${parameters.length});
 const NORMS = ${JSON.stringify(norms)};
@@ -119,7 +121,7 @@ const ALPHABET = new TextEncoder().encode('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijk
 const PAD = 61; // '='
 
 /** Base64 written as ASCII bytes and decoded once: no string per character (a 16M-parameter network is 10⁸ characters). */
-function base64(bytes: Uint8Array): string {
+export function base64(bytes: Uint8Array): string {
   const out = new Uint8Array(Math.ceil(bytes.length / 3) * 4);
   let o = 0;
   for (let i = 0; i < bytes.length; i += 3) {

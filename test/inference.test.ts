@@ -69,7 +69,8 @@ describe('Predictor', () => {
     for (const name of ['f32.scalar', 'f32.simd', 'f64.simd']) {
       const read = (file: string) => readFileSync(new URL(`../src/wasm/build/${file}.${name}.wasm`, import.meta.url));
       const functions = WebAssembly.Module.exports(new WebAssembly.Module(read('inference'))).filter((e) => e.kind === 'function').map((e) => e.name);
-      expect(functions.sort()).toEqual(['firstNonFinite', 'floatBytes', 'forward', 'heapBase']);
+      // …and the int8 forward pass of quantized models (assembly/inference-int8.ts).
+      expect(functions.sort()).toEqual(['firstNonFinite', 'floatBytes', 'forward', 'heapBase', 'int8Epilogue', 'int8Gemm', 'int8RelaxedBuild', 'quantizeRows']);
       expect(read('inference').length).toBeLessThan(read('mlp').length / 2);
     }
   });

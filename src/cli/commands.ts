@@ -12,6 +12,7 @@ import { applyScaling, featureMatrix, fitScaling, inferTask, targetColumn, type 
 import { loadModelFile, modelFile, saveModelFile, type ModelFile } from './model-file.js';
 import { EXPORT_FORMATS, writeExport, writeOnnxExport } from './export.js';
 import { onnxOpsetOf } from '../io/onnx.js';
+import { WEIGHT_FORMATS } from '../quantize/model.js';
 import { describeOptimizer, takeRows, trainWithProgress, type Samples } from './train-loop.js';
 import { MetricTotals } from './metric-report.js';
 import { DEFAULT_SHUFFLE_BUFFER, EarlyStop, STREAM_ABOVE_BYTES, createNetwork, headOf, type TrainSettings } from './train-network.js';
@@ -185,20 +186,21 @@ export async function evaluate(args: ParsedArgs, out: ProgressOutput): Promise<v
   }
 }
 
-/** `wasm-mlp export model.wmlp [--format module|onnx] [--out file]`: the model as a dependency-free ES module, or as ONNX. */
+/** `wasm-mlp export model.wmlp [--format module|onnx] [--quantize int8|float16] [--out file]`: the model as a dependency-free ES module, or as ONNX. */
 export async function exportModel(args: ParsedArgs, out: ProgressOutput): Promise<void> {
   const modelPath = onePositional(args, 'a model file');
   const format = choiceOption(args, 'format', 'module', EXPORT_FORMATS);
+  const quantize = args.options.has('quantize') ? choiceOption(args, 'quantize', 'int8', WEIGHT_FORMATS) : undefined;
   const outPath = args.options.get('out') ?? modelPath.replace(/\.wmlp$/, '') + (format === 'onnx' ? '.onnx' : '.mjs');
   checkOutputFile(outPath, args.options.has('out') ? '--out' : 'the output file');
   const { model, net } = await loadModelFile(modelPath);
   try {
     if (format === 'onnx') {
-      writeOnnxExport(outPath, model, net);
+      writeOnnxExport(outPath, model, net, quantize);
       out.write(`wrote ${outPath}: ONNX (opset ${onnxOpsetOf(net.architecture.activations)}), input "input" = raw ${model.features.join(', ')} (batch × ${model.features.length}), output "output" = ${model.classes ? `p(${model.classes.join(', ')})` : `${model.target} in its units`}\n`);
     } else {
-      writeExport(outPath, model, net, modelPath);
-      out.write(`wrote ${outPath}: exports predictRows(rows) on raw ${model.features.join(', ')}, and predict, features, target, classes\n`);
+      writeExport(outPath, model, net, modelPath, quantize);
+      out.write(`wrote ${outPath}: exports predictRows(rows) on raw ${model.features.join(', ')}, and predict, features, target, classes${quantize ? ` (${quantize} weights)` : ''}\n`);
     }
   } finally {
     net.dispose();

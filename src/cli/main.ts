@@ -96,7 +96,7 @@ cross-entropy and a confusion matrix for classifiers; MSE, RMSE, MAE and R² for
     run: (args) => evaluate(args, out),
   },
   export: {
-    usage: `wasm-mlp export model.wmlp [--format module|onnx] [--out model.mjs|model.onnx]
+    usage: `wasm-mlp export model.wmlp [--format module|onnx] [--quantize int8|float16] [--out model.mjs|model.onnx]
 
 --format module (the default) writes the model as a dependency-free ES module (net.toFunction()
 plus the model's standardisation and class names). It exports predictRows(rows), taking raw
@@ -109,8 +109,13 @@ input stages: the network's outputs on standardised inputs).
 "input" takes raw feature values (batch × features, float32; text, a string tensor, when the model
 has categorical features, which ai.onnx.ml's OneHotEncoder encodes), the standardisation is part of
 the graph, and output "output" holds class probabilities or numbers in the target's units.
-Feature and class names are in its metadata.`,
-    options: ['out', 'format'],
+Feature and class names are in its metadata.
+
+--quantize int8|float16 stores the weights quantized (see the quantization guide): in the module
+as int8 with one scale per output unit, or float16 (a quarter or half of the weights' text),
+decoded at import; in ONNX (int8 only) as DynamicQuantizeLinear-style row quantization and
+MatMulInteger.`,
+    options: ['out', 'format', 'quantize'],
     flags: [],
     run: (args) => exportModel(args, out),
   },

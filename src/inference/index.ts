@@ -2,6 +2,9 @@
 // forward-only kernel builds and none of the training code. Every export by name.
 export { Predictor } from './predictor.js';
 export type { PredictorOptions } from './predictor.js';
+export type { QuantizationInfo } from '../quantize/load.js';
+export type { Int8Kernel } from '../quantize/int8-engine.js';
+export type { WeightFormat, ActivationFormat, Quantization } from '../quantize/model.js';
 export { setInferenceWasmSource } from './loader.js';
 export { setKernelVariant, kernelVariant, supportedKernelVariants } from '../wasm/variants.js';
 export type { WasmSource, KernelVariant } from '../wasm/variants.js';

@@ -1,4 +1,3 @@
-import type { Engine } from '../engine.js';
 import type { Architecture, DType, FloatArray } from '../options.js';
 import type { Matrix } from '../data.js';
 import { DisposedError, ValueError, describe } from '../errors.js';
@@ -12,6 +11,8 @@ import { predictRows, predictRowsInto } from '../predict.js';
 import { inferenceModule } from './loader.js';
 import { predictRaw, predictRawInto } from '../preprocessing/predict-raw.js';
 import type { RawRows } from '../preprocessing/rows.js';
+import type { ForwardEngine } from '../predict.js';
+import { loadQuantized, type QuantizationInfo } from '../quantize/load.js';
 
 /** Options of `Predictor.load`: for safetensors files without wasm-mlp metadata, the architecture's missing parts. */
 export type PredictorOptions = SafetensorsArchitecture;
@@ -19,35 +20,44 @@ export type PredictorOptions = SafetensorsArchitecture;
 /**
  * A trained network that only predicts: what an app ships when training happened elsewhere.
  * It runs the forward pass of the same kernels as `MLP` (a forward-only build of them), so its
- * outputs are bit-identical to `MLP.predict` with the same kernel variant.
+ * outputs are bit-identical to `MLP.predict` with the same kernel variant. A quantized model
+ * (`net.quantize()`) runs its own int8 kernels, or decoded float32 weights (see `quantization`).
  */
 export class Predictor {
-  private engine: Engine | null;
+  private engine: ForwardEngine | null;
   /** The network's layers, activations, loss, dtype and dropout, as it was trained. */
   readonly architecture: Architecture;
+  /** For a model from `net.quantize()`: its weight and activation formats and the int8 kernel in use; else null. */
+  readonly quantization: QuantizationInfo | null;
 
-  private constructor(engine: Engine, architecture: Architecture) {
+  private constructor(engine: ForwardEngine, architecture: Architecture, quantization: QuantizationInfo | null = null) {
     this.engine = engine;
     this.architecture = architecture;
+    this.quantization = quantization;
   }
 
   /**
    * Loads a network from what `net.save()` writes (a checkpoint: only θ and the architecture
    * and batch norm's running statistics are used) or from safetensors bytes (`net.toSafetensors()`,
-   * or PyTorch `nn.Linear` weights with `options.activations`).
-   * @throws FormatError (as a rejected Promise) when the bytes are neither a checkpoint nor safetensors, or are corrupt; ValueError for a bad option.
+   * or PyTorch `nn.Linear` weights with `options.activations`), or from a quantized model
+   * (`net.quantize()`: int8 runs integer kernels, float16 is decoded to float32; see `quantization`).
+   * @throws FormatError (as a rejected Promise) when the bytes are not a valid file of these kinds, or are corrupt; ValueError for a bad option.
    */
   static async load(bytes: Uint8Array | ArrayBuffer, options: PredictorOptions = {}): Promise<Predictor> {
     const o = checkOptions('Predictor.load', 'options', options, true) as PredictorOptions;
     if (!(bytes instanceof Uint8Array || bytes instanceof ArrayBuffer)) {
       throw new ValueError(`Predictor.load: bytes must be a Uint8Array or ArrayBuffer holding a checkpoint (net.save()) or safetensors file, got ${describe(bytes)}`);
     }
-    const { architecture, parameters, running } = readModel(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes, o);
+    const input = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
+    // A quantized model (net.quantize()) runs int8 on its own engine, or as decoded float32 θ.
+    const quantized = await loadQuantized('Predictor.load', input);
+    if (quantized?.engine) return new Predictor(quantized.engine, quantized.architecture, quantized.info);
+    const { architecture, parameters, running } = quantized ?? readModel(input, o);
     const engine = await createWasmEngine(architecture, await forwardOnlyHost(architecture.dtype));
     engine.parameters().set(parameters);
     // Batch norm predicts with its running statistics, as PyTorch's eval mode.
     if (running) engine.runningStatistics().set(running.runningStatistics);
-    return new Predictor(engine, architecture);
+    return new Predictor(engine, architecture, quantized?.info);
   }
 
   /** Values per row the network's first layer takes (with an input stage: its encoded width). */
@@ -97,7 +107,7 @@ export class Predictor {
     this.engine = null;
   }
 
-  private live(fn: string): Engine {
+  private live(fn: string): ForwardEngine {
     if (!this.engine) throw new DisposedError(`${fn}: this predictor was disposed; load a new one`);
     return this.engine;
   }

@@ -14,6 +14,8 @@ import { ONNX_SCHEMA } from './onnx-schema.js';
 import { ONNX_ML_OPSET, inputStageNodes, stageInputInfo, takesText } from '../preprocessing/onnx-nodes.js';
 import { preprocessingMetadata } from '../preprocessing/architecture.js';
 import { activationRecord, type OnnxGraph } from '../activations.js';
+import { quantizedLayers } from '../quantize/quantize.js';
+import { int8LinearNodes } from '../quantize/onnx.js';
 
 /** Options of `toOnnx`. */
 export interface OnnxOptions {
@@ -26,6 +28,11 @@ export interface OnnxOptions {
   dtype?: DType;
   /** The graph's name (default 'wasm-mlp'). */
   name?: string;
+  /**
+   * 'int8': the int8 model of `net.quantize({ weights: 'int8' })` (batch norm folded), each Linear
+   * as 7-bit row quantization of its input and MatMulInteger (src/quantize/onnx.ts), in float32.
+   */
+  quantize?: 'int8';
 }
 
 /** ONNX opset and IR version: opset 13 is the first with Softmax over one axis, IR 7 its format (a graph with a newer operator, such as HardSwish, declares its record's opset). */
@@ -54,7 +61,8 @@ interface Node { input: string[]; output: string[]; name: string; opType: string
 
 /** The ONNX model bytes of a network with parameters θ. */
 export function writeOnnx(arch: Architecture, parameters: FloatArray, options: OnnxOptions, extras: OnnxExtras = {}, runningStatistics: ArrayLike<number> = []): Uint8Array {
-  const dtype = options.dtype ?? arch.dtype;
+  const int8 = options.quantize === 'int8' ? quantizedLayers('toOnnx', arch, parameters, runningStatistics, { weights: 'int8', activations: 'dynamic' }) : null;
+  const dtype = int8 ? 'float32' : options.dtype ?? arch.dtype;
   const layout = parameterLayout(arch);
   const nodes: Node[] = [];
   const initializers: object[] = [];
@@ -67,11 +75,15 @@ export function writeOnnx(arch: Architecture, parameters: FloatArray, options: O
     const last = l === layout.layers.length - 1;
     const weight = parameters.subarray(layer.weightOffset, layer.weightOffset + layer.outputs * layer.inputs);
     const bias = parameters.subarray(layer.biasOffset, layer.biasOffset + layer.outputs);
-    initializers.push(tensor(`layers.${l}.weight`, [layer.outputs, layer.inputs], weight, dtype), tensor(`layers.${l}.bias`, [layer.outputs], bias, dtype));
     const z = layer.activation === 'linear' && last ? finalName : `layers.${l}.z`;
-    const gemm = layer.normalization ? `layers.${l}.h` : z;
-    nodes.push({ input: [current, `layers.${l}.weight`, `layers.${l}.bias`], output: [gemm], name: `layers.${l}.gemm`, opType: 'Gemm', attribute: [intAttribute('transB', 1)] });
-    if (layer.normalization) {
+    // An int8 model has its batch norms folded into the Linears (and no layer norm).
+    const gemm = layer.normalization && !int8 ? `layers.${l}.h` : z;
+    if (int8) int8LinearNodes(nodes, initializers, l, int8[l], current, gemm);
+    else {
+      initializers.push(tensor(`layers.${l}.weight`, [layer.outputs, layer.inputs], weight, dtype), tensor(`layers.${l}.bias`, [layer.outputs], bias, dtype));
+      nodes.push({ input: [current, `layers.${l}.weight`, `layers.${l}.bias`], output: [gemm], name: `layers.${l}.gemm`, opType: 'Gemm', attribute: [intAttribute('transB', 1)] });
+    }
+    if (layer.normalization && !int8) {
       const gamma = parameters.subarray(layer.normOffset, layer.normOffset + layer.outputs);
       const beta = parameters.subarray(layer.normOffset + layer.outputs, layer.normOffset + 2 * layer.outputs);
       normalizationNodes(new ActivationGraph(nodes, initializers, `layers.${l}.norm`, dtype), layer.normalization, gemm, z, gamma, beta, Float64Array.from(runningStatistics).subarray(runningAt, runningAt + 2 * layer.outputs));

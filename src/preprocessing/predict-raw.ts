@@ -1,7 +1,7 @@
 // predict for a network with an input stage, shared by `MLP` and the inference entry's
 // `Predictor`: raw rows are encoded, the network runs on them, and the outputs come back in
 // the raw rows' form.
-import type { Engine } from '../engine.js';
+import type { ForwardEngine } from '../predict.js';
 import type { DType, FloatArray } from '../options.js';
 import { predictRows, predictRowsInto } from '../predict.js';
 import { encodeRows } from './encode.js';
@@ -12,7 +12,7 @@ import type { InputStage } from './stage.js';
  * Outputs for raw rows: rows (arrays or objects) in, number[][] out; one raw sample in, one
  * row out; a flat Float32Array/Float64Array of rows × raw columns in, the same type out.
  */
-export function predictRaw(fn: string, engine: Engine, dtype: DType, stage: InputStage, X: unknown): number[][] | number[] | FloatArray {
+export function predictRaw(fn: string, engine: ForwardEngine, dtype: DType, stage: InputStage, X: unknown): number[][] | number[] | FloatArray {
   const sample = isRawSample(X);
   const out = predictRows(fn, engine, dtype, encodeRows(fn, 'X', stage, sample ? [X] : X)) as Float64Array;
   if (X instanceof Float32Array) return Float32Array.from(out);
@@ -23,6 +23,6 @@ export function predictRaw(fn: string, engine: Engine, dtype: DType, stage: Inpu
 }
 
 /** `predictInto` on raw rows. */
-export function predictRawInto<T extends FloatArray>(fn: string, engine: Engine, dtype: DType, stage: InputStage, X: unknown, out: T): T {
+export function predictRawInto<T extends FloatArray>(fn: string, engine: ForwardEngine, dtype: DType, stage: InputStage, X: unknown, out: T): T {
   return predictRowsInto(fn, engine, dtype, encodeRows(fn, 'X', stage, X), out);
 }

@@ -48,6 +48,11 @@ export async function testViteConsumer(consumerDir) {
         if (!(two.losses[2] < two.before)) throw new Error(`loss ${two.losses} did not fall below ${two.before}`);
         if (two.lossBits !== one.lossBits || two.parameterBits !== one.parameterBits) throw new Error('two threads differ from one');
       }]),
+      ['quantized models: every int8 kernel gives the same outputs, the relaxed dot is chosen, int8 and float16 classify as float32 does', async () => {
+        const r = await page.evaluate(() => window.consumer.quantized());
+        console.log(`        int8 kernels by variant: ${r.kernels.join(', ')}; chosen: ${r.kernel}`);
+        if (!r.sameBits || r.kernel !== 'relaxed-dot' || r.int8Agree < 145 || r.float16Agree < 149) throw new Error(JSON.stringify(r));
+      }],
       ['no page errors', async () => {
         if (problems.length) throw new Error(problems.join('; '));
       }],

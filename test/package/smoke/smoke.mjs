@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { MLP, kernelVariant, supportedKernelVariants } from 'wasm-mlp';
 import { assertClose, assertSameBits, check, runChecks, skip } from './harness.mjs';
-import { wideData, wideFit, wideSpec, workedExample } from './workloads.mjs';
+import { quantizedWorkload, wideData, wideFit, wideSpec, workedExample } from './workloads.mjs';
 
 const installed = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('wasm-mlp/package.json'), 'utf8'));
 
@@ -157,6 +157,16 @@ check('the inference entry (wasm-mlp/inference) predicts what MLP.predict does',
   } finally {
     net.dispose();
   }
+});
+
+check('quantized models (net.quantize, wasm-mlp/inference): every int8 kernel gives the same outputs; int8 and float16 classify as float32 does', async () => {
+  if (typeof MLP.prototype.quantize !== 'function') return skip('this package has no MLP.quantize');
+  const r = await quantizedWorkload(MLP, await import('wasm-mlp/inference'));
+  console.log(`        int8 kernels by variant: ${r.kernels.join(', ')}; chosen: ${r.kernel}`);
+  assert(r.sameBits, `the kernels ${r.kernels.join(', ')} gave different int8 outputs`);
+  assert(r.int8Agree >= 145 && r.float16Agree >= 149, `int8 agrees on ${r.int8Agree}/150 rows, float16 on ${r.float16Agree}/150`);
+  // 0.25 for MNIST networks; the header and one scale per unit weigh more in this small one.
+  assert(r.bytes[1] < 0.28 * r.bytes[0], `int8 file ${r.bytes[1]} bytes against float32's ${r.bytes[0]}`);
 });
 
 /** Whether `part`'s bytes occur contiguously in `whole`. */

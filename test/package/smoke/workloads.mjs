@@ -26,3 +26,43 @@ export function wideData() {
   const labels = Int32Array.from({ length: 150 }, () => Math.floor(next() * 10));
   return { X, labels };
 }
+
+/**
+ * Quantized models on this runtime: the wide network trained a little, quantized to int8 and float16,
+ * loaded by Predictor under every kernel variant the engine runs. Returns the int8 kernel the probe
+ * chose, whether every variant gave the same int8 outputs bit for bit, and how many of the 150 rows
+ * int8 and float16 classify as float32 does. `inference` is the wasm-mlp/inference module.
+ */
+export async function quantizedWorkload(MLP, inference) {
+  const { Predictor, setKernelVariant, supportedKernelVariants } = inference;
+  const { X, labels } = wideData();
+  const net = await MLP.create(wideSpec);
+  net.fit(X, labels, wideFit);
+  const classes = (out) => Array.from({ length: 150 }, (_, r) => {
+    const row = Array.from(out.subarray(r * 10, r * 10 + 10));
+    return row.indexOf(Math.max(...row));
+  });
+  const reference = classes(net.predict(X));
+  const int8 = net.quantize({ weights: 'int8' });
+  const outputs = [];
+  const kernels = [];
+  for (const variant of supportedKernelVariants()) {
+    setKernelVariant(variant);
+    const predictor = await Predictor.load(int8);
+    kernels.push(predictor.quantization.kernel);
+    outputs.push(Array.from(new Uint32Array(predictor.predict(X).buffer)).join(','));
+    predictor.dispose();
+  }
+  setKernelVariant('auto');
+  const auto = await Predictor.load(int8);
+  const float16 = await Predictor.load(net.quantize({ weights: 'float16' }));
+  const agree = (c) => c.filter((v, i) => v === reference[i]).length;
+  const result = {
+    kernel: auto.quantization.kernel, kernels, sameBits: outputs.every((o) => o === outputs[0]),
+    int8Agree: agree(classes(auto.predict(X))), float16Agree: agree(classes(float16.predict(X))), bytes: [net.toSafetensors().length, int8.length],
+  };
+  auto.dispose();
+  float16.dispose();
+  net.dispose();
+  return result;
+}

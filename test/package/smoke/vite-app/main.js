@@ -3,7 +3,8 @@
 // fitAsync's worker. test/package/vite-consumer.mjs opens the built page in Chromium, compares
 // with one thread bit for bit, and reads window.consumer.
 import { MLP, kernelVariant } from 'wasm-mlp';
-import { wideData, wideFit, wideSpec, workedExample } from '../workloads.mjs';
+import * as inference from 'wasm-mlp/inference';
+import { quantizedWorkload, wideData, wideFit, wideSpec, workedExample } from '../workloads.mjs';
 
 const bits = (array) => Array.from(new Uint8Array(Float64Array.from(array).buffer)).join(',');
 
@@ -34,4 +35,5 @@ window.consumer = {
   expected: workedExample,
   workedExample: runWorkedExample,
   train,
+  quantized: () => quantizedWorkload(MLP, inference),
 };
