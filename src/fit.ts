@@ -7,12 +7,13 @@ import { Random } from './random.js';
 import { DisposedError, ShapeError, ValueError, describe, type Divergence } from './errors.js';
 import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions, keysOf } from './validate.js';
 import { divergenceError } from './divergence.js';
-import { LearningRateSchedule, checkRate, checkSchedule, plateauOf, type PlateauState, type Schedule } from './training/schedules.js';
+import { LearningRateSchedule, checkRate, checkSchedule, plateauOf, type Schedule } from './training/schedules.js';
 import { checkMetrics, type Metric, type MetricRecord, type MetricValues } from './training/metrics.js';
 import { evaluateArrays } from './training/evaluate.js';
 import { EarlyStopping, checkEarlyStopping, checkMonitorAvailable, type CheckedEarlyStopping, type EarlyStoppingOptions, type Monitor } from './training/early-stopping.js';
 import type { Matrix, Targets } from './data.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizers.js';
+import type { TrainingState } from './state/training-state.js';
 import { putWeights, takeWeights, type BestWeights } from './training/best-weights.js';
 import type { SampleWeights } from './training/sample-weights.js';
 
@@ -146,15 +147,7 @@ export interface FitHistory<M extends readonly Metric[] = readonly Metric[]> {
   divergence?: Divergence & { message: string };
 }
 
-/** Training progress that outlives a `fit` call and goes into checkpoints. */
-export interface TrainingState {
-  /** Epochs trained over the network's life: schedules are evaluated at this count. */
-  epoch: number;
-  /** Optimizer steps (batches) taken by fit over the network's life. */
-  steps: number;
-  /** State of the last fit's reduce-on-plateau schedule, if it had one. */
-  plateau: PlateauState | null;
-}
+export { newTrainingState, type TrainingState } from './state/training-state.js';
 
 /** Options after validation, with defaults filled in (batchSize is resolved against the data). */
 export interface CheckedFitOptions {
@@ -219,10 +212,6 @@ export type CallbackPause = Exclude<Pause, { kind: 'tick' }>;
 
 /** The epoch loop, not yet started: it yields pauses and returns the history. */
 export type EpochLoop = Generator<Pause, FitHistory, boolean | void>;
-
-export function newTrainingState(): TrainingState {
-  return { epoch: 0, steps: 0, plateau: null };
-}
 
 /** Optimizer steps that fit's default epoch count gives at least: enough for small data (XOR's 4 rows) to learn. */
 export const DEFAULT_MIN_STEPS = 1000;
@@ -375,6 +364,9 @@ export function* fitEpochs(run: FitRun, rates: RatePlan | null, yieldPerBatch = 
     history.stopReason = 'aborted';
     return history;
   }
+  // fitAsync: the first epoch's undo point is taken before the optimizer is installed, so an
+  // abort in that epoch also puts back the optimizer (configuration and moments) the call replaced.
+  let saved = run.undo && o.signal ? run.undo.snapshot() : null;
   if (!sameConfig(run.optimizer, engine.optimizer())) engine.setOptimizer(run.optimizer);
   const rows = train.rows;
   const batchSize = Math.min(o.batchSize ?? 32, rows);
@@ -410,7 +402,7 @@ export function* fitEpochs(run: FitRun, rates: RatePlan | null, yieldPerBatch = 
         break;
       }
       // fitAsync undoes an epoch an abort interrupts: keep what it started from.
-      const saved = run.undo && o.signal ? run.undo.snapshot() : null;
+      if (i > 0) saved = run.undo && o.signal ? run.undo.snapshot() : null;
       const epoch = training.epoch;
       const started = performance.now();
       const learningRate = rates ? rates.at(i) : checkRate(o.caller, epoch, schedule.rate(epoch));

@@ -20,7 +20,7 @@ export type { TrainingJSON } from './io/training-json.js';
 export type { SafetensorsArchitecture } from './io/safetensors.js';
 export type { OnnxOptions } from './io/onnx.js';
 export type { ParameterLayout, LayerLayout } from './layout.js';
-export { WasmMlpError, ShapeError, ValueError, FormatError, DisposedError, DivergenceError, WorkerError } from './errors.js';
+export { WasmMlpError, ShapeError, ValueError, FormatError, DisposedError, DivergenceError, WorkerError, AbortError } from './errors.js';
 export type { Divergence } from './errors.js';
 export type { ThreadsOption } from './threads/support.js';
 export { setWasmSource, setKernelVariant, kernelVariant, supportedKernelVariants } from './wasm/loader.js';

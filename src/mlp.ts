@@ -24,12 +24,13 @@ import { checkTrainingJSON, trainingToJSON } from './io/training-json.js';
 import type { Bytes } from './io/bytes.js';
 import { writeOnnx, type OnnxOptions } from './io/onnx.js';
 import { readSafetensors, writeSafetensors, type SafetensorsArchitecture } from './io/safetensors.js';
-import { checkBatchStatisticsRows, hasBatchNorm, type ParameterLayout } from './layout.js';
-import type { RunningState } from './io/running.js';
+import { checkBatchStatisticsRows, type ParameterLayout } from './layout.js';
 import { DEFAULT_OPTIMIZER, FIT_DEFAULT_OPTIMIZER, resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
 import { standaloneModule } from './standalone.js';
 import { summaryText } from './summary.js';
-import { fitInWorker, type FitAccess, type FitAsyncOptions, type NetworkState } from './async/fit-async.js';
+import { fitInWorker, type FitAccess, type FitAsyncOptions } from './async/fit-async.js';
+import { applyState, captureState, WEIGHT_PIECES, type NetworkState, type StateHolder } from './state/network-state.js';
+import { checkpointOf, runningOf, stateOfCheckpoint, stateOfJSON, statisticsOf } from './state/files.js';
 import { fitDataset, type BatchDataset, type DatasetAccess, type FitDatasetOptions } from './training/fit-dataset.js';
 
 /** Options of a single training step. */
@@ -76,7 +77,8 @@ export let fitAccess: (net: MLP) => FitAccess;
 export class MLP {
   private engine: Engine | null;
   private readonly random: Random;
-  private training: TrainingState = newTrainingState();
+  /** fit's counters: one object for the network's life (applyState writes into it). */
+  private readonly training: TrainingState = newTrainingState();
   /** The training call under way ('fit' or 'fitAsync'), or null. */
   private fitting: string | null = null;
   /** setOptimizer was called: from then on fit trains with the network's optimizer, even plain SGD. */
@@ -123,15 +125,8 @@ export class MLP {
     const threads = checkThreads('MLP.fromJSON', o.threads);
     const resume = training === undefined ? null : checkTrainingJSON('MLP.fromJSON', training, parameters.length, arrayType(architecture.dtype));
     const generator = new Random();
-    generator.setState(random);
     const net = new MLP(await createEngine(architecture, backend, threads), architecture, generator);
-    net.live('MLP.fromJSON').parameters().set(parameters);
-    if (dropoutRandom) net.live('MLP.fromJSON').setDropoutRandomState(dropoutRandom);
-    setRunningState(net.live('MLP.fromJSON'), running);
-    if (resume) {
-      net.live('MLP.fromJSON').setOptimizerState(resume.optimizer);
-      net.training = resume.training;
-    }
+    applyState(net.holder('MLP.fromJSON'), stateOfJSON({ parameters, random, dropoutRandom, running }, resume, arrayType(architecture.dtype)));
     return net;
   }
 
@@ -149,15 +144,8 @@ export class MLP {
     const o = checkOptions('MLP.load', 'options', options, true, LOAD_KEYS) as LoadOptions;
     const requested = o.backend === undefined ? undefined : checkChoice('MLP.load', 'options.backend', o.backend, BACKENDS);
     const c = readCheckpoint('MLP.load', bytes);
-    const random = new Random();
-    random.setState(c.random);
-    const net = new MLP(await createEngine(c.architecture, requested ?? c.backend, checkThreads('MLP.load', o.threads)), c.architecture, random);
-    const engine = net.live('MLP.load');
-    engine.parameters().set(c.parameters);
-    engine.setOptimizerState(c.optimizer);
-    engine.setDropoutRandomState(c.dropoutRandom);
-    setRunningState(engine, c.running);
-    net.training = c.training;
+    const net = new MLP(await createEngine(c.architecture, requested ?? c.backend, checkThreads('MLP.load', o.threads)), c.architecture, new Random());
+    applyState(net.holder('MLP.load'), stateOfCheckpoint(c));
     return net;
   }
 
@@ -175,9 +163,8 @@ export class MLP {
     const backend = o.backend === undefined ? 'wasm' : checkChoice('MLP.fromSafetensors', 'options.backend', o.backend, BACKENDS);
     const { architecture, parameters, running } = readSafetensors('MLP.fromSafetensors', bytes, o);
     const net = new MLP(await createEngine(architecture, backend, checkThreads('MLP.fromSafetensors', o.threads)), architecture, new Random());
-    net.live('MLP.fromSafetensors').parameters().set(parameters);
-    setRunningState(net.live('MLP.fromSafetensors'), running);
-    net.live('MLP.fromSafetensors').setDropoutRandomState(dropoutStream(0));
+    const Float = arrayType(architecture.dtype);
+    applyState(net.holder('MLP.fromSafetensors'), { parameters: Float.from(parameters), ...statisticsOf(running, Float), dropoutRandom: dropoutStream(0) });
     return net;
   }
 
@@ -259,7 +246,7 @@ export class MLP {
         }
       }
     });
-    setRunningState(engine, layers.length === 0 ? null : { runningStatistics: Float64Array.from(values), batchesTracked: tracked ?? 0 });
+    if (layers.length > 0) applyState(this.holder(fn), { runningStatistics: arrayType(this.dtype).from(values), batchesTracked: tracked ?? 0 });
   }
 
   /** Replaces θ: per layer, the weight matrix row-major (outputs × inputs), the bias, then a normalization's γ and β. */
@@ -512,17 +499,14 @@ export class MLP {
    * writeFileSync('model.ckpt', net.save());
    */
   save(): Uint8Array {
-    const engine = this.live('save');
-    return writeCheckpoint({
-      architecture: this.architecture, backend: engine.backend, parameters: engine.parameters(), optimizer: engine.optimizerState(),
-      random: this.random.getState(), dropoutRandom: engine.dropoutRandomState(), training: this.training, running: runningStateOf(engine),
-    });
+    const holder = this.holder('save');
+    return writeCheckpoint(checkpointOf(this.architecture, holder.engine.backend, captureState(holder)));
   }
 
   /** θ in the safetensors format, tensors `layers.{i}.weight` (outputs × inputs) and `layers.{i}.bias`, for PyTorch and other tools. */
   toSafetensors(): Uint8Array {
-    const engine = this.live('toSafetensors');
-    return writeSafetensors(this.architecture, engine.parameters(), runningStateOf(engine));
+    const weights = captureState(this.holder('toSafetensors'), WEIGHT_PIECES);
+    return writeSafetensors(this.architecture, weights.parameters, runningOf(weights));
   }
 
   /**
@@ -550,15 +534,16 @@ export class MLP {
     const training = o.training !== undefined && checkBoolean('toJSON', 'options.training', o.training);
     checkTextExport('toJSON', engine.layout.parameterCount);
     const { layers, activations, loss, lossOptions, dtype, dropout, normalization } = this.architecture;
-    const running = runningStateOf(engine);
+    const state = captureState(this.holder('toJSON'));
+    const running = runningOf(state);
     const json: ModelJSON = {
       format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, ...(lossOptions && { lossOptions: { ...lossOptions } }), dtype, dropout: [...dropout],
       // Written only for networks that have them, so other networks' files stay as they were.
       ...(normalization.some((n) => n !== null) && { normalization: [...normalization] }),
       ...(running && { runningStatistics: Array.from(running.runningStatistics), batchesTracked: running.batchesTracked }),
-      backend: engine.backend, parameters: Array.from(engine.parameters()), random: this.random.getState(), dropoutRandom: engine.dropoutRandomState(),
+      backend: engine.backend, parameters: Array.from(state.parameters), random: state.random, dropoutRandom: state.dropoutRandom,
     };
-    if (training) json.training = trainingToJSON(engine.optimizerState(), this.training);
+    if (training) json.training = trainingToJSON(state.optimizer, state.training);
     return json;
   }
 
@@ -600,6 +585,7 @@ export class MLP {
       get training() { return net.training; },
       checkLive: () => void this.live('fitDataset'),
       toArrays: (fn, X, Y, prefix) => this.toArrays(fn, X, Y, prefix),
+      stage: (fn, X, Y, prefix, what) => this.stage(fn, X, Y, prefix, what),
       chooseOptimizer: (o) => this.fitOptimizer('fitDataset', o.optimizer),
       useOptimizer: (config) => {
         if (!sameConfig(config, engine.optimizer())) engine.setOptimizer(config);
@@ -612,16 +598,20 @@ export class MLP {
     return this.engine;
   }
 
-  /** Checks X and Y of a training call (batch statistics), then copies them into the engine's batch buffers. Nothing else changes. */
-  private stage(fn: string, X: Matrix, Y: Targets): number {
+  /**
+   * Checks X and Y of a training call (batch statistics), then copies them into the engine's
+   * batch buffers, once. Nothing else changes. `prefix` goes before X's and Y's names in errors.
+   */
+  private stage(fn: string, X: Matrix, Y: Targets, prefix = '', what = 'the batch'): number {
     const engine = this.live(fn);
     const { outputSize } = engine.layout;
-    const rows = this.countRows(fn, X, Y);
-    checkBatchStatisticsRows(fn, engine.layout, rows, 'the batch');
+    const rows = this.countRows(fn, X, Y, prefix);
+    checkBatchStatisticsRows(fn, engine.layout, rows, what);
     checkBatchFits(fn, engine.layout, this.dtype, rows);
     reserveRows(fn, engine, rows);
-    stageRows(fn, 'X', engine, X, 0, rows);
-    copyTargets(fn, 'Y', Y, this.architecture.loss, outputSize, engine.targetBuffer(rows));
+    // Names built only with a prefix: step stages on every call, and a template string allocates.
+    stageRows(fn, prefix ? `${prefix}X` : 'X', engine, X, 0, rows);
+    copyTargets(fn, prefix ? `${prefix}Y` : 'Y', Y, this.architecture.loss, outputSize, engine.targetBuffer(rows));
     return rows;
   }
 
@@ -692,26 +682,19 @@ export class MLP {
     return own ? current : FIT_DEFAULT_OPTIMIZER;
   }
 
-  /** Everything training changes: θ, the generators, the optimizer's state, fit's counters. */
+  /** Where this network keeps its state (src/state/network-state.ts). */
+  private holder(fn: string): StateHolder {
+    return { engine: this.live(fn), random: this.random, training: this.training };
+  }
+
+  /** The whole network state (what `save()` writes), for undoing a call and handing the network to a worker. */
   private snapshot(): NetworkState {
-    const engine = this.live('fitAsync');
-    return {
-      parameters: engine.parameters().slice(), random: this.random.getState(), optimizer: engine.optimizerState(),
-      dropoutRandom: engine.dropoutRandomState(), training: structuredClone(this.training),
-      runningStatistics: engine.runningStatistics().slice(), batchesTracked: engine.batchesTracked(),
-    };
+    return captureState(this.holder('fitAsync'));
   }
 
   /** Puts back a `snapshot()`. */
   private restore(state: NetworkState): void {
-    const engine = this.live('fitAsync');
-    engine.parameters().set(state.parameters);
-    this.random.setState(state.random);
-    engine.setOptimizerState(state.optimizer);
-    engine.setDropoutRandomState(state.dropoutRandom);
-    engine.runningStatistics().set(state.runningStatistics);
-    engine.setBatchesTracked(state.batchesTracked);
-    this.training = structuredClone(state.training);
+    applyState(this.holder('fitAsync'), state);
   }
 
   /** The engine, for a call that changes the network: refused while it trains, as a second fit is. */
@@ -791,18 +774,6 @@ function isSample(value: unknown): value is readonly number[] {
 
 function isNumberArray(value: unknown): value is ArrayLike<number> {
   return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
-}
-
-/** Batch norm's running statistics and their count, or null for a network without batch norm. */
-function runningStateOf(engine: Engine): RunningState | null {
-  return hasBatchNorm(engine.layout) ? { runningStatistics: engine.runningStatistics(), batchesTracked: engine.batchesTracked() } : null;
-}
-
-/** Puts stored running statistics into a network (null: it has no batch norm). */
-function setRunningState(engine: Engine, running: RunningState | null): void {
-  if (!running) return;
-  engine.runningStatistics().set(running.runningStatistics);
-  engine.setBatchesTracked(running.batchesTracked);
 }
 
 /** `engine.reserve`, its errors named as `inCall` names them, without a closure per call (step stages on every call). */

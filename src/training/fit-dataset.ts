@@ -6,11 +6,9 @@ import type { Engine } from '../engine.js';
 import type { Architecture } from '../options.js';
 import type { Matrix, Targets } from '../data.js';
 import type { OptimizerConfig } from '../optimizers.js';
-import type { NetworkState } from '../async/fit-async.js';
-import { checkBatchStatisticsRows } from '../layout.js';
-import { ValueError, describe } from '../errors.js';
+import type { NetworkState } from '../state/network-state.js';
+import { AbortError, ValueError, describe } from '../errors.js';
 import { checkInteger, checkKeys, checkOptions } from '../validate.js';
-import { checkBatchFits } from '../limits.js';
 import { divergenceError } from '../divergence.js';
 import { FIT_KEYS, afterEpoch, checkFitOptions, emptyHistory, planRates, record, type CheckedFitOptions, type Dataset, type EpochLogs, type FitHistory, type FitOptions, type StopReason, type TrainingState } from '../fit.js';
 import { LearningRateSchedule, checkRate, plateauOf } from './schedules.js';
@@ -46,6 +44,8 @@ export interface DatasetAccess {
   architecture: Architecture;
   training: TrainingState;
   toArrays(fn: string, X: Matrix, Y: Targets, prefix: string): Dataset;
+  /** Checks a batch and copies it straight into the engine's batch buffers (names prefixed with `prefix`, the batch called `what`); returns its rows. */
+  stage(fn: string, X: Matrix, Y: Targets, prefix: string, what: string): number;
   snapshot(): NetworkState;
   restore(state: NetworkState): void;
   /** Throws a DisposedError once the network is disposed (it may be, while a batch is awaited). */
@@ -91,6 +91,9 @@ export async function fitDataset(net: DatasetAccess, dataset: BatchDataset, opti
   const optimizer = net.chooseOptimizer(options ?? {});
   const baseRate = o.learningRate ?? optimizer.learningRate;
   const rates = planRates(FN, o, baseRate, net.training.epoch);
+  // The first epoch's undo point is taken before the optimizer is installed: a first epoch that
+  // fails or is aborted also puts back the optimizer (configuration and moments) it replaced.
+  let start = net.snapshot();
   net.useOptimizer(optimizer);
   const schedule = new LearningRateSchedule(o.schedule, baseRate, net.training.plateau);
   const stopper = o.earlyStopping ? new EarlyStopping(o.earlyStopping) : null;
@@ -99,6 +102,7 @@ export async function fitDataset(net: DatasetAccess, dataset: BatchDataset, opti
   let best: BestWeights | null = null;
   for (let i = 0; i < o.epochs; i++) {
     if (o.signal?.aborted) {
+      if (i === 0) net.restore(start);
       history.stopReason = 'aborted';
       break;
     }
@@ -106,7 +110,7 @@ export async function fitDataset(net: DatasetAccess, dataset: BatchDataset, opti
     const started = performance.now();
     const learningRate = rates ? rates.at(i) : checkRate(FN, epoch, schedule.rate(epoch));
     // A bad batch, a failing dataset or an abort mid-epoch puts back the state this epoch started from.
-    const start = net.snapshot();
+    if (i > 0) start = net.snapshot();
     let trained: Trained;
     try {
       trained = await trainEpoch(net, dataset, epoch, learningRate, batchesPerEpoch, o);
@@ -166,40 +170,93 @@ async function trainEpoch(net: DatasetAccess, dataset: BatchDataset, epoch: numb
   const trained: Trained = { total: 0, samples: 0, batches: 0, metrics: new MetricTally(o.metrics, architecture), stop: null };
   const source = dataset(epoch);
   if (!isIterable(source)) throw new ValueError(`${FN}: dataset(${epoch}) must return an iterable or async iterable of { x, y } batches, got ${describe(source)}`);
-  // `for await` also walks sync iterables; `break` closes the iterator (a generator's finally runs).
-  for await (const batch of source as AsyncIterable<Batch>) {
-    net.checkLive();
-    const b = trained.batches;
-    const where = `batch ${b} of epoch ${epoch}`;
-    if (typeof batch !== 'object' || batch === null || !('x' in batch) || !('y' in batch)) {
-      throw new ValueError(`${FN}: ${where} must be an object { x, y }, got ${describe(batch)}`);
+  const batches = new Batches(source, o.signal);
+  try {
+    for (let batch = await batches.next(); batch !== null; batch = await batches.next()) {
+      net.checkLive();
+      const b = trained.batches;
+      const where = `batch ${b} of epoch ${epoch}`;
+      if (typeof batch !== 'object' || batch === null || !('x' in batch) || !('y' in batch)) {
+        throw new ValueError(`${FN}: ${where} must be an object { x, y }, got ${describe(batch)}`);
+      }
+      const rows = net.stage(FN, batch.x, batch.y, `${where}: `, where);
+      const loss = engine.step(rows, learningRate);
+      const failure = engine.failure();
+      if (failure) {
+        const error = divergenceError(FN, { epoch, ...failure, step: b }, engine.layout, learningRate);
+        if (o.onDivergence === 'throw') throw error;
+        return { ...trained, stop: 'diverged', divergence: { ...error.divergence, message: error.message } };
+      }
+      trained.batches++;
+      trained.total += loss * rows;
+      trained.samples += rows;
+      if (o.metrics.length > 0) {
+        // The step's forward pass left the outputs in place: metrics while training, as Keras reports them.
+        trained.metrics.add(engine.activation(last, rows), engine.targetBuffer(rows), rows);
+      }
+      if (o.onBatchEnd?.(b, { loss, size: rows, epoch, learningRate }) === false) return { ...trained, stop: 'callback' };
+      if (o.signal?.aborted) return { ...trained, stop: 'aborted' };
+      if (trained.batches >= batchesPerEpoch) break;
     }
-    const data = net.toArrays(FN, batch.x, batch.y, `${where}: `);
-    checkBatchFits(FN, engine.layout, architecture.dtype, data.rows);
-    checkBatchStatisticsRows(FN, engine.layout, data.rows, where);
-    engine.reserve(data.rows);
-    engine.inputBuffer(data.rows).set(data.x);
-    engine.targetBuffer(data.rows).set(data.y);
-    const loss = engine.step(data.rows, learningRate);
-    const failure = engine.failure();
-    if (failure) {
-      const error = divergenceError(FN, { epoch, ...failure, step: b }, engine.layout, learningRate);
-      if (o.onDivergence === 'throw') throw error;
-      return { ...trained, stop: 'diverged', divergence: { ...error.divergence, message: error.message } };
-    }
-    trained.batches++;
-    trained.total += loss * data.rows;
-    trained.samples += data.rows;
-    if (o.metrics.length > 0) {
-      // The step's forward pass left the outputs in place: metrics while training, as Keras reports them.
-      trained.metrics.add(engine.activation(last, data.rows), engine.targetBuffer(data.rows), data.rows);
-    }
-    if (o.onBatchEnd?.(b, { loss, size: data.rows, epoch, learningRate }) === false) return { ...trained, stop: 'callback' };
-    if (o.signal?.aborted) return { ...trained, stop: 'aborted' };
-    if (trained.batches >= batchesPerEpoch) break;
+  } finally {
+    batches.close();
   }
   if (trained.samples === 0) throw new ValueError(`${FN}: dataset(${epoch}) gave no batches; every epoch needs at least one`);
   return trained;
+}
+
+/**
+ * An epoch's batches, one `next()` at a time, as `for await` would walk them (sync iterables
+ * too) — except that an abort of `signal` while a batch is awaited rejects at once with an
+ * AbortError, whatever the source does: a source whose `next()` never settles cannot hold
+ * the network. `close()` ends the iterator (a generator's `finally` runs) without waiting for it.
+ */
+class Batches {
+  private readonly iterator: AsyncIterator<Batch> | Iterator<Batch>;
+  private done = false;
+
+  constructor(source: BatchSource, private readonly signal: AbortSignal | undefined) {
+    const asyncIterable = source as AsyncIterable<Batch>;
+    this.iterator = typeof asyncIterable[Symbol.asyncIterator] === 'function' ? asyncIterable[Symbol.asyncIterator]() : (source as Iterable<Batch>)[Symbol.iterator]();
+  }
+
+  /** The next batch, or null at the end of the source. */
+  async next(): Promise<Batch | null> {
+    const result = await this.untilAborted(Promise.resolve(this.iterator.next()));
+    if (result.done) {
+      this.done = true;
+      return null;
+    }
+    // As `for await` does for a sync iterable's values: a promised batch is awaited.
+    return this.untilAborted(Promise.resolve(result.value));
+  }
+
+  /** Closes the iterator unless it ended by itself; its return() is not awaited (it may never settle), and its failure is ignored. */
+  close(): void {
+    if (this.done) return;
+    this.done = true;
+    try {
+      const closing = this.iterator.return?.();
+      if (closing instanceof Promise) closing.catch(() => undefined);
+    } catch {
+      // The source failed to close: the call's own outcome stands.
+    }
+  }
+
+  private untilAborted<T>(pending: Promise<T>): Promise<T> {
+    const signal = this.signal;
+    if (!signal) return pending;
+    if (signal.aborted) return Promise.reject(aborted());
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(aborted());
+      signal.addEventListener('abort', onAbort, { once: true });
+      pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+}
+
+function aborted(): AbortError {
+  return new AbortError(`${FN}: options.signal was aborted while the dataset's next batch was awaited; the epoch was undone (the network keeps the state of the last completed epoch), and the dataset's iterator was closed without waiting for it`);
 }
 
 function isIterable(value: unknown): value is BatchSource {

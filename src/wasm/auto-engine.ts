@@ -1,5 +1,6 @@
 import type { Engine } from '../engine.js';
 import type { WasmEngine } from './engine.js';
+import { applyEngineState, captureEngineState } from '../state/network-state.js';
 
 /**
  * The engine of a `threads: 'auto'` network. It computes on `one`, the one-thread build (plain
@@ -73,14 +74,10 @@ export function startOnOneThread(one: WasmEngine, threaded: WasmEngine, worth: (
   return engine;
 }
 
-/** Copies θ, ∇θ, the optimizer, the dropout generator, batch norm's statistics and the dataset. */
+/** Copies the network's state (src/state/network-state.ts), then what a call under way reads: ∇θ and the dataset. */
 function copyInto(to: WasmEngine, from: WasmEngine, sampleWeighting: boolean): void {
-  to.parameters().set(from.parameters());
+  applyEngineState(to, captureEngineState(from));
   to.gradient().set(from.gradient());
-  to.setOptimizerState(from.optimizerState());
-  to.setDropoutRandomState(from.dropoutRandomState());
-  to.runningStatistics().set(from.runningStatistics());
-  to.setBatchesTracked(from.batchesTracked());
   const data = from.datasetContents();
   if (data) {
     to.setDataset(data.x, data.y, data.count, data.w);
