@@ -4,12 +4,13 @@
 import type { Engine } from './engine.js';
 import type { Architecture, FloatArray } from './options.js';
 import { Random } from './random.js';
-import { DisposedError, ShapeError, ValueError, describe, type Divergence } from './errors.js';
+import { DisposedError, ValueError, describe, type Divergence } from './errors.js';
 import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions, keysOf } from './validate.js';
 import { divergenceError } from './divergence.js';
 import { LearningRateSchedule, checkRate, checkSchedule, plateauOf, type Schedule } from './training/schedules.js';
 import { checkMetrics, type Metric, type MetricRecord, type MetricValues } from './training/metrics.js';
-import { evaluateArrays } from './training/evaluate.js';
+import { evaluateStaged } from './training/evaluate.js';
+import { checkSplit, type StagedRows } from './training/fit-data.js';
 import { EarlyStopping, checkEarlyStopping, checkMonitorAvailable, type CheckedEarlyStopping, type EarlyStoppingOptions, type Monitor } from './training/early-stopping.js';
 import type { Matrix, Targets } from './data.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizers.js';
@@ -148,6 +149,7 @@ export interface FitHistory<M extends readonly Metric[] = readonly Metric[]> {
 }
 
 export { newTrainingState, type TrainingState } from './state/training-state.js';
+export { trainingRows } from './training/fit-data.js';
 
 /** Options after validation, with defaults filled in (batchSize is resolved against the data). */
 export interface CheckedFitOptions {
@@ -181,8 +183,9 @@ export interface FitRun {
   architecture: Architecture;
   random: Random;
   training: TrainingState;
-  train: Dataset;
-  validation: Dataset | null;
+  /** The training rows and the validation rows after them, in the engine's dataset (staged by src/training/fit-data.ts; the loop releases it). */
+  train: StagedRows;
+  validation: StagedRows | null;
   options: CheckedFitOptions;
   /** η the schedule scales: options.learningRate, else the optimizer's. */
   baseRate: number;
@@ -273,10 +276,7 @@ export function checkFitOptions(fn: string, options: unknown, arch: Architecture
 /** Splits off the last `fraction` of the samples, as Keras's validation_split: the first ⌊rows·(1 − fraction)⌋ train. */
 export function splitValidation(fn: string, data: Dataset, fraction: number, shuffled = false): { train: Dataset; validation: Dataset | null } {
   if (fraction === 0) return { train: data, validation: null };
-  const trainRows = trainingRows(data.rows, fraction);
-  if (trainRows < 1 || trainRows === data.rows) {
-    throw new ShapeError(`${fn}: options.validationSplit ${fraction} of ${data.rows} samples leaves ${trainRows} to train on and ${data.rows - trainRows} to validate; both need at least one`);
-  }
+  const trainRows = checkSplit(fn, data.rows, fraction);
   const xWidth = data.x.length / data.rows;
   const yWidth = data.y.length / data.rows;
   if (shuffled) data = permuteRows(data, xWidth, yWidth);
@@ -285,11 +285,6 @@ export function splitValidation(fn: string, data: Dataset, fraction: number, shu
     train: { x: data.x.subarray(0, trainRows * xWidth), y: data.y.subarray(0, trainRows * yWidth), rows: trainRows, w: w && w.subarray(0, trainRows) },
     validation: { x: data.x.subarray(trainRows * xWidth), y: data.y.subarray(trainRows * yWidth), rows: data.rows - trainRows, w: w && w.subarray(trainRows) },
   };
-}
-
-/** Rows left to train on after validationSplit holds out `fraction` of `rows`. */
-export function trainingRows(rows: number, fraction = 0): number {
-  return fraction === 0 ? rows : Math.floor(rows * (1 - fraction));
 }
 
 /** Seed of validationShuffle's selection: a constant, so the split depends on the row count only. */
@@ -360,7 +355,10 @@ export function planRates(fn: string, o: CheckedFitOptions, baseRate: number, fi
 export function* fitEpochs(run: FitRun, rates: RatePlan | null, yieldPerBatch = false): EpochLoop {
   const { engine, random, training, train, options: o } = run;
   const history = emptyHistory(o.metrics, run.validation !== null);
+  // fitAsync starts after the event loop has run: the network may have been disposed meanwhile.
+  run.checkLive();
   if (o.signal?.aborted) {
+    engine.clearDataset();
     history.stopReason = 'aborted';
     return history;
   }
@@ -375,9 +373,8 @@ export function* fitEpochs(run: FitRun, rates: RatePlan | null, yieldPerBatch = 
   const stopper = o.earlyStopping ? new EarlyStopping(o.earlyStopping) : null;
   const plateauMonitor: Monitor = plateauOf(o.schedule)?.monitor ?? (run.validation ? 'val_loss' : 'loss');
   let best: BestWeights | null = null;
-  engine.setDataset(train.x, train.y, rows, train.w ?? undefined);
   // Evaluation between epochs stages rows of its own: weighting is switched on for each training call.
-  const weighted = (train.w ?? null) !== null;
+  const weighted = train.weighted;
   try {
     if (unobserved(run, rates, yieldPerBatch)) {
       // Nothing looks at single epochs: the engine runs them all, shuffling as the loop below would.
@@ -486,7 +483,7 @@ function* trainByBatch(run: FitRun, epoch: number, batches: number, batchSize: n
   let samples = 0;
   for (let b = 0; b < batches; b++) {
     const size = Math.min(batchSize, train.rows - b * batchSize);
-    engine.setSampleWeighting((train.w ?? null) !== null);
+    engine.setSampleWeighting(train.weighted);
     const loss = engine.trainBatches(b, 1, batchSize, learningRate);
     if (engine.failure()) return { total, batches: b, samples, stop: 'diverged' };
     const weight = engine.batchesWeight();
@@ -507,9 +504,10 @@ function* trainByBatch(run: FitRun, epoch: number, batches: number, batchSize: n
 function epochLogs(run: FitRun, loss: number, learningRate: number): EpochLogs {
   const { engine, architecture, train, validation, options: o } = run;
   const logs: EpochLogs = { loss, metrics: {}, valMetrics: {}, learningRate, elapsedMs: 0 };
-  if (o.metrics.length > 0) logs.metrics = evaluateArrays(engine, architecture, train, o.metrics).metrics;
+  // Both read the rows staged in the engine, not the caller's X (which a callback may have changed).
+  if (o.metrics.length > 0) logs.metrics = evaluateStaged(engine, architecture, train, o.metrics).metrics;
   if (validation) {
-    const v = evaluateArrays(engine, architecture, validation, o.metrics);
+    const v = evaluateStaged(engine, architecture, validation, o.metrics);
     logs.valLoss = v.loss;
     logs.valMetrics = v.metrics;
   }

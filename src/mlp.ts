@@ -17,6 +17,7 @@ import { initialise } from './init.js';
 import { traceBatch, type Trace } from './trace.js';
 import { FIT_KEYS, callBack, checkFitOptions, defaultEpochs, disposedWhileTraining, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, sameConfig, splitValidation, type CheckedFitOptions, type Dataset, type EpochLoop, type FitHistory, type FitOptions, type TrainingState } from './fit.js';
 import { CHUNK_ROWS as EVALUATE_CHUNK_ROWS, evaluateChunks, type Evaluation } from './training/evaluate.js';
+import { planFitData, stageFitData } from './training/fit-data.js';
 import { checkMetrics, type Metric } from './training/metrics.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
 import { readCheckpoint, writeCheckpoint } from './io/checkpoint.js';
@@ -567,7 +568,7 @@ export class MLP {
       get epoch() { return net.training.epoch; },
       get disposed() { return net.disposed; },
       toArrays: (fn, X, Y, prefix, sampleWeight) => this.toArrays(fn, X, Y, prefix, sampleWeight),
-      check: (fn, X, Y, options) => void this.startFit(fn, X, Y, options, true),
+      check: (fn, X, Y, options) => void this.planFit(fn, X, Y, options),
       loop: (fn, X, Y, options) => this.startFit(fn, X, Y, options, true).loop,
       fitOptimizer: (fn, given) => this.fitOptimizer(fn, given),
       snapshot: () => this.snapshot(),
@@ -638,27 +639,12 @@ export class MLP {
    * epoch an abort interrupts.
    */
   private startFit(fn: string, X: Matrix, Y: Targets, options: FitOptions | undefined, asyncRun = false): { loop: EpochLoop; options: CheckedFitOptions } {
-    const engine = this.live(fn);
-    const o = checkFitOptions(fn, options, this.architecture);
-    const samples = this.countRows(fn, X, Y);
-    checkDatasetFits(fn, engine.layout, this.dtype, samples, o.batchSize ?? Math.min(32, samples));
-    // The synchronous fit copies the training rows into the engine before a callback could
-    // change X, so it checks X in place (copying a large data set was most of a short fit's
-    // serial time); rows held out for validation are read later, so they are copied.
-    const data = this.toArrays(fn, X, Y, '', o.sampleWeight, !asyncRun);
-    const split = o.validationData
-      ? { train: data, validation: this.toArrays(fn, o.validationData.X, o.validationData.Y, 'options.validationData.', o.validationData.sampleWeight) }
-      : splitValidation(fn, data, o.validationSplit ?? 0, o.validationShuffle);
-    const { train } = split;
-    const heldOutOfX = split.validation !== null && split.validation.x.buffer === data.x.buffer && data.x === X;
-    const validation = heldOutOfX ? { ...split.validation!, x: split.validation!.x.slice() } : split.validation;
-    if (options?.epochs === undefined) o.epochs = defaultEpochs(train.rows, o.batchSize);
-    const batchSize = Math.min(o.batchSize ?? 32, train.rows);
-    checkBatchStatisticsRows(fn, engine.layout, train.rows % batchSize === 1 ? 1 : batchSize,
-      train.rows % batchSize === 1 ? `the last batch of each epoch (${train.rows} training rows in batches of ${batchSize})` : `each batch (options.batchSize ${batchSize})`);
-    const optimizer = this.fitOptimizer(fn, options?.optimizer);
-    const baseRate = o.learningRate ?? optimizer.learningRate;
-    const rates = planRates(fn, o, baseRate, this.training.epoch);
+    const { engine, o, plan, optimizer, baseRate, rates } = this.planFit(fn, X, Y, options);
+    // Last, once everything else is checked: X's rows go into the engine, checked as they are copied.
+    const { train, validation } = stageFitData(fn, engine, this.architecture, X, Y, o, plan, () => {
+      const data = this.toArrays(fn, X, Y, '', o.sampleWeight);
+      return splitValidation(fn, data, o.validationSplit ?? 0, true) as { train: Dataset; validation: Dataset };
+    });
     const run = {
       engine, architecture: this.architecture, random: this.random, training: this.training, train, validation, options: o, baseRate, optimizer,
       checkLive: () => {
@@ -667,6 +653,23 @@ export class MLP {
       undo: asyncRun ? { snapshot: () => this.snapshot(), restore: (state: unknown) => this.restore(state as NetworkState) } : null,
     };
     return { loop: fitEpochs(run, rates, asyncRun), options: o };
+  }
+
+  /** Checks everything a fit needs but X's and the validation data's values (see `startFit`), changing nothing. */
+  private planFit(fn: string, X: Matrix, Y: Targets, options: FitOptions | undefined) {
+    const engine = this.live(fn);
+    const o = checkFitOptions(fn, options, this.architecture);
+    const samples = this.countRows(fn, X, Y);
+    checkDatasetFits(fn, engine.layout, this.dtype, samples, o.batchSize ?? Math.min(32, samples));
+    const plan = planFitData(fn, this.architecture, engine.layout.inputSize, samples, o);
+    const trainRows = plan.trainRows;
+    if (options?.epochs === undefined) o.epochs = defaultEpochs(trainRows, o.batchSize);
+    const batchSize = Math.min(o.batchSize ?? 32, trainRows);
+    checkBatchStatisticsRows(fn, engine.layout, trainRows % batchSize === 1 ? 1 : batchSize,
+      trainRows % batchSize === 1 ? `the last batch of each epoch (${trainRows} training rows in batches of ${batchSize})` : `each batch (options.batchSize ${batchSize})`);
+    const optimizer = this.fitOptimizer(fn, options?.optimizer);
+    const baseRate = o.learningRate ?? optimizer.learningRate;
+    return { engine, o, plan, optimizer, baseRate, rates: planRates(fn, o, baseRate, this.training.epoch) };
   }
 
   /**
@@ -723,15 +726,12 @@ export class MLP {
     return result;
   }
 
-  /**
-   * Checks and converts a whole dataset, and its sample weights if given, to flat arrays of the
-   * network's dtype. With `borrow`, an X that already is one is returned itself, not copied.
-   */
-  private toArrays(fn: string, X: Matrix, Y: Targets, prefix = '', sampleWeight?: unknown, borrow = false): Dataset {
+  /** Checks and copies a whole dataset, and its sample weights if given, into flat arrays of the network's dtype. */
+  private toArrays(fn: string, X: Matrix, Y: Targets, prefix = '', sampleWeight?: unknown): Dataset {
     const { inputSize, outputSize } = this.layout;
     const rows = this.countRows(fn, X, Y, prefix);
     const Float = arrayType(this.architecture.dtype);
-    const x = borrow && X instanceof Float ? X : new Float(rows * inputSize);
+    const x = new Float(rows * inputSize);
     const y = new Float(rows * outputSize);
     copyRows(fn, `${prefix}X`, X, inputSize, x);
     copyTargets(fn, `${prefix}Y`, Y, this.architecture.loss, outputSize, y);

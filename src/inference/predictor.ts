@@ -40,7 +40,7 @@ export class Predictor {
       throw new ValueError(`Predictor.load: bytes must be a Uint8Array or ArrayBuffer holding a checkpoint (net.save()) or safetensors file, got ${describe(bytes)}`);
     }
     const { architecture, parameters, running } = readModel(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes, o);
-    const engine = await createWasmEngine(architecture, await forwardOnlyHost(architecture.dtype));
+    const engine = await createWasmEngine(architecture, await forwardOnlyHost(architecture.dtype), { gradient: false });
     engine.parameters().set(parameters);
     // Batch norm predicts with its running statistics, as PyTorch's eval mode.
     if (running) engine.runningStatistics().set(running.runningStatistics);

@@ -21,6 +21,21 @@ export function evaluateArrays(engine: Engine, arch: Architecture, data: { x: Fl
 }
 
 /**
+ * Loss and metrics on rows of the dataset in the engine (`allocateDataset`), read where they
+ * are: each chunk is copied inside the engine's memory into its batch buffer, nothing from JavaScript.
+ */
+export function evaluateStaged(engine: Engine, arch: Architecture, rows: { first: number; rows: number; weighted: boolean }, metrics: readonly Metric[]): Evaluation {
+  const { inputSize, outputSize } = engine.layout;
+  const { first, rows: count } = rows;
+  // Reserved before the dataset's views are read: reserving may grow memory (or move an 'auto' network).
+  engine.reserve(Math.min(count, CHUNK_ROWS));
+  const data = engine.datasetContents()!;
+  const x = data.x.subarray(first * inputSize, (first + count) * inputSize);
+  const w = rows.weighted ? data.w!.subarray(first, first + count) : null;
+  return evaluateChunks(engine, arch, (start, n) => engine.inputBuffer(n).set(x.subarray(start * inputSize, (start + n) * inputSize)), data.y.subarray(first * outputSize, (first + count) * outputSize), count, metrics, w);
+}
+
+/**
  * As `evaluateArrays`, with `stageInput(start, n)` putting rows start…start+n−1 into the engine's
  * input buffer (and checking them), and `w` one sample weight per row (null: every row 1).
  */

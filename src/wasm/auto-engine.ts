@@ -30,8 +30,12 @@ export function startOnOneThread(one: WasmEngine, threaded: WasmEngine, worth: (
       before(rows);
       current.reserve(rows);
     },
-    setDataset(x, y, count, w) {
-      current.setDataset(x, y, count, w);
+    allocateDataset(count, weighted, heldOut) {
+      datasetCount = count;
+      return current.allocateDataset(count, weighted, heldOut);
+    },
+    setDataset(x, y, count, w, heldOut) {
+      current.setDataset(x, y, count, w, heldOut);
       datasetCount = count;
     },
     clearDataset() {
@@ -80,7 +84,7 @@ function copyInto(to: WasmEngine, from: WasmEngine, sampleWeighting: boolean): v
   to.gradient().set(from.gradient());
   const data = from.datasetContents();
   if (data) {
-    to.setDataset(data.x, data.y, data.count, data.w);
+    to.setDataset(data.x, data.y, data.count, data.w, data.heldOut);
     // The order a caller wrote for its next trainBatches.
     to.datasetOrder().set(from.datasetOrder());
   }
