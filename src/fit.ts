@@ -1,7 +1,7 @@
 // fit(): the epoch loop. Each epoch is one engine call over data already in the engine's
 // memory (or one call per batch when a batch callback or an AbortSignal must be able to
 // stop it); everything else here runs once per epoch.
-import type { Engine } from './engine.js';
+import type { Engine, StepFailure } from './engine.js';
 import type { Architecture, FloatArray } from './options.js';
 import { Random } from './random.js';
 import { DisposedError, ValueError, describe, type Divergence } from './errors.js';
@@ -195,9 +195,36 @@ export interface FitRun {
   checkLive(): void;
   /**
    * fitAsync's rule: an abort undoes the epoch it interrupts, so the network keeps the state of
-   * the last completed epoch. Null for `fit`, where an interrupted epoch counts.
+   * the last completed epoch; with `onError` (fitDataset's rule) so does an error thrown in an
+   * epoch (a bad batch, a failing source). Null for `fit`, where an interrupted epoch counts.
    */
-  undo: { snapshot(): unknown; restore(state: unknown): void } | null;
+  undo: { snapshot(): unknown; restore(state: unknown): void; onError?: boolean } | null;
+  /** How an epoch is trained: fit's staged rows (ROWS_TRAINER) or fitDataset's stream of batches. */
+  trainer: EpochTrainer;
+}
+
+/** What an epoch's training gives the loop. */
+export interface Trained {
+  /** Σ (batch loss × batch weight) and Σ batch weight (`samples`: its rows when nothing is weighted). */
+  total: number;
+  samples: number;
+  /** Optimizer steps applied. */
+  batches: number;
+  stop: StopReason | null;
+  /** Where a step met a non-finite value (that step not applied), or null. */
+  failure: StepFailure | null;
+  /** The epoch's training metrics if the trainer measured them itself (fitDataset, per batch); else fit measures them on the staged rows. */
+  metrics?: MetricValues;
+}
+
+/**
+ * One way of training an epoch. `epoch` trains it (pausing for callbacks and, for a stream,
+ * for its batches); `allEpochs`, if given, may run every epoch at once when nothing observes
+ * single ones and returns whether it did.
+ */
+export interface EpochTrainer {
+  epoch(run: FitRun, epoch: number, learningRate: number, yieldPerBatch: boolean): Generator<Pause, Trained, PauseAnswer>;
+  allEpochs?(run: FitRun, rates: RatePlan | null, yieldPerBatch: boolean, history: FitHistory): boolean;
 }
 
 /**
@@ -205,16 +232,28 @@ export interface FitRun {
  * false stops training), or, at a 'tick', just to let other work run. The loop never calls the
  * user's callbacks itself, so fitAsync's worker can answer them from the calling thread.
  */
-export type Pause =
-  | { kind: 'batch'; batch: number; logs: BatchLogs }
-  | { kind: 'epoch'; epoch: number; logs: EpochLogs }
-  | { kind: 'tick' };
+export type Pause = CallbackPause | SourcePause | { kind: 'tick' };
 
 /** A callback pause: what the driver answers. */
-export type CallbackPause = Exclude<Pause, { kind: 'tick' }>;
+export type CallbackPause =
+  | { kind: 'batch'; batch: number; logs: BatchLogs }
+  | { kind: 'epoch'; epoch: number; logs: EpochLogs };
+
+/**
+ * A stream's pauses (fitDataset): 'next-batch' asks the driver for batch `batch` of epoch
+ * `epoch` (answered with the batch, or null at the end of the epoch's source); 'source-done'
+ * says the epoch needs no more batches (the driver closes its iterator).
+ */
+export type SourcePause = { kind: 'next-batch'; epoch: number; batch: number } | { kind: 'source-done' };
+
+/** A stream's answer to 'next-batch': what its source gave (checked by the trainer), or null at the end of the epoch's source. */
+export type SourceAnswer = { given: unknown } | null;
+
+/** What a driver passes back in at a pause: a callback's return value, or a stream's batch. */
+export type PauseAnswer = boolean | void | SourceAnswer;
 
 /** The epoch loop, not yet started: it yields pauses and returns the history. */
-export type EpochLoop = Generator<Pause, FitHistory, boolean | void>;
+export type EpochLoop = Generator<Pause, FitHistory, PauseAnswer>;
 
 /** Optimizer steps that fit's default epoch count gives at least: enough for small data (XOR's 4 rows) to learn. */
 export const DEFAULT_MIN_STEPS = 1000;
@@ -353,7 +392,7 @@ export function planRates(fn: string, o: CheckedFitOptions, baseRate: number, fi
  * nothing at all if the signal is already aborted then.
  */
 export function* fitEpochs(run: FitRun, rates: RatePlan | null, yieldPerBatch = false): EpochLoop {
-  const { engine, random, training, train, options: o } = run;
+  const { engine, training, options: o, undo } = run;
   const history = emptyHistory(o.metrics, run.validation !== null);
   // fitAsync starts after the event loop has run: the network may have been disposed meanwhile.
   run.checkLive();
@@ -362,67 +401,44 @@ export function* fitEpochs(run: FitRun, rates: RatePlan | null, yieldPerBatch = 
     history.stopReason = 'aborted';
     return history;
   }
-  // fitAsync: the first epoch's undo point is taken before the optimizer is installed, so an
-  // abort in that epoch also puts back the optimizer (configuration and moments) the call replaced.
-  let saved = run.undo && o.signal ? run.undo.snapshot() : null;
+  const undoing = undo !== null && (o.signal !== undefined || undo.onError === true);
+  // The first epoch's undo point is taken before the optimizer is installed, so undoing that
+  // epoch also puts back the optimizer (configuration and moments) the call replaced.
+  let saved = undoing ? undo.snapshot() : null;
   if (!sameConfig(run.optimizer, engine.optimizer())) engine.setOptimizer(run.optimizer);
-  const rows = train.rows;
-  const batchSize = Math.min(o.batchSize ?? 32, rows);
-  const batches = Math.ceil(rows / batchSize);
   const schedule = new LearningRateSchedule(o.schedule, run.baseRate, training.plateau);
   const stopper = o.earlyStopping ? new EarlyStopping(o.earlyStopping) : null;
   const plateauMonitor: Monitor = plateauOf(o.schedule)?.monitor ?? (run.validation ? 'val_loss' : 'loss');
   let best: BestWeights | null = null;
-  // Evaluation between epochs stages rows of its own: weighting is switched on for each training call.
-  const weighted = train.weighted;
   try {
-    if (unobserved(run, rates, yieldPerBatch)) {
-      // Nothing looks at single epochs: the engine runs them all, shuffling as the loop below would.
-      const started = performance.now();
-      const rate = rates!.at(0);
-      engine.setSampleWeighting(weighted);
-      engine.trainEpochs(o.epochs, batchSize, rate, o.shuffle, random, history.loss);
-      // One rate throughout and no plateau schedule (see `unobserved`): nothing to observe per epoch.
-      const completed = history.loss.length; // fewer than asked if a step diverged
-      history.learningRate = new Array<number>(completed).fill(rate);
-      history.elapsedMs = new Array<number>(completed).fill((performance.now() - started) / Math.max(1, completed));
-      training.epoch += completed;
-      training.steps += batches * completed;
-      history.epochs = completed;
-      const failure = engine.failure();
-      if (failure) diverged(run, history, { epoch: training.epoch, ...failure }, rate);
-      return history;
-    }
+    if (run.trainer.allEpochs?.(run, rates, yieldPerBatch, history)) return history;
     for (let i = 0; i < o.epochs; i++) {
       if (o.signal?.aborted) {
         history.stopReason = 'aborted';
         break;
       }
-      // fitAsync undoes an epoch an abort interrupts: keep what it started from.
-      if (i > 0) saved = run.undo && o.signal ? run.undo.snapshot() : null;
+      // An epoch that is undone goes back to what it started from.
+      if (i > 0 && undoing) saved = undo.snapshot();
       const epoch = training.epoch;
       const started = performance.now();
       const learningRate = rates ? rates.at(i) : checkRate(o.caller, epoch, schedule.rate(epoch));
-      const order = engine.datasetOrder();
-      for (let s = 0; s < rows; s++) order[s] = s;
-      if (o.shuffle) random.shuffle(order);
-      engine.setSampleWeighting(weighted);
-      const trained = o.onBatchEnd || o.signal || yieldPerBatch
-        ? yield* trainByBatch(run, epoch, batches, batchSize, learningRate, yieldPerBatch)
-        : { total: engine.trainBatches(0, batches, batchSize, learningRate), batches, samples: engine.batchesWeight(), stop: null };
-      const failure = engine.failure();
-      if (failure) {
-        diverged(run, history, { epoch, ...failure }, learningRate);
-        break;
+      let trained: Trained;
+      try {
+        trained = yield* run.trainer.epoch(run, epoch, learningRate, yieldPerBatch);
+        if (trained.failure) diverged(run, history, { epoch, ...trained.failure }, learningRate);
+      } catch (error) {
+        if (saved !== null && undo!.onError) undo!.restore(saved);
+        throw error;
       }
+      if (trained.failure) break;
       if (trained.stop === 'aborted' && saved !== null) {
-        run.undo!.restore(saved);
+        undo!.restore(saved);
         history.stopReason = 'aborted';
         break;
       }
       training.epoch++;
       training.steps += trained.batches;
-      const logs = epochLogs(run, weightedMean(trained.total, trained.samples), learningRate);
+      const logs = epochLogs(run, weightedMean(trained.total, trained.samples), learningRate, trained.metrics);
       logs.elapsedMs = performance.now() - started;
       record(history, logs);
       const stop = epochVerdict({ options: o, training, schedule, plateauMonitor, stopper }, epoch, logs, trained.stop, () => (best = takeWeights(engine)));
@@ -447,6 +463,44 @@ export function* fitEpochs(run: FitRun, rates: RatePlan | null, yieldPerBatch = 
   return history;
 }
 
+/** fit's epochs: over the rows staged in the engine's dataset, shuffled by the network's generator. */
+export const ROWS_TRAINER: EpochTrainer = {
+  *epoch(run, epoch, learningRate, yieldPerBatch) {
+    const { engine, random, train, options: o } = run;
+    const batchSize = Math.min(o.batchSize ?? 32, train.rows);
+    const batches = Math.ceil(train.rows / batchSize);
+    const order = engine.datasetOrder();
+    for (let s = 0; s < train.rows; s++) order[s] = s;
+    if (o.shuffle) random.shuffle(order);
+    // Evaluation between epochs stages rows of its own: weighting is switched on for each training call.
+    engine.setSampleWeighting(train.weighted);
+    const trained = o.onBatchEnd || o.signal || yieldPerBatch
+      ? yield* trainByBatch(run, epoch, batches, batchSize, learningRate, yieldPerBatch)
+      : { total: engine.trainBatches(0, batches, batchSize, learningRate), batches, samples: engine.batchesWeight(), stop: null };
+    return { ...trained, failure: engine.failure() };
+  },
+  allEpochs(run, rates, yieldPerBatch, history) {
+    if (!unobserved(run, rates, yieldPerBatch)) return false;
+    // Nothing looks at single epochs: the engine runs them all, shuffling as `epoch` would.
+    const { engine, random, training, train, options: o } = run;
+    const batchSize = Math.min(o.batchSize ?? 32, train.rows);
+    const started = performance.now();
+    const rate = rates!.at(0);
+    engine.setSampleWeighting(train.weighted);
+    engine.trainEpochs(o.epochs, batchSize, rate, o.shuffle, random, history.loss);
+    // One rate throughout and no plateau schedule (see `unobserved`): nothing to observe per epoch.
+    const completed = history.loss.length; // fewer than asked if a step diverged
+    history.learningRate = new Array<number>(completed).fill(rate);
+    history.elapsedMs = new Array<number>(completed).fill((performance.now() - started) / Math.max(1, completed));
+    training.epoch += completed;
+    training.steps += Math.ceil(train.rows / batchSize) * completed;
+    history.epochs = completed;
+    const failure = engine.failure();
+    if (failure) diverged(run, history, { epoch: training.epoch, ...failure }, rate);
+    return true;
+  },
+};
+
 /** A step met a non-finite value and was not applied (the steps before it in its epoch were): throw, or record it. */
 function diverged(run: FitRun, history: FitHistory, divergence: Divergence, learningRate: number): void {
   const { engine, training, options: o } = run;
@@ -462,8 +516,6 @@ function weightedMean(total: number, weight: number): number {
   return weight === 0 ? 0 : total / weight;
 }
 
-/** An epoch's Σ (batch loss × batch weight) and Σ batch weight (`samples`: its rows when nothing is weighted). */
-interface Trained { total: number; batches: number; samples: number; stop: StopReason | null }
 
 /**
  * True when no option needs anything between epochs — callbacks, a signal, evaluation, early
@@ -477,7 +529,7 @@ function unobserved(run: FitRun, rates: RatePlan | null, yieldPerBatch: boolean)
 }
 
 /** One engine call per batch, so callbacks and the signal can stop between batches. */
-function* trainByBatch(run: FitRun, epoch: number, batches: number, batchSize: number, learningRate: number, yieldPerBatch: boolean): Generator<Pause, Trained, boolean | void> {
+function* trainByBatch(run: FitRun, epoch: number, batches: number, batchSize: number, learningRate: number, yieldPerBatch: boolean): Generator<Pause, Omit<Trained, 'failure'>, PauseAnswer> {
   const { engine, options: o, train } = run;
   let total = 0;
   let samples = 0;
@@ -501,11 +553,11 @@ function* trainByBatch(run: FitRun, epoch: number, batches: number, batchSize: n
   return { total, batches, samples, stop: null };
 }
 
-function epochLogs(run: FitRun, loss: number, learningRate: number): EpochLogs {
+function epochLogs(run: FitRun, loss: number, learningRate: number, measured: MetricValues | undefined): EpochLogs {
   const { engine, architecture, train, validation, options: o } = run;
-  const logs: EpochLogs = { loss, metrics: {}, valMetrics: {}, learningRate, elapsedMs: 0 };
+  const logs: EpochLogs = { loss, metrics: measured ?? {}, valMetrics: {}, learningRate, elapsedMs: 0 };
   // Both read the rows staged in the engine, not the caller's X (which a callback may have changed).
-  if (o.metrics.length > 0) logs.metrics = evaluateStaged(engine, architecture, train, o.metrics).metrics;
+  if (!measured && o.metrics.length > 0) logs.metrics = evaluateStaged(engine, architecture, train, o.metrics).metrics;
   if (validation) {
     const v = evaluateStaged(engine, architecture, validation, o.metrics);
     logs.valLoss = v.loss;
@@ -534,13 +586,6 @@ export function epochVerdict(w: EpochWatch, epoch: number, logs: EpochLogs, stop
   const verdict = w.stopper?.update(epoch, monitored(w.stopper.options.monitor, logs));
   if (verdict?.improved && w.stopper!.options.restoreBest) keepBest();
   return stopped ?? stopAfterEpoch(w.options, logs, verdict?.stop ?? false);
-}
-
-/** `epochVerdict`, then `onEpochEnd` called directly (fitDataset's loop is not driven by pauses). */
-export function afterEpoch(w: EpochWatch, epoch: number, logs: EpochLogs, stopped: StopReason | null, keepBest: () => void): StopReason | null {
-  const stop = epochVerdict(w, epoch, logs, stopped, keepBest);
-  const callbackStop = w.options.onEpochEnd?.(epoch, logs) === false ? 'callback' : null;
-  return stop ?? callbackStop;
 }
 
 /** Stop reasons decided by the epoch's numbers, in order of precedence. */
@@ -578,6 +623,10 @@ function isAbortSignal(value: unknown): value is AbortSignal {
   return typeof value === 'object' && value !== null && typeof (value as AbortSignal).aborted === 'boolean' && typeof (value as AbortSignal).addEventListener === 'function';
 }
 
+export function isSourcePause(pause: Pause): pause is SourcePause {
+  return pause.kind === 'next-batch' || pause.kind === 'source-done';
+}
+
 /** Calls the callback a pause names, from fit's own options. */
 export function callBack(o: Pick<FitOptions, 'onBatchEnd' | 'onEpochEnd'>, pause: CallbackPause): boolean | void {
   return pause.kind === 'batch' ? o.onBatchEnd!(pause.batch, pause.logs) : o.onEpochEnd!(pause.epoch, pause.logs);
@@ -592,6 +641,7 @@ export function runToEnd(loop: EpochLoop, o: Pick<FitOptions, 'onBatchEnd' | 'on
       next = loop.next();
       continue;
     }
+    if (isSourcePause(pause)) throw new Error('internal: a loop over a stream of batches needs its own driver');
     let answer: boolean | void;
     try {
       answer = callBack(o, pause);
@@ -633,6 +683,7 @@ export async function runYielding(loop: EpochLoop, answer: (pause: CallbackPause
       next = loop.next();
       continue;
     }
+    if (isSourcePause(pause)) throw new Error('internal: a loop over a stream of batches needs its own driver');
     let value: boolean | void;
     try {
       const answered = answer(pause);

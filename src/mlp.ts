@@ -15,9 +15,9 @@ import { checkThreads, type ThreadsOption } from './threads/support.js';
 import { Random } from './random.js';
 import { initialise } from './init.js';
 import { traceBatch, type Trace } from './trace.js';
-import { FIT_KEYS, callBack, checkFitOptions, defaultEpochs, disposedWhileTraining, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, sameConfig, splitValidation, type CheckedFitOptions, type Dataset, type EpochLoop, type FitHistory, type FitOptions, type TrainingState } from './fit.js';
+import { FIT_KEYS, ROWS_TRAINER, callBack, checkFitOptions, defaultEpochs, disposedWhileTraining, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, sameConfig, splitValidation, type CheckedFitOptions, type Dataset, type EpochLoop, type EpochTrainer, type FitHistory, type FitOptions, type FitRun, type TrainingState } from './fit.js';
 import { CHUNK_ROWS as EVALUATE_CHUNK_ROWS, evaluateChunks, type Evaluation } from './training/evaluate.js';
-import { planFitData, stageFitData } from './training/fit-data.js';
+import { planFitData, stageFitData, type StagedRows } from './training/fit-data.js';
 import { checkMetrics, type Metric } from './training/metrics.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
 import { readCheckpoint, writeCheckpoint } from './io/checkpoint.js';
@@ -578,18 +578,21 @@ export class MLP {
 
   /** For fitDataset: the engine, fit's counters, checked conversion, and the state to put back after a failed epoch. */
   private datasetAccess(): DatasetAccess {
-    const engine: Engine = this.live('fitDataset');
-    const net = this;
+    const fn = 'fitDataset';
     return {
-      engine, architecture: this.architecture, snapshot: () => this.snapshot(), restore: (state) => this.restore(state),
-      // A getter: restore() replaces the network's counters object.
-      get training() { return net.training; },
-      checkLive: () => void this.live('fitDataset'),
-      toArrays: (fn, X, Y, prefix) => this.toArrays(fn, X, Y, prefix),
-      stage: (fn, X, Y, prefix, what) => this.stage(fn, X, Y, prefix, what),
-      chooseOptimizer: (o) => this.fitOptimizer('fitDataset', o.optimizer),
-      useOptimizer: (config) => {
-        if (!sameConfig(config, engine.optimizer())) engine.setOptimizer(config);
+      architecture: this.architecture,
+      stage: (X, Y, prefix, what) => this.stage(fn, X, Y, prefix, what),
+      loop: (o, given, trainer) => {
+        const engine = this.live(fn);
+        const optimizer = this.fitOptimizer(fn, given);
+        const baseRate = o.learningRate ?? optimizer.learningRate;
+        const rates = planRates(fn, o, baseRate, this.training.epoch);
+        // The validation rows go into the engine's dataset (no training rows): evaluated where they are, as fit's.
+        const validationOnly = { ...o, sampleWeight: undefined, validationData: o.validationData && { X: o.validationData.X, Y: o.validationData.Y } };
+        const data = o.validationData
+          ? stageFitData(fn, engine, this.architecture, [], [], validationOnly, planFitData(fn, this.architecture, engine.layout.inputSize, 0, validationOnly), () => { throw new Error('internal: no rows to permute'); })
+          : { train: { first: 0, rows: 0, weighted: false }, validation: null };
+        return fitEpochs(this.fitRun(fn, engine, data, o, optimizer, baseRate, { ...this.undo(), onError: true }, trainer), rates);
       },
     };
   }
@@ -645,14 +648,23 @@ export class MLP {
       const data = this.toArrays(fn, X, Y, '', o.sampleWeight);
       return splitValidation(fn, data, o.validationSplit ?? 0, true) as { train: Dataset; validation: Dataset };
     });
-    const run = {
-      engine, architecture: this.architecture, random: this.random, training: this.training, train, validation, options: o, baseRate, optimizer,
+    const undo = asyncRun ? this.undo() : null;
+    return { loop: fitEpochs(this.fitRun(fn, engine, { train, validation }, o, optimizer, baseRate, undo, ROWS_TRAINER), rates, asyncRun), options: o };
+  }
+
+  /** What fit's epoch loop works on (src/fit.ts FitRun). */
+  private fitRun(fn: string, engine: Engine, data: { train: StagedRows; validation: StagedRows | null }, o: CheckedFitOptions, optimizer: OptimizerConfig, baseRate: number, undo: FitRun['undo'], trainer: EpochTrainer): FitRun {
+    return {
+      engine, architecture: this.architecture, random: this.random, training: this.training, ...data, options: o, baseRate, optimizer, undo, trainer,
       checkLive: () => {
         if (!this.engine) throw disposedWhileTraining(fn);
       },
-      undo: asyncRun ? { snapshot: () => this.snapshot(), restore: (state: unknown) => this.restore(state as NetworkState) } : null,
     };
-    return { loop: fitEpochs(run, rates, asyncRun), options: o };
+  }
+
+  /** Undoing an epoch: the whole network state, captured and applied (src/state/network-state.ts). */
+  private undo(): NonNullable<FitRun['undo']> {
+    return { snapshot: () => this.snapshot(), restore: (state: unknown) => this.restore(state as NetworkState) };
   }
 
   /** Checks everything a fit needs but X's and the validation data's values (see `startFit`), changing nothing. */

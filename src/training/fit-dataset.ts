@@ -1,21 +1,16 @@
 // fitDataset(): training from batches that arrive one at a time (a generator, a file read as it
-// goes, a network stream), so memory is bounded by a batch, not by the dataset. Each batch is
-// one optimizer step, through the same engine step `fit` uses: the same batches give the same
-// numbers bit for bit.
-import type { Engine } from '../engine.js';
+// goes, a network stream), so memory is bounded by a batch, not by the dataset. It runs fit's
+// epoch loop (src/fit.ts fitEpochs: callbacks, early stopping, schedules, history, metrics,
+// abort and undo in one place) with the stream as its batch source: each batch is one
+// optimizer step, through the same engine step `fit` uses, so the same batches give the same
+// numbers bit for bit. The loop asks for batches at pauses; the driver here awaits them.
 import type { Architecture } from '../options.js';
 import type { Matrix, Targets } from '../data.js';
-import type { OptimizerConfig } from '../optimizers.js';
-import type { NetworkState } from '../state/network-state.js';
+import type { OptimizerOptions } from '../optimizers.js';
 import { AbortError, ValueError, describe } from '../errors.js';
 import { checkInteger, checkKeys, checkOptions } from '../validate.js';
-import { divergenceError } from '../divergence.js';
-import { FIT_KEYS, afterEpoch, checkFitOptions, emptyHistory, planRates, record, type CheckedFitOptions, type Dataset, type EpochLogs, type FitHistory, type FitOptions, type StopReason, type TrainingState } from '../fit.js';
-import { LearningRateSchedule, checkRate, plateauOf } from './schedules.js';
-import { EarlyStopping, type Monitor } from './early-stopping.js';
-import { evaluateArrays } from './evaluate.js';
+import { FIT_KEYS, callBack, checkFitOptions, isSourcePause, type CheckedFitOptions, type EpochLoop, type EpochTrainer, type FitHistory, type FitOptions, type Pause, type PauseAnswer, type SourceAnswer, type Trained } from '../fit.js';
 import { MetricTally } from './metrics.js';
-import { putWeights, takeWeights, type BestWeights } from './best-weights.js';
 
 /** One batch: its samples `x` and targets `y`, in any form `fit` accepts for X and Y. */
 export interface Batch {
@@ -40,20 +35,15 @@ export interface FitDatasetOptions extends Omit<FitOptions, 'batchSize' | 'shuff
 
 /** What fitDataset needs of a network beyond its public API. */
 export interface DatasetAccess {
-  engine: Engine;
   architecture: Architecture;
-  training: TrainingState;
-  toArrays(fn: string, X: Matrix, Y: Targets, prefix: string): Dataset;
+  /**
+   * fit's epoch loop (not yet started) over epochs that `trainer` trains, with fitDataset's undo
+   * rule (an epoch that fails or is aborted is undone), the optimizer `given` asks for (else the
+   * network's), and the validation data staged in the engine.
+   */
+  loop(o: CheckedFitOptions, given: OptimizerOptions | undefined, trainer: EpochTrainer): EpochLoop;
   /** Checks a batch and copies it straight into the engine's batch buffers (names prefixed with `prefix`, the batch called `what`); returns its rows. */
-  stage(fn: string, X: Matrix, Y: Targets, prefix: string, what: string): number;
-  snapshot(): NetworkState;
-  restore(state: NetworkState): void;
-  /** Throws a DisposedError once the network is disposed (it may be, while a batch is awaited). */
-  checkLive(): void;
-  /** The optimizer `options.optimizer` asks for (checked), else the network's. */
-  chooseOptimizer(options: FitDatasetOptions): OptimizerConfig;
-  /** Installs it, with fresh state, unless the network already uses exactly this configuration. */
-  useOptimizer(config: OptimizerConfig): void;
+  stage(X: Matrix, Y: Targets, prefix: string, what: string): number;
 }
 
 const FN = 'fitDataset';
@@ -86,123 +76,97 @@ export function checkFitDatasetOptions(options: unknown, arch: Architecture): { 
 export async function fitDataset(net: DatasetAccess, dataset: BatchDataset, options: FitDatasetOptions | undefined): Promise<FitHistory> {
   if (typeof dataset !== 'function') throw new ValueError(`${FN}: dataset must be a function returning each epoch's batches (an iterable or async iterable of { x, y }), got ${describe(dataset)}`);
   const { o, batchesPerEpoch } = checkFitDatasetOptions(options, net.architecture);
-  const { engine } = net;
-  const validation = o.validationData ? net.toArrays(FN, o.validationData.X, o.validationData.Y, 'options.validationData.') : null;
-  const optimizer = net.chooseOptimizer(options ?? {});
-  const baseRate = o.learningRate ?? optimizer.learningRate;
-  const rates = planRates(FN, o, baseRate, net.training.epoch);
-  // The first epoch's undo point is taken before the optimizer is installed: a first epoch that
-  // fails or is aborted also puts back the optimizer (configuration and moments) it replaced.
-  let start = net.snapshot();
-  net.useOptimizer(optimizer);
-  const schedule = new LearningRateSchedule(o.schedule, baseRate, net.training.plateau);
-  const stopper = o.earlyStopping ? new EarlyStopping(o.earlyStopping) : null;
-  const plateauMonitor: Monitor = plateauOf(o.schedule)?.monitor ?? (validation ? 'val_loss' : 'loss');
-  const history = emptyHistory(o.metrics, validation !== null);
-  let best: BestWeights | null = null;
-  for (let i = 0; i < o.epochs; i++) {
-    if (o.signal?.aborted) {
-      if (i === 0) net.restore(start);
-      history.stopReason = 'aborted';
-      break;
-    }
-    const epoch = net.training.epoch;
-    const started = performance.now();
-    const learningRate = rates ? rates.at(i) : checkRate(FN, epoch, schedule.rate(epoch));
-    // A bad batch, a failing dataset or an abort mid-epoch puts back the state this epoch started from.
-    if (i > 0) start = net.snapshot();
-    let trained: Trained;
-    try {
-      trained = await trainEpoch(net, dataset, epoch, learningRate, batchesPerEpoch, o);
-    } catch (error) {
-      net.restore(start);
-      throw error;
-    }
-    if (trained.stop === 'aborted') {
-      net.restore(start);
-      history.stopReason = 'aborted';
-      break;
-    }
-    net.training.steps += trained.batches;
-    if (trained.stop === 'diverged') {
-      history.stopReason = 'diverged';
-      history.divergence = trained.divergence;
-      break;
-    }
-    net.training.epoch++;
-    const logs: EpochLogs = { loss: trained.total / trained.samples, metrics: {}, valMetrics: {}, learningRate, elapsedMs: 0 };
-    logs.metrics = trained.metrics.values();
-    if (validation) {
-      const v = evaluateArrays(engine, net.architecture, validation, o.metrics);
-      logs.valLoss = v.loss;
-      logs.valMetrics = v.metrics;
-    }
-    logs.elapsedMs = performance.now() - started;
-    record(history, logs);
-    const stop = afterEpoch({ options: o, training: net.training, schedule, plateauMonitor, stopper }, epoch, logs, trained.stop, () => (best = takeWeights(engine)));
-    if (stop) {
-      history.stopReason = stop;
-      break;
-    }
-  }
-  if (stopper && stopper.bestEpoch >= 0) {
-    history.bestEpoch = stopper.bestEpoch;
-    if (best && stopper.bestEpoch !== net.training.epoch - 1) putWeights(engine, best);
-  }
-  return history;
+  const loop = net.loop(o, options?.optimizer, streamTrainer(net, batchesPerEpoch));
+  return drive(loop, dataset, o);
 }
 
-interface Trained {
-  /** Σ batch loss × batch rows, and the rows. */
-  total: number;
-  samples: number;
-  batches: number;
-  /** The requested metrics over the outputs of each step's forward pass. */
-  metrics: MetricTally;
-  stop: StopReason | null;
-  divergence?: FitHistory['divergence'];
+/** Epochs over a stream: each batch the loop is given is one step at η, up to batchesPerEpoch. */
+function streamTrainer(net: DatasetAccess, batchesPerEpoch: number): EpochTrainer {
+  return {
+    *epoch(run, epoch, learningRate) {
+      const trained = yield* trainStream(net, run.engine, run.options, run.checkLive, epoch, learningRate, batchesPerEpoch);
+      yield { kind: 'source-done' };
+      return trained;
+    },
+  };
 }
 
-/** One epoch: every batch of the dataset's source (up to batchesPerEpoch) is one step at η. */
-async function trainEpoch(net: DatasetAccess, dataset: BatchDataset, epoch: number, learningRate: number, batchesPerEpoch: number, o: CheckedFitOptions): Promise<Trained> {
-  const { engine, architecture } = net;
+function* trainStream(net: DatasetAccess, engine: Parameters<EpochTrainer['epoch']>[0]['engine'], o: CheckedFitOptions, checkLive: () => void, epoch: number, learningRate: number, batchesPerEpoch: number): Generator<Pause, Trained, PauseAnswer> {
   const last = engine.layout.layers.length - 1;
-  const trained: Trained = { total: 0, samples: 0, batches: 0, metrics: new MetricTally(o.metrics, architecture), stop: null };
-  const source = dataset(epoch);
-  if (!isIterable(source)) throw new ValueError(`${FN}: dataset(${epoch}) must return an iterable or async iterable of { x, y } batches, got ${describe(source)}`);
-  const batches = new Batches(source, o.signal);
-  try {
-    for (let batch = await batches.next(); batch !== null; batch = await batches.next()) {
-      net.checkLive();
-      const b = trained.batches;
-      const where = `batch ${b} of epoch ${epoch}`;
-      if (typeof batch !== 'object' || batch === null || !('x' in batch) || !('y' in batch)) {
-        throw new ValueError(`${FN}: ${where} must be an object { x, y }, got ${describe(batch)}`);
-      }
-      const rows = net.stage(FN, batch.x, batch.y, `${where}: `, where);
-      const loss = engine.step(rows, learningRate);
-      const failure = engine.failure();
-      if (failure) {
-        const error = divergenceError(FN, { epoch, ...failure, step: b }, engine.layout, learningRate);
-        if (o.onDivergence === 'throw') throw error;
-        return { ...trained, stop: 'diverged', divergence: { ...error.divergence, message: error.message } };
-      }
-      trained.batches++;
-      trained.total += loss * rows;
-      trained.samples += rows;
-      if (o.metrics.length > 0) {
-        // The step's forward pass left the outputs in place: metrics while training, as Keras reports them.
-        trained.metrics.add(engine.activation(last, rows), engine.targetBuffer(rows), rows);
-      }
-      if (o.onBatchEnd?.(b, { loss, size: rows, epoch, learningRate }) === false) return { ...trained, stop: 'callback' };
-      if (o.signal?.aborted) return { ...trained, stop: 'aborted' };
-      if (trained.batches >= batchesPerEpoch) break;
+  const tally = new MetricTally(o.metrics, net.architecture);
+  const trained: Trained = { total: 0, samples: 0, batches: 0, stop: null, failure: null };
+  const result = (stop: Trained['stop']): Trained => ({ ...trained, stop, metrics: tally.values() });
+  while (trained.batches < batchesPerEpoch) {
+    const b = trained.batches;
+    const answer = (yield { kind: 'next-batch', epoch, batch: b }) as SourceAnswer;
+    if (answer === null) break;
+    checkLive();
+    const batch = answer.given as Batch;
+    const where = `batch ${b} of epoch ${epoch}`;
+    if (typeof batch !== 'object' || batch === null || !('x' in batch) || !('y' in batch)) {
+      throw new ValueError(`${FN}: ${where} must be an object { x, y }, got ${describe(batch)}`);
     }
-  } finally {
-    batches.close();
+    const rows = net.stage(batch.x, batch.y, `${where}: `, where);
+    const loss = engine.step(rows, learningRate);
+    const failure = engine.failure();
+    if (failure) return { ...result('diverged'), failure: { ...failure, step: b } };
+    trained.batches++;
+    trained.total += loss * rows;
+    trained.samples += rows;
+    // The step's forward pass left the outputs in place: metrics while training, as Keras reports them.
+    if (o.metrics.length > 0) tally.add(engine.activation(last, rows), engine.targetBuffer(rows), rows);
+    const reply = o.onBatchEnd ? yield { kind: 'batch', batch: b, logs: { loss, size: rows, epoch, learningRate } } : undefined;
+    checkLive();
+    if (reply === false) return result('callback');
+    if (o.signal?.aborted) return result('aborted');
   }
   if (trained.samples === 0) throw new ValueError(`${FN}: dataset(${epoch}) gave no batches; every epoch needs at least one`);
-  return trained;
+  return result(null);
+}
+
+/**
+ * Runs the loop, answering its pauses: callbacks are called here; each epoch's first
+ * 'next-batch' calls `dataset(epoch)`, and every 'next-batch' awaits the source (an abort
+ * cuts that wait short); 'source-done' closes the epoch's iterator. An error answers the
+ * pause as a throw, so the loop undoes the epoch before it surfaces.
+ */
+async function drive(loop: EpochLoop, dataset: BatchDataset, o: CheckedFitOptions): Promise<FitHistory> {
+  let batches: Batches | null = null;
+  const answer = async (pause: Pause): Promise<PauseAnswer> => {
+    if (pause.kind === 'tick') return undefined;
+    if (!isSourcePause(pause)) return callBack(o, pause);
+    if (pause.kind === 'source-done') {
+      await batches?.close(true);
+      batches = null;
+      return undefined;
+    }
+    if (pause.batch === 0) batches = open(dataset, pause.epoch, o.signal);
+    return batches!.next();
+  };
+  try {
+    let next = loop.next();
+    while (!next.done) {
+      let value: PauseAnswer;
+      try {
+        value = await answer(next.value);
+      } catch (error) {
+        next = loop.throw(error);
+        continue;
+      }
+      next = loop.next(value);
+    }
+    return next.value;
+  } finally {
+    // An error or an abort mid-epoch: the source is closed without waiting for it.
+    void (batches as Batches | null)?.close(false);
+  }
+}
+
+/** The batches `dataset(epoch)` gives, checked to be an iterable. */
+function open(dataset: BatchDataset, epoch: number, signal: AbortSignal | undefined): Batches {
+  const source = dataset(epoch);
+  if (!isIterable(source)) throw new ValueError(`${FN}: dataset(${epoch}) must return an iterable or async iterable of { x, y } batches, got ${describe(source)}`);
+  return new Batches(source, signal);
 }
 
 /**
@@ -220,21 +184,29 @@ class Batches {
     this.iterator = typeof asyncIterable[Symbol.asyncIterator] === 'function' ? asyncIterable[Symbol.asyncIterator]() : (source as Iterable<Batch>)[Symbol.iterator]();
   }
 
-  /** The next batch, or null at the end of the source. */
-  async next(): Promise<Batch | null> {
+  /** What the source gives next, or null at its end. */
+  async next(): Promise<SourceAnswer> {
     const result = await this.untilAborted(Promise.resolve(this.iterator.next()));
     if (result.done) {
       this.done = true;
       return null;
     }
     // As `for await` does for a sync iterable's values: a promised batch is awaited.
-    return this.untilAborted(Promise.resolve(result.value));
+    return { given: await this.untilAborted(Promise.resolve(result.value)) };
   }
 
-  /** Closes the iterator unless it ended by itself; its return() is not awaited (it may never settle), and its failure is ignored. */
-  close(): void {
+  /**
+   * Closes the iterator unless it ended by itself (a generator's `finally` runs), awaiting its
+   * return() if `wait` — not after an error or an abort, when it may never settle; a failure
+   * to close is ignored then, as the call's own outcome stands.
+   */
+  async close(wait: boolean): Promise<void> {
     if (this.done) return;
     this.done = true;
+    if (wait) {
+      await this.iterator.return?.();
+      return;
+    }
     try {
       const closing = this.iterator.return?.();
       if (closing instanceof Promise) closing.catch(() => undefined);
