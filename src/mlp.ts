@@ -82,6 +82,8 @@ export class MLP {
   private readonly training: TrainingState = newTrainingState();
   /** The training call under way ('fit' or 'fitAsync'), or null. */
   private fitting: string | null = null;
+  /** Aborted by dispose(): a fitDataset waiting for its source's next batch stops waiting. */
+  private readonly disposal = new AbortController();
   /** setOptimizer was called: from then on fit trains with the network's optimizer, even plain SGD. */
   private optimizerChosen = false;
   /** Fixed architecture of this network. */
@@ -552,6 +554,7 @@ export class MLP {
   dispose(): void {
     this.engine?.dispose();
     this.engine = null;
+    this.disposal.abort();
   }
 
   static {
@@ -581,6 +584,7 @@ export class MLP {
     const fn = 'fitDataset';
     return {
       architecture: this.architecture,
+      disposal: this.disposal.signal,
       stage: (X, Y, prefix, what) => this.stage(fn, X, Y, prefix, what),
       loop: (o, given, trainer) => {
         const engine = this.live(fn);
@@ -664,7 +668,8 @@ export class MLP {
 
   /** Undoing an epoch: the whole network state, captured and applied (src/state/network-state.ts). */
   private undo(): NonNullable<FitRun['undo']> {
-    return { snapshot: () => this.snapshot(), restore: (state: unknown) => this.restore(state as NetworkState) };
+    // A network disposed while it trained has nothing to put back.
+    return { snapshot: () => this.snapshot(), restore: (state: unknown) => void (this.engine && this.restore(state as NetworkState)) };
   }
 
   /** Checks everything a fit needs but X's and the validation data's values (see `startFit`), changing nothing. */

@@ -4,7 +4,7 @@
 // moments, batch norm's statistics, both generators, fit's counters and plateau state.
 import { availableParallelism } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AbortError, MLP, ValueError, type Backend, type Batch, type CreateOptions } from '../src/index.js';
+import { AbortError, DisposedError, MLP, ValueError, type Backend, type Batch, type CreateOptions } from '../src/index.js';
 import { STATE_PIECES } from '../src/state/network-state.js';
 import { checkpointOf, stateOfCheckpoint } from '../src/state/files.js';
 import { readCheckpoint, writeCheckpoint } from '../src/io/checkpoint.js';
@@ -184,6 +184,14 @@ describe('a stalled source cannot hold the network', () => {
     expect(history.epochs).toBe(1);
     net.dispose();
     expect(net.disposed).toBe(true);
+  });
+
+  it('dispose() settles a fitDataset waiting for a batch that never comes, with a DisposedError', async () => {
+    const net = await trained();
+    const never: AsyncIterable<Batch> = { [Symbol.asyncIterator]: () => ({ next: () => new Promise<IteratorResult<Batch>>(() => undefined) }) };
+    const call = net.fitDataset(() => never);
+    setTimeout(() => net.dispose(), 20);
+    await expect(call).rejects.toThrow(new DisposedError('fitDataset: this network was disposed while training; training stopped there (create or load a new network)'));
   });
 
   it('without an abort, a batch that arrives late is trained as usual', async () => {

@@ -9,7 +9,7 @@ import type { Matrix, Targets } from '../data.js';
 import type { OptimizerOptions } from '../optimizers.js';
 import { AbortError, ValueError, describe } from '../errors.js';
 import { checkInteger, checkKeys, checkOptions } from '../validate.js';
-import { FIT_KEYS, callBack, checkFitOptions, isSourcePause, type CheckedFitOptions, type EpochLoop, type EpochTrainer, type FitHistory, type FitOptions, type Pause, type PauseAnswer, type SourceAnswer, type Trained } from '../fit.js';
+import { FIT_KEYS, callBack, checkFitOptions, disposedWhileTraining, isSourcePause, type CheckedFitOptions, type EpochLoop, type EpochTrainer, type FitHistory, type FitOptions, type Pause, type PauseAnswer, type SourceAnswer, type Trained } from '../fit.js';
 import { MetricTally } from './metrics.js';
 
 /** One batch: its samples `x` and targets `y`, in any form `fit` accepts for X and Y. */
@@ -36,6 +36,8 @@ export interface FitDatasetOptions extends Omit<FitOptions, 'batchSize' | 'shuff
 /** What fitDataset needs of a network beyond its public API. */
 export interface DatasetAccess {
   architecture: Architecture;
+  /** Aborted when the network is disposed: a wait for the source's next batch ends then. */
+  disposal: AbortSignal;
   /**
    * fit's epoch loop (not yet started) over epochs that `trainer` trains, with fitDataset's undo
    * rule (an epoch that fails or is aborted is undone), the optimizer `given` asks for (else the
@@ -77,7 +79,7 @@ export async function fitDataset(net: DatasetAccess, dataset: BatchDataset, opti
   if (typeof dataset !== 'function') throw new ValueError(`${FN}: dataset must be a function returning each epoch's batches (an iterable or async iterable of { x, y }), got ${describe(dataset)}`);
   const { o, batchesPerEpoch } = checkFitDatasetOptions(options, net.architecture);
   const loop = net.loop(o, options?.optimizer, streamTrainer(net, batchesPerEpoch));
-  return drive(loop, dataset, o);
+  return drive(loop, dataset, o, net.disposal);
 }
 
 /** Epochs over a stream: each batch the loop is given is one step at η, up to batchesPerEpoch. */
@@ -130,7 +132,7 @@ function* trainStream(net: DatasetAccess, engine: Parameters<EpochTrainer['epoch
  * cuts that wait short); 'source-done' closes the epoch's iterator. An error answers the
  * pause as a throw, so the loop undoes the epoch before it surfaces.
  */
-async function drive(loop: EpochLoop, dataset: BatchDataset, o: CheckedFitOptions): Promise<FitHistory> {
+async function drive(loop: EpochLoop, dataset: BatchDataset, o: CheckedFitOptions, disposal: AbortSignal): Promise<FitHistory> {
   let batches: Batches | null = null;
   const answer = async (pause: Pause): Promise<PauseAnswer> => {
     if (pause.kind === 'tick') return undefined;
@@ -140,7 +142,7 @@ async function drive(loop: EpochLoop, dataset: BatchDataset, o: CheckedFitOption
       batches = null;
       return undefined;
     }
-    if (pause.batch === 0) batches = open(dataset, pause.epoch, o.signal);
+    if (pause.batch === 0) batches = open(dataset, pause.epoch, o.signal, disposal);
     return batches!.next();
   };
   try {
@@ -163,23 +165,23 @@ async function drive(loop: EpochLoop, dataset: BatchDataset, o: CheckedFitOption
 }
 
 /** The batches `dataset(epoch)` gives, checked to be an iterable. */
-function open(dataset: BatchDataset, epoch: number, signal: AbortSignal | undefined): Batches {
+function open(dataset: BatchDataset, epoch: number, signal: AbortSignal | undefined, disposal: AbortSignal): Batches {
   const source = dataset(epoch);
   if (!isIterable(source)) throw new ValueError(`${FN}: dataset(${epoch}) must return an iterable or async iterable of { x, y } batches, got ${describe(source)}`);
-  return new Batches(source, signal);
+  return new Batches(source, signal, disposal);
 }
 
 /**
  * An epoch's batches, one `next()` at a time, as `for await` would walk them (sync iterables
  * too) — except that an abort of `signal` while a batch is awaited rejects at once with an
- * AbortError, whatever the source does: a source whose `next()` never settles cannot hold
- * the network. `close()` ends the iterator (a generator's `finally` runs) without waiting for it.
+ * AbortError, and a dispose of the network with a DisposedError, whatever the source does: a
+ * source whose `next()` never settles cannot hold the network.
  */
 class Batches {
   private readonly iterator: AsyncIterator<Batch> | Iterator<Batch>;
   private done = false;
 
-  constructor(source: BatchSource, private readonly signal: AbortSignal | undefined) {
+  constructor(source: BatchSource, private readonly signal: AbortSignal | undefined, private readonly disposal: AbortSignal) {
     const asyncIterable = source as AsyncIterable<Batch>;
     this.iterator = typeof asyncIterable[Symbol.asyncIterator] === 'function' ? asyncIterable[Symbol.asyncIterator]() : (source as Iterable<Batch>)[Symbol.iterator]();
   }
@@ -215,14 +217,20 @@ class Batches {
     }
   }
 
+  /** `pending`, unless the call's signal aborts (an AbortError) or the network is disposed (a DisposedError) first. */
   private untilAborted<T>(pending: Promise<T>): Promise<T> {
-    const signal = this.signal;
-    if (!signal) return pending;
-    if (signal.aborted) return Promise.reject(aborted());
+    const { signal, disposal } = this;
+    if (signal?.aborted) return Promise.reject(aborted());
+    if (disposal.aborted) return Promise.reject(disposedWhileTraining(FN));
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => reject(aborted());
-      signal.addEventListener('abort', onAbort, { once: true });
-      pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+      const onDispose = () => reject(disposedWhileTraining(FN));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      disposal.addEventListener('abort', onDispose, { once: true });
+      pending.then(resolve, reject).finally(() => {
+        signal?.removeEventListener('abort', onAbort);
+        disposal.removeEventListener('abort', onDispose);
+      });
     });
   }
 }
