@@ -580,7 +580,7 @@ export interface EpochWatch {
  * training stops by the epoch's numbers (`stopped`, if the epoch was already cut short), or
  * null. `keepBest` is called when early stopping should remember this epoch's θ.
  */
-export function epochVerdict(w: EpochWatch, epoch: number, logs: EpochLogs, stopped: StopReason | null, keepBest: () => void): StopReason | null {
+function epochVerdict(w: EpochWatch, epoch: number, logs: EpochLogs, stopped: StopReason | null, keepBest: () => void): StopReason | null {
   w.schedule.observe(epoch, monitored(w.plateauMonitor, logs));
   w.training.plateau = w.schedule.state();
   const verdict = w.stopper?.update(epoch, monitored(w.stopper.options.monitor, logs));

@@ -17,7 +17,7 @@ import { initialise } from './init.js';
 import { traceBatch, type Trace } from './trace.js';
 import { FIT_KEYS, ROWS_TRAINER, callBack, checkFitOptions, defaultEpochs, disposedWhileTraining, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, sameConfig, splitValidation, type CheckedFitOptions, type Dataset, type EpochLoop, type EpochTrainer, type FitHistory, type FitOptions, type FitRun, type TrainingState } from './fit.js';
 import { CHUNK_ROWS as EVALUATE_CHUNK_ROWS, evaluateChunks, type Evaluation } from './training/evaluate.js';
-import { planFitData, stageFitData, type StagedRows } from './training/fit-data.js';
+import { planFitData, stageFitData, stageValidationOnly, type StagedRows } from './training/fit-data.js';
 import { checkMetrics, type Metric } from './training/metrics.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
 import { readCheckpoint, writeCheckpoint } from './io/checkpoint.js';
@@ -579,7 +579,7 @@ export class MLP {
     };
   }
 
-  /** For fitDataset: the engine, fit's counters, checked conversion, and the state to put back after a failed epoch. */
+  /** For fitDataset: fit's epoch loop (with fitDataset's undo rule) over a stream's epochs, and each batch's staging. */
   private datasetAccess(): DatasetAccess {
     const fn = 'fitDataset';
     return {
@@ -591,11 +591,7 @@ export class MLP {
         const optimizer = this.fitOptimizer(fn, given);
         const baseRate = o.learningRate ?? optimizer.learningRate;
         const rates = planRates(fn, o, baseRate, this.training.epoch);
-        // The validation rows go into the engine's dataset (no training rows): evaluated where they are, as fit's.
-        const validationOnly = { ...o, sampleWeight: undefined, validationData: o.validationData && { X: o.validationData.X, Y: o.validationData.Y } };
-        const data = o.validationData
-          ? stageFitData(fn, engine, this.architecture, [], [], validationOnly, planFitData(fn, this.architecture, engine.layout.inputSize, 0, validationOnly), () => { throw new Error('internal: no rows to permute'); })
-          : { train: { first: 0, rows: 0, weighted: false }, validation: null };
+        const data = stageValidationOnly(fn, engine, this.architecture, o.validationData);
         return fitEpochs(this.fitRun(fn, engine, data, o, optimizer, baseRate, { ...this.undo(), onError: true }, trainer), rates);
       },
     };

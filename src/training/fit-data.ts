@@ -110,6 +110,18 @@ export function stageFitData(fn: string, engine: Engine, arch: Architecture, X: 
   }
 }
 
+/**
+ * For a stream (fitDataset): the validation data alone in the engine's dataset, no training
+ * rows, evaluated where it is as fit's is. Its sample weights are not used (fitDataset takes none).
+ */
+export function stageValidationOnly(fn: string, engine: Engine, arch: Architecture, validationData: FitDataOptions['validationData']): { train: StagedRows; validation: StagedRows | null } {
+  if (!validationData) return staged(0, 0, false, false);
+  const o: FitDataOptions = { validationSplit: undefined, validationShuffle: false, sampleWeight: undefined, validationData: { X: validationData.X, Y: validationData.Y } };
+  return stageFitData(fn, engine, arch, [], [], o, planFitData(fn, arch, engine.layout.inputSize, 0, o), () => {
+    throw new Error('internal: no rows to permute');
+  });
+}
+
 function staged(trainRows: number, validationRows: number, trainWeighted: boolean, validationWeighted: boolean): { train: StagedRows; validation: StagedRows | null } {
   return {
     train: { first: 0, rows: trainRows, weighted: trainWeighted },
