@@ -1,18 +1,20 @@
-// A property test over the public training surface: random sequences of fit, fitAsync,
-// fitDataset, step, predict, save/load, abort and dispose, with failures injected into the
-// dataset source (it throws, it gives a bad batch) and aborts at random batches. After every
-// call the network's state — every byte save() writes — is either the documented new one or
-// exactly the old one:
+// A property test over the public training surface: random sequences of fit, fitAsync (on this
+// thread and in a worker), fitDataset, step, predict, save/load, abort and dispose, with
+// failures injected into the dataset source (it throws, it gives a bad batch) and aborts at
+// random batches. After every call the network's state — every byte save() writes — is either
+// the documented new one or exactly the old one:
 //   - a completed fit, fitAsync or fitDataset: what fit computes from the old state (fitAsync
 //     trains exactly as fit does; fitDataset on fit's unshuffled batches gives fit's numbers);
 //   - a fitDataset whose source fails, or that is aborted, in epoch k, and a fitAsync aborted in
 //     epoch k: what fit computes in the k epochs before it (the interrupted epoch is undone);
 //   - a refused step, a predict, an already-aborted signal: the old state; save/load: the same bytes.
-// STATE_PROPERTY_RUNS (default 12, a few seconds) sets the number of sequences; e.g.
-// `npm run test:state-properties` (2,000 sequences) for a longer search.
+// STATE_PROPERTY_RUNS (default 12, a few seconds) sets the number of sequences;
+// `npm run test:state-properties` runs 2,000 for a longer search.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DisposedError, MLP, type Batch, type CreateOptions, type OptimizerOptions } from '../src/index.js';
+import type { Batch, CreateOptions, OptimizerOptions } from '../src/index.js';
+// The compiled package (dist/, built by `npm test`'s pretest), so that fitAsync({ worker: true }) finds its worker script.
+import { DisposedError, MLP } from '../dist/index.js';
 import { Random } from '../src/random.js';
 
 const RUNS = Number(process.env.STATE_PROPERTY_RUNS ?? 12);
@@ -30,7 +32,7 @@ const optimizer = fc.constantFrom<OptimizerOptions | undefined>(undefined, { typ
 const at = (epochs: number) => fc.record({ epoch: fc.integer({ min: 0, max: epochs - 1 }), batch: fc.integer({ min: 0, max: BATCHES - 1 }) });
 const action = fc.oneof(
   fc.record({ type: fc.constant('fit' as const), epochs: fc.integer({ min: 1, max: 2 }), optimizer, shuffle: fc.boolean() }),
-  fc.integer({ min: 1, max: 2 }).chain((epochs) => fc.record({ type: fc.constant('fitAsync' as const), epochs: fc.constant(epochs), optimizer, abortAt: fc.option(at(epochs)) })),
+  fc.integer({ min: 1, max: 2 }).chain((epochs) => fc.record({ type: fc.constant('fitAsync' as const), epochs: fc.constant(epochs), optimizer, abortAt: fc.option(at(epochs)), worker: fc.boolean() })),
   fc.integer({ min: 1, max: 2 }).chain((epochs) => fc.record({
     type: fc.constant('fitDataset' as const), epochs: fc.constant(epochs), optimizer,
     failure: fc.option(fc.record({ kind: fc.constantFrom('throws' as const, 'bad batch' as const, 'abort in the source' as const, 'abort in a callback' as const), where: at(epochs) })),
@@ -63,7 +65,7 @@ async function run(net: MLP, a: Action): Promise<{ net: MLP; expected: Uint8Arra
       const controller = new AbortController();
       const stopAt = a.abortAt;
       const history = await net.fitAsync(X, labels, {
-        epochs: a.epochs, batchSize: BATCH, ...given(a.optimizer), signal: controller.signal,
+        worker: a.worker, epochs: a.epochs, batchSize: BATCH, ...given(a.optimizer), signal: controller.signal,
         onBatchEnd: (b, logs) => { if (stopAt && epochOf(logs.epoch) === stopAt.epoch && b === stopAt.batch) controller.abort(); },
       });
       const completed = stopAt ? stopAt.epoch : a.epochs;
