@@ -440,7 +440,11 @@ export class MLP {
    * Trains on batches that arrive one at a time, so memory is bounded by a batch, not the
    * dataset: `dataset(epoch)` returns each epoch's batches `{ x, y }` (in the forms `fit`
    * accepts) as an iterable or async iterable. Each batch is one optimizer step; the same
-   * batches give the same numbers as `fit`. See README "Training from streams".
+   * batches give the same numbers as `fit`. See README "Training from streams". An epoch that
+   * fails or is aborted is undone: the network keeps the state the last completed epoch left.
+   * @throws {ValueError} (as a rejected promise) for a bad option, dataset or batch, naming the batch and the epoch.
+   * @throws {AbortError} (as a rejected promise) when `options.signal` aborts while a batch is awaited.
+   * @throws {DisposedError} (as a rejected promise) when the network is disposed while it trains.
    */
   fitDataset(dataset: BatchDataset, options?: FitDatasetOptions): Promise<FitHistory> {
     return this.whileFitting('fitDataset', () => fitDataset(this.datasetAccess(), dataset, options));

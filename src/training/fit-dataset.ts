@@ -4,6 +4,7 @@
 // abort and undo in one place) with the stream as its batch source: each batch is one
 // optimizer step, through the same engine step `fit` uses, so the same batches give the same
 // numbers bit for bit. The loop asks for batches at pauses; the driver here awaits them.
+import type { Engine } from '../engine.js';
 import type { Architecture } from '../options.js';
 import type { Matrix, Targets } from '../data.js';
 import type { OptimizerOptions } from '../optimizers.js';
@@ -93,7 +94,8 @@ function streamTrainer(net: DatasetAccess, batchesPerEpoch: number): EpochTraine
   };
 }
 
-function* trainStream(net: DatasetAccess, engine: Parameters<EpochTrainer['epoch']>[0]['engine'], o: CheckedFitOptions, checkLive: () => void, epoch: number, learningRate: number, batchesPerEpoch: number): Generator<Pause, Trained, PauseAnswer> {
+/** One epoch of a stream: asks for batches until the source ends or batchesPerEpoch is reached; stops early as fit's batches do (a callback's false, an abort, a divergence). */
+function* trainStream(net: DatasetAccess, engine: Engine, o: CheckedFitOptions, checkLive: () => void, epoch: number, learningRate: number, batchesPerEpoch: number): Generator<Pause, Trained, PauseAnswer> {
   const last = engine.layout.layers.length - 1;
   const tally = new MetricTally(o.metrics, net.architecture);
   const trained: Trained = { total: 0, samples: 0, batches: 0, stop: null, failure: null };
