@@ -2,6 +2,22 @@ import type { Backend, FloatArray } from './options.js';
 import type { ParameterLayout } from './layout.js';
 import type { Divergence } from './errors.js';
 
+/** A dataset's rows in an engine: inputs (rows × inputSize), targets (rows × outputSize), and sample weights if it has them. */
+export interface DatasetViews {
+  x: FloatArray;
+  y: FloatArray;
+  w: FloatArray | undefined;
+}
+
+/** `setDataset` for any engine: `allocateDataset`, then one copy of each array into its views. */
+export function fillDataset(engine: Engine, x: FloatArray, y: FloatArray, count: number, weights: FloatArray | undefined, heldOut = 0): void {
+  const rows = count + heldOut;
+  const views = engine.allocateDataset(count, weights !== undefined, heldOut);
+  views.x.set(x.subarray(0, rows * engine.layout.inputSize));
+  views.y.set(y.subarray(0, rows * engine.layout.outputSize));
+  if (weights) views.w!.set(weights.subarray(0, rows));
+}
+
 /** Where the last `step` or epoch met a non-finite value; that step was not applied. */
 export type StepFailure = Pick<Divergence, 'step' | 'layer' | 'phase'>;
 import type { Random } from './random.js';
@@ -85,8 +101,18 @@ export interface Engine {
   preActivation(layer: number, rows: number): FloatArray;
   /** Layer l's activations for `rows` samples. */
   activation(layer: number, rows: number): FloatArray;
-  /** Copies a dataset into the engine once, for `trainEpochs` and `trainBatches`; with one sample weight per row, read while sample weighting is on. */
-  setDataset(x: FloatArray, y: FloatArray, count: number, weights?: FloatArray): void;
+  /**
+   * Lays out a dataset in the engine for `trainEpochs` and `trainBatches`: `count` training rows
+   * followed by `heldOut` rows that training never reads (validation rows, evaluated in place),
+   * with one sample weight per row if `weighted` (read while sample weighting is on). Returns
+   * views of all `count + heldOut` rows for the caller to fill: the data goes into the engine
+   * once, with no copy in between. The views are valid until the next call that may allocate.
+   */
+  allocateDataset(count: number, weighted: boolean, heldOut?: number): DatasetViews;
+  /** `allocateDataset`, filled with copies of x, y (and weights), each of `count + heldOut` rows. */
+  setDataset(x: FloatArray, y: FloatArray, count: number, weights?: FloatArray, heldOut?: number): void;
+  /** The dataset in the engine (live views of all its rows), or null. */
+  datasetContents(): (DatasetViews & { count: number; heldOut: number }) | null;
   /** The sample order `trainBatches` follows: write a permutation of 0…count−1 into it. */
   datasetOrder(): Int32Array;
   /**

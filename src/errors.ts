@@ -62,6 +62,13 @@ export class DivergenceError extends WasmMlpError {
 export class WorkerError extends WasmMlpError {}
 
 /**
+ * A call was stopped by its `options.signal` at a point where it could not return a history
+ * (`fitDataset` waiting for a batch its source has not given): the interrupted epoch was undone.
+ * Its `name` is 'AbortError', as the DOM's abort errors are named.
+ */
+export class AbortError extends WasmMlpError {}
+
+/**
  * Runs `body` for the public call `fn`. A refusal raised deep inside (the memory arena cannot
  * know which call asked) gets the call's name in front, as every other message has.
  */

@@ -2,18 +2,20 @@
 // memory (or one call per batch when a batch callback or an AbortSignal must be able to
 // stop it); everything else here runs once per epoch.
 import type { RawRows } from './preprocessing/rows.js';
-import type { Engine } from './engine.js';
+import type { Engine, StepFailure } from './engine.js';
 import type { Architecture, FloatArray } from './options.js';
 import { Random } from './random.js';
-import { DisposedError, ShapeError, ValueError, describe, type Divergence } from './errors.js';
+import { DisposedError, ValueError, describe, type Divergence } from './errors.js';
 import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions, keysOf } from './validate.js';
 import { divergenceError } from './divergence.js';
-import { LearningRateSchedule, checkRate, checkSchedule, plateauOf, type PlateauState, type Schedule } from './training/schedules.js';
+import { LearningRateSchedule, checkRate, checkSchedule, plateauOf, type Schedule } from './training/schedules.js';
 import { checkMetrics, type Metric, type MetricRecord, type MetricValues } from './training/metrics.js';
-import { evaluateArrays } from './training/evaluate.js';
+import { evaluateStaged } from './training/evaluate.js';
+import { checkSplit, type StagedRows } from './training/fit-data.js';
 import { EarlyStopping, checkEarlyStopping, checkMonitorAvailable, type CheckedEarlyStopping, type EarlyStoppingOptions, type Monitor } from './training/early-stopping.js';
 import type { Matrix, Targets } from './data.js';
 import type { OptimizerConfig, OptimizerOptions } from './optimizers.js';
+import type { TrainingState } from './state/training-state.js';
 import { putWeights, takeWeights, type BestWeights } from './training/best-weights.js';
 import type { SampleWeights } from './training/sample-weights.js';
 
@@ -150,15 +152,8 @@ export interface FitHistory<M extends readonly Metric[] = readonly Metric[]> {
   divergence?: Divergence & { message: string };
 }
 
-/** Training progress that outlives a `fit` call and goes into checkpoints. */
-export interface TrainingState {
-  /** Epochs trained over the network's life: schedules are evaluated at this count. */
-  epoch: number;
-  /** Optimizer steps (batches) taken by fit over the network's life. */
-  steps: number;
-  /** State of the last fit's reduce-on-plateau schedule, if it had one. */
-  plateau: PlateauState | null;
-}
+export { newTrainingState, type TrainingState } from './state/training-state.js';
+export { trainingRows } from './training/fit-data.js';
 
 /** Options after validation, with defaults filled in (batchSize is resolved against the data). */
 export interface CheckedFitOptions {
@@ -192,8 +187,9 @@ export interface FitRun {
   architecture: Architecture;
   random: Random;
   training: TrainingState;
-  train: Dataset;
-  validation: Dataset | null;
+  /** The training rows and the validation rows after them, in the engine's dataset (staged by src/training/fit-data.ts; the loop releases it). */
+  train: StagedRows;
+  validation: StagedRows | null;
   options: CheckedFitOptions;
   /** η the schedule scales: options.learningRate, else the optimizer's. */
   baseRate: number;
@@ -203,9 +199,36 @@ export interface FitRun {
   checkLive(): void;
   /**
    * fitAsync's rule: an abort undoes the epoch it interrupts, so the network keeps the state of
-   * the last completed epoch. Null for `fit`, where an interrupted epoch counts.
+   * the last completed epoch; with `onError` (fitDataset's rule) so does an error thrown in an
+   * epoch (a bad batch, a failing source). Null for `fit`, where an interrupted epoch counts.
    */
-  undo: { snapshot(): unknown; restore(state: unknown): void } | null;
+  undo: { snapshot(): unknown; restore(state: unknown): void; onError?: boolean } | null;
+  /** How an epoch is trained: fit's staged rows (ROWS_TRAINER) or fitDataset's stream of batches. */
+  trainer: EpochTrainer;
+}
+
+/** What an epoch's training gives the loop. */
+export interface Trained {
+  /** Σ (batch loss × batch weight) and Σ batch weight (`samples`: its rows when nothing is weighted). */
+  total: number;
+  samples: number;
+  /** Optimizer steps applied. */
+  batches: number;
+  stop: StopReason | null;
+  /** Where a step met a non-finite value (that step not applied), or null. */
+  failure: StepFailure | null;
+  /** The epoch's training metrics if the trainer measured them itself (fitDataset, per batch); else fit measures them on the staged rows. */
+  metrics?: MetricValues;
+}
+
+/**
+ * One way of training an epoch. `epoch` trains it (pausing for callbacks and, for a stream,
+ * for its batches); `allEpochs`, if given, may run every epoch at once when nothing observes
+ * single ones and returns whether it did.
+ */
+export interface EpochTrainer {
+  epoch(run: FitRun, epoch: number, learningRate: number, yieldPerBatch: boolean): Generator<Pause, Trained, PauseAnswer>;
+  allEpochs?(run: FitRun, rates: RatePlan | null, yieldPerBatch: boolean, history: FitHistory): boolean;
 }
 
 /**
@@ -213,20 +236,28 @@ export interface FitRun {
  * false stops training), or, at a 'tick', just to let other work run. The loop never calls the
  * user's callbacks itself, so fitAsync's worker can answer them from the calling thread.
  */
-export type Pause =
-  | { kind: 'batch'; batch: number; logs: BatchLogs }
-  | { kind: 'epoch'; epoch: number; logs: EpochLogs }
-  | { kind: 'tick' };
+export type Pause = CallbackPause | SourcePause | { kind: 'tick' };
 
 /** A callback pause: what the driver answers. */
-export type CallbackPause = Exclude<Pause, { kind: 'tick' }>;
+export type CallbackPause =
+  | { kind: 'batch'; batch: number; logs: BatchLogs }
+  | { kind: 'epoch'; epoch: number; logs: EpochLogs };
+
+/**
+ * A stream's pauses (fitDataset): 'next-batch' asks the driver for batch `batch` of epoch
+ * `epoch` (answered with the batch, or null at the end of the epoch's source); 'source-done'
+ * says the epoch needs no more batches (the driver closes its iterator).
+ */
+export type SourcePause = { kind: 'next-batch'; epoch: number; batch: number } | { kind: 'source-done' };
+
+/** A stream's answer to 'next-batch': what its source gave (checked by the trainer), or null at the end of the epoch's source. */
+export type SourceAnswer = { given: unknown } | null;
+
+/** What a driver passes back in at a pause: a callback's return value, or a stream's batch. */
+export type PauseAnswer = boolean | void | SourceAnswer;
 
 /** The epoch loop, not yet started: it yields pauses and returns the history. */
-export type EpochLoop = Generator<Pause, FitHistory, boolean | void>;
-
-export function newTrainingState(): TrainingState {
-  return { epoch: 0, steps: 0, plateau: null };
-}
+export type EpochLoop = Generator<Pause, FitHistory, PauseAnswer>;
 
 /** Optimizer steps that fit's default epoch count gives at least: enough for small data (XOR's 4 rows) to learn. */
 export const DEFAULT_MIN_STEPS = 1000;
@@ -288,10 +319,7 @@ export function checkFitOptions(fn: string, options: unknown, arch: Architecture
 /** Splits off the last `fraction` of the samples, as Keras's validation_split: the first ⌊rows·(1 − fraction)⌋ train. */
 export function splitValidation(fn: string, data: Dataset, fraction: number, shuffled = false): { train: Dataset; validation: Dataset | null } {
   if (fraction === 0) return { train: data, validation: null };
-  const trainRows = trainingRows(data.rows, fraction);
-  if (trainRows < 1 || trainRows === data.rows) {
-    throw new ShapeError(`${fn}: options.validationSplit ${fraction} of ${data.rows} samples leaves ${trainRows} to train on and ${data.rows - trainRows} to validate; both need at least one`);
-  }
+  const trainRows = checkSplit(fn, data.rows, fraction);
   const xWidth = data.x.length / data.rows;
   const yWidth = data.y.length / data.rows;
   if (shuffled) data = permuteRows(data, xWidth, yWidth);
@@ -300,11 +328,6 @@ export function splitValidation(fn: string, data: Dataset, fraction: number, shu
     train: { x: data.x.subarray(0, trainRows * xWidth), y: data.y.subarray(0, trainRows * yWidth), rows: trainRows, w: w && w.subarray(0, trainRows) },
     validation: { x: data.x.subarray(trainRows * xWidth), y: data.y.subarray(trainRows * yWidth), rows: data.rows - trainRows, w: w && w.subarray(trainRows) },
   };
-}
-
-/** Rows left to train on after validationSplit holds out `fraction` of `rows`. */
-export function trainingRows(rows: number, fraction = 0): number {
-  return fraction === 0 ? rows : Math.floor(rows * (1 - fraction));
 }
 
 /** Seed of validationShuffle's selection: a constant, so the split depends on the row count only. */
@@ -373,71 +396,53 @@ export function planRates(fn: string, o: CheckedFitOptions, baseRate: number, fi
  * nothing at all if the signal is already aborted then.
  */
 export function* fitEpochs(run: FitRun, rates: RatePlan | null, yieldPerBatch = false): EpochLoop {
-  const { engine, random, training, train, options: o } = run;
+  const { engine, training, options: o, undo } = run;
   const history = emptyHistory(o.metrics, run.validation !== null);
+  // fitAsync starts after the event loop has run: the network may have been disposed meanwhile.
+  run.checkLive();
   if (o.signal?.aborted) {
+    engine.clearDataset();
     history.stopReason = 'aborted';
     return history;
   }
+  const undoing = undo !== null && (o.signal !== undefined || undo.onError === true);
+  // The first epoch's undo point is taken before the optimizer is installed, so undoing that
+  // epoch also puts back the optimizer (configuration and moments) the call replaced.
+  let saved = undoing ? undo.snapshot() : null;
   if (!sameConfig(run.optimizer, engine.optimizer())) engine.setOptimizer(run.optimizer);
-  const rows = train.rows;
-  const batchSize = Math.min(o.batchSize ?? 32, rows);
-  const batches = Math.ceil(rows / batchSize);
   const schedule = new LearningRateSchedule(o.schedule, run.baseRate, training.plateau);
   const stopper = o.earlyStopping ? new EarlyStopping(o.earlyStopping) : null;
   const plateauMonitor: Monitor = plateauOf(o.schedule)?.monitor ?? (run.validation ? 'val_loss' : 'loss');
   let best: BestWeights | null = null;
-  engine.setDataset(train.x, train.y, rows, train.w ?? undefined);
-  // Evaluation between epochs stages rows of its own: weighting is switched on for each training call.
-  const weighted = (train.w ?? null) !== null;
   try {
-    if (unobserved(run, rates, yieldPerBatch)) {
-      // Nothing looks at single epochs: the engine runs them all, shuffling as the loop below would.
-      const started = performance.now();
-      const rate = rates!.at(0);
-      engine.setSampleWeighting(weighted);
-      engine.trainEpochs(o.epochs, batchSize, rate, o.shuffle, random, history.loss);
-      // One rate throughout and no plateau schedule (see `unobserved`): nothing to observe per epoch.
-      const completed = history.loss.length; // fewer than asked if a step diverged
-      history.learningRate = new Array<number>(completed).fill(rate);
-      history.elapsedMs = new Array<number>(completed).fill((performance.now() - started) / Math.max(1, completed));
-      training.epoch += completed;
-      training.steps += batches * completed;
-      history.epochs = completed;
-      const failure = engine.failure();
-      if (failure) diverged(run, history, { epoch: training.epoch, ...failure }, rate);
-      return history;
-    }
+    if (run.trainer.allEpochs?.(run, rates, yieldPerBatch, history)) return history;
     for (let i = 0; i < o.epochs; i++) {
       if (o.signal?.aborted) {
         history.stopReason = 'aborted';
         break;
       }
-      // fitAsync undoes an epoch an abort interrupts: keep what it started from.
-      const saved = run.undo && o.signal ? run.undo.snapshot() : null;
+      // An epoch that is undone goes back to what it started from.
+      if (i > 0 && undoing) saved = undo.snapshot();
       const epoch = training.epoch;
       const started = performance.now();
       const learningRate = rates ? rates.at(i) : checkRate(o.caller, epoch, schedule.rate(epoch));
-      const order = engine.datasetOrder();
-      for (let s = 0; s < rows; s++) order[s] = s;
-      if (o.shuffle) random.shuffle(order);
-      engine.setSampleWeighting(weighted);
-      const trained = o.onBatchEnd || o.signal || yieldPerBatch
-        ? yield* trainByBatch(run, epoch, batches, batchSize, learningRate, yieldPerBatch)
-        : { total: engine.trainBatches(0, batches, batchSize, learningRate), batches, samples: engine.batchesWeight(), stop: null };
-      const failure = engine.failure();
-      if (failure) {
-        diverged(run, history, { epoch, ...failure }, learningRate);
-        break;
+      let trained: Trained;
+      try {
+        trained = yield* run.trainer.epoch(run, epoch, learningRate, yieldPerBatch);
+        if (trained.failure) diverged(run, history, { epoch, ...trained.failure }, learningRate);
+      } catch (error) {
+        if (saved !== null && undo!.onError) undo!.restore(saved);
+        throw error;
       }
+      if (trained.failure) break;
       if (trained.stop === 'aborted' && saved !== null) {
-        run.undo!.restore(saved);
+        undo!.restore(saved);
         history.stopReason = 'aborted';
         break;
       }
       training.epoch++;
       training.steps += trained.batches;
-      const logs = epochLogs(run, weightedMean(trained.total, trained.samples), learningRate);
+      const logs = epochLogs(run, weightedMean(trained.total, trained.samples), learningRate, trained.metrics);
       logs.elapsedMs = performance.now() - started;
       record(history, logs);
       const stop = epochVerdict({ options: o, training, schedule, plateauMonitor, stopper }, epoch, logs, trained.stop, () => (best = takeWeights(engine)));
@@ -462,6 +467,44 @@ export function* fitEpochs(run: FitRun, rates: RatePlan | null, yieldPerBatch = 
   return history;
 }
 
+/** fit's epochs: over the rows staged in the engine's dataset, shuffled by the network's generator. */
+export const ROWS_TRAINER: EpochTrainer = {
+  *epoch(run, epoch, learningRate, yieldPerBatch) {
+    const { engine, random, train, options: o } = run;
+    const batchSize = Math.min(o.batchSize ?? 32, train.rows);
+    const batches = Math.ceil(train.rows / batchSize);
+    const order = engine.datasetOrder();
+    for (let s = 0; s < train.rows; s++) order[s] = s;
+    if (o.shuffle) random.shuffle(order);
+    // Evaluation between epochs stages rows of its own: weighting is switched on for each training call.
+    engine.setSampleWeighting(train.weighted);
+    const trained = o.onBatchEnd || o.signal || yieldPerBatch
+      ? yield* trainByBatch(run, epoch, batches, batchSize, learningRate, yieldPerBatch)
+      : { total: engine.trainBatches(0, batches, batchSize, learningRate), batches, samples: engine.batchesWeight(), stop: null };
+    return { ...trained, failure: engine.failure() };
+  },
+  allEpochs(run, rates, yieldPerBatch, history) {
+    if (!unobserved(run, rates, yieldPerBatch)) return false;
+    // Nothing looks at single epochs: the engine runs them all, shuffling as `epoch` would.
+    const { engine, random, training, train, options: o } = run;
+    const batchSize = Math.min(o.batchSize ?? 32, train.rows);
+    const started = performance.now();
+    const rate = rates!.at(0);
+    engine.setSampleWeighting(train.weighted);
+    engine.trainEpochs(o.epochs, batchSize, rate, o.shuffle, random, history.loss);
+    // One rate throughout and no plateau schedule (see `unobserved`): nothing to observe per epoch.
+    const completed = history.loss.length; // fewer than asked if a step diverged
+    history.learningRate = new Array<number>(completed).fill(rate);
+    history.elapsedMs = new Array<number>(completed).fill((performance.now() - started) / Math.max(1, completed));
+    training.epoch += completed;
+    training.steps += Math.ceil(train.rows / batchSize) * completed;
+    history.epochs = completed;
+    const failure = engine.failure();
+    if (failure) diverged(run, history, { epoch: training.epoch, ...failure }, rate);
+    return true;
+  },
+};
+
 /** A step met a non-finite value and was not applied (the steps before it in its epoch were): throw, or record it. */
 function diverged(run: FitRun, history: FitHistory, divergence: Divergence, learningRate: number): void {
   const { engine, training, options: o } = run;
@@ -477,8 +520,6 @@ function weightedMean(total: number, weight: number): number {
   return weight === 0 ? 0 : total / weight;
 }
 
-/** An epoch's Σ (batch loss × batch weight) and Σ batch weight (`samples`: its rows when nothing is weighted). */
-interface Trained { total: number; batches: number; samples: number; stop: StopReason | null }
 
 /**
  * True when no option needs anything between epochs — callbacks, a signal, evaluation, early
@@ -492,13 +533,13 @@ function unobserved(run: FitRun, rates: RatePlan | null, yieldPerBatch: boolean)
 }
 
 /** One engine call per batch, so callbacks and the signal can stop between batches. */
-function* trainByBatch(run: FitRun, epoch: number, batches: number, batchSize: number, learningRate: number, yieldPerBatch: boolean): Generator<Pause, Trained, boolean | void> {
+function* trainByBatch(run: FitRun, epoch: number, batches: number, batchSize: number, learningRate: number, yieldPerBatch: boolean): Generator<Pause, Omit<Trained, 'failure'>, PauseAnswer> {
   const { engine, options: o, train } = run;
   let total = 0;
   let samples = 0;
   for (let b = 0; b < batches; b++) {
     const size = Math.min(batchSize, train.rows - b * batchSize);
-    engine.setSampleWeighting((train.w ?? null) !== null);
+    engine.setSampleWeighting(train.weighted);
     const loss = engine.trainBatches(b, 1, batchSize, learningRate);
     if (engine.failure()) return { total, batches: b, samples, stop: 'diverged' };
     const weight = engine.batchesWeight();
@@ -516,12 +557,13 @@ function* trainByBatch(run: FitRun, epoch: number, batches: number, batchSize: n
   return { total, batches, samples, stop: null };
 }
 
-function epochLogs(run: FitRun, loss: number, learningRate: number): EpochLogs {
+function epochLogs(run: FitRun, loss: number, learningRate: number, measured: MetricValues | undefined): EpochLogs {
   const { engine, architecture, train, validation, options: o } = run;
-  const logs: EpochLogs = { loss, metrics: {}, valMetrics: {}, learningRate, elapsedMs: 0 };
-  if (o.metrics.length > 0) logs.metrics = evaluateArrays(engine, architecture, train, o.metrics).metrics;
+  const logs: EpochLogs = { loss, metrics: measured ?? {}, valMetrics: {}, learningRate, elapsedMs: 0 };
+  // Both read the rows staged in the engine, not the caller's X (which a callback may have changed).
+  if (!measured && o.metrics.length > 0) logs.metrics = evaluateStaged(engine, architecture, train, o.metrics).metrics;
   if (validation) {
-    const v = evaluateArrays(engine, architecture, validation, o.metrics);
+    const v = evaluateStaged(engine, architecture, validation, o.metrics);
     logs.valLoss = v.loss;
     logs.valMetrics = v.metrics;
   }
@@ -542,19 +584,12 @@ export interface EpochWatch {
  * training stops by the epoch's numbers (`stopped`, if the epoch was already cut short), or
  * null. `keepBest` is called when early stopping should remember this epoch's θ.
  */
-export function epochVerdict(w: EpochWatch, epoch: number, logs: EpochLogs, stopped: StopReason | null, keepBest: () => void): StopReason | null {
+function epochVerdict(w: EpochWatch, epoch: number, logs: EpochLogs, stopped: StopReason | null, keepBest: () => void): StopReason | null {
   w.schedule.observe(epoch, monitored(w.plateauMonitor, logs));
   w.training.plateau = w.schedule.state();
   const verdict = w.stopper?.update(epoch, monitored(w.stopper.options.monitor, logs));
   if (verdict?.improved && w.stopper!.options.restoreBest) keepBest();
   return stopped ?? stopAfterEpoch(w.options, logs, verdict?.stop ?? false);
-}
-
-/** `epochVerdict`, then `onEpochEnd` called directly (fitDataset's loop is not driven by pauses). */
-export function afterEpoch(w: EpochWatch, epoch: number, logs: EpochLogs, stopped: StopReason | null, keepBest: () => void): StopReason | null {
-  const stop = epochVerdict(w, epoch, logs, stopped, keepBest);
-  const callbackStop = w.options.onEpochEnd?.(epoch, logs) === false ? 'callback' : null;
-  return stop ?? callbackStop;
 }
 
 /** Stop reasons decided by the epoch's numbers, in order of precedence. */
@@ -592,6 +627,10 @@ function isAbortSignal(value: unknown): value is AbortSignal {
   return typeof value === 'object' && value !== null && typeof (value as AbortSignal).aborted === 'boolean' && typeof (value as AbortSignal).addEventListener === 'function';
 }
 
+export function isSourcePause(pause: Pause): pause is SourcePause {
+  return pause.kind === 'next-batch' || pause.kind === 'source-done';
+}
+
 /** Calls the callback a pause names, from fit's own options. */
 export function callBack(o: Pick<FitOptions, 'onBatchEnd' | 'onEpochEnd'>, pause: CallbackPause): boolean | void {
   return pause.kind === 'batch' ? o.onBatchEnd!(pause.batch, pause.logs) : o.onEpochEnd!(pause.epoch, pause.logs);
@@ -606,6 +645,7 @@ export function runToEnd(loop: EpochLoop, o: Pick<FitOptions, 'onBatchEnd' | 'on
       next = loop.next();
       continue;
     }
+    if (isSourcePause(pause)) throw new Error('internal: a loop over a stream of batches needs its own driver');
     let answer: boolean | void;
     try {
       answer = callBack(o, pause);
@@ -647,6 +687,7 @@ export async function runYielding(loop: EpochLoop, answer: (pause: CallbackPause
       next = loop.next();
       continue;
     }
+    if (isSourcePause(pause)) throw new Error('internal: a loop over a stream of batches needs its own driver');
     let value: boolean | void;
     try {
       const answered = answer(pause);

@@ -34,7 +34,7 @@ export type { QuantizeOptions } from './quantize/quantize.js';
 export { toFunction } from './quantize/standalone.js';
 export type { WeightFormat, ActivationFormat, Quantization } from './quantize/model.js';
 export type { ParameterLayout, LayerLayout } from './layout.js';
-export { WasmMlpError, ShapeError, ValueError, FormatError, DisposedError, DivergenceError, WorkerError } from './errors.js';
+export { WasmMlpError, ShapeError, ValueError, FormatError, DisposedError, DivergenceError, WorkerError, AbortError } from './errors.js';
 export type { Divergence } from './errors.js';
 export type { ThreadsOption } from './threads/support.js';
 export { setWasmSource, setKernelVariant, kernelVariant, supportedKernelVariants } from './wasm/loader.js';

@@ -16,8 +16,9 @@ import { checkThreads, type ThreadsOption } from './threads/support.js';
 import { Random } from './random.js';
 import { initialise } from './init.js';
 import { traceBatch, type Trace } from './trace.js';
-import { FIT_KEYS, callBack, checkFitOptions, defaultEpochs, disposedWhileTraining, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, sameConfig, splitValidation, type CheckedFitOptions, type Dataset, type EpochLoop, type FitHistory, type FitOptions, type TrainingState } from './fit.js';
+import { FIT_KEYS, ROWS_TRAINER, callBack, checkFitOptions, defaultEpochs, disposedWhileTraining, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, sameConfig, splitValidation, type CheckedFitOptions, type Dataset, type EpochLoop, type EpochTrainer, type FitHistory, type FitOptions, type FitRun, type TrainingState } from './fit.js';
 import { CHUNK_ROWS as EVALUATE_CHUNK_ROWS, evaluateChunks, type Evaluation } from './training/evaluate.js';
+import { planFitData, stageFitData, stageValidationOnly, type FitDataOptions, type StagedRows } from './training/fit-data.js';
 import { checkMetrics, type Metric } from './training/metrics.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
 import { readCheckpoint, writeCheckpoint } from './io/checkpoint.js';
@@ -25,13 +26,14 @@ import { checkTrainingJSON, trainingToJSON } from './io/training-json.js';
 import type { Bytes } from './io/bytes.js';
 import { writeOnnx, type OnnxOptions } from './io/onnx.js';
 import { readSafetensors, writeSafetensors, type SafetensorsArchitecture } from './io/safetensors.js';
-import { checkBatchStatisticsRows, hasBatchNorm, type ParameterLayout } from './layout.js';
-import type { RunningState } from './io/running.js';
+import { checkBatchStatisticsRows, type ParameterLayout } from './layout.js';
 import { DEFAULT_OPTIMIZER, FIT_DEFAULT_OPTIMIZER, resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
 import { standaloneModule } from './standalone.js';
 import { summaryText } from './summary.js';
 import { quantizeNetwork, type QuantizeOptions } from './quantize/quantize.js';
-import { fitInWorker, type FitAccess, type FitAsyncOptions, type NetworkState } from './async/fit-async.js';
+import { fitInWorker, type FitAccess, type FitAsyncOptions } from './async/fit-async.js';
+import { applyState, captureState, WEIGHT_PIECES, type NetworkState, type StateHolder } from './state/network-state.js';
+import { checkpointOf, runningOf, stateOfCheckpoint, stateOfJSON, statisticsOf } from './state/files.js';
 import { fitDataset, type BatchDataset, type DatasetAccess, type FitDatasetOptions } from './training/fit-dataset.js';
 import type { InputStage } from './preprocessing/stage.js';
 import type { RawRow, RawRows } from './preprocessing/rows.js';
@@ -89,9 +91,12 @@ export let fitAccess: (net: MLP) => FitAccess;
 export class MLP {
   private engine: Engine | null;
   private readonly random: Random;
-  private training: TrainingState = newTrainingState();
+  /** fit's counters: one object for the network's life (applyState writes into it). */
+  private readonly training: TrainingState = newTrainingState();
   /** The training call under way ('fit' or 'fitAsync'), or null. */
   private fitting: string | null = null;
+  /** Aborted by dispose(): a fitDataset waiting for its source's next batch stops waiting. */
+  private readonly disposal = new AbortController();
   /** setOptimizer was called: from then on fit trains with the network's optimizer, even plain SGD. */
   private optimizerChosen = false;
   /** Fixed architecture of this network. */
@@ -136,15 +141,8 @@ export class MLP {
     const threads = checkThreads('MLP.fromJSON', o.threads);
     const resume = training === undefined ? null : checkTrainingJSON('MLP.fromJSON', training, parameters.length, arrayType(architecture.dtype));
     const generator = new Random();
-    generator.setState(random);
     const net = new MLP(await createEngine(architecture, backend, threads), architecture, generator);
-    net.live('MLP.fromJSON').parameters().set(parameters);
-    if (dropoutRandom) net.live('MLP.fromJSON').setDropoutRandomState(dropoutRandom);
-    setRunningState(net.live('MLP.fromJSON'), running);
-    if (resume) {
-      net.live('MLP.fromJSON').setOptimizerState(resume.optimizer);
-      net.training = resume.training;
-    }
+    applyState(net.holder('MLP.fromJSON'), stateOfJSON({ parameters, random, dropoutRandom, running }, resume, arrayType(architecture.dtype)));
     return net;
   }
 
@@ -162,15 +160,8 @@ export class MLP {
     const o = checkOptions('MLP.load', 'options', options, true, LOAD_KEYS) as LoadOptions;
     const requested = o.backend === undefined ? undefined : checkChoice('MLP.load', 'options.backend', o.backend, BACKENDS);
     const c = readCheckpoint('MLP.load', bytes);
-    const random = new Random();
-    random.setState(c.random);
-    const net = new MLP(await createEngine(c.architecture, requested ?? c.backend, checkThreads('MLP.load', o.threads)), c.architecture, random);
-    const engine = net.live('MLP.load');
-    engine.parameters().set(c.parameters);
-    engine.setOptimizerState(c.optimizer);
-    engine.setDropoutRandomState(c.dropoutRandom);
-    setRunningState(engine, c.running);
-    net.training = c.training;
+    const net = new MLP(await createEngine(c.architecture, requested ?? c.backend, checkThreads('MLP.load', o.threads)), c.architecture, new Random());
+    applyState(net.holder('MLP.load'), stateOfCheckpoint(c));
     return net;
   }
 
@@ -188,9 +179,8 @@ export class MLP {
     const backend = o.backend === undefined ? 'wasm' : checkChoice('MLP.fromSafetensors', 'options.backend', o.backend, BACKENDS);
     const { architecture, parameters, running } = readSafetensors('MLP.fromSafetensors', bytes, o);
     const net = new MLP(await createEngine(architecture, backend, checkThreads('MLP.fromSafetensors', o.threads)), architecture, new Random());
-    net.live('MLP.fromSafetensors').parameters().set(parameters);
-    setRunningState(net.live('MLP.fromSafetensors'), running);
-    net.live('MLP.fromSafetensors').setDropoutRandomState(dropoutStream(0));
+    const Float = arrayType(architecture.dtype);
+    applyState(net.holder('MLP.fromSafetensors'), { parameters: Float.from(parameters), ...statisticsOf(running, Float), dropoutRandom: dropoutStream(0) });
     return net;
   }
 
@@ -279,7 +269,7 @@ export class MLP {
         }
       }
     });
-    setRunningState(engine, layers.length === 0 ? null : { runningStatistics: Float64Array.from(values), batchesTracked: tracked ?? 0 });
+    if (layers.length > 0) applyState(this.holder(fn), { runningStatistics: arrayType(this.dtype).from(values), batchesTracked: tracked ?? 0 });
   }
 
   /**
@@ -508,10 +498,12 @@ export class MLP {
    * Trains on batches that arrive one at a time, so memory is bounded by a batch, not the
    * dataset: `dataset(epoch)` returns each epoch's batches `{ x, y }` (in the forms `fit`
    * accepts) as an iterable or async iterable. Each batch is one optimizer step; the same
-   * batches give the same numbers as `fit`. See the Data guide, "Training from streams".
-   * @throws ValueError (as a rejected Promise) for a bad option, a batch with non-finite values or out-of-range labels, or a call while the network trains; ShapeError for a batch of the wrong shape; each names the batch and the epoch, and the network keeps the state the last completed epoch left.
+   * batches give the same numbers as `fit`. See the Data guide, "Training from streams". An epoch
+   * that fails or is aborted is undone: the network keeps the state the last completed epoch left.
+   * @throws ValueError (as a rejected Promise) for a bad option, a batch with non-finite values or out-of-range labels, or a call while the network trains; ShapeError for a batch of the wrong shape; each names the batch and the epoch.
    * @throws DivergenceError when a step meets a non-finite value, unless `onDivergence` is `'stop'`.
-   * @throws DisposedError after `dispose()`.
+   * @throws AbortError (as a rejected Promise) when `options.signal` aborts while a batch is awaited.
+   * @throws DisposedError (as a rejected Promise) after `dispose()`, or when the network is disposed while it trains.
    */
   fitDataset(dataset: BatchDataset, options?: FitDatasetOptions): Promise<FitHistory> {
     return this.whileFitting('fitDataset', () => fitDataset(this.datasetAccess(), dataset, options));
@@ -580,11 +572,8 @@ export class MLP {
    * @throws DisposedError after `dispose()`.
    */
   save(): Uint8Array {
-    const engine = this.live('save');
-    return writeCheckpoint({
-      architecture: this.architecture, backend: engine.backend, parameters: engine.parameters(), optimizer: engine.optimizerState(),
-      random: this.random.getState(), dropoutRandom: engine.dropoutRandomState(), training: this.training, running: runningStateOf(engine),
-    });
+    const holder = this.holder('save');
+    return writeCheckpoint(checkpointOf(this.architecture, holder.engine.backend, captureState(holder)));
   }
 
   /**
@@ -592,8 +581,8 @@ export class MLP {
    * @throws DisposedError after `dispose()`.
    */
   toSafetensors(): Uint8Array {
-    const engine = this.live('toSafetensors');
-    return writeSafetensors(this.architecture, engine.parameters(), runningStateOf(engine));
+    const weights = captureState(this.holder('toSafetensors'), WEIGHT_PIECES);
+    return writeSafetensors(this.architecture, weights.parameters, runningOf(weights));
   }
 
   /**
@@ -642,16 +631,17 @@ export class MLP {
     const training = o.training !== undefined && checkBoolean('toJSON', 'options.training', o.training);
     checkTextExport('toJSON', engine.layout.parameterCount);
     const { layers, activations, loss, lossOptions, dtype, dropout, normalization } = this.architecture;
-    const running = runningStateOf(engine);
+    const state = captureState(this.holder('toJSON'));
+    const running = runningOf(state);
     const json: ModelJSON = {
       format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, ...(lossOptions && { lossOptions: { ...lossOptions } }), dtype, dropout: [...dropout],
       // Written only for networks that have them, so other networks' files stay as they were.
       ...(normalization.some((n) => n !== null) && { normalization: [...normalization] }),
       ...(running && { runningStatistics: Array.from(running.runningStatistics), batchesTracked: running.batchesTracked }),
       ...preprocessingToJSON(this.architecture),
-      backend: engine.backend, parameters: Array.from(engine.parameters()), random: this.random.getState(), dropoutRandom: engine.dropoutRandomState(),
+      backend: engine.backend, parameters: Array.from(state.parameters), random: state.random, dropoutRandom: state.dropoutRandom,
     };
-    if (training) json.training = trainingToJSON(engine.optimizerState(), this.training);
+    if (training) json.training = trainingToJSON(state.optimizer, state.training);
     return json;
   }
 
@@ -662,6 +652,7 @@ export class MLP {
   dispose(): void {
     this.engine?.dispose();
     this.engine = null;
+    this.disposal.abort();
   }
 
   static {
@@ -679,7 +670,7 @@ export class MLP {
       get epoch() { return net.training.epoch; },
       get disposed() { return net.disposed; },
       toArrays: (fn, X, Y, prefix, sampleWeight) => this.toArrays(fn, X, Y, prefix, sampleWeight),
-      check: (fn, X, Y, options) => void this.startFit(fn, X, Y, options, true),
+      check: (fn, X, Y, options) => void this.planFit(fn, X, Y, options),
       loop: (fn, X, Y, options) => this.startFit(fn, X, Y, options, true).loop,
       fitOptimizer: (fn, given) => this.fitOptimizer(fn, given),
       snapshot: () => this.snapshot(),
@@ -687,19 +678,22 @@ export class MLP {
     };
   }
 
-  /** For fitDataset: the engine, fit's counters, checked conversion, and the state to put back after a failed epoch. */
+  /** For fitDataset: fit's epoch loop (with fitDataset's undo rule) over a stream's epochs, and each batch's staging. */
   private datasetAccess(): DatasetAccess {
-    const engine: Engine = this.live('fitDataset');
-    const net = this;
+    const fn = 'fitDataset';
     return {
-      engine, architecture: this.architecture, snapshot: () => this.snapshot(), restore: (state) => this.restore(state),
-      // A getter: restore() replaces the network's counters object.
-      get training() { return net.training; },
-      checkLive: () => void this.live('fitDataset'),
-      toArrays: (fn, X, Y, prefix) => this.toArrays(fn, this.encodeX(fn, X, prefix), this.encodeY(fn, Y, prefix), prefix),
-      chooseOptimizer: (o) => this.fitOptimizer('fitDataset', o.optimizer),
-      useOptimizer: (config) => {
-        if (!sameConfig(config, engine.optimizer())) engine.setOptimizer(config);
+      architecture: this.architecture,
+      disposal: this.disposal.signal,
+      stage: (X, Y, prefix, what) => this.stage(fn, this.encodeX(fn, X, prefix), this.encodeY(fn, Y, prefix), prefix, what),
+      loop: (o, given, trainer) => {
+        const engine = this.live(fn);
+        const optimizer = this.fitOptimizer(fn, given);
+        const baseRate = o.learningRate ?? optimizer.learningRate;
+        const rates = planRates(fn, o, baseRate, this.training.epoch);
+        const v = o.validationData;
+        const validation = v && { ...v, X: this.encodeX(fn, v.X, 'options.validationData.'), Y: this.encodeY(fn, v.Y, 'options.validationData.') };
+        const data = stageValidationOnly(fn, engine, this.architecture, validation);
+        return fitEpochs(this.fitRun(fn, engine, data, o, optimizer, baseRate, { ...this.undo(), onError: true }, trainer), rates);
       },
     };
   }
@@ -730,16 +724,20 @@ export class MLP {
     return this.engine;
   }
 
-  /** Checks X and Y of a training call (batch statistics), then copies them into the engine's batch buffers. Nothing else changes. */
-  private stage(fn: string, X: Matrix, Y: Targets): number {
+  /**
+   * Checks X and Y of a training call (batch statistics), then copies them into the engine's
+   * batch buffers, once. Nothing else changes. `prefix` goes before X's and Y's names in errors.
+   */
+  private stage(fn: string, X: Matrix, Y: Targets, prefix = '', what = 'the batch'): number {
     const engine = this.live(fn);
     const { outputSize } = engine.layout;
-    const rows = this.countRows(fn, X, Y);
-    checkBatchStatisticsRows(fn, engine.layout, rows, 'the batch');
+    const rows = this.countRows(fn, X, Y, prefix);
+    checkBatchStatisticsRows(fn, engine.layout, rows, what);
     checkBatchFits(fn, engine.layout, this.dtype, rows);
     reserveRows(fn, engine, rows);
-    stageRows(fn, 'X', engine, X, 0, rows);
-    copyTargets(fn, 'Y', Y, this.architecture.loss, outputSize, engine.targetBuffer(rows));
+    // Names built only with a prefix: step stages on every call, and a template string allocates.
+    stageRows(fn, prefix ? `${prefix}X` : 'X', engine, X, 0, rows);
+    copyTargets(fn, prefix ? `${prefix}Y` : 'Y', Y, this.architecture.loss, outputSize, engine.targetBuffer(rows));
     return rows;
   }
 
@@ -766,36 +764,48 @@ export class MLP {
    * epoch an abort interrupts.
    */
   private startFit(fn: string, X: Matrix, Y: Targets, options: FitOptions | undefined, asyncRun = false): { loop: EpochLoop; options: CheckedFitOptions } {
+    const { engine, o, plan, optimizer, baseRate, rates } = this.planFit(fn, X, Y, options);
+    // Last, once everything else is checked: X's rows go into the engine, checked as they are copied.
+    // Raw validation rows and class names were encoded by the public call (encodeFit).
+    const { train, validation } = stageFitData(fn, engine, this.architecture, X, Y, o as FitDataOptions, plan, () => {
+      const data = this.toArrays(fn, X, Y, '', o.sampleWeight);
+      return splitValidation(fn, data, o.validationSplit ?? 0, true) as { train: Dataset; validation: Dataset };
+    });
+    const undo = asyncRun ? this.undo() : null;
+    return { loop: fitEpochs(this.fitRun(fn, engine, { train, validation }, o, optimizer, baseRate, undo, ROWS_TRAINER), rates, asyncRun), options: o };
+  }
+
+  /** What fit's epoch loop works on (src/fit.ts FitRun). */
+  private fitRun(fn: string, engine: Engine, data: { train: StagedRows; validation: StagedRows | null }, o: CheckedFitOptions, optimizer: OptimizerConfig, baseRate: number, undo: FitRun['undo'], trainer: EpochTrainer): FitRun {
+    return {
+      engine, architecture: this.architecture, random: this.random, training: this.training, ...data, options: o, baseRate, optimizer, undo, trainer,
+      checkLive: () => {
+        if (!this.engine) throw disposedWhileTraining(fn);
+      },
+    };
+  }
+
+  /** Undoing an epoch: the whole network state, captured and applied (src/state/network-state.ts). */
+  private undo(): NonNullable<FitRun['undo']> {
+    // A network disposed while it trained has nothing to put back.
+    return { snapshot: () => this.snapshot(), restore: (state: unknown) => void (this.engine && this.restore(state as NetworkState)) };
+  }
+
+  /** Checks everything a fit needs but X's and the validation data's values (see `startFit`), changing nothing. */
+  private planFit(fn: string, X: Matrix, Y: Targets, options: FitOptions | undefined) {
     const engine = this.live(fn);
     const o = checkFitOptions(fn, options, this.architecture);
     const samples = this.countRows(fn, X, Y);
     checkDatasetFits(fn, engine.layout, this.dtype, samples, o.batchSize ?? Math.min(32, samples));
-    // The synchronous fit copies the training rows into the engine before a callback could
-    // change X, so it checks X in place (copying a large data set was most of a short fit's
-    // serial time); rows held out for validation are read later, so they are copied.
-    const data = this.toArrays(fn, X, Y, '', o.sampleWeight, !asyncRun);
-    const split = o.validationData
-      // Raw rows and class names were encoded by the public call (encodeFit).
-      ? { train: data, validation: this.toArrays(fn, o.validationData.X as Matrix, o.validationData.Y as Targets, 'options.validationData.', o.validationData.sampleWeight) }
-      : splitValidation(fn, data, o.validationSplit ?? 0, o.validationShuffle);
-    const { train } = split;
-    const heldOutOfX = split.validation !== null && split.validation.x.buffer === data.x.buffer && data.x === X;
-    const validation = heldOutOfX ? { ...split.validation!, x: split.validation!.x.slice() } : split.validation;
-    if (options?.epochs === undefined) o.epochs = defaultEpochs(train.rows, o.batchSize);
-    const batchSize = Math.min(o.batchSize ?? 32, train.rows);
-    checkBatchStatisticsRows(fn, engine.layout, train.rows % batchSize === 1 ? 1 : batchSize,
-      train.rows % batchSize === 1 ? `the last batch of each epoch (${train.rows} training rows in batches of ${batchSize})` : `each batch (options.batchSize ${batchSize})`);
+    const plan = planFitData(fn, this.architecture, engine.layout.inputSize, samples, o as FitDataOptions);
+    const trainRows = plan.trainRows;
+    if (options?.epochs === undefined) o.epochs = defaultEpochs(trainRows, o.batchSize);
+    const batchSize = Math.min(o.batchSize ?? 32, trainRows);
+    checkBatchStatisticsRows(fn, engine.layout, trainRows % batchSize === 1 ? 1 : batchSize,
+      trainRows % batchSize === 1 ? `the last batch of each epoch (${trainRows} training rows in batches of ${batchSize})` : `each batch (options.batchSize ${batchSize})`);
     const optimizer = this.fitOptimizer(fn, options?.optimizer);
     const baseRate = o.learningRate ?? optimizer.learningRate;
-    const rates = planRates(fn, o, baseRate, this.training.epoch);
-    const run = {
-      engine, architecture: this.architecture, random: this.random, training: this.training, train, validation, options: o, baseRate, optimizer,
-      checkLive: () => {
-        if (!this.engine) throw disposedWhileTraining(fn);
-      },
-      undo: asyncRun ? { snapshot: () => this.snapshot(), restore: (state: unknown) => this.restore(state as NetworkState) } : null,
-    };
-    return { loop: fitEpochs(run, rates, asyncRun), options: o };
+    return { engine, o, plan, optimizer, baseRate, rates: planRates(fn, o, baseRate, this.training.epoch) };
   }
 
   /**
@@ -811,26 +821,19 @@ export class MLP {
     return own ? current : FIT_DEFAULT_OPTIMIZER;
   }
 
-  /** Everything training changes: θ, the generators, the optimizer's state, fit's counters. */
+  /** Where this network keeps its state (src/state/network-state.ts). */
+  private holder(fn: string): StateHolder {
+    return { engine: this.live(fn), random: this.random, training: this.training };
+  }
+
+  /** The whole network state (what `save()` writes), for undoing a call and handing the network to a worker. */
   private snapshot(): NetworkState {
-    const engine = this.live('fitAsync');
-    return {
-      parameters: engine.parameters().slice(), random: this.random.getState(), optimizer: engine.optimizerState(),
-      dropoutRandom: engine.dropoutRandomState(), training: structuredClone(this.training),
-      runningStatistics: engine.runningStatistics().slice(), batchesTracked: engine.batchesTracked(),
-    };
+    return captureState(this.holder('fitAsync'));
   }
 
   /** Puts back a `snapshot()`. */
   private restore(state: NetworkState): void {
-    const engine = this.live('fitAsync');
-    engine.parameters().set(state.parameters);
-    this.random.setState(state.random);
-    engine.setOptimizerState(state.optimizer);
-    engine.setDropoutRandomState(state.dropoutRandom);
-    engine.runningStatistics().set(state.runningStatistics);
-    engine.setBatchesTracked(state.batchesTracked);
-    this.training = structuredClone(state.training);
+    applyState(this.holder('fitAsync'), state);
   }
 
   /** The engine, for a call that changes the network: refused while it trains, as a second fit is. */
@@ -859,15 +862,12 @@ export class MLP {
     return result;
   }
 
-  /**
-   * Checks and converts a whole dataset, and its sample weights if given, to flat arrays of the
-   * network's dtype. With `borrow`, an X that already is one is returned itself, not copied.
-   */
-  private toArrays(fn: string, X: Matrix, Y: Targets, prefix = '', sampleWeight?: unknown, borrow = false): Dataset {
+  /** Checks and copies a whole dataset, and its sample weights if given, into flat arrays of the network's dtype. */
+  private toArrays(fn: string, X: Matrix, Y: Targets, prefix = '', sampleWeight?: unknown): Dataset {
     const { inputSize, outputSize } = this.layout;
     const rows = this.countRows(fn, X, Y, prefix);
     const Float = arrayType(this.architecture.dtype);
-    const x = borrow && X instanceof Float ? X : new Float(rows * inputSize);
+    const x = new Float(rows * inputSize);
     const y = new Float(rows * outputSize);
     copyRows(fn, `${prefix}X`, X, inputSize, x);
     copyTargets(fn, `${prefix}Y`, Y, this.architecture.loss, outputSize, y);
@@ -911,18 +911,6 @@ function isSample(value: unknown): value is readonly number[] {
 
 function isNumberArray(value: unknown): value is ArrayLike<number> {
   return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
-}
-
-/** Batch norm's running statistics and their count, or null for a network without batch norm. */
-function runningStateOf(engine: Engine): RunningState | null {
-  return hasBatchNorm(engine.layout) ? { runningStatistics: engine.runningStatistics(), batchesTracked: engine.batchesTracked() } : null;
-}
-
-/** Puts stored running statistics into a network (null: it has no batch norm). */
-function setRunningState(engine: Engine, running: RunningState | null): void {
-  if (!running) return;
-  engine.runningStatistics().set(running.runningStatistics);
-  engine.setBatchesTracked(running.batchesTracked);
 }
 
 /** `engine.reserve`, its errors named as `inCall` names them, without a closure per call (step stages on every call). */

@@ -6,7 +6,8 @@ import { checkRate } from '../training/schedules.js';
 import { DisposedError, DivergenceError, FormatError, ShapeError, ValueError, WasmMlpError, type Divergence } from '../errors.js';
 import { startWorker } from './spawn.js';
 import type { FromWorker, StartMessage, WorkerFitOptions } from './messages.js';
-import { stateBuffers, type FitAccess } from './state.js';
+import type { FitAccess } from './state.js';
+import { transferList } from '../state/network-state.js';
 
 /** Options of `fitAsync`: every `fit` option, plus where to train. */
 export interface FitAsyncOptions<M extends readonly Metric[] = readonly Metric[]> extends FitOptions<M> {
@@ -61,7 +62,7 @@ export async function fitInWorker(access: FitAccess, X: Matrix, Y: Targets, opti
     type: 'start', architecture: access.architecture, backend: access.backend, threads: access.threads, state, x: data.x, y: data.y, rows: data.rows,
     options: fitOptions, reportBatches: onBatchEnd !== undefined, awaitEpochs: onEpochEnd !== undefined, watchSignal: signal !== undefined,
   };
-  const transfer = [...stateBuffers(state), data.x.buffer as ArrayBuffer, data.y.buffer as ArrayBuffer];
+  const transfer = [...transferList(state), data.x.buffer as ArrayBuffer, data.y.buffer as ArrayBuffer];
   if (validation) transfer.push(validation.x.buffer as ArrayBuffer, validation.y.buffer as ArrayBuffer);
   return new Promise<FitHistory>((resolve, reject) => {
     let finished = false;

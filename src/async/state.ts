@@ -1,20 +1,11 @@
-import type { Dataset, EpochLoop, FitOptions, TrainingState } from '../fit.js';
+import type { Dataset, EpochLoop, FitOptions } from '../fit.js';
 import type { Matrix, Targets } from '../data.js';
-import type { Architecture, Backend, FloatArray } from '../options.js';
+import type { Architecture, Backend } from '../options.js';
 import type { ThreadsOption } from '../threads/support.js';
-import type { OptimizerConfig, OptimizerOptions, OptimizerState } from '../optimizers.js';
+import type { OptimizerConfig, OptimizerOptions } from '../optimizers.js';
+import type { NetworkState } from '../state/network-state.js';
 
-/** Everything training changes: θ, the generators, the optimizer's state, fit's counters. */
-export interface NetworkState {
-  parameters: FloatArray;
-  random: number[];
-  optimizer: OptimizerState;
-  dropoutRandom: number[];
-  training: TrainingState;
-  /** Batch normalization's running statistics (Engine.runningStatistics) and its count of batches. */
-  runningStatistics: FloatArray;
-  batchesTracked: number;
-}
+export type { NetworkState } from '../state/network-state.js';
 
 /** What fitAsync needs beyond the public API: the network's shape, checked data, fitAsync's epoch loop and the whole training state. */
 export interface FitAccess {
@@ -35,9 +26,4 @@ export interface FitAccess {
   fitOptimizer(fn: string, given: OptimizerOptions | undefined): OptimizerConfig;
   snapshot(): NetworkState;
   restore(state: NetworkState): void;
-}
-
-/** The buffers of a state, to transfer rather than copy. */
-export function stateBuffers(state: NetworkState): ArrayBuffer[] {
-  return [state.parameters, state.runningStatistics, ...state.optimizer.buffers].map((a) => a.buffer as ArrayBuffer);
 }

@@ -4,7 +4,7 @@
 import { MLP, fitAccess } from '../mlp.js';
 import { DivergenceError } from '../errors.js';
 import { runYielding, type FitOptions } from '../fit.js';
-import { stateBuffers } from './state.js';
+import { transferList } from '../state/network-state.js';
 import type { FromWorker, StartMessage, ToWorker } from './messages.js';
 
 interface Port {
@@ -70,18 +70,18 @@ async function train(port: Port, start: StartMessage, replies: Replies): Promise
           return replies.next();
         }
         const state = access.snapshot();
-        port.post({ type: 'epoch', epoch: pause.epoch, logs: pause.logs, state }, stateBuffers(state));
+        port.post({ type: 'epoch', epoch: pause.epoch, logs: pause.logs, state }, transferList(state));
         return start.awaitEpochs ? replies.next() : undefined;
       });
     } catch (error) {
       if (!(error instanceof DivergenceError)) throw error;
       // θ stops before the failing step, mid-epoch: send that state, not the last epoch's.
       const state = access.snapshot();
-      port.post({ type: 'error', name: error.name, message: error.message, divergence: error.divergence, state }, stateBuffers(state));
+      port.post({ type: 'error', name: error.name, message: error.message, divergence: error.divergence, state }, transferList(state));
       return;
     }
     const state = access.snapshot();
-    port.post({ type: 'done', history, state }, stateBuffers(state));
+    port.post({ type: 'done', history, state }, transferList(state));
   } finally {
     net.dispose();
   }

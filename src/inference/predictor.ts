@@ -53,7 +53,7 @@ export class Predictor {
     const quantized = await loadQuantized('Predictor.load', input);
     if (quantized?.engine) return new Predictor(quantized.engine, quantized.architecture, quantized.info);
     const { architecture, parameters, running } = quantized ?? readModel(input, o);
-    const engine = await createWasmEngine(architecture, await forwardOnlyHost(architecture.dtype));
+    const engine = await createWasmEngine(architecture, await forwardOnlyHost(architecture.dtype), { gradient: false });
     engine.parameters().set(parameters);
     // Batch norm predicts with its running statistics, as PyTorch's eval mode.
     if (running) engine.runningStatistics().set(running.runningStatistics);

@@ -16,7 +16,7 @@ import { parameterLayout, runningStatisticsLength } from '../layout.js';
 import { checkRunningState, type RunningState } from './running.js';
 import { optimizerBufferNames, resolveOptimizer, type OptimizerConfig, type OptimizerState } from '../optimizers.js';
 import type { PlateauState } from '../training/schedules.js';
-import type { TrainingState } from '../fit.js';
+import type { TrainingState } from '../state/training-state.js';
 import { crc32 } from './crc32.js';
 import { dtypeBytes, readFloats, writeFloats } from './floats.js';
 import { toBytes } from './bytes.js';

@@ -3,7 +3,7 @@
 import { FormatError } from '../errors.js';
 import type { FloatArray } from '../options.js';
 import { checkOptimizerState, type OptimizerConfig, type OptimizerState } from '../optimizers.js';
-import type { TrainingState } from '../fit.js';
+import type { TrainingState } from '../state/training-state.js';
 import { checkTraining, trainingStateToJSON, type TrainingStateJSON } from './checkpoint.js';
 
 /** Training state in JSON: the optimizer's configuration, step and state vectors, and fit's counters. */

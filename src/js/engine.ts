@@ -1,4 +1,4 @@
-import type { Engine } from '../engine.js';
+import { fillDataset, type Engine } from '../engine.js';
 import type { Architecture, FloatArray } from '../options.js';
 import { arrayType, lossParameter } from '../options.js';
 import { parameterLayout, runningStatisticsLength } from '../layout.js';
@@ -65,7 +65,7 @@ export function createJsEngine(arch: Architecture): Engine {
   let input = new Float(0);
   let target = new Float(0);
   let sampleWeights = new Float(0);
-  let dataset: { x: FloatArray; y: FloatArray; w: FloatArray | null; count: number; order: Int32Array } | null = null;
+  let dataset: { x: FloatArray; y: FloatArray; w: FloatArray | null; count: number; heldOut: number; order: Int32Array } | null = null;
   const weighting: Weighting = {
     sample: null,
     classes: arch.lossOptions?.classWeights ?? null,
@@ -233,8 +233,14 @@ export function createJsEngine(arch: Architecture): Engine {
     setDropoutRandomState: (state) => dropoutRandom.setState(state),
     preActivation: (l, rows) => layers[l].z.subarray(0, rows * layers[l].outputs),
     activation: (l, rows) => layers[l].a.subarray(0, rows * layers[l].outputs),
-    setDataset(x, y, count, w) {
-      dataset = { x: Float.from(x), y: Float.from(y), w: w ? Float.from(w) : null, count, order: new Int32Array(count) };
+    allocateDataset(count, weighted, heldOut = 0) {
+      const rows = count + heldOut;
+      dataset = { x: new Float(rows * layout.inputSize), y: new Float(rows * layout.outputSize), w: weighted ? new Float(rows) : null, count, heldOut, order: new Int32Array(count) };
+      return engine.datasetContents()!;
+    },
+    setDataset: (x, y, count, w, heldOut) => fillDataset(engine, x, y, count, w, heldOut),
+    datasetContents() {
+      return dataset && { x: dataset.x, y: dataset.y, w: dataset.w ?? undefined, count: dataset.count, heldOut: dataset.heldOut };
     },
     datasetOrder() {
       if (!dataset) throw new Error('internal: no dataset set');

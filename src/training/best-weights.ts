@@ -2,21 +2,15 @@
 // statistics with their count, as Keras restores a layer's moving statistics with its weights
 // (the statistics follow θ: predictions with one and not the other are neither epoch's).
 import type { Engine } from '../engine.js';
-import type { FloatArray } from '../options.js';
+import { WEIGHT_PIECES, applyEngineState, captureEngineState, type EngineState } from '../state/network-state.js';
 
 /** A copy of everything an epoch's predictions depend on. */
-export interface BestWeights {
-  parameters: FloatArray;
-  runningStatistics: FloatArray;
-  batchesTracked: number;
-}
+export type BestWeights = Pick<EngineState, (typeof WEIGHT_PIECES)[number]>;
 
 export function takeWeights(engine: Engine): BestWeights {
-  return { parameters: engine.parameters().slice(), runningStatistics: engine.runningStatistics().slice(), batchesTracked: engine.batchesTracked() };
+  return captureEngineState(engine, WEIGHT_PIECES);
 }
 
 export function putWeights(engine: Engine, weights: BestWeights): void {
-  engine.parameters().set(weights.parameters);
-  engine.runningStatistics().set(weights.runningStatistics);
-  engine.setBatchesTracked(weights.batchesTracked);
+  applyEngineState(engine, weights);
 }

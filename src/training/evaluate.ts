@@ -13,16 +13,26 @@ export interface Evaluation<M extends readonly Metric[] = readonly Metric[]> {
 /** Samples per forward pass: bounds the batch buffers however large the set is. */
 export const CHUNK_ROWS = 1024;
 
-/** Forward passes over a dataset in chunks; the loss of each chunk weighted by its loss weight (its rows when nothing is weighted). Changes no parameter. */
-export function evaluateArrays(engine: Engine, arch: Architecture, data: { x: FloatArray; y: FloatArray; rows: number; w?: FloatArray | null }, metrics: readonly Metric[]): Evaluation {
-  const inputSize = engine.layout.inputSize;
-  const { x, y, rows, w } = data;
-  return evaluateChunks(engine, arch, (start, n) => engine.inputBuffer(n).set(x.subarray(start * inputSize, (start + n) * inputSize)), y, rows, metrics, w ?? null);
+/**
+ * Loss and metrics on rows of the dataset in the engine (`allocateDataset`), read where they
+ * are: each chunk is copied inside the engine's memory into its batch buffer, nothing from JavaScript.
+ */
+export function evaluateStaged(engine: Engine, arch: Architecture, rows: { first: number; rows: number; weighted: boolean }, metrics: readonly Metric[]): Evaluation {
+  const { inputSize, outputSize } = engine.layout;
+  const { first, rows: count } = rows;
+  // Reserved before the dataset's views are read: reserving may grow memory (or move an 'auto' network).
+  engine.reserve(Math.min(count, CHUNK_ROWS));
+  const data = engine.datasetContents()!;
+  const x = data.x.subarray(first * inputSize, (first + count) * inputSize);
+  const w = rows.weighted ? data.w!.subarray(first, first + count) : null;
+  return evaluateChunks(engine, arch, (start, n) => engine.inputBuffer(n).set(x.subarray(start * inputSize, (start + n) * inputSize)), data.y.subarray(first * outputSize, (first + count) * outputSize), count, metrics, w);
 }
 
 /**
- * As `evaluateArrays`, with `stageInput(start, n)` putting rows start…start+n−1 into the engine's
- * input buffer (and checking them), and `w` one sample weight per row (null: every row 1).
+ * Forward passes over a dataset in chunks, without changing any parameter: `stageInput(start, n)`
+ * puts rows start…start+n−1 into the engine's input buffer (and checks them), `y` holds the
+ * targets and `w` one sample weight per row (null: every row 1). Each chunk's loss is weighted
+ * by its loss weight (its rows when nothing is weighted).
  */
 export function evaluateChunks(engine: Engine, arch: Architecture, stageInput: (start: number, n: number) => void, y: FloatArray, rows: number, metrics: readonly Metric[], w: ArrayLike<number> | null = null): Evaluation {
   const outputSize = engine.layout.outputSize;

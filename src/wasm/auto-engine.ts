@@ -1,5 +1,6 @@
 import type { Engine } from '../engine.js';
 import type { WasmEngine } from './engine.js';
+import { applyEngineState, captureEngineState } from '../state/network-state.js';
 
 /**
  * The engine of a `threads: 'auto'` network. It computes on `one`, the one-thread build (plain
@@ -29,8 +30,12 @@ export function startOnOneThread(one: WasmEngine, threaded: WasmEngine, worth: (
       before(rows);
       current.reserve(rows);
     },
-    setDataset(x, y, count, w) {
-      current.setDataset(x, y, count, w);
+    allocateDataset(count, weighted, heldOut) {
+      datasetCount = count;
+      return current.allocateDataset(count, weighted, heldOut);
+    },
+    setDataset(x, y, count, w, heldOut) {
+      current.setDataset(x, y, count, w, heldOut);
       datasetCount = count;
     },
     clearDataset() {
@@ -73,17 +78,13 @@ export function startOnOneThread(one: WasmEngine, threaded: WasmEngine, worth: (
   return engine;
 }
 
-/** Copies θ, ∇θ, the optimizer, the dropout generator, batch norm's statistics and the dataset. */
+/** Copies the network's state (src/state/network-state.ts), then what a call under way reads: ∇θ and the dataset. */
 function copyInto(to: WasmEngine, from: WasmEngine, sampleWeighting: boolean): void {
-  to.parameters().set(from.parameters());
+  applyEngineState(to, captureEngineState(from));
   to.gradient().set(from.gradient());
-  to.setOptimizerState(from.optimizerState());
-  to.setDropoutRandomState(from.dropoutRandomState());
-  to.runningStatistics().set(from.runningStatistics());
-  to.setBatchesTracked(from.batchesTracked());
   const data = from.datasetContents();
   if (data) {
-    to.setDataset(data.x, data.y, data.count, data.w);
+    to.setDataset(data.x, data.y, data.count, data.w, data.heldOut);
     // The order a caller wrote for its next trainBatches.
     to.datasetOrder().set(from.datasetOrder());
   }

@@ -1,4 +1,4 @@
-import type { Engine } from '../engine.js';
+import { fillDataset, type Engine } from '../engine.js';
 import type { Architecture, FloatArray } from '../options.js';
 import type { instantiate } from './build/kernels.js';
 import { arrayType, lossParameter } from '../options.js';
@@ -32,18 +32,15 @@ export interface KernelHost {
   dispose?(): void;
 }
 
-/** A wasm engine, with what src/wasm/auto-engine.ts reads to move a network to another engine. */
-export interface WasmEngine extends Engine {
-  /** The dataset copy of `setDataset` (live views), or null. */
-  datasetContents(): { x: FloatArray; y: FloatArray; w: FloatArray | undefined; count: number } | null;
-}
+/** A wasm engine (src/wasm/auto-engine.ts moves a network between two of them). */
+export type WasmEngine = Engine;
 
 /**
  * The WebAssembly backend. Each network owns a linear memory laid out once: its Network and
  * Layer blocks, θ, ∇θ (fixed), then batch buffers and an optional dataset (re-laid when they
  * must grow). The blocks' field offsets come from the module (src/wasm/blocks.ts).
  */
-export async function createWasmEngine(arch: Architecture, host: KernelHost): Promise<WasmEngine> {
+export async function createWasmEngine(arch: Architecture, host: KernelHost, { gradient = true }: { gradient?: boolean } = {}): Promise<WasmEngine> {
   const { memory, kernels: k, blocks, arenaStart, control } = host;
   const Float = arrayType(arch.dtype);
   const bytes = Float.BYTES_PER_ELEMENT;
@@ -55,7 +52,9 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
   const nLayers = layout.layers.length;
   const net = arena.alloc(blocks.layersOffset + nLayers * blocks.layerStride, 'the network descriptor');
   const params = arena.alloc(count * bytes + SLACK_BYTES, `the network's ${count} parameters`);
-  const grads = arena.alloc(count * bytes, `the network's ${count} gradients`);
+  // An engine that only predicts (the Predictor's) holds no gradient: its pointers are 0.
+  const grads = gradient ? arena.alloc(count * bytes, `the network's ${count} gradients`) : 0;
+  const gradAt = (offset: number) => (grads === 0 ? 0 : grads + offset * bytes);
   const dropoutRandom = arena.alloc(16, 'the dropout generator');
   // Batch norm's running mean then variance per batch-norm layer, as the js engine lays them out.
   const runningCount = runningStatisticsLength(layout);
@@ -77,7 +76,7 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
   let capacity = 0;
   let sampleWeighting = false;
   let batch = { block: 0, x: 0, y: 0, w: 0, lossTerms: 0, z: [] as number[], a: [] as number[], mask: [] as number[], dropped: [] as number[], h: [] as number[], xhat: [] as number[], statistics: [] as number[] };
-  let dataset: { block: number; x: number; y: number; w: number; order: number; state: number; losses: number; count: number } | null = null;
+  let dataset: { block: number; x: number; y: number; w: number; order: number; state: number; losses: number; count: number; heldOut: number } | null = null;
   // What the last step or epoch was asked, to locate a failure in it; one object, updated in place (step allocates nothing).
   const lastRun = { rows: 0, batchSize: 0, learningRate: 0, epoch: false, set: false };
   function remember(rows: number, batchSize: number, learningRate: number, epoch: boolean) {
@@ -97,7 +96,7 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
     return {
       words: new Int32Array(buffer),
       params: new Float(buffer, params, count),
-      grads: new Float(buffer, grads, count),
+      grads: new Float(buffer, grads, grads === 0 ? 0 : count),
       x: new Float(buffer, batch.x, capacity * layout.inputSize),
       y: new Float(buffer, batch.y, capacity * layout.outputSize),
       w: new Float(buffer, batch.w, capacity),
@@ -187,8 +186,8 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
       block.set('activation', blocks.activationCode(layer.activation));
       block.set('weights', params + layer.weightOffset * bytes);
       block.set('bias', params + layer.biasOffset * bytes);
-      block.set('gradWeights', grads + layer.weightOffset * bytes);
-      block.set('gradBias', grads + layer.biasOffset * bytes);
+      block.set('gradWeights', gradAt(layer.weightOffset));
+      block.set('gradBias', gradAt(layer.biasOffset));
       block.set('z', batch.z[l] ?? 0);
       block.set('a', batch.a[l] ?? 0);
       block.set('mask', batch.mask[l] ?? 0);
@@ -198,8 +197,8 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
       const norm = layer.normalization !== null;
       block.set('gamma', norm ? params + layer.normOffset * bytes : 0);
       block.set('beta', norm ? params + (layer.normOffset + layer.outputs) * bytes : 0);
-      block.set('gradGamma', norm ? grads + layer.normOffset * bytes : 0);
-      block.set('gradBeta', norm ? grads + (layer.normOffset + layer.outputs) * bytes : 0);
+      block.set('gradGamma', norm ? gradAt(layer.normOffset) : 0);
+      block.set('gradBeta', norm ? gradAt(layer.normOffset + layer.outputs) : 0);
       block.set('h', batch.h[l] ?? 0);
       block.set('xhat', batch.xhat[l] ?? 0);
       block.set('statistics', batch.statistics[l] ?? 0);
@@ -290,23 +289,22 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
     setDropoutRandomState: (state) => new Uint32Array(memory.buffer, dropoutRandom, 4).set(state),
     preActivation: (l, rows) => new Float(memory.buffer, batch.z[l], rows * layout.layers[l].outputs),
     activation: (l, rows) => new Float(memory.buffer, batch.a[l], rows * layout.layers[l].outputs),
-    setDataset(x, y, samples, w) {
-      const xBytes = samples * layout.inputSize * bytes;
-      const yBytes = samples * layout.outputSize * bytes;
-      const wBytes = w ? samples * bytes : 0;
+    allocateDataset(samples, weighted, heldOut = 0) {
+      const rows = samples + heldOut;
+      const xBytes = rows * layout.inputSize * bytes;
+      const yBytes = rows * layout.outputSize * bytes;
+      const wBytes = weighted ? rows * bytes : 0;
       // Ahead of the data, 8-byte aligned: one chunk of per-epoch losses and the shuffle generator's state.
       const head = EPOCH_CHUNK * 8 + 64;
-      const block = arena.alloc(head + xBytes + yBytes + wBytes + samples * 4, `a dataset of ${samples} samples`);
+      const block = arena.alloc(head + xBytes + yBytes + wBytes + samples * 4, `a dataset of ${rows} samples`);
       engine.clearDataset();
       const at = block + head;
-      dataset = { block, losses: block, state: block + EPOCH_CHUNK * 8, x: at, y: at + xBytes, w: w ? at + xBytes + yBytes : 0, order: at + xBytes + yBytes + wBytes, count: samples };
+      dataset = { block, losses: block, state: block + EPOCH_CHUNK * 8, x: at, y: at + xBytes, w: weighted ? at + xBytes + yBytes : 0, order: at + xBytes + yBytes + wBytes, count: samples, heldOut };
       generation = -1;
-      const buffer = memory.buffer;
-      new Float(buffer, dataset.x, samples * layout.inputSize).set(x.subarray(0, samples * layout.inputSize));
-      new Float(buffer, dataset.y, samples * layout.outputSize).set(y.subarray(0, samples * layout.outputSize));
-      if (w) new Float(buffer, dataset.w, samples).set(w.subarray(0, samples));
       writeDescriptor();
+      return engine.datasetContents()!;
     },
+    setDataset: (x, y, samples, w, heldOut) => fillDataset(engine, x, y, samples, w, heldOut),
     datasetOrder() {
       if (!dataset) throw new Error('internal: no dataset set');
       return current().order;
@@ -314,12 +312,14 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
     datasetContents() {
       if (!dataset) return null;
       const buffer = memory.buffer;
-      const { x, y, w, count: samples } = dataset;
+      const { x, y, w, count: samples, heldOut } = dataset;
+      const rows = samples + heldOut;
       return {
-        x: new Float(buffer, x, samples * layout.inputSize),
-        y: new Float(buffer, y, samples * layout.outputSize),
-        w: w ? new Float(buffer, w, samples) : undefined,
+        x: new Float(buffer, x, rows * layout.inputSize),
+        y: new Float(buffer, y, rows * layout.outputSize),
+        w: w ? new Float(buffer, w, rows) : undefined,
         count: samples,
+        heldOut,
       };
     },
     trainEpochs(epochs, batchSize, learningRate, shuffle, random, losses) {

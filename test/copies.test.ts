@@ -1,0 +1,58 @@
+// Data is copied once on the training paths: fit copies a number[][] (or typed) X straight into
+// the engine's dataset, validation rows included, and fitDataset each batch straight into the
+// engine's batch buffers — no conversion into a JavaScript array in between. The inference
+// Predictor holds no gradient buffer. (The private members read here are named in comments.)
+import { describe, expect, it, vi } from 'vitest';
+import { MLP } from '../src/index.js';
+import { Predictor } from '../src/inference/index.js';
+import { Random } from '../src/random.js';
+import type { Engine } from '../src/engine.js';
+
+const SPEC = { layers: [3, 5, 2], activations: ['relu', 'softmax'], loss: 'cross-entropy', seed: 2 } as const;
+const random = new Random(3);
+const rows = Array.from({ length: 40 }, () => [random.normal(), random.normal(), random.normal()]);
+const labels = rows.map((r) => (r[0] > 0 ? 1 : 0));
+
+/** Calls of MLP's private toArrays (a whole dataset copied into JavaScript arrays) and of the engine's dataset and batch staging. */
+function watch(net: MLP) {
+  const toArrays = vi.spyOn(net as unknown as { toArrays: () => unknown }, 'toArrays');
+  const engine = (net as unknown as { engine: Engine }).engine;
+  const allocate = vi.spyOn(engine, 'allocateDataset');
+  const setDataset = vi.spyOn(engine, 'setDataset');
+  return { toArrays, allocate, setDataset };
+}
+
+describe('copies of the data on the training paths', () => {
+  it('fit: a number[][] X goes into the engine once, with its validationSplit rows; nothing is converted in JavaScript', async () => {
+    const net = await MLP.create(SPEC);
+    const spies = watch(net);
+    net.fit(rows, labels, { epochs: 3, batchSize: 8, validationSplit: 0.25, metrics: ['accuracy'] });
+    expect(spies.toArrays).not.toHaveBeenCalled();
+    expect(spies.setDataset).not.toHaveBeenCalled();
+    expect(spies.allocate).toHaveBeenCalledTimes(1);
+    expect(spies.allocate).toHaveBeenCalledWith(30, false, 10);
+  });
+
+  it('fit with validationData: both sets go into the one dataset, once', async () => {
+    const net = await MLP.create(SPEC);
+    const spies = watch(net);
+    net.fit(rows.slice(0, 30), labels.slice(0, 30), { epochs: 2, validationData: { X: rows.slice(30), Y: labels.slice(30) } });
+    expect(spies.toArrays).not.toHaveBeenCalled();
+    expect(spies.allocate).toHaveBeenCalledWith(30, false, 10);
+  });
+
+  it('fitDataset: each batch is staged once, straight into the batch buffers', async () => {
+    const net = await MLP.create(SPEC);
+    const spies = watch(net);
+    await net.fitDataset(() => [{ x: rows.slice(0, 20), y: labels.slice(0, 20) }, { x: rows.slice(20), y: labels.slice(20) }], { epochs: 2 });
+    expect(spies.toArrays).not.toHaveBeenCalled();
+  });
+
+  it('the Predictor holds no gradient buffer', async () => {
+    const net = await MLP.create(SPEC);
+    const predictor = await Predictor.load(net.save());
+    const engine = (predictor as unknown as { engine: Engine }).engine;
+    expect(engine.gradient().length).toBe(0);
+    expect(predictor.predict(rows)).toEqual(net.predict(rows));
+  });
+});
