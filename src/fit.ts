@@ -74,8 +74,9 @@ export interface FitOptions<M extends readonly Metric[] = readonly Metric[]> {
    * otherwise it starts fresh. Default: the network's optimizer if it has one of its own (given
    * by `setOptimizer`, or a previous fit's); on a network that has none yet, Adam at η = 0.01
    * (Keras's habit) — not `step`'s plain SGD, which small data sets learn too slowly with.
+   * A name alone (`'adam'`) is that optimizer with its defaults, as `{ type: 'adam' }`.
    */
-  optimizer?: OptimizerOptions;
+  optimizer?: OptimizerOptions | OptimizerOptions['type'];
   /** Learning rate per epoch; see `Schedule`. Default: η every epoch. */
   schedule?: Schedule;
   /** Reorder samples every epoch with the network's seeded generator. Default true. */

@@ -21,7 +21,8 @@ import { checkMetrics, type Metric } from './training/metrics.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
 import { readCheckpoint, writeCheckpoint } from './io/checkpoint.js';
 import { checkTrainingJSON, trainingToJSON } from './io/training-json.js';
-import type { Bytes } from './io/bytes.js';
+import { toBytes, type Bytes } from './io/bytes.js';
+import { sniffModel } from './io/sniff.js';
 import { writeOnnx, type OnnxOptions } from './io/onnx.js';
 import { readSafetensors, writeSafetensors, type SafetensorsArchitecture } from './io/safetensors.js';
 import { checkBatchStatisticsRows, hasBatchNorm, type ParameterLayout } from './layout.js';
@@ -31,6 +32,7 @@ import { standaloneModule } from './standalone.js';
 import { summaryText } from './summary.js';
 import { fitInWorker, type FitAccess, type FitAsyncOptions, type NetworkState } from './async/fit-async.js';
 import { fitDataset, type BatchDataset, type DatasetAccess, type FitDatasetOptions } from './training/fit-dataset.js';
+import { freshSeed } from './seed.js';
 
 /** Options of a single training step. */
 export interface StepOptions extends SampleWeightOptions {
@@ -81,6 +83,8 @@ export class MLP {
   private fitting: string | null = null;
   /** setOptimizer was called: from then on fit trains with the network's optimizer, even plain SGD. */
   private optimizerChosen = false;
+  /** The seed MLP.create used (given or drawn); undefined for a network read from a file. */
+  private createdWith: number | undefined;
   /** Fixed architecture of this network. */
   readonly architecture: Architecture;
 
@@ -99,12 +103,15 @@ export class MLP {
    * @throws {ValueError} for an unknown option, activation, loss, dtype or backend, a bad seed or dropout rate, or a network too large for WebAssembly memory.
    */
   static async create(options: CreateOptions): Promise<MLP> {
-    const { architecture, backend, seed, init } = checkCreateOptions('MLP.create', options);
+    const checked = checkCreateOptions('MLP.create', options);
+    const { architecture, backend, init } = checked;
+    const seed = checked.seed ?? freshSeed();
     const threads = checkThreads('MLP.create', options.threads);
     const random = new Random(seed);
     const net = new MLP(await createEngine(architecture, backend, threads), architecture, random);
     initialise(net.live('MLP.create').parameters(), net.layout, random, init);
     net.live('MLP.create').setDropoutRandomState(dropoutStream(seed));
+    net.createdWith = seed;
     return net;
   }
 
@@ -137,18 +144,23 @@ export class MLP {
 
   /**
    * Restores a `save()` checkpoint: architecture, θ, optimizer state, generators and counters.
-   * Training resumes bit-identically (same backend). Bytes may be a Uint8Array (Node's Buffer)
-   * or the ArrayBuffer of `fetch().arrayBuffer()`.
+   * Training resumes bit-identically (same backend). Any other model file the package writes
+   * is read too, told apart by its first bytes: a JSON model (`toJSON()`, as `fromJSON`), a
+   * `wasm-mlp train` model, or safetensors with wasm-mlp metadata (as `fromSafetensors`). Bytes
+   * may be a Uint8Array (Node's Buffer) or the ArrayBuffer of `fetch().arrayBuffer()`.
    * @example
-   * const resumed = await MLP.load(readFileSync('model.ckpt'));
-   * const fetched = await MLP.load(await (await fetch('/model.ckpt')).arrayBuffer());
-   * @throws {FormatError} when the bytes are truncated, corrupt or not a checkpoint.
+   * const resumed = await MLP.load(readFileSync('model.wmlp'));
+   * const fetched = await MLP.load(await (await fetch('/model.wmlp')).arrayBuffer());
+   * @throws {FormatError} when the bytes are truncated or corrupt, or a file of another kind (ONNX, ZIP, CSV…: the message says which).
    * @throws {ValueError} when the bytes are neither a Uint8Array nor an ArrayBuffer, or for an unknown option.
    */
   static async load(bytes: Bytes, options?: LoadOptions): Promise<MLP> {
     const o = checkOptions('MLP.load', 'options', options, true, LOAD_KEYS) as LoadOptions;
     const requested = o.backend === undefined ? undefined : checkChoice('MLP.load', 'options.backend', o.backend, BACKENDS);
-    const c = readCheckpoint('MLP.load', bytes);
+    const file = sniffModel('MLP.load', toBytes('MLP.load', bytes, 'a model file (a checkpoint, JSON or safetensors)'));
+    if (file.kind === 'model-json') return MLP.fromJSON(file.json as ModelJSON, o);
+    if (file.kind === 'safetensors') return MLP.fromSafetensors(file.bytes, o);
+    const c = readCheckpoint('MLP.load', file.kind === 'cli-model' ? file.checkpoint : file.bytes);
     const random = new Random();
     random.setState(c.random);
     const net = new MLP(await createEngine(c.architecture, requested ?? c.backend, checkThreads('MLP.load', o.threads)), c.architecture, random);
@@ -197,6 +209,12 @@ export class MLP {
   get layout(): ParameterLayout { return this.live('layout').layout; }
   /** Bytes of memory the network holds: its whole WebAssembly memory, or its typed arrays on the js backend. */
   get memoryBytes(): number { return this.live('memoryBytes').byteLength(); }
+  /**
+   * The seed this network was created with: the one given to `MLP.create`, or the one it drew
+   * when none was given. Undefined for a network read from a file (its generators' state is
+   * restored instead).
+   */
+  get seed(): number | undefined { return this.createdWith; }
   /** True after `dispose()`. */
   get disposed(): boolean { return this.engine === null; }
   /** Threads training and inference may use (small batches use fewer; see README "Multi-core training"). */
@@ -371,7 +389,7 @@ export class MLP {
    * net.setOptimizer({ type: 'adam', learningRate: 0.01 });
    * @throws {ValueError} for an unknown type or option, or a value out of PyTorch's range; the optimizer stays as it was.
    */
-  setOptimizer(options: OptimizerOptions): void {
+  setOptimizer(options: OptimizerOptions | OptimizerOptions['type']): void {
     const engine = this.idle('setOptimizer');
     const config = resolveOptimizer('setOptimizer', options, 'options');
     inCall('setOptimizer', () => engine.setOptimizer(config));
@@ -685,7 +703,7 @@ export class MLP {
    * in which case fit's default, Adam at η = 0.01: plain SGD at 0.01 stays `step`'s default
    * (the worked example), but is too slow for fit's small-data habits (XOR in a few lines).
    */
-  private fitOptimizer(fn: string, given: OptimizerOptions | undefined): OptimizerConfig {
+  private fitOptimizer(fn: string, given: OptimizerOptions | OptimizerOptions['type'] | undefined): OptimizerConfig {
     if (given !== undefined) return resolveOptimizer(fn, given, 'options.optimizer');
     const current = this.live(fn).optimizer();
     const own = this.optimizerChosen || this.training.steps > 0 || !sameConfig(current, DEFAULT_OPTIMIZER);

@@ -2,7 +2,9 @@ import type { Engine } from '../engine.js';
 import type { Architecture, DType, FloatArray } from '../options.js';
 import type { Matrix } from '../data.js';
 import { DisposedError, ValueError, describe } from '../errors.js';
-import { CHECKPOINT_MAGIC, readCheckpoint } from '../io/checkpoint.js';
+import { readCheckpoint } from '../io/checkpoint.js';
+import { sniffModel } from '../io/sniff.js';
+import { checkModelJSON } from '../serialize.js';
 import { readSafetensors, type SafetensorsArchitecture } from '../io/safetensors.js';
 import { checkOptions } from '../validate.js';
 import type { RunningState } from '../io/running.js';
@@ -30,14 +32,17 @@ export class Predictor {
   }
 
   /**
-   * Loads a network from what `net.save()` writes (a checkpoint: only θ and the architecture
-   * and batch norm's running statistics are used) or from safetensors bytes (`net.toSafetensors()`,
-   * or PyTorch `nn.Linear` weights with `options.activations`).
+   * Loads a network from any model file the package writes, told apart by its first bytes: a
+   * checkpoint (`net.save()`: only θ, the architecture and batch norm's running statistics are
+   * used), a JSON model (`net.toJSON()`), a `wasm-mlp train` model, or safetensors
+   * (`net.toSafetensors()`, or PyTorch `nn.Linear` weights with `options.activations`).
+   * @throws {FormatError} when the bytes are damaged, or a file of another kind (ONNX, ZIP, CSV…: the message says which).
+   * @throws {ValueError} when the bytes are neither a Uint8Array nor an ArrayBuffer.
    */
   static async load(bytes: Uint8Array | ArrayBuffer, options: PredictorOptions = {}): Promise<Predictor> {
     const o = checkOptions('Predictor.load', 'options', options, true) as PredictorOptions;
     if (!(bytes instanceof Uint8Array || bytes instanceof ArrayBuffer)) {
-      throw new ValueError(`Predictor.load: bytes must be a Uint8Array or ArrayBuffer holding a checkpoint (net.save()) or safetensors file, got ${describe(bytes)}`);
+      throw new ValueError(`Predictor.load: bytes must be a Uint8Array or ArrayBuffer holding a model file (a checkpoint, JSON or safetensors), got ${describe(bytes)}`);
     }
     const { architecture, parameters, running } = readModel(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes, o);
     const engine = await createWasmEngine(architecture, await forwardOnlyHost(architecture.dtype));
@@ -75,10 +80,12 @@ export class Predictor {
   }
 }
 
-/** A checkpoint is recognised by its magic; anything else is read as safetensors. */
-function readModel(bytes: Uint8Array, options: PredictorOptions): { architecture: Architecture; parameters: FloatArray; running: RunningState | null } {
-  const magic = new TextDecoder().decode(bytes.subarray(0, CHECKPOINT_MAGIC.length));
-  return magic === CHECKPOINT_MAGIC ? readCheckpoint('Predictor.load', bytes) : readSafetensors('Predictor.load', bytes, options);
+/** The network in any model file, by its kind (src/io/sniff.ts). */
+function readModel(bytes: Uint8Array, options: PredictorOptions): { architecture: Architecture; parameters: FloatArray | readonly number[]; running: RunningState | null } {
+  const file = sniffModel('Predictor.load', bytes);
+  if (file.kind === 'safetensors') return readSafetensors('Predictor.load', file.bytes, options);
+  if (file.kind === 'model-json') return checkModelJSON('Predictor.load', file.json);
+  return readCheckpoint('Predictor.load', file.kind === 'cli-model' ? file.checkpoint : file.bytes);
 }
 
 /** A memory and the forward-only kernels: the engine calls nothing else on a network that only predicts. */
