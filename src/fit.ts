@@ -92,6 +92,12 @@ export interface FitOptions<M extends readonly Metric[] = readonly Metric[]> {
    * run validate on the same rows. Default false (Keras's last rows).
    */
   validationShuffle?: boolean;
+  /**
+   * Stratify validationSplit by class (scikit-learn's `stratify=y`): each class is held out in
+   * proportion to its rows, chosen pseudo-randomly but the same for the same targets. For
+   * classifiers (softmax, or one sigmoid output: classes 0 and 1 at the 0.5 threshold). Default false.
+   */
+  stratify?: boolean;
   /** Validation samples; not with validationSplit. */
   validationData?: ValidationData;
   /**
@@ -236,7 +242,7 @@ export function defaultEpochs(trainRows: number, batchSize: number | undefined):
 
 /** Every key of `FitOptions`, for the check that refuses unknown (misspelt) ones. */
 export const FIT_KEYS = keysOf<FitOptions>({
-  epochs: true, batchSize: true, learningRate: true, optimizer: true, schedule: true, shuffle: true, validationSplit: true, validationShuffle: true,
+  epochs: true, batchSize: true, learningRate: true, optimizer: true, schedule: true, shuffle: true, validationSplit: true, validationShuffle: true, stratify: true,
   validationData: true, sampleWeight: true, metrics: true, earlyStopping: true, errorThreshold: true, onEpochEnd: true, onBatchEnd: true, signal: true, onDivergence: true,
 });
 const VALIDATION_KEYS = keysOf<ValidationData>({ X: true, Y: true, sampleWeight: true });

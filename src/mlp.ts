@@ -33,6 +33,8 @@ import { summaryText } from './summary.js';
 import { fitInWorker, type FitAccess, type FitAsyncOptions, type NetworkState } from './async/fit-async.js';
 import { fitDataset, type BatchDataset, type DatasetAccess, type FitDatasetOptions } from './training/fit-dataset.js';
 import { freshSeed } from './seed.js';
+import { checkClassifier, classNamesOf, classesOf, type ClassLabel } from './predict-classes.js';
+import { checkStratify, stratifiedSplit } from './training/stratify.js';
 
 /** Options of a single training step. */
 export interface StepOptions extends SampleWeightOptions {
@@ -323,6 +325,25 @@ export class MLP {
       throw new ShapeError(`predict: X is one sample of ${plural(X.length, 'value')}, but the network takes ${engine.layout.inputSize} inputs; for several samples pass one row each, e.g. [[${X.slice(0, 2).join(', ')}${X.length > 2 ? ', …' : ''}], …]`);
     }
     return (predictRows('predict', engine, this.dtype, [X]) as number[][])[0];
+  }
+
+  /**
+   * The class of each row (scikit-learn's `predict`; `predict` itself gives the probabilities):
+   * the index of the largest output of a softmax network, or for one sigmoid output 1 when
+   * p > 0.5, else 0. A network with class names gives the names. One sample in, one class out.
+   * @example
+   * net.predictClasses([[7, 8], [1, 3]]); // [1, 0]
+   * @throws {ValueError} when the network is not a classifier (softmax, or one sigmoid output), or a value is not a finite number.
+   * @throws {ShapeError} when a row's length is not the network's input size.
+   */
+  predictClasses(X: Matrix): ClassLabel[];
+  predictClasses(sample: readonly number[]): ClassLabel;
+  predictClasses(X: Matrix | readonly number[]): ClassLabel[] | ClassLabel {
+    const engine = this.live('predictClasses');
+    checkClassifier('predictClasses', this.architecture);
+    const outputs = predictRows('predictClasses', engine, this.dtype, isSample(X) ? [X] : X as Matrix);
+    const labels = classesOf('predictClasses', outputs, engine.layout.outputSize, classNamesOf(this));
+    return isSample(X) ? labels[0]! : labels;
   }
 
   /**
@@ -673,10 +694,11 @@ export class MLP {
     // The synchronous fit copies the training rows into the engine before a callback could
     // change X, so it checks X in place (copying a large data set was most of a short fit's
     // serial time); rows held out for validation are read later, so they are copied.
+    const stratify = checkStratify(fn, options?.stratify, o.validationSplit, o.validationShuffle, this.architecture);
     const data = this.toArrays(fn, X, Y, '', o.sampleWeight, !asyncRun);
     const split = o.validationData
       ? { train: data, validation: this.toArrays(fn, o.validationData.X, o.validationData.Y, 'options.validationData.', o.validationData.sampleWeight) }
-      : splitValidation(fn, data, o.validationSplit ?? 0, o.validationShuffle);
+      : stratify ? stratifiedSplit(fn, data, o.validationSplit!) : splitValidation(fn, data, o.validationSplit ?? 0, o.validationShuffle);
     const { train } = split;
     const heldOutOfX = split.validation !== null && split.validation.x.buffer === data.x.buffer && data.x === X;
     const validation = heldOutOfX ? { ...split.validation!, x: split.validation!.x.slice() } : split.validation;

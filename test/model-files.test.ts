@@ -51,7 +51,7 @@ describe('a file of another kind is an error naming what it is', () => {
     ['a CSV file', () => text('sepal_length,species\n5.1,setosa\n'), /the bytes are text that is not JSON \(CSV data is read by `wasm-mlp train` or fitDataset/],
     ['a PyTorch .pt (ZIP)', () => Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 0, 0]), /the bytes are a ZIP archive \(PyTorch's torch\.save writes \.pt\/\.pth files as one/],
     ['a pickle', () => Uint8Array.from([0x80, 0x04, 0x95, 0, 0, 0, 0, 0, 0, 0]), /the bytes are a Python pickle/],
-    ['an IDX file', () => Uint8Array.from([0, 0, 0x08, 3, 0, 0, 0, 1, 0, 0, 0, 1]), /the bytes are an IDX file \(MNIST-style data: read it with readIdx\)/],
+    ['an IDX file', () => Uint8Array.from([0, 0, 0x08, 3, 0, 0, 0, 1, 0, 0, 0, 1]), /the bytes are an IDX file \(MNIST-style data: read it with parseIdx\)/],
     ['four bytes', () => Uint8Array.from([1, 2, 3, 4]), /the bytes are only 4 bytes long, not a model file wasm-mlp reads; it reads a checkpoint \(net\.save\(\), \.wmlp\), a JSON model/],
   ];
   for (const [name, bytes, message] of cases) {

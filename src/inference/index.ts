@@ -8,3 +8,4 @@ export type { WasmSource, KernelVariant } from '../wasm/variants.js';
 export { WasmMlpError, ShapeError, ValueError, FormatError, DisposedError } from '../errors.js';
 export type { Architecture, Activation, Loss, DType, FloatArray } from '../options.js';
 export type { Matrix } from '../data.js';
+export type { ClassLabel } from '../predict-classes.js';

@@ -12,6 +12,7 @@ import { createWasmEngine, type Kernels } from '../wasm/engine.js';
 import { readBlocks } from '../wasm/blocks.js';
 import { predictRows, predictRowsInto } from '../predict.js';
 import { inferenceModule } from './loader.js';
+import { checkClassifier, classNamesOf, classesOf, type ClassLabel } from '../predict-classes.js';
 
 /** Options of `Predictor.load`: for safetensors files without wasm-mlp metadata, the architecture's missing parts. */
 export type PredictorOptions = SafetensorsArchitecture;
@@ -59,8 +60,23 @@ export class Predictor {
   get disposed(): boolean { return this.engine === null; }
 
   /** Outputs for each row of X, in X's form (number[][] in, number[][] out; typed array in, same type out), as `MLP.predict`. */
+  predict(X: readonly (readonly number[])[]): number[][];
+  predict(X: Float32Array): Float32Array;
+  predict(X: Float64Array): Float64Array;
+  predict(X: Matrix): number[][] | FloatArray;
   predict(X: Matrix): number[][] | FloatArray {
     return predictRows('predict', this.live('predict'), this.dtype, X);
+  }
+
+  /**
+   * The class of each row, as `MLP.predictClasses`: the largest output's index, or for one
+   * sigmoid output 1 when p > 0.5; names when the network has class names.
+   * @throws {ValueError} when the network is not a classifier (softmax, or one sigmoid output).
+   */
+  predictClasses(X: Matrix): ClassLabel[] {
+    const engine = this.live('predictClasses');
+    checkClassifier('predictClasses', this.architecture);
+    return classesOf('predictClasses', predictRows('predictClasses', engine, this.dtype, X), this.outputSize, classNamesOf(this));
   }
 
   /** Writes the outputs (rows × outputs) into `out`, a Float32Array or Float64Array of that length, and returns it; allocates nothing. */

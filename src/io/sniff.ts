@@ -80,7 +80,7 @@ function foreignKind(bytes: Uint8Array): string {
   }
   if (b[0] === 0x80 && b[1]! >= 2 && b[1]! <= 5) return 'a Python pickle (save the weights with safetensors instead and read them with MLP.fromSafetensors)';
   if (b[0] === 0x89 && b[1] === 0x48 && b[2] === 0x44 && b[3] === 0x46) return "an HDF5 file (a Keras .h5 model), which wasm-mlp does not read";
-  if (b[0] === 0x00 && b[1] === 0x00 && (b[2] === 0x08 || b[2] === 0x0d) && b[3]! >= 1 && b[3]! <= 4) return 'an IDX file (MNIST-style data: read it with readIdx)';
+  if (b[0] === 0x00 && b[1] === 0x00 && (b[2] === 0x08 || b[2] === 0x0d) && b[3]! >= 1 && b[3]! <= 4) return 'an IDX file (MNIST-style data: read it with parseIdx)';
   if (b[0] === 0x1f && b[1] === 0x8b) return 'gzip-compressed (decompress them first)';
   if (isText(b.subarray(0, 512))) return 'text that is not JSON (CSV data is read by `wasm-mlp train` or fitDataset, not by a model loader)';
   return `a file of unknown kind (it starts with ${Array.from(b.subarray(0, 8), (x) => x.toString(16).padStart(2, '0')).join(' ')}; a checkpoint starts with "${CHECKPOINT_MAGIC}")`;
