@@ -122,7 +122,9 @@ async function webpackBuild(appDir, outDir) {
     mode: 'production', context: appDir, entry: './src/main.js', output: { path: outDir, filename: 'main.js' }, performance: { hints: false },
   }, (error, result) => (error ? reject(error) : resolve(result))));
   const { errors = [], warnings = [] } = stats.toJson({ all: false, errors: true, warnings: true });
-  return [...errors, ...warnings].map((w) => `webpack: ${w.message.split('\n').slice(0, 3).join(' ')}`);
+  const problems = [...errors, ...warnings].map((w) => `webpack: ${w.message.split('\n').slice(0, 3).join(' ')}`);
+  if (errors.length) throw new Error(problems.join('; '));
+  return problems;
 }
 
 /** esbuild bundles of the app and of the training worker: no errors, no warnings, no require(). */
