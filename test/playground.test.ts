@@ -137,9 +137,12 @@ describe('the playground in Chromium', () => {
     expect([await shown('regression-loss'), await shown('label-smoothing')]).toEqual([true, false]);
     await page.selectOption('#dataset', 'spiral');
     await page.waitForFunction(() => window.playground.net?.layers.at(-1) === 2);
-    // At 1280×720 the output plane and the loss chart are above the fold.
-    const bottom = await page.evaluate(() => document.getElementById('loss-chart')!.getBoundingClientRect().bottom);
-    expect(bottom).toBeLessThanOrEqual(720);
+    // At 1280×720 and on a 390×844 phone the output plane and the loss chart are on the first screen.
+    const bottom = () => page.evaluate(() => document.getElementById('loss-chart')!.getBoundingClientRect().bottom);
+    expect(await bottom()).toBeLessThanOrEqual(720);
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await bottom()).toBeLessThanOrEqual(844);
+    await page.setViewportSize({ width: 1280, height: 720 });
     // The readout says what the note says: a maximum, which small batches do not use.
     expect(await page.evaluate(() => document.getElementById('threads')!.previousElementSibling!.textContent)).toBe('Max threads');
     expect(problems).toEqual([]);
