@@ -131,6 +131,7 @@ async function replaceNetwork(level) {
     state.data = splitData(points, s.kind, s.features, s.trainPercent);
   }
   state.settings = s;
+  showRelevantControls(s.kind);
   const classification = s.kind === 'classification';
   const create = {
     layers: [s.features.length, ...s.layers, classification ? 2 : 1],
@@ -199,6 +200,11 @@ function repaint(view) {
   if (!state.settings) return;
   state.trainer.request({ type: 'view', view });
   state.dirty = true;
+}
+
+/** Only the controls that apply to the data set's task: a loss for regression, label smoothing for classification. */
+function showRelevantControls(kind) {
+  for (const control of document.querySelectorAll('[data-for]')) control.hidden = control.dataset.for !== kind;
 }
 
 function showThreads(reply) {

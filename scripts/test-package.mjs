@@ -4,7 +4,10 @@
 // Chromium, and prints one line per runtime with its pass count. Exits non-zero naming every
 // runtime that is missing or fails.
 //
-//   node scripts/test-package.mjs [--skip-build] [--only node,node22,node24,bun,deno,chromium] [--json file]
+// Then the README walk-through (test/package/readme-app.mjs): a fresh `npm init -y` app, the
+// first examples, the CLI, and the browser example under Vite dev/build, webpack, plain ESM and esbuild.
+//
+//   node scripts/test-package.mjs [--skip-build] [--only node,node22,node24,bun,deno,chromium,readme] [--json file]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,6 +62,13 @@ try {
     console.log('\nVite app in Chromium (two threads, COOP/COEP)');
     const { testViteConsumer } = await import('../test/package/vite-consumer.mjs');
     results.push(await testViteConsumer(consumer).catch((error) => ({ name: 'Chromium', passed: 0, failed: 1, skipped: 0, failures: [error.stack] })));
+  }
+
+  if (wanted('readme')) {
+    console.log('\nREADME walk-through in a fresh `npm init -y` app');
+    const { makeReadmeApp, testReadmeApp } = await import('../test/package/readme-app.mjs');
+    const app = makeReadmeApp(join(work, 'readme-app'), tarball);
+    results.push(await testReadmeApp(app, { screenshots: join(repo, 'test-artifacts/readme-app') }).catch((error) => ({ name: 'README walk-through', passed: 0, failed: 1, skipped: 0, failures: [error.stack] })));
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -80,8 +80,9 @@ export interface FitOptions<M extends readonly Metric[] = readonly Metric[]> {
    * otherwise it starts fresh. Default: the network's optimizer if it has one of its own (given
    * by `setOptimizer`, or a previous fit's); on a network that has none yet, Adam at η = 0.01
    * (Keras's habit) — not `step`'s plain SGD, which small data sets learn too slowly with.
+   * A name alone (`'adam'`) is that optimizer with its defaults, as `{ type: 'adam' }`.
    */
-  optimizer?: OptimizerOptions;
+  optimizer?: OptimizerOptions | OptimizerOptions['type'];
   /** Learning rate per epoch; see `Schedule`. Default: η every epoch. */
   schedule?: Schedule;
   /** Reorder samples every epoch with the network's seeded generator. Default true. */
@@ -97,6 +98,12 @@ export interface FitOptions<M extends readonly Metric[] = readonly Metric[]> {
    * run validate on the same rows. Default false (Keras's last rows).
    */
   validationShuffle?: boolean;
+  /**
+   * Stratify validationSplit by class (scikit-learn's `stratify=y`): each class is held out in
+   * proportion to its rows, chosen pseudo-randomly but the same for the same targets. For
+   * classifiers (softmax, or one sigmoid output: classes 0 and 1 at the 0.5 threshold). Default false.
+   */
+  stratify?: boolean;
   /** Validation samples; not with validationSplit. */
   validationData?: ValidationData;
   /**
@@ -270,7 +277,7 @@ export function defaultEpochs(trainRows: number, batchSize: number | undefined):
 
 /** Every key of `FitOptions`, for the check that refuses unknown (misspelt) ones. */
 export const FIT_KEYS = keysOf<FitOptions>({
-  epochs: true, batchSize: true, learningRate: true, optimizer: true, schedule: true, shuffle: true, validationSplit: true, validationShuffle: true,
+  epochs: true, batchSize: true, learningRate: true, optimizer: true, schedule: true, shuffle: true, validationSplit: true, validationShuffle: true, stratify: true,
   validationData: true, sampleWeight: true, metrics: true, earlyStopping: true, errorThreshold: true, onEpochEnd: true, onBatchEnd: true, signal: true, onDivergence: true,
 });
 const VALIDATION_KEYS = keysOf<ValidationData>({ X: true, Y: true, sampleWeight: true });

@@ -20,6 +20,7 @@ export type { FitAsyncOptions } from './async/fit-async.js';
 export type { Batch, BatchSource, BatchDataset, FitDatasetOptions } from './training/fit-dataset.js';
 export type { Activation, Loss, LossOptions, Normalization, DType, Backend, Init, CreateOptions, Architecture, FloatArray } from './options.js';
 export type { Matrix, Targets } from './data.js';
+export type { ClassLabel } from './predict-classes.js';
 export type { SampleWeights, SampleWeightOptions } from './training/sample-weights.js';
 export type { Trace, SampleTrace, LayerTrace } from './trace.js';
 export type { ModelJSON } from './serialize.js';

@@ -23,7 +23,8 @@ import { checkMetrics, type Metric } from './training/metrics.js';
 import { checkModelJSON, type ModelJSON } from './serialize.js';
 import { readCheckpoint, writeCheckpoint } from './io/checkpoint.js';
 import { checkTrainingJSON, trainingToJSON } from './io/training-json.js';
-import type { Bytes } from './io/bytes.js';
+import { toBytes, type Bytes } from './io/bytes.js';
+import { sniffModel } from './io/sniff.js';
 import { writeOnnx, type OnnxOptions } from './io/onnx.js';
 import { readSafetensors, writeSafetensors, type SafetensorsArchitecture } from './io/safetensors.js';
 import { checkBatchStatisticsRows, type ParameterLayout } from './layout.js';
@@ -36,7 +37,7 @@ import { applyState, captureState, WEIGHT_PIECES, type NetworkState, type StateH
 import { checkpointOf, runningOf, stateOfCheckpoint, stateOfJSON, statisticsOf } from './state/files.js';
 import { fitDataset, type BatchDataset, type DatasetAccess, type FitDatasetOptions } from './training/fit-dataset.js';
 import type { InputStage } from './preprocessing/stage.js';
-import type { RawRow, RawRows } from './preprocessing/rows.js';
+import { isRawSample, type RawRow, type RawRows } from './preprocessing/rows.js';
 import { encodeRows } from './preprocessing/encode.js';
 import { encodeLabels } from './preprocessing/labels.js';
 import { predictRaw, predictRawInto } from './preprocessing/predict-raw.js';
@@ -46,6 +47,9 @@ import { preprocessingToJSON } from './preprocessing/architecture.js';
 type Rows = Matrix | RawRows;
 /** Targets a network takes: numbers, or class names for a network with classNames. */
 type Labels = Targets | readonly string[];
+import { freshSeed } from './seed.js';
+import { checkClassifier, classNamesOf, classesOf, type ClassLabel } from './predict-classes.js';
+import { checkStratify, stratifiedSplit } from './training/stratify.js';
 
 /** Options of a single training step. */
 export interface StepOptions extends SampleWeightOptions {
@@ -99,6 +103,8 @@ export class MLP {
   private readonly disposal = new AbortController();
   /** setOptimizer was called: from then on fit trains with the network's optimizer, even plain SGD. */
   private optimizerChosen = false;
+  /** The seed MLP.create used (given or drawn); undefined for a network read from a file. */
+  private createdWith: number | undefined;
   /** Fixed architecture of this network. */
   readonly architecture: Architecture;
 
@@ -117,12 +123,15 @@ export class MLP {
    * @throws {ValueError} for an unknown option, activation, loss, dtype or backend, a bad seed or dropout rate, or a network too large for WebAssembly memory.
    */
   static async create(options: CreateOptions): Promise<MLP> {
-    const { architecture, backend, seed, init } = checkCreateOptions('MLP.create', options);
+    const checked = checkCreateOptions('MLP.create', options);
+    const { architecture, backend, init } = checked;
+    const seed = checked.seed ?? freshSeed();
     const threads = checkThreads('MLP.create', options.threads);
     const random = new Random(seed);
     const net = new MLP(await createEngine(architecture, backend, threads), architecture, random);
     initialise(net.live('MLP.create').parameters(), net.layout, random, init);
     net.live('MLP.create').setDropoutRandomState(dropoutStream(seed));
+    net.createdWith = seed;
     return net;
   }
 
@@ -148,18 +157,23 @@ export class MLP {
 
   /**
    * Restores a `save()` checkpoint: architecture, θ, optimizer state, generators and counters.
-   * Training resumes bit-identically (same backend). Bytes may be a Uint8Array (Node's Buffer)
-   * or the ArrayBuffer of `fetch().arrayBuffer()`.
+   * Training resumes bit-identically (same backend). Any other model file the package writes
+   * is read too, told apart by its first bytes: a JSON model (`toJSON()`, as `fromJSON`), a
+   * `wasm-mlp train` model, or safetensors with wasm-mlp metadata (as `fromSafetensors`). Bytes
+   * may be a Uint8Array (Node's Buffer) or the ArrayBuffer of `fetch().arrayBuffer()`.
    * @example
-   * const resumed = await MLP.load(readFileSync('model.ckpt'));
-   * const fetched = await MLP.load(await (await fetch('/model.ckpt')).arrayBuffer());
-   * @throws {FormatError} when the bytes are truncated, corrupt or not a checkpoint.
+   * const resumed = await MLP.load(readFileSync('model.wmlp'));
+   * const fetched = await MLP.load(await (await fetch('/model.wmlp')).arrayBuffer());
+   * @throws {FormatError} when the bytes are truncated or corrupt, or a file of another kind (ONNX, ZIP, CSV…: the message says which).
    * @throws {ValueError} when the bytes are neither a Uint8Array nor an ArrayBuffer, or for an unknown option.
    */
   static async load(bytes: Bytes, options?: LoadOptions): Promise<MLP> {
     const o = checkOptions('MLP.load', 'options', options, true, LOAD_KEYS) as LoadOptions;
     const requested = o.backend === undefined ? undefined : checkChoice('MLP.load', 'options.backend', o.backend, BACKENDS);
-    const c = readCheckpoint('MLP.load', bytes);
+    const file = sniffModel('MLP.load', toBytes('MLP.load', bytes, 'a model file (a checkpoint, JSON or safetensors)'));
+    if (file.kind === 'model-json') return MLP.fromJSON(file.json as ModelJSON, o);
+    if (file.kind === 'safetensors') return MLP.fromSafetensors(file.bytes, o);
+    const c = readCheckpoint('MLP.load', file.kind === 'cli-model' ? file.checkpoint : file.bytes);
     const net = new MLP(await createEngine(c.architecture, requested ?? c.backend, checkThreads('MLP.load', o.threads)), c.architecture, new Random());
     applyState(net.holder('MLP.load'), stateOfCheckpoint(c));
     return net;
@@ -204,6 +218,12 @@ export class MLP {
   get layout(): ParameterLayout { return this.live('layout').layout; }
   /** Bytes of memory the network holds: its whole WebAssembly memory, or its typed arrays on the js backend. */
   get memoryBytes(): number { return this.live('memoryBytes').byteLength(); }
+  /**
+   * The seed this network was created with: the one given to `MLP.create`, or the one it drew
+   * when none was given. Undefined for a network read from a file (its generators' state is
+   * restored instead).
+   */
+  get seed(): number | undefined { return this.createdWith; }
   /** True after `dispose()`. */
   get disposed(): boolean { return this.engine === null; }
   /** Threads training and inference may use (small batches use fewer; see the guide "Off the main thread and on several cores"). */
@@ -331,6 +351,29 @@ export class MLP {
   }
 
   /**
+   * The class of each row (scikit-learn's `predict`; `predict` itself gives the probabilities):
+   * the index of the largest output of a softmax network, or for one sigmoid output 1 when
+   * p > 0.5, else 0. A network with class names gives the names. One sample in, one class out.
+   * @example
+   * net.predictClasses([[7, 8], [1, 3]]); // [1, 0]
+   * @throws {ValueError} when the network is not a classifier (softmax, or one sigmoid output), or a value is not a finite number.
+   * @throws {ShapeError} when a row's length is not the network's input size.
+   */
+  predictClasses(X: Matrix | RawRows): ClassLabel[];
+  predictClasses(sample: readonly number[] | RawRow): ClassLabel;
+  predictClasses(X: Rows | readonly number[] | RawRow): ClassLabel[] | ClassLabel {
+    const engine = this.live('predictClasses');
+    checkClassifier('predictClasses', this.architecture);
+    const input = this.architecture.input;
+    const one = input ? isRawSample(X) : isSample(X);
+    const rows = (one ? [X] : X) as Rows;
+    // A network with an input stage encodes raw rows (arrays or objects keyed by column) first.
+    const outputs = input ? predictRaw('predictClasses', engine, this.dtype, input, rows) as number[][] | FloatArray : predictRows('predictClasses', engine, this.dtype, rows as Matrix);
+    const labels = classesOf('predictClasses', outputs, engine.layout.outputSize, classNamesOf(this));
+    return one ? labels[0]! : labels;
+  }
+
+  /**
    * `predict` that writes the outputs (rows × outputs, row-major) into `out` and returns it,
    * allocating nothing: for serving loops and animation frames. `out` may be a Float32Array or
    * Float64Array of exactly that length, in either dtype. (A network with an input stage
@@ -406,7 +449,7 @@ export class MLP {
    * net.setOptimizer({ type: 'adam', learningRate: 0.01 });
    * @throws {ValueError} for an unknown type or option, or a value out of PyTorch's range; the optimizer stays as it was.
    */
-  setOptimizer(options: OptimizerOptions): void {
+  setOptimizer(options: OptimizerOptions | OptimizerOptions['type']): void {
     const engine = this.idle('setOptimizer');
     const config = resolveOptimizer('setOptimizer', options, 'options');
     inCall('setOptimizer', () => engine.setOptimizer(config));
@@ -764,12 +807,13 @@ export class MLP {
    * epoch an abort interrupts.
    */
   private startFit(fn: string, X: Matrix, Y: Targets, options: FitOptions | undefined, asyncRun = false): { loop: EpochLoop; options: CheckedFitOptions } {
-    const { engine, o, plan, optimizer, baseRate, rates } = this.planFit(fn, X, Y, options);
+    const { engine, o, plan, optimizer, baseRate, rates, stratify } = this.planFit(fn, X, Y, options);
     // Last, once everything else is checked: X's rows go into the engine, checked as they are copied.
-    // Raw validation rows and class names were encoded by the public call (encodeFit).
-    const { train, validation } = stageFitData(fn, engine, this.architecture, X, Y, o as FitDataOptions, plan, () => {
+    // Raw validation rows and class names were encoded by the public call (encodeFit). A
+    // stratified split, like a shuffled one, stages rows it picked (the same counts as the plain split).
+    const { train, validation } = stageFitData(fn, engine, this.architecture, X, Y, { ...(o as FitDataOptions), validationShuffle: o.validationShuffle || stratify }, plan, () => {
       const data = this.toArrays(fn, X, Y, '', o.sampleWeight);
-      return splitValidation(fn, data, o.validationSplit ?? 0, true) as { train: Dataset; validation: Dataset };
+      return (stratify ? stratifiedSplit(fn, data, o.validationSplit!) : splitValidation(fn, data, o.validationSplit ?? 0, true)) as { train: Dataset; validation: Dataset };
     });
     const undo = asyncRun ? this.undo() : null;
     return { loop: fitEpochs(this.fitRun(fn, engine, { train, validation }, o, optimizer, baseRate, undo, ROWS_TRAINER), rates, asyncRun), options: o };
@@ -803,9 +847,10 @@ export class MLP {
     const batchSize = Math.min(o.batchSize ?? 32, trainRows);
     checkBatchStatisticsRows(fn, engine.layout, trainRows % batchSize === 1 ? 1 : batchSize,
       trainRows % batchSize === 1 ? `the last batch of each epoch (${trainRows} training rows in batches of ${batchSize})` : `each batch (options.batchSize ${batchSize})`);
+    const stratify = checkStratify(fn, options?.stratify, o.validationSplit, o.validationShuffle, this.architecture);
     const optimizer = this.fitOptimizer(fn, options?.optimizer);
     const baseRate = o.learningRate ?? optimizer.learningRate;
-    return { engine, o, plan, optimizer, baseRate, rates: planRates(fn, o, baseRate, this.training.epoch) };
+    return { engine, o, plan, optimizer, baseRate, rates: planRates(fn, o, baseRate, this.training.epoch), stratify };
   }
 
   /**
@@ -814,7 +859,7 @@ export class MLP {
    * in which case fit's default, Adam at η = 0.01: plain SGD at 0.01 stays `step`'s default
    * (the worked example), but is too slow for fit's small-data habits (XOR in a few lines).
    */
-  private fitOptimizer(fn: string, given: OptimizerOptions | undefined): OptimizerConfig {
+  private fitOptimizer(fn: string, given: OptimizerOptions | OptimizerOptions['type'] | undefined): OptimizerConfig {
     if (given !== undefined) return resolveOptimizer(fn, given, 'options.optimizer');
     const current = this.live(fn).optimizer();
     const own = this.optimizerChosen || this.training.steps > 0 || !sameConfig(current, DEFAULT_OPTIMIZER);

@@ -305,10 +305,11 @@ const ALL_OPTION_NAMES = [...new Set(['type', 'clipNorm', 'clipValue', ...Object
 /**
  * Checks optimizer options as torch.optim does (same ranges, same Nesterov rule) and fills
  * in PyTorch's defaults. Unknown option names are errors: a misspelt `beta_1` must not be
- * silently replaced by a default.
+ * silently replaced by a default. A name alone ('adam', as Keras's `optimizer='adam'`) is that
+ * optimizer with its defaults.
  */
 export function resolveOptimizer(fn: string, value: unknown, name = 'optimizer'): OptimizerConfig {
-  const o = checkOptions(fn, name, value, false);
+  const o = checkOptions(fn, name, typeof value === 'string' ? { type: value } : value, false);
   // Without a valid type, a misspelt `type` key is the likelier mistake: name it.
   if (!OPTIMIZER_TYPES.includes(o.type as OptimizerType)) checkKeys(fn, name, o, ALL_OPTION_NAMES);
   const type = checkChoice(fn, `${name}.type`, o.type, OPTIMIZER_TYPES);

@@ -57,7 +57,11 @@ export interface CreateOptions {
   dtype?: DType;
   /** Default 'wasm'. */
   backend?: Backend;
-  /** Seed of the generator behind initialisation and shuffling. Default 0. */
+  /**
+   * Seed of the generator behind initialisation, shuffling and dropout (an integer 0 … 2³² − 1).
+   * Default: a fresh one drawn from `crypto.getRandomValues`, so two networks start apart;
+   * `net.seed` says which, so `MLP.create({ …, seed: net.seed })` repeats the run.
+   */
   seed?: number;
   /** Weight initialisation. Default: each activation's own (its record's): 'he-uniform' before ReLU-like activations (relu, leaky-relu, gelu, gelu-tanh, silu, elu, softplus, mish, hardswish), 'lecun-normal' before selu, else 'glorot-uniform'. */
   init?: Init;

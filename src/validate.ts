@@ -6,6 +6,7 @@ import { parameterLayout } from './layout.js';
 import { checkNetworkFits } from './limits.js';
 import { didYouMean } from './suggest.js';
 import { checkPreprocessing } from './preprocessing/architecture.js';
+import { checkMisplacedCreateOptions } from './misplaced-options.js';
 
 /** Throws unless value is one of the choices. */
 export function checkChoice<T extends string>(fn: string, name: string, value: unknown, choices: readonly T[]): T {
@@ -82,7 +83,8 @@ export function checkKeys(fn: string, name: string, options: object, keys: reado
 export interface CheckedCreate {
   architecture: Architecture;
   backend: Backend;
-  seed: number;
+  /** Undefined when none was given: MLP.create draws one. */
+  seed: number | undefined;
   init: Init | undefined;
 }
 
@@ -92,6 +94,7 @@ const CREATE_KEYS = keysOf<CreateOptions>({ layers: true, activations: true, los
 const MAX_WIDTH = 1 << 24;
 
 export function checkCreateOptions(fn: string, value: unknown): CheckedCreate {
+  if (typeof value === 'object' && value !== null) checkMisplacedCreateOptions(fn, value);
   const options = checkOptions(fn, 'options', value, false, CREATE_KEYS) as Partial<CreateOptions>;
   const { layers, activations } = options;
   if (!Array.isArray(layers) || layers.length < 2) {
@@ -117,7 +120,7 @@ export function checkCreateOptions(fn: string, value: unknown): CheckedCreate {
   }
   const dtype = options.dtype === undefined ? 'float32' : checkChoice(fn, 'dtype', options.dtype, DTYPES);
   const backend = options.backend === undefined ? 'wasm' : checkChoice(fn, 'backend', options.backend, BACKENDS);
-  const seed = options.seed === undefined ? 0 : checkInteger(fn, 'seed', options.seed, 0, 0xffffffff);
+  const seed = options.seed === undefined ? undefined : checkInteger(fn, 'seed', options.seed, 0, 0xffffffff);
   const init = options.init === undefined ? undefined : checkChoice(fn, 'init', options.init, INITS);
   const dropout = checkDropout(fn, options.dropout, layers.length - 2);
   const lossOptions = checkLossOptions(fn, options.lossOptions, loss, layers[layers.length - 1]);

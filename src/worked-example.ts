@@ -37,7 +37,7 @@ export async function workedExample(backend: Backend = 'wasm', dtype: DType = 'f
     const out: string[] = [];
     const say = (line = '') => out.push(line);
     const [w0, w1, w2, w3, w4] = net.getParameters();
-    say(`The seed's worked example, computed by wasm-mlp (backend ${backend}, ${dtype})`);
+    say(`A gradient-descent step worked by hand, computed live by wasm-mlp (backend ${backend}, ${dtype})`);
     say('Network 2-1-1: z = w0·x[0] + w1·x[1] + w2,  h = g(z) = max(0, z),  ŷ = w3·h + w4');
     say(`θ = (w0, w1, w2, w3, w4) = ${vec([w0, w1, w2, w3, w4])}`);
     say(`D = { x1 = ${vec(SEED.X[0])}, y1 = ${fmt(SEED.Y[0][0])};  x2 = ${vec(SEED.X[1])}, y2 = ${fmt(SEED.Y[1][0])} }`);

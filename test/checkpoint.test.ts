@@ -111,10 +111,10 @@ describe('corrupt checkpoints are FormatErrors', () => {
     return out;
   }
   const cases: [string, (b: Uint8Array) => Uint8Array, RegExp][] = [
-    ['empty', () => new Uint8Array(0), /shorter than the 28-byte minimum/],
+    ['empty', () => new Uint8Array(0), /the bytes are empty, not a model file wasm-mlp reads/],
     ['truncated', (b) => b.slice(0, b.length - 9), /add up to \d+ bytes but it has \d+ \(truncated\?\)/],
     ['trailing bytes', (b) => Uint8Array.from([...b, 0]), /add up to \d+ bytes but it has/],
-    ['bad magic', (b) => { const c = b.slice(); c[0] = 0x58; return c; }, /expected the magic "WMLPCKPT"/],
+    ['bad magic', (b) => { const c = b.slice(); c[0] = 0x58; return c; }, /a file of unknown kind \(it starts with 58 4d 4c 50 43 4b 50 54; a checkpoint starts with "WMLPCKPT"\)/],
     ['future version', (b) => { const c = b.slice(); c[8] = 4; return c; }, /format version 4 is not supported \(this library reads versions 1, 2 and 3\)/],
     ['flipped data bit', (b) => { const c = b.slice(); c[c.length - 10] ^= 4; return c; }, /checksum mismatch/],
     ['flipped header byte', (b) => { const c = b.slice(); c[30] ^= 1; return c; }, /checksum mismatch/],

@@ -76,7 +76,7 @@ describe('wasm-mlp on iris', () => {
   });
 
   it('trains a regressor on a numeric target, in the target’s units', async () => {
-    const trained = await run('train', 'iris.csv', '--target', 'petal width', '--features', 'sepal_length,sepal_width,petal_length', '--epochs', '40', '--out', 'width.wmlp');
+    const trained = await run('train', 'iris.csv', '--target', 'petal width', '--features', 'sepal_length,sepal_width,petal_length', '--epochs', '40', '--seed', '0', '--out', 'width.wmlp');
     expect(trained.code).toBe(0);
     expect(trained.stdout).toContain('(regression)');
     const r2 = Number(/validation: MSE [\d.e-]+, RMSE [\d.e-]+, MAE [\d.e-]+, R² ([\d.-]+)/.exec(trained.stdout)![1]);

@@ -151,7 +151,8 @@ const cases: Case[] = [
     [{ type: 'sgd', momentum: NaN }, 'options.momentum must be a number ≥ 0, got NaN'],
     [{ type: 'adam', beta1: 1 }, 'options.beta1 must be a number in [0, 1), got 1'],
     [null, 'options must be an options object, got null'],
-    ['adam', 'options must be an options object, got "adam"'],
+    // A name alone is that optimizer ('adam' is { type: 'adam' }); an unknown name is an unknown type.
+    ['adamax', "options.type must be one of 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', got \"adamax\""],
   ] as const).map(([options, message]): Case => ({
     name: `setOptimizer: ${JSON.stringify(options)}`, error: ValueError, call: (net) => net.setOptimizer(options as never), message: `setOptimizer: ${message}`,
   })),
@@ -267,10 +268,10 @@ describe.each(['wasm', 'js'] as const)('loading on %s', (backend) => {
     ['fromJSON: an unknown backend', async () => MLP.fromJSON((await good()).toJSON(), { backend: 'gpu' as never }), ValueError, "MLP.fromJSON: options.backend must be one of 'wasm', 'js', got \"gpu\""],
     ['fromJSON: undefined', () => MLP.fromJSON(undefined as never), FormatError, 'MLP.fromJSON: expected a model object or its JSON text, got undefined'],
     ['fromJSON: text that is not JSON', () => MLP.fromJSON('{"format": "wasm-mlp",'), FormatError, /^MLP\.fromJSON: the text is not valid JSON/],
-    ['load: a string', () => MLP.load('abc' as never), ValueError, 'MLP.load: bytes must be a Uint8Array or ArrayBuffer of a checkpoint from net.save(), got "abc"'],
-    ['load: null', () => MLP.load(null as never), ValueError, 'MLP.load: bytes must be a Uint8Array or ArrayBuffer of a checkpoint from net.save(), got null'],
+    ['load: a string', () => MLP.load('abc' as never), ValueError, 'MLP.load: bytes must be a Uint8Array or ArrayBuffer of a model file (a checkpoint, JSON or safetensors), got "abc"'],
+    ['load: null', () => MLP.load(null as never), ValueError, 'MLP.load: bytes must be a Uint8Array or ArrayBuffer of a model file (a checkpoint, JSON or safetensors), got null'],
     ['load: empty bytes', () => MLP.load(new Uint8Array(0)), FormatError, /^MLP\.load: /],
-    ['load: JSON bytes', async () => MLP.load(new TextEncoder().encode(JSON.stringify((await good()).toJSON()))), FormatError, /^MLP\.load: /],
+    ['load: JSON bytes of another program', async () => MLP.load(new TextEncoder().encode('{"weights": [1, 2]}')), FormatError, /^MLP\.load: the bytes are JSON but not a wasm-mlp model/],
     ['load: an unknown backend', async () => MLP.load((await good()).save(), { backend: 'gpu' as never }), ValueError, /^MLP\.load: options\.backend must be one of 'wasm', 'js'/],
     ['fromSafetensors: a checkpoint', async () => MLP.fromSafetensors((await good()).save()), FormatError, /^MLP\.fromSafetensors: /],
     ['fromSafetensors: undefined', () => MLP.fromSafetensors(undefined as never), ValueError, 'MLP.fromSafetensors: bytes must be a Uint8Array or ArrayBuffer of a .safetensors file, got undefined'],

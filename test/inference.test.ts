@@ -57,7 +57,7 @@ describe('Predictor', () => {
     const predictor = await Predictor.load(bare, { activations: ['relu', 'relu', 'linear'], loss: 'mse' });
     const X = new Float32Array(12).fill(0.3);
     expect(predictor.predict(X)).toEqual(net.predict(X));
-    await expect(Predictor.load('model.wmlp' as never)).rejects.toThrow(new ValueError('Predictor.load: bytes must be a Uint8Array or ArrayBuffer holding a checkpoint (net.save()) or safetensors file, got "model.wmlp"'));
+    await expect(Predictor.load('model.wmlp' as never)).rejects.toThrow(new ValueError('Predictor.load: bytes must be a Uint8Array or ArrayBuffer holding a model file (a checkpoint, JSON or safetensors), got "model.wmlp"'));
     const corrupt = net.save();
     corrupt[corrupt.length - 10] ^= 1;
     await expect(Predictor.load(corrupt)).rejects.toThrow(FormatError);

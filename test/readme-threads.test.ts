@@ -9,7 +9,8 @@ it("threads: 'auto' on the README's network trains exactly as one thread", async
   const { X } = randomData({ ...spec, layers: [...spec.layers], activations: [...spec.activations] }, 256, 1);
   const labels = Array.from({ length: 256 }, (_, i) => (i * 7) % 10);
   const net = await MLP.create({ ...spec, threads: 'auto' });
-  const one = await MLP.create({ ...spec, threads: 1 });
+  // net.seed: the seed it drew (none was given), so this network starts from the same weights.
+  const one = await MLP.create({ ...spec, threads: 1, seed: net.seed });
   expect(net.threads).toBe(Math.min(availableParallelism(), 16));
   expect(net.threadsFallbackReason).toBe(net.threads > 1 ? null : 'only one CPU core is available');
   const history = net.fit(X, labels, { epochs: 2, batchSize: 128 });

@@ -38,7 +38,7 @@ export async function fitInWorker(access: FitAccess, X: Matrix, Y: Targets, opti
   // Only checked, plain data crosses: whatever else the caller's options hold stays here.
   const fitOptions = definedOnly<WorkerFitOptions>({
     epochs: checked.epochs, batchSize: checked.batchSize, learningRate: checked.learningRate, shuffle: checked.shuffle,
-    validationSplit: checked.validationSplit, metrics: checked.metrics, errorThreshold: checked.errorThreshold, onDivergence: checked.onDivergence,
+    validationSplit: checked.validationSplit, validationShuffle: checked.validationShuffle || undefined, stratify: options.stratify, metrics: checked.metrics, errorThreshold: checked.errorThreshold, onDivergence: checked.onDivergence,
     earlyStopping: checked.earlyStopping ?? undefined,
     optimizer: access.fitOptimizer(fn, options.optimizer),
     schedule: typeof schedule === 'function' ? undefined : schedule,

@@ -26,7 +26,7 @@ export async function startWorker(): Promise<WorkerHandle> {
   }
   // Hidden from bundlers: only Node (and Deno, Bun) get here.
   const threads = 'node:worker_threads';
-  const { Worker: NodeWorker } = (await import(/* @vite-ignore */ threads)) as typeof import('node:worker_threads');
+  const { Worker: NodeWorker } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ threads)) as typeof import('node:worker_threads');
   const worker = new NodeWorker(new URL('./worker.js', import.meta.url), { execArgv: workerExecArgv() });
   // A training worker must not keep the process alive once its caller is done with it.
   worker.unref();

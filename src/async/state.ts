@@ -23,7 +23,7 @@ export interface FitAccess {
   /** fitAsync's epoch loop (pausing between batches; an abort undoes the epoch it interrupts), not yet started. */
   loop(fn: string, X: Matrix, Y: Targets, options: FitOptions): EpochLoop;
   /** The optimizer fit trains with: the one given, the network's own, or fit's default. */
-  fitOptimizer(fn: string, given: OptimizerOptions | undefined): OptimizerConfig;
+  fitOptimizer(fn: string, given: OptimizerOptions | OptimizerOptions['type'] | undefined): OptimizerConfig;
   snapshot(): NetworkState;
   restore(state: NetworkState): void;
 }

@@ -22,7 +22,7 @@ async function connect(): Promise<Port> {
     };
   }
   const threads = 'node:worker_threads';
-  const { parentPort } = (await import(/* @vite-ignore */ threads)) as typeof import('node:worker_threads');
+  const { parentPort } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ threads)) as typeof import('node:worker_threads');
   return {
     post: (message, transfer = []) => parentPort!.postMessage(message, transfer),
     listen: (listener) => parentPort!.on('message', listener),

@@ -9,7 +9,8 @@ import { FormatError } from '../errors.js';
 import { Random } from '../random.js';
 import { readCsvTable, type CsvTable } from './csv.js';
 import { applyScaling, featureMatrix, fitScaling, inferTask, targetColumn, type Task } from './table.js';
-import { loadModelFile, modelFile, saveModelFile, type ModelFile } from './model-file.js';
+import { DEFAULT_MODEL_FILE, loadModelFile, modelFile, saveModelFile, type ModelFile } from './model-file.js';
+import { freshSeed } from '../seed.js';
 import { EXPORT_FORMATS, writeExport, writeOnnxExport } from './export.js';
 import { onnxOpsetOf } from '../io/onnx.js';
 import { WEIGHT_FORMATS } from '../quantize/model.js';
@@ -44,14 +45,15 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
   const validationFile = args.options.get('validation');
   if (validationFile !== undefined && args.options.has('validation-split')) throw new UsageError('give --validation (a file) or --validation-split, not both');
   const validationSplit = validationFile === undefined ? numberOption(args, 'validation-split', 0.2, 0, 1) : 0;
-  const seed = intOption(args, 'seed', 0, 0);
+  // No --seed: a fresh one, printed, so the run can still be repeated.
+  const seed = args.options.has('seed') ? intOption(args, 'seed', 0, 0) : freshSeed();
   const dtype = choiceOption(args, 'dtype', 'float32', ['float32', 'float64'] as const);
   const threads = threadsOption(args);
   const dropout = numberOption(args, 'dropout', 0, 0, 1);
   const normalization = normalizationOption(args, hidden.length);
   const schedule = scheduleOption(args, learningRate, epochs);
   const patience = args.options.has('early-stopping') ? intOption(args, 'early-stopping', 0, 1) : null;
-  const outPath = args.options.get('out') ?? 'model.wmlp';
+  const outPath = args.options.get('out') ?? DEFAULT_MODEL_FILE;
   checkOutputFile(outPath, '--out');
   const taskOption = choiceOption(args, 'task', 'auto', ['auto', 'classification', 'regression'] as const);
   const loss = args.options.has('loss') ? choiceOption(args, 'loss', 'mse', REGRESSION_LOSSES) : null;
@@ -68,6 +70,7 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
     seed, dtype, threads, dropout, normalization, schedule, patience, outPath, taskOption, loss, shuffleBuffer: shuffleBuffer ?? DEFAULT_SHUFFLE_BUFFER,
     classWeights, labelSmoothing,
   };
+  say(args.options.has('seed') ? `seed ${seed}` : `seed ${seed} (drawn; --seed ${seed} repeats this run)`);
   if (shuffleBuffer !== null || fileBytes(file) > STREAM_ABOVE_BYTES) {
     if (categoricalChoice !== null) throw new UsageError('--categorical needs the file in memory (its categories are fitted from the rows); a streamed file (over 32 MiB, or --shuffle-buffer) takes numeric features only: leave text columns out with --features');
     if (shuffleBuffer === null) process.stderr.write(`wasm-mlp: note: ${file} is ${(fileBytes(file) / 2 ** 20).toFixed(0)} MiB; streaming it through a shuffle buffer of ${DEFAULT_SHUFFLE_BUFFER} rows (--shuffle-buffer N to choose)\n`);
@@ -145,7 +148,7 @@ function classWeightsOption(args: ParsedArgs): 'balanced' | number[] | null {
   return weights.map(Number);
 }
 
-/** `wasm-mlp predict model.wmlp data.csv [--out predictions.csv]`. */
+/** `wasm-mlp predict model.json data.csv [--out predictions.csv]`. */
 export async function predict(args: ParsedArgs, out: ProgressOutput): Promise<void> {
   const [modelPath, file] = twoPositionals(args);
   const outPath = args.options.get('out');
@@ -159,7 +162,7 @@ export async function predict(args: ParsedArgs, out: ProgressOutput): Promise<vo
   }
 }
 
-/** `wasm-mlp evaluate model.wmlp data.csv`: the model's metrics on labelled rows. */
+/** `wasm-mlp evaluate model.json data.csv`: the model's metrics on labelled rows. */
 export async function evaluate(args: ParsedArgs, out: ProgressOutput): Promise<void> {
   const [modelPath, file] = twoPositionals(args);
   const { model, net } = await loadModelFile(modelPath);
@@ -186,12 +189,12 @@ export async function evaluate(args: ParsedArgs, out: ProgressOutput): Promise<v
   }
 }
 
-/** `wasm-mlp export model.wmlp [--format module|onnx] [--quantize int8|float16] [--out file]`: the model as a dependency-free ES module, or as ONNX. */
+/** `wasm-mlp export model.json [--format module|onnx] [--quantize int8|float16] [--out file]`: the model as a dependency-free ES module, or as ONNX. */
 export async function exportModel(args: ParsedArgs, out: ProgressOutput): Promise<void> {
   const modelPath = onePositional(args, 'a model file');
   const format = choiceOption(args, 'format', 'module', EXPORT_FORMATS);
   const quantize = args.options.has('quantize') ? choiceOption(args, 'quantize', 'int8', WEIGHT_FORMATS) : undefined;
-  const outPath = args.options.get('out') ?? modelPath.replace(/\.wmlp$/, '') + (format === 'onnx' ? '.onnx' : '.mjs');
+  const outPath = args.options.get('out') ?? modelPath.replace(/\.(json|wmlp)$/, '') + (format === 'onnx' ? '.onnx' : '.mjs');
   checkOutputFile(outPath, args.options.has('out') ? '--out' : 'the output file');
   const { model, net } = await loadModelFile(modelPath);
   try {

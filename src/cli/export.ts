@@ -11,7 +11,7 @@ import type { WeightFormat } from '../quantize/model.js';
 export const EXPORT_FORMATS = ['module', 'onnx'] as const;
 
 /**
- * A `.wmlp` model as a dependency-free ES module: `net.toFunction()`'s `predict` plus the
+ * A command-line model as a dependency-free ES module: `net.toFunction()`'s `predict` plus the
  * CLI's preprocessing, so `predictRows` takes raw feature values (arrays in `features` order,
  * or objects keyed by column name) and returns class names or numbers in the target's units.
  */

@@ -64,20 +64,22 @@ A numeric target is regression (linear output, MSE); any other target is classif
   --dtype float32          float32 or float64 (default float32)
   --threads N              threads to train on, or auto for every core (default auto; small
                            batches stay on one thread, where more would be slower)
-  --seed n                 seed of initialisation, shuffling and the split (default 0)
+  --seed n                 seed of initialisation, shuffling and the split (default: a fresh
+                           one, printed, so --seed n repeats the run)
   --shuffle-buffer N       stream the file instead of reading it into memory: each epoch reads
                            it again, shuffling through a seeded buffer of N rows (as tf.data's
                            shuffle; 1 keeps the file's order). Memory is bounded by N rows, not
                            by the file. Files over 32 MiB stream with N = 10000 unless given.
                            A streamed split holds out each row with probability --validation-split.
-  --out model.wmlp         where to save the model (default model.wmlp)`,
+  --out model.json         where to save the model (default model.json; files from
+                           earlier versions named .wmlp are read too)`,
     options: ['target', 'features', 'categorical', 'layers', 'activation', 'loss', 'epochs', 'batch-size', 'optimizer', 'learning-rate', 'momentum', 'schedule', 'dropout', 'normalization',
       'validation-split', 'validation', 'early-stopping', 'task', 'dtype', 'threads', 'seed', 'shuffle-buffer', 'out', 'class-weights', 'label-smoothing'],
     flags: [],
     run: (args) => train(args, out),
   },
   predict: {
-    usage: `wasm-mlp predict model.wmlp data.csv [--out predictions.csv]
+    usage: `wasm-mlp predict model.json data.csv [--out predictions.csv]
 
 Writes the CSV's rows with the model's prediction appended (a class name and each class's
 probability for classifiers, a number for regressors), to --out or to standard output.
@@ -87,7 +89,7 @@ The CSV needs the model's feature columns; other columns are passed through.`,
     run: (args) => predict(args, out),
   },
   evaluate: {
-    usage: `wasm-mlp evaluate model.wmlp data.csv
+    usage: `wasm-mlp evaluate model.json data.csv
 
 Prints the model's metrics on a CSV that has its feature and target columns: accuracy,
 cross-entropy and a confusion matrix for classifiers; MSE, RMSE, MAE and R² for regressors.`,
@@ -96,7 +98,7 @@ cross-entropy and a confusion matrix for classifiers; MSE, RMSE, MAE and R² for
     run: (args) => evaluate(args, out),
   },
   export: {
-    usage: `wasm-mlp export model.wmlp [--format module|onnx] [--quantize int8|float16] [--out model.mjs|model.onnx]
+    usage: `wasm-mlp export model.json [--format module|onnx] [--quantize int8|float16] [--out model.mjs|model.onnx]
 
 --format module (the default) writes the model as a dependency-free ES module (net.toFunction()
 plus the model's standardisation and class names). It exports predictRows(rows), taking raw

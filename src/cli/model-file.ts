@@ -4,9 +4,13 @@ import { MLP } from '../mlp.js';
 import { FormatError, describe } from '../errors.js';
 import type { Scaling, Task } from './table.js';
 import { hasCategorical } from './input-stage.js';
+import { sniffModel } from '../io/sniff.js';
+
+/** Where `wasm-mlp train` saves its model unless told (a JSON file; `.wmlp` is `net.save()`'s checkpoint). */
+export const DEFAULT_MODEL_FILE = 'model.json';
 
 /**
- * A `.wmlp` file: JSON holding what the CLI needs to read CSVs the same way again, and the
+ * A command-line model file (`.json`; `.wmlp` before 0.2): JSON holding what the CLI needs to read CSVs the same way again, and the
  * network as a `net.save()` checkpoint (base64), so it can be loaded with `MLP.load` too.
  */
 export interface ModelFile {
@@ -41,7 +45,19 @@ export function saveModelFile(path: string, model: ModelFile): void {
   writeOutputFile(path, JSON.stringify(model) + '\n');
 }
 
-/** Reads and checks a `.wmlp` file, then rebuilds its network. */
+/** What a file that is not a command-line model is, and what reads it. */
+function otherKind(path: string, bytes: Uint8Array): string {
+  try {
+    const { kind } = sniffModel(path, bytes);
+    if (kind === 'checkpoint') return 'it is a checkpoint from net.save(): MLP.load and Predictor.load read it';
+    if (kind === 'safetensors') return 'it is a safetensors file: MLP.load (with wasm-mlp metadata), MLP.fromSafetensors and Predictor.load read it';
+    return 'not JSON';
+  } catch (error) {
+    return (error as Error).message.slice(path.length + 2).replace(/^the bytes are/, 'it is');
+  }
+}
+
+/** Reads and checks a command-line model file, then rebuilds its network. */
 export async function loadModelFile(path: string): Promise<{ model: ModelFile; net: MLP }> {
   let text: string;
   try {
@@ -53,7 +69,7 @@ export async function loadModelFile(path: string): Promise<{ model: ModelFile; n
   try {
     value = JSON.parse(text);
   } catch {
-    throw new FormatError(`${path}: not a wasm-mlp model file (not JSON)`);
+    throw new FormatError(`${path}: not a model file of \`wasm-mlp train\` (${otherKind(path, readFileSync(path))})`);
   }
   const m = value as Partial<ModelFile>;
   if (typeof m !== 'object' || m === null || m.format !== 'wasm-mlp-cli-model') throw new FormatError(`${path}: not a wasm-mlp model file (format is ${describe(m?.format)})`);

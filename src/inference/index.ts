@@ -13,3 +13,4 @@ export type { Architecture, Activation, Loss, DType, FloatArray } from '../optio
 export type { Matrix } from '../data.js';
 export type { InputStage, InputColumn } from '../preprocessing/stage.js';
 export type { RawRows, RawRow } from '../preprocessing/rows.js';
+export type { ClassLabel } from '../predict-classes.js';

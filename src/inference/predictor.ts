@@ -1,7 +1,9 @@
 import type { Architecture, DType, FloatArray } from '../options.js';
 import type { Matrix } from '../data.js';
 import { DisposedError, ValueError, describe } from '../errors.js';
-import { CHECKPOINT_MAGIC, readCheckpoint } from '../io/checkpoint.js';
+import { readCheckpoint } from '../io/checkpoint.js';
+import { sniffModel } from '../io/sniff.js';
+import { checkModelJSON } from '../serialize.js';
 import { readSafetensors, type SafetensorsArchitecture } from '../io/safetensors.js';
 import { checkOptions } from '../validate.js';
 import type { RunningState } from '../io/running.js';
@@ -13,6 +15,7 @@ import { predictRaw, predictRawInto } from '../preprocessing/predict-raw.js';
 import type { RawRows } from '../preprocessing/rows.js';
 import type { ForwardEngine } from '../predict.js';
 import { loadQuantized, type QuantizationInfo } from '../quantize/load.js';
+import { checkClassifier, classNamesOf, classesOf, type ClassLabel } from '../predict-classes.js';
 
 /** Options of `Predictor.load`: for safetensors files without wasm-mlp metadata, the architecture's missing parts. */
 export type PredictorOptions = SafetensorsArchitecture;
@@ -37,16 +40,19 @@ export class Predictor {
   }
 
   /**
-   * Loads a network from what `net.save()` writes (a checkpoint: only θ and the architecture
-   * and batch norm's running statistics are used) or from safetensors bytes (`net.toSafetensors()`,
-   * or PyTorch `nn.Linear` weights with `options.activations`), or from a quantized model
-   * (`net.quantize()`: int8 runs integer kernels, float16 is decoded to float32; see `quantization`).
-   * @throws FormatError (as a rejected Promise) when the bytes are not a valid file of these kinds, or are corrupt; ValueError for a bad option.
+   * Loads a network from any model file the package writes, told apart by its first bytes: a
+   * checkpoint (`net.save()`: only θ, the architecture and batch norm's running statistics are
+   * used), a JSON model (`net.toJSON()`), a `wasm-mlp train` model, safetensors
+   * (`net.toSafetensors()`, or PyTorch `nn.Linear` weights with `options.activations`), or a
+   * quantized model (`net.quantize()`: int8 runs integer kernels, float16 is decoded to float32;
+   * see `quantization`).
+   * @throws FormatError (as a rejected Promise) when the bytes are damaged, or a file of another kind (ONNX, ZIP, CSV…: the message says which).
+   * @throws ValueError (as a rejected Promise) when the bytes are neither a Uint8Array nor an ArrayBuffer, or for a bad option.
    */
   static async load(bytes: Uint8Array | ArrayBuffer, options: PredictorOptions = {}): Promise<Predictor> {
     const o = checkOptions('Predictor.load', 'options', options, true) as PredictorOptions;
     if (!(bytes instanceof Uint8Array || bytes instanceof ArrayBuffer)) {
-      throw new ValueError(`Predictor.load: bytes must be a Uint8Array or ArrayBuffer holding a checkpoint (net.save()) or safetensors file, got ${describe(bytes)}`);
+      throw new ValueError(`Predictor.load: bytes must be a Uint8Array or ArrayBuffer holding a model file (a checkpoint, JSON or safetensors), got ${describe(bytes)}`);
     }
     const input = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
     // A quantized model (net.quantize()) runs int8 on its own engine, or as decoded float32 θ.
@@ -78,11 +84,30 @@ export class Predictor {
    * @throws ValueError when X holds a non-finite value (or, with an input stage, an unknown category).
    * @throws DisposedError after `dispose()`.
    */
+  predict(X: readonly (readonly number[])[]): number[][];
+  predict(X: Float32Array): Float32Array;
+  predict(X: Float64Array): Float64Array;
+  predict(X: Matrix | RawRows): number[][] | FloatArray;
   predict(X: Matrix | RawRows): number[][] | FloatArray {
     const engine = this.live('predict');
     const input = this.architecture.input;
     if (input) return predictRaw('predict', engine, this.dtype, input, X) as number[][] | FloatArray;
     return predictRows('predict', engine, this.dtype, X as Matrix);
+  }
+
+  /**
+   * The class of each row, as `MLP.predictClasses`: the largest output's index, or for one
+   * sigmoid output 1 when p > 0.5; names when the network has class names.
+   * @throws ValueError when the network is not a classifier (softmax, or one sigmoid output), or as `predict` does.
+   * @throws ShapeError as `predict` does.
+   * @throws DisposedError after `dispose()`.
+   */
+  predictClasses(X: Matrix | RawRows): ClassLabel[] {
+    this.live('predictClasses');
+    checkClassifier('predictClasses', this.architecture);
+    const input = this.architecture.input;
+    const outputs = input ? predictRaw('predictClasses', this.engine!, this.dtype, input, X) : predictRows('predictClasses', this.engine!, this.dtype, X as Matrix);
+    return classesOf('predictClasses', outputs as number[][] | FloatArray, this.outputSize, classNamesOf(this));
   }
 
   /**
@@ -113,10 +138,12 @@ export class Predictor {
   }
 }
 
-/** A checkpoint is recognised by its magic; anything else is read as safetensors. */
-function readModel(bytes: Uint8Array, options: PredictorOptions): { architecture: Architecture; parameters: FloatArray; running: RunningState | null } {
-  const magic = new TextDecoder().decode(bytes.subarray(0, CHECKPOINT_MAGIC.length));
-  return magic === CHECKPOINT_MAGIC ? readCheckpoint('Predictor.load', bytes) : readSafetensors('Predictor.load', bytes, options);
+/** The network in any model file, by its kind (src/io/sniff.ts). */
+function readModel(bytes: Uint8Array, options: PredictorOptions): { architecture: Architecture; parameters: FloatArray | readonly number[]; running: RunningState | null } {
+  const file = sniffModel('Predictor.load', bytes);
+  if (file.kind === 'safetensors') return readSafetensors('Predictor.load', file.bytes, options);
+  if (file.kind === 'model-json') return checkModelJSON('Predictor.load', file.json);
+  return readCheckpoint('Predictor.load', file.kind === 'cli-model' ? file.checkpoint : file.bytes);
 }
 
 /** A memory and the forward-only kernels: the engine calls nothing else on a network that only predicts. */

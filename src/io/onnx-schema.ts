@@ -1,6 +1,6 @@
 // The part of ONNX's schema (onnx/onnx.proto3, IR version 7) that an MLP needs, as a protobufjs
 // JSON descriptor: field numbers and types exactly as in onnx.proto3, messages we never write
-// left out. protobufjs encodes from it, so no wire format is written by hand here.
+// left out. ./protobuf.ts encodes from it, so field numbers and types are written once, here.
 
 const repeated = (type: string, id: number) => ({ rule: 'repeated', type, id });
 

@@ -3,9 +3,8 @@
 // inputs layout), its normalization in eval mode (composed of ReduceMean, Sub, Mul, Div, Sqrt and
 // Add, which run in float and double; opset 13 has no LayerNormalization) and its activation,
 // so the graph's output is what `predict` returns:
-// probabilities after a softmax or sigmoid output layer. Encoded with protobufjs from the schema
+// probabilities after a softmax or sigmoid output layer. Encoded by ./protobuf.ts from the schema
 // subset in ./onnx-schema.ts.
-import protobuf from 'protobufjs/light.js';
 import type { Activation, Architecture, DType, FloatArray, Normalization } from '../options.js';
 import { NORM_EPSILON } from '../js/normalization.js';
 import { parameterLayout } from '../layout.js';
@@ -16,6 +15,7 @@ import { preprocessingMetadata } from '../preprocessing/architecture.js';
 import { activationRecord, type OnnxGraph } from '../activations.js';
 import { quantizedLayers } from '../quantize/quantize.js';
 import { int8LinearNodes } from '../quantize/onnx.js';
+import { encodeMessage } from './protobuf.js';
 
 /** Options of `toOnnx`. */
 export interface OnnxOptions {
@@ -41,8 +41,6 @@ const IR_VERSION = 7;
 const ELEMENT_TYPE: Record<DType, number> = { float32: 1, float64: 11 };
 const INT_ATTRIBUTE = 2;
 const INTS_ATTRIBUTE = 7;
-
-let modelType: protobuf.Type | undefined;
 
 /** Standardisation the CLI applies around the network: x' = (x − mean) / std, y = y'·std + mean. */
 export interface OnnxScaling { mean: readonly number[]; std: readonly number[] }
@@ -106,8 +104,7 @@ export function writeOnnx(arch: Architecture, parameters: FloatArray, options: O
     },
     metadataProps: Object.entries({ layers: JSON.stringify(arch.layers), activations: JSON.stringify(arch.activations), loss: arch.loss, dtype: arch.dtype, ...preprocessingMetadata(arch), ...extras.metadata }).map(([key, value]) => ({ key, value })),
   };
-  modelType ??= protobuf.Root.fromJSON(ONNX_SCHEMA).lookupType('onnx.ModelProto');
-  return modelType.encode(modelType.fromObject(model)).finish();
+  return encodeMessage(ONNX_SCHEMA, 'onnx.ModelProto', model);
 }
 
 /** (x − mean) / std per column: a Sub and a Div broadcasting over the batch. */

@@ -16,7 +16,7 @@ export type NodeWorker = typeof import('node:worker_threads').Worker;
 export async function loadNodeWorker(): Promise<NodeWorker | null> {
   if (!isNode()) return null;
   const nodeThreads = 'node:worker_threads';
-  return ((await import(/* @vite-ignore */ nodeThreads)) as typeof import('node:worker_threads')).Worker;
+  return ((await import(/* @vite-ignore */ /* webpackIgnore: true */ nodeThreads)) as typeof import('node:worker_threads')).Worker;
 }
 
 interface Message {

@@ -47,7 +47,7 @@ export function threadsUnavailableReason(): string | null {
 export async function availableCores(): Promise<number> {
   if (isNode()) {
     const nodeOs = 'node:os';
-    const os = (await import(/* @vite-ignore */ nodeOs)) as typeof import('node:os');
+    const os = (await import(/* @vite-ignore */ /* webpackIgnore: true */ nodeOs)) as typeof import('node:os');
     return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   }
   const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;

@@ -8,7 +8,7 @@ const isNode = typeof process === 'object' && typeof process.versions?.node === 
 // as classic scripts. Node's parentPort queues messages until a listener is attached, and a
 // browser delivers none before the microtask that attaches it, so nothing is missed.
 const nodeThreads = 'node:worker_threads';
-const portReady = isNode ? import(/* @vite-ignore */ nodeThreads).then((m) => m.parentPort) : Promise.resolve(globalThis);
+const portReady = isNode ? import(/* @vite-ignore */ /* webpackIgnore: true */ nodeThreads).then((m) => m.parentPort) : Promise.resolve(globalThis);
 let port;
 
 function post(message) {

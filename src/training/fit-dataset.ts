@@ -45,7 +45,7 @@ export interface DatasetAccess {
    * rule (an epoch that fails or is aborted is undone), the optimizer `given` asks for (else the
    * network's), and the validation data staged in the engine.
    */
-  loop(o: CheckedFitOptions, given: OptimizerOptions | undefined, trainer: EpochTrainer): EpochLoop;
+  loop(o: CheckedFitOptions, given: OptimizerOptions | OptimizerOptions['type'] | undefined, trainer: EpochTrainer): EpochLoop;
   /** Checks a batch (raw rows and class names first through the network's input stage and label encoder) and copies it straight into the engine's batch buffers (names prefixed with `prefix`, the batch called `what`); returns its rows. */
   stage(X: Matrix | RawRows, Y: Targets | readonly string[], prefix: string, what: string): number;
 }

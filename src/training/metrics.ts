@@ -26,8 +26,14 @@ export const MAXIMISED_METRICS: readonly Metric[] = ['accuracy', 'r2', 'precisio
  */
 export type MetricValues<M extends readonly Metric[] = readonly Metric[]> = MetricRecord<M, number>;
 
-/** Per requested metric a `T`: exactly the names of a tuple `M`, or any metric for a plain array. */
-export type MetricRecord<M extends readonly Metric[], T> = number extends M['length'] ? Partial<Record<Metric, T>> : { [K in M[number]]: T };
+/**
+ * Per requested metric a `T`: exactly the names in `M` — a tuple (`as const`), or an array of
+ * named metrics (`{ metrics: ['accuracy'] } satisfies FitOptions` gives `'accuracy'[]`) — or,
+ * for a plain `Metric[]` that may hold any of them, any metric, possibly absent.
+ */
+export type MetricRecord<M extends readonly Metric[], T> = number extends M['length']
+  ? (Metric extends M[number] ? Partial<Record<Metric, T>> : { [K in M[number]]: T })
+  : { [K in M[number]]: T };
 
 const CLASS_METRICS: readonly Metric[] = ['accuracy', 'precision', 'recall', 'f1'];
 

@@ -77,6 +77,6 @@ export async function compileWasm(source: WasmSource): Promise<WebAssembly.Modul
 async function readFile(url: URL): Promise<Uint8Array<ArrayBuffer>> {
   // Hidden from bundlers: this branch only runs where file: URLs exist (Node, Deno, Bun).
   const fsModule = 'node:fs/promises';
-  const fs = (await import(/* @vite-ignore */ fsModule)) as typeof import('node:fs/promises');
+  const fs = (await import(/* @vite-ignore */ /* webpackIgnore: true */ fsModule)) as typeof import('node:fs/promises');
   return new Uint8Array(await fs.readFile(url));
 }

@@ -9,6 +9,7 @@ import { build, preview } from 'vite';
 import { chromium } from 'playwright-core';
 import { isolationHeaders } from '../../demo/vite.config.js';
 import { workedExample } from './smoke/workloads.mjs';
+import { runCheck } from './check.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -57,17 +58,7 @@ export async function testViteConsumer(consumerDir) {
         if (problems.length) throw new Error(problems.join('; '));
       }],
     ];
-    for (const [name, fn] of checks) {
-      try {
-        await fn();
-        summary.passed++;
-        console.log(`  ok    ${name}`);
-      } catch (error) {
-        summary.failed++;
-        summary.failures.push(`${name}: ${error.message}`);
-        console.log(`  FAIL  ${name}: ${error.message}`);
-      }
-    }
+    for (const [name, fn] of checks) await runCheck(summary, name, fn);
   } finally {
     await context.close();
     await server.close();

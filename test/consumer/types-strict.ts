@@ -1,0 +1,34 @@
+// This round's types as a strict user (noUncheckedIndexedAccess, node16 and bundler resolution)
+// meets them; compiled, never run, by test/readme-strict-types.test.ts. @ts-expect-error marks
+// what the types must refuse.
+import { MLP, type ClassLabel, type FitOptions } from 'wasm-mlp';
+import { Predictor } from 'wasm-mlp/inference';
+
+const X = [[0, 0], [0, 1], [1, 0], [1, 1]];
+const Y = [[0], [1], [1], [0]];
+const net = await MLP.create({ layers: [2, 4, 1], activations: ['tanh', 'sigmoid'], loss: 'binary-cross-entropy' });
+// The seed it drew, to repeat the run.
+const seed: number | undefined = net.seed;
+await MLP.create({ layers: [2, 4, 1], activations: ['tanh', 'sigmoid'], seed: net.seed });
+
+// Options held in a variable with `satisfies` keep the metrics' names: accuracy is a number[].
+const options = { epochs: 5, metrics: ['accuracy'], optimizer: 'adam', validationSplit: 0.25, stratify: true } satisfies FitOptions;
+const history = net.fit(X, Y, options);
+const accuracy: number[] = history.metrics.accuracy;
+// @ts-expect-error 'mae' was not asked for
+history.metrics.mae;
+// @ts-expect-error not an optimizer name
+net.fit(X, Y, { optimizer: 'adamax' });
+
+// predictClasses: one class per row, or one class for one sample.
+const classes: ClassLabel[] = net.predictClasses(X);
+const one: ClassLabel = net.predictClasses([0, 1]);
+
+// Predictor.predict follows its input, as MLP.predict does.
+const predictor = await Predictor.load(net.save());
+const rows: number[][] = predictor.predict(X);
+const flat: Float32Array = predictor.predict(new Float32Array([0, 1]));
+const wide: Float64Array = predictor.predict(new Float64Array([0, 1]));
+const predicted: ClassLabel[] = predictor.predictClasses(X);
+
+export { seed, accuracy, classes, one, rows, flat, wide, predicted };
