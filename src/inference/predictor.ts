@@ -11,10 +11,10 @@ import { createWasmEngine, type Kernels } from '../wasm/engine.js';
 import { readBlocks } from '../wasm/blocks.js';
 import { predictRows, predictRowsInto } from '../predict.js';
 import { inferenceModule } from './loader.js';
-import { predictRaw, predictRawInto } from '../preprocessing/predict-raw.js';
 import type { RawRows } from '../preprocessing/rows.js';
 import type { ForwardEngine } from '../predict.js';
-import { loadQuantized, type QuantizationInfo } from '../quantize/load.js';
+import { isQuantizedFile } from '../quantize/detect.js';
+import type { QuantizationInfo } from '../quantize/load.js';
 import { checkClassifier, classNamesOf, classesOf, type ClassLabel } from '../predict-classes.js';
 
 /** Options of `Predictor.load`: for safetensors files without wasm-mlp metadata, the architecture's missing parts. */
@@ -33,10 +33,14 @@ export class Predictor {
   /** For a model from `net.quantize()`: its weight and activation formats and the int8 kernel in use; else null. */
   readonly quantization: QuantizationInfo | null;
 
-  private constructor(engine: ForwardEngine, architecture: Architecture, quantization: QuantizationInfo | null = null) {
+  /** An input stage's raw-row predict, loaded with a network that has one (most pages load none). */
+  private readonly raw: RawPredict | null;
+
+  private constructor(engine: ForwardEngine, architecture: Architecture, quantization: QuantizationInfo | null, raw: RawPredict | null) {
     this.engine = engine;
     this.architecture = architecture;
     this.quantization = quantization;
+    this.raw = raw;
   }
 
   /**
@@ -56,14 +60,15 @@ export class Predictor {
     }
     const input = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
     // A quantized model (net.quantize()) runs int8 on its own engine, or as decoded float32 θ.
-    const quantized = await loadQuantized('Predictor.load', input);
-    if (quantized?.engine) return new Predictor(quantized.engine, quantized.architecture, quantized.info);
+    // Its reader and int8 engine are imported only for such a file, so a float32 page does not ship them.
+    const quantized = isQuantizedFile(input) ? await (await import('../quantize/load.js')).loadQuantized('Predictor.load', input) : null;
+    if (quantized?.engine) return new Predictor(quantized.engine, quantized.architecture, quantized.info, await rawPredict(quantized.architecture));
     const { architecture, parameters, running } = quantized ?? readModel(input, o);
     const engine = await createWasmEngine(architecture, await forwardOnlyHost(architecture.dtype), { gradient: false });
     engine.parameters().set(parameters);
     // Batch norm predicts with its running statistics, as PyTorch's eval mode.
     if (running) engine.runningStatistics().set(running.runningStatistics);
-    return new Predictor(engine, architecture, quantized?.info);
+    return new Predictor(engine, architecture, quantized?.info ?? null, await rawPredict(architecture));
   }
 
   /** Values per row the network's first layer takes (with an input stage: its encoded width). */
@@ -91,7 +96,7 @@ export class Predictor {
   predict(X: Matrix | RawRows): number[][] | FloatArray {
     const engine = this.live('predict');
     const input = this.architecture.input;
-    if (input) return predictRaw('predict', engine, this.dtype, input, X) as number[][] | FloatArray;
+    if (input) return this.raw!.predictRaw('predict', engine, this.dtype, input, X) as number[][] | FloatArray;
     return predictRows('predict', engine, this.dtype, X as Matrix);
   }
 
@@ -106,7 +111,7 @@ export class Predictor {
     this.live('predictClasses');
     checkClassifier('predictClasses', this.architecture);
     const input = this.architecture.input;
-    const outputs = input ? predictRaw('predictClasses', this.engine!, this.dtype, input, X) : predictRows('predictClasses', this.engine!, this.dtype, X as Matrix);
+    const outputs = input ? this.raw!.predictRaw('predictClasses', this.engine!, this.dtype, input, X) : predictRows('predictClasses', this.engine!, this.dtype, X as Matrix);
     return classesOf('predictClasses', outputs as number[][] | FloatArray, this.outputSize, classNamesOf(this));
   }
 
@@ -119,7 +124,7 @@ export class Predictor {
   predictInto<T extends FloatArray>(X: Matrix | RawRows, out: T): T {
     const engine = this.live('predictInto');
     const input = this.architecture.input;
-    if (input) return predictRawInto('predictInto', engine, this.dtype, input, X, out);
+    if (input) return this.raw!.predictRawInto('predictInto', engine, this.dtype, input, X, out);
     return predictRowsInto('predictInto', engine, this.dtype, X as Matrix, out);
   }
 
@@ -153,4 +158,11 @@ async function forwardOnlyHost(dtype: DType) {
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const kernels = instance.exports as unknown as Kernels;
   return { memory, kernels, blocks: readBlocks(module, instance.exports), arenaStart: kernels.heapBase(), control: 0 };
+}
+
+type RawPredict = typeof import('../preprocessing/predict-raw.js');
+
+/** The raw-row predict of a network with an input stage, imported for it alone; null without one. */
+async function rawPredict(architecture: Architecture): Promise<RawPredict | null> {
+  return architecture.input ? import('../preprocessing/predict-raw.js') : null;
 }

@@ -5,6 +5,7 @@
 //            layer norm's layers.{i}.norm.weight and layers.{i}.norm.bias, F32 [outputs]
 // `__metadata__` holds wasm-mlp's architecture (as `toSafetensors` writes it, batch norm folded away)
 // and `quantization`, JSON of { weights, activations }: the key by which a reader tells the file apart.
+import { quantizedHeader } from './detect.js';
 import { preprocessingMetadata } from '../preprocessing/architecture.js';
 import { FormatError, describe } from '../errors.js';
 import { checkCreateOptions } from '../validate.js';
@@ -14,7 +15,6 @@ import { ACTIVATION_FORMATS, WEIGHT_FORMATS, type Quantization, type QuantizedLa
 const ELEMENT_BYTES = { I8: 1, F16: 2, F32: 4 } as const;
 type ElementType = keyof typeof ELEMENT_BYTES;
 /** The reference implementation's limit on the JSON header (100 MB). */
-const MAX_HEADER_BYTES = 100_000_000;
 
 interface Tensor { name: string; dtype: ElementType; shape: number[] }
 
@@ -79,26 +79,6 @@ export function writeQuantizedFile(model: QuantizedModel): Uint8Array {
     }
   }
   return out;
-}
-
-/** The header of safetensors bytes and where its data starts, or null when the bytes are not a quantized model file. */
-function quantizedHeader(bytes: Uint8Array): { header: Record<string, unknown>; dataStart: number } | null {
-  if (bytes.length < 8) return null;
-  const n = Number(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true));
-  if (n > MAX_HEADER_BYTES || 8 + n > bytes.length) return null;
-  let header: unknown;
-  try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
-  } catch {
-    return null;
-  }
-  const meta = (header as { __metadata__?: { quantization?: unknown } } | null)?.__metadata__;
-  return typeof meta === 'object' && meta !== null && 'quantization' in meta ? { header: header as Record<string, unknown>, dataStart: 8 + n } : null;
-}
-
-/** True when the bytes are a quantized model file (`net.quantize()`), which `readQuantizedFile` reads. */
-export function isQuantizedFile(bytes: Uint8Array): boolean {
-  return quantizedHeader(bytes) !== null;
 }
 
 /**
