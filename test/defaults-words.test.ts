@@ -51,7 +51,7 @@ describe("optimizer: 'adam'", () => {
     expect(named.optimizer).toEqual(object.optimizer);
     named.setOptimizer('rmsprop' as never);
     expect(named.optimizer.type).toBe('rmsprop');
-    expect(() => named.fit(X, Y, { optimizer: 'adma' as never })).toThrow(new ValueError("fit: options.optimizer.type must be one of 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', got \"adma\"; did you mean 'adam'?"));
+    expect(() => named.fit(X, Y, { optimizer: 'adma' as never })).toThrow(new ValueError("fit: options.optimizer.type must be one of 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'nadam', got \"adma\"; did you mean 'adam'?"));
     named.dispose();
     object.dispose();
   });
