@@ -140,6 +140,30 @@ export class GpuDenseTrainer {
     }
   }
 
+  /**
+   * Trains `epochs` epochs over a data set already on the GPU (x[count×inputs], y[count×outputs]),
+   * in batches of `batchSize` rows taken in order (the last one may be shorter), all recorded into
+   * one submission: each batch is copied into the batch buffers on the GPU, so nothing crosses
+   * back to JavaScript between steps.
+   */
+  trainEpochs(data: { x: GPUBuffer; y: GPUBuffer; count: number }, batchSize: number, epochs: number, learningRate: number): void {
+    if (!(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= this.batchCapacity)) throw new WasmMlpError(`webgpu: batchSize must be an integer from 1 to ${this.batchCapacity}, got ${batchSize}`);
+    const inputs = this.spec.sizes[0];
+    const outputs = this.spec.sizes[this.spec.sizes.length - 1];
+    const x = this.context.storage(batchSize * inputs);
+    const y = this.context.storage(batchSize * outputs);
+    this.context.submit((encoder) => {
+      for (let epoch = 0; epoch < epochs; epoch++) {
+        for (let start = 0; start < data.count; start += batchSize) {
+          const rows = Math.min(batchSize, data.count - start);
+          encoder.copyBufferToBuffer(data.x, start * inputs * 4, x, 0, rows * inputs * 4);
+          encoder.copyBufferToBuffer(data.y, start * outputs * 4, y, 0, rows * outputs * 4);
+          this.encodeStep(encoder, x, y, rows, learningRate);
+        }
+      }
+    });
+  }
+
   /** Runs `steps` steps over the same batch in one submission. */
   train(x: GPUBuffer, y: GPUBuffer, rows: number, learningRate: number, steps = 1): void {
     this.context.submit((encoder) => {

@@ -86,6 +86,28 @@ describe('webgpu dense training', () => {
     expect(Array.from(second)).toEqual(Array.from(first));
   });
 
+  test('two epochs over an uploaded data set in batches of 8 (8, 8, 4) agree with step per batch on the js backend', async () => {
+    const context = await testContext();
+    const c = CASES['3-6-5-2 tanh, sigmoid → linear, MSE, SGD with momentum'];
+    const count = 20;
+    const x = randomFloats(count * 3, 50, -2, 2);
+    const y = randomFloats(count * 2, 51);
+    const net = await MLP.create({ layers: c.layers, activations: c.activations, loss: c.loss, dtype: 'float32', backend: 'js', seed: 9 });
+    net.setOptimizer(c.optimizer);
+    const spec: GpuDenseSpec = { sizes: c.layers, activations: ['tanh', 'sigmoid', 'linear'], loss: 'mse', optimizer: resolveOptimizer('test', c.optimizer) };
+    const trainer = GpuDenseTrainer.create(context, spec, split(net, Float32Array.from(net.getParameters())), 8);
+    trainer.trainEpochs({ x: context.storage(x), y: context.storage(y), count }, 8, 2, spec.optimizer.learningRate);
+    for (let epoch = 0; epoch < 2; epoch++) {
+      for (let start = 0; start < count; start += 8) {
+        const end = Math.min(count, start + 8);
+        net.step(x.slice(start * 3, end * 3), y.slice(start * 2, end * 2));
+      }
+    }
+    const want = flat(split(net, Float32Array.from(net.getParameters())));
+    expect(maxRelativeError(flat(await trainer.parameters()), want, 1e-3)).toBeLessThan(1e-4);
+    expect(() => trainer.trainEpochs({ x: context.storage(x), y: context.storage(y), count }, 9, 1, 0.1)).toThrow('webgpu: batchSize must be an integer from 1 to 8, got 9');
+  });
+
   test("predict agrees with the js backend's predict (softmax rows)", async () => {
     const context = await testContext();
     const c = CASES['4-8-3 relu → softmax, cross-entropy, Adam'];
