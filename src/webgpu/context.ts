@@ -13,6 +13,8 @@ export type Workgroups = readonly [number, number?];
 /** A device and the adapter it came from, with the pipeline cache of its kernels. */
 export class GpuContext {
   private readonly pipelines = new Map<string, GPUComputePipeline>();
+  /** Uniform buffers of the work being recorded, destroyed once it is submitted (the queue keeps them until it has run). */
+  private readonly transient: GPUBuffer[] = [];
 
   constructor(
     readonly device: GPUDevice,
@@ -49,11 +51,12 @@ export class GpuContext {
     return buffer;
   }
 
-  /** A uniform buffer holding `words` (a 16-byte multiple, as WGSL's uniform layout wants). */
+  /** A uniform buffer holding `words` (a 16-byte multiple, as WGSL's uniform layout wants), freed after the next submit. */
   uniform(words: ArrayBuffer): GPUBuffer {
     const size = Math.ceil(words.byteLength / 16) * 16;
     const buffer = this.device.createBuffer({ size, usage: USAGE.UNIFORM | USAGE.COPY_DST });
     this.device.queue.writeBuffer(buffer, 0, words);
+    this.transient.push(buffer);
     return buffer;
   }
 
@@ -76,6 +79,7 @@ export class GpuContext {
     const encoder = this.device.createCommandEncoder();
     record(encoder);
     this.device.queue.submit([encoder.finish()]);
+    for (const buffer of this.transient.splice(0)) buffer.destroy();
   }
 
   /** The first `length` floats of a storage buffer, after all submitted work. */

@@ -162,6 +162,9 @@ export class GpuDenseTrainer {
         }
       }
     });
+    // Submitted work keeps what it uses; the batch buffers are not needed after it.
+    x.destroy();
+    y.destroy();
   }
 
   /** Runs `steps` steps over the same batch in one submission. */
