@@ -1,5 +1,6 @@
 // Which adapter the WebGPU tests run on, asserted, so a null or "null backend" adapter cannot
 // make them pass silently; and the errors when there is no WebGPU at all.
+import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import { requestGpuContext, WebGpuUnavailableError } from '../../src/webgpu/device.js';
 import { WasmMlpError } from '../../src/errors.js';
@@ -38,4 +39,24 @@ describe('webgpu adapter', () => {
     const gpu = { requestAdapter: async () => adapter } as unknown as GPU;
     await expect(requestGpuContext(gpu)).rejects.toThrow("webgpu: requestDevice() failed on adapter 'Test Adapter': out of memory");
   });
+
+  test('without a Vulkan loader, Dawn gives no adapter and the error says so (the tests would fail, not pass on a null adapter)', () => {
+    // A fresh process without chromium's directory on LD_LIBRARY_PATH: Dawn finds no libvulkan.so.1.
+    const env = { ...process.env, LD_LIBRARY_PATH: '' };
+    const device = new URL('../../dist/webgpu/device.js', import.meta.url).href;
+    const script = `import { create } from 'webgpu'; import { requestGpuContext } from '${device}';
+      const gpu = create([]);
+      await requestGpuContext(gpu).then((c) => console.log('adapter', c.adapterInfo.architecture), (e) => console.log(e.name + ': ' + e.message));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8', cwd: new URL('../..', import.meta.url).pathname });
+    if (process.env.LD_LIBRARY_PATH?.includes('/usr/lib/chromium') && !hasSystemVulkanLoader()) {
+      expect(run.stdout).toMatch(/^WebGpuUnavailableError: webgpu: requestAdapter\(\) returned null/);
+    } else {
+      expect(run.stdout).toMatch(/^(adapter|WebGpuUnavailableError)/); // a system loader may still find a driver
+    }
+  });
 });
+
+/** Whether the system has its own Vulkan loader (Debian's libvulkan1), besides chromium's. */
+function hasSystemVulkanLoader(): boolean {
+  return spawnSync('sh', ['-c', 'ldconfig -p | grep -q libvulkan.so.1']).status === 0;
+}
