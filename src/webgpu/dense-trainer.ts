@@ -70,9 +70,12 @@ export class GpuDenseTrainer {
 
   /**
    * Uploads `parameters` and allocates every buffer for batches of up to `batchCapacity` rows.
-   * @throws {WasmMlpError} naming what is not yet supported on WebGPU, or a parameter of the wrong length.
+   * @throws {WasmMlpError} naming what is not yet supported on WebGPU, a spec whose sizes and activations disagree, a bad batchCapacity, or a parameter of the wrong length.
    */
   static create(context: GpuContext, spec: GpuDenseSpec, parameters: DenseParameters, batchCapacity: number): GpuDenseTrainer {
+    if (spec.activations.length !== spec.sizes.length - 1) throw new WasmMlpError(`webgpu: ${spec.activations.length} activations for ${spec.sizes.length} layer sizes, expected ${spec.sizes.length - 1} (one per weight layer)`);
+    if (!spec.sizes.every((size) => Number.isInteger(size) && size >= 1)) throw new WasmMlpError(`webgpu: layer sizes must be positive integers, got [${spec.sizes.join(', ')}]`);
+    if (!(Number.isInteger(batchCapacity) && batchCapacity >= 1)) throw new WasmMlpError(`webgpu: batchCapacity must be a positive integer, got ${batchCapacity}`);
     const missing = unsupported(spec);
     if (missing) throw new WasmMlpError(`webgpu: ${missing} is not yet supported on WebGPU`);
     const layers = spec.activations.map((activation, l): GpuLayer => {
@@ -116,6 +119,8 @@ export class GpuDenseTrainer {
   encodeStep(encoder: GPUCommandEncoder, x: GPUBuffer, y: GPUBuffer, rows: number, learningRate: number): void {
     if (!(rows >= 1 && rows <= this.batchCapacity)) throw new WasmMlpError(`webgpu: a batch of ${rows} rows, expected 1 to ${this.batchCapacity}`);
     const { context, layers, spec } = this;
+    const [inputs, outputs] = [spec.sizes[0], spec.sizes[spec.sizes.length - 1]];
+    if (x.size < rows * inputs * 4 || y.size < rows * outputs * 4) throw new WasmMlpError(`webgpu: a batch of ${rows} rows needs x of ${rows * inputs * 4} and y of ${rows * outputs * 4} bytes, got ${x.size} and ${y.size}`);
     this.encodeForward(encoder, x, rows);
     const last = layers[layers.length - 1];
     const outputActivation = last.activation === 'softmax' ? 'linear' : last.activation;

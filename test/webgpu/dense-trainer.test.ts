@@ -129,5 +129,11 @@ describe('webgpu dense training', () => {
     expect(refuse({ optimizer: resolveOptimizer('test', { type: 'rmsprop' }) })).toThrow("webgpu: optimizer 'rmsprop' is not yet supported on WebGPU");
     expect(refuse({ loss: 'cross-entropy' })).toThrow(/cross-entropy needs softmax/);
     expect(() => GpuDenseTrainer.create(context, spec({}), { weights: [new Float32Array(5)], biases: [new Float32Array(3)] }, 4)).toThrow('webgpu: weights[0] has 5 values, expected 6');
+    expect(refuse({ activations: ['relu', 'relu'] })).toThrow('webgpu: 2 activations for 2 layer sizes, expected 1 (one per weight layer)');
+    expect(refuse({ sizes: [2, 0] })).toThrow('webgpu: layer sizes must be positive integers, got [2, 0]');
+    expect(() => GpuDenseTrainer.create(context, spec({}), params, 0)).toThrow('webgpu: batchCapacity must be a positive integer, got 0');
+    const trainer = GpuDenseTrainer.create(context, spec({}), params, 4);
+    expect(() => trainer.train(context.storage(6), context.storage(12), 4, 0.1)).toThrow('webgpu: a batch of 4 rows needs x of 32 and y of 48 bytes, got 24 and 48');
+    expect(() => trainer.train(context.storage(8), context.storage(12), 5, 0.1)).toThrow('webgpu: a batch of 5 rows, expected 1 to 4');
   });
 });
