@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { softwareVulkanEnvironment } from './test/webgpu/software-adapter.js';
 
 // The tests in tiers, each a vitest project (`npm test` runs them all; `npm run test:<tier>` one):
 //   unit         in-process checks of the library: kernels, engines, references, fixtures,
@@ -13,7 +14,7 @@ const INTEGRATION = [
   'test/cli*.test.ts', 'test/threads*.test.ts', 'test/normalization-threads.test.ts', 'test/bit-identity.test.ts',
   'test/fit-async.test.ts', 'test/fit-dataset.test.ts', 'test/parity.test.ts', 'test/reliability.test.ts',
   'test/predict-into.test.ts', 'test/onnx.test.ts', 'test/fashion.test.ts', 'test/mnist-job.test.ts', 'test/memory.test.ts',
-  'test/fuzz.test.ts', 'test/normalization-files.test.ts',
+  'test/fuzz.test.ts', 'test/normalization-files.test.ts', 'test/webgpu/*.test.ts',
 ];
 const BROWSER = ['test/playground.test.ts', 'test/browser-threads.test.ts'];
 const DOCS = ['test/readme-*.test.ts', 'test/docs-*.test.ts'];
@@ -25,6 +26,10 @@ const TIERS = { integration: INTEGRATION, browser: BROWSER, docs: DOCS, packagin
 // as browsers do, so the first run already covers it.
 const RELAXED = ['test/kernels.test.ts', 'test/variants.test.ts', 'test/bit-identity.test.ts'];
 const relaxedSimdByDefault = Number(process.versions.node.split('.')[0]) >= 22;
+
+// The WebGPU tests' software adapter (test/webgpu/): the dynamic linker reads LD_LIBRARY_PATH when
+// a process starts, so it is set here, before vitest forks its workers.
+Object.assign(process.env, softwareVulkanEnvironment());
 
 export default defineConfig({
   test: {
