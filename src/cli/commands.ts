@@ -6,7 +6,8 @@ import { FormatError } from '../errors.js';
 import { Random } from '../random.js';
 import { readCsvTable, type CsvTable } from './csv.js';
 import { applyScaling, featureMatrix, fitScaling, inferTask, targetColumn, type Task } from './table.js';
-import { loadModelFile, modelFile, saveModelFile, type ModelFile } from './model-file.js';
+import { loadModelFile, modelFile, modelText, type ModelFile } from './model-file.js';
+import { TrainingStop, saveTrainedModel } from './save-on-signal.js';
 import { EXPORT_FORMATS, writeExport, writeOnnxExport } from './export.js';
 import { ONNX_OPSET } from '../io/onnx.js';
 import { describeOptimizer, takeRows, trainWithProgress, type Samples } from './train-loop.js';
@@ -101,22 +102,27 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
     const scaledTrain = scale(trainSet);
     const scaledValidation = validation && scale(validation);
     const stopping = patience === null ? null : new EarlyStop(net, patience);
-    trainWithProgress(net, scaledTrain, {
-      epochs, batchSize, fit: {}, schedule, classes: classes ? classes.length : null, seed, out,
-      afterEpoch: (epoch) => {
-        const valLoss = scaledValidation ? net.loss(scaledValidation.X, scaledValidation.Y) : undefined;
-        stopping?.observe(epoch, valLoss ?? net.loss(scaledTrain.X, scaledTrain.Y));
-        return valLoss === undefined ? undefined : `val loss ${valLoss.toFixed(4)}`;
-      },
-      stop: () => stopping?.stopped ?? false,
-    });
-    if (stopping) say(stopping.summary(scaledValidation ? 'validation' : 'training'));
-    const model = modelFile(net, { task, features, target, classes, featureScaling, targetScaling });
-    say();
-    for (const line of metricLines(model, net, trainSet, 'training')) say(line);
-    if (validation) for (const line of metricLines(model, net, validation, 'validation')) say(line);
-    saveModelFile(outPath, model);
-    say(`saved the model to ${outPath}`);
+    const interrupt = TrainingStop.listen((line) => process.stderr.write(`wasm-mlp: ${line}\n`));
+    try {
+      await trainWithProgress(net, scaledTrain, {
+        epochs, batchSize, fit: {}, schedule, classes: classes ? classes.length : null, seed, out,
+        afterEpoch: (epoch) => {
+          const valLoss = scaledValidation ? net.loss(scaledValidation.X, scaledValidation.Y) : undefined;
+          stopping?.observe(epoch, valLoss ?? net.loss(scaledTrain.X, scaledTrain.Y));
+          return valLoss === undefined ? undefined : `val loss ${valLoss.toFixed(4)}`;
+        },
+        stop: () => stopping?.stopped ?? false,
+        interrupted: () => interrupt.requested,
+      });
+      if (stopping && !interrupt.requested) say(stopping.summary(scaledValidation ? 'validation' : 'training'));
+      const model = modelFile(net, { task, features, target, classes, featureScaling, targetScaling });
+      say();
+      if (!interrupt.requested) for (const line of metricLines(model, net, trainSet, 'training')) say(line);
+      if (validation && !interrupt.requested) for (const line of metricLines(model, net, validation, 'validation')) say(line);
+      saveTrainedModel(outPath, modelText(model), say, interrupt);
+    } finally {
+      interrupt.close();
+    }
   } finally {
     net.dispose();
   }

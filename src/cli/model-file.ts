@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { writeOutputFile } from './output-file.js';
 import { MLP } from '../mlp.js';
 import { FormatError, describe } from '../errors.js';
 import type { Scaling, Task } from './table.js';
@@ -32,10 +31,11 @@ export function modelFile(net: MLP, fields: Omit<ModelFile, 'format' | 'version'
   return { format: 'wasm-mlp-cli-model', version: 1, ...fields, layers: [...net.layers], checkpoint: Buffer.from(net.save()).toString('base64') };
 }
 
-/** Writes the model as JSON text. */
-export function saveModelFile(path: string, model: ModelFile): void {
-  writeOutputFile(path, JSON.stringify(model) + '\n');
+/** The model as the file's JSON text (src/cli/save-on-signal.ts writes it). */
+export function modelText(model: ModelFile): string {
+  return JSON.stringify(model) + '\n';
 }
+
 
 /** Reads and checks a `.wmlp` file, then rebuilds its network. */
 export async function loadModelFile(path: string): Promise<{ model: ModelFile; net: MLP }> {

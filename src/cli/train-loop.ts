@@ -3,6 +3,7 @@ import type { FitOptions } from '../fit.js';
 import type { OptimizerConfig } from '../optimizers.js';
 import { Random } from '../random.js';
 import { ProgressBar, type ProgressOutput, type ProgressState } from './progress.js';
+import { turnEventLoop } from './save-on-signal.js';
 
 /** Samples with their targets: a flat feature matrix, and class indices or a flat target matrix. */
 export interface Samples {
@@ -27,6 +28,8 @@ export interface LoopOptions {
   afterEpoch?: (epoch: number) => string | void;
   /** Asked after each epoch (after `afterEpoch`): true ends training there. */
   stop?: () => boolean;
+  /** Asked after each chunk of batches, the event loop having run (a signal): true ends training at once. */
+  interrupted?: () => boolean;
 }
 
 /** Cosine annealing from η₀ to η₀/100 over the epochs (torch's CosineAnnealingLR, stepped per epoch). */
@@ -39,14 +42,18 @@ export function cosineSchedule(initial: number, epochs: number): (epoch: number)
 const CHUNK = 512;
 
 /** Trains epoch by epoch in seeded orders, with a live progress bar. Returns each epoch's mean loss. */
-export function trainWithProgress(net: MLP, data: Samples, o: LoopOptions): number[] {
+export async function trainWithProgress(net: MLP, data: Samples, o: LoopOptions): Promise<number[]> {
   const random = new Random(o.seed);
   const losses: number[] = [];
   const digits = String(o.epochs).length;
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     const bar = new ProgressBar(o.out, `epoch ${String(epoch + 1).padStart(digits)}/${o.epochs}`);
     const fit = o.schedule ? { ...o.fit, learningRate: o.schedule(epoch) } : o.fit;
-    const state = trainEpoch(net, data, random, { ...o, fit }, bar);
+    const state = await trainEpoch(net, data, random, { ...o, fit }, bar);
+    if (o.interrupted?.()) {
+      bar.finish(state, 'interrupted');
+      break;
+    }
     bar.finish(state, o.afterEpoch?.(epoch) || undefined);
     losses.push(state.loss);
     if (o.stop?.()) break;
@@ -54,7 +61,7 @@ export function trainWithProgress(net: MLP, data: Samples, o: LoopOptions): numb
   return losses;
 }
 
-function trainEpoch(net: MLP, data: Samples, random: Random, o: LoopOptions, bar: ProgressBar): ProgressState {
+async function trainEpoch(net: MLP, data: Samples, random: Random, o: LoopOptions, bar: ProgressBar): Promise<ProgressState> {
   const order = Int32Array.from({ length: data.rows }, (_, i) => i);
   random.shuffle(order);
   const started = performance.now();
@@ -78,6 +85,10 @@ function trainEpoch(net: MLP, data: Samples, random: Random, o: LoopOptions, bar
     lossSum += history.loss[0] * part.rows;
     done += part.rows;
     bar.update(state());
+    if (o.interrupted) {
+      await turnEventLoop();
+      if (o.interrupted()) break;
+    }
   }
   return state();
 }
