@@ -8,6 +8,7 @@ import { readCsvTable, type CsvTable } from './csv.js';
 import { applyScaling, featureMatrix, fitScaling, inferTask, targetColumn, type Task } from './table.js';
 import { loadModelFile, modelFile, modelText, type ModelFile } from './model-file.js';
 import { TrainingStop, saveTrainedModel } from './save-on-signal.js';
+import { epochRows, usesBatchNorm } from './last-batch.js';
 import { EXPORT_FORMATS, writeExport, writeOnnxExport } from './export.js';
 import { ONNX_OPSET } from '../io/onnx.js';
 import { describeOptimizer, takeRows, trainWithProgress, type Samples } from './train-loop.js';
@@ -101,6 +102,8 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
     say(`network ${net.layers.join('-')} (${activation}, ${headOf(net)}), ${describeOptimizer(net.optimizer)}, ${trainSet.rows} training rows, ${validation?.rows ?? 0} validation rows, ${threadsNote}`);
     const scaledTrain = scale(trainSet);
     const scaledValidation = validation && scale(validation);
+    const perEpoch = epochRows(trainSet.rows, batchSize, usesBatchNorm(normalization), true);
+    if (perEpoch.note) process.stderr.write(`wasm-mlp: note: ${perEpoch.note}\n`);
     const stopping = patience === null ? null : new EarlyStop(net, patience);
     const interrupt = TrainingStop.listen((line) => process.stderr.write(`wasm-mlp: ${line}\n`));
     try {
@@ -113,6 +116,7 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
         },
         stop: () => stopping?.stopped ?? false,
         interrupted: () => interrupt.requested,
+        rowsPerEpoch: perEpoch.rows,
       });
       if (stopping && !interrupt.requested) say(stopping.summary(scaledValidation ? 'validation' : 'training'));
       const model = modelFile(net, { task, features, target, classes, featureScaling, targetScaling });

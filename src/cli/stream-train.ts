@@ -11,6 +11,7 @@ import { TrainingStop, saveTrainedModel, turnEventLoop } from './save-on-signal.
 import { ProgressBar, type ProgressOutput } from './progress.js';
 import { describeOptimizer } from './train-loop.js';
 import { EarlyStop, createNetwork, headOf, type TrainSettings } from './train-network.js';
+import { epochRows, usesBatchNorm } from './last-batch.js';
 
 /** Rows per chunk read ahead: a few MB for wide rows, and whole batches. */
 const CHUNK_ROWS = 2048;
@@ -37,6 +38,8 @@ export async function trainStreamed(s: TrainSettings, out: ProgressOutput): Prom
   try {
     say(`${s.file}: ${scan.rows} rows, ${features.length} features → ${s.target} (${task}${classes ? `, ${classes.length} classes: ${classes.join(', ')}` : ''}); streamed, shuffle buffer of ${s.shuffleBuffer} rows`);
     say(`network ${net.layers.join('-')} (${s.activation}, ${headOf(net)}), ${describeOptimizer(net.optimizer)}, ${scan.trainRows} training rows, ${s.validationFile !== undefined ? 'validation from ' + s.validationFile : `${scan.validationRows} validation rows`}, ${threadsNote}`);
+    const perEpoch = epochRows(scan.trainRows, s.batchSize, usesBatchNorm(s.normalization), s.shuffleBuffer > 1);
+    if (perEpoch.note) process.stderr.write(`wasm-mlp: note: ${perEpoch.note}\n`);
     const stopping = s.patience === null ? null : new EarlyStop(net, s.patience);
     const digits = String(s.epochs).length;
     const scaledValidation = validationPlan(true);
@@ -47,8 +50,8 @@ export async function trainStreamed(s: TrainSettings, out: ProgressOutput): Prom
         const started = performance.now();
         let done = 0;
         let lossSum = 0;
-        const state = (accuracy: number | null) => ({ done, total: scan.trainRows, loss: lossSum / Math.max(done, 1), accuracy, seconds: (performance.now() - started) / 1000 });
-        const history = await net.fitDataset(() => batches({ ...base, pass: epoch }, s.batchSize), {
+        const state = (accuracy: number | null) => ({ done, total: perEpoch.rows, loss: lossSum / Math.max(done, 1), accuracy, seconds: (performance.now() - started) / 1000 });
+        const history = await net.fitDataset(() => batches({ ...base, pass: epoch }, s.batchSize, perEpoch.rows < scan.trainRows), {
           epochs: 1,
           ...(s.schedule ? { learningRate: s.schedule(epoch) } : {}),
           ...(classes ? { metrics: ['accuracy' as const] } : {}),
@@ -88,14 +91,15 @@ export async function trainStreamed(s: TrainSettings, out: ProgressOutput): Prom
   }
 }
 
-/** The plan's rows as batches of `batchSize` (the last one may be smaller), read ahead in chunks. */
-export async function* batches(plan: StreamPlan, batchSize: number): AsyncGenerator<{ x: Float32Array; y: Int32Array | Float32Array }> {
+/** The plan's rows as batches of `batchSize` (the last one may be smaller; one of 1 row is left out with `dropOneRow`), read ahead in chunks. */
+export async function* batches(plan: StreamPlan, batchSize: number, dropOneRow = false): AsyncGenerator<{ x: Float32Array; y: Int32Array | Float32Array }> {
   const width = plan.features.length;
   for await (const chunk of chunkSource(plan)) {
     // A file parsed in this thread never waits for I/O: let a signal (SIGINT) in between chunks.
     await turnEventLoop();
     for (let from = 0; from < chunk.rows; from += batchSize) {
       const to = Math.min(from + batchSize, chunk.rows);
+      if (dropOneRow && to - from === 1) continue;
       yield { x: chunk.X.subarray(from * width, to * width), y: chunk.Y.subarray(from, to) };
     }
   }

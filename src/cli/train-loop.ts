@@ -28,6 +28,8 @@ export interface LoopOptions {
   afterEpoch?: (epoch: number) => string | void;
   /** Asked after each epoch (after `afterEpoch`): true ends training there. */
   stop?: () => boolean;
+  /** Rows each epoch trains on, the first of its shuffled order (default all; src/cli/last-batch.ts). */
+  rowsPerEpoch?: number;
   /** Asked after each chunk of batches, the event loop having run (a signal): true ends training at once. */
   interrupted?: () => boolean;
 }
@@ -64,18 +66,19 @@ export async function trainWithProgress(net: MLP, data: Samples, o: LoopOptions)
 async function trainEpoch(net: MLP, data: Samples, random: Random, o: LoopOptions, bar: ProgressBar): Promise<ProgressState> {
   const order = Int32Array.from({ length: data.rows }, (_, i) => i);
   random.shuffle(order);
+  const rows = o.rowsPerEpoch ?? data.rows;
   const started = performance.now();
   let done = 0;
   let lossSum = 0;
   let correct = 0;
   const state = () => ({
-    done, total: data.rows, loss: lossSum / Math.max(done, 1),
+    done, total: rows, loss: lossSum / Math.max(done, 1),
     accuracy: o.classes === null ? null : correct / Math.max(done, 1), seconds: (performance.now() - started) / 1000,
   });
   // Chunks are whole batches, so the batches are exactly those of one `fit` over the epoch.
   const chunk = Math.max(o.batchSize, Math.floor(CHUNK / o.batchSize) * o.batchSize);
-  for (let from = 0; from < data.rows; from += chunk) {
-    const part = takeRows(data, order.subarray(from, Math.min(from + chunk, data.rows)));
+  for (let from = 0; from < rows; from += chunk) {
+    const part = takeRows(data, order.subarray(from, Math.min(from + chunk, rows)));
     if (o.classes !== null) {
       // Accuracy on each chunk just before training on it: an honest running estimate, not a replay.
       const predicted = argmaxRows(net.predict(part.X) as Float32Array, o.classes);
