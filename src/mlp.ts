@@ -533,7 +533,7 @@ export class MLP {
    */
   toOnnx(options?: OnnxOptions): Uint8Array {
     const engine = this.live('toOnnx');
-    const o = checkOptions('toOnnx', 'options', options, true) as OnnxOptions;
+    const o = checkOptions('toOnnx', 'options', options, true, ONNX_KEYS) as OnnxOptions;
     const dtype = o.dtype === undefined ? undefined : checkChoice('toOnnx', 'options.dtype', o.dtype, DTYPES);
     if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) throw new ValueError(`toOnnx: options.name must be a non-empty string, got ${describe(o.name)}`);
     return writeOnnx(this.architecture, engine.parameters(), { dtype, name: o.name }, {}, engine.runningStatistics());
@@ -770,6 +770,7 @@ const TO_JSON_KEYS = keysOf<ToJSONOptions>({ training: true });
 const LOAD_KEYS = keysOf<LoadOptions>({ backend: true, threads: true });
 const SAFETENSORS_KEYS = [...LOAD_KEYS, ...keysOf<SafetensorsArchitecture>({ activations: true, loss: true })];
 const FIT_ASYNC_KEYS = [...FIT_KEYS, 'worker'];
+const ONNX_KEYS = keysOf<OnnxOptions>({ dtype: true, name: true });
 
 /** Hoisted so that checking a step's options allocates nothing. */
 const NON_NEGATIVE = { min: 0 } as const;

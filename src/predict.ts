@@ -6,6 +6,7 @@ import { ShapeError, ValueError, describe } from './errors.js';
 import { countRows, plural, type Matrix } from './data.js';
 import { checkBatchFits } from './limits.js';
 import { stageRows } from './staging.js';
+import { isFloat32Array, isFloatArray } from './typed-arrays.js';
 
 /** Checks X (`rows` rows, already counted), stages it and runs the forward pass. */
 export function forwardRows(fn: string, engine: Engine, dtype: DType, X: Matrix, rows: number): void {
@@ -21,7 +22,8 @@ export function predictRows(fn: string, engine: Engine, dtype: DType, X: Matrix)
   forwardRows(fn, engine, dtype, X, rows);
   const out = engine.outputBuffer(rows);
   const width = engine.layout.outputSize;
-  if (X instanceof Float32Array || X instanceof Float64Array) return new (X.constructor as typeof Float64Array)(out);
+  // By its type, not X.constructor (another realm's, or shadowed).
+  if (isFloatArray(X)) return isFloat32Array(X) ? new Float32Array(out) : new Float64Array(out);
   return Array.from({ length: rows }, (_, i) => Array.from(out.subarray(i * width, (i + 1) * width)));
 }
 
@@ -29,7 +31,7 @@ export function predictRows(fn: string, engine: Engine, dtype: DType, X: Matrix)
 export function predictRowsInto<T extends FloatArray>(fn: string, engine: Engine, dtype: DType, X: Matrix, out: T): T {
   const { inputSize, outputSize } = engine.layout;
   const rows = countRows(fn, 'X', X, inputSize, "the network's input size");
-  if (!(out instanceof Float32Array || out instanceof Float64Array)) {
+  if (!(isFloatArray(out))) {
     throw new ValueError(`${fn}: out must be a Float32Array or Float64Array of ${rows * outputSize} values (${plural(rows, 'row')} × ${outputSize} outputs), got ${describe(out)}`);
   }
   if (out.length !== rows * outputSize) {

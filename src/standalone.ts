@@ -46,7 +46,9 @@ ${used.map((a) => ACTIVATION_SOURCE[a]).join('\n')}
 
 /** Outputs of the network for each row of X. */
 export function predict(X) {
-  const flat = X instanceof Float32Array || X instanceof Float64Array;
+  // By the array's type tag, not instanceof: a typed array from another realm (node:vm, an iframe) counts too.
+  const type = ArrayBuffer.isView(X) ? Object.prototype.toString.call(X) : '';
+  const flat = type === '[object Float32Array]' || type === '[object Float64Array]';
   if (!flat && !Array.isArray(X)) throw new TypeError('predict: X must be number[][] or a flat Float32Array/Float64Array');
   const inputs = layers[0];
   const rows = flat ? X.length / inputs : X.length;
@@ -73,7 +75,7 @@ ${normalized ? '    if (NORMS[l]) normalize(NORMS[l], z, rows, n);\n' : ''}    A
     offset = bias + n${normalized ? ' + (NORMS[l] ? 2 * n : 0)' : ''};
   }
   const outputs = layers[layers.length - 1];
-  if (flat) return new X.constructor(a);
+  if (flat) return type === '[object Float32Array]' ? new Float32Array(a) : new Float64Array(a);
   return Array.from({ length: rows }, (_, i) => Array.from(a.subarray(i * outputs, (i + 1) * outputs)));
 }
 

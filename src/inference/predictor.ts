@@ -4,15 +4,17 @@ import type { Matrix } from '../data.js';
 import { DisposedError, ValueError, describe } from '../errors.js';
 import { CHECKPOINT_MAGIC, readCheckpoint } from '../io/checkpoint.js';
 import { readSafetensors, type SafetensorsArchitecture } from '../io/safetensors.js';
-import { checkOptions } from '../validate.js';
+import { checkOptions, keysOf } from '../validate.js';
 import type { RunningState } from '../io/running.js';
 import { createWasmEngine, type Kernels } from '../wasm/engine.js';
 import { readBlocks } from '../wasm/blocks.js';
 import { predictRows, predictRowsInto } from '../predict.js';
 import { inferenceModule } from './loader.js';
+import { isArrayBuffer, isUint8Array } from '../typed-arrays.js';
 
 /** Options of `Predictor.load`: for safetensors files without wasm-mlp metadata, the architecture's missing parts. */
 export type PredictorOptions = SafetensorsArchitecture;
+const PREDICTOR_KEYS = keysOf<PredictorOptions>({ activations: true, loss: true });
 
 /**
  * A trained network that only predicts: what an app ships when training happened elsewhere.
@@ -35,11 +37,11 @@ export class Predictor {
    * or PyTorch `nn.Linear` weights with `options.activations`).
    */
   static async load(bytes: Uint8Array | ArrayBuffer, options: PredictorOptions = {}): Promise<Predictor> {
-    const o = checkOptions('Predictor.load', 'options', options, true) as PredictorOptions;
-    if (!(bytes instanceof Uint8Array || bytes instanceof ArrayBuffer)) {
+    const o = checkOptions('Predictor.load', 'options', options, true, PREDICTOR_KEYS) as PredictorOptions;
+    if (!(isUint8Array(bytes) || isArrayBuffer(bytes))) {
       throw new ValueError(`Predictor.load: bytes must be a Uint8Array or ArrayBuffer holding a checkpoint (net.save()) or safetensors file, got ${describe(bytes)}`);
     }
-    const { architecture, parameters, running } = readModel(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes, o);
+    const { architecture, parameters, running } = readModel(isArrayBuffer(bytes) ? new Uint8Array(bytes) : bytes, o);
     const engine = await createWasmEngine(architecture, await forwardOnlyHost(architecture.dtype));
     engine.parameters().set(parameters);
     // Batch norm predicts with its running statistics, as PyTorch's eval mode.

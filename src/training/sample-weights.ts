@@ -3,6 +3,7 @@
 import type { Engine } from '../engine.js';
 import type { FloatArray } from '../options.js';
 import { ShapeError, ValueError, describe } from '../errors.js';
+import { isFloatArray } from '../typed-arrays.js';
 
 /** One non-negative finite weight per row. */
 export type SampleWeights = Float32Array | Float64Array | readonly number[];
@@ -21,7 +22,7 @@ export interface SampleWeightOptions {
  * so that the largest lies in [1, 2) (`scaleFree`): the loss's value does not depend on their scale.
  */
 export function checkSampleWeight(fn: string, name: string, value: unknown, rows: number): ArrayLike<number> {
-  const ok = Array.isArray(value) || value instanceof Float32Array || value instanceof Float64Array;
+  const ok = Array.isArray(value) || isFloatArray(value);
   if (!ok || (value as ArrayLike<unknown>).length !== rows) {
     throw new (ok ? ShapeError : ValueError)(`${fn}: ${name} must be an array of ${rows} non-negative numbers (one per row), got ${describe(value)}`);
   }
