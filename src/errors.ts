@@ -59,9 +59,14 @@ export function inCall<T>(fn: string, body: () => T): T {
   try {
     return body();
   } catch (error) {
-    if (error instanceof WasmMlpError && !error.message.startsWith(`${fn}: `)) error.message = `${fn}: ${error.message}`;
-    throw error;
+    throw named(fn, error);
   }
+}
+
+/** The error with the call's name in front of its message (a WasmMlpError that lacks it; anything else as it is). */
+export function named(fn: string, error: unknown): unknown {
+  if (error instanceof WasmMlpError && !error.message.startsWith(`${fn}: `)) error.message = `${fn}: ${error.message}`;
+  return error;
 }
 
 /** True when a typed array's buffer was detached (transferred to a worker, say): its data is gone. */

@@ -2,7 +2,7 @@
 // so both check, stage and shape results identically.
 import type { Engine } from './engine.js';
 import type { DType, FloatArray } from './options.js';
-import { ShapeError, ValueError, describe } from './errors.js';
+import { ShapeError, ValueError, describe, named } from './errors.js';
 import { countRows, plural, type Matrix } from './data.js';
 import { checkBatchFits } from './limits.js';
 import { stageRows } from './staging.js';
@@ -11,7 +11,13 @@ import { isFloat32Array, isFloatArray } from './typed-arrays.js';
 /** Checks X (`rows` rows, already counted), stages it and runs the forward pass. */
 export function forwardRows(fn: string, engine: Engine, dtype: DType, X: Matrix, rows: number): void {
   checkBatchFits(fn, engine.layout, dtype, rows);
-  engine.reserve(rows);
+  // The memory may still refuse to grow (the host's limit, shared memory's reservation): say whose call it was.
+  // (No closure here: predictInto allocates nothing per call.)
+  try {
+    engine.reserve(rows);
+  } catch (error) {
+    throw named(fn, error);
+  }
   stageRows(fn, 'X', engine, X, 0, rows);
   engine.forward(rows);
 }

@@ -63,3 +63,25 @@ describe('csvNumber and the byte reader', () => {
     }
   });
 });
+
+describe('R² where the target does not vary', () => {
+  function trainOut(file: string, ...args: string[]): Promise<string> {
+    return new Promise((resolve) => {
+      execFile(process.execPath, [bin, 'train', file, '--target', 'y', '--epochs', '2', '--out', 'r.wmlp', ...args], { cwd: dir }, (_error, stdout) => resolve(stdout));
+    });
+  }
+
+  it('a constant target: says why R² is undefined, not NaN', async () => {
+    writeFileSync(join(dir, 'constant.csv'), `a,b,y\n${Array.from({ length: 40 }, (_, i) => `${i % 7},${i % 3},2.5`).join('\n')}\n`);
+    const stdout = await trainOut('constant.csv');
+    expect(stdout).not.toContain('NaN');
+    expect(stdout).toMatch(/^training: MSE \S+, RMSE \S+, MAE \S+, R² undefined \(the target is 2\.5 in every row, so it has no variance to explain\)$/m);
+  });
+
+  it('one validation row: says so', async () => {
+    writeFileSync(join(dir, 'five.csv'), `a,b,y\n${Array.from({ length: 5 }, (_, i) => `${i % 7},${i % 3},${i * 0.5}`).join('\n')}\n`);
+    const stdout = await trainOut('five.csv', '--validation-split', '0.2');
+    expect(stdout).toMatch(/^training: .* R² -?\d\.\d{4}$/m);
+    expect(stdout).toMatch(/^validation: .* R² undefined \(one row, so it has no variance to explain\)$/m);
+  });
+});

@@ -8,7 +8,7 @@ import type { Matrix, Targets } from '../data.js';
 import type { OptimizerConfig } from '../optimizers.js';
 import type { NetworkState } from '../async/fit-async.js';
 import { checkBatchStatisticsRows } from '../layout.js';
-import { ValueError, describe } from '../errors.js';
+import { ValueError, describe, inCall } from '../errors.js';
 import { checkInteger, checkKeys, checkOptions } from '../validate.js';
 import { checkBatchFits } from '../limits.js';
 import { divergenceError } from '../divergence.js';
@@ -175,9 +175,9 @@ async function trainEpoch(net: DatasetAccess, dataset: BatchDataset, epoch: numb
       throw new ValueError(`${FN}: ${where} must be an object { x, y }, got ${describe(batch)}`);
     }
     const data = net.toArrays(FN, batch.x, batch.y, `${where}: `);
-    checkBatchFits(FN, engine.layout, architecture.dtype, data.rows);
+    checkBatchFits(`${FN}: ${where}`, engine.layout, architecture.dtype, data.rows);
     checkBatchStatisticsRows(FN, engine.layout, data.rows, where);
-    engine.reserve(data.rows);
+    inCall(`${FN}: ${where}`, () => engine.reserve(data.rows));
     engine.inputBuffer(data.rows).set(data.x);
     engine.targetBuffer(data.rows).set(data.y);
     const loss = engine.step(data.rows, learningRate);
