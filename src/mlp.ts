@@ -748,7 +748,8 @@ export class MLP {
     const { inputSize, outputSize } = this.layout;
     const rows = this.countRows(fn, X, Y, prefix);
     const Float = arrayType(this.architecture.dtype);
-    const x = borrow && X instanceof Float ? X : new Float(rows * inputSize);
+    // Borrowed only when its own `constructor` is its class: subarray and slice build through it.
+    const x = borrow && X instanceof Float && X.constructor === Float ? X : new Float(rows * inputSize);
     const y = new Float(rows * outputSize);
     copyRows(fn, `${prefix}X`, X, inputSize, x);
     copyTargets(fn, `${prefix}Y`, Y, this.architecture.loss, outputSize, y);

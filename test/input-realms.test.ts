@@ -73,6 +73,20 @@ describe('an X whose constructor property is shadowed', () => {
   });
 });
 
+describe('an X whose constructor property is shadowed, in training', () => {
+  it('fit (validationShuffle), evaluate and loss give the results of a plain X', async () => {
+    const [a, b] = [await MLP.create(spec), await MLP.create(spec)];
+    const x = Float32Array.from(X);
+    Object.defineProperty(x, 'constructor', { value: Array });
+    const options = { epochs: 2, batchSize: 2, validationSplit: 0.34, validationShuffle: true };
+    const [got, want] = [a.fit(x, [0, 1, 1], options), b.fit(Float32Array.from(X), [0, 1, 1], options)];
+    expect([got.loss, got.valLoss]).toEqual([want.loss, want.valLoss]);
+    expect(Array.from(a.getParameters())).toEqual(Array.from(b.getParameters()));
+    expect(a.evaluate(x, [0, 1, 1], { metrics: ['accuracy'] })).toEqual(b.evaluate(Float32Array.from(X), [0, 1, 1], { metrics: ['accuracy'] }));
+    expect(a.loss(x, [0, 1, 1])).toBe(b.loss(Float32Array.from(X), [0, 1, 1]));
+  });
+});
+
 describe('misspelt option keys', () => {
   it("toOnnx({ dtyp }) is refused, suggesting 'dtype'", async () => {
     const net = await MLP.create(spec);
