@@ -73,7 +73,7 @@ export async function runImageJob(task: ImageTask, options: ImageJobOptions = {}
   say(`Training on ${net.threads} thread${net.threads === 1 ? '' : 's'}${net.threadsFallbackReason ? ` (${net.threadsFallbackReason})` : ''}.`);
   try {
     const started = performance.now();
-    trainWithProgress(net, train, { epochs: o.epochs, batchSize: o.batchSize, fit: {}, schedule: cosineSchedule(net.optimizer.learningRate, o.epochs), classes, seed: o.seed, out: o.out });
+    await trainWithProgress(net, train, { epochs: o.epochs, batchSize: o.batchSize, fit: {}, schedule: cosineSchedule(net.optimizer.learningRate, o.epochs), classes, seed: o.seed, out: o.out });
     const trainSeconds = (performance.now() - started) / 1000;
     const samplesPerSecond = train.rows * o.epochs / trainSeconds;
 

@@ -1,5 +1,6 @@
 import { ShapeError, ValueError, describe, detachedError, isDetached } from './errors.js';
 import type { FloatArray, Loss } from './options.js';
+import { isFloat32Array, isFloatArray, isInt32Array } from './typed-arrays.js';
 
 /** A batch of samples: one row per sample, or rows × width values in one flat typed array. */
 export type Matrix = readonly (readonly number[])[] | Float32Array | Float64Array;
@@ -14,7 +15,7 @@ export type Targets = Matrix | readonly number[] | Int32Array;
  * callers size buffers from it, then copy with `copyRows` (which checks the values).
  */
 export function countRows(fn: string, name: string, value: unknown, width: number, what: string): number {
-  if (value instanceof Float32Array || value instanceof Float64Array) {
+  if (isFloatArray(value)) {
     if (isDetached(value)) throw detachedError(fn, name, value);
     if (value.length === 0) throw new ShapeError(`${fn}: ${name} is empty, expected at least one row of ${width} values`);
     if (value.length % width !== 0) {
@@ -28,7 +29,7 @@ export function countRows(fn: string, name: string, value: unknown, width: numbe
   if (value.length === 0) throw new ShapeError(`${fn}: ${name} is empty, expected at least one row`);
   for (let i = 0; i < value.length; i++) {
     const row = value[i];
-    if (!Array.isArray(row) && !(row instanceof Float32Array || row instanceof Float64Array)) {
+    if (!Array.isArray(row) && !isFloatArray(row)) {
       throw new ValueError(`${fn}: ${name} row ${i} must be an array of numbers, got ${describe(row)}`);
     }
     if (ArrayBuffer.isView(row) && isDetached(row)) throw detachedError(fn, `${name} row ${i}`, row);
@@ -42,8 +43,8 @@ export function countRows(fn: string, name: string, value: unknown, width: numbe
  * that stays finite in `into`'s precision: 1e39 is finite in float64 but Infinity in float32.
  */
 export function copyRows(fn: string, name: string, value: Matrix, width: number, into: FloatArray, range?: [number, number]): void {
-  const float32 = into instanceof Float32Array && !(value instanceof Float32Array);
-  if (value instanceof Float32Array || value instanceof Float64Array) {
+  const float32 = into instanceof Float32Array && !isFloat32Array(value);
+  if (isFloatArray(value)) {
     const i = firstRefused(value, range, float32);
     if (i >= 0) throw badValue(fn, `${name}[${i}] (row ${Math.floor(i / width)}, column ${i % width})`, value[i], range, float32);
     // `into` may be value itself, checked in place (a borrowed data set).
@@ -63,7 +64,7 @@ export function copyRows(fn: string, name: string, value: Matrix, width: number,
 
 /** True for class-label targets: a plain array of numbers or an Int32Array. */
 export function isLabels(value: unknown): value is readonly number[] | Int32Array {
-  return value instanceof Int32Array || (Array.isArray(value) && value.length > 0 && !Array.isArray(value[0]) && !ArrayBuffer.isView(value[0]));
+  return isInt32Array(value) || (Array.isArray(value) && value.length > 0 && !Array.isArray(value[0]) && !ArrayBuffer.isView(value[0]));
 }
 
 /** One target per sample as a plain array of numbers, for a network with one output. */
@@ -85,7 +86,7 @@ export function copyLabels(fn: string, name: string, labels: readonly number[] |
 
 /** Rows in a target argument, in whichever form it came. */
 export function countTargetRows(fn: string, name: string, value: unknown, loss: Loss, outputs: number): number {
-  if (value instanceof Int32Array && isDetached(value)) throw detachedError(fn, name, value);
+  if (isInt32Array(value) && isDetached(value)) throw detachedError(fn, name, value);
   if (loss === 'cross-entropy' && isLabels(value)) {
     if (value.length === 0) throw new ShapeError(`${fn}: ${name} is empty, expected one class label per row of X`);
     return value.length;

@@ -1,3 +1,5 @@
+import { isArrayBuffer, typedArrayName } from './typed-arrays.js';
+
 /**
  * Every error wasm-mlp throws on purpose is a `WasmMlpError`, so callers can tell a bad
  * argument from a bug. Messages name the call and the argument, what was expected and what
@@ -76,15 +78,20 @@ export function inCall<T>(fn: string, body: () => T): T {
   try {
     return body();
   } catch (error) {
-    if (error instanceof WasmMlpError && !error.message.startsWith(`${fn}: `)) error.message = `${fn}: ${error.message}`;
-    throw error;
+    throw named(fn, error);
   }
+}
+
+/** The error with the call's name in front of its message (a WasmMlpError that lacks it; anything else as it is). */
+export function named(fn: string, error: unknown): unknown {
+  if (error instanceof WasmMlpError && !error.message.startsWith(`${fn}: `)) error.message = `${fn}: ${error.message}`;
+  return error;
 }
 
 /** True when a typed array's buffer was detached (transferred to a worker, say): its data is gone. */
 export function isDetached(value: ArrayBufferView | ArrayBuffer): boolean {
-  const buffer = value instanceof ArrayBuffer ? value : value.buffer;
-  if (!(buffer instanceof ArrayBuffer) || buffer.byteLength !== 0) return false;
+  const buffer = isArrayBuffer(value) ? value : (value as ArrayBufferView).buffer;
+  if (!isArrayBuffer(buffer) || buffer.byteLength !== 0) return false;
   const flag = (buffer as ArrayBuffer & { detached?: boolean }).detached;
   if (typeof flag === 'boolean') return flag;
   try {
@@ -97,7 +104,7 @@ export function isDetached(value: ArrayBufferView | ArrayBuffer): boolean {
 
 /** The error for a detached typed array or buffer. */
 export function detachedError(fn: string, name: string, value: ArrayBufferView | ArrayBuffer): ValueError {
-  return new ValueError(`${fn}: ${name} is a ${value.constructor.name} whose buffer was detached (transferred with postMessage, or to a worker), so its data is gone; pass a copy instead`);
+  return new ValueError(`${fn}: ${name} is a ${typedArrayName(value) ?? 'ArrayBuffer'} whose buffer was detached (transferred with postMessage, or to a worker), so its data is gone; pass a copy instead`);
 }
 
 /** Describes a value briefly for an error message: its type and, when short, its content. */
@@ -108,7 +115,7 @@ export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
   if (typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${String(value)}`;
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<number>).length ?? value.byteLength}`;
+  if (ArrayBuffer.isView(value)) return `a ${typedArrayName(value)} of length ${(value as unknown as ArrayLike<number>).length ?? value.byteLength}`;
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'symbol') return `a symbol (${value.description ?? ''})`;
   return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;

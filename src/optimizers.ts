@@ -294,6 +294,20 @@ export function optimizerBufferNames(config: OptimizerConfig): StateName[] {
   return OPTIMIZERS[config.type].state(config);
 }
 
+/**
+ * State vectors that are sums or averages of squares (Adam's v and its running max, RMSprop's
+ * square average, Adagrad's sum): never negative, and a negative one makes √v NaN at the next
+ * step. A loaded state with one is damaged.
+ */
+const NON_NEGATIVE_STATE: readonly StateName[] = ['v', 'vMax', 'squareAverage', 'sum'];
+
+/** Where a state vector of `name` holds a value it never can (a negative square sum): "v[3] is -0.5", or null. */
+export function impossibleStateValue(name: StateName, values: ArrayLike<number>): string | null {
+  if (!NON_NEGATIVE_STATE.includes(name)) return null;
+  for (let j = 0; j < values.length; j++) if (values[j] < 0) return `${name}[${j}] is ${values[j]}, but it accumulates squared gradients and cannot be negative`;
+  return null;
+}
+
 /** The value an optimizer's state vectors start from. */
 export function initialStateValue(config: OptimizerConfig): number {
   return OPTIMIZERS[config.type].initial?.(config) ?? 0;
@@ -350,6 +364,8 @@ export function checkOptimizerState(fn: string, state: OptimizerState, parameter
   o.buffers.forEach((b: ArrayLike<number>, i: number) => {
     if (!ArrayBuffer.isView(b) && !Array.isArray(b)) throw new ValueError(`${fn}: state.buffers[${i}] (${names[i]}) must be an array of numbers, got ${describe(b)}`);
     if (b.length !== parameterCount) throw new ValueError(`${fn}: state.buffers[${i}] (${names[i]}) has ${b.length} values, expected ${parameterCount} (the network's parameter count)`);
+    const impossible = impossibleStateValue(names[i], b);
+    if (impossible) throw new ValueError(`${fn}: state.buffers[${i}] (${names[i]}): ${impossible}`);
   });
   return config;
 }

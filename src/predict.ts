@@ -2,10 +2,11 @@
 // so both check, stage and shape results identically.
 import type { Engine } from './engine.js';
 import type { DType, FloatArray } from './options.js';
-import { ShapeError, ValueError, describe } from './errors.js';
+import { ShapeError, ValueError, describe, named } from './errors.js';
 import { countRows, plural, type Matrix } from './data.js';
 import { checkBatchFits } from './limits.js';
 import { stageRows } from './staging.js';
+import { isFloat32Array, isFloatArray } from './typed-arrays.js';
 
 /** What predict and predictInto call: every engine has it, and so has a quantized model's (src/quantize/int8-engine.ts). */
 export type ForwardEngine = Pick<Engine, 'layout' | 'reserve' | 'inputBuffer' | 'inputNonFinite' | 'forward' | 'outputBuffer' | 'dispose'>;
@@ -13,7 +14,13 @@ export type ForwardEngine = Pick<Engine, 'layout' | 'reserve' | 'inputBuffer' | 
 /** Checks X (`rows` rows, already counted), stages it and runs the forward pass. */
 export function forwardRows(fn: string, engine: ForwardEngine, dtype: DType, X: Matrix, rows: number): void {
   checkBatchFits(fn, engine.layout, dtype, rows);
-  engine.reserve(rows);
+  // The memory may still refuse to grow (the host's limit, shared memory's reservation): say whose call it was.
+  // (No closure here: predictInto allocates nothing per call.)
+  try {
+    engine.reserve(rows);
+  } catch (error) {
+    throw named(fn, error);
+  }
   stageRows(fn, 'X', engine, X, 0, rows);
   engine.forward(rows);
 }
@@ -24,7 +31,8 @@ export function predictRows(fn: string, engine: ForwardEngine, dtype: DType, X: 
   forwardRows(fn, engine, dtype, X, rows);
   const out = engine.outputBuffer(rows);
   const width = engine.layout.outputSize;
-  if (X instanceof Float32Array || X instanceof Float64Array) return new (X.constructor as typeof Float64Array)(out);
+  // By its type, not X.constructor (another realm's, or shadowed).
+  if (isFloatArray(X)) return isFloat32Array(X) ? new Float32Array(out) : new Float64Array(out);
   return Array.from({ length: rows }, (_, i) => Array.from(out.subarray(i * width, (i + 1) * width)));
 }
 
@@ -32,7 +40,7 @@ export function predictRows(fn: string, engine: ForwardEngine, dtype: DType, X: 
 export function predictRowsInto<T extends FloatArray>(fn: string, engine: ForwardEngine, dtype: DType, X: Matrix, out: T): T {
   const { inputSize, outputSize } = engine.layout;
   const rows = countRows(fn, 'X', X, inputSize, "the network's input size");
-  if (!(out instanceof Float32Array || out instanceof Float64Array)) {
+  if (!(isFloatArray(out))) {
     throw new ValueError(`${fn}: out must be a Float32Array or Float64Array of ${rows * outputSize} values (${plural(rows, 'row')} × ${outputSize} outputs), got ${describe(out)}`);
   }
   if (out.length !== rows * outputSize) {

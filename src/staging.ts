@@ -6,6 +6,7 @@
 import type { Engine } from './engine.js';
 import type { FloatArray } from './options.js';
 import { badValue, firstNonFinite, type Matrix } from './data.js';
+import { isFloat32Array, isFloatArray } from './typed-arrays.js';
 
 /** Staged values up to which the scan for NaN and ±Infinity runs in JavaScript. */
 const SCAN_HERE = 64;
@@ -18,7 +19,7 @@ const SCAN_HERE = 64;
 export function stageRows(fn: string, name: string, engine: Pick<Engine, 'layout' | 'inputBuffer' | 'inputNonFinite'>, X: Matrix, first: number, rows: number): void {
   const width = engine.layout.inputSize;
   const into = engine.inputBuffer(rows);
-  if (X instanceof Float32Array || X instanceof Float64Array) {
+  if (isFloatArray(X)) {
     into.set(first === 0 && X.length === into.length ? X : X.subarray(first * width, (first + rows) * width));
   } else {
     for (let i = 0; i < rows; i++) copyRow(fn, name, X[first + i], first + i, into, i * width, width);
@@ -43,10 +44,10 @@ function copyRow(fn: string, name: string, row: readonly number[] | FloatArray, 
 function nonFinite(fn: string, name: string, X: Matrix, into: FloatArray, i: number, width: number) {
   const row = Math.floor(i / width);
   const column = i % width;
-  const flat = X instanceof Float32Array || X instanceof Float64Array;
+  const flat = isFloatArray(X);
   const value = flat ? X[i] : X[row][column];
   // Finite in float64 but not in a float32 buffer: badValue says why.
-  const float32 = into instanceof Float32Array && !(X instanceof Float32Array);
+  const float32 = into instanceof Float32Array && !isFloat32Array(X);
   const where = flat ? `${name}[${i}] (row ${row}, column ${column})` : `${name} row ${row}, column ${column}`;
   return badValue(fn, where, value, undefined, float32);
 }

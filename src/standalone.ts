@@ -43,13 +43,15 @@ const stored = ${storedSource ?? `decode(${JSON.stringify(base64(bytes))})`};
 const theta = stored.subarray(0, ${parameters.length});
 ${normalized ? `const running = stored.subarray(${parameters.length});
 const NORMS = ${JSON.stringify(norms)};
-${NORMALIZE_SOURCE}` : ''}
+${normalizeSource(dtype)}` : ''}
 const ACTIVATE = {};
 ${used.map((a) => activationRecord(a).standalone).join('\n')}
 
 /** Outputs of the network for each row of X. */
 ${architecture.input ? 'function' : 'export function'} ${networkFunctionName(architecture)}(X) {
-  const flat = X instanceof Float32Array || X instanceof Float64Array;
+  // By the array's type tag, not instanceof: a typed array from another realm (node:vm, an iframe) counts too.
+  const type = ArrayBuffer.isView(X) ? Object.prototype.toString.call(X) : '';
+  const flat = type === '[object Float32Array]' || type === '[object Float64Array]';
   if (!flat && !Array.isArray(X)) throw new TypeError('predict: X must be number[][] or a flat Float32Array/Float64Array');
   const inputs = layers[0];
   const rows = flat ? X.length / inputs : X.length;
@@ -76,7 +78,7 @@ ${normalized ? '    if (NORMS[l]) normalize(NORMS[l], z, rows, n);\n' : ''}    A
     offset = bias + n${normalized ? ' + (NORMS[l] ? 2 * n : 0)' : ''};
   }
   const outputs = layers[layers.length - 1];
-  if (flat) return new X.constructor(a);
+  if (flat) return type === '[object Float32Array]' ? new Float32Array(a) : new Float64Array(a);
   return Array.from({ length: rows }, (_, i) => Array.from(a.subarray(i * outputs, (i + 1) * outputs)));
 }
 
@@ -94,9 +96,12 @@ function decode(text) {
 
 /**
  * Layer norm (each row), or batch norm with its running statistics, in place on rows × n values:
- * the eval-mode arithmetic of src/js/normalization.ts, in its order.
+ * the eval-mode arithmetic of src/js/normalization.ts, in its order. Layer norm's sums are
+ * rounded to float32 for a float32 network, as the kernels compute them: a spread that
+ * overflows the variance there (|z − mean| ≳ 1.8e19) gives β here too.
  */
-const NORMALIZE_SOURCE = `function normalize([kind, gamma, at], z, rows, n) {
+const normalizeSource = (dtype: Architecture['dtype']) => `const R = ${dtype === 'float32' ? 'Math.fround' : '(v) => v'};
+function normalize([kind, gamma, at], z, rows, n) {
   const beta = gamma + n;
   for (let i = 0; i < rows; i++) {
     const o = i * n;
@@ -108,12 +113,15 @@ const NORMALIZE_SOURCE = `function normalize([kind, gamma, at], z, rows, n) {
       continue;
     }
     let sum = 0;
-    for (let j = 0; j < n; j++) sum += z[o + j];
-    const mean = sum / n;
+    for (let j = 0; j < n; j++) sum = R(sum + R(z[o + j]));
+    const mean = R(sum / n);
     let squares = 0;
-    for (let j = 0; j < n; j++) squares += (z[o + j] - mean) * (z[o + j] - mean);
-    const inv = 1 / Math.sqrt(squares / n + ${NORM_EPSILON});
-    for (let j = 0; j < n; j++) z[o + j] = (z[o + j] - mean) * inv * theta[gamma + j] + theta[beta + j];
+    for (let j = 0; j < n; j++) {
+      const d = R(R(z[o + j]) - mean);
+      squares = R(squares + R(d * d));
+    }
+    const inv = R(1 / R(Math.sqrt(R(R(squares / n) + R(${NORM_EPSILON})))));
+    for (let j = 0; j < n; j++) z[o + j] = R(R(R(R(z[o + j]) - mean) * inv) * theta[gamma + j]) + theta[beta + j];
   }
 }`;
 

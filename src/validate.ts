@@ -7,6 +7,7 @@ import { checkNetworkFits } from './limits.js';
 import { didYouMean } from './suggest.js';
 import { checkPreprocessing } from './preprocessing/architecture.js';
 import { checkMisplacedCreateOptions } from './misplaced-options.js';
+import { isFloatArray } from './typed-arrays.js';
 
 /** Throws unless value is one of the choices. */
 export function checkChoice<T extends string>(fn: string, name: string, value: unknown, choices: readonly T[]): T {
@@ -156,7 +157,7 @@ function checkLossOptions(fn: string, value: unknown, loss: Loss, outputs: numbe
 
 /** One positive finite number per class or output, copied. */
 function checkWeightList(fn: string, name: string, value: unknown, count: number, per: string): number[] {
-  const list = Array.isArray(value) || value instanceof Float32Array || value instanceof Float64Array ? Array.from(value as ArrayLike<unknown>) : null;
+  const list = Array.isArray(value) || isFloatArray(value) ? Array.from(value as ArrayLike<unknown>) : null;
   if (list === null || list.length !== count) {
     throw new ShapeError(`${fn}: ${name} must be an array of ${count} positive numbers (one per ${per}), got ${describe(value)}`);
   }

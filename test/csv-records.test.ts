@@ -93,11 +93,11 @@ describe('parseNumberBytes', () => {
     '0.000000000000000000000001', '1e400', '1e-400', '  42  ', '\t-3.5 ', '0x10', 'Infinity', '-Infinity', 'NaN', '1_000', '1e', '1e+', '.', '-', '+', '',
     '   ', '1.2.3', '1,5', '١', '\u00a012', '12\u00a0', '0b11', '1e0000001', '7e-0', '123.456e2', '89884656743115795386465259539451236680898848947115328636715040578866337902750481566354238661203768010560056939935696678829394884407208311246423715319737062188883946712432742638151109800623047059726541476042502884419075341171231440736956555270413618581675255342293149119973622969239858152417678164812112068608',
   ];
-  it('reads every cell exactly as Number() reads the trimmed text (an empty cell as NaN)', () => {
+  it('reads every cell exactly as Number() reads the trimmed text (an empty cell, and a 0x/0b/0o integer literal, as NaN)', () => {
     for (const cell of cells) {
       const bytes = new TextEncoder().encode(`,${cell},`);
       const trimmed = cell.trim();
-      const want = trimmed === '' ? NaN : Number(trimmed);
+      const want = trimmed === '' || /^[+-]?0[xXbBoO]/.test(trimmed) ? NaN : Number(trimmed);
       expect(Object.is(parseNumberBytes(bytes, 1, bytes.length - 1), want), JSON.stringify(cell)).toBe(true);
     }
   });

@@ -3,7 +3,7 @@ import type { Matrix, Targets } from '../data.js';
 import type { Metric } from '../training/metrics.js';
 import { RATE_CHUNK, checkFitOptions, defaultEpochs, disposedWhileTraining, emptyHistory, trainingRows } from '../fit.js';
 import { checkRate } from '../training/schedules.js';
-import { DisposedError, DivergenceError, FormatError, ShapeError, ValueError, WasmMlpError, type Divergence } from '../errors.js';
+import { DisposedError, DivergenceError, FormatError, ShapeError, ValueError, WasmMlpError, WorkerError, type Divergence } from '../errors.js';
 import { startWorker } from './spawn.js';
 import type { FromWorker, StartMessage, WorkerFitOptions } from './messages.js';
 import type { FitAccess } from './state.js';
@@ -48,7 +48,9 @@ export async function fitInWorker(access: FitAccess, X: Matrix, Y: Targets, opti
   });
   const state = access.snapshot();
   const { signal, onBatchEnd, onEpochEnd } = checked;
-  const worker = await startWorker();
+  const worker = await startWorker().catch((error: unknown) => {
+    throw new WorkerError(`fitAsync: the training worker could not start (${error instanceof Error ? error.message : String(error)}); train without { worker: true }`);
+  });
   // fitAsync trains only after the event loop has run once: an abort or a dispose meanwhile wins.
   if (access.disposed) {
     worker.terminate();
@@ -100,7 +102,7 @@ export async function fitInWorker(access: FitAccess, X: Matrix, Y: Targets, opti
         finish(error as Error);
       }
     });
-    worker.onError((error) => finished || finish(new WasmMlpError(`fitAsync: the training worker failed: ${error.message}`)));
+    worker.onError((error) => finished || finish(new WorkerError(`fitAsync: the training worker failed: ${error.message}`)));
     try {
       worker.post(start, transfer);
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { FromWorker, ToWorker } from './messages.js';
-import { workerExecArgv } from '../threads/support.js';
+import { startNodeWorker } from '../threads/exec-argv.js';
 
 /** The few things fitAsync does with a worker, the same over Web Workers and worker_threads. */
 export interface WorkerHandle {
@@ -27,7 +27,7 @@ export async function startWorker(): Promise<WorkerHandle> {
   // Hidden from bundlers: only Node (and Deno, Bun) get here.
   const threads = 'node:worker_threads';
   const { Worker: NodeWorker } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ threads)) as typeof import('node:worker_threads');
-  const worker = new NodeWorker(new URL('./worker.js', import.meta.url), { execArgv: workerExecArgv() });
+  const worker = startNodeWorker(NodeWorker, new URL('./worker.js', import.meta.url));
   // A training worker must not keep the process alive once its caller is done with it.
   worker.unref();
   return {

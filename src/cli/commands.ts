@@ -9,8 +9,10 @@ import { FormatError } from '../errors.js';
 import { Random } from '../random.js';
 import { readCsvTable, type CsvTable } from './csv.js';
 import { applyScaling, featureMatrix, fitScaling, inferTask, targetColumn, type Task } from './table.js';
-import { DEFAULT_MODEL_FILE, loadModelFile, modelFile, saveModelFile, type ModelFile } from './model-file.js';
+import { DEFAULT_MODEL_FILE, loadModelFile, modelFile, modelText, type ModelFile } from './model-file.js';
 import { freshSeed } from '../seed.js';
+import { TrainingStop, saveTrainedModel } from './save-on-signal.js';
+import { epochRows, usesBatchNorm } from './last-batch.js';
 import { EXPORT_FORMATS, writeExport, writeOnnxExport } from './export.js';
 import { onnxOpsetOf } from '../io/onnx.js';
 import { WEIGHT_FORMATS } from '../quantize/model.js';
@@ -114,24 +116,32 @@ export async function train(args: ParsedArgs, out: ProgressOutput): Promise<void
     say(`network ${net.layers.join('-')} (${activation}, ${headOf(net)}), ${describeOptimizer(net.optimizer)}, ${trainSet.rows} training rows, ${validation?.rows ?? 0} validation rows, ${threadsNote}`);
     const scaledTrain = scale(trainSet);
     const scaledValidation = validation && scale(validation);
+    const perEpoch = epochRows(trainSet.rows, batchSize, usesBatchNorm(normalization), true);
+    if (perEpoch.note) process.stderr.write(`wasm-mlp: note: ${perEpoch.note}\n`);
     const stopping = patience === null ? null : new EarlyStop(net, patience);
-    trainWithProgress(net, scaledTrain, {
-      epochs, batchSize, fit: {}, schedule, classes: classes ? classes.length : null, seed, out,
-      afterEpoch: (epoch) => {
-        const valLoss = scaledValidation ? net.loss(scaledValidation.X, scaledValidation.Y) : undefined;
-        stopping?.observe(epoch, valLoss ?? net.loss(scaledTrain.X, scaledTrain.Y));
-        return valLoss === undefined ? undefined : `val loss ${valLoss.toFixed(4)}`;
-      },
-      stop: () => stopping?.stopped ?? false,
-    });
-    if (stopping) say(stopping.summary(scaledValidation ? 'validation' : 'training'));
-    // The saved network standardises (and one-hot encodes) raw rows itself, and names its classes.
-    const model = modelFile(net, { task, features, target, classes, featureScaling, targetScaling }, checkpointWithStage(net, stage ?? scalingStage(features, featureScaling!), classes));
-    say();
-    for (const line of metricLines(model, net, trainSet, 'training')) say(line);
-    if (validation) for (const line of metricLines(model, net, validation, 'validation')) say(line);
-    saveModelFile(outPath, model);
-    say(`saved the model to ${outPath}`);
+    const interrupt = TrainingStop.listen((line) => process.stderr.write(`wasm-mlp: ${line}\n`));
+    try {
+      await trainWithProgress(net, scaledTrain, {
+        epochs, batchSize, fit: {}, schedule, classes: classes ? classes.length : null, seed, out,
+        afterEpoch: (epoch) => {
+          const valLoss = scaledValidation ? net.loss(scaledValidation.X, scaledValidation.Y) : undefined;
+          stopping?.observe(epoch, valLoss ?? net.loss(scaledTrain.X, scaledTrain.Y));
+          return valLoss === undefined ? undefined : `val loss ${valLoss.toFixed(4)}`;
+        },
+        stop: () => stopping?.stopped ?? false,
+        interrupted: () => interrupt.requested,
+        rowsPerEpoch: perEpoch.rows,
+      });
+      if (stopping && !interrupt.requested) say(stopping.summary(scaledValidation ? 'validation' : 'training'));
+      // The saved network standardises (and one-hot encodes) raw rows itself, and names its classes.
+      const model = modelFile(net, { task, features, target, classes, featureScaling, targetScaling }, checkpointWithStage(net, stage ?? scalingStage(features, featureScaling!), classes));
+      say();
+      if (!interrupt.requested) for (const line of metricLines(model, net, trainSet, 'training')) say(line);
+      if (validation && !interrupt.requested) for (const line of metricLines(model, net, validation, 'validation')) say(line);
+      saveTrainedModel(outPath, modelText(model), say, interrupt);
+    } finally {
+      interrupt.close();
+    }
   } finally {
     net.dispose();
   }

@@ -4,6 +4,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { FormatError } from '../errors.js';
 import { parseNumberBytes } from './number-bytes.js';
+import { csvNumber } from './csv-number.js';
 
 /** One record's fields; valid only inside the callback that receives it. */
 export interface CsvRecord {
@@ -13,7 +14,7 @@ export interface CsvRecord {
   readonly count: number;
   /** Field j as text, unquoted ("" inside quotes read as "). */
   text(j: number): string;
-  /** Field j as `Number(text.trim())` would read it, with an empty cell as NaN. */
+  /** Field j as `csvNumber(text.trim())` reads it (an empty cell, 0x10: NaN). */
   number(j: number): number;
 }
 
@@ -68,10 +69,7 @@ export class CsvSplitter implements CsvRecord {
 
   number(j: number): number {
     const q = this.quoted[j];
-    if (q !== undefined) {
-      const cell = q.trim();
-      return cell === '' ? NaN : Number(cell);
-    }
+    if (q !== undefined) return csvNumber(q.trim());
     return parseNumberBytes(this.buffer, this.starts[j], this.ends[j]);
   }
 

@@ -6,6 +6,7 @@ import { Random } from '../random.js';
 import { CsvHeader } from './csv.js';
 import { readCsvChunks, type CsvRecord } from './csv-records.js';
 import { ShuffleBuffer } from './shuffle-buffer.js';
+import { cellError, csvNumber, storable } from './csv-number.js';
 import { compareLabels, type Scaling, type Task } from './table.js';
 
 /** Which rows a pass reads: training rows, held-out validation rows, or all. */
@@ -96,7 +97,9 @@ export function scanCsv(file: string, target: string, features: readonly string[
     }
     readFeatures(record, file, header.columns!, featureColumns, values);
     const label = record.text(targetIndex).trim();
-    const v = label === '' ? NaN : Number(label);
+    const v = csvNumber(label);
+    // A number past float32 is no class name: refused here, where its line is known.
+    if (Number.isFinite(v) && !storable(v) && taskOption !== 'classification') throw notANumber(file, record, target, targetIndex);
     if (!Number.isFinite(v)) {
       if (taskOption === 'regression') throw notANumber(file, record, target, targetIndex);
       numeric = false;
@@ -190,7 +193,7 @@ function readFeatures(record: CsvRecord, file: string, columns: readonly string[
   for (let j = 0; j < featureColumns.length; j++) {
     const c = featureColumns[j];
     const v = record.number(c);
-    if (!Number.isFinite(v)) throw notANumber(file, record, columns[c], c);
+    if (!storable(v)) throw notANumber(file, record, columns[c], c);
     out[j] = v;
   }
 }
@@ -207,15 +210,13 @@ function readTarget(record: CsvRecord, plan: StreamPlan, c: number, classIndex: 
     return index;
   }
   const v = record.number(c);
-  if (!Number.isFinite(v)) throw notANumber(plan.file, record, name, c);
+  if (!storable(v)) throw notANumber(plan.file, record, name, c);
   const s = plan.targetScaling;
   return s ? (Math.fround(v) - s.mean[0]) / s.std[0] : v;
 }
 
 function notANumber(file: string, record: CsvRecord, name: string, c: number): FormatError {
-  const cell = record.text(c).trim();
-  const got = cell === '' ? 'an empty cell' : JSON.stringify(cell.length > 30 ? cell.slice(0, 30) + '…' : cell);
-  return new FormatError(`${file} line ${record.line}, column "${name}": expected a number, got ${got}`);
+  return cellError(`${file} line ${record.line}, column "${name}"`, record.text(c).trim());
 }
 
 function columnIndex(file: string, columns: readonly string[], name: string, role: string): number {

@@ -190,7 +190,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 try {
-  process.exitCode = await main(process.argv.slice(2));
+  const status = await main(process.argv.slice(2));
+  // A command may have set its own status (an interrupted training, a model saved elsewhere).
+  process.exitCode = process.exitCode || status;
 } catch (error) {
   // Expected failures are one line; anything else is a bug, shown in full only on request.
   if (error instanceof UsageError) {

@@ -73,8 +73,10 @@ export class MetricTotals {
     }
     const mse = this.squared / n;
     const variance = this.sumSquares / n - (this.sum / n) ** 2;
-    const r2 = variance > 0 ? 1 - mse / variance : NaN;
-    return [`${name}: MSE ${fmt(mse)}, RMSE ${fmt(Math.sqrt(mse))}, MAE ${fmt(this.absolute / n)}, R² ${r2.toFixed(4)}`];
+    // R² = 1 − MSE/variance is undefined where the target does not vary: say why instead of NaN.
+    const r2 = variance > 0 ? (1 - mse / variance).toFixed(4)
+      : `undefined (${n === 1 ? 'one row' : `the target is ${fmt(this.sum / n + this.shift)} in every row`}, so it has no variance to explain)`;
+    return [`${name}: MSE ${fmt(mse)}, RMSE ${fmt(Math.sqrt(mse))}, MAE ${fmt(this.absolute / n)}, R² ${r2}`];
   }
 }
 

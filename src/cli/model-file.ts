@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { writeOutputFile } from './output-file.js';
 import { MLP } from '../mlp.js';
 import { FormatError, describe } from '../errors.js';
 import type { Scaling, Task } from './table.js';
@@ -40,9 +39,9 @@ export function modelFile(net: MLP, fields: Omit<ModelFile, 'format' | 'version'
   return { format: 'wasm-mlp-cli-model', version: 1, ...fields, layers: [...net.layers], checkpoint: Buffer.from(checkpoint).toString('base64') };
 }
 
-/** Writes the model as JSON text. */
-export function saveModelFile(path: string, model: ModelFile): void {
-  writeOutputFile(path, JSON.stringify(model) + '\n');
+/** The model as the file's JSON text (src/cli/save-on-signal.ts writes it). */
+export function modelText(model: ModelFile): string {
+  return JSON.stringify(model) + '\n';
 }
 
 /** What a file that is not a command-line model is, and what reads it. */

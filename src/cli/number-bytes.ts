@@ -1,13 +1,15 @@
-// Decimal numbers read straight from bytes. Exactly `Number(text.trim())` (empty → NaN): plain
+// Decimal numbers read straight from bytes. Exactly `csvNumber(text.trim())` (empty or 0x… → NaN): plain
 // decimals whose digits fit below 2^53 with a power of ten up to 10^22 are one correctly rounded
 // multiplication or division of two exact doubles (Clinger's fast path); anything else goes through Number() itself.
+
+import { csvNumber } from './csv-number.js';
 
 const decoder = new TextDecoder();
 /** 10^0 … 10^22: every one exact in a double. */
 const POWERS = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 const MAX_EXACT = 2 ** 53;
 
-/** The number in b[start, end), as Number() reads the trimmed text; an empty cell is NaN. */
+/** The number in b[start, end), as csvNumber reads the trimmed text; an empty cell is NaN. */
 export function parseNumberBytes(b: Uint8Array, start: number, end: number): number {
   let i = start;
   let e = end;
@@ -42,6 +44,5 @@ export function parseNumberBytes(b: Uint8Array, start: number, end: number): num
 }
 
 function slow(b: Uint8Array, start: number, end: number): number {
-  const cell = decoder.decode(b.subarray(start, end)).trim();
-  return cell === '' ? NaN : Number(cell);
+  return csvNumber(decoder.decode(b.subarray(start, end)).trim());
 }

@@ -6,11 +6,13 @@ import { UsageError } from './args.js';
 import { scanCsv, type StreamPlan } from './csv-stream.js';
 import { chunkSource } from './prefetch.js';
 import { MetricTotals } from './metric-report.js';
-import { modelFile, saveModelFile, type ModelFile } from './model-file.js';
+import { modelFile, modelText, type ModelFile } from './model-file.js';
+import { TrainingStop, saveTrainedModel, turnEventLoop } from './save-on-signal.js';
 import { ProgressBar, type ProgressOutput } from './progress.js';
 import { describeOptimizer } from './train-loop.js';
 import { EarlyStop, createNetwork, headOf, type TrainSettings } from './train-network.js';
 import { checkpointWithStage, scalingStage } from './input-stage.js';
+import { epochRows, usesBatchNorm } from './last-batch.js';
 
 /** Rows per chunk read ahead: a few MB for wide rows, and whole batches. */
 const CHUNK_ROWS = 2048;
@@ -37,50 +39,69 @@ export async function trainStreamed(s: TrainSettings, out: ProgressOutput): Prom
   try {
     say(`${s.file}: ${scan.rows} rows, ${features.length} features → ${s.target} (${task}${classes ? `, ${classes.length} classes: ${classes.join(', ')}` : ''}); streamed, shuffle buffer of ${s.shuffleBuffer} rows`);
     say(`network ${net.layers.join('-')} (${s.activation}, ${headOf(net)}), ${describeOptimizer(net.optimizer)}, ${scan.trainRows} training rows, ${s.validationFile !== undefined ? 'validation from ' + s.validationFile : `${scan.validationRows} validation rows`}, ${threadsNote}`);
+    const perEpoch = epochRows(scan.trainRows, s.batchSize, usesBatchNorm(s.normalization), s.shuffleBuffer > 1);
+    if (perEpoch.note) process.stderr.write(`wasm-mlp: note: ${perEpoch.note}\n`);
     const stopping = s.patience === null ? null : new EarlyStop(net, s.patience);
     const digits = String(s.epochs).length;
     const scaledValidation = validationPlan(true);
-    for (let epoch = 0; epoch < s.epochs; epoch++) {
-      const bar = new ProgressBar(out, `epoch ${String(epoch + 1).padStart(digits)}/${s.epochs}`);
-      const started = performance.now();
-      let done = 0;
-      let lossSum = 0;
-      const state = (accuracy: number | null) => ({ done, total: scan.trainRows, loss: lossSum / Math.max(done, 1), accuracy, seconds: (performance.now() - started) / 1000 });
-      const history = await net.fitDataset(() => batches({ ...base, pass: epoch }, s.batchSize), {
-        epochs: 1,
-        ...(s.schedule ? { learningRate: s.schedule(epoch) } : {}),
-        ...(classes ? { metrics: ['accuracy' as const] } : {}),
-        onBatchEnd: (_, logs) => {
-          done += logs.size;
-          lossSum += logs.loss * logs.size;
-          bar.update(state(null));
-        },
-      });
-      const validationLoss = scaledValidation ? await streamedLoss(net, scaledValidation) : undefined;
-      stopping?.observe(epoch, validationLoss ?? history.loss[0]);
-      bar.finish(state(history.metrics.accuracy?.[0] ?? null), validationLoss === undefined ? undefined : `val loss ${validationLoss.toFixed(4)}`);
-      if (stopping?.stopped) break;
+    const interrupt = TrainingStop.listen((line) => process.stderr.write(`wasm-mlp: ${line}\n`));
+    try {
+      for (let epoch = 0; epoch < s.epochs && !interrupt.requested; epoch++) {
+        const bar = new ProgressBar(out, `epoch ${String(epoch + 1).padStart(digits)}/${s.epochs}`);
+        const started = performance.now();
+        let done = 0;
+        let lossSum = 0;
+        const state = (accuracy: number | null) => ({ done, total: perEpoch.rows, loss: lossSum / Math.max(done, 1), accuracy, seconds: (performance.now() - started) / 1000 });
+        const history = await net.fitDataset(() => batches({ ...base, pass: epoch }, s.batchSize, perEpoch.rows < scan.trainRows), {
+          epochs: 1,
+          ...(s.schedule ? { learningRate: s.schedule(epoch) } : {}),
+          ...(classes ? { metrics: ['accuracy' as const] } : {}),
+          onBatchEnd: (_, logs) => {
+            done += logs.size;
+            lossSum += logs.loss * logs.size;
+            bar.update(state(null));
+            return !interrupt.requested;
+          },
+        });
+        if (interrupt.requested) {
+          bar.finish(state(null), 'interrupted');
+          break;
+        }
+        const validationLoss = scaledValidation ? await streamedLoss(net, scaledValidation) : undefined;
+        stopping?.observe(epoch, validationLoss ?? history.loss[0]);
+        bar.finish(state(history.metrics.accuracy?.[0] ?? null), validationLoss === undefined ? undefined : `val loss ${validationLoss.toFixed(4)}`);
+        if (stopping?.stopped) break;
+      }
+      const model = modelFile(net, { task, features, target: s.target, classes, featureScaling: scan.featureScaling, targetScaling: scan.targetScaling },
+        checkpointWithStage(net, scalingStage(features, scan.featureScaling), classes));
+      if (interrupt.requested) {
+        // A signal saves at once: the metrics would be another pass over the file.
+        saveTrainedModel(s.outPath, modelText(model), say, interrupt);
+        return;
+      }
+      if (stopping) say(stopping.summary(scaledValidation ? 'validation' : 'training'));
+      say();
+      for (const line of (await streamedMetrics(model, net, { ...base, featureScaling: null, targetScaling: null, shuffleBuffer: 1 }, 'training')).lines) say(line);
+      const rawValidation = validationPlan(false);
+      if (rawValidation) for (const line of (await streamedMetrics(model, net, rawValidation, 'validation')).lines) say(line);
+      saveTrainedModel(s.outPath, modelText(model), say, interrupt);
+    } finally {
+      interrupt.close();
     }
-    if (stopping) say(stopping.summary(scaledValidation ? 'validation' : 'training'));
-    const model = modelFile(net, { task, features, target: s.target, classes, featureScaling: scan.featureScaling, targetScaling: scan.targetScaling },
-      checkpointWithStage(net, scalingStage(features, scan.featureScaling), classes));
-    say();
-    for (const line of (await streamedMetrics(model, net, { ...base, featureScaling: null, targetScaling: null, shuffleBuffer: 1 }, 'training')).lines) say(line);
-    const rawValidation = validationPlan(false);
-    if (rawValidation) for (const line of (await streamedMetrics(model, net, rawValidation, 'validation')).lines) say(line);
-    saveModelFile(s.outPath, model);
-    say(`saved the model to ${s.outPath}`);
   } finally {
     net.dispose();
   }
 }
 
-/** The plan's rows as batches of `batchSize` (the last one may be smaller), read ahead in chunks. */
-export async function* batches(plan: StreamPlan, batchSize: number): AsyncGenerator<{ x: Float32Array; y: Int32Array | Float32Array }> {
+/** The plan's rows as batches of `batchSize` (the last one may be smaller; one of 1 row is left out with `dropOneRow`), read ahead in chunks. */
+export async function* batches(plan: StreamPlan, batchSize: number, dropOneRow = false): AsyncGenerator<{ x: Float32Array; y: Int32Array | Float32Array }> {
   const width = plan.features.length;
   for await (const chunk of chunkSource(plan)) {
+    // A file parsed in this thread never waits for I/O: let a signal (SIGINT) in between chunks.
+    await turnEventLoop();
     for (let from = 0; from < chunk.rows; from += batchSize) {
       const to = Math.min(from + batchSize, chunk.rows);
+      if (dropOneRow && to - from === 1) continue;
       yield { x: chunk.X.subarray(from * width, to * width), y: chunk.Y.subarray(from, to) };
     }
   }

@@ -1,5 +1,6 @@
 import { FormatError } from '../errors.js';
 import type { CsvTable } from './csv.js';
+import { cellError, csvNumber, storable } from './csv-number.js';
 
 /** What a model learns: a class among names (softmax + cross-entropy) or a number (MSE). */
 export type Task = 'classification' | 'regression';
@@ -39,7 +40,7 @@ export function targetColumn(table: CsvTable, target: string, task: Task, classe
 export function inferTask(table: CsvTable, target: string, task: Task | 'auto'): { task: Task; classes: string[] | null } {
   const c = columnIndex(table, target, 'target');
   const cells = table.rows.map((row) => row[c].trim());
-  const resolved = task !== 'auto' ? task : cells.every((v) => v !== '' && Number.isFinite(Number(v))) ? 'regression' : 'classification';
+  const resolved = task !== 'auto' ? task : cells.every((v) => Number.isFinite(csvNumber(v))) ? 'regression' : 'classification';
   if (resolved === 'regression') return { task: resolved, classes: null };
   const classes = [...new Set(cells.filter((v) => v !== ''))].sort(compareLabels);
   if (classes.length < 2) throw new FormatError(`${table.file}, column "${target}": classification needs at least 2 classes, found ${classes.length}`);
@@ -79,12 +80,13 @@ function columnIndex(table: CsvTable, name: string, role: string): number {
 /** Cell (i, c) as a number; a text cell's error suggests --categorical or --features. */
 export function numberCell(table: CsvTable, i: number, c: number): number {
   const cell = table.rows[i][c].trim();
-  const v = cell === '' ? NaN : Number(cell);
-  if (!Number.isFinite(v)) {
-    const got = cell === '' ? 'an empty cell' : JSON.stringify(cell.length > 30 ? cell.slice(0, 30) + '…' : cell);
+  const v = csvNumber(cell);
+  if (!storable(v)) {
     const name = table.columns[c];
-    const hint = cell === '' ? '' : `; if "${name}" holds categories, add --categorical ${name} (or --categorical auto) to one-hot encode it, or leave it out with --features`;
-    throw new FormatError(`${table.file} line ${table.lines[i]}, column "${name}": expected a number, got ${got}${hint}`);
+    const error = cellError(`${table.file} line ${table.lines[i]}, column "${name}"`, cell);
+    // A text cell (not a number at all) may be a category.
+    if (cell !== '' && !Number.isFinite(v) && Number.isNaN(Number(cell))) error.message += `; if "${name}" holds categories, add --categorical ${name} (or --categorical auto) to one-hot encode it, or leave it out with --features`;
+    throw error;
   }
   return v;
 }

@@ -3,6 +3,7 @@ import type { FitOptions } from '../fit.js';
 import { optimizerLabel, type OptimizerConfig } from '../optimizers.js';
 import { Random } from '../random.js';
 import { ProgressBar, type ProgressOutput, type ProgressState } from './progress.js';
+import { turnEventLoop } from './save-on-signal.js';
 
 /** Samples with their targets: a flat feature matrix, and class indices or a flat target matrix. */
 export interface Samples {
@@ -27,6 +28,10 @@ export interface LoopOptions {
   afterEpoch?: (epoch: number) => string | void;
   /** Asked after each epoch (after `afterEpoch`): true ends training there. */
   stop?: () => boolean;
+  /** Rows each epoch trains on, the first of its shuffled order (default all; src/cli/last-batch.ts). */
+  rowsPerEpoch?: number;
+  /** Asked after each chunk of batches, the event loop having run (a signal): true ends training at once. */
+  interrupted?: () => boolean;
 }
 
 /** Cosine annealing from η₀ to η₀/100 over the epochs (torch's CosineAnnealingLR, stepped per epoch). */
@@ -39,14 +44,18 @@ export function cosineSchedule(initial: number, epochs: number): (epoch: number)
 const CHUNK = 512;
 
 /** Trains epoch by epoch in seeded orders, with a live progress bar. Returns each epoch's mean loss. */
-export function trainWithProgress(net: MLP, data: Samples, o: LoopOptions): number[] {
+export async function trainWithProgress(net: MLP, data: Samples, o: LoopOptions): Promise<number[]> {
   const random = new Random(o.seed);
   const losses: number[] = [];
   const digits = String(o.epochs).length;
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     const bar = new ProgressBar(o.out, `epoch ${String(epoch + 1).padStart(digits)}/${o.epochs}`);
     const fit = o.schedule ? { ...o.fit, learningRate: o.schedule(epoch) } : o.fit;
-    const state = trainEpoch(net, data, random, { ...o, fit }, bar);
+    const state = await trainEpoch(net, data, random, { ...o, fit }, bar);
+    if (o.interrupted?.()) {
+      bar.finish(state, 'interrupted');
+      break;
+    }
     bar.finish(state, o.afterEpoch?.(epoch) || undefined);
     losses.push(state.loss);
     if (o.stop?.()) break;
@@ -54,21 +63,22 @@ export function trainWithProgress(net: MLP, data: Samples, o: LoopOptions): numb
   return losses;
 }
 
-function trainEpoch(net: MLP, data: Samples, random: Random, o: LoopOptions, bar: ProgressBar): ProgressState {
+async function trainEpoch(net: MLP, data: Samples, random: Random, o: LoopOptions, bar: ProgressBar): Promise<ProgressState> {
   const order = Int32Array.from({ length: data.rows }, (_, i) => i);
   random.shuffle(order);
+  const rows = o.rowsPerEpoch ?? data.rows;
   const started = performance.now();
   let done = 0;
   let lossSum = 0;
   let correct = 0;
   const state = () => ({
-    done, total: data.rows, loss: lossSum / Math.max(done, 1),
+    done, total: rows, loss: lossSum / Math.max(done, 1),
     accuracy: o.classes === null ? null : correct / Math.max(done, 1), seconds: (performance.now() - started) / 1000,
   });
   // Chunks are whole batches, so the batches are exactly those of one `fit` over the epoch.
   const chunk = Math.max(o.batchSize, Math.floor(CHUNK / o.batchSize) * o.batchSize);
-  for (let from = 0; from < data.rows; from += chunk) {
-    const part = takeRows(data, order.subarray(from, Math.min(from + chunk, data.rows)));
+  for (let from = 0; from < rows; from += chunk) {
+    const part = takeRows(data, order.subarray(from, Math.min(from + chunk, rows)));
     if (o.classes !== null) {
       // Accuracy on each chunk just before training on it: an honest running estimate, not a replay.
       const predicted = argmaxRows(net.predict(part.X) as Float32Array, o.classes);
@@ -78,6 +88,10 @@ function trainEpoch(net: MLP, data: Samples, random: Random, o: LoopOptions, bar
     lossSum += history.loss[0] * part.rows;
     done += part.rows;
     bar.update(state());
+    if (o.interrupted) {
+      await turnEventLoop();
+      if (o.interrupted()) break;
+    }
   }
   return state();
 }

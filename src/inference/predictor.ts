@@ -5,7 +5,7 @@ import { readCheckpoint } from '../io/checkpoint.js';
 import { sniffModel } from '../io/sniff.js';
 import { checkModelJSON } from '../serialize.js';
 import { readSafetensors, type SafetensorsArchitecture } from '../io/safetensors.js';
-import { checkOptions } from '../validate.js';
+import { checkOptions, keysOf } from '../validate.js';
 import type { RunningState } from '../io/running.js';
 import { createWasmEngine, type Kernels } from '../wasm/engine.js';
 import { readBlocks } from '../wasm/blocks.js';
@@ -16,9 +16,11 @@ import type { ForwardEngine } from '../predict.js';
 import { isQuantizedFile } from '../quantize/detect.js';
 import type { QuantizationInfo } from '../quantize/load.js';
 import { checkClassifier, classNamesOf, classesOf, type ClassLabel } from '../predict-classes.js';
+import { isArrayBuffer, isUint8Array } from '../typed-arrays.js';
 
 /** Options of `Predictor.load`: for safetensors files without wasm-mlp metadata, the architecture's missing parts. */
 export type PredictorOptions = SafetensorsArchitecture;
+const PREDICTOR_KEYS = keysOf<PredictorOptions>({ activations: true, loss: true });
 
 /**
  * A trained network that only predicts: what an app ships when training happened elsewhere.
@@ -54,11 +56,11 @@ export class Predictor {
    * @throws ValueError (as a rejected Promise) when the bytes are neither a Uint8Array nor an ArrayBuffer, or for a bad option.
    */
   static async load(bytes: Uint8Array | ArrayBuffer, options: PredictorOptions = {}): Promise<Predictor> {
-    const o = checkOptions('Predictor.load', 'options', options, true) as PredictorOptions;
-    if (!(bytes instanceof Uint8Array || bytes instanceof ArrayBuffer)) {
+    const o = checkOptions('Predictor.load', 'options', options, true, PREDICTOR_KEYS) as PredictorOptions;
+    if (!(isUint8Array(bytes) || isArrayBuffer(bytes))) {
       throw new ValueError(`Predictor.load: bytes must be a Uint8Array or ArrayBuffer holding a model file (a checkpoint, JSON or safetensors), got ${describe(bytes)}`);
     }
-    const input = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
+    const input = isArrayBuffer(bytes) ? new Uint8Array(bytes) : bytes;
     // A quantized model (net.quantize()) runs int8 on its own engine, or as decoded float32 θ.
     // Its reader and int8 engine are imported only for such a file, so a float32 page does not ship them.
     const quantized = isQuantizedFile(input) ? await (await import('../quantize/load.js')).loadQuantized('Predictor.load', input) : null;

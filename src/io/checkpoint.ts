@@ -14,7 +14,7 @@ import { BACKENDS } from '../options.js';
 import { checkCreateOptions } from '../validate.js';
 import { parameterLayout, runningStatisticsLength } from '../layout.js';
 import { checkRunningState, type RunningState } from './running.js';
-import { optimizerBufferNames, resolveOptimizer, type OptimizerConfig, type OptimizerState } from '../optimizers.js';
+import { impossibleStateValue, optimizerBufferNames, resolveOptimizer, type OptimizerConfig, type OptimizerState } from '../optimizers.js';
 import type { PlateauState } from '../training/schedules.js';
 import type { TrainingState } from '../state/training-state.js';
 import { crc32 } from './crc32.js';
@@ -183,6 +183,10 @@ function decode(fn: string, h: Partial<Header>, bytes: Uint8Array, dataStart: nu
     return values;
   });
   const optimizerCount = expected.length - (runningLength > 0 ? 2 : 1);
+  optimizerBufferNames(config).forEach((name, i) => {
+    const impossible = impossibleStateValue(name, tensors[1 + i]);
+    if (impossible) throw fail(`tensor optimizer.${impossible}`);
+  });
   const running = checkRunningState(layout, runningLength > 0 ? tensors[expected.length - 1] : undefined, h.batchesTracked, fail);
   return { architecture, backend: h.backend as Backend, parameters: tensors[0], optimizer: { config, step, buffers: tensors.slice(1, 1 + optimizerCount) }, random, dropoutRandom, training, running };
 }

@@ -2,6 +2,7 @@
 // zero bytes, a type code, the number of dimensions — then each dimension as a big-endian
 // uint32, then the values in row-major order, big-endian.
 import { FormatError } from '../errors.js';
+import { isUint8Array } from '../typed-arrays.js';
 
 /** Values of an IDX file, typed by the file's type code. */
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -31,7 +32,7 @@ const TYPES: Record<number, { name: string; size: number; Array: new (n: number)
  */
 export function parseIdx(bytes: Uint8Array, name = 'IDX data'): IdxTensor {
   const fail = (what: string) => new FormatError(`parseIdx: ${name} is not an IDX file: ${what}`);
-  if (!(bytes instanceof Uint8Array)) throw new FormatError(`parseIdx: expected the file's bytes as a Uint8Array, got ${typeof bytes}`);
+  if (!(isUint8Array(bytes))) throw new FormatError(`parseIdx: expected the file's bytes as a Uint8Array, got ${typeof bytes}`);
   if (bytes.length < 4) throw fail(`${bytes.length} bytes, shorter than the 4-byte magic number`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes[0] !== 0 || bytes[1] !== 0) throw fail(`the magic number starts ${bytes[0]}, ${bytes[1]} instead of 0, 0 (gzip-compressed? gunzip it first)`);

@@ -14,6 +14,7 @@ import { parameterLayout, runningStatisticsLength, type ParameterLayout } from '
 import { dtypeBytes, readFloats, writeFloats } from './floats.js';
 import { toBytes } from './bytes.js';
 import { preprocessingMetadata } from '../preprocessing/architecture.js';
+import { nearestNames } from '../suggest.js';
 
 /** The reference implementation's limit on the JSON header (100 MB). */
 const MAX_HEADER_BYTES = 100_000_000;
@@ -194,7 +195,9 @@ function architectureOf(fn: string, metadata: unknown, entries: Map<string, Tens
   const dtypes = new Set([...entries.values()].map((t) => t.dtype).filter((d) => d !== 'I64'));
   if (dtypes.size > 1) throw fail('its tensors mix F32 and F64');
   const layers = parse('layers') ?? layersFromShapes(entries, fail);
+  checkMetadataKeys(meta, fail);
   const activations = given.activations ?? parse('activations');
+  if (activations === undefined && meta.format === 'wasm-mlp') throw fail('its wasm-mlp __metadata__ has no activations (a damaged file?)');
   if (activations === undefined) {
     throw new ValueError(`${fn}: the file has no wasm-mlp __metadata__.activations; pass options.activations (one per layer, ${layers.length - 1} here)`);
   }
@@ -208,6 +211,18 @@ function architectureOf(fn: string, metadata: unknown, entries: Map<string, Tens
   } catch (error) {
     if (given.activations !== undefined || given.loss !== undefined) throw error;
     throw fail(`its __metadata__ does not describe a valid network: ${(error as Error).message.replace(`${fn}: `, '')}`);
+  }
+}
+
+/** The `__metadata__` keys writeSafetensors writes. */
+const METADATA_KEYS = ['format', 'layers', 'activations', 'loss', 'dtype', 'dropout', 'lossOptions', 'normalization'];
+
+/** A key one edit from one wasm-mlp writes, but not it, is a damaged byte, not another writer's field. */
+function checkMetadataKeys(meta: Record<string, unknown>, fail: (what: string) => FormatError): void {
+  for (const key of Object.keys(meta)) {
+    if (METADATA_KEYS.includes(key)) continue;
+    const near = nearestNames(key, METADATA_KEYS, true);
+    if (near.length > 0) throw fail(`its __metadata__ has a key ${JSON.stringify(key)}, one character from wasm-mlp's '${near[0]}' (a damaged file?)`);
   }
 }
 

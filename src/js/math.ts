@@ -121,12 +121,20 @@ export function activationBackward(kind: Activation, delta: FloatArray, a: Float
 
 const same = (v: number) => v;
 
+/**
+ * Rounding to an array's precision: Math.fround for a Float32Array, else none. Applied to the
+ * terms the wasm kernels compute in float32 that can overflow there (and must here too).
+ */
+export function roundingOf(a: FloatArray): (v: number) => number {
+  return a instanceof Float32Array ? Math.fround : same;
+}
+
 /** Mean loss from the output layer's logits z, activations a and targets y; `parameter` is huber's δ or smooth-l1's β. */
 export function lossValue(kind: Loss, z: FloatArray, a: FloatArray, y: FloatArray, rows: number, cols: number, parameter = 0): number {
   const len = rows * cols;
   // Terms that can overflow are rounded to the network's precision, as the wasm kernels compute
   // them: a float32 difference of 1e30 squares to Infinity there, so it must here too.
-  const round = a instanceof Float32Array ? Math.fround : same;
+  const round = roundingOf(a);
   let sum = 0;
   switch (kind) {
     case 'mse':

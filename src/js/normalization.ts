@@ -4,6 +4,7 @@
 // input. Loops run in the kernels' order so float64 results agree to rounding.
 
 import type { FloatArray } from '../options.js';
+import { roundingOf } from './math.js';
 
 /** nn.LayerNorm's and nn.BatchNorm1d's default eps. */
 export const NORM_EPSILON = 1e-5;
@@ -12,20 +13,31 @@ export const BATCH_NORM_MOMENTUM = 0.1;
 
 /** z = γ·x̂ + β with x̂ normalized over each row's n units; invStd[r] = 1/√(var + eps) (biased variance). */
 export function layerNormForward(z: FloatArray, xhat: FloatArray, invStd: FloatArray, h: FloatArray, gamma: FloatArray, beta: FloatArray, rows: number, n: number): void {
+  // In the network's precision, as the kernels compute: in float32 a spread of |h − mean| ≳
+  // 1.8e19 squares to Infinity, so 1/√var is 0 and z = β (as in ONNX and torch's float32 too).
+  const round = roundingOf(h);
   for (let r = 0; r < rows; r++) {
     const o = r * n;
     let sum = 0;
-    for (let j = 0; j < n; j++) sum += h[o + j];
-    const mean = sum / n;
+    for (let j = 0; j < n; j++) sum = round(sum + h[o + j]);
+    const mean = round(sum / n);
     let squares = 0;
-    for (let j = 0; j < n; j++) squares += (h[o + j] - mean) * (h[o + j] - mean);
-    const inv = 1 / Math.sqrt(squares / n + NORM_EPSILON);
+    for (let j = 0; j < n; j++) {
+      const d = round(h[o + j] - mean);
+      squares = round(squares + round(d * d));
+    }
+    const inv = inverseStd(round, squares, n);
     invStd[r] = inv;
     for (let j = 0; j < n; j++) {
-      xhat[o + j] = (h[o + j] - mean) * inv;
-      z[o + j] = xhat[o + j] * gamma[j] + beta[j];
+      xhat[o + j] = round(round(h[o + j] - mean) * inv);
+      z[o + j] = round(xhat[o + j] * gamma[j]) + beta[j];
     }
   }
+}
+
+/** 1/√(squares/count + eps), each operation rounded with `round`. */
+function inverseStd(round: (v: number) => number, squares: number, count: number): number {
+  return round(1 / round(Math.sqrt(round(round(squares / count) + round(NORM_EPSILON)))));
 }
 
 /**
@@ -71,19 +83,23 @@ export interface BatchStatistics {
 
 /** z = γ·x̂ + β with x̂ normalized over the batch's rows, column by column (rows ≥ 2). */
 export function batchNormForward(z: FloatArray, xhat: FloatArray, stats: BatchStatistics, h: FloatArray, gamma: FloatArray, beta: FloatArray, rows: number, n: number): void {
+  const round = roundingOf(h); // as layerNormForward
   for (let j = 0; j < n; j++) {
     let sum = 0;
-    for (let r = 0; r < rows; r++) sum += h[r * n + j];
-    const mean = sum / rows;
+    for (let r = 0; r < rows; r++) sum = round(sum + h[r * n + j]);
+    const mean = round(sum / rows);
     let squares = 0;
-    for (let r = 0; r < rows; r++) squares += (h[r * n + j] - mean) * (h[r * n + j] - mean);
-    const inv = 1 / Math.sqrt(squares / rows + NORM_EPSILON);
+    for (let r = 0; r < rows; r++) {
+      const d = round(h[r * n + j] - mean);
+      squares = round(squares + round(d * d));
+    }
+    const inv = inverseStd(round, squares, rows);
     stats.mean[j] = mean;
     stats.invStd[j] = inv;
     stats.unbiasedVar[j] = squares / (rows - 1);
     for (let r = 0; r < rows; r++) {
-      xhat[r * n + j] = (h[r * n + j] - mean) * inv;
-      z[r * n + j] = xhat[r * n + j] * gamma[j] + beta[j];
+      xhat[r * n + j] = round(round(h[r * n + j] - mean) * inv);
+      z[r * n + j] = round(xhat[r * n + j] * gamma[j]) + beta[j];
     }
   }
 }

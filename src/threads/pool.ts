@@ -1,4 +1,5 @@
-import { isNode, workerExecArgv } from './support.js';
+import { isNode } from './support.js';
+import { startNodeWorker } from './exec-argv.js';
 
 /** What every worker of a network is given: the kernels, the shared memory, the control block. */
 export interface WorkerInit {
@@ -51,17 +52,20 @@ export class WorkerPool {
   /**
    * Starts `count` workers. With Node's Worker class they are created and sent their work
    * synchronously, so the caller may block until `init.started` counts them all (a synchronous
-   * call that needs them); `ready` resolves once each has entered its loop.
+   * call that needs them); `ready` resolves once each has entered its loop. Throws when Node
+   * refuses to create a worker, so that no caller waits for workers that cannot start.
    */
   static launch(count: number, init: WorkerInit, nodeWorker: NodeWorker | null): { pool: WorkerPool; ready: Promise<WorkerPool> } {
     const threads: Thread[] = [];
     const pool = new WorkerPool(threads);
     let ready = false;
+    let failure: unknown = null;
     const started = Array.from({ length: count }, (_, i) => new Promise<void>((resolve, reject) => {
       const listener = (m: Message) => {
         if (m.type === 'ready') resolve();
         else if (m.type === 'error' || m.type === 'exit') {
           const reason = m.message ?? `worker thread ${i + 1} exited`;
+          if (!ready) failedToStart(init);
           reject(new Error(reason));
           if (ready && !pool.ending) pool.onLost?.(reason);
         }
@@ -70,9 +74,23 @@ export class WorkerPool {
         threads.push(thread);
         thread.post({ ...init, thread: i + 1 });
       };
-      if (nodeWorker) begin(spawnNode(nodeWorker, listener));
-      else spawnWeb(listener).then(begin, reject);
+      if (!nodeWorker) spawnWeb(listener).then(begin, reject);
+      else if (failure === null) {
+        try {
+          begin(spawnNode(nodeWorker, listener));
+        } catch (error) {
+          failure = error;
+          reject(error);
+        }
+      } else reject(failure);
     }));
+    if (failure !== null) {
+      // A worker Node refused to create: the caller must not wait for it (nor for the others).
+      pool.ending = true;
+      void Promise.allSettled(started);
+      void pool.terminate();
+      throw failure;
+    }
     const whenReady = Promise.all(started).then(
       () => {
         ready = true;
@@ -96,8 +114,15 @@ export class WorkerPool {
   }
 }
 
+/** Counts a worker that will never enter its loop, for a caller blocked waiting for them (init.started[1]). */
+function failedToStart(init: WorkerInit): void {
+  if (!init.started) return;
+  Atomics.add(init.started, 1, 1);
+  Atomics.notify(init.started, 0);
+}
+
 function spawnNode(Worker: NodeWorker, listener: (m: Message) => void): Thread {
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { execArgv: workerExecArgv() });
+  const worker = startNodeWorker(Worker, new URL('./worker.js', import.meta.url));
   worker.on('message', listener);
   worker.on('error', (error) => listener({ type: 'error', message: String(error) }));
   worker.on('exit', (code) => listener({ type: 'exit', message: `a worker thread exited with code ${code}` }));

@@ -67,12 +67,3 @@ export function canBlock(): boolean {
 export function isNode(): boolean {
   return typeof process === 'object' && typeof process.versions?.node === 'string';
 }
-
-/**
- * Node flags a worker_threads Worker accepts: the caller's, less the ones a Worker refuses —
- * flags for -e/stdin code, and V8's wasm feature flags (V8 flags are process-wide, so the
- * worker has them anyway; relaxed-SIMD kernels still run there).
- */
-export function workerExecArgv(): string[] {
-  return process.execArgv.filter((flag) => !flag.startsWith('--input-type') && !/^--(no-)?(experimental-)?wasm-(?!modules)/.test(flag));
-}

@@ -3,6 +3,7 @@
 import type { Engine } from '../engine.js';
 import type { FloatArray } from '../options.js';
 import { ShapeError, ValueError, describe } from '../errors.js';
+import { isFloatArray } from '../typed-arrays.js';
 
 /** One non-negative finite weight per row. */
 export type SampleWeights = Float32Array | Float64Array | readonly number[];
@@ -16,9 +17,12 @@ export interface SampleWeightOptions {
   sampleWeight?: SampleWeights;
 }
 
-/** Throws unless `value` has one non-negative finite number per row. */
+/**
+ * Throws unless `value` has one non-negative finite number per row. Returns the weights scaled
+ * so that the largest lies in [1, 2) (`scaleFree`): the loss's value does not depend on their scale.
+ */
 export function checkSampleWeight(fn: string, name: string, value: unknown, rows: number): ArrayLike<number> {
-  const ok = Array.isArray(value) || value instanceof Float32Array || value instanceof Float64Array;
+  const ok = Array.isArray(value) || isFloatArray(value);
   if (!ok || (value as ArrayLike<unknown>).length !== rows) {
     throw new (ok ? ShapeError : ValueError)(`${fn}: ${name} must be an array of ${rows} non-negative numbers (one per row), got ${describe(value)}`);
   }
@@ -27,7 +31,32 @@ export function checkSampleWeight(fn: string, name: string, value: unknown, rows
     const w = weights[i];
     if (typeof w !== 'number' || !(w >= 0 && w < Infinity)) throw new ValueError(`${fn}: ${name}[${i}] must be a non-negative finite number, got ${describe(w)}`);
   }
-  return weights as ArrayLike<number>;
+  return scaleFree(weights as ArrayLike<number>);
+}
+
+/**
+ * The weights times the power of two that brings the largest into [1, 2), in float64. The loss
+ * Σ sᵢ·ℓᵢ / Σ sᵢ·dᵢ is scale-free in exact arithmetic, but not in floats: weights of 1e-40
+ * are denormal in float32 (their sum's reciprocal overflows), 1e38 overflow the sums. A power of
+ * two changes no bit of a normal float's mantissa, so ordinary weights give the results they
+ * gave unscaled, bit for bit; all zeros stay zeros.
+ */
+export function scaleFree(weights: ArrayLike<number>): ArrayLike<number> {
+  let max = 0;
+  for (let i = 0; i < weights.length; i++) max = Math.max(max, weights[i]);
+  if (max === 0) return weights;
+  let exponent = Math.floor(Math.log2(max));
+  // log2 may round across a power of two; the product below is exact, so check it.
+  if (timesPowerOfTwo(max, -exponent) >= 2) exponent += 1;
+  else if (timesPowerOfTwo(max, -exponent) < 1) exponent -= 1;
+  if (exponent === 0) return weights;
+  return Float64Array.from(weights as ArrayLike<number>, (w) => timesPowerOfTwo(w, -exponent));
+}
+
+/** x·2ⁿ for n in [−1100, 1100], in two exact factors (2ⁿ alone leaves float64's range beyond ±1023). */
+function timesPowerOfTwo(x: number, n: number): number {
+  const half = Math.trunc(n / 2);
+  return x * 2 ** half * 2 ** (n - half);
 }
 
 /** Runs `body` with `weights` (or none) weighting the staged rows, then switches weighting off again. */
