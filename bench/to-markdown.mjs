@@ -5,8 +5,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const BEGIN = '<!-- bench:begin -->';
-export const END = '<!-- bench:end -->';
+/** The markers of one Node major's tables ('v20.20.2' → node20): Node 20 and Node 24 runs each keep their own. */
+export const markers = (node) => {
+  const major = `node${String(node).replace(/^v/, '').split('.')[0]}`;
+  return [`<!-- bench:begin ${major} -->`, `<!-- bench:end ${major} -->`];
+};
 const FILE = new URL('../BENCHMARKS.md', import.meta.url);
 
 const format = (v) => (!Number.isFinite(v) ? 'n/a' : v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : v >= 1e4 ? `${(v / 1e3).toFixed(1)} k` : v >= 100 ? v.toFixed(0) : v.toFixed(1));
@@ -36,8 +39,9 @@ export function markdown(results) {
   return out.join('\n');
 }
 
-/** Replaces what lies between BENCHMARKS.md's markers with this run's tables; returns the file's path. */
+/** Replaces what lies between BENCHMARKS.md's markers for the run's Node major with its tables; returns the file's path. */
 export function writeBenchmarks(results, file = FILE) {
+  const [BEGIN, END] = markers(results.node);
   const text = readFileSync(file, 'utf8');
   const begin = text.indexOf(BEGIN), end = text.indexOf(END);
   if (begin < 0 || end < begin) throw new Error(`${fileURLToPath(file)}: no ${BEGIN} … ${END} markers to write the tables between`);
