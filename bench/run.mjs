@@ -73,16 +73,15 @@ const contenders = [
 ].filter((c) => c && (!process.env.BENCH_ONLY || c.name.startsWith(process.env.BENCH_ONLY)));
 
 /**
- * Median ms per run of one prepared task, and its best run, in the CPU time of this thread: on
- * a machine shared with other work, wall time mostly measures the scheduler (identical code
- * read ×0.84–×1.36 in wall time, ×0.99–×1.02 in CPU time, in the same minute). Node 24 reads
- * the thread's own clock (process.threadCpuUsage); on older Nodes each run counts the lesser of
- * its wall time and the process's CPU time, both upper bounds of this thread's time (the first
- * counts time spent descheduled, the second V8's helper threads). Every JavaScript contender
- * runs on this thread; the wall time is kept beside it (wallMs). PyTorch is timed by its own
- * process, in wall time.
+ * Median ms per run of one prepared task, and its best run, in CPU time: on a machine shared
+ * with other work, wall time mostly measures the scheduler (identical code read ×0.84–×1.36 in
+ * wall time, ×0.99–×1.02 in CPU time, in the same minute). Each run counts the lesser of its
+ * wall time and the process's CPU time (process.cpuUsage), both upper bounds of this thread's
+ * time: the first counts time spent descheduled, the second V8's helper threads. (Node 24's
+ * process.threadCpuUsage would be the thread's own clock, but here it ticks in milliseconds:
+ * 0 for most runs under a millisecond.) Every JavaScript contender runs on this thread; the
+ * wall time is kept beside it (wallMs). PyTorch is timed by its own process, in wall time.
  */
-const cpuClock = process.threadCpuUsage ? (since) => process.threadCpuUsage(since) : (since) => process.cpuUsage(since);
 
 async function timeOnce(contender, task) {
   await contender.before?.();
@@ -95,12 +94,12 @@ async function timeOnce(contender, task) {
   const cpu = [], wall = [];
   const end = performance.now() + TIME;
   while (cpu.length < (quick ? 1 : 3) || performance.now() < end) {
-    const c0 = cpuClock();
+    const c0 = process.cpuUsage();
     const w0 = performance.now();
     await task.run();
     const w = performance.now() - w0;
-    const c = cpuClock(c0);
-    cpu.push(process.threadCpuUsage ? (c.user + c.system) / 1000 : Math.min(w, (c.user + c.system) / 1000));
+    const c = process.cpuUsage(c0);
+    cpu.push(Math.min(w, (c.user + c.system) / 1000));
     wall.push(w);
   }
   return { ms: median(cpu), best: Math.min(...cpu), wall: median(wall) };
