@@ -74,7 +74,7 @@ const contenders = [
 
 /**
  * Median ms per run of one prepared task, and its best run, in CPU time: on a machine shared
- * with other work, wall time mostly measures the scheduler (identical code read ×0.84–×1.36 in
+ * with other work, wall time mostly measures the scheduler (identical code read ×0.82–×1.36 in
  * wall time, ×0.99–×1.02 in CPU time, in the same minute). Each run counts the lesser of its
  * wall time and the process's CPU time (process.cpuUsage), both upper bounds of this thread's
  * time: the first counts time spent descheduled, the second V8's helper threads. (Node 24's
