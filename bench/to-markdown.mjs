@@ -1,7 +1,7 @@
 // bench/results.json as Markdown tables, and the writer `npm run bench` uses to put them into
 // BENCHMARKS.md between its marker comments (everything outside the markers is left alone).
-//   node bench/to-markdown.mjs           print the tables of the last run
-//   node bench/to-markdown.mjs --write   and write them into BENCHMARKS.md
+//   node bench/to-markdown.mjs [results.json]           print the tables of the last run (or of that file)
+//   node bench/to-markdown.mjs --write [results.json]   and write them into BENCHMARKS.md
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -13,7 +13,7 @@ export const markers = (node) => {
 const FILE = new URL('../BENCHMARKS.md', import.meta.url);
 
 const format = (v) => (!Number.isFinite(v) ? 'n/a' : v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : v >= 1e4 ? `${(v / 1e3).toFixed(1)} k` : v >= 100 ? v.toFixed(0) : v.toFixed(1));
-const percent = (v) => (Number.isFinite(v) ? `${(100 * v).toFixed(0)}%` : '');
+const percent = (v, digits = 0) => (Number.isFinite(v) ? `${(100 * v).toFixed(digits)}%` : '');
 
 /** The Markdown of one run: its machine line, each workload's table, each phase table. */
 export function markdown(results) {
@@ -32,7 +32,7 @@ export function markdown(results) {
     out.push('| phase | µs per step | part of the SGD step | part of the Adam step | GFLOP/s | share of peak |', '| --- | ---: | ---: | ---: | ---: | ---: |');
     for (const r of p.rows) {
       const us = r.us !== undefined && r.us !== null ? r.us.toFixed(1) : `${r.restSgd.toFixed(1)} (SGD), ${r.restAdam.toFixed(1)} (Adam)`;
-      out.push(`| ${r.phase} | ${r.error ? `failed: ${r.error}` : us} | ${percent(r.ofSgd)} | ${percent(r.ofAdam)} | ${r.gflops ? r.gflops.toFixed(1) : ''} | ${percent(r.share)} |`);
+      out.push(`| ${r.phase} | ${r.error ? `failed: ${r.error}` : us} | ${percent(r.ofSgd, 1)} | ${percent(r.ofAdam, 1)} | ${r.gflops ? r.gflops.toFixed(1) : ''} | ${percent(r.share)} |`);
     }
     out.push('');
   }
@@ -50,7 +50,8 @@ export function writeBenchmarks(results, file = FILE) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const results = JSON.parse(readFileSync(new URL('./results.json', import.meta.url), 'utf8'));
+  const path = process.argv.slice(2).find((a) => !a.startsWith('--'));
+  const results = JSON.parse(readFileSync(path ?? new URL('./results.json', import.meta.url), 'utf8'));
   if (process.argv.includes('--write')) console.log(`wrote ${writeBenchmarks(results)}`);
   else console.log(markdown(results));
 }
