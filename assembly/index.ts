@@ -2,6 +2,9 @@
 // Memory is imported: the TypeScript side lays out every block (src/wasm/arena.ts) with the
 // field offsets exported from layout.ts.
 
+import { Optimizer } from './blocks';
+import { optimizerStep } from './optimizers';
+
 export * from './layout';
 export { denseForward } from './gemm/forward';
 export { weightGradient } from './gemm/weight-gradient';
@@ -19,4 +22,9 @@ export function heapBase(): usize {
 /** Size in bytes of one `float` in this build (4 or 8). */
 export function floatBytes(): i32 {
   return sizeof<float>();
+}
+
+/** One optimizer update of θ[begin, end), as a step takes it: for kernel tests and the benchmark's phase table. */
+export function optimizerUpdate(optimizer: usize, params: usize, grads: usize, begin: i32, end: i32, learningRate: f64): void {
+  optimizerStep(changetype<Optimizer>(optimizer), params, grads, begin, end, learningRate);
 }

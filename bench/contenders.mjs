@@ -29,7 +29,9 @@ export function wasmMlp(name, { backend = 'wasm', dtype = 'float32', variant, li
       // fit copies and checks the data once per call: several epochs per call amortise that.
       const epochs = w.epochs;
       const count = x.length / w.layers[0];
-      return { run: () => { net.fit(x, Y, { epochs, batchSize: w.batchSize, learningRate: w.learningRate }); }, units: epochs * Math.ceil(count / w.batchSize) * (w.unit === 'steps' ? 1 : w.batchSize), dispose: () => net.dispose() };
+      // The optimizer named, SGD unless the workload says otherwise (fit's own default is Adam).
+      const optimizer = { type: w.optimizer ?? 'sgd', learningRate: w.learningRate };
+      return { run: () => { net.fit(x, Y, { epochs, batchSize: w.batchSize, optimizer }); }, units: epochs * Math.ceil(count / w.batchSize) * (w.unit === 'steps' ? 1 : w.batchSize), dispose: () => net.dispose() };
     },
   };
 }
@@ -62,14 +64,14 @@ export function tfjs(name, backend) {
   return {
     name,
     before: use,
-    note: 'tfjs-layers Sequential of dense layers, SGD, Glorot init; softmax + categoricalCrossentropy',
+    note: 'tfjs-layers Sequential of dense layers, SGD or Adam as the workload says, Glorot init; softmax + categoricalCrossentropy',
     async prepare(w) {
       await use();
       const model = tfl.sequential();
       w.activations.forEach((activation, i) => {
         model.add(tfl.layers.dense({ units: w.layers[i + 1], activation, ...(i === 0 ? { inputShape: [w.layers[0]] } : {}) }));
       });
-      model.compile({ optimizer: tf.train.sgd(w.learningRate), loss: w.loss === 'cross-entropy' ? 'categoricalCrossentropy' : 'meanSquaredError' });
+      model.compile({ optimizer: w.optimizer === 'adam' ? tf.train.adam(w.learningRate) : tf.train.sgd(w.learningRate), loss: w.loss === 'cross-entropy' ? 'categoricalCrossentropy' : 'meanSquaredError' });
       const { x, oneHot, count } = w.data(w.smallCount ?? w.count);
       const outputs = w.layers.at(-1);
       if (w.mode === 'step') {
@@ -129,10 +131,18 @@ export function brainJs(name) {
   };
 }
 
-/** PyTorch CPU, one thread, in a persistent Python process (bench/torch_bench.py); null when unavailable. */
+/** A python3 that can import `module`, or null. */
+export function pythonWith(module) {
+  return ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0) ?? null;
+}
+
+/** PyTorch CPU, one thread, in a persistent Python process (bench/torch_bench.py); null (with a printed reason) when unavailable. */
 export function pytorch(name) {
-  const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
-  if (!python) return null;
+  const python = pythonWith('torch');
+  if (!python) {
+    console.log(`${name}: skipped (no python3 here can import torch)`);
+    return null;
+  }
   const child = spawn(python, [new URL('./torch_bench.py', import.meta.url).pathname], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
   const lines = createInterface({ input: child.stdout });
   const replies = [];
@@ -145,7 +155,7 @@ export function pytorch(name) {
     external: true,
     async prepare(w) {
       if (w.mode === 'step') return measured({ kind: 'mlp', mode: 'step', layers: w.layers, activations: w.activations, loss: w.loss, learningRate: w.learningRate, count: 2, batchSize: 2, epochs: 1, calls: w.torchCalls ?? 200 });
-      return measured({ kind: 'mlp', mode: 'fit', unit: w.unit, layers: w.layers, activations: w.activations, loss: w.loss, learningRate: w.learningRate, count: w.count, batchSize: w.batchSize, epochs: w.unit === 'steps' ? (w.torchEpochs ?? 200) : 1 });
+      return measured({ kind: 'mlp', mode: 'fit', unit: w.unit, optimizer: w.optimizer ?? 'sgd', layers: w.layers, activations: w.activations, loss: w.loss, learningRate: w.learningRate, count: w.count, batchSize: w.batchSize, epochs: w.unit === 'steps' ? (w.torchEpochs ?? 200) : 1 });
     },
     gemm: async (m, k, n, product) => measured({ kind: 'gemm', m, k, n, product }),
     close: () => child.stdin.end(),

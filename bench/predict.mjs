@@ -7,6 +7,7 @@ import { classification, rows } from './data.mjs';
 import { loadKernels } from './kernels.mjs';
 import { tfjsLibrary } from './contenders.mjs';
 import { plainLoop } from './plain-loop.mjs';
+import { relativeError } from './gemm.mjs';
 
 const LAYERS = [784, 128, 10];
 const ACTS = ['relu', 'softmax'];
@@ -31,7 +32,7 @@ export async function predictCells(batch, calls) {
       add('wasm-mlp f32 predict(Float32Array)', repeat(() => net.predict(X)));
       const asRows = rows(x, 784);
       add('wasm-mlp f32 predict(number[][])', repeat(() => net.predict(asRows)));
-      add('bare forward kernels f32', bareForward(net, x, batch, calls));
+      add('bare forward kernels f32', bareForward(net, x, batch, calls, net.predict(x)));
     }
   }
   add('plain JS loop f32', plainLoop(nets[0].getParameters(), x, batch, calls));
@@ -45,8 +46,12 @@ export async function predictCells(batch, calls) {
   return { cells, dispose: () => nets.forEach((n) => n.dispose()) };
 }
 
-/** The two dense-layer kernels alone, on the network's own weights, in the build wasm-mlp uses. */
-function bareForward(net, x, batch, calls) {
+/**
+ * The two dense-layer kernels alone, on the network's own weights, in the build wasm-mlp uses,
+ * each call over every row and unit. One pass is checked against `predict`'s output first, so
+ * a call that computes nothing (or something else) fails the bench instead of timing it.
+ */
+function bareForward(net, x, batch, calls, expected) {
   const { k, matrix } = loadKernels('f32', kernelVariant());
   const theta = net.getParameters();
   const { layers } = net.layout;
@@ -56,13 +61,15 @@ function bareForward(net, x, batch, calls) {
   const z = layers.map((l) => matrix(batch * l.outputs));
   const a = layers.map((l) => matrix(batch * l.outputs));
   const codes = ACTS.map((name) => CODES.activation[name]);
-  return () => {
-    for (let c = 0; c < calls; c++) {
-      let from = input.ptr;
-      for (let l = 0; l < layers.length; l++) {
-        k.denseForward(z[l].ptr, a[l].ptr, from, weights[l].ptr, biases[l].ptr, layers[l].outputs, layers[l].inputs, codes[l], 0, batch);
-        from = a[l].ptr;
-      }
+  const pass = () => {
+    let from = input.ptr;
+    for (let l = 0; l < layers.length; l++) {
+      k.denseForward(z[l].ptr, a[l].ptr, from, weights[l].ptr, biases[l].ptr, layers[l].outputs, layers[l].inputs, codes[l], 0, batch, 0, layers[l].outputs);
+      from = a[l].ptr;
     }
   };
+  pass();
+  const error = relativeError(a.at(-1).view(), expected);
+  if (!(error <= 1e-6)) throw new Error(`bare forward kernels: their output is off predict's by ${error} (relative): the calls are wrong or empty, nothing is timed`);
+  return () => { for (let c = 0; c < calls; c++) pass(); };
 }

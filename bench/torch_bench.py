@@ -25,7 +25,11 @@ def mlp(task):
         if acts[i] != "softmax":
             modules.append(ACTIVATIONS[acts[i]]())
     model = torch.nn.Sequential(*modules)
-    opt = torch.optim.SGD(model.parameters(), lr=task["learningRate"])
+    # torch.optim.Adam with torch's defaults (betas 0.9, 0.999, eps 1e-8), as wasm-mlp's Adam.
+    if task.get("optimizer") == "adam":
+        opt = torch.optim.Adam(model.parameters(), lr=task["learningRate"])
+    else:
+        opt = torch.optim.SGD(model.parameters(), lr=task["learningRate"])
     count, batch, epochs = task["count"], task["batchSize"], task["epochs"]
     x = torch.rand(count, layers[0])
     if task["loss"] == "cross-entropy":

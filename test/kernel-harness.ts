@@ -12,14 +12,19 @@ export interface Buffer {
   view(): Float32Array | Float64Array;
 }
 
+/** The threaded builds' other imports: a clock and a wait, which no kernel a test calls uses. */
+const THREAD_IMPORTS = { now: () => performance.now(), wait32: () => 0 };
+
 /**
  * Instantiates a build with a bump allocator. Each buffer is followed by 64 bytes of NaN, so
- * a kernel that lets its permitted over-read leak into a result is caught.
+ * a kernel that lets its permitted over-read leak into a result is caught. `threads`: the
+ * variant's threaded build (the same kernels compiled with atomics, over shared memory).
  */
-export function loadBuild(dtype: DType, variant: KernelVariant) {
-  const file = new URL(`../src/wasm/build/mlp.${dtype === 'float64' ? 'f64' : 'f32'}.${variant}.wasm`, import.meta.url);
-  const memory = new WebAssembly.Memory({ initial: 16 });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), { env: { memory } });
+export function loadBuild(dtype: DType, variant: KernelVariant, threads = false) {
+  const file = new URL(`../src/wasm/build/mlp.${dtype === 'float64' ? 'f64' : 'f32'}.${variant}${threads ? '.threads' : ''}.wasm`, import.meta.url);
+  // The threaded builds import shared memory with the maximum they declare.
+  const memory = new WebAssembly.Memory(threads ? { initial: 16, maximum: 65536, shared: true } : { initial: 16 });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), { env: { memory, ...(threads ? THREAD_IMPORTS : {}) } });
   const k = instance.exports as unknown as KernelExports;
   const Float = dtype === 'float64' ? Float64Array : Float32Array;
   let top = Math.ceil(k.heapBase() / 64) * 64;

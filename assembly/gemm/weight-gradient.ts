@@ -3,7 +3,11 @@
 // times row i of X, so X is read along its contiguous rows.
 
 import { broadcastProduct } from './broadcast';
+import { columnStrips } from './column-strips';
 import { LINEAR } from '../activations';
+
+/** Layers of at least this many units take the column-strip order; narrower ones the row-pair order, faster there. */
+const STRIP_UNITS: i32 = 16;
 
 /**
  * gradW[j] = Σ_i δ[i][j]·X[i] and gradB[j] = Σ_i δ[i][j] for output units j in
@@ -15,8 +19,10 @@ export function weightGradient(
   rows: i32, n: i32, k: i32, unitBegin: i32, unitEnd: i32,
 ): void {
   if (unitBegin >= unitEnd) return;
-  if (ASC_FEATURE_SIMD) broadcastProduct(gradW, delta, 1, n, x, 0, LINEAR, k, rows, unitBegin, unitEnd, 0, k);
-  else weightLoops(gradW, delta, x, rows, n, k, unitBegin, unitEnd);
+  if (ASC_FEATURE_SIMD) {
+    if (n >= STRIP_UNITS) columnStrips(gradW, delta, x, rows, n, k, unitBegin, unitEnd);
+    else broadcastProduct(gradW, delta, 1, n, x, 0, LINEAR, k, rows, unitBegin, unitEnd, 0, k);
+  } else weightLoops(gradW, delta, x, rows, n, k, unitBegin, unitEnd);
   const first = gradB + (<usize>unitBegin << alignof<float>());
   memory.fill(first, 0, <usize>(unitEnd - unitBegin) << alignof<float>());
   for (let i = 0; i < rows; i++) {

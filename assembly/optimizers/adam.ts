@@ -4,6 +4,7 @@
 
 import { Optimizer } from '../blocks';
 import { at } from '../address';
+import { LANES, vectorEnd } from './lanes';
 
 /** One Adam update over θ[begin, end) at the step count t (already advanced). */
 export function adamStep(o: Optimizer, params: usize, grads: usize, begin: i32, end: i32, learningRate: f64, decoupled: bool): void {
@@ -17,7 +18,23 @@ export function adamStep(o: Optimizer, params: usize, grads: usize, begin: i32, 
   const beta1f = <float>b1, w1 = <float>(1 - b1), beta2f = <float>b2, w2 = <float>(1 - b2), eps = <float>o.epsilon;
   const amsgrad = o.amsgrad != 0;
   const mBuf = o.m, vBuf = o.v, vMaxBuf = o.vMax;
-  for (let i = begin; i < end; i++) {
+  let i = begin;
+  if (ASC_FEATURE_SIMD) {
+    // One loop per case, the flags folded in: the vector loop carries no branch per element.
+    const stop = vectorEnd(begin, end);
+    const l2 = !decoupled && wd != 0;
+    if (amsgrad) {
+      if (decoupled) adamVectors(o, params, grads, begin, stop, stepSize, correction2, shrink, wd, beta1f, w1, beta2f, w2, eps, true, false, true);
+      else if (l2) adamVectors(o, params, grads, begin, stop, stepSize, correction2, shrink, wd, beta1f, w1, beta2f, w2, eps, false, true, true);
+      else adamVectors(o, params, grads, begin, stop, stepSize, correction2, shrink, wd, beta1f, w1, beta2f, w2, eps, false, false, true);
+    } else {
+      if (decoupled) adamVectors(o, params, grads, begin, stop, stepSize, correction2, shrink, wd, beta1f, w1, beta2f, w2, eps, true, false, false);
+      else if (l2) adamVectors(o, params, grads, begin, stop, stepSize, correction2, shrink, wd, beta1f, w1, beta2f, w2, eps, false, true, false);
+      else adamVectors(o, params, grads, begin, stop, stepSize, correction2, shrink, wd, beta1f, w1, beta2f, w2, eps, false, false, false);
+    }
+    i = stop;
+  }
+  for (; i < end; i++) {
     let p = load<float>(at(params, i));
     let g = load<float>(at(grads, i));
     if (decoupled) p = p * shrink;
@@ -33,5 +50,38 @@ export function adamStep(o: Optimizer, params: usize, grads: usize, begin: i32, 
     }
     const denom = sqrt<float>(second) / correction2 + eps;
     store<float>(at(params, i), p + stepSize * m / denom);
+  }
+}
+
+/**
+ * The scalar loop's operations, in its order, a vector at a time over θ[begin, stop) (stop −
+ * begin a multiple of the lanes): the same bits (sqrt, division and max are exact-rounded or
+ * exact in both). Separate multiplies and adds, never fused, in every build. The flags are
+ * constants at each call, so each case compiles to its own loop.
+ */
+@inline function adamVectors(
+  o: Optimizer, params: usize, grads: usize, begin: i32, stop: i32,
+  stepSize: float, correction2: float, shrink: float, wd: float, beta1: float, w1: float, beta2: float, w2: float, eps: float,
+  decoupled: bool, l2: bool, amsgrad: bool,
+): void {
+  const mBuf = o.m, vBuf = o.v, vMaxBuf = o.vMax;
+  const step = v128.splat<float>(stepSize), c2 = v128.splat<float>(correction2), shrinkBy = v128.splat<float>(shrink), decayBy = v128.splat<float>(wd);
+  const b1 = v128.splat<float>(beta1), k1 = v128.splat<float>(w1), b2 = v128.splat<float>(beta2), k2 = v128.splat<float>(w2), epsilon = v128.splat<float>(eps);
+  for (let i = begin; i < stop; i += LANES) {
+    let p = v128.load(at(params, i));
+    let g = v128.load(at(grads, i));
+    if (decoupled) p = v128.mul<float>(p, shrinkBy);
+    if (l2) g = v128.add<float>(g, v128.mul<float>(decayBy, p));
+    const m = v128.add<float>(v128.mul<float>(v128.load(at(mBuf, i)), b1), v128.mul<float>(k1, g));
+    const v = v128.add<float>(v128.mul<float>(v128.load(at(vBuf, i)), b2), v128.mul<float>(v128.mul<float>(k2, g), g));
+    v128.store(at(mBuf, i), m);
+    v128.store(at(vBuf, i), v);
+    let second = v;
+    if (amsgrad) {
+      second = v128.max<float>(v128.load(at(vMaxBuf, i)), v);
+      v128.store(at(vMaxBuf, i), second);
+    }
+    const denom = v128.add<float>(v128.div<float>(v128.sqrt<float>(second), c2), epsilon);
+    v128.store(at(params, i), v128.add<float>(p, v128.div<float>(v128.mul<float>(step, m), denom)));
   }
 }

@@ -1,0 +1,145 @@
+// The weight gradient of a wide layer in column-strip order: ∇W = δᵀ·X, one strip of X two
+// vectors wide over the whole depth (the batch rows: ≤ 16 kB, so it stays in L1) at a time,
+// while groups of MR units pass over it. The row-pair order of broadcast.ts instead streams
+// all of X (up to 400 kB) from L2 once per pair of units. MR = 4 (8 accumulators) with SIMD,
+// 6 (12) with relaxed-SIMD, whose fused multiply-add frees the registers a separate multiply
+// needs; V8 leaves 15 xmm registers, and 16 accumulators would spill. δ needs no transposing:
+// the MR values a step broadcasts, δ[p][u…u+MR−1], are adjacent. Each output is the same sum
+// in the same order (p ascending, one madd per step) as broadcast.ts computes: the same bits.
+
+import { LANES, VBYTES, madd, broadcast, storeFirst } from './vector';
+
+/** Units per group: the accumulator rows of a tile. */
+const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
+
+/**
+ * gradW[j] = Σ_p δ[p][j]·X[p] for units j in [unitBegin, unitEnd), over `rows` batch rows in
+ * order. δ is rows × n, X rows × k, gradW n × k. Reads up to one vector past the end of a row
+ * of X (never stored).
+ */
+export function columnStrips(gradW: usize, delta: usize, x: usize, rows: i32, n: i32, k: i32, unitBegin: i32, unitEnd: i32): void {
+  let col = 0;
+  for (; col + 2 * LANES <= k; col += 2 * LANES) wideStrip(gradW, delta, x, rows, n, k, unitBegin, unitEnd, col);
+  // One vector at a time for the rest, the last one possibly partial.
+  for (; col < k; col += LANES) narrowStrip(gradW, delta, x, rows, n, k, unitBegin, unitEnd, col, min(LANES, k - col));
+}
+
+/** Columns [col, col + 2·LANES) of every unit in the range, in groups of MR units. */
+@inline function wideStrip(gradW: usize, delta: usize, x: usize, rows: i32, n: i32, k: i32, unitBegin: i32, unitEnd: i32, col: i32): void {
+  const rowBytes = <usize>k << alignof<float>();
+  const at = <usize>col << alignof<float>();
+  let u = unitBegin;
+  for (; u + MR <= unitEnd; u += MR) wideGroup(gradW, delta, x, rows, n, rowBytes, at, u, MR);
+  // A group short of MR units repeats its last unit's δ (computed, not stored).
+  if (u < unitEnd) wideGroup(gradW, delta, x, rows, n, rowBytes, at, u, unitEnd - u);
+}
+
+/**
+ * Units [u, u + count) (count ≤ MR) at byte column `at`: MR × 2 vectors of accumulators. A whole
+ * group broadcasts δ[p][u + r] at the constant offsets r·sizeof<float>() (in the load's
+ * immediate, so the loop keeps two pointers, not one per row).
+ */
+@inline function wideGroup(gradW: usize, delta: usize, x: usize, rows: i32, n: i32, rowBytes: usize, at: usize, u: i32, count: i32): void {
+  const zero = v128.splat<float>(0);
+  const deltaStep = <usize>n << alignof<float>();
+  let s00 = zero, s01 = zero, s10 = zero, s11 = zero, s20 = zero, s21 = zero, s30 = zero, s31 = zero;
+  let s40 = zero, s41 = zero, s50 = zero, s51 = zero;
+  let dp = delta + (<usize>u << alignof<float>());
+  let bp = x + at;
+  const end = bp + <usize>rows * rowBytes;
+  if (count == MR) {
+    for (; bp < end; bp += rowBytes) {
+      const b0 = v128.load(bp);
+      const b1 = v128.load(bp, VBYTES);
+      let a = v128.load_splat<float>(dp);
+      s00 = madd(a, b0, s00); s01 = madd(a, b1, s01);
+      a = v128.load_splat<float>(dp, sizeof<float>());
+      s10 = madd(a, b0, s10); s11 = madd(a, b1, s11);
+      a = v128.load_splat<float>(dp, 2 * sizeof<float>());
+      s20 = madd(a, b0, s20); s21 = madd(a, b1, s21);
+      a = v128.load_splat<float>(dp, 3 * sizeof<float>());
+      s30 = madd(a, b0, s30); s31 = madd(a, b1, s31);
+      if (MR == 6) {
+        a = v128.load_splat<float>(dp, 4 * sizeof<float>());
+        s40 = madd(a, b0, s40); s41 = madd(a, b1, s41);
+        a = v128.load_splat<float>(dp, 5 * sizeof<float>());
+        s50 = madd(a, b0, s50); s51 = madd(a, b1, s51);
+      }
+      dp += deltaStep;
+    }
+  } else {
+    const o1 = rowOffset(1, count), o2 = rowOffset(2, count), o3 = rowOffset(3, count), o4 = rowOffset(4, count), o5 = rowOffset(5, count);
+    for (; bp < end; bp += rowBytes) {
+      const b0 = v128.load(bp);
+      const b1 = v128.load(bp, VBYTES);
+      let a = broadcast(dp);
+      s00 = madd(a, b0, s00); s01 = madd(a, b1, s01);
+      a = broadcast(dp + o1);
+      s10 = madd(a, b0, s10); s11 = madd(a, b1, s11);
+      a = broadcast(dp + o2);
+      s20 = madd(a, b0, s20); s21 = madd(a, b1, s21);
+      a = broadcast(dp + o3);
+      s30 = madd(a, b0, s30); s31 = madd(a, b1, s31);
+      if (MR == 6) {
+        a = broadcast(dp + o4);
+        s40 = madd(a, b0, s40); s41 = madd(a, b1, s41);
+        a = broadcast(dp + o5);
+        s50 = madd(a, b0, s50); s51 = madd(a, b1, s51);
+      }
+      dp += deltaStep;
+    }
+  }
+  const out = gradW + <usize>u * rowBytes + at;
+  storeTwo(out, s00, s01);
+  if (count > 1) storeTwo(out + rowBytes, s10, s11);
+  if (count > 2) storeTwo(out + 2 * rowBytes, s20, s21);
+  if (count > 3) storeTwo(out + 3 * rowBytes, s30, s31);
+  if (MR == 6) {
+    if (count > 4) storeTwo(out + 4 * rowBytes, s40, s41);
+    if (count > 5) storeTwo(out + 5 * rowBytes, s50, s51);
+  }
+}
+
+/** Byte offset from a group's first δ to its r-th row's, the last of `count` rows standing in for missing ones. */
+@inline function rowOffset(r: i32, count: i32): usize {
+  return <usize>min(r, count - 1) << alignof<float>();
+}
+
+/** Columns [col, col + width) (width ≤ LANES) of every unit in the range: a strip one vector wide, the last possibly partial. */
+@inline function narrowStrip(gradW: usize, delta: usize, x: usize, rows: i32, n: i32, k: i32, unitBegin: i32, unitEnd: i32, col: i32, width: i32): void {
+  const rowBytes = <usize>k << alignof<float>();
+  const deltaStep = <usize>n << alignof<float>();
+  const strip = x + (<usize>col << alignof<float>());
+  const zero = v128.splat<float>(0);
+  for (let u = unitBegin; u < unitEnd; u += 4) {
+    const count = min(4, unitEnd - u);
+    const o1 = rowOffset(1, count), o2 = rowOffset(2, count), o3 = rowOffset(3, count);
+    let s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+    let dp = delta + (<usize>u << alignof<float>());
+    let bp = strip;
+    for (let p = 0; p < rows; p++) {
+      const b = v128.load(bp);
+      s0 = madd(broadcast(dp), b, s0);
+      s1 = madd(broadcast(dp + o1), b, s1);
+      s2 = madd(broadcast(dp + o2), b, s2);
+      s3 = madd(broadcast(dp + o3), b, s3);
+      dp += deltaStep;
+      bp += rowBytes;
+    }
+    const out = gradW + <usize>u * rowBytes + (<usize>col << alignof<float>());
+    storePart(out, s0, width);
+    if (count > 1) storePart(out + rowBytes, s1, width);
+    if (count > 2) storePart(out + 2 * rowBytes, s2, width);
+    if (count > 3) storePart(out + 3 * rowBytes, s3, width);
+  }
+}
+
+@inline function storeTwo(p: usize, s0: v128, s1: v128): void {
+  v128.store(p, s0);
+  v128.store(p, s1, VBYTES);
+}
+
+@inline function storePart(p: usize, s: v128, count: i32): void {
+  if (count == LANES) v128.store(p, s);
+  else storeFirst(p, s, count);
+}
