@@ -776,8 +776,10 @@ export class MLP {
     const { outputSize } = engine.layout;
     const rows = this.countRows(fn, X, Y, prefix);
     checkBatchStatisticsRows(fn, engine.layout, rows, what);
-    checkBatchFits(fn, engine.layout, this.dtype, rows);
-    reserveRows(fn, engine, rows);
+    // A stream's batch ("batch 3 of epoch 1: ") is named in the size errors too.
+    const place = prefix ? `${fn}: ${prefix.replace(/: $/, '')}` : fn;
+    checkBatchFits(place, engine.layout, this.dtype, rows);
+    reserveRows(place, engine, rows);
     // Names built only with a prefix: step stages on every call, and a template string allocates.
     stageRows(fn, prefix ? `${prefix}X` : 'X', engine, X, 0, rows);
     copyTargets(fn, prefix ? `${prefix}Y` : 'Y', Y, this.architecture.loss, outputSize, engine.targetBuffer(rows));
