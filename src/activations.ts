@@ -200,7 +200,11 @@ export interface ActivationInfo {
   readonly hidden: boolean;
 }
 
-/** Every activation `MLP.create` accepts, with its names, in the registry's order. */
+/**
+ * Every activation `MLP.create` accepts, with its names, in the registry's order.
+ *
+ * @throws Nothing: the list is fixed when the package loads.
+ */
 export function listActivations(): readonly ActivationInfo[] {
   return ACTIVATIONS.map((name) => {
     const record: ActivationRecord = ACTIVATION_RECORDS[name];

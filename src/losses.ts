@@ -61,7 +61,11 @@ export interface LossInfo {
   readonly regression: boolean;
 }
 
-/** Every loss `MLP.create` accepts, in the registry's order. */
+/**
+ * Every loss `MLP.create` accepts, in the registry's order.
+ *
+ * @throws Nothing: the list is fixed when the package loads.
+ */
 export function listLosses(): readonly LossInfo[] {
   return LOSSES.map((name) => {
     const { torch, label, regression, fusedWith } = lossRecord(name);

@@ -35,7 +35,11 @@ export interface NormalizationInfo {
   readonly torch: string;
 }
 
-/** Every normalization `MLP.create` accepts, in the registry's order. */
+/**
+ * Every normalization `MLP.create` accepts, in the registry's order.
+ *
+ * @throws Nothing: the list is fixed when the package loads.
+ */
 export function listNormalizations(): readonly NormalizationInfo[] {
   return NORMALIZATIONS.map((name) => ({ name, label: NORMALIZATION_RECORDS[name].label, torch: NORMALIZATION_RECORDS[name].torch }));
 }

@@ -263,7 +263,11 @@ export interface OptimizerInfo {
   readonly defaults: Readonly<Record<string, number | boolean>>;
 }
 
-/** Every optimizer `setOptimizer` accepts, with its names and defaults, in the registry's order. */
+/**
+ * Every optimizer `setOptimizer` accepts, with its names and defaults, in the registry's order.
+ *
+ * @throws Nothing: the list is fixed when the package loads.
+ */
 export function listOptimizers(): readonly OptimizerInfo[] {
   return OPTIMIZER_TYPES.map((type) => ({ type, label: OPTIMIZERS[type].label, torch: OPTIMIZERS[type].torch, defaults: { ...OPTIMIZERS[type].defaults } }));
 }

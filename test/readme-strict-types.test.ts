@@ -1,5 +1,5 @@
 // A strict TypeScript user (strict, noUncheckedIndexedAccess; module node16, and bundler
-// resolution) pastes the README's examples into .ts files: each compiles against the built
+// resolution) pastes the README's examples (and those of the guide pages its sections moved to) into .ts files: each compiles against the built
 // declarations (the package's own exports), with this round's typed API (test/consumer/types-strict.ts).
 // The blocks listed in NEEDS_README_EDIT do not compile unchanged under noUncheckedIndexedAccess
 // for a reason in the example's code, not in the package's types; each says what it needs.
@@ -24,13 +24,20 @@ const NEEDS_README_EDIT: Record<string, string> = {
   '// Two rings of points': 'stats possibly undefined (an indexed history entry)',
   'const options = {': 'options in a variable without `satisfies FitOptions`: type: string',
   'const net = await MLP.create({ layers: [4, 3, 2]': "catch (error): error is unknown in strict TypeScript",
+  'net.setParameters([1, 0]); // p = σ(x)': '([p]) => p.toFixed destructures number | undefined',
+  '// Where the network is trained: save it.': 'indexing predict(x)[0]',
+  "writeFileSync('model.onnx', net.toOnnx());": 'catch (error): error is unknown in strict TypeScript',
+  'const spec = { layers: [2, 4, 1]': 'options in a variable without `satisfies CreateOptions`: activations: string[]',
 };
 /** Blocks that are fragments of a section (they use its X, Y or net) or need an app's own file or package. */
 const FRAGMENT = /\b(xor-model\.mjs|onnxruntime-web)\b/;
 
+/** The README and the guide pages its sections moved to. */
+const PAGES = ['README.md', ...['getting-started', 'networks', 'training', 'optimizers', 'losses', 'data', 'threads', 'inference', 'saving', 'determinism'].map((page) => `docs/guide/${page}.md`)];
+
 function blocks(): { name: string; code: string }[] {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  return [...readme.matchAll(/^```(js|ts)\n([\s\S]*?)^```$/gm)].map((m, i) => ({ name: `block${String(i).padStart(2, '0')}`, code: m[2]! }))
+  const text = PAGES.map((page) => readFileSync(join(root, page), 'utf8')).join('\n');
+  return [...text.matchAll(/^```(js|ts)\n([\s\S]*?)^```$/gm)].map((m, i) => ({ name: `block${String(i).padStart(3, '0')}`, code: m[2]! }))
     .filter(({ code }) => /^import .* from 'wasm-mlp(\/inference)?';$/m.test(code) && !FRAGMENT.test(code))
     .filter(({ code }) => !Object.keys(NEEDS_README_EDIT).some((start) => code.includes(start)));
 }

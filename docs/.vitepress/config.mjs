@@ -15,20 +15,25 @@ const guide = [
   ['Losses and weighting', 'losses'],
   ['Normalization and dropout', 'normalization'],
   ['Data', 'data'],
+  ['Preprocessing', 'preprocessing'],
   ['Off the main thread, several cores', 'threads'],
   ['Inference', 'inference'],
   ['Saving and formats', 'saving'],
+  ['Quantized inference', 'quantization'],
   ['The command line', 'cli'],
   ['The playground', 'playground'],
   ['Errors and limits', 'errors-and-limits'],
   ['Determinism', 'determinism'],
   ['Supported environments', 'environments'],
   ['Migrating from brain.js and tfjs', 'migrating'],
+  ['WebGPU (in progress)', 'webgpu'],
 ];
 const internals = [
   ['Architecture', 'architecture'],
   ['Layout and kernels', 'kernels'],
   ['Barriers and threads', 'threads'],
+  ['One network state', 'network-state'],
+  ['Extending wasm-mlp', 'extending'],
   ['The build and the repository', 'build'],
 ];
 
