@@ -152,7 +152,7 @@ const cases: Case[] = [
     [{ type: 'adam', beta1: 1 }, 'options.beta1 must be a number in [0, 1), got 1'],
     [null, 'options must be an options object, got null'],
     // A name alone is that optimizer ('adam' is { type: 'adam' }); an unknown name is an unknown type.
-    ['adamax', "options.type must be one of 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', got \"adamax\""],
+    ['adamax', "options.type must be one of 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'nadam', got \"adamax\""],
   ] as const).map(([options, message]): Case => ({
     name: `setOptimizer: ${JSON.stringify(options)}`, error: ValueError, call: (net) => net.setOptimizer(options as never), message: `setOptimizer: ${message}`,
   })),
