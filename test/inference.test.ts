@@ -44,7 +44,7 @@ describe('Predictor', () => {
     setKernelVariant(variant);
     const spec = { layers: [6, 9, 7, 3], activations: ['gelu', 'relu', 'softmax'], normalization: ['batch-norm', 'layer-norm'], loss: 'cross-entropy' } as const;
     const net = await MLP.create({ ...spec, dtype, seed: 7 });
-    const { X, Y } = randomData({ ...spec, activations: [...spec.activations] }, 40, 3);
+    const { X, Y } = randomData({ layers: [...spec.layers], activations: [...spec.activations], loss: spec.loss }, 40, 3);
     net.fit(X, Y, { epochs: 3, batchSize: 8, learningRate: 0.05 });
     // Trained, so the running statistics differ from their starting 0 and 1.
     expect(net.getRunningStatistics()[0].runningVar.some((v) => v !== 1)).toBe(true);
