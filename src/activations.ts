@@ -87,7 +87,11 @@ function smoothRecord(name: string, fns: { value: (z: number) => number; slope: 
 
 const INT_ATTRIBUTE = 2;
 
-/** The records, one per kernel code: a code without a record, or a record without a code, does not compile. */
+/**
+ * The records, one per kernel code: a code without a record, or a record without a code, does not compile.
+ * Each `smoothRecord` call is marked pure, so a bundle that needs only the names (`ACTIVATIONS`:
+ * the inference entry's checks) drops the records, their ONNX graphs and `toFunction` sources, and src/js/smooth.ts.
+ */
 export const ACTIVATION_RECORDS = {
   linear: { torch: 'nn.Identity', label: 'linear', init: 'glorot-uniform', onnx: { opType: 'Identity' }, standalone: 'ACTIVATE.linear = () => {};' },
   relu: {
@@ -124,12 +128,12 @@ export const ACTIVATION_RECORDS = {
   }
 };`,
   },
-  gelu: smoothRecord('gelu', { value: smooth.gelu, slope: smooth.geluSlope }, {
+  gelu: /* @__PURE__ */ smoothRecord('gelu', { value: smooth.gelu, slope: smooth.geluSlope }, {
     torch: 'nn.GELU()', label: 'GELU', init: 'he-uniform',
     // x/2 · (1 + erf(x/√2))
     onnx: { build: (g, x, to) => g.op('Mul', [g.scale(x, 0.5), g.op('Add', [g.erf(g.scale(x, Math.SQRT1_2)), g.constant(1)])], undefined, to) },
   }),
-  'gelu-tanh': smoothRecord('gelu-tanh', { value: smooth.geluTanh, slope: smooth.geluTanhSlope }, {
+  'gelu-tanh': /* @__PURE__ */ smoothRecord('gelu-tanh', { value: smooth.geluTanh, slope: smooth.geluTanhSlope }, {
     torch: "nn.GELU(approximate='tanh')", label: 'GELU (tanh)', init: 'he-uniform',
     onnx: {
       build(g, x, to) {
@@ -139,29 +143,29 @@ export const ACTIVATION_RECORDS = {
       },
     },
   }),
-  silu: smoothRecord('silu', { value: smooth.silu, slope: smooth.siluSlope }, {
+  silu: /* @__PURE__ */ smoothRecord('silu', { value: smooth.silu, slope: smooth.siluSlope }, {
     torch: 'nn.SiLU', label: 'SiLU', init: 'he-uniform',
     // x / (1 + e⁻ˣ), as the kernels compute it. (x · Sigmoid(x) would be fused by ONNX Runtime
     // into QuickGelu, which it runs in float only.)
     onnx: { build: (g, x, to) => g.op('Div', [x, g.op('Add', [g.op('Exp', [g.op('Neg', [x])]), g.constant(1)])], undefined, to) },
   }),
-  elu: smoothRecord('elu', { value: smooth.elu, slope: smooth.eluSlope }, {
+  elu: /* @__PURE__ */ smoothRecord('elu', { value: smooth.elu, slope: smooth.eluSlope }, {
     torch: 'nn.ELU', label: 'ELU', init: 'he-uniform',
     onnx: { build: (g, x, to) => g.op('Add', [g.op('Max', [x, g.constant(0)]), g.expMinusOne(x)], undefined, to) },
   }),
-  selu: smoothRecord('selu', { value: smooth.selu, slope: smooth.seluSlope }, {
+  selu: /* @__PURE__ */ smoothRecord('selu', { value: smooth.selu, slope: smooth.seluSlope }, {
     torch: 'nn.SELU', label: 'SELU', init: 'lecun-normal',
     onnx: { build: (g, x, to) => g.scale(g.op('Add', [g.op('Max', [x, g.constant(0)]), g.scale(g.expMinusOne(x), SELU_ALPHA)]), SELU_SCALE, to) },
   }),
-  softplus: smoothRecord('softplus', { value: smooth.softplus, slope: smooth.softplusSlope }, {
+  softplus: /* @__PURE__ */ smoothRecord('softplus', { value: smooth.softplus, slope: smooth.softplusSlope }, {
     torch: 'nn.Softplus', label: 'softplus', init: 'he-uniform',
     onnx: { build: (g, x, to) => g.softplus(x, to) },
   }),
-  mish: smoothRecord('mish', { value: smooth.mish, slope: smooth.mishSlope }, {
+  mish: /* @__PURE__ */ smoothRecord('mish', { value: smooth.mish, slope: smooth.mishSlope }, {
     torch: 'nn.Mish', label: 'Mish', init: 'he-uniform',
     onnx: { build: (g, x, to) => g.op('Mul', [x, g.op('Tanh', [g.softplus(x)])], undefined, to) },
   }),
-  hardswish: smoothRecord('hardswish', { value: smooth.hardswish, slope: smooth.hardswishSlope }, {
+  hardswish: /* @__PURE__ */ smoothRecord('hardswish', { value: smooth.hardswish, slope: smooth.hardswishSlope }, {
     torch: 'nn.Hardswish', label: 'hardswish', init: 'he-uniform',
     // ONNX's HardSwish (opset 14) in float; ONNX Runtime has no double kernel for it (it lowers it to
     // HardSigmoid, float only), so a double graph is x·min(max(x + 3, 0), 6)/6, the kernels' operations.

@@ -1,9 +1,9 @@
 // What an app that only predicts ships: a Vite production build of a page importing only
 // `wasm-mlp/inference` must stay within 30 kB gzip of JavaScript plus the .wasm a browser loads.
 // The JavaScript counted is what the page loads for a float32 model: its entry chunk and every
-// chunk that imports statically. Code for quantized models and input stages sits in chunks
-// imported only for such a model, whose sizes are printed beside. The same page importing the
-// full entry is built too, so both sizes are printed side by side.
+// chunk that imports statically. Code for quantized models, input stages and the safetensors and
+// JSON readers sits in chunks imported only for such a model, whose sizes are printed beside.
+// The same page importing the full entry is built too, so both sizes are printed side by side.
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,15 +72,16 @@ describe('bundle size', () => {
     const largest = (p: PageSize) => Math.max(...p.wasm.map((w) => w.gzip));
     const loaded = inference.js + largest(inference);
     console.log([
-      `wasm-mlp/inference: JS ${kB(inference.js)} + largest forward-only .wasm ${kB(largest(inference))} = ${kB(loaded)} gzip loaded; ${kB(inference.lazyJs)} more JS only for quantized models and input stages; ${inference.wasm.length} .wasm variants emitted, ${kB(inference.wasm.reduce((s, w) => s + w.gzip, 0))} gzip in all`,
+      `wasm-mlp/inference: JS ${kB(inference.js)} + largest forward-only .wasm ${kB(largest(inference))} = ${kB(loaded)} gzip loaded; ${kB(inference.lazyJs)} more JS only for quantized models, input stages, safetensors and JSON files; ${inference.wasm.length} .wasm variants emitted, ${kB(inference.wasm.reduce((s, w) => s + w.gzip, 0))} gzip in all`,
       `wasm-mlp (full):    JS ${kB(full.js + full.lazyJs)} + largest .wasm ${kB(largest(full))} = ${kB(full.js + full.lazyJs + largest(full))} gzip loaded; ${full.wasm.length} .wasm files emitted, ${kB(full.wasm.reduce((s, w) => s + w.gzip, 0))} gzip in all`,
     ].join('\n'));
-    // Only the forward-only builds reach the inference page, and neither the MLP class nor the ONNX encoder.
+    // Only the forward-only builds reach the inference page, and neither the MLP class, the ONNX
+    // encoder nor the activation records' `toFunction` sources (src/activations.ts).
     expect(inference.wasm.map((w) => w.name.replace(/-[A-Za-z0-9_-]{8}\.wasm$/, '')).sort()).toEqual(
       ['inference.f32.relaxed-simd', 'inference.f32.scalar', 'inference.f32.simd', 'inference.f64.relaxed-simd', 'inference.f64.scalar', 'inference.f64.simd']);
-    expect(inference.jsText).not.toMatch(/protobuf|fitAsync|toSafetensors/);
+    expect(inference.jsText).not.toMatch(/protobuf|fitAsync|toSafetensors|ACTIVATE\b/);
     expect(loaded).toBeLessThanOrEqual(BUDGET);
-    // The quantized reader and the input stage's raw-row code are split out, not dropped.
+    // The quantized reader, the input stage's raw-row code and the other files' readers are split out, not dropped.
     expect(inference.lazyJs).toBeGreaterThan(1024);
     expect(loaded).toBeLessThan(full.js + full.lazyJs + largest(full));
   }, 120_000);

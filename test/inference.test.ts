@@ -40,6 +40,31 @@ describe('Predictor', () => {
     net.dispose();
   });
 
+  it.each(cases)('$variant $dtype: batch norm (running statistics) and layer norm layers, predictions bit-identical to MLP.predict', async ({ variant, dtype }) => {
+    setKernelVariant(variant);
+    const spec = { layers: [6, 9, 7, 3], activations: ['gelu', 'relu', 'softmax'], normalization: ['batch-norm', 'layer-norm'], loss: 'cross-entropy' } as const;
+    const net = await MLP.create({ ...spec, dtype, seed: 7 });
+    const { X, Y } = randomData({ layers: [...spec.layers], activations: [...spec.activations], loss: spec.loss }, 40, 3);
+    net.fit(X, Y, { epochs: 3, batchSize: 8, learningRate: 0.05 });
+    // Trained, so the running statistics differ from their starting 0 and 1.
+    expect(net.getRunningStatistics()[0].runningVar.some((v) => v !== 1)).toBe(true);
+    const input = dtype === 'float32' ? Float32Array.from(X) : X;
+    const expected = net.predict(input) as Float32Array | Float64Array;
+    for (const bytes of [net.save(), net.toSafetensors()]) {
+      const predictor = await Predictor.load(bytes);
+      expect(bits(predictor.predict(input) as Float32Array)).toEqual(bits(expected));
+      expect(bits(predictor.predict(input.subarray(0, 12)) as Float32Array)).toEqual(bits(expected.subarray(0, 6)));
+      // A batch larger than any before: its buffers are laid out again.
+      const twice = dtype === 'float32' ? new Float32Array(2 * input.length) : new Float64Array(2 * input.length);
+      twice.set(input);
+      twice.set(input, input.length);
+      expect(bits((predictor.predict(twice) as Float32Array).subarray(expected.length))).toEqual(bits(expected));
+      predictor.dispose();
+    }
+    setKernelVariant('auto');
+    net.dispose();
+  });
+
   it('reads PyTorch-style safetensors with the architecture given, and refuses what is not a model', async () => {
     const net = await trained('float32', ['relu', 'relu', 'linear'], 'mse');
     // Strip wasm-mlp's metadata: what a PyTorch state_dict saved as safetensors looks like.

@@ -3,11 +3,11 @@ import type { Matrix } from '../data.js';
 import { DisposedError, ValueError, describe } from '../errors.js';
 import { readCheckpoint } from '../io/checkpoint.js';
 import { sniffModel } from '../io/sniff.js';
-import { checkModelJSON } from '../serialize.js';
-import { readSafetensors, type SafetensorsArchitecture } from '../io/safetensors.js';
+import type { SafetensorsArchitecture } from '../io/safetensors.js';
 import { checkOptions, keysOf } from '../validate.js';
 import type { RunningState } from '../io/running.js';
-import { createWasmEngine, type Kernels } from '../wasm/engine.js';
+import type { Kernels } from '../wasm/engine.js';
+import { createForwardEngine } from './forward-engine.js';
 import { readBlocks } from '../wasm/blocks.js';
 import { predictRows, predictRowsInto } from '../predict.js';
 import { inferenceModule } from './loader.js';
@@ -65,8 +65,8 @@ export class Predictor {
     // Its reader and int8 engine are imported only for such a file, so a float32 page does not ship them.
     const quantized = isQuantizedFile(input) ? await (await import('../quantize/load.js')).loadQuantized('Predictor.load', input) : null;
     if (quantized?.engine) return new Predictor(quantized.engine, quantized.architecture, quantized.info, await rawPredict(quantized.architecture));
-    const { architecture, parameters, running } = quantized ?? readModel(input, o);
-    const engine = await createWasmEngine(architecture, await forwardOnlyHost(architecture.dtype), { gradient: false });
+    const { architecture, parameters, running } = quantized ?? (await readModel(input, o));
+    const engine = createForwardEngine(architecture, await forwardOnlyHost(architecture.dtype));
     engine.parameters().set(parameters);
     // Batch norm predicts with its running statistics, as PyTorch's eval mode.
     if (running) engine.runningStatistics().set(running.runningStatistics);
@@ -145,11 +145,14 @@ export class Predictor {
   }
 }
 
-/** The network in any model file, by its kind (src/io/sniff.ts). */
-function readModel(bytes: Uint8Array, options: PredictorOptions): { architecture: Architecture; parameters: FloatArray | readonly number[]; running: RunningState | null } {
+/**
+ * The network in any model file, by its kind (src/io/sniff.ts). The checkpoint reader, for the
+ * common file, comes with the page; the safetensors and JSON readers are imported for a file of their kind.
+ */
+async function readModel(bytes: Uint8Array, options: PredictorOptions): Promise<{ architecture: Architecture; parameters: FloatArray | readonly number[]; running: RunningState | null }> {
   const file = sniffModel('Predictor.load', bytes);
-  if (file.kind === 'safetensors') return readSafetensors('Predictor.load', file.bytes, options);
-  if (file.kind === 'model-json') return checkModelJSON('Predictor.load', file.json);
+  if (file.kind === 'safetensors') return (await import('./readers.js')).readSafetensors('Predictor.load', file.bytes, options);
+  if (file.kind === 'model-json') return (await import('./readers.js')).checkModelJSON('Predictor.load', file.json);
   return readCheckpoint('Predictor.load', file.kind === 'cli-model' ? file.checkpoint : file.bytes);
 }
 
