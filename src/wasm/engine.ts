@@ -40,7 +40,7 @@ export type WasmEngine = Engine;
  * Layer blocks, θ, ∇θ (fixed), then batch buffers and an optional dataset (re-laid when they
  * must grow). The blocks' field offsets come from the module (src/wasm/blocks.ts).
  */
-export async function createWasmEngine(arch: Architecture, host: KernelHost, { gradient = true }: { gradient?: boolean } = {}): Promise<WasmEngine> {
+export async function createWasmEngine(arch: Architecture, host: KernelHost): Promise<WasmEngine> {
   const { memory, kernels: k, blocks, arenaStart, control } = host;
   const Float = arrayType(arch.dtype);
   const bytes = Float.BYTES_PER_ELEMENT;
@@ -52,9 +52,8 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost, { g
   const nLayers = layout.layers.length;
   const net = arena.alloc(blocks.layersOffset + nLayers * blocks.layerStride, 'the network descriptor');
   const params = arena.alloc(count * bytes + SLACK_BYTES, `the network's ${count} parameters`);
-  // An engine that only predicts (the Predictor's) holds no gradient: its pointers are 0.
-  const grads = gradient ? arena.alloc(count * bytes, `the network's ${count} gradients`) : 0;
-  const gradAt = (offset: number) => (grads === 0 ? 0 : grads + offset * bytes);
+  const grads = arena.alloc(count * bytes, `the network's ${count} gradients`);
+  const gradAt = (offset: number) => grads + offset * bytes;
   const dropoutRandom = arena.alloc(16, 'the dropout generator');
   // Batch norm's running mean then variance per batch-norm layer, as the js engine lays them out.
   const runningCount = runningStatisticsLength(layout);
@@ -96,7 +95,7 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost, { g
     return {
       words: new Int32Array(buffer),
       params: new Float(buffer, params, count),
-      grads: new Float(buffer, grads, grads === 0 ? 0 : count),
+      grads: new Float(buffer, grads, count),
       x: new Float(buffer, batch.x, capacity * layout.inputSize),
       y: new Float(buffer, batch.y, capacity * layout.outputSize),
       w: new Float(buffer, batch.w, capacity),
