@@ -84,8 +84,8 @@ export function numberCell(table: CsvTable, i: number, c: number): number {
   if (!storable(v)) {
     const name = table.columns[c];
     const error = cellError(`${table.file} line ${table.lines[i]}, column "${name}"`, cell);
-    // A text cell (not a number at all) may be a category.
-    if (cell !== '' && !Number.isFinite(v) && Number.isNaN(Number(cell))) error.message += `; if "${name}" holds categories, add --categorical ${name} (or --categorical auto) to one-hot encode it, or leave it out with --features`;
+    // A text cell (not a number at all, nor a signed 0x/0b/0o literal) may be a category.
+    if (cell !== '' && Number.isNaN(Number(cell.replace(/^[+-]/, '')))) error.message += `; if "${name}" holds categories, add --categorical ${name} (or --categorical auto) to one-hot encode it, or leave it out with --features`;
     throw error;
   }
   return v;
