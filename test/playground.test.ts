@@ -425,6 +425,17 @@ describe('the playground in Chromium', () => {
     await expect.poll(() => page.textContent('#seed-position')).toMatch(/step 0 of 7/);
     for (let i = 0; i < 5; i++) await page.click('#seed-next');
     const text = await page.textContent('#seed-steps li.current');
+    // With every step shown, the page still fits both screens: the steps scroll in their list, the current one in view.
+    for (let i = 0; i < 2; i++) await page.click('#seed-next');
+    for (const [w, h] of [[1280, 720], [390, 844]]) {
+      await resize(w, h);
+      await expectToFit(`the worked example at ${w}×${h}`);
+      const [list, current] = await page.evaluate(() => [document.getElementById('seed-steps')!, document.querySelector('#seed-steps li.current')!].map((el) => el.getBoundingClientRect().toJSON()));
+      expect(current.bottom, `the last step at ${w}×${h}`).toBeLessThanOrEqual(list.bottom + 1);
+      expect(current.top).toBeGreaterThanOrEqual(list.top - 1);
+    }
+    await resize(1280, 720);
+    for (let i = 0; i < 2; i++) await page.click('#seed-prev');
     expect(text).toContain('5. One gradient-descent step');
     expect(text).toContain('(0.966, 0.983, −0.017, 0.949, 0.002)');
     expect(await page.textContent('#seed-net')).toContain('w0 = 0.966');
