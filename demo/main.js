@@ -13,6 +13,7 @@ import { buildColumns, measureAnchors, thumbnailsOf } from './network-view.js';
 import { Trainer } from './trainer-client.js';
 import { setUpCsvUpload } from './csv-upload.js';
 import { setUpTabs } from './tabs.js';
+import { setUpPanes } from './panes.js';
 import { setUpDigitPad } from './digit-pad.js';
 import { setUpSeedTab } from './seed-tab.js';
 
@@ -404,6 +405,7 @@ $('noise-value').textContent = $('noise').value;
 $('train-percent-value').textContent = `${$('train-percent').value}%`;
 handOverCanvases();
 wireControls();
+setUpPanes($('play'));
 setUpCsvUpload({
   onData: (csv) => {
     state.csv = csv;

@@ -70,7 +70,11 @@ export async function setUpSeedTab() {
     document.getElementById('seed-position').textContent = `step ${current} of ${parts.length - 1}`;
     document.getElementById('seed-prev').disabled = current === 0;
     document.getElementById('seed-next').disabled = current === parts.length - 1;
+    keepInView();
   };
+  // The list scrolls within the screen: the step just shown stays in view, also when the screen's size changes.
+  const keepInView = () => list.children[current].scrollIntoView({ block: 'nearest' });
+  new ResizeObserver(keepInView).observe(list);
   document.getElementById('seed-prev').onclick = () => { current = Math.max(0, current - 1); show(); };
   document.getElementById('seed-next').onclick = () => { current = Math.min(parts.length - 1, current + 1); show(); };
   show();

@@ -99,9 +99,22 @@ function controlsOutside(p: Page) {
   });
 }
 
+/** Resizes the page and waits two frames, for its media-query listeners (the phone's panes) to follow. */
+async function resize(width: number, height: number) {
+  await page.setViewportSize({ width, height });
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+/** The page fits the viewport: no horizontal overflow, and no vertical scrolling either. */
+async function expectToFit(where: string) {
+  const size = await page.evaluate(() => ({ width: document.documentElement.scrollWidth - window.innerWidth, height: document.documentElement.scrollHeight - window.innerHeight }));
+  expect(size.width, `${where} overflows by ${size.width}px`).toBeLessThanOrEqual(0);
+  expect(size.height, `${where} is ${size.height}px taller than the screen`).toBeLessThanOrEqual(0);
+}
+
 describe('the playground in Chromium', () => {
-  it.each([[390, 844], [1280, 720], [1920, 1080]])('at %i×%i: no horizontal overflow, every control visible', async (width, height) => {
-    await page.setViewportSize({ width, height });
+  it.each([[390, 844], [1280, 720], [1920, 1080]])('at %i×%i: no horizontal overflow, no scrolling, every control visible', async (width, height) => {
+    await resize(width, height);
     await open('?speed=100');
     await trainTo(100);
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -114,11 +127,19 @@ describe('the playground in Chromium', () => {
     }
     for (const tab of ['#tab-play', '#tab-digits', '#tab-example']) {
       await page.click(tab);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow, `${tab} overflows by ${overflow}px`).toBeLessThanOrEqual(0);
-      const { count, outside } = await controlsOutside(page);
+      // A phone shows the playground one pane at a time: every pane fits, and together they hold every control.
+      const panes = await page.$$eval('main:not([hidden]) .panes:not([hidden]) button[data-show]', (buttons) => buttons.map((b) => b.dataset.show!));
+      let count = 0;
+      for (const pane of tab === '#tab-play' && panes.length ? panes : [null]) {
+        if (pane) await page.click(`.panes button[data-show="${pane}"]`);
+        const where = pane ? `${tab} ${pane}` : tab;
+        await expectToFit(where);
+        const shown = await controlsOutside(page);
+        count += shown.count;
+        expect(shown.outside, where).toEqual([]);
+      }
       expect(count).toBeGreaterThan(tab === '#tab-play' ? 40 : 3);
-      expect(outside, tab).toEqual([]);
+      if (panes.length) await page.click('.panes button[data-show="output"]');
     }
     expect(problems).toEqual([]);
   }, 120_000);
@@ -140,8 +161,17 @@ describe('the playground in Chromium', () => {
     // At 1280×720 and on a 390×844 phone the output plane and the loss chart are on the first screen.
     const bottom = () => page.evaluate(() => document.getElementById('loss-chart')!.getBoundingClientRect().bottom);
     expect(await bottom()).toBeLessThanOrEqual(720);
-    await page.setViewportSize({ width: 390, height: 844 });
+    await resize(390, 844);
     expect(await bottom()).toBeLessThanOrEqual(844);
+    // The whole page fits both screens for either kind of data set.
+    for (const dataset of ['plane', 'spiral']) {
+      await resize(1280, 720);
+      await page.selectOption('#dataset', dataset);
+      await page.waitForFunction((n) => window.playground.net?.layers.at(-1) === n, dataset === 'plane' ? 1 : 2);
+      await expectToFit(`${dataset} at 1280×720`);
+      await resize(390, 844);
+      await expectToFit(`${dataset} at 390×844`);
+    }
     await page.setViewportSize({ width: 1280, height: 720 });
     // The readout says what the note says: a maximum, which small batches do not use.
     expect(await page.evaluate(() => document.getElementById('threads')!.previousElementSibling!.textContent)).toBe('Max threads');
@@ -395,6 +425,17 @@ describe('the playground in Chromium', () => {
     await expect.poll(() => page.textContent('#seed-position')).toMatch(/step 0 of 7/);
     for (let i = 0; i < 5; i++) await page.click('#seed-next');
     const text = await page.textContent('#seed-steps li.current');
+    // With every step shown, the page still fits both screens: the steps scroll in their list, the current one in view.
+    for (let i = 0; i < 2; i++) await page.click('#seed-next');
+    for (const [w, h] of [[1280, 720], [390, 844]]) {
+      await resize(w, h);
+      await expectToFit(`the worked example at ${w}×${h}`);
+      const [list, current] = await page.evaluate(() => [document.getElementById('seed-steps')!, document.querySelector('#seed-steps li.current')!].map((el) => el.getBoundingClientRect().toJSON()));
+      expect(current.bottom, `the last step at ${w}×${h}`).toBeLessThanOrEqual(list.bottom + 1);
+      expect(current.top).toBeGreaterThanOrEqual(list.top - 1);
+    }
+    await resize(1280, 720);
+    for (let i = 0; i < 2; i++) await page.click('#seed-prev');
     expect(text).toContain('5. One gradient-descent step');
     expect(text).toContain('(0.966, 0.983, −0.017, 0.949, 0.002)');
     expect(await page.textContent('#seed-net')).toContain('w0 = 0.966');
