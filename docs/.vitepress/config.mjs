@@ -35,6 +35,7 @@ const internals = [
   ['One network state', 'network-state'],
   ['Extending wasm-mlp', 'extending'],
   ['The build and the repository', 'build'],
+  ['Benchmarking method', 'benchmarking'],
 ];
 
 /**
