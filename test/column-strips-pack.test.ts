@@ -9,9 +9,11 @@ import { Random } from '../src/random.js';
 import { supportedKernelVariants } from '../src/wasm/loader.js';
 import { loadBuild } from './kernel-harness.js';
 
-// [rows m, inputs k, units n]: k ≥ m + 16 vectors (packed), n ≥ 16 (column strips), units not
-// multiples of 4 or 6, k not a multiple of the strip width; the wide layers' 2 kB δ stride.
-const SHAPES: [number, number, number][] = [[6, 100, 23], [64, 200, 37], [3, 301, 300], [128, 784, 512], [128, 512, 512]];
+// [rows m, inputs k, units n]. Packed where k ≥ m + 16 vectors and δ's row stride puts a
+// column in few L1 sets (column-strips.ts `deltaAliases`): 256 and 512 units (1 and 2 kB
+// strides in float32, 2 and 4 kB in float64), 128 units in float64 with 33 rows; units not
+// multiples of 6 (a short group), k not a multiple of the strip width. In place: the rest.
+const SHAPES: [number, number, number][] = [[6, 100, 23], [64, 200, 37], [40, 120, 256], [33, 130, 128], [128, 784, 512], [128, 512, 512], [64, 784, 128]];
 const SLICE = 8;
 const variants = supportedKernelVariants().filter((v) => v !== 'scalar');
 

@@ -26,7 +26,7 @@ export function columnStrips(gradW: usize, delta: usize, x: usize, rows: i32, n:
   // from L2 again instead of sharing them with its neighbours (n = 512 ran ~15% slower than
   // n = 500). The copy changes no value and no order: the same bits.
   const packAt = k - rows;
-  const packedEnd = packAt >= PACK_MIN_COLUMNS ? packAt & ~(2 * LANES - 1) : 0;
+  const packedEnd = packAt >= PACK_MIN_COLUMNS && deltaAliases(rows, n) ? packAt & ~(2 * LANES - 1) : 0;
   if (packedEnd > 0) {
     packColumns(gradW, delta, rows, n, k, unitBegin, unitEnd, packAt);
     for (; col < packedEnd; col += 2 * LANES) packedStrip(gradW, x, rows, k, unitBegin, unitEnd, col, packAt);
@@ -38,6 +38,23 @@ export function columnStrips(gradW: usize, delta: usize, x: usize, rows: i32, n:
 
 /** Columns of ∇W computed from packed δ at the least: below that, the copy costs more than it saves. */
 const PACK_MIN_COLUMNS: i32 = 16 * LANES;
+
+/** Bytes of one way of L1d (64 sets of 64-byte lines), the stride at which addresses share a set, on x86 and Arm cores alike. */
+const L1_WAY_BYTES: i32 = 4096;
+
+/**
+ * True when a column of δ (`rows` lines at δ's row stride) falls into so few L1 sets that it
+ * needs more than 8 lines of each: at a stride of 2 kB (512 float32 units) every row lands in
+ * one of 2 sets. Where it fits (784-128's 64 rows at 512 B: 8 sets, 8 lines each), the copy
+ * costs more than it saves (×0.93–0.95 measured).
+ */
+function deltaAliases(rows: i32, n: i32): bool {
+  const stride = n << alignof<float>();
+  let a = stride, b = L1_WAY_BYTES;
+  while (b != 0) { const t = a % b; a = b; b = t; }
+  const sets = min(64, L1_WAY_BYTES / a);
+  return rows > 8 * sets;
+}
 
 /** gradW[j][packAt + p] = δ[p][j] for units j in the range and p < rows: each unit's δ column, contiguous. */
 function packColumns(gradW: usize, delta: usize, rows: i32, n: i32, k: i32, unitBegin: i32, unitEnd: i32, packAt: i32): void {
