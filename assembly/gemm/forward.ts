@@ -92,7 +92,12 @@ function forwardTiles(
     // latency where 8 do not. Each output keeps its own accumulator and lane reduction, so it
     // gets the same bits whichever tile computes it.
     if (ASC_FEATURE_RELAXED_SIMD) {
-      for (; j + 6 <= jEnd; j += 6) {
+      // As many 6-wide tiles as leave a multiple of 4 units to the 4-wide ones (80 = 12·6 + 2·4,
+      // not 13·6 + 2 singles), where that many exist.
+      let sixEnd = jBegin + (jEnd - jBegin) / 6 * 6;
+      while (sixEnd > jBegin && (jEnd - sixEnd) & 3) sixEnd -= 6;
+      if ((jEnd - sixEnd) & 3) sixEnd = jBegin + (jEnd - jBegin) / 6 * 6;
+      for (; j < sixEnd; j += 6) {
         const w0 = w + <usize>j * rowBytes;
         let c00 = zero, c01 = zero, c02 = zero, c03 = zero, c04 = zero, c05 = zero;
         let c10 = zero, c11 = zero, c12 = zero, c13 = zero, c14 = zero, c15 = zero;
