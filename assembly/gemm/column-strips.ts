@@ -19,9 +19,108 @@ const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
  */
 export function columnStrips(gradW: usize, delta: usize, x: usize, rows: i32, n: i32, k: i32, unitBegin: i32, unitEnd: i32): void {
   let col = 0;
+  // δ's columns, copied into the last `rows` columns of each unit's row of ∇W (written last,
+  // from δ itself), so that the strips before them read each unit's δ contiguously. Read in
+  // place, a δ row stride of 2 kB (512 units) maps every row of a column to the same 2 of L1's
+  // 64 sets, which hold 24 of the 128 lines a group passes over: each group fetches its lines
+  // from L2 again instead of sharing them with its neighbours (n = 512 ran ~15% slower than
+  // n = 500). The copy changes no value and no order: the same bits.
+  const packAt = k - rows;
+  const packedEnd = packAt >= PACK_MIN_COLUMNS && deltaAliases(rows, n) ? packAt & ~(2 * LANES - 1) : 0;
+  if (packedEnd > 0) {
+    packColumns(gradW, delta, rows, n, k, unitBegin, unitEnd, packAt);
+    for (; col < packedEnd; col += 2 * LANES) packedStrip(gradW, x, rows, k, unitBegin, unitEnd, col, packAt);
+  }
   for (; col + 2 * LANES <= k; col += 2 * LANES) wideStrip(gradW, delta, x, rows, n, k, unitBegin, unitEnd, col);
   // One vector at a time for the rest, the last one possibly partial.
   for (; col < k; col += LANES) narrowStrip(gradW, delta, x, rows, n, k, unitBegin, unitEnd, col, min(LANES, k - col));
+}
+
+/** Columns of ∇W computed from packed δ at the least: below that, the copy costs more than it saves. */
+const PACK_MIN_COLUMNS: i32 = 16 * LANES;
+
+/** Bytes of one way of L1d (64 sets of 64-byte lines), the stride at which addresses share a set, on x86 and Arm cores alike. */
+const L1_WAY_BYTES: i32 = 4096;
+
+/**
+ * True when a column of δ (`rows` lines at δ's row stride) falls into so few L1 sets that it
+ * needs more than 8 lines of each: at a stride of 2 kB (512 float32 units) every row lands in
+ * one of 2 sets. Where it fits (784-128's 64 rows at 512 B: 8 sets, 8 lines each), the copy
+ * costs more than it saves (×0.93–0.95 measured).
+ */
+function deltaAliases(rows: i32, n: i32): bool {
+  const stride = n << alignof<float>();
+  let a = stride, b = L1_WAY_BYTES;
+  while (b != 0) { const t = a % b; a = b; b = t; }
+  const sets = min(64, L1_WAY_BYTES / a);
+  return rows > 8 * sets;
+}
+
+/** gradW[j][packAt + p] = δ[p][j] for units j in the range and p < rows: each unit's δ column, contiguous. */
+function packColumns(gradW: usize, delta: usize, rows: i32, n: i32, k: i32, unitBegin: i32, unitEnd: i32, packAt: i32): void {
+  const rowBytes = <usize>k << alignof<float>();
+  const deltaStep = <usize>n << alignof<float>();
+  const start = gradW + (<usize>packAt << alignof<float>());
+  let dRow = delta;
+  for (let p = 0; p < rows; p++) {
+    let out = start + <usize>unitBegin * rowBytes + (<usize>p << alignof<float>());
+    for (let j = unitBegin; j < unitEnd; j++) {
+      store<float>(out, load<float>(dRow + (<usize>j << alignof<float>())));
+      out += rowBytes;
+    }
+    dRow += deltaStep;
+  }
+}
+
+/** As `wideStrip`, with each unit's δ read from its packed column (`packColumns`). */
+@inline function packedStrip(gradW: usize, x: usize, rows: i32, k: i32, unitBegin: i32, unitEnd: i32, col: i32, packAt: i32): void {
+  const rowBytes = <usize>k << alignof<float>();
+  const at = <usize>col << alignof<float>();
+  for (let u = unitBegin; u < unitEnd; u += MR) packedGroup(gradW, x, rows, rowBytes, at, packAt, u, min(MR, unitEnd - u));
+}
+
+/**
+ * As `wideGroup` (the same madds in the same order), δ[p][u + r] read from row u + r of ∇W at
+ * column packAt + p; a group short of MR units repeats its last unit's column (not stored).
+ */
+@inline function packedGroup(gradW: usize, x: usize, rows: i32, rowBytes: usize, at: usize, packAt: i32, u: i32, count: i32): void {
+  const zero = v128.splat<float>(0);
+  let s00 = zero, s01 = zero, s10 = zero, s11 = zero, s20 = zero, s21 = zero, s30 = zero, s31 = zero;
+  let s40 = zero, s41 = zero, s50 = zero, s51 = zero;
+  const out = gradW + <usize>u * rowBytes + at;
+  let q0 = gradW + <usize>u * rowBytes + (<usize>packAt << alignof<float>());
+  let q1 = q0 + <usize>min(1, count - 1) * rowBytes, q2 = q0 + <usize>min(2, count - 1) * rowBytes, q3 = q0 + <usize>min(3, count - 1) * rowBytes;
+  let q4 = q0 + <usize>min(4, count - 1) * rowBytes, q5 = q0 + <usize>min(5, count - 1) * rowBytes;
+  let bp = x + at;
+  const end = bp + <usize>rows * rowBytes;
+  for (; bp < end; bp += rowBytes) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, VBYTES);
+    let a = broadcast(q0);
+    s00 = madd(a, b0, s00); s01 = madd(a, b1, s01);
+    a = broadcast(q1);
+    s10 = madd(a, b0, s10); s11 = madd(a, b1, s11);
+    a = broadcast(q2);
+    s20 = madd(a, b0, s20); s21 = madd(a, b1, s21);
+    a = broadcast(q3);
+    s30 = madd(a, b0, s30); s31 = madd(a, b1, s31);
+    q0 += sizeof<float>(); q1 += sizeof<float>(); q2 += sizeof<float>(); q3 += sizeof<float>();
+    if (MR == 6) {
+      a = broadcast(q4);
+      s40 = madd(a, b0, s40); s41 = madd(a, b1, s41);
+      a = broadcast(q5);
+      s50 = madd(a, b0, s50); s51 = madd(a, b1, s51);
+      q4 += sizeof<float>(); q5 += sizeof<float>();
+    }
+  }
+  storeTwo(out, s00, s01);
+  if (count > 1) storeTwo(out + rowBytes, s10, s11);
+  if (count > 2) storeTwo(out + 2 * rowBytes, s20, s21);
+  if (count > 3) storeTwo(out + 3 * rowBytes, s30, s31);
+  if (MR == 6) {
+    if (count > 4) storeTwo(out + 4 * rowBytes, s40, s41);
+    if (count > 5) storeTwo(out + 5 * rowBytes, s50, s51);
+  }
 }
 
 /** Columns [col, col + 2·LANES) of every unit in the range, in groups of MR units. */

@@ -1,7 +1,8 @@
 // The forward product of a dense layer, z = X·Wᵀ + b, fused with its activation a = act(z).
 // X (rows × k) and W (n × k, nn.Linear's layout) are both contiguous along k, so each output
 // is a dot product of two contiguous rows: the SIMD kernel needs no packing. It computes a
-// 2-row × 4-column tile in 8 vector accumulators (more would spill V8's 16 xmm registers),
+// 2-row × 4-column tile in 8 vector accumulators (2 × 6 in 12 with relaxed-SIMD's fused madd;
+// more would spill V8's 15 usable xmm registers),
 // reduces each accumulator's lanes once at the end, and adds bias and activation in the
 // epilogue while the tile is still in registers.
 
@@ -65,7 +66,7 @@ function forwardTiles(
   }
 }
 
-/** Outputs [jBegin, jEnd) of rows [rowBegin, rowEnd), in 2 × 4 tiles. */
+/** Outputs [jBegin, jEnd) of rows [rowBegin, rowEnd), in 2 × 6 (relaxed) and 2 × 4 tiles. */
 @inline function forwardBlock(
   z: usize, a: usize, x: usize, w: usize, bias: usize,
   n: i32, k: i32, activation: i32, rowBegin: i32, rowEnd: i32, jBegin: i32, jEnd: i32,
@@ -86,6 +87,59 @@ function forwardTiles(
     const z0 = z + <usize>i * outBytes;
     const a0 = a + <usize>i * outBytes;
     let j = jBegin;
+    // Relaxed builds first take 2 × 6 tiles: 12 accumulators, the 2 rows of X and one row of
+    // W in flight fill V8's 15 xmm registers, and 12 independent fused madds hide their
+    // latency where 8 do not. Each output keeps its own accumulator and lane reduction, so it
+    // gets the same bits whichever tile computes it.
+    if (ASC_FEATURE_RELAXED_SIMD) {
+      // As many 6-wide tiles as leave a multiple of 4 units to the 4-wide ones (80 = 12·6 + 2·4,
+      // not 13·6 + 2 singles), where that many exist.
+      let sixEnd = jBegin + (jEnd - jBegin) / 6 * 6;
+      while (sixEnd > jBegin && (jEnd - sixEnd) & 3) sixEnd -= 6;
+      if ((jEnd - sixEnd) & 3) sixEnd = jBegin + (jEnd - jBegin) / 6 * 6;
+      for (; j < sixEnd; j += 6) {
+        const w0 = w + <usize>j * rowBytes;
+        let c00 = zero, c01 = zero, c02 = zero, c03 = zero, c04 = zero, c05 = zero;
+        let c10 = zero, c11 = zero, c12 = zero, c13 = zero, c14 = zero, c15 = zero;
+        for (let p: usize = 0; p < bodyBytes; p += VBYTES) {
+          const u = v128.load(x0 + p);
+          const v = v128.load(x1 + p);
+          const wp = w0 + p;
+          let b = v128.load(wp);
+          c00 = madd(u, b, c00); c10 = madd(v, b, c10);
+          b = v128.load(wp + rowBytes);
+          c01 = madd(u, b, c01); c11 = madd(v, b, c11);
+          b = v128.load(wp + 2 * rowBytes);
+          c02 = madd(u, b, c02); c12 = madd(v, b, c12);
+          b = v128.load(wp + 3 * rowBytes);
+          c03 = madd(u, b, c03); c13 = madd(v, b, c13);
+          b = v128.load(wp + 4 * rowBytes);
+          c04 = madd(u, b, c04); c14 = madd(v, b, c14);
+          b = v128.load(wp + 5 * rowBytes);
+          c05 = madd(u, b, c05); c15 = madd(v, b, c15);
+        }
+        if (tail) {
+          const u = v128.load(x0 + bodyBytes);
+          const v = v128.load(x1 + bodyBytes);
+          const wp = w0 + bodyBytes;
+          let b = v128.load(wp);
+          c00 = maskedAdd(c00, u, b, mask); c10 = maskedAdd(c10, v, b, mask);
+          b = v128.load(wp + rowBytes);
+          c01 = maskedAdd(c01, u, b, mask); c11 = maskedAdd(c11, v, b, mask);
+          b = v128.load(wp + 2 * rowBytes);
+          c02 = maskedAdd(c02, u, b, mask); c12 = maskedAdd(c12, v, b, mask);
+          b = v128.load(wp + 3 * rowBytes);
+          c03 = maskedAdd(c03, u, b, mask); c13 = maskedAdd(c13, v, b, mask);
+          b = v128.load(wp + 4 * rowBytes);
+          c04 = maskedAdd(c04, u, b, mask); c14 = maskedAdd(c14, v, b, mask);
+          b = v128.load(wp + 5 * rowBytes);
+          c05 = maskedAdd(c05, u, b, mask); c15 = maskedAdd(c15, v, b, mask);
+        }
+        const at = <usize>j << alignof<float>();
+        storeSix(z0 + at, a0 + at, bias + at, c00, c01, c02, c03, c04, c05, activation);
+        if (second) storeSix(z0 + outBytes + at, a0 + outBytes + at, bias + at, c10, c11, c12, c13, c14, c15, activation);
+      }
+    }
     for (; j + 4 <= jEnd; j += 4) {
       const w0 = w + <usize>j * rowBytes;
       const w1 = w0 + rowBytes;
@@ -157,6 +211,14 @@ function forwardTiles(
     v128.store(ap, activateVector(activation, s01));
     v128.store(ap, activateVector(activation, s23), VBYTES);
   }
+}
+
+/** Epilogue of one row of a 6-wide tile: the first 4 as `storeQuad`, the last 2 as `storeOne` (the same lane sums, so the same bits). */
+@inline function storeSix(zp: usize, ap: usize, bp: usize, c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128, activation: i32): void {
+  storeQuad(zp, ap, bp, c0, c1, c2, c3, activation);
+  const at = 4 * sizeof<float>();
+  storeOne(zp + at, ap + at, laneSum(c4) + load<float>(bp, at), activation);
+  storeOne(zp + at + sizeof<float>(), ap + at + sizeof<float>(), laneSum(c5) + load<float>(bp, at + sizeof<float>()), activation);
 }
 
 @inline function storeOne(zp: usize, ap: usize, s: float, activation: i32): void {
