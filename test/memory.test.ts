@@ -42,9 +42,12 @@ describe('memory', () => {
     // alive would be over 600 MiB of RSS and tens of MiB of live heap. Node 24's V8 keeps a larger
     // heap reserve after this much churn (heapTotal ≈ 72 MiB where Node 20 keeps ≈ 38 MiB, with
     // the same ≈ 5 MiB live), so RSS is bounded well below a leak, and the live heap tightly.
+    // Node 24's RSS growth here read 81–87 MiB alone and 85–134 MiB beside the rest of the suite
+    // (freed wasm memories are returned to the system lazily), hence its looser bound.
+    const rssBound = Number(process.versions.node.split('.')[0]) >= 22 ? 256 : 128;
     expect(process.memoryUsage().heapUsed - startHeap).toBeLessThan(8 * MiB);
-    expect(end - start).toBeLessThan(128 * MiB);
-    expect(peak - start).toBeLessThan(192 * MiB);
+    expect(end - start).toBeLessThan(rssBound * MiB);
+    expect(peak - start).toBeLessThan((rssBound + 64) * MiB);
   }, 120_000);
 
   it.each(['wasm', 'js'] as const)('100,000 training steps on %s allocate nothing that stays: wasm memory unchanged, JS heap within 1 MiB', async (backend) => {
