@@ -88,7 +88,7 @@ export async function workedExample(backend: Backend = 'wasm', dtype: DType = 'f
     after.samples.forEach((s, i) => {
       say(`   z(x${i + 1}) = ${fmt(s.layers[0].z[0])},  h(x${i + 1}) = ${fmt(s.layers[0].h[0])},  ŷ(x${i + 1}) = ${fmt(s.output[0])},  L(x${i + 1}, y${i + 1}) = ${fmt(s.loss)}`);
     });
-    say(`   L(D) = ½ (${after.samples.map((s) => fmt(s.loss)).join(' + ')}) = ${fmt(after.loss)}   (the seed rounds each term to 3 places: 2.855)`);
+    say(`   L(D) = ½ (${after.samples.map((s) => fmt(s.loss)).join(' + ')}) = ${fmt(after.loss)}   (worked by hand, each term rounded to 3 places: 2.855)`);
     say(after.loss < lossBefore
       ? `   The loss fell from ${fmt(lossBefore)} to ${fmt(after.loss)}: after updating θ, the loss of the network on D is less.`
       : `   The loss did not fall (${fmt(lossBefore)} → ${fmt(after.loss)}).`);

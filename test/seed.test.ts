@@ -68,7 +68,7 @@ describe.each(cases)('seed example on %s / %s', (backend, dtype, rel) => {
     close(before, 3.25, rel);
     close(net.getParameters(), [0.966, 0.983, -0.017, 0.949, 0.002], rel);
     const after = net.loss(X, Y);
-    // Exact: ((0.949·2.898 + 0.002 − 1.3)² + (0.002 − 1.9)²) / 2 = 2.8556473244…; the seed rounds each term to 3 places, giving 2.855.
+    // Exact: ((0.949·2.898 + 0.002 − 1.3)² + (0.002 − 1.9)²) / 2 = 2.8556473244…; worked by hand, each term rounded to 3 places, it gives 2.855.
     close(after, ((0.949 * 2.898 + 0.002 - 1.3) ** 2 + (0.002 - 1.9) ** 2) / 2, rel);
     close(after, 2.8556473244, Math.max(rel, 1e-10));
     expect(after).toBeLessThan(before);
