@@ -6,7 +6,7 @@ import { softwareVulkanEnvironment } from './test/webgpu/software-adapter.js';
 //                validation, files (the default: a new test file lands here unless listed below)
 //   integration  what runs other processes or threads: the CLI, workers, thread pools, the
 //                training jobs on real data, memory growth, the long fuzz
-//   browser      headless Chromium: the playground and threads in a page
+//   browser      headless Chromium: the playground, threads in a page, the README's browser example under each bundler
 //   docs         the README's and docs/'s code blocks and sections, executed
 //   packaging    the package as its users get it: types as a consumer compiles them, bundle size
 // Tiers are assigned by file name here, so test files never move between folders.
@@ -16,7 +16,7 @@ const INTEGRATION = [
   'test/predict-into.test.ts', 'test/onnx.test.ts', 'test/fashion.test.ts', 'test/mnist-job.test.ts', 'test/memory.test.ts',
   'test/fuzz.test.ts', 'test/normalization-files.test.ts', 'test/webgpu/*.test.ts',
 ];
-const BROWSER = ['test/playground.test.ts', 'test/browser-threads.test.ts'];
+const BROWSER = ['test/playground.test.ts', 'test/browser-threads.test.ts', 'test/browser-loaders.test.ts'];
 const DOCS = ['test/readme-*.test.ts', 'test/docs-*.test.ts'];
 const PACKAGING = ['test/consumer.test.ts', 'test/inference-size.test.ts'];
 const TIERS = { integration: INTEGRATION, browser: BROWSER, docs: DOCS, packaging: PACKAGING };
