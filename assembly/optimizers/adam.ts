@@ -5,6 +5,7 @@
 import { Optimizer } from '../blocks';
 import { at } from '../address';
 import { LANES, vectorEnd } from './lanes';
+import { f32round, loadWide, storeNarrow, tinyLanes } from './subnormal';
 
 /** One Adam update over θ[begin, end) at the step count t (already advanced). */
 export function adamStep(o: Optimizer, params: usize, grads: usize, begin: i32, end: i32, learningRate: f64, decoupled: bool): void {
@@ -70,10 +71,22 @@ export function adamStep(o: Optimizer, params: usize, grads: usize, begin: i32, 
   for (let i = begin; i < stop; i += LANES) {
     let p = v128.load(at(params, i));
     let g = v128.load(at(grads, i));
+    const m0 = v128.load(at(mBuf, i)), v0 = v128.load(at(vBuf, i));
+    // float32 vectors whose products may turn subnormal go through f64, two lanes at a time, for
+    // the same bits without the subnormal penalty (./subnormal.ts): m decaying behind a dead
+    // unit, a tiny g whose square underflows (k₂·g·g), a decayed v or θ.
+    if (sizeof<float>() == 4) {
+      const tiny = v128.or(v128.or(tinyLanes(m0, -90), tinyLanes(v0, -100)), v128.or(tinyLanes(g, -56), tinyLanes(p, -90)));
+      if (v128.any_true(tiny)) {
+        adamPairWide(o, params, grads, i, stepSize, correction2, shrink, wd, beta1, w1, beta2, w2, eps, decoupled, l2, amsgrad);
+        adamPairWide(o, params, grads, i + 2, stepSize, correction2, shrink, wd, beta1, w1, beta2, w2, eps, decoupled, l2, amsgrad);
+        continue;
+      }
+    }
     if (decoupled) p = v128.mul<float>(p, shrinkBy);
     if (l2) g = v128.add<float>(g, v128.mul<float>(decayBy, p));
-    const m = v128.add<float>(v128.mul<float>(v128.load(at(mBuf, i)), b1), v128.mul<float>(k1, g));
-    const v = v128.add<float>(v128.mul<float>(v128.load(at(vBuf, i)), b2), v128.mul<float>(v128.mul<float>(k2, g), g));
+    const m = v128.add<float>(v128.mul<float>(m0, b1), v128.mul<float>(k1, g));
+    const v = v128.add<float>(v128.mul<float>(v0, b2), v128.mul<float>(v128.mul<float>(k2, g), g));
     v128.store(at(mBuf, i), m);
     v128.store(at(vBuf, i), v);
     let second = v;
@@ -84,4 +97,33 @@ export function adamStep(o: Optimizer, params: usize, grads: usize, begin: i32, 
     const denom = v128.add<float>(v128.div<float>(v128.sqrt<float>(second), c2), epsilon);
     v128.store(at(params, i), v128.add<float>(p, v128.div<float>(v128.mul<float>(step, m), denom)));
   }
+}
+
+/**
+ * The vector loop's operations on θ[i], θ[i + 1] of a float32 build, each done in f64 and
+ * rounded to f32 (f32round) before the next: the bits of the f32 operations, and no subnormal
+ * operand on the way.
+ */
+@inline function adamPairWide(
+  o: Optimizer, params: usize, grads: usize, i: i32,
+  stepSize: float, correction2: float, shrink: float, wd: float, beta1: float, w1: float, beta2: float, w2: float, eps: float,
+  decoupled: bool, l2: bool, amsgrad: bool,
+): void {
+  const step = f64x2.splat(<f64>stepSize), c2 = f64x2.splat(<f64>correction2), shrinkBy = f64x2.splat(<f64>shrink), decayBy = f64x2.splat(<f64>wd);
+  const b1 = f64x2.splat(<f64>beta1), k1 = f64x2.splat(<f64>w1), b2 = f64x2.splat(<f64>beta2), k2 = f64x2.splat(<f64>w2), epsilon = f64x2.splat(<f64>eps);
+  let p = loadWide(at(params, i));
+  let g = loadWide(at(grads, i));
+  if (decoupled) p = f32round(f64x2.mul(p, shrinkBy));
+  if (l2) g = f32round(f64x2.add(g, f32round(f64x2.mul(decayBy, p))));
+  const m = f32round(f64x2.add(f32round(f64x2.mul(loadWide(at(o.m, i)), b1)), f32round(f64x2.mul(k1, g))));
+  const v = f32round(f64x2.add(f32round(f64x2.mul(loadWide(at(o.v, i)), b2)), f32round(f64x2.mul(f32round(f64x2.mul(k2, g)), g))));
+  storeNarrow(at(o.m, i), m);
+  storeNarrow(at(o.v, i), v);
+  let second = v;
+  if (amsgrad) {
+    second = f64x2.max(loadWide(at(o.vMax, i)), v);
+    storeNarrow(at(o.vMax, i), second);
+  }
+  const denom = f32round(f64x2.add(f32round(f64x2.div(f32round(f64x2.sqrt(second)), c2)), epsilon));
+  storeNarrow(at(params, i), f64x2.add(p, f32round(f64x2.div(f32round(f64x2.mul(step, m)), denom))));
 }
