@@ -5,7 +5,7 @@
 import { Optimizer } from '../blocks';
 import { at } from '../address';
 import { LANES, vectorEnd } from './lanes';
-import { f32round, loadWide, storeNarrow, tinyLanes } from './subnormal';
+import { blockLooksTiny, f32round, loadWide, storeNarrow } from './subnormal';
 
 /** One Adam update over θ[begin, end) at the step count t (already advanced). */
 export function adamStep(o: Optimizer, params: usize, grads: usize, begin: i32, end: i32, learningRate: f64, decoupled: bool): void {
@@ -65,28 +65,38 @@ export function adamStep(o: Optimizer, params: usize, grads: usize, begin: i32, 
   stepSize: float, correction2: float, shrink: float, wd: float, beta1: float, w1: float, beta2: float, w2: float, eps: float,
   decoupled: bool, l2: bool, amsgrad: bool,
 ): void {
-  const mBuf = o.m, vBuf = o.v, vMaxBuf = o.vMax;
+  const mBuf = o.m;
   const step = v128.splat<float>(stepSize), c2 = v128.splat<float>(correction2), shrinkBy = v128.splat<float>(shrink), decayBy = v128.splat<float>(wd);
   const b1 = v128.splat<float>(beta1), k1 = v128.splat<float>(w1), b2 = v128.splat<float>(beta2), k2 = v128.splat<float>(w2), epsilon = v128.splat<float>(eps);
+  // float32 blocks whose m is tiny enough for its products to turn subnormal (m decaying behind a
+  // dead unit) go through f64, for the same bits without the subnormal penalty (./subnormal.ts).
+  for (let block = begin; block < stop; block += WIDE_BLOCK) {
+    const blockEnd = min(stop, block + WIDE_BLOCK);
+    if (sizeof<float>() == 4 && blockLooksTiny(mBuf, block, blockEnd, -90)) {
+      adamWide(o, params, grads, block, blockEnd, stepSize, correction2, shrink, wd, beta1, w1, beta2, w2, eps, decoupled, l2, amsgrad);
+      continue;
+    }
+    adamBlock(o, params, grads, block, blockEnd, step, c2, shrinkBy, decayBy, b1, k1, b2, k2, epsilon, decoupled, l2, amsgrad);
+  }
+}
+
+/** Floats per block tested for a tiny m: 16 vectors of float32, four cache lines. */
+const WIDE_BLOCK: i32 = 16 * LANES;
+
+/** adamVectors' loop over one block, its scalars splat. */
+@inline function adamBlock(
+  o: Optimizer, params: usize, grads: usize, begin: i32, stop: i32,
+  step: v128, c2: v128, shrinkBy: v128, decayBy: v128, b1: v128, k1: v128, b2: v128, k2: v128, epsilon: v128,
+  decoupled: bool, l2: bool, amsgrad: bool,
+): void {
+  const mBuf = o.m, vBuf = o.v, vMaxBuf = o.vMax;
   for (let i = begin; i < stop; i += LANES) {
     let p = v128.load(at(params, i));
     let g = v128.load(at(grads, i));
-    const m0 = v128.load(at(mBuf, i)), v0 = v128.load(at(vBuf, i));
-    // float32 vectors whose products may turn subnormal go through f64, two lanes at a time, for
-    // the same bits without the subnormal penalty (./subnormal.ts): m decaying behind a dead
-    // unit, a tiny g whose square underflows (k₂·g·g), a decayed v or θ.
-    if (sizeof<float>() == 4) {
-      const tiny = v128.or(v128.or(tinyLanes(m0, -90), tinyLanes(v0, -100)), v128.or(tinyLanes(g, -56), tinyLanes(p, -90)));
-      if (v128.any_true(tiny)) {
-        adamPairWide(o, params, grads, i, stepSize, correction2, shrink, wd, beta1, w1, beta2, w2, eps, decoupled, l2, amsgrad);
-        adamPairWide(o, params, grads, i + 2, stepSize, correction2, shrink, wd, beta1, w1, beta2, w2, eps, decoupled, l2, amsgrad);
-        continue;
-      }
-    }
     if (decoupled) p = v128.mul<float>(p, shrinkBy);
     if (l2) g = v128.add<float>(g, v128.mul<float>(decayBy, p));
-    const m = v128.add<float>(v128.mul<float>(m0, b1), v128.mul<float>(k1, g));
-    const v = v128.add<float>(v128.mul<float>(v0, b2), v128.mul<float>(v128.mul<float>(k2, g), g));
+    const m = v128.add<float>(v128.mul<float>(v128.load(at(mBuf, i)), b1), v128.mul<float>(k1, g));
+    const v = v128.add<float>(v128.mul<float>(v128.load(at(vBuf, i)), b2), v128.mul<float>(v128.mul<float>(k2, g), g));
     v128.store(at(mBuf, i), m);
     v128.store(at(vBuf, i), v);
     let second = v;
@@ -100,30 +110,32 @@ export function adamStep(o: Optimizer, params: usize, grads: usize, begin: i32, 
 }
 
 /**
- * The vector loop's operations on θ[i], θ[i + 1] of a float32 build, each done in f64 and
- * rounded to f32 (f32round) before the next: the bits of the f32 operations, and no subnormal
- * operand on the way.
+ * adamVectors' operations on θ[begin, stop) of a float32 build, two lanes at a time, each done
+ * in f64 and rounded to f32 (f32round) before the next: the bits of the f32 operations, with no
+ * subnormal operand on the way. Not inlined: the hot loop keeps its registers.
  */
-@inline function adamPairWide(
-  o: Optimizer, params: usize, grads: usize, i: i32,
+function adamWide(
+  o: Optimizer, params: usize, grads: usize, begin: i32, stop: i32,
   stepSize: float, correction2: float, shrink: float, wd: float, beta1: float, w1: float, beta2: float, w2: float, eps: float,
   decoupled: bool, l2: bool, amsgrad: bool,
 ): void {
   const step = f64x2.splat(<f64>stepSize), c2 = f64x2.splat(<f64>correction2), shrinkBy = f64x2.splat(<f64>shrink), decayBy = f64x2.splat(<f64>wd);
   const b1 = f64x2.splat(<f64>beta1), k1 = f64x2.splat(<f64>w1), b2 = f64x2.splat(<f64>beta2), k2 = f64x2.splat(<f64>w2), epsilon = f64x2.splat(<f64>eps);
-  let p = loadWide(at(params, i));
-  let g = loadWide(at(grads, i));
-  if (decoupled) p = f32round(f64x2.mul(p, shrinkBy));
-  if (l2) g = f32round(f64x2.add(g, f32round(f64x2.mul(decayBy, p))));
-  const m = f32round(f64x2.add(f32round(f64x2.mul(loadWide(at(o.m, i)), b1)), f32round(f64x2.mul(k1, g))));
-  const v = f32round(f64x2.add(f32round(f64x2.mul(loadWide(at(o.v, i)), b2)), f32round(f64x2.mul(f32round(f64x2.mul(k2, g)), g))));
-  storeNarrow(at(o.m, i), m);
-  storeNarrow(at(o.v, i), v);
-  let second = v;
-  if (amsgrad) {
-    second = f64x2.max(loadWide(at(o.vMax, i)), v);
-    storeNarrow(at(o.vMax, i), second);
+  for (let i = begin; i < stop; i += 2) {
+    let p = loadWide(at(params, i));
+    let g = loadWide(at(grads, i));
+    if (decoupled) p = f32round(f64x2.mul(p, shrinkBy));
+    if (l2) g = f32round(f64x2.add(g, f32round(f64x2.mul(decayBy, p))));
+    const m = f32round(f64x2.add(f32round(f64x2.mul(loadWide(at(o.m, i)), b1)), f32round(f64x2.mul(k1, g))));
+    const v = f32round(f64x2.add(f32round(f64x2.mul(loadWide(at(o.v, i)), b2)), f32round(f64x2.mul(f32round(f64x2.mul(k2, g)), g))));
+    storeNarrow(at(o.m, i), m);
+    storeNarrow(at(o.v, i), v);
+    let second = v;
+    if (amsgrad) {
+      second = f64x2.max(loadWide(at(o.vMax, i)), v);
+      storeNarrow(at(o.vMax, i), second);
+    }
+    const denom = f32round(f64x2.add(f32round(f64x2.div(f32round(f64x2.sqrt(second)), c2)), epsilon));
+    storeNarrow(at(params, i), f64x2.add(p, f32round(f64x2.div(f32round(f64x2.mul(step, m)), denom))));
   }
-  const denom = f32round(f64x2.add(f32round(f64x2.div(f32round(f64x2.sqrt(second)), c2)), epsilon));
-  storeNarrow(at(params, i), f64x2.add(p, f32round(f64x2.div(f32round(f64x2.mul(step, m)), denom))));
 }

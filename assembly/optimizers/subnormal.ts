@@ -8,14 +8,18 @@
 // included), and f64 never meets a subnormal there; nor do the conversions take an assist.
 
 /**
- * Lanes of an f32x4 holding a nonzero |x| under 2^exponent (all ones there): values whose
- * products in an update may leave the normal range. Zeros are not tiny: no product of 0 is
- * subnormal.
+ * Whether the first or the last vector of float32 [begin, end) has an |x| under 2^exponent,
+ * zeros included: a state whose products in an update may leave the normal range. A dead unit's
+ * state is a whole row of θ, hundreds of floats, so its blocks are tiny at both ends; a tiny
+ * value elsewhere in a block is updated by the vector loop, right but slowly, as before. Which
+ * blocks take the f64 path changes no bit, only the time, and a test of every vector cost
+ * Adam's update 15% where nothing was tiny.
  */
-@inline export function tinyLanes(x: v128, exponent: i32): v128 {
-  // The bit patterns of |x| order as the values: |x| − 1 < 2^exponent − 1, one unsigned compare.
-  const magnitude = v128.and(x, v128.splat<i32>(0x7fffffff));
-  return v128.lt<u32>(v128.sub<i32>(magnitude, v128.splat<i32>(1)), v128.splat<i32>(((127 + exponent) << 23) - 1));
+@inline export function blockLooksTiny(values: usize, begin: i32, end: i32, exponent: i32): bool {
+  const limit = v128.splat<f32>(reinterpret<f32>((127 + exponent) << 23));
+  const first = v128.abs<f32>(v128.load(values + (<usize>begin << 2)));
+  const last = v128.abs<f32>(v128.load(values + (<usize>(end - 4) << 2)));
+  return v128.any_true(v128.or(v128.lt<f32>(first, limit), v128.lt<f32>(last, limit)));
 }
 
 /** Two f32 at `ptr`, exactly, as the lanes of an f64x2. */
