@@ -5,7 +5,7 @@
 import { Optimizer } from '../blocks';
 import { at } from '../address';
 import { LANES, vectorEnd } from './lanes';
-import { blockLooksTiny, f32round, loadWide, storeNarrow } from './subnormal';
+import { blockLooksTiny, f32round, loadWide, storeNarrow, tinyStateLimit } from './subnormal';
 
 /** One Adam update over θ[begin, end) at the step count t (already advanced). */
 export function adamStep(o: Optimizer, params: usize, grads: usize, begin: i32, end: i32, learningRate: f64, decoupled: bool): void {
@@ -70,9 +70,10 @@ export function adamStep(o: Optimizer, params: usize, grads: usize, begin: i32, 
   const b1 = v128.splat<float>(beta1), k1 = v128.splat<float>(w1), b2 = v128.splat<float>(beta2), k2 = v128.splat<float>(w2), epsilon = v128.splat<float>(eps);
   // float32 blocks whose m is tiny enough for its products to turn subnormal (m decaying behind a
   // dead unit) go through f64, for the same bits without the subnormal penalty (./subnormal.ts).
+  const limit = tinyStateLimit(<f64>stepSize);
   for (let block = begin; block < stop; block += WIDE_BLOCK) {
     const blockEnd = min(stop, block + WIDE_BLOCK);
-    if (sizeof<float>() == 4 && blockLooksTiny(mBuf, block, blockEnd, -90)) {
+    if (sizeof<float>() == 4 && blockLooksTiny(mBuf, block, blockEnd, limit)) {
       adamWide(o, params, grads, block, blockEnd, stepSize, correction2, shrink, wd, beta1, w1, beta2, w2, eps, decoupled, l2, amsgrad);
       continue;
     }
@@ -80,8 +81,8 @@ export function adamStep(o: Optimizer, params: usize, grads: usize, begin: i32, 
   }
 }
 
-/** Floats per block tested for a tiny m: 16 vectors of float32, four cache lines. */
-const WIDE_BLOCK: i32 = 16 * LANES;
+/** Floats per block tested for a tiny m: 64 vectors of float32, 16 cache lines (a dead unit of 784 inputs holds two whole blocks, or three). */
+const WIDE_BLOCK: i32 = 64 * LANES;
 
 /** adamVectors' loop over one block, its scalars splat. */
 @inline function adamBlock(
@@ -112,9 +113,9 @@ const WIDE_BLOCK: i32 = 16 * LANES;
 /**
  * adamVectors' operations on θ[begin, stop) of a float32 build, two lanes at a time, each done
  * in f64 and rounded to f32 (f32round) before the next: the bits of the f32 operations, with no
- * subnormal operand on the way. Not inlined: the hot loop keeps its registers.
+ * subnormal operand on the way.
  */
-function adamWide(
+@inline function adamWide(
   o: Optimizer, params: usize, grads: usize, begin: i32, stop: i32,
   stepSize: float, correction2: float, shrink: float, wd: float, beta1: float, w1: float, beta2: float, w2: float, eps: float,
   decoupled: bool, l2: bool, amsgrad: bool,

@@ -8,18 +8,28 @@
 // included), and f64 never meets a subnormal there; nor do the conversions take an assist.
 
 /**
- * Whether the first or the last vector of float32 [begin, end) has an |x| under 2^exponent,
- * zeros included: a state whose products in an update may leave the normal range. A dead unit's
+ * Whether the first or the last vector of float32 [begin, end) has an |x| under `limit`, zeros
+ * included: a state whose products in an update may leave the normal range. A dead unit's
  * state is a whole row of θ, hundreds of floats, so its blocks are tiny at both ends; a tiny
  * value elsewhere in a block is updated by the vector loop, right but slowly, as before. Which
  * blocks take the f64 path changes no bit, only the time, and a test of every vector cost
  * Adam's update 15% where nothing was tiny.
  */
-@inline export function blockLooksTiny(values: usize, begin: i32, end: i32, exponent: i32): bool {
-  const limit = v128.splat<f32>(reinterpret<f32>((127 + exponent) << 23));
+@inline export function blockLooksTiny(values: usize, begin: i32, end: i32, limit: f32): bool {
+  const below = v128.splat<f32>(limit);
   const first = v128.abs<f32>(v128.load(values + (<usize>begin << 2)));
   const last = v128.abs<f32>(v128.load(values + (<usize>(end - 4) << 2)));
-  return v128.any_true(v128.or(v128.lt<f32>(first, limit), v128.lt<f32>(last, limit)));
+  return v128.any_true(v128.or(v128.lt<f32>(first, below), v128.lt<f32>(last, below)));
+}
+
+/**
+ * The |m| under which m·β₁ or the step's s·m (|s| = η/(1 − β₁ᵗ)) may be subnormal: 2⁻¹²² (four
+ * times float32's least normal) divided by |s| where |s| < 1, at most 2⁻⁶⁰. The f64 path is
+ * ~8× the vector loop's time, so it starts where the vector loop would meet subnormals, not
+ * before: at η = 10⁻³ ~750 steps after a unit dies.
+ */
+@inline export function tinyStateLimit(scale: f64): f32 {
+  return <f32>min(<f64>reinterpret<f32>(67 << 23), <f64>reinterpret<f32>(5 << 23) / min(1.0, abs(scale)));
 }
 
 /** Two f32 at `ptr`, exactly, as the lanes of an f64x2. */
