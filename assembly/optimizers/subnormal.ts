@@ -8,18 +8,22 @@
 // included), and f64 never meets a subnormal there; nor do the conversions take an assist.
 
 /**
- * Whether the first or the last vector of float32 [begin, end) has an |x| under `limit`, zeros
- * included: a state whose products in an update may leave the normal range. A dead unit's
- * state is a whole row of θ, hundreds of floats, so its blocks are tiny at both ends; a tiny
- * value elsewhere in a block is updated by the vector loop, right but slowly, as before. Which
- * blocks take the f64 path changes no bit, only the time, and a test of every vector cost
- * Adam's update 15% where nothing was tiny.
+ * Whether the first or the last vector of float32 [begin, end) has a nonzero |x| under `limit`:
+ * a state whose products in an update may leave the normal range. Zeros are not tiny: the state
+ * of a weight whose gradient has always been 0 (an input that is 0 in every sample) stays 0, and
+ * no product of 0 is subnormal. A dead unit's state is a whole row of θ, hundreds of floats, so
+ * its blocks are tiny at both ends; a tiny value elsewhere in a block is updated by the vector
+ * loop, right but slowly, as before. Which blocks take the f64 path changes no bit, only the
+ * time, and a test of every vector cost Adam's update 15% where nothing was tiny.
  */
 @inline export function blockLooksTiny(values: usize, begin: i32, end: i32, limit: f32): bool {
   const below = v128.splat<f32>(limit);
-  const first = v128.abs<f32>(v128.load(values + (<usize>begin << 2)));
-  const last = v128.abs<f32>(v128.load(values + (<usize>(end - 4) << 2)));
-  return v128.any_true(v128.or(v128.lt<f32>(first, below), v128.lt<f32>(last, below)));
+  const zero = v128.splat<f32>(0);
+  const first = v128.load(values + (<usize>begin << 2));
+  const last = v128.load(values + (<usize>(end - 4) << 2));
+  const tinyFirst = v128.and(v128.lt<f32>(v128.abs<f32>(first), below), v128.ne<f32>(first, zero));
+  const tinyLast = v128.and(v128.lt<f32>(v128.abs<f32>(last), below), v128.ne<f32>(last, zero));
+  return v128.any_true(v128.or(tinyFirst, tinyLast));
 }
 
 /**
