@@ -3,10 +3,10 @@
 // can stay there for good (0.9 · 4·2⁻¹⁴⁹ rounds back to 4·2⁻¹⁴⁹). On x86 each f32 multiply or
 // divide with a subnormal operand or result takes a microcode assist (~80× a normal one, measured
 // on an Intel Xeon): with a tenth of m subnormal Adam's update took 13× its time, with two
-// thirds (as behind 91 dead units of 784-128-10) 20–45×. The same
-// operations done in f64, rounded to f32 after each one, give the same bits (binary64 has more
-// than 2·24 + 2 bits, so rounding twice is innocuous for +, −, ×, ÷ and √, subnormal results
-// included), and f64 never meets a subnormal there; nor do the conversions take an assist.
+// thirds (as behind 91 dead units of 784-128-10) 20–45×. The same operations done in f64,
+// rounded to f32 after each one, give the same bits (binary64 has more than 2·24 + 2 bits, so
+// rounding twice is innocuous for +, −, ×, ÷ and √, subnormal results included), and f64 never
+// meets a subnormal there; nor do the conversions take an assist.
 
 /**
  * Whether the first or the last vector of float32 [begin, end) has a nonzero |x| under `limit`:
