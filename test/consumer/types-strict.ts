@@ -20,6 +20,17 @@ history.metrics.mae;
 // @ts-expect-error not an optimizer name
 net.fit(X, Y, { optimizer: 'adamax' });
 
+// With `layers` written out, the output width is known: a row is a tuple, so destructuring it
+// reads numbers; a network read from a file has number[] rows.
+const rounded: number[] = net.predict(X).map(([p]) => Math.round(p));
+const [p0, p1, p2] = (await MLP.create({ layers: [2, 3], activations: ['softmax'], loss: 'cross-entropy' })).predict([0, 1]);
+const sum: number = p0 + p1 + p2;
+// @ts-expect-error a network of one output has no second one
+net.predict([0, 1])[1].toFixed();
+const loaded: number[][] = (await MLP.load(net.save())).predict(X);
+const layers: number[] = [2, 4, 1];
+const unknownWidth: number[][] = (await MLP.create({ layers, activations: ['tanh', 'sigmoid'] })).predict(X);
+
 // predictClasses: one class per row, or one class for one sample.
 const classes: ClassLabel[] = net.predictClasses(X);
 const one: ClassLabel = net.predictClasses([0, 1]);
@@ -31,4 +42,4 @@ const flat: Float32Array = predictor.predict(new Float32Array([0, 1]));
 const wide: Float64Array = predictor.predict(new Float64Array([0, 1]));
 const predicted: ClassLabel[] = predictor.predictClasses(X);
 
-export { seed, accuracy, classes, one, rows, flat, wide, predicted };
+export { seed, accuracy, rounded, sum, loaded, unknownWidth, classes, one, rows, flat, wide, predicted };
