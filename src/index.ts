@@ -21,7 +21,7 @@ export type { Batch, BatchSource, BatchDataset, FitDatasetOptions } from './trai
 export type { Activation, Loss, LossOptions, Normalization, DType, Backend, Init, CreateOptions, Architecture, FloatArray } from './options.js';
 export type { Matrix, Targets } from './data.js';
 export type { ClassLabel } from './predict-classes.js';
-export type { OutputRow, OutputWidth } from './output-row.js';
+export type { OutputRow, OutputWidth, KnownOutputs } from './output-row.js';
 export type { SampleWeights, SampleWeightOptions } from './training/sample-weights.js';
 export type { Trace, SampleTrace, LayerTrace } from './trace.js';
 export type { ModelJSON } from './serialize.js';

@@ -7,7 +7,7 @@ import { checkBoolean, checkChoice, checkCreateOptions, checkNumber, checkOption
 import { countRows, countTargetRows, copyRows, copyTargets, isAllowed, badValue, plural, type Matrix, type Targets } from './data.js';
 import { stageRows } from './staging.js';
 import { predictRows, predictRowsInto } from './predict.js';
-import type { OutputRow, OutputWidth } from './output-row.js';
+import type { KnownOutputs, OutputWidth } from './output-row.js';
 import { checkBatchFits, checkDatasetFits, checkTextExport } from './limits.js';
 import { checkSampleWeight, datasetWeights, withSampleWeights, type SampleWeightOptions } from './training/sample-weights.js';
 import { divergenceError } from './divergence.js';
@@ -93,7 +93,7 @@ export interface LoadOptions {
 export let fitAccess: (net: MLP) => FitAccess;
 
 /** A multilayer perceptron: dense layers trained by backpropagation, in WebAssembly or pure TypeScript. */
-export class MLP<Outputs extends number = number> {
+export class MLP {
   private engine: Engine | null;
   private readonly random: Random;
   /** fit's counters: one object for the network's life (applyState writes into it). */
@@ -123,17 +123,18 @@ export class MLP<Outputs extends number = number> {
    * @throws {ShapeError} when `layers` or `activations` have the wrong length.
    * @throws {ValueError} for an unknown option, activation, loss, dtype or backend, a bad seed or dropout rate, or a network too large for WebAssembly memory.
    */
-  static async create<const L extends readonly number[]>(options: CreateOptions & { layers: L }): Promise<MLP<OutputWidth<L>>> {
+  static async create<const L extends readonly number[]>(options: CreateOptions & { layers: L }): Promise<KnownOutputs<OutputWidth<L>> & MLP> {
     const checked = checkCreateOptions('MLP.create', options);
     const { architecture, backend, init } = checked;
     const seed = checked.seed ?? freshSeed();
     const threads = checkThreads('MLP.create', options.threads);
     const random = new Random(seed);
-    const net = new MLP<OutputWidth<L>>(await createEngine(architecture, backend, threads), architecture, random);
+    const net = new MLP(await createEngine(architecture, backend, threads), architecture, random);
     initialise(net.live('MLP.create').parameters(), net.layout, random, init);
     net.live('MLP.create').setDropoutRandomState(dropoutStream(seed));
     net.createdWith = seed;
-    return net;
+    // predict's rows have layers' last entry as their width: KnownOutputs only names that.
+    return net as KnownOutputs<OutputWidth<L>> & MLP;
   }
 
   /**
@@ -333,14 +334,14 @@ export class MLP<Outputs extends number = number> {
    * @throws {ShapeError} when a row's length is not the network's input size (with a stage: its column count).
    * @throws {ValueError} when a value is not a finite number (with a stage: a cell it cannot encode).
    */
-  predict(X: readonly (readonly number[])[]): OutputRow<Outputs>[];
-  predict(sample: readonly number[]): OutputRow<Outputs>;
+  predict(X: readonly (readonly number[])[]): number[][];
+  predict(sample: readonly number[]): number[];
   predict(X: Float32Array): Float32Array;
   predict(X: Float64Array): Float64Array;
-  predict(X: Matrix | readonly number[]): OutputRow<Outputs>[] | OutputRow<Outputs> | FloatArray;
-  predict(X: readonly RawRow[]): OutputRow<Outputs>[];
-  predict(sample: RawRow): OutputRow<Outputs>;
-  predict(X: RawRows | RawRow): OutputRow<Outputs>[] | OutputRow<Outputs> | FloatArray;
+  predict(X: Matrix | readonly number[]): number[][] | number[] | FloatArray;
+  predict(X: readonly RawRow[]): number[][];
+  predict(sample: RawRow): number[];
+  predict(X: RawRows | RawRow): number[][] | number[] | FloatArray;
   predict(X: Rows | readonly number[] | RawRow): number[][] | number[] | FloatArray {
     const engine = this.live('predict');
     if (this.architecture.input) return predictRaw('predict', engine, this.dtype, this.architecture.input, X);
