@@ -133,6 +133,8 @@ describe('the playground in Chromium', () => {
     }
     for (const tab of ['#tab-play', '#tab-digits', '#tab-example']) {
       await page.click(tab);
+      // The digit pad is measured as a user meets it once its network has trained (its status and guess shown).
+      if (tab === '#tab-digits') await page.waitForFunction(() => /Done/.test(document.getElementById('digit-status')!.textContent ?? ''), null, { timeout: 60_000 });
       // A phone shows the playground one pane at a time: every pane fits, and together they hold every control.
       const panes = await page.$$eval('main:not([hidden]) .panes:not([hidden]) button[data-show]', (buttons) => buttons.map((b) => b.dataset.show!));
       let count = 0;
