@@ -4,12 +4,11 @@
 import type { Engine } from '../engine/engine.js';
 import { provideEngineReader } from './test-seam.js';
 import type { Activation, Architecture, Backend, CreateOptions, DType, FloatArray, Loss } from '../model/options.js';
-import { DisposedError, ValueError, inCall } from '../core/errors.js';
+import { DisposedError, inCall } from '../core/errors.js';
 import { checkBoolean, checkOptions } from '../core/validate.js';
 import { checkCreateOptions } from '../model/create-options.js';
 import { checkTextExport } from '../model/limits.js';
 import { withSampleWeights, type SampleWeightOptions } from '../training/sample-weights.js';
-import { divergenceError } from '../engine/divergence.js';
 import { checkThreads } from '../threads/support.js';
 import { Random } from '../core/random.js';
 import { freshSeed } from '../core/seed.js';
@@ -36,13 +35,15 @@ import type { InputStage } from '../preprocessing/stage.js';
 import type { RawRow, RawRows } from '../preprocessing/rows.js';
 import type { Matrix } from '../model/data.js';
 import { classNamesOf, type ClassLabel } from '../model/predict-classes.js';
-import { FIT_ASYNC_KEYS, STEP_KEYS, checkOnnxOptions, readLearningRate, readToJSONTraining, type EvaluateOptions, type LoadOptions, type RunningStatistics, type StepOptions, type ToJSONOptions } from './call-options.js';
+import { FIT_ASYNC_KEYS, checkOnnxOptions, readToJSONTraining, type EvaluateOptions, type LoadOptions, type RunningStatistics, type StepOptions, type ToJSONOptions } from './call-options.js';
 import { checkParameters } from './arguments.js';
 import { checkRunningStatistics, runningStatisticsOf } from './running-statistics.js';
 import { encodeFit, encodeX, encodeY, readSampleWeight, stageBatch, type Labels, type Rows } from './rows.js';
+import { stepOnce } from './step.js';
 import { predictAny, predictAnyInto, predictClassesAny } from './prediction.js';
 import { evaluateNetwork } from './evaluation.js';
 import { datasetAccess, fitAccessOf, startFit, type FitHost } from './fitting.js';
+import { TrainingGuard } from './training-guard.js';
 import { createEngine, dropoutStream, openJSON, openModelFile, openSafetensors, type Opened } from './opening.js';
 
 export type { StepOptions, RunningStatistics, ToJSONOptions, EvaluateOptions, LoadOptions } from './call-options.js';
@@ -56,8 +57,8 @@ export class MLP {
   private readonly random: Random;
   /** fit's counters: one object for the network's life (applyState writes into it). */
   private readonly training: TrainingState = newTrainingState();
-  /** The training call under way ('fit' or 'fitAsync'), or null. */
-  private fitting: string | null = null;
+  /** The training call under way, if any. */
+  private readonly guard = new TrainingGuard();
   /** Aborted by dispose(): a fitDataset waiting for its source's next batch stops waiting. */
   private readonly disposal = new AbortController();
   /** setOptimizer was called: from then on fit trains with the network's optimizer, even plain SGD. */
@@ -306,16 +307,7 @@ export class MLP {
    * @throws {ValueError} for an unknown option or a negative learning rate.
    */
   step(rawX: Rows, rawY: Labels, options?: StepOptions): number {
-    const engine = this.idle('step');
-    const X = encodeX('step', this.architecture, rawX);
-    const Y = encodeY('step', this.architecture, rawY);
-    const learningRate = readLearningRate('step', options) ?? engine.optimizer().learningRate;
-    const weights = options?.sampleWeight === undefined ? null : readSampleWeight('step', engine, X, options, STEP_KEYS);
-    const rows = stageBatch('step', engine, this.architecture, X, Y);
-    const loss = weights === null ? engine.step(rows, learningRate) : withSampleWeights(engine, weights, rows, () => engine.step(rows, learningRate));
-    const failure = engine.failure();
-    if (failure) throw divergenceError('step', { layer: failure.layer, phase: failure.phase, step: 0 }, engine.layout, learningRate);
-    return loss;
+    return stepOnce('step', this.idle('step'), this.architecture, encodeX('step', this.architecture, rawX), encodeY('step', this.architecture, rawY), options);
   }
 
   /**
@@ -368,7 +360,7 @@ export class MLP {
    * @throws {DivergenceError} when training meets a non-finite value (unless `onDivergence: 'stop'`).
    */
   fit<const M extends readonly Metric[] = []>(X: Rows, Y: Labels, options?: FitOptions<M>): FitHistory<M> {
-    return this.whileFitting('fit', () => {
+    return this.guard.run('fit', () => {
       const data = encodeFit('fit', this.architecture, X, Y, options as FitOptions | undefined);
       const { loop, options: o } = startFit(this.fitHost(), 'fit', data.X, data.Y, data.options);
       return runToEnd(loop, o) as unknown as FitHistory<M>; // it holds exactly the checked metrics: M's
@@ -388,8 +380,8 @@ export class MLP {
     this.live('fitAsync'); // a disposed network says so before judging the options
     const { worker = false, ...rawOptions } = checkOptions('fitAsync', 'options', options, true, FIT_ASYNC_KEYS) as FitAsyncOptions;
     const { X, Y, options: fitOptions } = encodeFit('fitAsync', this.architecture, rawX, rawY, rawOptions);
-    if (checkBoolean('fitAsync', 'options.worker', worker)) return this.whileFitting('fitAsync', () => fitInWorker(this.fitAccess(), X, Y, fitOptions)) as unknown as Promise<FitHistory<M>>;
-    return this.whileFitting('fitAsync', () => {
+    if (checkBoolean('fitAsync', 'options.worker', worker)) return this.guard.run('fitAsync', () => fitInWorker(this.fitAccess(), X, Y, fitOptions)) as unknown as Promise<FitHistory<M>>;
+    return this.guard.run('fitAsync', () => {
       const { loop, options: o } = startFit(this.fitHost(), 'fitAsync', X, Y, fitOptions, true);
       return runYielding(loop, (pause) => callBack(o, pause));
     }) as unknown as Promise<FitHistory<M>>;
@@ -407,7 +399,7 @@ export class MLP {
    * @throws DisposedError (as a rejected Promise) after `dispose()`, or when the network is disposed while it trains.
    */
   fitDataset(dataset: BatchDataset, options?: FitDatasetOptions): Promise<FitHistory> {
-    return this.whileFitting('fitDataset', () => fitDataset(datasetAccess(this.fitHost(), this.disposal.signal), dataset, options));
+    return this.guard.run('fitDataset', () => fitDataset(datasetAccess(this.fitHost(), this.disposal.signal), dataset, options));
   }
 
   /**
@@ -570,26 +562,8 @@ export class MLP {
   /** The engine, for a call that changes the network: refused while it trains, as a second fit is. */
   private idle(fn: string): Engine {
     const engine = this.live(fn);
-    if (this.fitting) {
-      throw new ValueError(`${fn}: this network is training (a fit or fitAsync has not returned), and training would overwrite the change; call it after training ends, or stop training first (options.signal, or a callback returning false)`);
-    }
+    this.guard.refuseChange(fn);
     return engine;
   }
 
-  /** One fit at a time: a second would replace the first one's dataset under it. */
-  private whileFitting<T>(fn: string, body: () => T): T {
-    if (this.fitting === 'fit') throw new ValueError(`${fn}: this network is already training in fit (called from one of its callbacks?); call it after fit returns`);
-    if (this.fitting) throw new ValueError(`${fn}: this network is already training in a ${this.fitting} that has not finished; await it (or abort it through its signal) first`);
-    this.fitting = fn;
-    let result: T;
-    try {
-      result = body();
-    } catch (error) {
-      this.fitting = null;
-      throw error;
-    }
-    if (result instanceof Promise) return result.finally(() => (this.fitting = null)) as T;
-    this.fitting = null;
-    return result;
-  }
 }
