@@ -44,7 +44,7 @@ import { resetOrder } from './shuffle';
 import { cursorFrom, cursorSkip, cursorTo } from './random';
 import { gather } from './barrier';
 import { cutAt, startWork } from './balance';
-import { post, threadsFor, trapIfFaulted } from './control';
+import { post, threadsFor } from './control';
 import { NO_NORM, LAYER_NORM, BATCH_NORM, layerNormRows, layerNormBackwardRows, normParameterGradient, batchNormColumns, batchNormInferenceRows, batchNormBackwardColumns, updateRunning } from './normalization';
 
 // Commands a call runs on its threads.
@@ -168,10 +168,7 @@ function call(n: Network, command: i32, rows: i32): void {
 /** This thread's share of a command. Returns false if the work was aborted (another thread failed). */
 export function execute(n: Network, command: i32, thread: i32, threads: i32): bool {
   if (ASC_FEATURE_THREADS) {
-    if (threads > 1) {
-      trapIfFaulted(changetype<Control>(n.control), thread);
-      startWork();
-    }
+    if (threads > 1) startWork();
   }
   if (command == FORWARD) return forwardShare(n, thread, threads, n.rows, false, n.batchStatistics != 0) && sync(n, thread, threads);
   if (command == BACKWARD) {
