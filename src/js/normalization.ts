@@ -4,7 +4,7 @@
 // input. Loops run in the kernels' order so float64 results agree to rounding.
 
 import type { FloatArray } from '../options.js';
-import { roundingOf } from './math.js';
+import { roundingOf } from './rounding.js';
 
 /** nn.LayerNorm's and nn.BatchNorm1d's default eps. */
 export const NORM_EPSILON = 1e-5;

@@ -1,0 +1,137 @@
+// Each loss in plain TypeScript: the specification of assembly/losses.ts, each PyTorch's formula
+// with reduction='mean'. A loss is a pair: its mean value over a batch, and its gradient — ∂L/∂a
+// for an elementwise loss, or ∂L/∂z for one fused with its output activation (softmax +
+// cross-entropy and sigmoid + BCE are p − y). The loss records (src/losses.ts) hold these pairs;
+// src/js/math.ts's lossValue and outputDelta look one up once per call.
+
+/** A network's floats (options.ts's FloatArray, written here so this file imports nothing that imports it back). */
+type FloatArray = Float32Array | Float64Array;
+import { roundingOf } from './rounding.js';
+
+/** A loss's reference: `parameter` is its one kernel parameter (huber's δ, smooth-l1's β), else 0. */
+export interface LossReference {
+  /** The batch's mean loss from the output layer's logits z, activations a and targets y (rows × cols). */
+  value(z: FloatArray, a: FloatArray, y: FloatArray, rows: number, cols: number, parameter: number): number;
+  /** delta ← ∂L/∂a (∂L/∂z for a fused loss); `delta` may be z's buffer. */
+  gradient(delta: FloatArray, a: FloatArray, y: FloatArray, rows: number, cols: number, parameter: number): void;
+}
+
+// Terms that can overflow are rounded to the network's precision, as the wasm kernels compute
+// them: a float32 difference of 1e30 squares to Infinity there, so it must here too.
+
+/** nn.MSELoss: mean of d², gradient 2d/len. */
+export const mse: LossReference = {
+  value(_z, a, y, rows, cols) {
+    const len = rows * cols;
+    const round = roundingOf(a);
+    let sum = 0;
+    for (let i = 0; i < len; i++) {
+      const d = round(a[i] - y[i]);
+      sum += round(d * d);
+    }
+    return sum / len;
+  },
+  gradient(delta, a, y, rows, cols) {
+    const len = rows * cols;
+    const scale = 2 / len;
+    for (let i = 0; i < len; i++) delta[i] = scale * (a[i] - y[i]);
+  },
+};
+
+/** nn.CrossEntropyLoss on softmax's logits: −Σ y·log softmax(z) = Σ y·(logsumexp(z) − z), per row. */
+export const crossEntropy: LossReference = {
+  value(z, a, y, rows, cols) {
+    const round = roundingOf(a);
+    let sum = 0;
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let max = z[o];
+      for (let j = 1; j < cols; j++) max = Math.max(max, z[o + j]);
+      let total = 0;
+      for (let j = 0; j < cols; j++) total += Math.exp(z[o + j] - max);
+      const logSumExp = max + Math.log(total);
+      for (let j = 0; j < cols; j++) if (y[o + j] !== 0) sum += round(y[o + j] * round(logSumExp - z[o + j]));
+    }
+    return sum / rows;
+  },
+  gradient: (delta, a, y, rows, cols) => fusedGradient(delta, a, y, rows * cols, 1 / rows),
+};
+
+/** nn.BCEWithLogitsLoss: max(z,0) − z·y + log(1 + e^−|z|), finite for every z. */
+export const binaryCrossEntropy: LossReference = {
+  value(z, _a, y, rows, cols) {
+    const len = rows * cols;
+    let sum = 0;
+    for (let i = 0; i < len; i++) sum += Math.max(z[i], 0) - z[i] * y[i] + Math.log1p(Math.exp(-Math.abs(z[i])));
+    return sum / len;
+  },
+  gradient: (delta, a, y, rows, cols) => fusedGradient(delta, a, y, rows * cols, 1 / (rows * cols)),
+};
+
+/** Softmax + cross-entropy and sigmoid + BCE fuse to ∂L/∂z = scale·(p − y). */
+function fusedGradient(delta: FloatArray, a: FloatArray, y: FloatArray, len: number, scale: number): void {
+  for (let i = 0; i < len; i++) delta[i] = scale * (a[i] - y[i]);
+}
+
+/** nn.L1Loss: mean of |d|, gradient sign(d)/len. */
+export const l1: LossReference = {
+  value(_z, a, y, rows, cols) {
+    const len = rows * cols;
+    const round = roundingOf(a);
+    let sum = 0;
+    for (let i = 0; i < len; i++) sum += round(Math.abs(round(a[i] - y[i])));
+    return sum / len;
+  },
+  gradient(delta, a, y, rows, cols) {
+    const len = rows * cols;
+    const scale = 1 / len;
+    for (let i = 0; i < len; i++) {
+      const d = a[i] - y[i];
+      delta[i] = d > 0 ? scale : d < 0 ? -scale : 0;
+    }
+  },
+};
+
+/** nn.HuberLoss(delta): ½d² inside ±δ, δ·(|d| − ½δ) outside; gradient d clamped to ±δ. */
+export const huber: LossReference = {
+  value(_z, a, y, rows, cols, parameter) {
+    const len = rows * cols;
+    const round = roundingOf(a);
+    let sum = 0;
+    for (let i = 0; i < len; i++) {
+      const d = round(Math.abs(round(a[i] - y[i])));
+      sum += d < parameter ? round(round(0.5 * d) * d) : round(parameter * round(d - 0.5 * parameter));
+    }
+    return sum / len;
+  },
+  gradient(delta, a, y, rows, cols, parameter) {
+    const len = rows * cols;
+    const scale = 1 / len;
+    for (let i = 0; i < len; i++) {
+      const d = a[i] - y[i];
+      delta[i] = scale * (d <= -parameter ? -parameter : d >= parameter ? parameter : d);
+    }
+  },
+};
+
+/** nn.SmoothL1Loss(beta): ½d²/β inside ±β, |d| − ½β outside; gradient d/β clamped to ±1. */
+export const smoothL1: LossReference = {
+  value(_z, a, y, rows, cols, parameter) {
+    const len = rows * cols;
+    const round = roundingOf(a);
+    let sum = 0;
+    for (let i = 0; i < len; i++) {
+      const d = round(Math.abs(round(a[i] - y[i])));
+      sum += d < parameter ? round(round(round(0.5 * d) * d) / parameter) : round(d - 0.5 * parameter);
+    }
+    return sum / len;
+  },
+  gradient(delta, a, y, rows, cols, parameter) {
+    const len = rows * cols;
+    const scale = 1 / len;
+    for (let i = 0; i < len; i++) {
+      const d = a[i] - y[i];
+      delta[i] = d <= -parameter ? -scale : d >= parameter ? scale : (scale * d) / parameter;
+    }
+  },
+};
