@@ -8,10 +8,16 @@
 import { at } from './address';
 
 export const NO_NORM = 0;
+// A normalization over the batch's rows (not within each row): it keeps running statistics for
+// inference (2 per unit), its training statistics are 3 per unit (mean, 1/σ, unbiased variance)
+// where a row-wise one keeps 1/σ per row, it needs 2 rows or more, and eval-mode it is affine per
+// unit (it folds into its Linear). TypeScript reads the flag, not the code.
+// @generate constant NORMALIZATION_OVER_BATCH
+export const OVER_BATCH = 0x100;
 // Each normalization's code (0: none).
 // @generate codes normalization
 export const LAYER_NORM = 1;
-export const BATCH_NORM = 2;
+export const BATCH_NORM = 2 | OVER_BATCH;
 
 /** nn.LayerNorm's and nn.BatchNorm1d's default eps. */
 const EPSILON: float = 1e-5;

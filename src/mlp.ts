@@ -27,7 +27,7 @@ import { toBytes, type Bytes } from './io/bytes.js';
 import { sniffModel } from './io/sniff.js';
 import { writeOnnx, type OnnxOptions } from './io/onnx.js';
 import { readSafetensors, writeSafetensors, type SafetensorsArchitecture } from './io/safetensors.js';
-import { checkBatchStatisticsRows, type ParameterLayout } from './layout.js';
+import { checkBatchStatisticsRows, runningOffsets, type ParameterLayout } from './layout.js';
 import { DEFAULT_OPTIMIZER, FIT_DEFAULT_OPTIMIZER, resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers.js';
 import { standaloneModule } from './standalone.js';
 import { summaryText } from './summary.js';
@@ -241,14 +241,10 @@ export class MLP {
     const engine = this.live('getRunningStatistics');
     const running = engine.runningStatistics();
     const batchesTracked = engine.batchesTracked();
-    const out: RunningStatistics[] = [];
-    let at = 0;
-    engine.layout.layers.forEach((layer, l) => {
-      if (layer.normalization !== 'batch-norm') return;
-      out.push({ layer: l, runningMean: running.slice(at, at + layer.outputs), runningVar: running.slice(at + layer.outputs, at + 2 * layer.outputs), batchesTracked });
-      at += 2 * layer.outputs;
+    return runningOffsets(engine.layout).flatMap((at, l) => {
+      const n = engine.layout.layers[l].outputs;
+      return at < 0 ? [] : [{ layer: l, runningMean: running.slice(at, at + n), runningVar: running.slice(at + n, at + 2 * n), batchesTracked }];
     });
-    return out;
   }
 
   /**
@@ -262,7 +258,7 @@ export class MLP {
   setRunningStatistics(stats: readonly RunningStatistics[]): void {
     const fn = 'setRunningStatistics';
     const engine = this.idle(fn);
-    const layers = engine.layout.layers.flatMap((layer, l) => (layer.normalization === 'batch-norm' ? [{ l, units: layer.outputs }] : []));
+    const layers = runningOffsets(engine.layout).flatMap((at, l) => (at < 0 ? [] : [{ l, units: engine.layout.layers[l].outputs }]));
     const expected = `one entry per batch-norm layer (layers ${layers.map((b) => b.l).join(', ') || 'none'})`;
     if (!Array.isArray(stats)) throw new ValueError(`${fn}: stats must be an array with ${expected}, got ${describe(stats)}`);
     if (stats.length !== layers.length) throw new ShapeError(`${fn}: stats has ${stats.length} ${stats.length === 1 ? 'entry' : 'entries'}, expected ${expected}`);

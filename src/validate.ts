@@ -180,7 +180,7 @@ function checkDropout(fn: string, value: unknown, hidden: number): number[] {
 function checkNormalization(fn: string, value: unknown, hidden: number): (Normalization | null)[] {
   if (value === undefined) return new Array<null>(hidden).fill(null);
   if (!Array.isArray(value)) {
-    throw new ValueError(`${fn}: normalization must be an array of ${hidden} entries ('layer-norm', 'batch-norm' or null, one per hidden layer), got ${describe(value)}`);
+    throw new ValueError(`${fn}: normalization must be an array of ${hidden} entries (${NORMALIZATIONS.map((n) => `'${n}'`).join(', ')} or null, one per hidden layer), got ${describe(value)}`);
   }
   if (hidden === 0 && value.length > 0) {
     throw new ValueError(`${fn}: normalization needs hidden layers (it goes between a hidden layer's Linear and its activation), and a network of 2 layer sizes has none; got ${describe(value)}`);
