@@ -17,6 +17,15 @@ import type { LossReference } from './js/losses.js';
  */
 export type Loss = keyof typeof CODES.loss;
 
+/** The keys of `lossOptions` (LossOptions in src/options.ts). */
+export type LossOptionName = 'delta' | 'beta' | 'classWeights' | 'posWeight' | 'labelSmoothing';
+
+/**
+ * How a loss option is checked: a number > 0, a number in [0, 1), or an array of positive
+ * numbers, one per class (the outputs of a softmax) or one per output.
+ */
+export type LossOptionCheck = 'positive' | 'unit-interval' | 'per-class' | 'per-output';
+
 /** Everything about one loss but its kernel. */
 export interface LossRecord {
   /** PyTorch's module. */
@@ -29,20 +38,20 @@ export interface LossRecord {
   readonly regression: boolean;
   /** The option that is the kernel's one parameter (huber's δ, smooth-l1's β), and its default. */
   readonly parameter?: { readonly option: 'delta' | 'beta'; readonly fallback: number };
-  /** The `lossOptions` keys it takes. */
-  readonly options: readonly ('delta' | 'beta' | 'classWeights' | 'posWeight' | 'labelSmoothing')[];
+  /** The `lossOptions` keys it takes, each with its check (src/validate.ts applies it). */
+  readonly options: { readonly [key in LossOptionName]?: LossOptionCheck };
   /** The js backend's value and gradient (∂L/∂z when `fusedWith`, else ∂L/∂a). */
   readonly reference: LossReference;
 }
 
 /** The records, one per kernel code: a code without a record, or a record without a code, does not compile. */
 export const LOSS_RECORDS = {
-  mse: { torch: 'nn.MSELoss', label: 'MSE', regression: true, options: [], reference: reference.mse },
-  'cross-entropy': { torch: 'nn.CrossEntropyLoss', label: 'cross-entropy', fusedWith: 'softmax', regression: false, options: ['classWeights', 'labelSmoothing'], reference: reference.crossEntropy },
-  'binary-cross-entropy': { torch: 'nn.BCEWithLogitsLoss', label: 'binary cross-entropy', fusedWith: 'sigmoid', regression: false, options: ['posWeight'], reference: reference.binaryCrossEntropy },
-  l1: { torch: 'nn.L1Loss', label: 'L1', regression: true, options: [], reference: reference.l1 },
-  huber: { torch: 'nn.HuberLoss', label: 'Huber', regression: true, parameter: { option: 'delta', fallback: 1 }, options: ['delta'], reference: reference.huber },
-  'smooth-l1': { torch: 'nn.SmoothL1Loss', label: 'smooth L1', regression: true, parameter: { option: 'beta', fallback: 1 }, options: ['beta'], reference: reference.smoothL1 },
+  mse: { torch: 'nn.MSELoss', label: 'MSE', regression: true, options: {}, reference: reference.mse },
+  'cross-entropy': { torch: 'nn.CrossEntropyLoss', label: 'cross-entropy', fusedWith: 'softmax', regression: false, options: { classWeights: 'per-class', labelSmoothing: 'unit-interval' }, reference: reference.crossEntropy },
+  'binary-cross-entropy': { torch: 'nn.BCEWithLogitsLoss', label: 'binary cross-entropy', fusedWith: 'sigmoid', regression: false, options: { posWeight: 'per-output' }, reference: reference.binaryCrossEntropy },
+  l1: { torch: 'nn.L1Loss', label: 'L1', regression: true, options: {}, reference: reference.l1 },
+  huber: { torch: 'nn.HuberLoss', label: 'Huber', regression: true, parameter: { option: 'delta', fallback: 1 }, options: { delta: 'positive' }, reference: reference.huber },
+  'smooth-l1': { torch: 'nn.SmoothL1Loss', label: 'smooth L1', regression: true, parameter: { option: 'beta', fallback: 1 }, options: { beta: 'positive' }, reference: reference.smoothL1 },
 } as const satisfies Record<Loss, LossRecord>;
 
 /** The losses, in the order of their kernel codes. */
