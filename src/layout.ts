@@ -63,8 +63,9 @@ export function runningOffsets(layout: ParameterLayout): number[] {
   let at = 0;
   return layout.layers.map((layer) => {
     if (!overBatch(layer.normalization)) return -1;
+    const start = at;
     at += 2 * layer.outputs;
-    return at - 2 * layer.outputs;
+    return start;
   });
 }
 
