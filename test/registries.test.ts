@@ -2,13 +2,15 @@
 // `listNormalizations()` give, its js reference (the function the record holds) computes what the
 // wasm kernels compute and is the gradient of itself by finite differences; the js engine built
 // on it agrees with the wasm engine and with finite differences of the loss; a normalization's
-// ONNX nodes run in onnxruntime-web and its `toFunction` source predict as `predict` does; and
+// ONNX nodes run in onnxruntime-web, its `toFunction` source and its float16 quantized model
+// predict as `predict` does; and
 // the guide's tables list exactly the records, with their PyTorch names.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MLP, listActivations, listLosses, listNormalizations, type Activation, type DType, type Loss, type LossOptions, type Normalization } from '../src/index.js';
+import { Predictor } from '../src/inference/index.js';
 import { lossRecord } from '../src/losses.js';
 import { normalizationRecord } from '../src/normalizations.js';
 import * as math from '../src/js/math.js';
@@ -150,6 +152,17 @@ describe.each(listNormalizations().map((info) => [info.name, info] as const))('n
     expect(maxRelativeError(await runOnnx(net.toOnnx(), input, spec.layers[0]), expected)).toBeLessThan(tolerance);
     const module = await importSource(dir, net.toFunction());
     expect(maxRelativeError(module.predict(Float64Array.from(X)) as Float64Array, expected)).toBeLessThan(tolerance);
+    net.dispose();
+  });
+
+  it('a float16 quantized model of it (folded into its Linear, or kept in float32) predicts what predict does, within float16 rounding', async () => {
+    const net = await MLP.create({ ...spec, seed: 2 });
+    net.fit(X, Y, { epochs: 4, batchSize: 5, learningRate: 0.05 });
+    const input = Float32Array.from(X);
+    const expected = net.predict(input) as Float32Array;
+    const predictor = await Predictor.load(net.quantize({ weights: 'float16' }));
+    expect(maxRelativeError(predictor.predict(input) as Float32Array, expected)).toBeLessThan(5e-3);
+    predictor.dispose();
     net.dispose();
   });
 });
