@@ -1,7 +1,7 @@
 import { ValueError, ShapeError, describe } from './errors.js';
 import type { Architecture, Backend, CreateOptions, Init, Loss, LossOptions, Normalization } from './options.js';
 import { ACTIVATIONS, BACKENDS, DTYPES, INITS, LOSSES, NORMALIZATIONS } from './options.js';
-import { lossRecord, type LossOptionCheck } from './losses.js';
+import { lossRecord, type LossOptionCheck, type LossOptionName } from './losses.js';
 import { parameterLayout } from './layout.js';
 import { checkNetworkFits } from './limits.js';
 import { didYouMean } from './suggest.js';
@@ -132,7 +132,8 @@ export function checkCreateOptions(fn: string, value: unknown): CheckedCreate {
   return { architecture, backend, seed, init };
 }
 
-const LOSS_OPTION_KEYS = keysOf<LossOptions>({ delta: true, beta: true, classWeights: true, posWeight: true, labelSmoothing: true });
+// Every key of LossOptions, in the order messages list them; each must be a LossOptionName, so that some record can own it.
+const LOSS_OPTION_KEYS = keysOf<LossOptions>({ delta: true, beta: true, classWeights: true, posWeight: true, labelSmoothing: true }) satisfies readonly LossOptionName[];
 /** Which loss each loss option belongs to, and its check: its record's. */
 const LOSS_OPTION_OWNER = Object.fromEntries(LOSSES.flatMap((loss) => Object.entries(lossRecord(loss).options).map(([key, check]) => [key, { loss, check }]))) as Record<keyof LossOptions, { loss: Loss; check: LossOptionCheck }>;
 
