@@ -1,8 +1,9 @@
 // Each loss in plain TypeScript: the specification of assembly/losses.ts, each PyTorch's formula
 // with reduction='mean'. A loss is a pair: its mean value over a batch, and its gradient — ∂L/∂a
 // for an elementwise loss, or ∂L/∂z for one fused with its output activation (softmax +
-// cross-entropy and sigmoid + BCE are p − y). The loss records (src/losses.ts) hold these pairs;
-// src/js/math.ts's lossValue and outputDelta look one up once per call.
+// cross-entropy and sigmoid + BCE are p − y) — and, for a loss with weights of its own, its
+// weighted terms. The loss records (src/losses.ts) hold these; src/js/math.ts's lossValue and
+// outputDelta and src/js/weighting.ts look one up once per call.
 
 /** A network's floats (options.ts's FloatArray, written here so this file imports nothing that imports it back). */
 type FloatArray = Float32Array | Float64Array;
@@ -14,6 +15,36 @@ export interface LossReference {
   value(z: FloatArray, a: FloatArray, y: FloatArray, rows: number, cols: number, parameter: number): number;
   /** delta ← ∂L/∂a (∂L/∂z for a fused loss); `delta` may be z's buffer. */
   gradient(delta: FloatArray, a: FloatArray, y: FloatArray, rows: number, cols: number, parameter: number): void;
+  /** Its terms with weights of its own, on src/js/weighting.ts's weighted path; absent: sample weights scale its rows. */
+  readonly weighted?: WeightedTerms;
+}
+
+/** What a weighted loss reads besides the batch: null where the network has none. */
+export interface Weighting {
+  sample: FloatArray | null;
+  classes: readonly number[] | null;
+  positive: readonly number[] | null;
+  smoothing: number;
+}
+
+/**
+ * A loss's terms with weights of its own (class weights and label smoothing, positive weights),
+ * as torch computes them; each row's sample weight sᵢ and the batch's denominator D (Σ sᵢ·dᵢ,
+ * src/js/weighting.ts) come from outside.
+ */
+export interface WeightedTerms {
+  /** Its mean is over rows (cross-entropy's), not over every output. */
+  readonly perRow: boolean;
+  /** Row r's summed terms with its weights (before its sample weight and the mean). */
+  row(z: FloatArray, a: FloatArray, y: FloatArray, r: number, cols: number, parameter: number, w: Weighting): number;
+  /** delta ← ∂L/∂z with row r scaled by scale(r) = sᵣ/D (a row of scale 0 gets 0). */
+  delta(delta: FloatArray, a: FloatArray, y: FloatArray, rows: number, cols: number, scale: (r: number) => number, w: Weighting): void;
+}
+
+/** Row r's unweighted terms: the loss of that one row, a mean over its outputs, × cols. */
+export function rowTerms(reference: LossReference, z: FloatArray, a: FloatArray, y: FloatArray, r: number, cols: number, parameter: number): number {
+  const o = r * cols;
+  return reference.value(z.subarray(o, o + cols), a.subarray(o, o + cols), y.subarray(o, o + cols), 1, cols, parameter) * cols;
 }
 
 // Terms that can overflow are rounded to the network's precision, as the wasm kernels compute
@@ -55,7 +86,40 @@ export const crossEntropy: LossReference = {
     return sum / rows;
   },
   gradient: (delta, a, y, rows, cols) => fusedGradient(delta, a, y, rows * cols, 1 / rows),
+  weighted: {
+    perRow: true,
+    row(z, _a, y, r, cols, _parameter, w) {
+      const o = r * cols;
+      let max = z[o];
+      for (let j = 1; j < cols; j++) max = Math.max(max, z[o + j]);
+      let total = 0;
+      for (let j = 0; j < cols; j++) total += Math.exp(z[o + j] - max);
+      const logSumExp = max + Math.log(total);
+      let sum = 0;
+      for (let j = 0; j < cols; j++) {
+        const t = weightedTarget(w, y[o + j], j, cols);
+        if (t !== 0) sum += t * (logSumExp - z[o + j]);
+      }
+      return sum;
+    },
+    // (sᵢ/D)·(Wᵢ·pⱼ − wⱼ·ỹⱼ), Wᵢ = Σⱼ wⱼ·ỹⱼ.
+    delta(delta, a, y, rows, cols, scaleOf, w) {
+      for (let r = 0; r < rows; r++) {
+        const o = r * cols;
+        let total = 0;
+        for (let j = 0; j < cols; j++) total += weightedTarget(w, y[o + j], j, cols);
+        const scale = scaleOf(r);
+        for (let j = 0; j < cols; j++) delta[o + j] = scale === 0 ? 0 : scale * (total * a[o + j] - weightedTarget(w, y[o + j], j, cols));
+      }
+    },
+  },
 };
+
+/** wⱼ·ỹⱼ of a cross-entropy target, ỹ = (1 − ε)·y + ε/C. */
+function weightedTarget(w: Weighting, t: number, j: number, cols: number): number {
+  const smoothed = w.smoothing === 0 ? t : (1 - w.smoothing) * t + w.smoothing / cols;
+  return w.classes === null ? smoothed : w.classes[j] * smoothed;
+}
 
 /** nn.BCEWithLogitsLoss: max(z,0) − z·y + log(1 + e^−|z|), finite for every z. */
 export const binaryCrossEntropy: LossReference = {
@@ -66,6 +130,32 @@ export const binaryCrossEntropy: LossReference = {
     return sum / len;
   },
   gradient: (delta, a, y, rows, cols) => fusedGradient(delta, a, y, rows * cols, 1 / (rows * cols)),
+  weighted: {
+    perRow: false,
+    row(z, a, y, r, cols, parameter, w) {
+      if (w.positive === null) return rowTerms(binaryCrossEntropy, z, a, y, r, cols, parameter);
+      // torch's form: (1 − y)·z + (1 + (p − 1)·y)·(log(1 + e^−|z|) + max(−z, 0)).
+      const o = r * cols;
+      let sum = 0;
+      for (let j = 0; j < cols; j++) {
+        const v = z[o + j];
+        const t = y[o + j];
+        sum += (1 - t) * v + ((w.positive[j] - 1) * t + 1) * (Math.log1p(Math.exp(-Math.abs(v))) + Math.max(-v, 0));
+      }
+      return sum;
+    },
+    // (sᵢ/D)·((1 + (p − 1)·y)·σ(z) − p·y), torch's gradient with pos_weight.
+    delta(delta, a, y, rows, cols, scaleOf, w) {
+      for (let r = 0; r < rows; r++) {
+        const scale = scaleOf(r);
+        for (let j = 0; j < cols; j++) {
+          const i = r * cols + j;
+          const p = w.positive === null ? 1 : w.positive[j];
+          delta[i] = scale === 0 ? 0 : scale * (((p - 1) * y[i] + 1) * a[i] - p * y[i]);
+        }
+      }
+    },
+  },
 };
 
 /** Softmax + cross-entropy and sigmoid + BCE fuse to ∂L/∂z = scale·(p − y). */
