@@ -76,11 +76,7 @@ export const crossEntropy: LossReference = {
     let sum = 0;
     for (let r = 0; r < rows; r++) {
       const o = r * cols;
-      let max = z[o];
-      for (let j = 1; j < cols; j++) max = Math.max(max, z[o + j]);
-      let total = 0;
-      for (let j = 0; j < cols; j++) total += Math.exp(z[o + j] - max);
-      const logSumExp = max + Math.log(total);
+      const logSumExp = rowLogSumExp(z, o, cols);
       for (let j = 0; j < cols; j++) if (y[o + j] !== 0) sum += round(y[o + j] * round(logSumExp - z[o + j]));
     }
     return sum / rows;
@@ -90,11 +86,7 @@ export const crossEntropy: LossReference = {
     perRow: true,
     row(z, _a, y, r, cols, _parameter, w) {
       const o = r * cols;
-      let max = z[o];
-      for (let j = 1; j < cols; j++) max = Math.max(max, z[o + j]);
-      let total = 0;
-      for (let j = 0; j < cols; j++) total += Math.exp(z[o + j] - max);
-      const logSumExp = max + Math.log(total);
+      const logSumExp = rowLogSumExp(z, o, cols);
       let sum = 0;
       for (let j = 0; j < cols; j++) {
         const t = weightedTarget(w, y[o + j], j, cols);
@@ -114,6 +106,15 @@ export const crossEntropy: LossReference = {
     },
   },
 };
+
+/** log Σⱼ e^zⱼ of the row at o, from its maximum so that no term overflows. */
+function rowLogSumExp(z: FloatArray, o: number, cols: number): number {
+  let max = z[o];
+  for (let j = 1; j < cols; j++) max = Math.max(max, z[o + j]);
+  let total = 0;
+  for (let j = 0; j < cols; j++) total += Math.exp(z[o + j] - max);
+  return max + Math.log(total);
+}
 
 /** wⱼ·ỹⱼ of a cross-entropy target, ỹ = (1 − ε)·y + ε/C. */
 function weightedTarget(w: Weighting, t: number, j: number, cols: number): number {
