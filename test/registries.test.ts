@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MLP, listActivations, listLosses, listNormalizations, type Activation, type DType, type Loss, type LossOptions, type Normalization } from '../src/index.js';
 import { Predictor } from '../src/inference/index.js';
-import { lossRecord } from '../src/losses.js';
-import { normalizationRecord } from '../src/normalizations.js';
+import { lossRecord } from '../src/registry/losses.js';
+import { normalizationRecord } from '../src/registry/normalizations.js';
 import * as math from '../src/js/math.js';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 import { centralDifferences, engineOf, maxRelativeError, randomData, type NetSpec } from './helpers.js';
 import { importSource, runOnnx } from './support/exports.js';
 

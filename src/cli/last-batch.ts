@@ -3,7 +3,7 @@
 // than 1 value per channel when training"). Like PyTorch's DataLoader(drop_last=True), but only
 // for that one row, each epoch leaves it out, and the user is told before training, in their numbers.
 import { UsageError } from './args.js';
-import { overBatch, type Normalization } from '../normalizations.js';
+import { overBatch, type Normalization } from '../registry/normalizations.js';
 
 /** Rows trained per epoch, and the note to print before training (null: every row is trained). */
 export interface EpochRows {

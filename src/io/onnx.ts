@@ -5,14 +5,14 @@
 // so the graph's output is what `predict` returns:
 // probabilities after a softmax or sigmoid output layer. Encoded by ./protobuf.ts from the schema
 // subset in ./onnx-schema.ts.
-import type { Activation, Architecture, DType, FloatArray } from '../options.js';
-import { parameterLayout, runningOffsets } from '../layout.js';
-import { normalizationRecord } from '../normalizations.js';
+import type { Activation, Architecture, DType, FloatArray } from '../model/options.js';
+import { parameterLayout, runningOffsets } from '../model/layout.js';
+import { normalizationRecord } from '../registry/normalizations.js';
 import { dtypeBytes, writeFloats } from './floats.js';
 import { ONNX_SCHEMA } from './onnx-schema.js';
 import { ONNX_ML_OPSET, inputStageNodes, stageInputInfo, takesText } from '../preprocessing/onnx-nodes.js';
 import { preprocessingMetadata } from '../preprocessing/architecture.js';
-import { activationRecord, type OnnxGraph } from '../activations.js';
+import { activationRecord, type OnnxGraph } from '../registry/activations.js';
 import { quantizedLayers } from '../quantize/quantize.js';
 import { int8LinearNodes } from '../quantize/onnx.js';
 import { encodeMessage } from './protobuf.js';

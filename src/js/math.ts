@@ -2,10 +2,10 @@
 // AssemblyScript kernels (assembly/) implement and are tested against. Operation order
 // mirrors the kernels so float64 results agree to rounding.
 
-import type { Activation, FloatArray, Loss } from '../options.js';
-import { LEAKY_SLOPE, activationRecord, slopeFromZ } from '../activations.js';
-import { lossRecord } from '../losses.js';
-import { roundingOf } from './rounding.js';
+import type { Activation, FloatArray, Loss } from '../model/options.js';
+import { LEAKY_SLOPE, activationRecord, slopeFromZ } from '../registry/activations.js';
+import { lossRecord } from '../registry/losses.js';
+import { roundingOf } from '../core/rounding.js';
 
 export { LEAKY_SLOPE, slopeFromZ };
 

@@ -2,10 +2,10 @@
 // loss is Σᵢ sᵢ·ℓᵢ / Σᵢ sᵢ·dᵢ (see the README's "Weighting"). Sample weights sᵢ scale any loss's
 // rows; a loss with weights of its own (cross-entropy's class weights and label smoothing, binary
 // cross-entropy's positive weights) computes its terms through its record's `weighted` terms
-// (src/js/losses.ts), looked up once per call.
-import type { Activation, FloatArray, Loss } from '../options.js';
-import { lossRecord, type LossRecord } from '../losses.js';
-import { rowTerms, type Weighting } from './losses.js';
+// (src/registry/loss-references.ts), looked up once per call.
+import type { Activation, FloatArray, Loss } from '../model/options.js';
+import { lossRecord, type LossRecord } from '../registry/losses.js';
+import { rowTerms, type Weighting } from '../registry/loss-references.js';
 import { activationBackward, outputDelta, slopeFromZ } from './math.js';
 
 export type { Weighting };
