@@ -8,7 +8,7 @@ import { Network, Layer, Optimizer, Control, ERROR_CAPACITY, MAX_THREADS, BALANC
 import { LINEAR, RELU, LEAKY_RELU, SIGMOID, TANH, SOFTMAX, GELU, GELU_TANH, SILU, ELU, SELU, SOFTPLUS, MISH, HARDSWISH, SLOPE_FROM_Z } from './activations';
 import { MSE, CROSS_ENTROPY, BINARY_CROSS_ENTROPY, L1, HUBER, SMOOTH_L1 } from './losses';
 import { FAILURE_NONE, FAILURE_LOSS, FAILURE_UPDATE } from './network';
-import { LAYER_NORM, BATCH_NORM } from './normalization';
+import { LAYER_NORM, BATCH_NORM, OVER_BATCH } from './normalization';
 import { SGD, ADAM, ADAMW, RMSPROP, ADAGRAD, NADAM } from './optimizers';
 
 export const Network_layerCount: usize = offsetof<Network>('layerCount');
@@ -130,6 +130,7 @@ export const Control_balanceOffset = BALANCE_OFFSET;
 export const Control_tailBytes = CONTROL_TAIL_BYTES;
 export const Network_layers = LAYERS_OFFSET;
 export const Layer_stride = LAYER_BYTES;
+export const NORMALIZATION_OVER_BATCH = OVER_BATCH;
 
 export const activation_linear = LINEAR;
 export const activation_relu = RELU;

@@ -3,7 +3,7 @@
 import type { Engine } from '../engine/engine.js';
 import type { DType, FloatArray } from '../model/options.js';
 import { arrayType } from '../model/options.js';
-import type { ParameterLayout } from '../model/layout.js';
+import { runningOffsets, type ParameterLayout } from '../model/layout.js';
 import { ShapeError, ValueError, describe } from '../core/errors.js';
 import { badValue, isAllowed, plural } from '../model/data.js';
 import type { NetworkState } from '../state/network-state.js';
@@ -14,14 +14,10 @@ import { isNumberArray } from './arguments.js';
 export function runningStatisticsOf(engine: Engine): RunningStatistics[] {
   const running = engine.runningStatistics();
   const batchesTracked = engine.batchesTracked();
-  const out: RunningStatistics[] = [];
-  let at = 0;
-  engine.layout.layers.forEach((layer, l) => {
-    if (layer.normalization !== 'batch-norm') return;
-    out.push({ layer: l, runningMean: running.slice(at, at + layer.outputs), runningVar: running.slice(at + layer.outputs, at + 2 * layer.outputs), batchesTracked });
-    at += 2 * layer.outputs;
+  return runningOffsets(engine.layout).flatMap((at, l) => {
+    const n = engine.layout.layers[l].outputs;
+    return at < 0 ? [] : [{ layer: l, runningMean: running.slice(at, at + n), runningVar: running.slice(at + n, at + 2 * n), batchesTracked }];
   });
-  return out;
 }
 
 /**
@@ -29,7 +25,7 @@ export function runningStatisticsOf(engine: Engine): RunningStatistics[] {
  * they replace; null for a network without batch norm (nothing to replace).
  */
 export function checkRunningStatistics(fn: string, layout: ParameterLayout, dtype: DType, stats: readonly RunningStatistics[]): Pick<NetworkState, 'runningStatistics' | 'batchesTracked'> | null {
-  const layers = layout.layers.flatMap((layer, l) => (layer.normalization === 'batch-norm' ? [{ l, units: layer.outputs }] : []));
+  const layers = runningOffsets(layout).flatMap((at, l) => (at < 0 ? [] : [{ l, units: layout.layers[l].outputs }]));
   const expected = `one entry per batch-norm layer (layers ${layers.map((b) => b.l).join(', ') || 'none'})`;
   if (!Array.isArray(stats)) throw new ValueError(`${fn}: stats must be an array with ${expected}, got ${describe(stats)}`);
   if (stats.length !== layers.length) throw new ShapeError(`${fn}: stats has ${stats.length} ${stats.length === 1 ? 'entry' : 'entries'}, expected ${expected}`);

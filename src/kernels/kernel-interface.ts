@@ -16,7 +16,7 @@ export const CODES = {
   activation: { linear: 0, relu: 1, 'leaky-relu': 2, sigmoid: 3, tanh: 4, softmax: 5, gelu: 262, 'gelu-tanh': 263, silu: 264, elu: 265, selu: 266, softplus: 267, mish: 268, hardswish: 269 },
   loss: { mse: 0, 'cross-entropy': 1, 'binary-cross-entropy': 2, l1: 3, huber: 4, 'smooth-l1': 5 },
   failure: { none: 0, loss: 1, update: 2 },
-  normalization: { 'layer-norm': 1, 'batch-norm': 2 },
+  normalization: { 'layer-norm': 1, 'batch-norm': 258 },
   optimizer: { sgd: 0, adam: 1, adamw: 2, rmsprop: 3, adagrad: 4, nadam: 5 },
 } as const;
 
@@ -32,6 +32,8 @@ export const CONSTANTS = {
   Control_balanceOffset: 1024,
   /** CONTROL_TAIL_BYTES of assembly/blocks.ts. */
   Control_tailBytes: 5128,
+  /** OVER_BATCH of assembly/normalization.ts. */
+  NORMALIZATION_OVER_BATCH: 256,
 } as const;
 
 /** The failure codes of assembly/network.ts. */
