@@ -92,6 +92,8 @@ describe('JSON', () => {
     const good = (await MLP.create({ layers: [2, 1], activations: ['linear'] })).toJSON();
     await expect(MLP.fromJSON('{oops')).rejects.toThrow(FormatError);
     await expect(MLP.fromJSON({ ...good, format: 'other' } as never)).rejects.toThrow(/format must be 'wasm-mlp'/);
+    // A `wasm-mlp train` model file is named, with the calls that read it.
+    await expect(MLP.fromJSON({ format: 'wasm-mlp-cli-model', version: 1, checkpoint: '' } as never)).rejects.toThrow("MLP.fromJSON: this is a command-line model (`wasm-mlp train`'s model.json), which holds a checkpoint; read the file's bytes with MLP.load or Predictor.load, which take every model file the package writes");
     await expect(MLP.fromJSON({ ...good, parameters: [1, 2] })).rejects.toThrow(/parameters must be an array of 3 numbers/);
     await expect(MLP.fromJSON({ ...good, parameters: [1, null, 3] } as never)).rejects.toThrow(/parameters\[1\] must be a finite number, got null/);
     await expect(MLP.fromJSON({ ...good, layers: [2, 0] })).rejects.toThrow(FormatError);
@@ -115,7 +117,7 @@ describe('errors', () => {
   });
 
   it('name the flat index, row and column of a typed X that step refuses, on either backend, and change nothing', async () => {
-    // 2 rows are scanned in JavaScript, 40 by the engine (src/staging.ts).
+    // 2 rows are scanned in JavaScript, 40 by the engine (src/engine/staging.ts).
     for (const [backend, rows] of [['wasm', 2], ['wasm', 40], ['js', 2], ['js', 40]] as const) {
       const net = await MLP.create({ layers: [4, 3, 2], activations: ['relu', 'linear'], backend, seed: 3 });
       net.setOptimizer({ type: 'adam', learningRate: 0.01 });

@@ -3,8 +3,8 @@
 // (its next step equals that of a copy saved before the error).
 import { describe, expect, it } from 'vitest';
 import { MLP, ShapeError, ValueError, FormatError, DisposedError, WasmMlpError, type CreateOptions, type Matrix, type Targets } from '../src/index.js';
-import type { Engine } from '../src/engine.js';
-import { engineOf } from '../src/test-seam.js';
+import type { Engine } from '../src/engine/engine.js';
+import { engineOf } from '../src/api/test-seam.js';
 
 type ErrorClass = typeof WasmMlpError;
 type Spec = Omit<CreateOptions, 'backend'>;
@@ -287,9 +287,9 @@ describe('the finiteness scan of a typed X', () => {
   // fit copies a typed X into the engine's dataset and scans the copy there: the wasm builds with
   // assembly/health.ts' firstNonFinite (a vector of 2 or 4 lanes at a time, then lane by lane),
   // the js backend with src/js/health.ts'; predict's small inputs and other callers scan in
-  // src/data.ts (v × 0 summed over blocks of 1,024 values, four sums at a time). A refused value
-  // anywhere (first, last, at a block's, a vector's or a four's edge, in the tail) is found, and
-  // the first of two is named, whichever scan it is.
+  // src/model/data.ts (v × 0 summed over blocks of 1,024 values, four sums at a time). A refused
+  // value anywhere (first, last, at a block's, a vector's or a four's edge, in the tail) is found,
+  // and the first of two is named, whichever scan it is.
   const rows = 701; // 2,103 values of width 3: two whole blocks and a tail of 55 (13 fours and 3)
   const positions = [0, 1, 3, 4, 1023, 1024, 1027, 2047, 2048, 2051, 2099, 2100, 2102];
   const engines = [{ backend: 'wasm', dtype: 'float32' }, { backend: 'wasm', dtype: 'float64' }, { backend: 'js', dtype: 'float32' }] as const;

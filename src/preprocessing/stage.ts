@@ -2,8 +2,8 @@
 // as scikit-learn's StandardScaler, MinMaxScaler, OneHotEncoder and OrdinalEncoder (or Keras's
 // Normalization and StringLookup layers) do. Its fitted form is plain data, the same in every
 // file format; this module defines it and checks it.
-import { ShapeError, ValueError, describe } from '../errors.js';
-import { didYouMean } from '../suggest.js';
+import { ShapeError, ValueError, describe } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
 
 /** How a column is prepared. Numeric: 'standardize', 'min-max', 'passthrough'; categorical: 'one-hot', 'ordinal'. */
 export type ColumnType = 'standardize' | 'min-max' | 'passthrough' | 'one-hot' | 'ordinal';
@@ -35,6 +35,18 @@ export interface InputStage {
   /** Values per encoded row: the network's input size (`layers[0]`). */
   readonly width: number;
 }
+
+/** The fitted form of a column of type `T` (`FittedColumn<'standardize'>` has `mean` and `std`). */
+export type FittedColumn<T extends ColumnType = ColumnType> = Extract<InputColumn, { readonly type: T }>;
+
+/**
+ * The stage `adaptInput` fits for the spec columns `C`: with the columns written out, each entry
+ * has its type's fields (`stage.columns[0].mean` for a 'standardize' first column); from a
+ * `ColumnSpec[]` variable, plain `InputColumn`s.
+ */
+export type AdaptedStage<C extends readonly ColumnSpec[]> = Omit<InputStage, 'columns'> & {
+  readonly columns: { readonly [K in keyof C]: C[K] extends { readonly type: infer T extends ColumnType } ? FittedColumn<T> : InputColumn };
+};
 
 /** One column of `adaptInput`'s spec: the statistics or categories left out are fitted from the rows. */
 export interface ColumnSpec {
