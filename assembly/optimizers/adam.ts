@@ -5,7 +5,7 @@
 import { Optimizer } from '../blocks';
 import { at } from '../address';
 import { LANES, vectorEnd } from './lanes';
-import { blockLooksTiny, f32round, loadWide, storeNarrow, tinyStateLimit } from './subnormal';
+import { TINY_BLOCK, blockLooksTiny, f32round, loadWide, storeNarrow, tinyStateLimit } from './subnormal';
 
 /** One Adam update over θ[begin, end) at the step count t (already advanced). */
 export function adamStep(o: Optimizer, params: usize, grads: usize, begin: i32, end: i32, learningRate: f64, decoupled: bool): void {
@@ -71,8 +71,8 @@ export function adamStep(o: Optimizer, params: usize, grads: usize, begin: i32, 
   // float32 blocks whose m is tiny enough for its products to turn subnormal (m decaying behind a
   // dead unit) go through f64, for the same bits without the subnormal penalty (./subnormal.ts).
   const limit = tinyStateLimit(<f64>stepSize);
-  for (let block = begin; block < stop; block += WIDE_BLOCK) {
-    const blockEnd = min(stop, block + WIDE_BLOCK);
+  for (let block = begin; block < stop; block += TINY_BLOCK) {
+    const blockEnd = min(stop, block + TINY_BLOCK);
     if (sizeof<float>() == 4 && blockLooksTiny(mBuf, block, blockEnd, limit)) {
       adamWide(o, params, grads, block, blockEnd, stepSize, correction2, shrink, wd, beta1, w1, beta2, w2, eps, decoupled, l2, amsgrad);
       continue;
@@ -80,9 +80,6 @@ export function adamStep(o: Optimizer, params: usize, grads: usize, begin: i32, 
     adamBlock(o, params, grads, block, blockEnd, step, c2, shrinkBy, decayBy, b1, k1, b2, k2, epsilon, decoupled, l2, amsgrad);
   }
 }
-
-/** Floats per block tested for a tiny m: 64 vectors of float32, 16 cache lines (a dead unit of 784 inputs holds two whole blocks, or three). */
-const WIDE_BLOCK: i32 = 64 * LANES;
 
 /** adamVectors' loop over one block, its scalars splat. */
 @inline function adamBlock(

@@ -8,6 +8,9 @@
 // rounding twice is innocuous for +, −, ×, ÷ and √, subnormal results included), and f64 never
 // meets a subnormal there; nor do the conversions take an assist.
 
+/** Floats per block tested for a tiny state: 64 vectors of float32, 16 cache lines (a dead unit of 784 inputs holds two whole blocks, or three). */
+export const TINY_BLOCK: i32 = 256;
+
 /**
  * Whether the first or the last vector of float32 [begin, end) has a nonzero |x| under `limit`:
  * a state whose products in an update may leave the normal range. Zeros are not tiny: the state
