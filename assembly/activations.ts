@@ -175,6 +175,20 @@ export function storeSlopes(kind: i32, z: usize, rows: i32, cols: i32): void {
 
 /** Softmax of one row; subtracting the row maximum keeps exp finite. */
 function softmaxRow(a: usize, z: usize, cols: i32): void {
+  softmaxInto(a, z, cols, false);
+}
+
+/**
+ * Softmax of one row into `a`, returning log Σⱼ e^zⱼ from the same maximum and sum: the value
+ * cross-entropy's rowLogSumExp computes, bit for bit, so a training step can take both from one
+ * pass of exponentials (assembly/losses.ts crossEntropyTerms).
+ */
+export function softmaxLogSumExp(a: usize, z: usize, cols: i32): float {
+  return softmaxInto(a, z, cols, true);
+}
+
+/** The one softmax loop of both: `logSumExp` is a constant at each call, so softmaxRow takes no log. */
+@inline function softmaxInto(a: usize, z: usize, cols: i32, logSumExp: bool): float {
   let max = load<float>(z);
   for (let j = 1; j < cols; j++) max = <float>fmath.max(max, load<float>(at(z, j)));
   let sum: float = 0;
@@ -185,6 +199,7 @@ function softmaxRow(a: usize, z: usize, cols: i32): void {
   }
   const inv: float = 1 / sum;
   for (let j = 0; j < cols; j++) store<float>(at(a, j), load<float>(at(a, j)) * inv);
+  return logSumExp ? max + <float>fmath.log(sum) : 0;
 }
 
 /**
