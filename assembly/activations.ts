@@ -175,22 +175,16 @@ export function storeSlopes(kind: i32, z: usize, rows: i32, cols: i32): void {
 
 /** Softmax of one row; subtracting the row maximum keeps exp finite. */
 function softmaxRow(a: usize, z: usize, cols: i32): void {
-  softmaxInto(a, z, cols, false);
+  softmaxSum(a, z, cols);
 }
 
 /**
- * Softmax of one row into `a`, returning log Σⱼ e^zⱼ from the same maximum and sum: the value
- * cross-entropy's rowLogSumExp computes, bit for bit, so a training step can take both from one
- * pass of exponentials (assembly/losses.ts crossEntropyTerms).
+ * Softmax of one row into `a`, returning Σⱼ e^(zⱼ − max) from the same exponentials: the sum
+ * cross-entropy's logsumexp takes, bit for bit, so a training step can take both from one pass
+ * (assembly/losses.ts crossEntropyTerms). No log here: the forward-only builds would carry it.
  */
-export function softmaxLogSumExp(a: usize, z: usize, cols: i32): float {
-  return softmaxInto(a, z, cols, true);
-}
-
-/** The one softmax loop of both: `logSumExp` is a constant at each call, so softmaxRow takes no log. */
-@inline function softmaxInto(a: usize, z: usize, cols: i32, logSumExp: bool): float {
-  let max = load<float>(z);
-  for (let j = 1; j < cols; j++) max = <float>fmath.max(max, load<float>(at(z, j)));
+export function softmaxSum(a: usize, z: usize, cols: i32): float {
+  const max = rowMax(z, cols);
   let sum: float = 0;
   for (let j = 0; j < cols; j++) {
     const e = <float>fmath.exp(load<float>(at(z, j)) - max);
@@ -199,7 +193,14 @@ export function softmaxLogSumExp(a: usize, z: usize, cols: i32): float {
   }
   const inv: float = 1 / sum;
   for (let j = 0; j < cols; j++) store<float>(at(a, j), load<float>(at(a, j)) * inv);
-  return logSumExp ? max + <float>fmath.log(sum) : 0;
+  return sum;
+}
+
+/** The largest value of a row, in order from its first (softmax and logsumexp alike). */
+@inline export function rowMax(z: usize, cols: i32): float {
+  let max = load<float>(z);
+  for (let j = 1; j < cols; j++) max = <float>fmath.max(max, load<float>(at(z, j)));
+  return max;
 }
 
 /**

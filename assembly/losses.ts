@@ -3,7 +3,7 @@
 // (softmax + cross-entropy, sigmoid + binary cross-entropy) skip the activation's Jacobian
 // and never divide by a probability.
 
-import { activationBackward, slopeFromZ, softmaxLogSumExp } from './activations';
+import { activationBackward, rowMax, slopeFromZ, softmaxSum } from './activations';
 
 // Each loss's code.
 // @generate codes loss
@@ -82,7 +82,8 @@ export function crossEntropyTerms(z: usize, y: usize, cols: i32, r0: i32, r1: i3
     const zRow = at(z, r * cols);
     const yRow = at(y, r * cols);
     const tRow = at(terms, r * cols);
-    const logSumExp = probabilities != 0 ? softmaxLogSumExp(at(probabilities, r * cols), zRow, cols) : rowLogSumExp(zRow, cols);
+    const total = probabilities != 0 ? softmaxSum(at(probabilities, r * cols), zRow, cols) : rowExpSum(zRow, cols);
+    const logSumExp = rowMax(zRow, cols) + <float>fmath.log(total);
     for (let j = 0; j < cols; j++) {
       const t = smoothedTarget(load<float>(at(yRow, j)), epsilon, cols);
       const weighted = classes == 0 ? t : load<float>(at(classes, j)) * t;
@@ -97,13 +98,12 @@ export function crossEntropyTerms(z: usize, y: usize, cols: i32, r0: i32, r1: i3
   return epsilon == 0 ? t : (<float>1 - epsilon) * t + epsilon / <float>cols;
 }
 
-/** log Σⱼ e^zⱼ of one row, with the row maximum factored out so no exponential overflows. */
-function rowLogSumExp(zRow: usize, cols: i32): float {
-  let max = load<float>(zRow);
-  for (let j = 1; j < cols; j++) max = <float>fmath.max(max, load<float>(at(zRow, j)));
+/** Σⱼ e^(zⱼ − max) of one row: with the row maximum factored out no exponential overflows, and logsumexp is max + log of it. */
+function rowExpSum(zRow: usize, cols: i32): float {
+  const max = rowMax(zRow, cols);
   let total: float = 0;
   for (let j = 0; j < cols; j++) total += <float>fmath.exp(load<float>(at(zRow, j)) - max);
-  return max + <float>fmath.log(total);
+  return total;
 }
 
 /**

@@ -71,8 +71,22 @@ function stridesAlias(rows: i32, width: i32): bool {
 const STRIP_BYTES: usize = 2 * VBYTES;
 /** Rows of the largest strip the scratch holds: 16 kB, what L1 keeps beside a group's δ. */
 const STRIP_ROWS: i32 = 512;
-/** One strip of X, contiguous. Static, so only builds without threads copy (each thread would need its own). */
-const STRIP_SCRATCH: usize = memory.data(<i32>STRIP_BYTES * STRIP_ROWS, 64);
+/**
+ * Bytes kept for one strip of X, contiguous, between the module's static data and the arena
+ * (heapBase() starts past them). One buffer for the module, so only builds without threads copy
+ * (each thread would need its own); a reserved range, not a data segment, adds nothing to the .wasm.
+ */
+const STRIP_SCRATCH_BYTES: usize = ASC_FEATURE_SIMD && !ASC_FEATURE_THREADS ? STRIP_BYTES * <usize>STRIP_ROWS : 0;
+
+/** The strip scratch: the first 64-byte line past the module's static data. */
+@inline function stripScratch(): usize {
+  return (__heap_base + 63) & ~63;
+}
+
+/** First byte past the strip scratch: where the arena may begin. */
+export function stripScratchEnd(): usize {
+  return stripScratch() + STRIP_SCRATCH_BYTES;
+}
 
 /** Whether X's strips are read from the contiguous copy: its stride aliases, the strip fits, and one thread owns the scratch. */
 @inline function copiesStrips(rows: i32, k: i32): bool {
@@ -86,14 +100,14 @@ const STRIP_SCRATCH: usize = memory.data(<i32>STRIP_BYTES * STRIP_ROWS, 64);
 @inline function stripOf(x: usize, rows: i32, rowBytes: usize, col: i32, copies: bool): usize {
   let from = x + (<usize>col << alignof<float>());
   if (!copies) return from;
-  let to = STRIP_SCRATCH;
+  let to = stripScratch();
   const end = to + <usize>rows * STRIP_BYTES;
   for (; to < end; to += STRIP_BYTES) {
     v128.store(to, v128.load(from));
     v128.store(to, v128.load(from, VBYTES), VBYTES);
     from += rowBytes;
   }
-  return STRIP_SCRATCH;
+  return stripScratch();
 }
 
 /** gradW[j][packAt + p] = δ[p][j] for units j in the range and p < rows: each unit's δ column, contiguous. */
