@@ -6,7 +6,7 @@
 // narrow to pack or copy. Every SIMD build this Node runs, both
 // dtypes, whole unit ranges and ranges split at multiples of 4 (as threads split them).
 import { describe, expect, it } from 'vitest';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 import { supportedKernelVariants } from '../src/wasm/loader.js';
 import { loadBuild } from './kernel-harness.js';
 

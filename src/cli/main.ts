@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // The `wasm-mlp` command: train, predict, evaluate, explain, bench.
 import { readFileSync } from 'node:fs';
-import { WasmMlpError } from '../errors.js';
+import { WasmMlpError } from '../core/errors.js';
 import { UsageError, intOption, parseArgs } from './args.js';
 import { evaluate, exportModel, predict, train } from './commands.js';
-import { workedExample } from '../worked-example.js';
+import { workedExample } from '../api/worked-example.js';
 import { formatBench, quickBench } from './bench.js';
 import { HIDDEN_ACTIVATIONS, MOMENTUM_OPTIMIZERS, helpList } from './help-lists.js';
-import { OPTIMIZER_TYPES } from '../optimizers.js';
-import { REGRESSION_LOSSES } from '../losses.js';
+import { OPTIMIZER_TYPES } from '../registry/optimizers.js';
+import { REGRESSION_LOSSES } from '../registry/losses.js';
+import { NORMALIZATIONS } from '../registry/normalizations.js';
 
 interface Command {
   usage: string;
@@ -52,8 +53,7 @@ A numeric target is regression (linear output, MSE); any other target is classif
   --schedule s             learning rate per epoch: cosine[:etaMin] (to η/100 by default),
                            step:stepSize[:gamma], exponential:gamma or none (default none)
   --dropout r              dropout rate of the hidden layers while training, in [0, 1) (default 0)
-  --normalization n        between each hidden layer's Linear and its activation: layer-norm,
-                           batch-norm or none, for every hidden layer or one per hidden layer
+  --normalization n        ${helpList("between each hidden layer's Linear and its activation:", [...NORMALIZATIONS, 'none'], '')}, for every hidden layer or one per hidden layer
                            (e.g. batch-norm,none; default none)
   --validation-split f     fraction of rows held out to validate, 0 for none (default 0.2)
   --validation file.csv    validate on this file instead (same columns); no split then

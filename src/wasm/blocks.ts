@@ -1,10 +1,10 @@
-import type { Activation, Loss, Normalization } from '../options.js';
-import type { OptimizerType } from '../optimizers.js';
+import type { Activation, Loss, Normalization } from '../model/options.js';
+import type { OptimizerType } from '../registry/optimizers.js';
 
-import { FIELDS } from './kernel-interface.js';
+import { FIELDS } from '../kernels/kernel-interface.js';
 
 // The blocks the kernels read (assembly/blocks.ts) are defined there only: their fields and
-// kinds reach this side through the generated src/wasm/kernel-interface.ts, and their offsets
+// kinds reach this side through the generated src/kernels/kernel-interface.ts, and their offsets
 // and sizes come from the module's exports, named Block_field, when a module is loaded. A name
 // the module does not export fails at load, never as silent memory corruption.
 
@@ -32,6 +32,8 @@ export interface Blocks {
   readonly errorCapacity: number;
   /** Bytes after the Control block that belong to the threads: the message, then the balance table. */
   readonly controlTail: number;
+  /** The balance table (assembly/balance.ts: each thread's share cut, then its busy time, f64) starts this many bytes after the Control block. */
+  readonly balanceOffset: number;
   activationCode(activation: Activation): number;
   /** A layer's normalization code; 0 for none. */
   normalizationCode(normalization: Normalization | null): number;
@@ -76,6 +78,7 @@ export function readBlocks(module: WebAssembly.Module, exports: Exports): Blocks
     layerStride: global(exports, 'Layer_stride'),
     errorCapacity: global(exports, 'Control_errorCapacity'),
     controlTail: global(exports, 'Control_tailBytes'),
+    balanceOffset: global(exports, 'Control_balanceOffset'),
     activationCode: code('activation'),
     normalizationCode: (name) => (name === null ? 0 : code('normalization')(name)),
     lossCode: code('loss'),

@@ -5,8 +5,8 @@
 // with the slope fused), and the optimizer's update of every tensor. Internal: the public
 // `backend: 'webgpu'` will drive it once the network state capture lands.
 
-import { WasmMlpError } from '../errors.js';
-import type { OptimizerConfig } from '../optimizers.js';
+import { WasmMlpError } from '../core/errors.js';
+import type { OptimizerConfig } from '../registry/optimizers.js';
 import { GPU_ACTIVATIONS, type GpuActivation } from './activations.js';
 import type { GpuContext } from './context.js';
 import { encodeColumnSum } from './column-sum.js';

@@ -2,7 +2,7 @@
 // Getting a WebGPU device: from the browser's navigator.gpu or a GPU object the caller passes
 // (in Node, the `webgpu` package's `create([])`), with an error that names what was missing.
 
-import { WasmMlpError } from '../errors.js';
+import { WasmMlpError } from '../core/errors.js';
 import { GpuContext } from './context.js';
 
 /** No WebGPU implementation, no adapter, or no device could be had. */

@@ -3,7 +3,7 @@
 // operation order of src/js/optimizers.ts (the reference the wasm kernels also follow). The
 // step-dependent constants are computed here in float64 once per step and passed rounded to f32.
 
-import type { OptimizerConfig } from '../optimizers.js';
+import type { OptimizerConfig } from '../registry/optimizers.js';
 import { uniformWords, type GpuContext } from './context.js';
 
 const WORKGROUP = 64;
