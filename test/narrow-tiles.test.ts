@@ -5,12 +5,12 @@
 // do not depend on which tile a layer's width hands each unit to.
 import { describe, expect, it } from 'vitest';
 import * as math from '../src/js/math.js';
-import type { DType } from '../src/options.js';
+import type { DType } from '../src/model/options.js';
 import { supportedKernelVariants } from '../src/wasm/loader.js';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 import { loadBuild } from './kernel-harness.js';
 import { maxRelativeError } from './helpers.js';
-import { CODES } from '../src/wasm/kernel-interface.js';
+import { CODES } from '../src/kernels/kernel-interface.js';
 
 /** Widths around every tile's edge, and the digits-shaped layers' (64 → 100 → 10). */
 const EDGES = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17];
