@@ -163,7 +163,8 @@ import { BLOCK_BYTES, LANES, VBYTES, madd, broadcast, storeFirst, derivativeVect
   }
 }
 
-@inline function storeTwo(cp: usize, gp: usize, kind: i32, s0: v128, s1: v128): void {
+/** Two vectors of C at cp, each finished with act'(G) at gp (skipped for LINEAR). */
+@inline export function storeTwo(cp: usize, gp: usize, kind: i32, s0: v128, s1: v128): void {
   v128.store(cp, finish(kind, s0, gp));
   v128.store(cp, finish(kind, s1, gp + VBYTES), VBYTES);
 }

@@ -88,8 +88,12 @@ export function stripScratchEnd(): usize {
   return stripScratch() + STRIP_SCRATCH_BYTES;
 }
 
-/** Whether X's strips are read from the contiguous copy: its stride aliases, the strip fits, and one thread owns the scratch. */
-@inline function copiesStrips(rows: i32, k: i32): bool {
+/**
+ * Whether strips of a matrix `rows` deep at a row stride of `k` floats (X's here, W's in
+ * input-strips.ts) are read from the contiguous copy: the stride aliases, the strip fits, and
+ * one thread owns the scratch.
+ */
+@inline export function copiesStrips(rows: i32, k: i32): bool {
   return !ASC_FEATURE_THREADS && rows <= STRIP_ROWS && stridesAlias(rows, k);
 }
 
@@ -97,7 +101,7 @@ export function stripScratchEnd(): usize {
  * The strip of X at column `col` (2 vectors × rows): X itself (rows `rowBytes` apart), or with
  * `copies` its copy in the scratch (rows STRIP_BYTES apart). The copy moves bits, changes no sum.
  */
-@inline function stripOf(x: usize, rows: i32, rowBytes: usize, col: i32, copies: bool): usize {
+@inline export function stripOf(x: usize, rows: i32, rowBytes: usize, col: i32, copies: bool): usize {
   let from = x + (<usize>col << alignof<float>());
   if (!copies) return from;
   let to = stripScratch();

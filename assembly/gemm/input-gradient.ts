@@ -2,6 +2,7 @@
 // derivative so that it arrives as that layer's δ = ∂L/∂z in one pass over memory.
 
 import { broadcastProduct } from './broadcast';
+import { inputStrips } from './input-strips';
 import { activationBackward, slopeFromZ } from '../activations';
 
 /**
@@ -18,7 +19,10 @@ export function inputGradient(
 ): void {
   if (rowBegin >= rowEnd || colBegin >= colEnd) return;
   if (ASC_FEATURE_SIMD) {
-    broadcastProduct(dz, delta, n, 1, w, below, kind, k, n, rowBegin, rowEnd, colBegin, colEnd);
+    // Wide layers whose W stride aliases in L1 go strip by strip through a copy; the rest (and
+    // any ragged last columns) in broadcast.ts's row pairs, with the same sums either way.
+    const done = inputStrips(dz, delta, w, below, kind, n, k, rowBegin, rowEnd, colBegin, colEnd);
+    if (done < colEnd) broadcastProduct(dz, delta, n, 1, w, below, kind, k, n, rowBegin, rowEnd, done, colEnd);
     return;
   }
   if (slopeFromZ(kind)) {
