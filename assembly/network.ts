@@ -32,6 +32,7 @@ import { at } from './address';
 import { denseForward } from './gemm/forward';
 import { weightGradient } from './gemm/weight-gradient';
 import { inputGradient } from './gemm/input-gradient';
+import { useScratchOf } from './gemm/column-strips';
 import { CROSS_ENTROPY, lossMean, lossTerms, outputDeltaRows } from './losses';
 import { denominatorReadsRows, isWeighted, lossDenominator, lossWeight as rowsWeight, weightedLossMean, weightedLossTerms, weightedOutputDeltaRows } from './weighting';
 import { optimizerStep } from './optimizers';
@@ -168,6 +169,8 @@ function call(n: Network, command: i32, rows: i32): void {
 /** This thread's share of a command. Returns false if the work was aborted (another thread failed). */
 export function execute(n: Network, command: i32, thread: i32, threads: i32): bool {
   if (ASC_FEATURE_THREADS) {
+    // Strip copies (gemm/column-strips.ts) go to this thread's own scratch.
+    useScratchOf(thread);
     if (threads > 1) startWork();
   }
   if (command == FORWARD) return forwardShare(n, thread, threads, n.rows, false, n.batchStatistics != 0) && sync(n, thread, threads);

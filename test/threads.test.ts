@@ -93,6 +93,18 @@ describe('bit-identical to one thread, with every call run on every thread', () 
   });
 });
 
+describe('bit-identical with wide layers, whose strips each thread copies into its own scratch', () => {
+  beforeAll(() => setWorkPerThread(0));
+  afterAll(() => setWorkPerThread());
+  // 256 inputs to the second layer: a 1 kB row stride (2 kB in float64) that aliases in L1, so
+  // its ∇W copies strips of X (48 rows) and its δ·W strips of W (64 units deep) into scratch
+  // (assembly/gemm/column-strips.ts, input-strips.ts), each thread into its own, concurrently.
+  const spec: NetSpec = { layers: [20, 256, 64, 3], activations: ['relu', 'tanh', 'linear'], loss: 'mse' };
+  it.each(['float64', 'float32'] as const)('%s', async (dtype) => {
+    await expectAsOnOneThread((threads) => runAll(spec, dtype, threads, 48));
+  });
+});
+
 describe('bit-identical with every optimizer, clipping and dropout, on every thread', () => {
   beforeAll(() => setWorkPerThread(0));
   afterAll(() => setWorkPerThread());

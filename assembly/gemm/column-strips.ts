@@ -71,30 +71,49 @@ function stridesAlias(rows: i32, width: i32): bool {
 const STRIP_BYTES: usize = 2 * VBYTES;
 /** Rows of the largest strip the scratch holds: 16 kB, what L1 keeps beside a group's δ. */
 const STRIP_ROWS: i32 = 512;
+/** Bytes of one thread's strip scratch. */
+const STRIP_SCRATCH_BYTES: usize = STRIP_BYTES * <usize>STRIP_ROWS;
 /**
- * Bytes kept for one strip of X, contiguous, between the module's static data and the arena
- * (heapBase() starts past them). One buffer for the module, so only builds without threads copy
- * (each thread would need its own); a reserved range, not a data segment, adds nothing to the .wasm.
+ * Threads with a strip scratch of their own: threaded builds keep one for each of the first 16
+ * (the most `threads: 'auto'` starts); a thread past them reads strips in place, which changes
+ * speed, not bits.
  */
-const STRIP_SCRATCH_BYTES: usize = ASC_FEATURE_SIMD && !ASC_FEATURE_THREADS ? STRIP_BYTES * <usize>STRIP_ROWS : 0;
+const SCRATCH_THREADS: i32 = ASC_FEATURE_THREADS ? 16 : 1;
+/**
+ * Bytes kept for the strip scratches, contiguous, between the module's static data and the arena
+ * (heapBase() starts past them). A reserved range, not a data segment: it adds nothing to the .wasm.
+ */
+const SCRATCH_BYTES: usize = ASC_FEATURE_SIMD ? STRIP_SCRATCH_BYTES * <usize>SCRATCH_THREADS : 0;
 
-/** The strip scratch: the first 64-byte line past the module's static data. */
-@inline function stripScratch(): usize {
-  return (__heap_base + 63) & ~63;
+/**
+ * The thread whose scratch this instance uses. A global is the instance's own, and each thread
+ * (the caller and every worker) runs its own instance over the shared memory, so each thread
+ * reads and writes only its own scratch.
+ */
+let scratchThread: i32 = 0;
+
+/** Makes this instance use thread `thread`'s strip scratch: called as a thread starts its share of a command. */
+export function useScratchOf(thread: i32): void {
+  scratchThread = thread;
 }
 
-/** First byte past the strip scratch: where the arena may begin. */
+/** This thread's strip scratch: past the first 64-byte line after the module's static data. */
+@inline function stripScratch(): usize {
+  return ((__heap_base + 63) & ~63) + <usize>scratchThread * STRIP_SCRATCH_BYTES;
+}
+
+/** First byte past every thread's strip scratch: where the arena may begin. */
 export function stripScratchEnd(): usize {
-  return stripScratch() + STRIP_SCRATCH_BYTES;
+  return ((__heap_base + 63) & ~63) + SCRATCH_BYTES;
 }
 
 /**
  * Whether strips of a matrix `rows` deep at a row stride of `k` floats (X's here, W's in
  * input-strips.ts) are read from the contiguous copy: the stride aliases, the strip fits, and
- * one thread owns the scratch.
+ * this thread has a scratch.
  */
 @inline export function copiesStrips(rows: i32, k: i32): bool {
-  return !ASC_FEATURE_THREADS && rows <= STRIP_ROWS && stridesAlias(rows, k);
+  return scratchThread < SCRATCH_THREADS && rows <= STRIP_ROWS && stridesAlias(rows, k);
 }
 
 /**

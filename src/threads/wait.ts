@@ -4,9 +4,11 @@
  * kernel re-checks the word and waits again.
  */
 export function waitImport(memory: WebAssembly.Memory): (word: number, value: number) => void {
-  // The control block is at the start of memory, inside any (even pre-growth) view.
-  const words = new Int32Array(memory.buffer);
+  // The control block lies past the threads' strip scratches (assembly/gemm/column-strips.ts),
+  // beyond the first page: a view made before the engine grew memory to hold it is made again.
+  let words = new Int32Array(memory.buffer);
   return (word, value) => {
+    if (word + 4 > words.byteLength) words = new Int32Array(memory.buffer);
     Atomics.wait(words, word >> 2, value, 100);
   };
 }

@@ -119,6 +119,10 @@ async function threadedHost(arch: Architecture, threads: number, startLazily: bo
   const k = (await WebAssembly.instantiate(module, { env: { memory, wait32: waitImport(memory), now: clock } })).exports as unknown as ThreadedKernels;
   const blocks = readBlocks(module, k as unknown as Record<string, unknown>);
   const ctrl = Math.ceil(k.heapBase() / 64) * 64;
+  // heapBase lies past the threads' strip scratches (assembly/gemm/column-strips.ts), beyond the
+  // first page: the control block's views need their memory before they are made.
+  const controlEnd = ctrl + blocks.Control.size + blocks.controlTail;
+  if (controlEnd > memory.buffer.byteLength) memory.grow(Math.ceil((controlEnd - memory.buffer.byteLength) / 65536));
   const control = new BlockAccess(memory, blocks.Control, ctrl);
   // A view of a SharedArrayBuffer never detaches, and the control block never moves.
   const words = new Int32Array(memory.buffer, ctrl, blocks.Control.size / 4);
