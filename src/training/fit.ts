@@ -11,7 +11,7 @@ import { divergenceError } from '../engine/divergence.js';
 import { LearningRateSchedule, checkRate, checkSchedule, plateauOf, type Schedule } from './schedules.js';
 import { checkMetrics, type Metric, type MetricRecord, type MetricValues } from './metrics.js';
 import { evaluateStaged } from './evaluate.js';
-import { checkSplit, type StagedRows } from './fit-data.js';
+import type { StagedRows } from './fit-data.js';
 import { EarlyStopping, checkEarlyStopping, checkMonitorAvailable, type CheckedEarlyStopping, type EarlyStoppingOptions, type Monitor } from './early-stopping.js';
 import type { Matrix, Targets } from '../model/data.js';
 import type { OptimizerConfig, OptimizerOptions } from '../registry/optimizers.js';
@@ -321,38 +321,6 @@ export function checkFitOptions(fn: string, options: unknown, arch: Architecture
     onDivergence: o.onDivergence === undefined ? 'throw' : checkChoice(fn, 'options.onDivergence', o.onDivergence, ['throw', 'stop'] as const),
     caller: fn,
   };
-}
-
-/** Splits off the last `fraction` of the samples, as Keras's validation_split: the first ⌊rows·(1 − fraction)⌋ train. */
-export function splitValidation(fn: string, data: Dataset, fraction: number, shuffled = false): { train: Dataset; validation: Dataset | null } {
-  if (fraction === 0) return { train: data, validation: null };
-  const trainRows = checkSplit(fn, data.rows, fraction);
-  const xWidth = data.x.length / data.rows;
-  const yWidth = data.y.length / data.rows;
-  if (shuffled) data = permuteRows(data, xWidth, yWidth);
-  const w = data.w ?? null;
-  return {
-    train: { x: data.x.subarray(0, trainRows * xWidth), y: data.y.subarray(0, trainRows * yWidth), rows: trainRows, w: w && w.subarray(0, trainRows) },
-    validation: { x: data.x.subarray(trainRows * xWidth), y: data.y.subarray(trainRows * yWidth), rows: data.rows - trainRows, w: w && w.subarray(trainRows) },
-  };
-}
-
-/** Seed of validationShuffle's selection: a constant, so the split depends on the row count only. */
-const VALIDATION_SEED = 0x5eed_5a1d;
-
-/** The rows in a fixed pseudo-random order (a copy), for validationShuffle. */
-function permuteRows(data: Dataset, xWidth: number, yWidth: number): Dataset {
-  const order = Int32Array.from({ length: data.rows }, (_, i) => i);
-  new Random(VALIDATION_SEED).shuffle(order);
-  const x = new (data.x.constructor as Float64ArrayConstructor)(data.x.length);
-  const y = new (data.y.constructor as Float64ArrayConstructor)(data.y.length);
-  const w = data.w ? new (data.w.constructor as Float64ArrayConstructor)(data.rows) : null;
-  order.forEach((row, i) => {
-    x.set(data.x.subarray(row * xWidth, (row + 1) * xWidth), i * xWidth);
-    y.set(data.y.subarray(row * yWidth, (row + 1) * yWidth), i * yWidth);
-    if (w) w[i] = data.w![row];
-  });
-  return { x, y, rows: data.rows, w };
 }
 
 /** Learning rates of a fit call's epochs: `at(i)` is epoch i's (from 0 in this call). */
