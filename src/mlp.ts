@@ -16,7 +16,7 @@ import { checkThreads, type ThreadsOption } from './threads/support.js';
 import { Random } from './random.js';
 import { initialise } from './init.js';
 import { traceBatch, type Trace } from './trace.js';
-import { FIT_KEYS, ROWS_TRAINER, callBack, checkFitOptions, defaultEpochs, disposedWhileTraining, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, sameConfig, splitValidation, type CheckedFitOptions, type Dataset, type EpochLoop, type EpochTrainer, type FitHistory, type FitOptions, type FitRun, type TrainingState } from './fit.js';
+import { FIT_KEYS, callBack, checkFitOptions, defaultEpochs, disposedWhileTraining, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, sameConfig, splitValidation, type CheckedFitOptions, type Dataset, type EpochLoop, type EpochTrainer, type FitHistory, type FitOptions, type FitRun, type TrainingState } from './fit.js';
 import { CHUNK_ROWS as EVALUATE_CHUNK_ROWS, evaluateChunks, type Evaluation } from './training/evaluate.js';
 import { planFitData, stageFitData, stageValidationOnly, type FitDataOptions, type StagedRows } from './training/fit-data.js';
 import { checkMetrics, type Metric } from './training/metrics.js';
@@ -42,6 +42,10 @@ import { encodeRows } from './preprocessing/encode.js';
 import { encodeLabels } from './preprocessing/labels.js';
 import { predictRaw, predictRawInto } from './preprocessing/predict-raw.js';
 import { preprocessingToJSON } from './preprocessing/architecture.js';
+import { createWebGpuEngine, isWebGpuEngine } from './webgpu/engine.js';
+import { refuseSyncOnWebGpu } from './webgpu/sync-calls.js';
+import { predictOnWebGpu } from './webgpu/predict.js';
+import { checkWebGpuFit, rowsTrainer } from './training/webgpu-epochs.js';
 
 /** Rows a network takes: numbers, or raw rows (numbers and text) for a network with an input stage. */
 type Rows = Matrix | RawRows;
@@ -86,6 +90,8 @@ export interface LoadOptions {
   backend?: Backend;
   /** As in `MLP.create`. Default 1. */
   threads?: ThreadsOption;
+  /** As in `MLP.create`, for backend 'webgpu'. */
+  gpu?: object;
 }
 
 /** For the training worker (src/async/worker.ts): a network's FitAccess. Not part of the public API. */
@@ -128,7 +134,7 @@ export class MLP {
     const seed = checked.seed ?? freshSeed();
     const threads = checkThreads('MLP.create', options.threads);
     const random = new Random(seed);
-    const net = new MLP(await createEngine(architecture, backend, threads), architecture, random);
+    const net = new MLP(await createEngine('MLP.create', architecture, backend, threads, options.gpu), architecture, random);
     initialise(net.live('MLP.create').parameters(), net.layout, random, init);
     net.live('MLP.create').setDropoutRandomState(dropoutStream(seed));
     net.createdWith = seed;
@@ -146,11 +152,11 @@ export class MLP {
     const { architecture, parameters, random, dropoutRandom, training, backend: savedOn, running } = checkModelJSON('MLP.fromJSON', json);
     const o = checkOptions('MLP.fromJSON', 'options', options, true, LOAD_KEYS) as LoadOptions;
     // As MLP.load: the backend the network was saved from, unless another is asked for.
-    const backend = o.backend === undefined ? savedOn ?? 'wasm' : checkChoice('MLP.fromJSON', 'options.backend', o.backend, BACKENDS);
+    const backend = o.backend === undefined ? loadedOn(savedOn) : checkChoice('MLP.fromJSON', 'options.backend', o.backend, BACKENDS);
     const threads = checkThreads('MLP.fromJSON', o.threads);
     const resume = training === undefined ? null : checkTrainingJSON('MLP.fromJSON', training, parameters.length, arrayType(architecture.dtype));
     const generator = new Random();
-    const net = new MLP(await createEngine(architecture, backend, threads), architecture, generator);
+    const net = new MLP(await createEngine('MLP.fromJSON', architecture, backend, threads, o.gpu), architecture, generator);
     applyState(net.holder('MLP.fromJSON'), stateOfJSON({ parameters, random, dropoutRandom, running }, resume, arrayType(architecture.dtype)));
     return net;
   }
@@ -174,7 +180,7 @@ export class MLP {
     if (file.kind === 'model-json') return MLP.fromJSON(file.json as ModelJSON, o);
     if (file.kind === 'safetensors') return MLP.fromSafetensors(file.bytes, o);
     const c = readCheckpoint('MLP.load', file.kind === 'cli-model' ? file.checkpoint : file.bytes);
-    const net = new MLP(await createEngine(c.architecture, requested ?? c.backend, checkThreads('MLP.load', o.threads)), c.architecture, new Random());
+    const net = new MLP(await createEngine('MLP.load', c.architecture, requested ?? loadedOn(c.backend), checkThreads('MLP.load', o.threads), o.gpu), c.architecture, new Random());
     applyState(net.holder('MLP.load'), stateOfCheckpoint(c));
     return net;
   }
@@ -192,7 +198,7 @@ export class MLP {
     const o = checkOptions('MLP.fromSafetensors', 'options', options, true, SAFETENSORS_KEYS) as LoadOptions & SafetensorsArchitecture;
     const backend = o.backend === undefined ? 'wasm' : checkChoice('MLP.fromSafetensors', 'options.backend', o.backend, BACKENDS);
     const { architecture, parameters, running } = readSafetensors('MLP.fromSafetensors', bytes, o);
-    const net = new MLP(await createEngine(architecture, backend, checkThreads('MLP.fromSafetensors', o.threads)), architecture, new Random());
+    const net = new MLP(await createEngine('MLP.fromSafetensors', architecture, backend, checkThreads('MLP.fromSafetensors', o.threads), o.gpu), architecture, new Random());
     const Float = arrayType(architecture.dtype);
     applyState(net.holder('MLP.fromSafetensors'), { parameters: Float.from(parameters), ...statisticsOf(running, Float), dropoutRandom: dropoutStream(0) });
     return net;
@@ -527,14 +533,51 @@ export class MLP {
    * @throws {ValueError} (as a rejected promise) for the same mistakes as `fit`.
    */
   async fitAsync<const M extends readonly Metric[] = []>(rawX: Rows, rawY: Labels, options?: FitAsyncOptions<M>): Promise<FitHistory<M>> {
-    this.live('fitAsync'); // a disposed network says so before judging the options
+    const engine = this.live('fitAsync'); // a disposed network says so before judging the options
     const { worker = false, ...rawOptions } = checkOptions('fitAsync', 'options', options, true, FIT_ASYNC_KEYS) as FitAsyncOptions;
+    if (isWebGpuEngine(engine)) checkWebGpuFit('fitAsync', options);
     const { X, Y, options: fitOptions } = this.encodeFit('fitAsync', rawX, rawY, rawOptions);
     if (checkBoolean('fitAsync', 'options.worker', worker)) return this.whileFitting('fitAsync', () => fitInWorker(this.fitAccess(), X, Y, fitOptions)) as unknown as Promise<FitHistory<M>>;
     return this.whileFitting('fitAsync', () => {
       const { loop, options: o } = this.startFit('fitAsync', X, Y, fitOptions, true);
       return runYielding(loop, (pause) => callBack(o, pause));
     }) as unknown as Promise<FitHistory<M>>;
+  }
+
+  /**
+   * `predict` as a Promise: on backend 'webgpu' the forward pass runs on the GPU and its outputs
+   * are read back; on the other backends it resolves `predict`'s result. Inputs and outputs take
+   * the forms `predict`'s do.
+   * @example
+   * const outputs = await net.predictAsync([[0, 1], [1, 1]]); // [[0.98…], [0.01…]]
+   * @throws {ShapeError} (as a rejected promise) when a row's length is not the network's input size.
+   * @throws {ValueError} (as a rejected promise) when a value is not a finite number.
+   * @throws {WebGpuDeviceLostError} (as a rejected promise) when the GPU device was lost.
+   */
+  predictAsync(X: readonly (readonly number[])[]): Promise<number[][]>;
+  predictAsync(sample: readonly number[]): Promise<number[]>;
+  predictAsync(X: Float32Array): Promise<Float32Array>;
+  predictAsync(X: Float64Array): Promise<Float64Array>;
+  predictAsync(X: Rows | readonly number[] | RawRow): Promise<number[][] | number[] | FloatArray>;
+  async predictAsync(X: Rows | readonly number[] | RawRow): Promise<number[][] | number[] | FloatArray> {
+    const engine = this.engine;
+    if (!engine || !isWebGpuEngine(engine)) return this.predict(X as Rows);
+    const input = this.architecture.input;
+    const one = input ? isRawSample(X) : isSample(X);
+    const rows = (one ? [X] : X) as Rows;
+    const outputs = await predictOnWebGpu('predictAsync', engine, input ? encodeRows('predictAsync', 'X', input, rows) : rows as Matrix);
+    return one ? (outputs as number[][])[0] : outputs;
+  }
+
+  /**
+   * `evaluate` as a Promise, for every backend. On backend 'webgpu' the network's state is
+   * read back from the GPU after each fitAsync epoch, so the loss and metrics are computed from
+   * that copy on the CPU (the wasm build), the same numbers `evaluate` gives on backend 'wasm'.
+   * @throws {ValueError} (as a rejected promise) for an unknown option or metric.
+   * @throws {ShapeError} (as a rejected promise) when X and Y do not match the network or each other.
+   */
+  async evaluateAsync<const M extends readonly Metric[] = []>(rawX: Rows, rawY: Labels, options?: EvaluateOptions<M>): Promise<Evaluation<M>> {
+    return this.evaluateAs('evaluateAsync', rawX, rawY, options);
   }
 
   /**
@@ -571,18 +614,23 @@ export class MLP {
    * @throws {ShapeError} when X and Y do not match the network or each other.
    */
   evaluate<const M extends readonly Metric[] = []>(rawX: Rows, rawY: Labels, options?: EvaluateOptions<M>): Evaluation<M> {
-    const engine = this.live('evaluate');
-    const X = this.encodeX('evaluate', rawX);
-    const Y = this.encodeY('evaluate', rawY);
-    const o = checkOptions('evaluate', 'options', options, true, EVALUATE_KEYS) as EvaluateOptions;
-    const metrics = checkMetrics('evaluate', 'options.metrics', o.metrics, this.architecture);
-    const rows = this.countRows('evaluate', X, Y);
-    checkDatasetFits('evaluate', engine.layout, this.dtype, rows, EVALUATE_CHUNK_ROWS, 'data set');
+    return this.evaluateAs('evaluate', rawX, rawY, options);
+  }
+
+  /** `evaluate`, its errors named for the public call `fn`. */
+  private evaluateAs<const M extends readonly Metric[]>(fn: string, rawX: Rows, rawY: Labels, options?: EvaluateOptions<M>): Evaluation<M> {
+    const engine = this.live(fn);
+    const X = this.encodeX(fn, rawX);
+    const Y = this.encodeY(fn, rawY);
+    const o = checkOptions(fn, 'options', options, true, EVALUATE_KEYS) as EvaluateOptions;
+    const metrics = checkMetrics(fn, 'options.metrics', o.metrics, this.architecture);
+    const rows = this.countRows(fn, X, Y);
+    checkDatasetFits(fn, engine.layout, this.dtype, rows, EVALUATE_CHUNK_ROWS, 'data set');
     // Only the targets are converted up front; X goes chunk by chunk straight into the engine.
     const y = new (arrayType(this.dtype))(rows * engine.layout.outputSize);
-    copyTargets('evaluate', 'Y', Y, this.architecture.loss, engine.layout.outputSize, y);
-    const w = o.sampleWeight === undefined ? null : datasetWeights('evaluate', 'options.sampleWeight', o.sampleWeight, rows, arrayType(this.dtype));
-    return evaluateChunks(engine, this.architecture, (start, n) => stageRows('evaluate', 'X', engine, X, start, n), y, rows, metrics, w) as unknown as Evaluation<M>;
+    copyTargets(fn, 'Y', Y, this.architecture.loss, engine.layout.outputSize, y);
+    const w = o.sampleWeight === undefined ? null : datasetWeights(fn, 'options.sampleWeight', o.sampleWeight, rows, arrayType(this.dtype));
+    return evaluateChunks(engine, this.architecture, (start, n) => stageRows(fn, 'X', engine, X, start, n), y, rows, metrics, w) as unknown as Evaluation<M>;
   }
 
   /**
@@ -764,6 +812,7 @@ export class MLP {
 
   private live(fn: string): Engine {
     if (!this.engine) throw new DisposedError(`${fn}: this network was disposed; create or load a new one`);
+    if (this.engine.backend === 'webgpu') refuseSyncOnWebGpu(fn);
     return this.engine;
   }
 
@@ -818,7 +867,7 @@ export class MLP {
       return (stratify ? stratifiedSplit(fn, data, o.validationSplit!) : splitValidation(fn, data, o.validationSplit ?? 0, true)) as { train: Dataset; validation: Dataset };
     });
     const undo = asyncRun ? this.undo() : null;
-    return { loop: fitEpochs(this.fitRun(fn, engine, { train, validation }, o, optimizer, baseRate, undo, ROWS_TRAINER), rates, asyncRun), options: o };
+    return { loop: fitEpochs(this.fitRun(fn, engine, { train, validation }, o, optimizer, baseRate, undo, rowsTrainer(engine)), rates, asyncRun), options: o };
   }
 
   /** What fit's epoch loop works on (src/fit.ts FitRun). */
@@ -923,8 +972,9 @@ export class MLP {
   }
 }
 
-function createEngine(architecture: Architecture, backend: Backend, threads: ThreadsOption): Promise<Engine> | Engine {
+function createEngine(fn: string, architecture: Architecture, backend: Backend, threads: ThreadsOption, gpu: unknown): Promise<Engine> | Engine {
   if (backend === 'wasm') return createThreadedEngine(architecture, threads);
+  if (backend === 'webgpu') return createWebGpuEngine(fn, architecture, threads, gpu);
   const engine = createJsEngine(architecture);
   return threads === 1 ? engine : { ...engine, threads: 1, threadsFallbackReason: 'the js backend runs on one thread' };
 }
@@ -934,7 +984,12 @@ const ONNX_KEYS = keysOf<OnnxOptions>({ dtype: true, name: true, quantize: true 
 const SAMPLE_WEIGHT_KEYS = keysOf<SampleWeightOptions>({ sampleWeight: true });
 const EVALUATE_KEYS = keysOf<EvaluateOptions>({ metrics: true, sampleWeight: true });
 const TO_JSON_KEYS = keysOf<ToJSONOptions>({ training: true });
-const LOAD_KEYS = keysOf<LoadOptions>({ backend: true, threads: true });
+const LOAD_KEYS = keysOf<LoadOptions>({ backend: true, threads: true, gpu: true });
+
+/** Where a file loads without `options.backend`: the backend it was saved from, but a network saved on the GPU loads on 'wasm' (a GPU belongs to the machine, not the model: ask for 'webgpu' to get it back). */
+function loadedOn(saved: Backend | undefined): Backend {
+  return saved === undefined || saved === 'webgpu' ? 'wasm' : saved;
+}
 const SAFETENSORS_KEYS = [...LOAD_KEYS, ...keysOf<SafetensorsArchitecture>({ activations: true, loss: true })];
 const FIT_ASYNC_KEYS = [...FIT_KEYS, 'worker'];
 

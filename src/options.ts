@@ -32,7 +32,7 @@ export interface LossOptions {
 /** Element type of parameters and data inside the network. */
 export type DType = 'float32' | 'float64';
 /** Where the math runs: WebAssembly kernels, or the readable pure-TypeScript reference. */
-export type Backend = 'wasm' | 'js';
+export type Backend = 'wasm' | 'js' | 'webgpu';
 /** Weight initialisation; biases always start at zero. */
 export type Init = 'he-normal' | 'he-uniform' | 'glorot-normal' | 'glorot-uniform' | 'lecun-normal' | 'lecun-uniform';
 
@@ -40,7 +40,7 @@ export type Init = 'he-normal' | 'he-uniform' | 'glorot-normal' | 'glorot-unifor
 export type FloatArray = Float32Array | Float64Array;
 
 export const DTYPES: readonly DType[] = ['float32', 'float64'];
-export const BACKENDS: readonly Backend[] = ['wasm', 'js'];
+export const BACKENDS: readonly Backend[] = ['wasm', 'js', 'webgpu'];
 export const INITS: readonly Init[] = ['he-normal', 'he-uniform', 'glorot-normal', 'glorot-uniform', 'lecun-normal', 'lecun-uniform'];
 
 /** Options of `MLP.create`. */
@@ -55,8 +55,18 @@ export interface CreateOptions {
   lossOptions?: LossOptions;
   /** Default 'float32'. */
   dtype?: DType;
-  /** Default 'wasm'. */
+  /**
+   * Where the math runs: 'wasm' (default), 'js' (the plain TypeScript reference), or 'webgpu'
+   * (training and inference on the GPU, float32; a WebGPU network trains with `fitAsync` and
+   * predicts with `predictAsync`; see the guide "WebGPU").
+   */
   backend?: Backend;
+  /**
+   * backend 'webgpu': the GPU to use, as a GPU (`navigator.gpu`, or in Node the `webgpu`
+   * package's `create([])`), a GPUAdapter, or a GPUDevice the application already uses.
+   * Default: `navigator.gpu`. Networks given the same object share one device.
+   */
+  gpu?: object;
   /**
    * Seed of the generator behind initialisation, shuffling and dropout (an integer 0 … 2³² − 1).
    * Default: a fresh one drawn from `crypto.getRandomValues`, so two networks start apart;

@@ -89,7 +89,7 @@ export interface CheckedCreate {
   init: Init | undefined;
 }
 
-const CREATE_KEYS = keysOf<CreateOptions>({ layers: true, activations: true, loss: true, lossOptions: true, dtype: true, backend: true, seed: true, init: true, threads: true, dropout: true, normalization: true, input: true, classNames: true });
+const CREATE_KEYS = keysOf<CreateOptions>({ layers: true, activations: true, loss: true, lossOptions: true, dtype: true, backend: true, gpu: true, seed: true, init: true, threads: true, dropout: true, normalization: true, input: true, classNames: true });
 
 /** Largest layer width accepted; far beyond what fits in memory, it only catches typos early. */
 const MAX_WIDTH = 1 << 24;

@@ -25,7 +25,7 @@ export class GpuContext {
      * Node frees its instance when the GPU object is collected, and a device still running then
      * crashes the process.
      */
-    readonly origin?: { gpu: GPU; adapter: GPUAdapter },
+    readonly origin?: { gpu?: GPU; adapter: GPUAdapter },
   ) {}
 
   /** The compute pipeline of a WGSL source with entry point `main`, compiled on first use. */
@@ -84,13 +84,64 @@ export class GpuContext {
 
   /** The first `length` floats of a storage buffer, after all submitted work. */
   async read(buffer: GPUBuffer, length: number): Promise<Float32Array> {
-    const staging = this.device.createBuffer({ size: Math.max(4, length * 4), usage: USAGE.MAP_READ | USAGE.COPY_DST });
-    this.submit((encoder) => encoder.copyBufferToBuffer(buffer, 0, staging, 0, Math.max(4, length * 4)));
-    await staging.mapAsync(MAP_READ);
-    const out = new Float32Array(staging.getMappedRange().slice(0, length * 4));
-    staging.unmap();
-    staging.destroy();
-    return out;
+    return (await this.readMany([{ buffer, length }]))[0];
+  }
+
+  /**
+   * The first `length` floats of each buffer, after all submitted work, through one staging
+   * buffer and one mapping (a mapping is a round trip to the GPU: one per read-back, not per tensor).
+   */
+  async readMany(parts: readonly { buffer: GPUBuffer; length: number }[]): Promise<Float32Array[]> {
+    const offsets: number[] = [];
+    let size = 0;
+    for (const { length } of parts) {
+      offsets.push(size);
+      size += length * 4;
+    }
+    const staging = this.device.createBuffer({ size: Math.max(4, size), usage: USAGE.MAP_READ | USAGE.COPY_DST });
+    try {
+      this.submit((encoder) => parts.forEach(({ buffer, length }, k) => {
+        if (length > 0) encoder.copyBufferToBuffer(buffer, 0, staging, offsets[k], length * 4);
+      }));
+      await staging.mapAsync(MAP_READ);
+      const bytes = staging.getMappedRange().slice(0);
+      staging.unmap();
+      return parts.map(({ length }, k) => new Float32Array(bytes, offsets[k], length));
+    } finally {
+      staging.destroy();
+    }
+  }
+
+  /** A u32 storage buffer holding `data` (sample orders). */
+  indices(data: Uint32Array): GPUBuffer {
+    const buffer = this.device.createBuffer({ size: Math.max(4, data.byteLength), usage: USAGE.STORAGE | USAGE.COPY_DST });
+    if (data.length > 0) this.device.queue.writeBuffer(buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+    return buffer;
+  }
+
+  /**
+   * Runs `allocate` inside out-of-memory and validation error scopes and resolves to what it
+   * made, or to the first error a scope caught (a buffer beyond the device's memory or limits),
+   * after `release` has freed what was made.
+   */
+  async allocating<T>(allocate: () => T, release: (made: T) => void): Promise<{ made: T } | { error: GPUError }> {
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
+    let made: T | undefined;
+    let thrown: unknown = null;
+    try {
+      made = allocate();
+    } catch (error) {
+      thrown = error;
+    }
+    // Scopes pop in reverse order of their push.
+    const validation = await this.device.popErrorScope();
+    const memory = await this.device.popErrorScope();
+    if (thrown !== null) throw thrown;
+    const error = memory ?? validation;
+    if (!error) return { made: made as T };
+    release(made as T);
+    return { error };
   }
 }
 
