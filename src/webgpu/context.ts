@@ -47,8 +47,13 @@ export class GpuContext {
       size: Math.max(4, length * 4),
       usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST,
     });
-    if (typeof data !== 'number' && length > 0) this.device.queue.writeBuffer(buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+    if (typeof data !== 'number') this.write(buffer, data);
     return buffer;
+  }
+
+  /** Overwrites the start of a storage buffer with `data` (queued before the next submission's work). */
+  write(buffer: GPUBuffer, data: Float32Array): void {
+    if (data.length > 0) this.device.queue.writeBuffer(buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
   }
 
   /** A uniform buffer holding `words` (a 16-byte multiple, as WGSL's uniform layout wants), freed after the next submit. */

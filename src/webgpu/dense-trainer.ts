@@ -128,6 +128,18 @@ export class GpuDenseTrainer {
     return new GpuDenseTrainer(context, spec, layers, batchCapacity);
   }
 
+  /** Overwrites θ and the optimizer's state (same shapes as `create` took) in the buffers the trainer has. */
+  load(parameters: DenseParameters, state: DenseOptimizerState): void {
+    this.layers.forEach((layer, l) => {
+      this.context.write(layer.weights, parameters.weights[l]);
+      this.context.write(layer.bias, parameters.biases[l]);
+      for (const [t, tensor] of [layer.weightState, layer.biasState].entries()) {
+        tensor.step = state.step;
+        tensor.buffers.forEach((buffer, k) => this.context.write(buffer, state.tensors[2 * l + t][k]));
+      }
+    });
+  }
+
   /** Every buffer the trainer holds. */
   buffers(): GPUBuffer[] {
     return this.layers.flatMap((layer) => [

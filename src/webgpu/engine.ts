@@ -173,6 +173,13 @@ export class WebGpuDevice {
     const config = this.mirror.optimizer();
     const fits = this.trainer !== null && this.trainer.batchCapacity >= rows && this.optimizer !== null && sameConfig(this.optimizer, config);
     if (fits && !this.stale) return this.trainer!;
+    if (fits) {
+      // Same shapes: the mirror's θ and state go into the buffers the trainer has.
+      const { parameters, state } = this.fromMirror(config);
+      this.trainer!.load(parameters, state);
+      this.stale = false;
+      return this.trainer!;
+    }
     this.trainer?.destroy();
     this.trainer = null;
     const missing = unsupportedOnWebGpu(this.architecture, config);
@@ -208,7 +215,7 @@ export class WebGpuDevice {
     const theta = this.mirror.parameters() as Float32Array;
     const saved = this.mirror.optimizerState();
     const layers = this.mirror.layout.layers;
-    const slice = (v: ArrayLike<number>, at: number, n: number) => Float32Array.from({ length: n }, (_, i) => v[at + i]);
+    const slice = (v: Float32Array | Float64Array, at: number, n: number) => new Float32Array(v.subarray(at, at + n));
     const tensors = layers.flatMap((l) => [[l.weightOffset, l.inputs * l.outputs], [l.biasOffset, l.outputs]] as const);
     const names = optimizerBufferNames(config);
     return {

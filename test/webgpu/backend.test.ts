@@ -177,6 +177,36 @@ describe("backend 'webgpu'", () => {
     await expect(MLP.create({ layers: [2, 3, 1], activations: ['relu', 'linear'], backend: 'webgpu', gpu: { nothing: true } })).rejects.toThrow(/options\.gpu must be a GPU/);
   });
 
+  test('the GPU out of memory: a WasmMlpError naming the cause, the network unchanged, and the next fit goes on', async () => {
+    // The real device, but its error scopes report an out-of-memory error while `exhausted` is set,
+    // as a device does whose memory the buffers do not fit in (pushErrorScope('out-of-memory')).
+    const adapter = (await gpu.requestAdapter())!;
+    const real = await adapter.requestDevice();
+    let exhausted = false;
+    const device = new Proxy(real, {
+      get(target, key) {
+        if (key === 'popErrorScope') return async () => {
+          const error = await target.popErrorScope();
+          return exhausted ? { message: 'simulated: not enough GPU memory' } : error;
+        };
+        const value = Reflect.get(target, key);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const net = await MLP.create({ layers: [2, 8, 1], activations: ['tanh', 'sigmoid'], loss: 'binary-cross-entropy', backend: 'webgpu', gpu: device, seed: 8 });
+    const before = Array.from(net.getParameters());
+    exhausted = true;
+    const error = await net.fitAsync(XOR_X, XOR_Y, { epochs: 3 }).catch((e: unknown) => e);
+    exhausted = false;
+    expect(error).toBeInstanceOf(WasmMlpError);
+    expect((error as Error).message).toMatch(/^fitAsync: the GPU could not allocate the network's buffers \(about [\d.]+ MiB for 33 parameters and batches of 4 rows\): simulated: not enough GPU memory$/);
+    expect(net.epoch).toBe(0);
+    expect(Array.from(net.getParameters())).toEqual(before);
+    const history = await net.fitAsync(XOR_X, XOR_Y, { epochs: 3 });
+    expect(history.epochs).toBe(3);
+    real.destroy();
+  });
+
   test('a device lost mid-fit: a WebGpuDeviceLostError, and the network keeps its last completed epoch', async () => {
     // A device of its own, so destroying it leaves the other tests' device alone.
     // Held to the end: Dawn frees an instance whose GPU object is collected, under its device.
