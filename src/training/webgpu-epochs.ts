@@ -37,8 +37,12 @@ const WEBGPU_TRAINER: EpochTrainer = {
     for (let first = 0; first < batches; first += chunk) {
       const count = Math.min(chunk, batches - first);
       let result: GpuBatches | null = null;
-      yield { kind: 'wait', until: engine.webgpu.trainBatches(o.caller, order, first, count, batchSize, learningRate, true).then((r) => void (result = r)) };
+      let failed: unknown = null;
+      const settled = engine.webgpu.trainBatches(o.caller, order, first, count, batchSize, learningRate, true).then((r) => void (result = r), (error: unknown) => void (failed = error ?? new Error('the GPU work failed')));
+      yield { kind: 'wait', until: settled };
+      // A network disposed meanwhile says so, rather than with the error its freed buffers caused.
       run.checkLive();
+      if (failed !== null) throw failed;
       const r = result as GpuBatches | null;
       if (!r) throw new Error('internal: the GPU batches settled without a result');
       if (!r.finite) {

@@ -5,6 +5,7 @@
 // per kernel instead of one per activation keeps shader compilation (slow on software adapters) low.
 
 import { LEAKY_SLOPE } from '../activations.js';
+import { ELEMENT_ENTRY, ELEMENT_WORKGROUP } from './context.js';
 
 /** The activations with a WebGPU kernel (softmax is a row-wise pass of its own: softmax.ts). */
 export const GPU_ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'leaky-relu'] as const;
@@ -51,9 +52,9 @@ export const ACTIVATE_WGSL = `struct Dims { len: u32, activation: u32 }
 @group(0) @binding(1) var<storage, read> z: array<f32>;
 @group(0) @binding(2) var<storage, read_write> a: array<f32>;
 ${ACTIVATIONS_WGSL}
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = gid.x;
+@compute @workgroup_size(${ELEMENT_WORKGROUP})
+fn main(${ELEMENT_ENTRY.parameters}) {
+  let i = ${ELEMENT_ENTRY.index};
   if (i >= dims.len) { return; }
   a[i] = activate(dims.activation, z[i]);
 }

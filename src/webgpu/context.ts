@@ -150,6 +150,28 @@ export class GpuContext {
   }
 }
 
+/** Threads per workgroup of the one-thread-per-element kernels. */
+export const ELEMENT_WORKGROUP = 64;
+/** WebGPU's guaranteed limit on workgroups along one dimension (maxComputeWorkgroupsPerDimension). */
+const MAX_GROUPS = 65535;
+
+/**
+ * The entry point's parameters and flat index of a one-thread-per-element kernel: the workgroups
+ * wrap into rows of at most 65,535, so a tensor of more than 4 M elements (a 2048×2048 layer) fits
+ * WebGPU's per-dimension dispatch limit.
+ */
+export const ELEMENT_ENTRY = {
+  parameters: '@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>',
+  index: `gid.x + gid.y * groups.x * ${ELEMENT_WORKGROUP}u`,
+} as const;
+
+/** Workgroups (x, y) covering `count` elements of an ELEMENT_ENTRY kernel. */
+export function elementWorkgroups(count: number): [number, number] {
+  const groups = Math.max(1, Math.ceil(count / ELEMENT_WORKGROUP));
+  const x = Math.min(groups, MAX_GROUPS);
+  return [x, Math.ceil(groups / x)];
+}
+
 /** Packs u32 words and f32 values, in order, for a uniform buffer. */
 export function uniformWords(values: readonly ({ u32: number } | { f32: number })[]): ArrayBuffer {
   const bytes = new ArrayBuffer(Math.max(16, Math.ceil((values.length * 4) / 16) * 16));

@@ -9,7 +9,7 @@
 import { WasmMlpError } from '../errors.js';
 import type { OptimizerConfig } from '../optimizers.js';
 import { ACTIVATE_WGSL, GPU_ACTIVATIONS, activationId, type GpuActivation } from './activations.js';
-import { uniformWords, type GpuContext } from './context.js';
+import { elementWorkgroups, uniformWords, type GpuContext } from './context.js';
 import { encodeColumnSum } from './column-sum.js';
 import { encodeGather } from './gather.js';
 import { encodeGemm } from './gemm.js';
@@ -162,7 +162,7 @@ export class GpuDenseTrainer {
       if (layer.activation === 'softmax') encodeSoftmax(this.context, encoder, layer.logits, layer.output, rows, layer.outputs);
       else if (layer.keepsLogits) {
         const dims = this.context.uniform(uniformWords([{ u32: rows * layer.outputs }, { u32: activationId(layer.activation) }]));
-        this.context.dispatch(encoder, ACTIVATE_WGSL, [dims, layer.logits, layer.output], [Math.ceil((rows * layer.outputs) / 64)]);
+        this.context.dispatch(encoder, ACTIVATE_WGSL, [dims, layer.logits, layer.output], elementWorkgroups(rows * layer.outputs));
       }
       return layer.output;
     }, x);

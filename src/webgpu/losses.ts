@@ -5,7 +5,7 @@
 // sigmoid + binary cross-entropy fused to (p − y) / n.
 
 import { ACTIVATIONS_WGSL, activationId, type GpuActivation } from './activations.js';
-import { uniformWords, type GpuContext } from './context.js';
+import { ELEMENT_ENTRY, ELEMENT_WORKGROUP as WORKGROUP, elementWorkgroups, uniformWords, type GpuContext } from './context.js';
 
 /** The losses with a WebGPU kernel (every loss of the registry; loss options are refused elsewhere). */
 export const GPU_LOSSES = ['mse', 'cross-entropy', 'binary-cross-entropy', 'l1', 'huber', 'smooth-l1'] as const;
@@ -17,8 +17,6 @@ export type GpuLoss = (typeof GPU_LOSSES)[number];
 export function fusedLoss(loss: GpuLoss): boolean {
   return loss === 'cross-entropy' || loss === 'binary-cross-entropy';
 }
-
-const WORKGROUP = 64;
 
 /** WGSL ∂L/∂a of the elementwise losses, PyTorch's backward rules (d = a − y, p the loss's parameter). */
 const GRADIENT: Record<GpuLoss, string> = {
@@ -40,8 +38,8 @@ export function outputDeltaWgsl(loss: GpuLoss): string {
 @group(0) @binding(3) var<storage, read_write> delta: array<f32>;
 ${ACTIVATIONS_WGSL}
 @compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = gid.x;
+fn main(${ELEMENT_ENTRY.parameters}) {
+  let i = ${ELEMENT_ENTRY.index};
   if (i >= params.len) { return; }
   let d = a[i] - y[i];
   delta[i] = ${gradient};
@@ -59,7 +57,7 @@ export function outputDeltaScale(loss: GpuLoss, rows: number, cols: number): num
 export function encodeOutputDelta(context: GpuContext, encoder: GPUCommandEncoder, loss: GpuLoss, activation: GpuActivation, buffers: { a: GPUBuffer; y: GPUBuffer; delta: GPUBuffer }, rows: number, cols: number, parameter = 0): void {
   const len = rows * cols;
   const params = context.uniform(uniformWords([{ u32: len }, { u32: activationId(activation) }, { f32: outputDeltaScale(loss, rows, cols) }, { f32: parameter }]));
-  context.dispatch(encoder, outputDeltaWgsl(loss), [params, buffers.a, buffers.y, buffers.delta], [Math.ceil(len / WORKGROUP)]);
+  context.dispatch(encoder, outputDeltaWgsl(loss), [params, buffers.a, buffers.y, buffers.delta], elementWorkgroups(len));
 }
 
 /** WGSL of each loss's per-element (or, for cross-entropy, per-row) sum, as lossValue writes it. */

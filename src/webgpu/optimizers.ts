@@ -5,9 +5,7 @@
 // are computed here in float64 once per step and passed rounded to f32.
 
 import { optimizerBufferNames, type OptimizerConfig, type StateName } from '../optimizers.js';
-import { uniformWords, type GpuContext } from './context.js';
-
-const WORKGROUP = 64;
+import { ELEMENT_ENTRY, ELEMENT_WORKGROUP as WORKGROUP, elementWorkgroups, uniformWords, type GpuContext } from './context.js';
 
 type Config<T> = Extract<OptimizerConfig, { type: T }>;
 
@@ -35,8 +33,8 @@ function kernel(fields: string, state: readonly string[], body: string): string 
 ${state.map((name, k) => `@group(0) @binding(${3 + k}) var<storage, read_write> ${name}: array<f32>;`).join('\n')}
 
 @compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = gid.x;
+fn main(${ELEMENT_ENTRY.parameters}) {
+  let i = ${ELEMENT_ENTRY.index};
   if (i >= c.len) { return; }
   ${GRAD}
   ${body}
@@ -150,5 +148,5 @@ export function encodeOptimizerStep(context: GpuContext, encoder: GPUCommandEnco
     const k = names.indexOf(name);
     return k < 0 ? state.placeholders[spare++] : state.buffers[k];
   });
-  context.dispatch(encoder, SOURCES[config.type], [context.uniform(words), params, grads, ...bound], [Math.ceil(length / WORKGROUP)]);
+  context.dispatch(encoder, SOURCES[config.type], [context.uniform(words), params, grads, ...bound], elementWorkgroups(length));
 }

@@ -47,6 +47,20 @@ describe('webgpu optimizers', () => {
     });
   }
 
+  test('a tensor past 65,535 workgroups (a 2048×2048 layer and more) is updated to its last element', async () => {
+    const context = await testContext();
+    const config = resolveOptimizer('test', { type: 'sgd', learningRate: 0.5 }) as GpuOptimizerConfig;
+    const length = 64 * 65535 + 200; // one workgroup row more than a single dimension holds
+    const params = new Float32Array(length).fill(1);
+    const grads = new Float32Array(length).map((_, i) => (i % 7) - 3);
+    const gpuParams = context.storage(params);
+    const state = createGpuOptimizerState(context, config, length);
+    context.submit((encoder) => encodeOptimizerStep(context, encoder, config, state, gpuParams, context.storage(grads), length, config.learningRate));
+    const got = await context.read(gpuParams, length);
+    const want = params.map((p, i) => Math.fround(p - 0.5 * grads[i]));
+    expect(maxRelativeError(got, want)).toBe(0);
+  });
+
   test('what has no kernel yet is named', () => {
     expect(unsupportedOnGpu(resolveOptimizer('test', { type: 'nadam' }))).toBe("optimizer 'nadam'");
     expect(unsupportedOnGpu(resolveOptimizer('test', { type: 'rmsprop' }))).toBeNull();
