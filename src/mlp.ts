@@ -43,6 +43,7 @@ import { encodeLabels } from './preprocessing/labels.js';
 import { predictRaw, predictRawInto } from './preprocessing/predict-raw.js';
 import { preprocessingToJSON } from './preprocessing/architecture.js';
 import { createWebGpuEngine, isWebGpuEngine } from './webgpu/engine.js';
+import { createAutoEngine } from './webgpu/auto.js';
 import { refuseSyncOnWebGpu } from './webgpu/sync-calls.js';
 import { predictOnWebGpu } from './webgpu/predict.js';
 import { checkWebGpuFit, rowsTrainer } from './training/webgpu-epochs.js';
@@ -236,6 +237,8 @@ export class MLP {
   get threads(): number { return this.live('threads').threads ?? 1; }
   /** Why the network runs on one thread although more were asked for, or null. */
   get threadsFallbackReason(): string | null { return this.live('threadsFallbackReason').threadsFallbackReason ?? null; }
+  /** With backend 'auto': why the network runs on 'wasm' rather than 'webgpu' (no WebGPU, a layer without a kernel, or the calibration's figures), or null. */
+  get backendFallbackReason(): string | null { return this.live('backendFallbackReason').backendFallbackReason ?? null; }
 
   /**
    * A copy of each batch-norm layer's running statistics (what `predict` and `evaluate`
@@ -972,8 +975,9 @@ export class MLP {
   }
 }
 
-function createEngine(fn: string, architecture: Architecture, backend: Backend, threads: ThreadsOption, gpu: unknown): Promise<Engine> | Engine {
+function createEngine(fn: string, architecture: Architecture, backend: Backend | 'auto', threads: ThreadsOption, gpu: unknown): Promise<Engine> | Engine {
   if (backend === 'wasm') return createThreadedEngine(architecture, threads);
+  if (backend === 'auto') return createAutoEngine(fn, architecture, threads, gpu);
   if (backend === 'webgpu') return createWebGpuEngine(fn, architecture, threads, gpu);
   const engine = createJsEngine(architecture);
   return threads === 1 ? engine : { ...engine, threads: 1, threadsFallbackReason: 'the js backend runs on one thread' };

@@ -58,9 +58,11 @@ export interface CreateOptions {
   /**
    * Where the math runs: 'wasm' (default), 'js' (the plain TypeScript reference), or 'webgpu'
    * (training and inference on the GPU, float32; a WebGPU network trains with `fitAsync` and
-   * predicts with `predictAsync`; see the guide "WebGPU").
+   * predicts with `predictAsync`; see the guide "WebGPU"), or 'auto': 'webgpu' where a short
+   * calibration on first use (cached per adapter and network shape) measured it faster than
+   * 'wasm', else 'wasm' (`net.backendFallbackReason` says why).
    */
-  backend?: Backend;
+  backend?: Backend | 'auto';
   /**
    * backend 'webgpu': the GPU to use, as a GPU (`navigator.gpu`, or in Node the `webgpu`
    * package's `create([])`), a GPUAdapter, or a GPUDevice the application already uses.

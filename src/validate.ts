@@ -83,7 +83,7 @@ export function checkKeys(fn: string, name: string, options: object, keys: reado
 /** A validated `MLP.create` request. */
 export interface CheckedCreate {
   architecture: Architecture;
-  backend: Backend;
+  backend: Backend | 'auto';
   /** Undefined when none was given: MLP.create draws one. */
   seed: number | undefined;
   init: Init | undefined;
@@ -120,7 +120,7 @@ export function checkCreateOptions(fn: string, value: unknown): CheckedCreate {
     throw new ShapeError(`${fn}: a softmax output needs at least 2 outputs, got layers[${layers.length - 1}] = ${layers[layers.length - 1]}`);
   }
   const dtype = options.dtype === undefined ? 'float32' : checkChoice(fn, 'dtype', options.dtype, DTYPES);
-  const backend = options.backend === undefined ? 'wasm' : checkChoice(fn, 'backend', options.backend, BACKENDS);
+  const backend = options.backend === undefined ? 'wasm' : checkChoice(fn, 'backend', options.backend, [...BACKENDS, 'auto'] as const);
   const seed = options.seed === undefined ? undefined : checkInteger(fn, 'seed', options.seed, 0, 0xffffffff);
   const init = options.init === undefined ? undefined : checkChoice(fn, 'init', options.init, INITS);
   const dropout = checkDropout(fn, options.dropout, layers.length - 2);

@@ -177,6 +177,25 @@ describe("backend 'webgpu'", () => {
     await expect(MLP.create({ layers: [2, 3, 1], activations: ['relu', 'linear'], backend: 'webgpu', gpu: { nothing: true } })).rejects.toThrow(/options\.gpu must be a GPU/);
   });
 
+  test("backend 'auto': wasm where the calibration measured WebGPU slower (a software adapter), cached per adapter and shape; the reason is given", async () => {
+    const spec = { layers: [8, 16, 2], activations: ['relu', 'softmax'], loss: 'cross-entropy', seed: 1 } as const;
+    const net = await MLP.create({ ...spec, backend: 'auto', gpu });
+    const reason = net.backendFallbackReason;
+    if (net.backend === 'webgpu') expect(reason).toBeNull();
+    else expect(reason).toMatch(/^calibration measured \d+ samples\/s on WebGPU \(adapter '.+'\) against \d+ on wasm, batches of 32$/);
+    // SwiftShader runs WebGPU on the CPU: it cannot beat the wasm build on a network this small.
+    if (process.env.VK_ICD_FILENAMES?.includes('swiftshader')) expect(net.backend).toBe('wasm');
+    // The calibration ran once for this shape on this adapter: the same figures again.
+    expect((await MLP.create({ ...spec, backend: 'auto', gpu })).backendFallbackReason).toBe(reason);
+    // Without WebGPU, or with a layer that has no kernel, 'auto' is wasm and says why.
+    const none = await MLP.create({ ...spec, backend: 'auto' });
+    expect(none.backend).toBe('wasm');
+    expect(none.backendFallbackReason).toMatch(/navigator\.gpu is undefined and no options\.gpu was given/);
+    const gelu = await MLP.create({ ...spec, activations: ['gelu', 'softmax'], backend: 'auto', gpu });
+    expect(gelu.backendFallbackReason).toMatch(/^activation 'gelu' .* has no WebGPU kernel$/);
+    expect((await MLP.create({ ...spec, backend: 'wasm' })).backendFallbackReason).toBeNull();
+  });
+
   test('the GPU out of memory: a WasmMlpError naming the cause, the network unchanged, and the next fit goes on', async () => {
     // The real device, but its error scopes report an out-of-memory error while `exhausted` is set,
     // as a device does whose memory the buffers do not fit in (pushErrorScope('out-of-memory')).
