@@ -538,7 +538,7 @@ export class MLP {
   async fitAsync<const M extends readonly Metric[] = []>(rawX: Rows, rawY: Labels, options?: FitAsyncOptions<M>): Promise<FitHistory<M>> {
     const engine = this.live('fitAsync'); // a disposed network says so before judging the options
     const { worker = false, ...rawOptions } = checkOptions('fitAsync', 'options', options, true, FIT_ASYNC_KEYS) as FitAsyncOptions;
-    if (isWebGpuEngine(engine)) checkWebGpuFit('fitAsync', options);
+    if (isWebGpuEngine(engine)) checkWebGpuFit('fitAsync', options, this.fitOptimizer('fitAsync', rawOptions.optimizer as FitOptions['optimizer']));
     const { X, Y, options: fitOptions } = this.encodeFit('fitAsync', rawX, rawY, rawOptions);
     if (checkBoolean('fitAsync', 'options.worker', worker)) return this.whileFitting('fitAsync', () => fitInWorker(this.fitAccess(), X, Y, fitOptions)) as unknown as Promise<FitHistory<M>>;
     return this.whileFitting('fitAsync', () => {

@@ -8,6 +8,8 @@ import { ValueError } from '../errors.js';
 import { ROWS_TRAINER, type EpochTrainer, type Trained } from '../fit.js';
 import type { Engine } from '../engine.js';
 import { isWebGpuEngine, type GpuBatches } from '../webgpu/engine.js';
+import { unsupportedOnGpu } from '../webgpu/optimizers.js';
+import type { OptimizerConfig } from '../optimizers.js';
 
 /** The epoch trainer for `engine`'s rows: on the GPU for a WebGPU network, else fit's own. */
 export function rowsTrainer(engine: Engine): EpochTrainer {
@@ -16,9 +18,11 @@ export function rowsTrainer(engine: Engine): EpochTrainer {
 
 /**
  * What fit's options ask that the WebGPU backend does not train (checked before anything changes).
- * @throws {ValueError} for training sample weights or `worker: true`.
+ * @throws {ValueError} for training sample weights, `worker: true`, or an optimizer without a WebGPU kernel.
  */
-export function checkWebGpuFit(fn: string, options: { sampleWeight?: unknown; worker?: unknown } | undefined): void {
+export function checkWebGpuFit(fn: string, options: { sampleWeight?: unknown; worker?: unknown } | undefined, optimizer: OptimizerConfig): void {
+  const missing = unsupportedOnGpu(optimizer);
+  if (missing) throw new ValueError(`${fn}: ${missing} is not supported on backend 'webgpu'; choose another optimizer (options.optimizer), or train this network on backend 'wasm'`);
   if (options?.sampleWeight !== undefined) throw new ValueError(`${fn}: options.sampleWeight is not supported on backend 'webgpu' yet (validation data may be weighted); train this network on backend 'wasm'`);
   if (options?.worker === true) throw new ValueError(`${fn}: options.worker is not supported on backend 'webgpu': the GPU already trains off the main thread, so fitAsync without a worker leaves the page responsive`);
 }

@@ -12,7 +12,8 @@ import type { Architecture } from '../options.js';
 import type { ThreadsOption } from '../threads/support.js';
 import { ValueError, WasmMlpError } from '../errors.js';
 import { createThreadedEngine } from '../wasm/shared-engine.js';
-import { optimizerBufferNames, sameConfig, type OptimizerConfig } from '../optimizers.js';
+import { DEFAULT_OPTIMIZER, optimizerBufferNames, sameConfig, type OptimizerConfig } from '../optimizers.js';
+import { unsupportedOnGpu } from './optimizers.js';
 import type { GpuContext } from './context.js';
 import { requestGpuContext } from './device.js';
 import { GpuDenseTrainer, type DenseOptimizerState, type DenseParameters, type GpuDataset } from './dense-trainer.js';
@@ -153,7 +154,10 @@ export class WebGpuDevice {
   async forward(fn: string, x: Float32Array, rows: number): Promise<Float32Array> {
     return this.guard(fn, async () => {
       const { inputSize, outputSize } = this.mirror.layout;
-      const trainer = await this.ready(fn, Math.min(rows, this.trainer?.batchCapacity ?? PREDICT_ROWS));
+      // A forward pass needs no optimizer: one the GPU cannot train with must not stop it.
+      const own = this.mirror.optimizer();
+      const config = unsupportedOnGpu(own) ? DEFAULT_OPTIMIZER : own;
+      const trainer = await this.ready(fn, Math.min(rows, this.trainer?.batchCapacity ?? PREDICT_ROWS), config);
       const out = new Float32Array(rows * outputSize);
       for (let start = 0; start < rows; start += trainer.batchCapacity) {
         const n = Math.min(trainer.batchCapacity, rows - start);
@@ -169,8 +173,7 @@ export class WebGpuDevice {
   }
 
   /** The trainer, current with the mirror and able to take batches of `rows`; rebuilt only when its optimizer or capacity no longer fits. */
-  private async ready(fn: string, rows: number): Promise<GpuDenseTrainer> {
-    const config = this.mirror.optimizer();
+  private async ready(fn: string, rows: number, config = this.mirror.optimizer()): Promise<GpuDenseTrainer> {
     const fits = this.trainer !== null && this.trainer.batchCapacity >= rows && this.optimizer !== null && sameConfig(this.optimizer, config);
     if (fits && !this.stale) return this.trainer!;
     if (fits) {
