@@ -13,7 +13,7 @@ import { erf } from './erf';
 // @generate constant ACTIVATION_SLOPE_FROM_Z
 export const SLOPE_FROM_Z = 0x100;
 
-// Each activation's code; src/activations.ts holds the rest of its record.
+// Each activation's code; src/registry/activations.ts holds the rest of its record.
 // @generate codes activation
 export const LINEAR = 0;
 export const RELU = 1;

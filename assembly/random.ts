@@ -1,5 +1,5 @@
 // xoshiro128** over four u32 words in linear memory: the same generator and stream as
-// src/random.ts, so the wasm and js backends draw identical dropout masks.
+// src/core/random.ts, so the wasm and js backends draw identical dropout masks.
 //
 // A thread can also hold a position in a stream of its own (a "cursor" in wasm globals, which
 // every instance — every thread — has to itself) and skip ahead to any later draw without

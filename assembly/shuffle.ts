@@ -1,10 +1,10 @@
 // The sample order of an epoch, shuffled in wasm with the same generator and draws as
-// src/random.ts, so a fit without per-epoch callbacks crosses into wasm once per chunk of
+// src/core/random.ts, so a fit without per-epoch callbacks crosses into wasm once per chunk of
 // epochs instead of once per epoch (what a tiny network is bound by).
 
 import { nextUint32 } from './random';
 
-/** Uniform in [0, 1) from 53 random bits, exactly as Random.next in src/random.ts. */
+/** Uniform in [0, 1) from 53 random bits, exactly as Random.next in src/core/random.ts. */
 @inline function nextUnit(state: usize): f64 {
   const high = <f64>(nextUint32(state) >>> 5);
   const low = <f64>(nextUint32(state) >>> 6);

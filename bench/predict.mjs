@@ -2,7 +2,7 @@
 // kernels they wrap (the floor: what the same build computes with no JavaScript around it),
 // tfjs-layers and a plain JavaScript loop. Each run is `calls` predictions of `batch` samples.
 import { MLP, kernelVariant } from '../dist/index.js';
-import { CODES } from '../dist/wasm/kernel-interface.js';
+import { CODES } from '../dist/kernels/kernel-interface.js';
 import { classification, rows } from './data.mjs';
 import { loadKernels } from './kernels.mjs';
 import { tfjsLibrary } from './contenders.mjs';

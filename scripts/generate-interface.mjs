@@ -1,12 +1,12 @@
 // Generates the glue between the kernels and TypeScript from what assembly/ defines, so that no
 // field name, code or file name is written twice by hand:
 //
-//   assembly/layout.ts         the byte offset and size of every block field, and every code and
-//                              constant, as exported globals (what a loaded module is asked for)
-//   src/wasm/kernel-interface.ts   the fields and their kinds, the codes and the constants, for TypeScript
-//   src/wasm/kernel-urls.ts    the training builds' `new URL('./build/…', import.meta.url)` table
-//   src/inference/inference-urls.ts   the forward-only builds' table (kept apart, so a bundler that
-//                              follows the inference entry copies only its own .wasm files)
+//   assembly/layout.ts               the byte offset and size of every block field, and every code and
+//                                    constant, as exported globals (what a loaded module is asked for)
+//   src/kernels/kernel-interface.ts  the fields and their kinds, the codes and the constants, for TypeScript
+//   src/wasm/kernel-urls.ts          the training builds' `new URL('./build/…', import.meta.url)` table
+//   src/wasm/inference-urls.ts       the forward-only builds' table (kept apart, so a bundler that
+//                                    follows the inference entry copies only its own .wasm files)
 //
 // Sources: every `@unmanaged export class` in assembly/blocks.ts (public fields, in order), and in
 // any file under assembly/ the constants that follow a marker line:
@@ -181,7 +181,7 @@ function urlSource(list, { fn, doc, from, threads }) {
   const out = [warning('the build table of scripts/build-wasm.mjs'), '//',
     '// Literal `new URL(…, import.meta.url)` expressions, one per file, so that bundlers such as Vite and',
     '// webpack see every .wasm file and copy it.', '',
-    "import type { DType } from '../options.js';", `import type { KernelVariant } from '${from}';`, '',
+    "import type { DType } from '../model/options.js';", `import type { KernelVariant } from '${from}';`, '',
     `/** ${doc} */`, `export function ${fn}(${signature}): URL {`,
     `  switch (\`\${dtype}:\${variant}${threads ? "${threads ? ':threads' : ''}" : ''}\`) {`];
   for (const b of list) out.push(`    case '${key(b)}': return new URL('${b.path}', import.meta.url);`);
@@ -196,12 +196,12 @@ export async function generate() {
   const constants = readConstants(assemblyFiles().map((path) => ({ path, text: read(path) })));
   const { builds } = await import('./build-wasm.mjs');
   const mlp = entryBuilds(builds(), 'mlp').map((b) => ({ ...b, path: `./build/${b.file}` }));
-  const inference = entryBuilds(builds(), 'inference').map((b) => ({ ...b, path: `../wasm/build/${b.file}` }));
+  const inference = entryBuilds(builds(), 'inference').map((b) => ({ ...b, path: `./build/${b.file}` }));
   return {
     'assembly/layout.ts': layoutSource(blocks, constants),
-    'src/wasm/kernel-interface.ts': interfaceSource(blocks, constants),
+    'src/kernels/kernel-interface.ts': interfaceSource(blocks, constants),
     'src/wasm/kernel-urls.ts': urlSource(mlp, { fn: 'kernelUrl', doc: 'The training kernels\' file of a dtype and variant, one-thread or threaded.', from: './variants.js', threads: true }),
-    'src/inference/inference-urls.ts': urlSource(inference, { fn: 'inferenceUrl', doc: 'The forward-only kernels\' file of a dtype and variant.', from: '../wasm/variants.js', threads: false }),
+    'src/wasm/inference-urls.ts': urlSource(inference, { fn: 'inferenceUrl', doc: 'The forward-only kernels\' file of a dtype and variant.', from: './variants.js', threads: false }),
   };
 }
 

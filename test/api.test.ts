@@ -115,7 +115,7 @@ describe('errors', () => {
   });
 
   it('name the flat index, row and column of a typed X that step refuses, on either backend, and change nothing', async () => {
-    // 2 rows are scanned in JavaScript, 40 by the engine (src/staging.ts).
+    // 2 rows are scanned in JavaScript, 40 by the engine (src/engine/staging.ts).
     for (const [backend, rows] of [['wasm', 2], ['wasm', 40], ['js', 2], ['js', 40]] as const) {
       const net = await MLP.create({ layers: [4, 3, 2], activations: ['relu', 'linear'], backend, seed: 3 });
       net.setOptimizer({ type: 'adam', learningRate: 0.01 });

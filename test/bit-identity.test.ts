@@ -11,8 +11,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MLP, setKernelVariant, supportedKernelVariants, type CreateOptions, type FitOptions } from '../src/index.js';
-import type { OptimizerOptions } from '../src/optimizers.js';
-import { Random } from '../src/random.js';
+import type { OptimizerOptions } from '../src/registry/optimizers.js';
+import { Random } from '../src/core/random.js';
 import { setWorkPerThread } from '../src/wasm/shared-engine.js';
 
 const FIXTURE = new URL('./fixtures/bit-identity.json', import.meta.url);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { FormatError, MLP, ValueError, type Backend, type DType, type FitOptions } from '../src/index.js';
 import { crc32 } from '../src/io/crc32.js';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 
 function data(rows: number, seed: number) {
   const r = new Random(seed);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MLP } from '../src/index.js';
 import { Predictor } from '../src/inference/index.js';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 
 const bin = new URL('../dist/cli/main.js', import.meta.url).pathname;
 const CITIES = ['Springfield', 'Shelbyville', 'Ogdenville'];

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 
 const bin = new URL('../dist/cli/main.js', import.meta.url).pathname;
 let dir = '';

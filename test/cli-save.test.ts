@@ -9,7 +9,7 @@ import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MLP } from '../src/index.js';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 
 const bin = new URL('../dist/cli/main.js', import.meta.url).pathname;
 let dir = '';

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MLP } from '../src/index.js';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 import { parseCsv } from '../src/cli/csv.js';
 import { featureMatrix, targetColumn } from '../src/cli/table.js';
 import { ShuffleBuffer } from '../src/cli/shuffle-buffer.js';

@@ -5,7 +5,7 @@
 // 8-column slices of X, which are too narrow to pack. Every SIMD build this Node runs, both
 // dtypes, whole unit ranges and ranges split at multiples of 4 (as threads split them).
 import { describe, expect, it } from 'vitest';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 import { supportedKernelVariants } from '../src/wasm/loader.js';
 import { loadBuild } from './kernel-harness.js';
 

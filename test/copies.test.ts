@@ -5,8 +5,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { MLP } from '../src/index.js';
 import { Predictor } from '../src/inference/index.js';
-import { Random } from '../src/random.js';
-import type { Engine } from '../src/engine.js';
+import { Random } from '../src/core/random.js';
+import type { Engine } from '../src/engine/engine.js';
 
 const SPEC = { layers: [3, 5, 2], activations: ['relu', 'softmax'], loss: 'cross-entropy', seed: 2 } as const;
 const random = new Random(3);

@@ -2,7 +2,7 @@
 // with everything that draws random numbers switched on (init, shuffling, dropout).
 import { describe, expect, it } from 'vitest';
 import { MLP, type FitOptions } from '../src/index.js';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 
 const r = new Random(99);
 const X = Float64Array.from({ length: 64 * 4 }, () => r.normal());

@@ -2,7 +2,7 @@
 // stopReason 'diverged') that says where, and the failing step is never applied.
 import { describe, expect, it } from 'vitest';
 import { DivergenceError, MLP, type Divergence } from '../src/index.js';
-import { engineOf } from '../src/test-seam.js';
+import { engineOf } from '../src/api/test-seam.js';
 
 const XOR_X = [[0, 0], [0, 1], [1, 0], [1, 1]];
 const XOR_Y = [[0], [1], [1], [0]];

@@ -3,8 +3,8 @@
 // (its next step equals that of a copy saved before the error).
 import { describe, expect, it } from 'vitest';
 import { MLP, ShapeError, ValueError, FormatError, DisposedError, WasmMlpError, type CreateOptions, type Matrix, type Targets } from '../src/index.js';
-import type { Engine } from '../src/engine.js';
-import { engineOf } from '../src/test-seam.js';
+import type { Engine } from '../src/engine/engine.js';
+import { engineOf } from '../src/api/test-seam.js';
 
 type ErrorClass = typeof WasmMlpError;
 type Spec = Omit<CreateOptions, 'backend'>;
@@ -284,7 +284,7 @@ describe.each(['wasm', 'js'] as const)('loading on %s', (backend) => {
 });
 
 describe('the finiteness scan of a typed X', () => {
-  // firstNonFinite in src/data.ts sums v × 0 over blocks of 1,024 values, four sums at a time:
+  // firstNonFinite in src/model/data.ts sums v × 0 over blocks of 1,024 values, four sums at a time:
   // a refused value anywhere (first, last, at a block's or a four's edge, in the tail) is found,
   // and the first of two is named.
   const rows = 701; // 2,103 values of width 3: two whole blocks and a tail of 55 (13 fours and 3)

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { MLP as SourceMLP } from '../src/index.js';
 import { MLP as BuiltMLP } from '../dist/index.js';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 
 type Net = SourceMLP | BuiltMLP;
 const spec = { layers: [6, 16, 3], activations: ['tanh', 'softmax'], loss: 'cross-entropy', dtype: 'float64' } as const;

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { MLP, ValueError, type Batch, type Backend, type DType, type FitHistory } from '../src/index.js';
-import { Random } from '../src/random.js';
-import { threadingOf } from '../src/test-seam.js';
+import { Random } from '../src/core/random.js';
+import { threadingOf } from '../src/api/test-seam.js';
 
 const SPEC = { layers: [5, 7, 3], activations: ['tanh', 'softmax'], loss: 'cross-entropy' } as const;
 const ROWS = 100;

@@ -3,7 +3,7 @@
 // weights, or from steps taken by hand.
 import { describe, expect, it } from 'vitest';
 import { MLP, ShapeError, ValueError, type Backend, type DType } from '../src/index.js';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 import { maxRelativeError } from './helpers.js';
 
 const XOR_X = [[0, 0], [0, 1], [1, 0], [1, 1]];

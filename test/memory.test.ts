@@ -5,7 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { MLP } from '../src/index.js';
 import { maxRelativeError, randomData } from './helpers.js';
-import { engineOf } from '../src/test-seam.js';
+import { engineOf } from '../src/api/test-seam.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { MLP, ValueError, type Activation, type Loss } from '../src/index.js';
 import { MetricTally, type Metric } from '../src/training/metrics.js';
-import { checkCreateOptions } from '../src/validate.js';
+import { checkCreateOptions } from '../src/model/create-options.js';
 
 const arch = (outputs: number, head: Activation, loss: Loss) =>
   checkCreateOptions('test', { layers: [2, outputs], activations: [head], loss }).architecture;

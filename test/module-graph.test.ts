@@ -1,35 +1,16 @@
 // The source's module graph flows one way (public class → training loop → engine → kernels):
 // no import cycle, type-only imports included, since a cycle makes load order matter and
 // hides which module owns what.
-import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SRC, importGraph } from './support/import-graph.js';
 
-const SRC = fileURLToPath(new URL('../src/', import.meta.url));
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'build' ? [] : sources(path);
-    return /\.(ts|js)$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : [];
-  });
-}
-
-/** Each module's relative imports and re-exports, resolved to source files. */
+/**
+ * Each module's imports (static, type-only and dynamic), as the files they resolve to. A worker's
+ * file is left out: it is loaded in a realm of its own, so importing back its starter is no cycle.
+ */
 function graph(): Map<string, string[]> {
-  const files = sources(SRC);
-  const known = new Set(files);
-  const edges = new Map<string, string[]>();
-  for (const file of files) {
-    const text = readFileSync(file, 'utf8');
-    const targets = [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]/g)].map((m) => {
-      const path = resolve(dirname(file), m[1]);
-      return [path.replace(/\.js$/, '.ts'), path].find((p) => known.has(p));
-    });
-    edges.set(file, targets.filter((t): t is string => t !== undefined));
-  }
-  return edges;
+  return new Map([...importGraph()].map(([file, imports]) => [file, imports.filter((i) => i.kind === 'module').map((i) => i.target)]));
 }
 
 /** Every cycle, each as the chain of modules from its first member back to it. */

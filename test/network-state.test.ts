@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AbortError, DisposedError, MLP, ValueError, type Backend, type Batch, type CreateOptions } from '../src/index.js';
 import { STATE_PIECES } from '../src/state/network-state.js';
-import { checkpointOf, stateOfCheckpoint } from '../src/state/files.js';
+import { checkpointOf, stateOfCheckpoint } from '../src/io/state-files.js';
 import { readCheckpoint, writeCheckpoint } from '../src/io/checkpoint.js';
 import { setWorkPerThread } from '../src/wasm/shared-engine.js';
 import { randomData, type NetSpec } from './helpers.js';

@@ -4,10 +4,10 @@
 // step, layer norm none.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MLP, type DType, type Normalization } from '../src/index.js';
-import type { OptimizerOptions } from '../src/optimizers.js';
+import type { OptimizerOptions } from '../src/registry/optimizers.js';
 import { setWorkPerThread } from '../src/wasm/shared-engine.js';
 import { randomData, type NetSpec } from './helpers.js';
-import { threadingOf } from '../src/test-seam.js';
+import { threadingOf } from '../src/api/test-seam.js';
 
 const threading = threadingOf;
 const bits = (a: ArrayLike<number>) => Array.from(new Uint8Array(Float64Array.from(a).buffer));

@@ -4,7 +4,7 @@
 // parameters, and bad input refused with errors that name the argument.
 import { describe, expect, it } from 'vitest';
 import { MLP, DivergenceError, ValueError, type Normalization } from '../src/index.js';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 import { centralDifferences, randomData, type NetSpec } from './helpers.js';
 
 const spec: NetSpec = { layers: [4, 7, 6, 3], activations: ['tanh', 'gelu', 'softmax'], loss: 'cross-entropy' };

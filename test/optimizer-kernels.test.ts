@@ -4,9 +4,9 @@
 // start and end off the vector width (threads' shares, and the scalar loop's remainder), and
 // the values include signed zeros, tiny and large magnitudes.
 import { describe, expect, it } from 'vitest';
-import type { DType } from '../src/options.js';
+import type { DType } from '../src/model/options.js';
 import { supportedKernelVariants } from '../src/wasm/loader.js';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 import { loadBuild } from './kernel-harness.js';
 
 const SGD = 0, ADAM = 1, ADAMW = 2, RMSPROP = 3, ADAGRAD = 4;

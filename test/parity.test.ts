@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { MLP, type Backend, type FitHistory, type FitOptions } from '../dist/index.js';
 import { setWorkPerThread } from '../dist/wasm/shared-engine.js';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 
 // Small, so the harness stays quick; every batch is split over both threads however small
 // (in a worker's own copy of the library, small batches run on one thread, bit-identically).

@@ -2,11 +2,11 @@
 // optimizer, by its library name, from the registries (demo/menus.js, no browser needed).
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { ACTIVATIONS } from '../src/options.js';
-import { listActivations } from '../src/activations.js';
-import { OPTIMIZER_TYPES, listOptimizers } from '../src/optimizers.js';
-import { listLosses } from '../src/losses.js';
-import { listNormalizations } from '../src/normalizations.js';
+import { ACTIVATIONS } from '../src/model/options.js';
+import { listActivations } from '../src/registry/activations.js';
+import { OPTIMIZER_TYPES, listOptimizers } from '../src/registry/optimizers.js';
+import { listLosses } from '../src/registry/losses.js';
+import { listNormalizations } from '../src/registry/normalizations.js';
 // @ts-expect-error: plain JavaScript, without declarations
 import { menuChoices } from '../demo/menus.js';
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { MLP, type Activation, type Backend, type DType } from '../src/index.js';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 import { centralDifferences, maxRelativeError, randomData, type NetSpec } from './helpers.js';
 
 const HIDDEN: Activation[] = ['linear', 'relu', 'leaky-relu', 'sigmoid', 'tanh'];

@@ -3,7 +3,7 @@
 // them does, and skipping 2^64 draws lands where xoshiro128**'s published jump() does
 // (Blackman & Vigna, xoshiro128starstar.c).
 import { describe, expect, it } from 'vitest';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 import { supportedKernelVariants } from '../src/wasm/loader.js';
 import { loadBuild } from './kernel-harness.js';
 

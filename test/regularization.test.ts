@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { MLP, type Backend } from '../src/index.js';
 import { createNet, engineOf, maxRelativeError, randomData } from './helpers.js';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 
 describe.each(['wasm', 'js'] as const)('gradient clipping on %s', (backend) => {
   // y = w₁x₁ + w₂x₂ + b at x = (1, 2), target 0, θ = (0.5, 0.25, 0): output 1, loss 1,

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import * as source from '../src/index.js';
 import * as built from '../dist/index.js';
-import { Random } from '../src/random.js';
-import { engineOf } from '../src/test-seam.js';
+import { Random } from '../src/core/random.js';
+import { engineOf } from '../src/api/test-seam.js';
 
 type Lib = typeof source;
 type Net = source.MLP;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MLP, type Activation, type DType, type Loss, type Normalization } from '../src/index.js';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 
 let dir = '';
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'wasm-mlp-standalone-')); });

@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import type { Batch, CreateOptions, OptimizerOptions } from '../src/index.js';
 // The compiled package (dist/, built by `npm test`'s pretest), so that fitAsync({ worker: true }) finds its worker script.
 import { DisposedError, MLP } from '../dist/index.js';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 
 const RUNS = Number(process.env.STATE_PROPERTY_RUNS ?? 12);
 const ROWS = 16;

@@ -11,9 +11,9 @@ import { setWorkPerThread } from '../src/wasm/shared-engine.js';
 import { createWasmEngine } from '../src/wasm/engine.js';
 import { singleThreadHost } from '../src/wasm/host.js';
 import { startOnOneThread } from '../src/wasm/auto-engine.js';
-import { parameterLayout } from '../src/layout.js';
+import { parameterLayout } from '../src/model/layout.js';
 import { randomData, type NetSpec } from './helpers.js';
-import { engineOf, threadingOf } from '../src/test-seam.js';
+import { engineOf, threadingOf } from '../src/api/test-seam.js';
 
 const threading = threadingOf;
 /** Whether the network's parameters live in the threaded build's shared memory. */

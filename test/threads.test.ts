@@ -5,10 +5,10 @@
 import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MLP, WorkerError, setKernelVariant, supportedKernelVariants, type DType } from '../src/index.js';
-import type { OptimizerOptions } from '../src/optimizers.js';
+import type { OptimizerOptions } from '../src/registry/optimizers.js';
 import { setWorkPerThread } from '../src/wasm/shared-engine.js';
 import { networkSpecs, randomData, type NetSpec } from './helpers.js';
-import { threadingOf } from '../src/test-seam.js';
+import { threadingOf } from '../src/api/test-seam.js';
 
 const threading = threadingOf;
 const bits = (a: Float32Array | Float64Array | number[]) => Array.from(new Uint8Array(Float64Array.from(a).buffer));

@@ -1,6 +1,6 @@
 // `npm start` prints the seed's walkthrough; every number in it comes from the library.
 import { describe, expect, it } from 'vitest';
-import { workedExample } from '../src/worked-example.js';
+import { workedExample } from '../src/api/worked-example.js';
 
 describe.each([['wasm', 'float64'], ['js', 'float64'], ['wasm', 'float32']] as const)('the worked example on %s / %s', (backend, dtype) => {
   it('shows every number of the seed, in its terms', async () => {

@@ -6,7 +6,7 @@
 // last column strip, so threads and either kernel agree with each other and with the baseline.
 import { describe, expect, it } from 'vitest';
 import * as math from '../src/js/math.js';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 import { loadBuild } from './kernel-harness.js';
 
 // [rows m, inputs k, units n]: units below, at and past 16 and not multiples of 4 or 6;

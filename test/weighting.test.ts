@@ -8,7 +8,7 @@ import { DivergenceError, MLP, ShapeError, ValueError, type CreateOptions, type 
 import { MLP as BuiltMLP } from '../dist/index.js';
 import { setWorkPerThread } from '../src/wasm/shared-engine.js';
 import { centralDifferences, randomData, type NetSpec } from './helpers.js';
-import { Random } from '../src/random.js';
+import { Random } from '../src/core/random.js';
 
 const backends = ['wasm', 'js'] as const;
 const ce: NetSpec = { layers: [4, 6, 3], activations: ['tanh', 'softmax'], loss: 'cross-entropy' };

@@ -1,9 +1,9 @@
-import type { FitHistory, FitOptions } from '../fit.js';
-import type { Matrix, Targets } from '../data.js';
+import type { FitHistory, FitOptions } from '../training/fit.js';
+import type { Matrix, Targets } from '../model/data.js';
 import type { Metric } from '../training/metrics.js';
-import { RATE_CHUNK, checkFitOptions, defaultEpochs, disposedWhileTraining, emptyHistory, trainingRows } from '../fit.js';
+import { RATE_CHUNK, checkFitOptions, defaultEpochs, disposedWhileTraining, emptyHistory, trainingRows } from '../training/fit.js';
 import { checkRate } from '../training/schedules.js';
-import { DisposedError, DivergenceError, FormatError, ShapeError, ValueError, WasmMlpError, WorkerError, type Divergence } from '../errors.js';
+import { DisposedError, DivergenceError, FormatError, ShapeError, ValueError, WasmMlpError, WorkerError, type Divergence } from '../core/errors.js';
 import { startWorker } from './spawn.js';
 import type { FromWorker, StartMessage, WorkerFitOptions } from './messages.js';
 import type { FitAccess } from './state.js';

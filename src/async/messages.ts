@@ -1,7 +1,7 @@
-import type { Divergence } from '../errors.js';
-import type { Architecture, Backend, FloatArray } from '../options.js';
+import type { Divergence } from '../core/errors.js';
+import type { Architecture, Backend, FloatArray } from '../model/options.js';
 import type { ThreadsOption } from '../threads/support.js';
-import type { BatchLogs, EpochLogs, FitHistory, FitOptions } from '../fit.js';
+import type { BatchLogs, EpochLogs, FitHistory, FitOptions } from '../training/fit.js';
 import type { NetworkState } from './state.js';
 
 /** fit's options as they cross to the worker: no functions, no signal, data as flat arrays. */

@@ -1,8 +1,8 @@
-import type { Dataset, EpochLoop, FitOptions } from '../fit.js';
-import type { Matrix, Targets } from '../data.js';
-import type { Architecture, Backend } from '../options.js';
+import type { Dataset, EpochLoop, FitOptions } from '../training/fit.js';
+import type { Matrix, Targets } from '../model/data.js';
+import type { Architecture, Backend } from '../model/options.js';
 import type { ThreadsOption } from '../threads/support.js';
-import type { OptimizerConfig, OptimizerOptions } from '../optimizers.js';
+import type { OptimizerConfig, OptimizerOptions } from '../registry/optimizers.js';
 import type { NetworkState } from '../state/network-state.js';
 
 export type { NetworkState } from '../state/network-state.js';

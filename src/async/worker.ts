@@ -1,9 +1,9 @@
 // The training worker behind `fitAsync(…, { worker: true })`: rebuilds the network from the
 // transferred state, runs fit (yielding, so it stays stoppable), and reports batches, epochs
 // and the final state back.
-import { MLP, fitAccess } from '../mlp.js';
-import { DivergenceError } from '../errors.js';
-import { runYielding, type FitOptions } from '../fit.js';
+import { MLP, fitAccess } from '../api/mlp.js';
+import { DivergenceError } from '../core/errors.js';
+import { runYielding, type FitOptions } from '../training/fit.js';
 import { transferList } from '../state/network-state.js';
 import type { FromWorker, StartMessage, ToWorker } from './messages.js';
 

@@ -1,5 +1,5 @@
 import { parseArgs as nodeParseArgs } from 'node:util';
-import { nearestNames } from '../suggest.js';
+import { nearestNames } from '../core/suggest.js';
 
 /** A command-line mistake: printed as one line with a pointer to --help, exit code 2. */
 export class UsageError extends Error {}

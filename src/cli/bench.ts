@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
-import { MLP } from '../mlp.js';
-import type { Activation, Backend, Loss } from '../options.js';
-import { Random } from '../random.js';
+import { MLP } from '../api/mlp.js';
+import type { Activation, Backend, Loss } from '../model/options.js';
+import { Random } from '../core/random.js';
 import { formatRate } from './progress.js';
 
 interface Case { name: string; layers: number[]; activations: Activation[]; loss: Loss; samples: number }

@@ -1,7 +1,7 @@
 // The worker thread of prefetch.ts: parses a plan's chunks and posts them, at most
 // PREFETCH_CHUNKS ahead of what the main thread has taken.
 import { parentPort, workerData } from 'node:worker_threads';
-import { FormatError } from '../errors.js';
+import { FormatError } from '../core/errors.js';
 import { streamChunks, type Chunk, type StreamPlan } from './csv-stream.js';
 import { PREFETCH_CHUNKS, type WorkerMessage } from './prefetch.js';
 

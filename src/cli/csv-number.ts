@@ -2,7 +2,7 @@
 // text, without its 0x/0b/0o integer literals, which no CSV means), stored in float32 as every
 // feature and target is, so a value beyond float32's range (±3.4e38, e.g. 1e39) is refused where
 // it is, with file, line and column, not later as a NaN of some row of some chunk.
-import { FormatError } from '../errors.js';
+import { FormatError } from '../core/errors.js';
 
 /** JavaScript's integer literal prefixes: Number('0x10') is 16. */
 const INTEGER_LITERAL = /^[+-]?0[xXbBoO]/;

@@ -2,7 +2,7 @@
 // record is handed over as field ranges in the current buffer, so a numeric cell becomes a number
 // without first becoming a string (the cost that dominates reading wide numeric CSVs).
 import { closeSync, openSync, readSync } from 'node:fs';
-import { FormatError } from '../errors.js';
+import { FormatError } from '../core/errors.js';
 import { parseNumberBytes } from './number-bytes.js';
 import { csvNumber } from './csv-number.js';
 

@@ -1,8 +1,8 @@
 // Training data read from a CSV file as it streams: one pass for statistics (task, classes,
 // standardisation), then every epoch reads the file again through a seeded shuffle buffer, so
 // memory is bounded by the buffer and a chunk, never by the file.
-import { FormatError } from '../errors.js';
-import { Random } from '../random.js';
+import { FormatError } from '../core/errors.js';
+import { Random } from '../core/random.js';
 import { CsvHeader } from './csv.js';
 import { readCsvChunks, type CsvRecord } from './csv-records.js';
 import { ShuffleBuffer } from './shuffle-buffer.js';

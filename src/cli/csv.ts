@@ -1,4 +1,4 @@
-import { FormatError } from '../errors.js';
+import { FormatError } from '../core/errors.js';
 import { CsvSplitter, forEachCsvRecord, type CsvRecord } from './csv-records.js';
 
 /** A parsed CSV file: the header's column names and the data records, each with its line number. */

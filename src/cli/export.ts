@@ -1,9 +1,9 @@
 import { writeOutputFile } from './output-file.js';
 import { UsageError } from './args.js';
-import type { MLP } from '../mlp.js';
+import type { MLP } from '../api/mlp.js';
 import type { ModelFile } from './model-file.js';
 import { writeOnnx } from '../io/onnx.js';
-import { standaloneModule } from '../standalone.js';
+import { standaloneModule } from '../io/standalone.js';
 import { quantizedModule, toFunction } from '../quantize/standalone.js';
 import type { WeightFormat } from '../quantize/model.js';
 

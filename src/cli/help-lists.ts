@@ -1,7 +1,7 @@
-// The lists of choices in the CLI's help, from the registries (src/activations.ts,
-// src/optimizers.ts) rather than written out, so a new activation or optimizer shows up by itself.
-import { ACTIVATIONS } from '../options.js';
-import { OPTIMIZER_TYPES, optimizerOptionNames } from '../optimizers.js';
+// The lists of choices in the CLI's help, from the registries (src/registry/activations.ts,
+// src/registry/optimizers.ts) rather than written out, so a new activation or optimizer shows up by itself.
+import { ACTIVATIONS } from '../model/options.js';
+import { OPTIMIZER_TYPES, optimizerOptionNames } from '../registry/optimizers.js';
 
 /** Where an option's description starts in the help (`  --activation relu        `). */
 const DESCRIPTION_COLUMN = 27;

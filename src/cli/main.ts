@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // The `wasm-mlp` command: train, predict, evaluate, explain, bench.
 import { readFileSync } from 'node:fs';
-import { WasmMlpError } from '../errors.js';
+import { WasmMlpError } from '../core/errors.js';
 import { UsageError, intOption, parseArgs } from './args.js';
 import { evaluate, exportModel, predict, train } from './commands.js';
-import { workedExample } from '../worked-example.js';
+import { workedExample } from '../api/worked-example.js';
 import { formatBench, quickBench } from './bench.js';
 import { HIDDEN_ACTIVATIONS, MOMENTUM_OPTIMIZERS, helpList } from './help-lists.js';
-import { OPTIMIZER_TYPES } from '../optimizers.js';
-import { REGRESSION_LOSSES } from '../losses.js';
+import { OPTIMIZER_TYPES } from '../registry/optimizers.js';
+import { REGRESSION_LOSSES } from '../registry/losses.js';
 
 interface Command {
   usage: string;

@@ -1,4 +1,4 @@
-import type { MLP } from '../mlp.js';
+import type { MLP } from '../api/mlp.js';
 import { applyScaling, undoScaling } from './table.js';
 import { argmaxRows, confusionMatrix, formatConfusion } from './train-loop.js';
 import type { ModelFile } from './model-file.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { MLP } from '../mlp.js';
-import { FormatError, describe } from '../errors.js';
+import { MLP } from '../api/mlp.js';
+import { FormatError, describe } from '../core/errors.js';
 import type { Scaling, Task } from './table.js';
 import { hasCategorical } from './input-stage.js';
 import { sniffModel } from '../io/sniff.js';

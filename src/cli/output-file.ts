@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { WasmMlpError } from '../errors.js';
+import { WasmMlpError } from '../core/errors.js';
 import { UsageError } from './args.js';
 
 /**

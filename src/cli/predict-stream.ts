@@ -3,15 +3,15 @@
 // name first and is renamed at the end: a bad row part-way leaves no half-written predictions.
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { MLP } from '../mlp.js';
-import { WasmMlpError } from '../errors.js';
+import type { MLP } from '../api/mlp.js';
+import { WasmMlpError } from '../core/errors.js';
 import { CsvHeader, csvField } from './csv.js';
 import { readCsvChunks, type CsvRecord } from './csv-records.js';
 import { predictRows } from './metric-report.js';
 import type { ModelFile } from './model-file.js';
 import type { ProgressOutput } from './progress.js';
 import { argmaxRows } from './train-loop.js';
-import { FormatError } from '../errors.js';
+import { FormatError } from '../core/errors.js';
 import type { RawRow } from '../preprocessing/rows.js';
 
 /** Rows predicted at once. */

@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { FormatError } from '../errors.js';
+import { FormatError } from '../core/errors.js';
 import { streamChunks, type Chunk, type StreamPlan } from './csv-stream.js';
 
 /** Chunks the worker may have parsed and not yet handed over. */

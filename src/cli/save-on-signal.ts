@@ -6,7 +6,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { WasmMlpError } from '../errors.js';
+import { WasmMlpError } from '../core/errors.js';
 
 type StopSignal = 'SIGINT' | 'SIGTERM';
 

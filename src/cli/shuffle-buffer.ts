@@ -1,4 +1,4 @@
-import type { Random } from '../random.js';
+import type { Random } from '../core/random.js';
 
 /**
  * A seeded shuffle buffer over fixed-width rows (as tf.data's `Dataset.shuffle(bufferSize)`):

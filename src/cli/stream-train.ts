@@ -1,7 +1,7 @@
 // `wasm-mlp train` on a file streamed from disk: a statistics pass, then each epoch reads the
 // file again through a seeded shuffle buffer into `fitDataset`, so memory is bounded by the
 // buffer and a few chunks of rows, whatever the file's size.
-import type { MLP } from '../mlp.js';
+import type { MLP } from '../api/mlp.js';
 import { UsageError } from './args.js';
 import { scanCsv, type StreamPlan } from './csv-stream.js';
 import { chunkSource } from './prefetch.js';

@@ -1,7 +1,7 @@
-import type { MLP } from '../mlp.js';
-import type { FitOptions } from '../fit.js';
-import { optimizerLabel, type OptimizerConfig } from '../optimizers.js';
-import { Random } from '../random.js';
+import type { MLP } from '../api/mlp.js';
+import type { FitOptions } from '../training/fit.js';
+import { optimizerLabel, type OptimizerConfig } from '../registry/optimizers.js';
+import { Random } from '../core/random.js';
 import { ProgressBar, type ProgressOutput, type ProgressState } from './progress.js';
 import { turnEventLoop } from './save-on-signal.js';
 

@@ -1,9 +1,9 @@
 // What `wasm-mlp train` was asked for, and the network it builds, shared by training in memory
 // and training from a streamed file.
-import { MLP } from '../mlp.js';
+import { MLP } from '../api/mlp.js';
 import { batchesUseThreads } from '../threads/support.js';
-import type { Activation, Loss, LossOptions, Normalization } from '../options.js';
-import { optimizerOptionNames, type OptimizerOptions, type OptimizerType } from '../optimizers.js';
+import type { Activation, Loss, LossOptions, Normalization } from '../model/options.js';
+import { optimizerOptionNames, type OptimizerOptions, type OptimizerType } from '../registry/optimizers.js';
 import { EarlyStopping } from '../training/early-stopping.js';
 import type { Task } from './table.js';
 import { UsageError } from './args.js';

@@ -3,13 +3,13 @@
 // and statistics for a normalization layer), in the fields src/wasm/engine.ts fills for the same
 // kernels. That engine also holds gradients, optimizer state and datasets; none of them, nor the
 // modules that define them (the optimizer registry among them), reach a page that only predicts.
-import type { Architecture, FloatArray } from '../options.js';
-import { arrayType } from '../options.js';
-import { parameterLayout, runningStatisticsLength } from '../layout.js';
+import type { Architecture, FloatArray } from '../model/options.js';
+import { arrayType } from '../model/options.js';
+import { parameterLayout, runningStatisticsLength } from '../model/layout.js';
 import { Arena } from '../wasm/arena.js';
 import { BlockAccess } from '../wasm/blocks.js';
 import type { KernelHost } from '../wasm/engine.js';
-import type { ForwardEngine } from '../predict.js';
+import type { ForwardEngine } from '../engine/predict.js';
 
 /** SIMD kernels may read (never write) one vector past a buffer's last row. */
 const SLACK_BYTES = 16;

@@ -1,22 +1,22 @@
-import type { Architecture, DType, FloatArray } from '../options.js';
-import type { Matrix } from '../data.js';
-import { DisposedError, ValueError, describe } from '../errors.js';
+import type { Architecture, DType, FloatArray } from '../model/options.js';
+import type { Matrix } from '../model/data.js';
+import { DisposedError, ValueError, describe } from '../core/errors.js';
 import { readCheckpoint } from '../io/checkpoint.js';
 import { sniffModel } from '../io/sniff.js';
 import type { SafetensorsArchitecture } from '../io/safetensors.js';
-import { checkOptions, keysOf } from '../validate.js';
+import { checkOptions, keysOf } from '../core/validate.js';
 import type { RunningState } from '../io/running.js';
 import type { Kernels } from '../wasm/engine.js';
 import { createForwardEngine } from './forward-engine.js';
 import { readBlocks } from '../wasm/blocks.js';
-import { predictRows, predictRowsInto } from '../predict.js';
-import { inferenceModule } from './loader.js';
+import { predictRows, predictRowsInto } from '../engine/predict.js';
+import { inferenceModule } from '../wasm/inference-loader.js';
 import type { RawRows } from '../preprocessing/rows.js';
-import type { ForwardEngine } from '../predict.js';
+import type { ForwardEngine } from '../engine/predict.js';
 import { isQuantizedFile } from '../quantize/detect.js';
 import type { QuantizationInfo } from '../quantize/load.js';
-import { checkClassifier, classNamesOf, classesOf, type ClassLabel } from '../predict-classes.js';
-import { isArrayBuffer, isUint8Array } from '../typed-arrays.js';
+import { checkClassifier, classNamesOf, classesOf, type ClassLabel } from '../model/predict-classes.js';
+import { isArrayBuffer, isUint8Array } from '../core/typed-arrays.js';
 
 /** Options of `Predictor.load`: for safetensors files without wasm-mlp metadata, the architecture's missing parts. */
 export type PredictorOptions = SafetensorsArchitecture;
@@ -165,9 +165,9 @@ async function forwardOnlyHost(dtype: DType) {
   return { memory, kernels, blocks: readBlocks(module, instance.exports), arenaStart: kernels.heapBase(), control: 0 };
 }
 
-type RawPredict = typeof import('../preprocessing/predict-raw.js');
+type RawPredict = typeof import('../engine/predict-raw.js');
 
 /** The raw-row predict of a network with an input stage, imported for it alone; null without one. */
 async function rawPredict(architecture: Architecture): Promise<RawPredict | null> {
-  return architecture.input ? import('../preprocessing/predict-raw.js') : null;
+  return architecture.input ? import('../engine/predict-raw.js') : null;
 }

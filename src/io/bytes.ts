@@ -1,5 +1,5 @@
-import { ValueError, describe, detachedError, isDetached } from '../errors.js';
-import { isArrayBuffer, isUint8Array } from '../typed-arrays.js';
+import { ValueError, describe, detachedError, isDetached } from '../core/errors.js';
+import { isArrayBuffer, isUint8Array } from '../core/typed-arrays.js';
 
 /** Bytes as files arrive: a Uint8Array (Node's Buffer is one) or the ArrayBuffer of `fetch().arrayBuffer()`. */
 export type Bytes = Uint8Array | ArrayBuffer;

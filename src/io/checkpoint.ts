@@ -8,15 +8,14 @@
 //   …   tensor data: each tensor little-endian in the network's dtype, padded to 8 bytes, in header order
 //   end u32 CRC-32 (IEEE) of every byte before it
 // Sizes are checked against the file's length before anything is parsed or allocated.
-import { FormatError, describe } from '../errors.js';
-import type { Architecture, Backend, FloatArray } from '../options.js';
-import { BACKENDS } from '../options.js';
-import { checkCreateOptions } from '../validate.js';
-import { parameterLayout, runningStatisticsLength } from '../layout.js';
+import { FormatError, describe } from '../core/errors.js';
+import type { Architecture, Backend, FloatArray } from '../model/options.js';
+import { BACKENDS } from '../model/options.js';
+import { checkCreateOptions } from '../model/create-options.js';
+import { parameterLayout, runningStatisticsLength } from '../model/layout.js';
 import { checkRunningState, type RunningState } from './running.js';
-import { impossibleStateValue, optimizerBufferNames, resolveOptimizer, type OptimizerConfig, type OptimizerState } from '../optimizers.js';
-import type { PlateauState } from '../training/schedules.js';
-import type { TrainingState } from '../state/training-state.js';
+import { impossibleStateValue, optimizerBufferNames, resolveOptimizer, type OptimizerConfig, type OptimizerState } from '../registry/optimizers.js';
+import type { PlateauState, TrainingState } from '../state/training-state.js';
 import { crc32 } from './crc32.js';
 import { dtypeBytes, readFloats, writeFloats } from './floats.js';
 import { toBytes } from './bytes.js';

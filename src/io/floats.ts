@@ -1,6 +1,6 @@
 // Little-endian float arrays in byte buffers, whatever the host's byte order: both file
 // formats (checkpoint, safetensors) store little-endian data.
-import type { DType, FloatArray } from '../options.js';
+import type { DType, FloatArray } from '../model/options.js';
 
 /** Bytes per element of a dtype. */
 export function dtypeBytes(dtype: DType): number {

@@ -1,8 +1,8 @@
 // The IDX format of the MNIST files (yann.lecun.com/exdb/mnist): a 4-byte magic number — two
 // zero bytes, a type code, the number of dimensions — then each dimension as a big-endian
 // uint32, then the values in row-major order, big-endian.
-import { FormatError } from '../errors.js';
-import { isUint8Array } from '../typed-arrays.js';
+import { FormatError } from '../core/errors.js';
+import { isUint8Array } from '../core/typed-arrays.js';
 
 /** Values of an IDX file, typed by the file's type code. */
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;

@@ -5,14 +5,14 @@
 // so the graph's output is what `predict` returns:
 // probabilities after a softmax or sigmoid output layer. Encoded by ./protobuf.ts from the schema
 // subset in ./onnx-schema.ts.
-import type { Activation, Architecture, DType, FloatArray, Normalization } from '../options.js';
+import type { Activation, Architecture, DType, FloatArray, Normalization } from '../model/options.js';
 import { NORM_EPSILON } from '../js/normalization.js';
-import { parameterLayout } from '../layout.js';
+import { parameterLayout } from '../model/layout.js';
 import { dtypeBytes, writeFloats } from './floats.js';
 import { ONNX_SCHEMA } from './onnx-schema.js';
 import { ONNX_ML_OPSET, inputStageNodes, stageInputInfo, takesText } from '../preprocessing/onnx-nodes.js';
 import { preprocessingMetadata } from '../preprocessing/architecture.js';
-import { activationRecord, type OnnxGraph } from '../activations.js';
+import { activationRecord, type OnnxGraph } from '../registry/activations.js';
 import { quantizedLayers } from '../quantize/quantize.js';
 import { int8LinearNodes } from '../quantize/onnx.js';
 import { encodeMessage } from './protobuf.js';

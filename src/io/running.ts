@@ -1,8 +1,8 @@
 // Batch normalization's running statistics in a network's files: one vector (per batch-norm
 // layer its running mean, then its running variance, as Engine.runningStatistics lays them
 // out) and the count of training steps behind them, checked the same way in every format.
-import { FormatError, describe } from '../errors.js';
-import { runningStatisticsLength, type ParameterLayout } from '../layout.js';
+import { FormatError, describe } from '../core/errors.js';
+import { runningStatisticsLength, type ParameterLayout } from '../model/layout.js';
 
 /** What a file stores beside θ for a network with batch norm. */
 export interface RunningState {

@@ -6,15 +6,15 @@
 // A layer with a normalization adds its module's keys under `layers.{i}.norm.`: `weight` (γ) and
 // `bias` (β), and for batch norm `running_mean`, `running_var` and `num_batches_tracked` (I64,
 // a scalar) — the keys of an nn.Linear subclass holding the norm as `self.norm`.
-import { FormatError, ValueError, describe } from '../errors.js';
-import type { Activation, Architecture, DType, FloatArray, Loss, Normalization } from '../options.js';
+import { FormatError, ValueError, describe } from '../core/errors.js';
+import type { Activation, Architecture, DType, FloatArray, Loss, Normalization } from '../model/options.js';
 import { checkRunningState, type RunningState } from './running.js';
-import { checkCreateOptions } from '../validate.js';
-import { parameterLayout, runningStatisticsLength, type ParameterLayout } from '../layout.js';
+import { checkCreateOptions } from '../model/create-options.js';
+import { parameterLayout, runningStatisticsLength, type ParameterLayout } from '../model/layout.js';
 import { dtypeBytes, readFloats, writeFloats } from './floats.js';
 import { toBytes } from './bytes.js';
 import { preprocessingMetadata } from '../preprocessing/architecture.js';
-import { nearestNames } from '../suggest.js';
+import { nearestNames } from '../core/suggest.js';
 
 /** The reference implementation's limit on the JSON header (100 MB). */
 const MAX_HEADER_BYTES = 100_000_000;

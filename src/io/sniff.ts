@@ -4,7 +4,7 @@
 // and a file of another kind gets an error that says what it is and what reads it, instead of
 // one format's reader misreading it (a JSON file read as safetensors has a "header length" of
 // 8386104319403238000).
-import { FormatError } from '../errors.js';
+import { FormatError } from '../core/errors.js';
 import { CHECKPOINT_MAGIC } from './checkpoint.js';
 
 /** A file the package reads, by kind; JSON kinds come parsed. */

@@ -1,8 +1,8 @@
 // The optional training part of `toJSON({ training: true })`: optimizer state and counters
 // as plain JSON, so a JSON round trip can resume training like a binary checkpoint.
-import { FormatError } from '../errors.js';
-import type { FloatArray } from '../options.js';
-import { checkOptimizerState, type OptimizerConfig, type OptimizerState } from '../optimizers.js';
+import { FormatError } from '../core/errors.js';
+import type { FloatArray } from '../model/options.js';
+import { checkOptimizerState, type OptimizerConfig, type OptimizerState } from '../registry/optimizers.js';
 import type { TrainingState } from '../state/training-state.js';
 import { checkTraining, trainingStateToJSON, type TrainingStateJSON } from './checkpoint.js';
 

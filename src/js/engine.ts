@@ -1,15 +1,15 @@
-import { fillDataset, type Engine } from '../engine.js';
-import type { Architecture, FloatArray } from '../options.js';
-import { arrayType, lossParameter } from '../options.js';
-import { parameterLayout, runningStatisticsLength } from '../layout.js';
+import { fillDataset, type Engine } from '../engine/engine.js';
+import type { Architecture, FloatArray } from '../model/options.js';
+import { arrayType, lossParameter } from '../model/options.js';
+import { parameterLayout, runningStatisticsLength } from '../model/layout.js';
 import * as math from './math.js';
 import { firstNonFinite, updateIsFinite } from './health.js';
-import { FailureCause, locate } from '../divergence.js';
-import type { StepFailure } from '../engine.js';
+import { FailureCause, locate } from '../engine/divergence.js';
+import type { StepFailure } from '../engine/engine.js';
 import { optimizerUpdate, type OptimizerSlots } from './optimizers.js';
 import { dropoutBackward, dropoutForward } from './regularization.js';
-import { DEFAULT_OPTIMIZER, checkOptimizerState, initialStateValue, optimizerBufferNames, type OptimizerConfig } from '../optimizers.js';
-import { Random } from '../random.js';
+import { DEFAULT_OPTIMIZER, checkOptimizerState, initialStateValue, optimizerBufferNames, type OptimizerConfig } from '../registry/optimizers.js';
+import { Random } from '../core/random.js';
 import { isWeighted, lossWeight, weightedLossValue, weightedOutputDelta, type Weighting } from './weighting.js';
 import * as norm from './normalization.js';
 

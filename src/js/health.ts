@@ -1,7 +1,7 @@
 // The divergence guards of assembly/health.ts in TypeScript: x·0 is 0 for every finite x and
 // NaN for NaN or ±Infinity.
 
-import type { FloatArray } from '../options.js';
+import type { FloatArray } from '../model/options.js';
 
 /** True when θ − η·∇θ is finite everywhere, in θ's own precision. */
 export function updateIsFinite(params: FloatArray, grads: FloatArray, learningRate: number): boolean {

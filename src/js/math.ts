@@ -2,8 +2,8 @@
 // AssemblyScript kernels (assembly/) implement and are tested against. Operation order
 // mirrors the kernels so float64 results agree to rounding.
 
-import type { Activation, FloatArray, Loss } from '../options.js';
-import { LEAKY_SLOPE, activationRecord, slopeFromZ } from '../activations.js';
+import type { Activation, FloatArray, Loss } from '../model/options.js';
+import { LEAKY_SLOPE, activationRecord, slopeFromZ } from '../registry/activations.js';
 
 export { LEAKY_SLOPE, slopeFromZ };
 

@@ -3,7 +3,7 @@
 // h is the Linear's output (rows × n), x̂ its normalization, z = γ·x̂ + β the activation's
 // input. Loops run in the kernels' order so float64 results agree to rounding.
 
-import type { FloatArray } from '../options.js';
+import type { FloatArray } from '../model/options.js';
 import { roundingOf } from './math.js';
 
 /** nn.LayerNorm's and nn.BatchNorm1d's default eps. */

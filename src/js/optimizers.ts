@@ -4,8 +4,8 @@
 // is a + (v·b)·c, addcdiv is a + (v·b)/c) so float64 results agree to rounding. Moving
 // averages are m·β + (1 − β)·g as in torch 1.13; torch 2 writes them as lerp, equal to rounding.
 
-import type { FloatArray } from '../options.js';
-import { optimizerReference, type OptimizerConfig, type StateName } from '../optimizers.js';
+import type { FloatArray } from '../model/options.js';
+import { optimizerReference, type OptimizerConfig, type StateName } from '../registry/optimizers.js';
 import { clipByNorm, clipByValue } from './regularization.js';
 
 /** An optimizer's mutable state: the step count and its vectors, by name. */
@@ -25,7 +25,7 @@ export function optimizerUpdate(config: OptimizerConfig, state: OptimizerSlots, 
 
 type Update<C> = (c: C, step: number, s: Record<StateName, FloatArray>, params: FloatArray, grads: FloatArray, learningRate: number) => void;
 
-/** The first optimizers' updates, by type: the reference their kernels (assembly/optimizers/) must match. Later ones carry theirs in their record (src/optimizers.ts). */
+/** The first optimizers' updates, by type: the reference their kernels (assembly/optimizers/) must match. Later ones carry theirs in their record (src/registry/optimizers.ts). */
 const REFERENCE: { [T in 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad']: Update<Config<T>> } = {
   sgd: (c, step, s, params, grads, lr) => sgdStep(c, step, s.momentumBuffer, params, grads, lr),
   adam: (c, step, s, params, grads, lr) => adamStep(c, step, s.m, s.v, s.vMax, params, grads, lr),

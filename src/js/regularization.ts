@@ -1,8 +1,8 @@
 // Gradient clipping and inverted dropout in plain TypeScript: the specification of
 // assembly/clipping.ts and assembly/dropout.ts.
 
-import type { FloatArray } from '../options.js';
-import type { Random } from '../random.js';
+import type { FloatArray } from '../model/options.js';
+import type { Random } from '../core/random.js';
 
 /** g ← clamp(g, −limit, limit) (torch.nn.utils.clip_grad_value_). */
 export function clipByValue(grads: FloatArray, limit: number): void {

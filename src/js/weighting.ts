@@ -1,7 +1,7 @@
 // The weighted losses of the pure-TypeScript reference, as assembly/weighting.ts: the batch's
 // loss is Σᵢ sᵢ·ℓᵢ / Σᵢ sᵢ·dᵢ (see the README's "Weighting"); with per-class weights and label
 // smoothing for cross-entropy, per-output positive weights for binary cross-entropy.
-import type { Activation, FloatArray, Loss } from '../options.js';
+import type { Activation, FloatArray, Loss } from '../model/options.js';
 import { activationBackward, lossValue, outputDelta, slopeFromZ } from './math.js';
 
 /** What a weighted loss reads besides the batch: null where the network has none. */

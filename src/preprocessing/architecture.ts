@@ -1,8 +1,8 @@
 // The input stage and class names as parts of a network's architecture: checked with the rest
 // of `MLP.create`'s options, and written into and read back from every file format through the
 // small functions here, so each format stores them the same way.
-import { ShapeError } from '../errors.js';
-import type { Loss } from '../options.js';
+import { ShapeError } from '../core/errors.js';
+import type { Loss } from '../model/options.js';
 import { checkInputStage, columnWidth, type InputStage } from './stage.js';
 import { checkClassNames } from './labels.js';
 

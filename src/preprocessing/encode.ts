@@ -1,5 +1,5 @@
 // Applying a fitted input stage: raw rows in, the network's input rows (float64) out.
-import { ValueError, describe } from '../errors.js';
+import { ValueError, describe } from '../core/errors.js';
 import { columnOffset, columnScale, columnWidth, type InputColumn, type InputStage } from './stage.js';
 import { categoryCell, numberCell, readRawRows } from './rows.js';
 

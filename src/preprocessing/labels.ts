@@ -1,9 +1,9 @@
 // Class names: the label encoder of a classification network (scikit-learn's LabelEncoder).
 // Output unit k is class `classNames[k]` (a softmax output), or, for one sigmoid output,
 // classNames[0] below 0.5 and classNames[1] from 0.5.
-import { ShapeError, ValueError, describe } from '../errors.js';
-import type { Loss } from '../options.js';
-import type { Targets } from '../data.js';
+import { ShapeError, ValueError, describe } from '../core/errors.js';
+import type { Loss } from '../model/options.js';
+import type { Targets } from '../model/data.js';
 
 /**
  * The class names of labels, sorted and distinct, as LabelEncoder's `classes_`: pass them to

@@ -8,7 +8,7 @@
 //   category is an error, as in predict), an ordinal one through a OneHotEncoder that refuses
 //   unknown categories and a MatMul with the indices 0…C−1. The parts are concatenated, then
 //   scaled by the same Sub and Div.
-import type { DType, FloatArray } from '../options.js';
+import type { DType, FloatArray } from '../model/options.js';
 import { columnOffset, columnScale, columnWidth, isCategorical, type InputStage } from './stage.js';
 
 /** What the ONNX writer lends: its node and initializer lists and its float tensor builder. */

@@ -1,8 +1,8 @@
 // Raw rows, as a network with an input stage takes them: an array of rows (each an array of
 // cells in column order, or an object keyed by column name), or a flat Float32Array/Float64Array
 // of rows × columns when every cell is a number. Cells are numbers, or text for categorical columns.
-import { ShapeError, ValueError, describe } from '../errors.js';
-import { plural } from '../data.js';
+import { ShapeError, ValueError, describe } from '../core/errors.js';
+import { plural } from '../model/data.js';
 
 /** A raw row: cells in column order, or an object keyed by column name. */
 export type RawRow = readonly (string | number)[] | Readonly<Record<string, string | number>>;

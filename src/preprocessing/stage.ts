@@ -2,8 +2,8 @@
 // as scikit-learn's StandardScaler, MinMaxScaler, OneHotEncoder and OrdinalEncoder (or Keras's
 // Normalization and StringLookup layers) do. Its fitted form is plain data, the same in every
 // file format; this module defines it and checks it.
-import { ShapeError, ValueError, describe } from '../errors.js';
-import { didYouMean } from '../suggest.js';
+import { ShapeError, ValueError, describe } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
 
 /** How a column is prepared. Numeric: 'standardize', 'min-max', 'passthrough'; categorical: 'one-hot', 'ordinal'. */
 export type ColumnType = 'standardize' | 'min-max' | 'passthrough' | 'one-hot' | 'ordinal';

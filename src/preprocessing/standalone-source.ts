@@ -1,7 +1,7 @@
 // The input stage and class names in `toFunction`'s dependency-free module: the same encoding
 // as encode.ts ((x − offset) / scale in float64, one-hot blocks, ordinal indices), written out
 // as plain JavaScript, and a `predict` that encodes raw rows before the network's `forward`.
-import type { Architecture } from '../options.js';
+import type { Architecture } from '../model/options.js';
 import { columnOffset, columnScale, columnWidth } from './stage.js';
 
 /** The name the module's network function takes when an input stage comes before it. */

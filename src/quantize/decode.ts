@@ -1,6 +1,6 @@
 // A quantized model with float32 activations (float16 weights, or int8 with `activations: 'float32'`)
 // decoded to float32 θ, which the float32 forward pass runs as any network's.
-import { parameterLayout } from '../layout.js';
+import { parameterLayout } from '../model/layout.js';
 import { float16Value } from './float16.js';
 import type { QuantizedModel } from './model.js';
 

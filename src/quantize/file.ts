@@ -7,8 +7,8 @@
 // and `quantization`, JSON of { weights, activations }: the key by which a reader tells the file apart.
 import { quantizedHeader } from './detect.js';
 import { preprocessingMetadata } from '../preprocessing/architecture.js';
-import { FormatError, describe } from '../errors.js';
-import { checkCreateOptions } from '../validate.js';
+import { FormatError, describe } from '../core/errors.js';
+import { checkCreateOptions } from '../model/create-options.js';
 import { float16Value } from './float16.js';
 import { ACTIVATION_FORMATS, WEIGHT_FORMATS, type Quantization, type QuantizedLayer, type QuantizedModel } from './model.js';
 

@@ -2,8 +2,8 @@
 // starts from. In eval mode batch norm is an affine map per unit, y = (h − μ)·g + β with
 // g = γ/√(σ² + ε), and h = W·x + b, so W′ = g·W (row by row) and b′ = (b − μ)·g + β give the same y.
 // Layer norm divides by each row's own spread, which no weight can absorb: it stays as it is.
-import type { Activation, Architecture, FloatArray } from '../options.js';
-import { parameterLayout } from '../layout.js';
+import type { Activation, Architecture, FloatArray } from '../model/options.js';
+import { parameterLayout } from '../model/layout.js';
 import { NORM_EPSILON } from '../js/normalization.js';
 
 /** One Linear (nn.Linear's layout, outputs × inputs) and what follows it. */

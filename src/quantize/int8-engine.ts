@@ -3,11 +3,11 @@
 // runs only where a probe at load finds that it returns the exact sums on this engine (Node 20's
 // flagged build returns twice the dot and drops the accumulator); elsewhere the portable
 // i16x8 dot does. Both give equal sums, so the choice never changes a result.
-import type { ForwardEngine } from '../predict.js';
-import { parameterLayout } from '../layout.js';
+import type { ForwardEngine } from '../engine/predict.js';
+import { parameterLayout } from '../model/layout.js';
 import { readBlocks } from '../wasm/blocks.js';
 import { kernelVariant } from '../wasm/variants.js';
-import { inferenceModule } from '../inference/loader.js';
+import { inferenceModule } from '../wasm/inference-loader.js';
 import type { QuantizedModel } from './model.js';
 
 /**

@@ -1,6 +1,6 @@
 // What `Predictor.load` does with a quantized model file: int8 with dynamic activations runs on the
 // int8 engine; float16, and int8 with float32 activations, decode to float32 θ for the float32 one.
-import type { Architecture } from '../options.js';
+import type { Architecture } from '../model/options.js';
 import { createInt8Engine, type Int8Engine, type Int8Kernel } from './int8-engine.js';
 import { decodedParameters } from './decode.js';
 import { readQuantizedFile } from './file.js';

@@ -1,6 +1,6 @@
 // A quantized network in memory: what `net.quantize()` writes to a file and `Predictor.load` reads
 // back. Its architecture computes in float32 and has no batch norm (folded into the Linears).
-import type { Activation, Architecture } from '../options.js';
+import type { Activation, Architecture } from '../model/options.js';
 
 /** How the weights are stored: int8 with one float32 scale per output unit (symmetric), or float16. */
 export type WeightFormat = 'int8' | 'float16';

@@ -1,10 +1,10 @@
 // `net.quantize(options)`: the network's layers with batch norm folded in (./fold.ts), their weights
 // stored as int8 (symmetric, one float32 scale per output unit: scale = max|w|/127, q = round(w/scale))
 // or as float16, biases in float32, written as a safetensors file (./file.ts).
-import { ValueError } from '../errors.js';
-import { parameterLayout } from '../layout.js';
-import type { Architecture, FloatArray } from '../options.js';
-import { checkChoice, checkOptions, keysOf } from '../validate.js';
+import { ValueError } from '../core/errors.js';
+import { parameterLayout } from '../model/layout.js';
+import type { Architecture, FloatArray } from '../model/options.js';
+import { checkChoice, checkOptions, keysOf } from '../core/validate.js';
 import { foldedLayers, type DenseLayer } from './fold.js';
 import { FLOAT16_MAX, float16Bits, roundHalfEven } from './float16.js';
 import { writeQuantizedFile } from './file.js';

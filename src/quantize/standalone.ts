@@ -4,11 +4,11 @@
 // that `Predictor.load` decodes (scale·q rounded to float32, or the float16 value); `predict` then
 // computes over them in float64 as the module of a float32 network does. It does not quantize
 // activations: an int8 model's module agrees with its `activations: 'float32'` predictions.
-import { FormatError } from '../errors.js';
+import { FormatError } from '../core/errors.js';
 import { toBytes } from '../io/bytes.js';
-import { base64, standaloneModule } from '../standalone.js';
+import { base64, standaloneModule } from '../io/standalone.js';
 import type { OutputScaling } from '../preprocessing/standalone-source.js';
-import { checkTextExport } from '../limits.js';
+import { checkTextExport } from '../model/limits.js';
 import { decodedParameters } from './decode.js';
 import { readQuantizedFile } from './file.js';
 

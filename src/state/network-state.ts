@@ -2,10 +2,10 @@
 // one place. Every path that saves, restores, moves or hands over a network goes through
 // `captureState` / `applyState` (see docs/internals/network-state.md), so a piece added to the
 // table below travels with all of them; a hand-written list elsewhere is where a piece gets lost.
-import type { Engine } from '../engine.js';
-import type { FloatArray } from '../options.js';
-import type { OptimizerState } from '../optimizers.js';
-import type { Random } from '../random.js';
+import type { Engine } from '../engine/engine.js';
+import type { FloatArray } from '../model/options.js';
+import type { OptimizerState } from '../registry/optimizers.js';
+import type { Random } from '../core/random.js';
 import type { TrainingState } from './training-state.js';
 
 /**

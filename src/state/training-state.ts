@@ -1,5 +1,16 @@
 // fit's counters: the part of a network's state that the training loop, not the engine, keeps.
-import type { PlateauState } from '../training/schedules.js';
+
+/** What a reduce-on-plateau schedule remembers between epochs (and checkpoints). */
+export interface PlateauState {
+  /** The current rate. */
+  learningRate: number;
+  /** Best monitored loss so far; Infinity before the first epoch. */
+  best: number;
+  /** Epochs in a row without an improvement. */
+  badEpochs: number;
+  /** Epochs left before counting bad epochs again, after a reduction. */
+  cooldown: number;
+}
 
 /** Training progress that outlives a `fit` call and goes into checkpoints. */
 export interface TrainingState {

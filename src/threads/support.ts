@@ -1,5 +1,5 @@
-import { ValueError, describe } from '../errors.js';
-import { CONSTANTS } from '../wasm/kernel-interface.js';
+import { ValueError, describe } from '../core/errors.js';
+import { CONSTANTS } from '../kernels/kernel-interface.js';
 
 /** `threads` of `MLP.create`: a thread count, or 'auto' for every available core. */
 export type ThreadsOption = number | 'auto';

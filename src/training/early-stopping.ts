@@ -1,7 +1,7 @@
 // Early stopping as Keras defines it: an epoch improves when the monitored value beats the
 // best so far by more than minDelta; training stops after `patience` epochs without one.
-import { ValueError, describe } from '../errors.js';
-import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions, keysOf } from '../validate.js';
+import { ValueError, describe } from '../core/errors.js';
+import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions, keysOf } from '../core/validate.js';
 import { MAXIMISED_METRICS, METRICS, type Metric } from './metrics.js';
 
 /** What early stopping and plateau schedules may watch. */

@@ -1,5 +1,5 @@
-import type { Engine } from '../engine.js';
-import type { Architecture, FloatArray } from '../options.js';
+import type { Engine } from '../engine/engine.js';
+import type { Architecture, FloatArray } from '../model/options.js';
 import { MetricTally, type Metric, type MetricValues } from './metrics.js';
 
 /** Loss and metrics of a network on a dataset; `M` is the requested metrics, which `metrics` then holds. */

@@ -4,11 +4,11 @@
 // the same dataset. Training, metrics and validation then all read rows already in the
 // engine: nothing is copied in from JavaScript again, and a callback that changes X changes
 // nothing fit computes.
-import type { Engine } from '../engine.js';
-import type { Architecture, FloatArray } from '../options.js';
-import { arrayType } from '../options.js';
-import { ShapeError } from '../errors.js';
-import { copyRows, copyTargets, countRows, countTargetRows, plural, type Matrix, type Targets } from '../data.js';
+import type { Engine } from '../engine/engine.js';
+import type { Architecture, FloatArray } from '../model/options.js';
+import { arrayType } from '../model/options.js';
+import { ShapeError } from '../core/errors.js';
+import { copyRows, copyTargets, countRows, countTargetRows, plural, type Matrix, type Targets } from '../model/data.js';
 import { datasetWeights, type SampleWeights } from './sample-weights.js';
 
 /** Rows of the engine's dataset: `rows` of them from `first`, weighted by the dataset's sample weights or not. */

@@ -1,17 +1,17 @@
 // fitDataset(): training from batches that arrive one at a time (a generator, a file read as it
 // goes, a network stream), so memory is bounded by a batch, not by the dataset. It runs fit's
-// epoch loop (src/fit.ts fitEpochs: callbacks, early stopping, schedules, history, metrics,
+// epoch loop (src/training/fit.ts fitEpochs: callbacks, early stopping, schedules, history, metrics,
 // abort and undo in one place) with the stream as its batch source: each batch is one
 // optimizer step, through the same engine step `fit` uses, so the same batches give the same
 // numbers bit for bit. The loop asks for batches at pauses; the driver here awaits them.
-import type { Engine } from '../engine.js';
-import type { Architecture } from '../options.js';
-import type { Matrix, Targets } from '../data.js';
+import type { Engine } from '../engine/engine.js';
+import type { Architecture } from '../model/options.js';
+import type { Matrix, Targets } from '../model/data.js';
 import type { RawRows } from '../preprocessing/rows.js';
-import type { OptimizerOptions } from '../optimizers.js';
-import { AbortError, ValueError, describe } from '../errors.js';
-import { checkInteger, checkKeys, checkOptions } from '../validate.js';
-import { FIT_KEYS, callBack, checkFitOptions, disposedWhileTraining, isSourcePause, type CheckedFitOptions, type EpochLoop, type EpochTrainer, type FitHistory, type FitOptions, type Pause, type PauseAnswer, type SourceAnswer, type Trained } from '../fit.js';
+import type { OptimizerOptions } from '../registry/optimizers.js';
+import { AbortError, ValueError, describe } from '../core/errors.js';
+import { checkInteger, checkKeys, checkOptions } from '../core/validate.js';
+import { FIT_KEYS, callBack, checkFitOptions, disposedWhileTraining, isSourcePause, type CheckedFitOptions, type EpochLoop, type EpochTrainer, type FitHistory, type FitOptions, type Pause, type PauseAnswer, type SourceAnswer, type Trained } from './fit.js';
 import { MetricTally } from './metrics.js';
 
 /** One batch: its samples `x` and targets `y`, in any form `fit` accepts for X and Y. */

@@ -2,9 +2,9 @@
 // forward pass, so they cost no extra kernel: one pass over rows × outputs values, tallied
 // chunk by chunk so that a dataset-wide metric (R², precision, recall, F1) is exact however
 // the rows were split.
-import type { Architecture, FloatArray } from '../options.js';
-import { ValueError, describe } from '../errors.js';
-import { checkChoice } from '../validate.js';
+import type { Architecture, FloatArray } from '../model/options.js';
+import { ValueError, describe } from '../core/errors.js';
+import { checkChoice } from '../core/validate.js';
 
 /**
  * `accuracy`: argmax match (several outputs) or per-output match at threshold 0.5 (sigmoid);

@@ -1,9 +1,9 @@
 // Per-row sample weights (Keras's sample_weight): checked once at the API boundary, then staged
 // into the engine beside the rows. How they enter the loss: src/js/weighting.ts.
-import type { Engine } from '../engine.js';
-import type { FloatArray } from '../options.js';
-import { ShapeError, ValueError, describe } from '../errors.js';
-import { isFloatArray } from '../typed-arrays.js';
+import type { Engine } from '../engine/engine.js';
+import type { FloatArray } from '../model/options.js';
+import { ShapeError, ValueError, describe } from '../core/errors.js';
+import { isFloatArray } from '../core/typed-arrays.js';
 
 /** One non-negative finite weight per row. */
 export type SampleWeights = Float32Array | Float64Array | readonly number[];

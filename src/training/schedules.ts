@@ -1,8 +1,9 @@
 // Learning-rate schedules, stepped once per epoch by `fit`. Each closed form is the one
 // torch.optim.lr_scheduler documents, evaluated at the network's epoch counter, so a run
 // resumed from a checkpoint sees the same rates as one that never stopped.
-import { ValueError, describe } from '../errors.js';
-import { checkInteger, checkNumber, checkOptions, checkChoice, checkKeys, keysOf } from '../validate.js';
+import { ValueError, describe } from '../core/errors.js';
+import type { PlateauState } from '../state/training-state.js';
+import { checkInteger, checkNumber, checkOptions, checkChoice, checkKeys, keysOf } from '../core/validate.js';
 
 /** η·γ^⌊epoch/stepSize⌋ (torch StepLR). */
 export interface StepSchedule {
@@ -42,18 +43,6 @@ export interface WarmupSchedule {
 export type ScheduleSpec = StepSchedule | ExponentialSchedule | CosineSchedule | PlateauSchedule | WarmupSchedule;
 /** A schedule: a described one, or any function from the epoch (0-based) to the learning rate. */
 export type Schedule = ScheduleSpec | ((epoch: number) => number);
-
-/** What a reduce-on-plateau schedule remembers between epochs (and checkpoints). */
-export interface PlateauState {
-  /** The current rate. */
-  learningRate: number;
-  /** Best monitored loss so far; Infinity before the first epoch. */
-  best: number;
-  /** Epochs in a row without an improvement. */
-  badEpochs: number;
-  /** Epochs left before counting bad epochs again, after a reduction. */
-  cooldown: number;
-}
 
 const SCHEDULE_TYPES = ['step', 'exponential', 'cosine', 'reduce-on-plateau', 'warmup'] as const;
 /** Each schedule type's keys, for the check that refuses unknown (misspelt) ones. */

@@ -3,10 +3,10 @@
 // so a small or sorted data set validates on every class. The selection is pseudo-random but
 // fixed for given targets, as validationShuffle's is, so every fit call and a resumed run
 // validate on the same rows.
-import { ShapeError, ValueError } from '../errors.js';
-import type { Architecture } from '../options.js';
-import { Random } from '../random.js';
-import { trainingRows, type Dataset } from '../fit.js';
+import { ShapeError, ValueError } from '../core/errors.js';
+import type { Architecture } from '../model/options.js';
+import { Random } from '../core/random.js';
+import { trainingRows, type Dataset } from './fit.js';
 
 /** Seed of the per-class selection: a constant, so the split depends on the targets only. */
 const STRATIFY_SEED = 0x5eed_c1a5;

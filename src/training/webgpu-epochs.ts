@@ -4,12 +4,12 @@
 // epoch's batches are one submission (one per batch when onBatchEnd must be able to stop after
 // any of them), and the loop waits for the read-back of their losses and of θ at a 'wait' pause.
 
-import { ValueError } from '../errors.js';
-import { ROWS_TRAINER, type EpochTrainer, type Trained } from '../fit.js';
-import type { Engine } from '../engine.js';
+import { ValueError } from '../core/errors.js';
+import { ROWS_TRAINER, type EpochTrainer, type Trained } from './fit.js';
+import type { Engine } from '../engine/engine.js';
 import { isWebGpuEngine, type GpuBatches } from '../webgpu/engine.js';
 import { unsupportedOnGpu } from '../webgpu/optimizers.js';
-import type { OptimizerConfig } from '../optimizers.js';
+import type { OptimizerConfig } from '../registry/optimizers.js';
 
 /** The epoch trainer for `engine`'s rows: on the GPU for a WebGPU network, else fit's own. */
 export function rowsTrainer(engine: Engine): EpochTrainer {

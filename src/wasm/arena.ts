@@ -1,5 +1,5 @@
-import { ValueError } from '../errors.js';
-import { MAX_NETWORK_BYTES, formatBytes } from '../limits.js';
+import { ValueError } from '../core/errors.js';
+import { MAX_NETWORK_BYTES, formatBytes } from '../model/limits.js';
 
 const PAGE = 65536;
 /** Blocks start on cache-line boundaries: SIMD loads never straddle one needlessly. */

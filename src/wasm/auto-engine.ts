@@ -1,4 +1,4 @@
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine/engine.js';
 import type { WasmEngine } from './engine.js';
 import { applyEngineState, captureEngineState } from '../state/network-state.js';
 

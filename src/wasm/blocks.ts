@@ -1,10 +1,10 @@
-import type { Activation, Loss, Normalization } from '../options.js';
-import type { OptimizerType } from '../optimizers.js';
+import type { Activation, Loss, Normalization } from '../model/options.js';
+import type { OptimizerType } from '../registry/optimizers.js';
 
-import { FIELDS } from './kernel-interface.js';
+import { FIELDS } from '../kernels/kernel-interface.js';
 
 // The blocks the kernels read (assembly/blocks.ts) are defined there only: their fields and
-// kinds reach this side through the generated src/wasm/kernel-interface.ts, and their offsets
+// kinds reach this side through the generated src/kernels/kernel-interface.ts, and their offsets
 // and sizes come from the module's exports, named Block_field, when a module is loaded. A name
 // the module does not export fails at load, never as silent memory corruption.
 

@@ -1,14 +1,14 @@
-import { fillDataset, type Engine } from '../engine.js';
-import type { Architecture, FloatArray } from '../options.js';
+import { fillDataset, type Engine } from '../engine/engine.js';
+import type { Architecture, FloatArray } from '../model/options.js';
 import type { instantiate } from './build/kernels.js';
-import { arrayType, lossParameter } from '../options.js';
-import { parameterLayout, runningStatisticsLength } from '../layout.js';
+import { arrayType, lossParameter } from '../model/options.js';
+import { parameterLayout, runningStatisticsLength } from '../model/layout.js';
 import { Arena } from './arena.js';
 import { BlockAccess, type Blocks } from './blocks.js';
-import { FailureCause, locate } from '../divergence.js';
+import { FailureCause, locate } from '../engine/divergence.js';
 import { optimizerBlockLayout, writeOptimizer, type OptimizerBlockLayout } from './optimizer.js';
-import { DEFAULT_OPTIMIZER, checkOptimizerState, initialStateValue, optimizerBufferNames, type OptimizerConfig, type StateName } from '../optimizers.js';
-import { Random } from '../random.js';
+import { DEFAULT_OPTIMIZER, checkOptimizerState, initialStateValue, optimizerBufferNames, type OptimizerConfig, type StateName } from '../registry/optimizers.js';
+import { Random } from '../core/random.js';
 
 /** The exports of a kernel module (assembly/index.ts), as the compiler declares them. */
 export type Kernels = Awaited<ReturnType<typeof instantiate>>;

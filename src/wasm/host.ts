@@ -1,4 +1,4 @@
-import type { Architecture } from '../options.js';
+import type { Architecture } from '../model/options.js';
 import type { KernelHost, Kernels } from './engine.js';
 import { kernelModule } from './loader.js';
 import { readBlocks } from './blocks.js';

@@ -3,7 +3,7 @@
 // Literal `new URL(…, import.meta.url)` expressions, one per file, so that bundlers such as Vite and
 // webpack see every .wasm file and copy it.
 
-import type { DType } from '../options.js';
+import type { DType } from '../model/options.js';
 import type { KernelVariant } from './variants.js';
 
 /** The training kernels' file of a dtype and variant, one-thread or threaded. */

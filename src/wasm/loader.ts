@@ -1,5 +1,5 @@
-import type { DType } from '../options.js';
-import { ValueError, describe } from '../errors.js';
+import type { DType } from '../model/options.js';
+import { ValueError, describe } from '../core/errors.js';
 import { KERNEL_VARIANTS, compileWasm, kernelVariant, type KernelVariant, type WasmSource } from './variants.js';
 import { kernelUrl } from './kernel-urls.js';
 

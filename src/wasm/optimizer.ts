@@ -1,5 +1,5 @@
-import type { OptimizerConfig, StateName } from '../optimizers.js';
-import { optimizerBufferNames, optimizerHostOptions } from '../optimizers.js';
+import type { OptimizerConfig, StateName } from '../registry/optimizers.js';
+import { optimizerBufferNames, optimizerHostOptions } from '../registry/optimizers.js';
 import type { BlockAccess, Blocks } from './blocks.js';
 
 /** State vectors start on cache-line boundaries after the Optimizer block, in one arena block. */

@@ -1,6 +1,6 @@
-import type { Engine } from '../engine.js';
-import type { Architecture } from '../options.js';
-import { WorkerError } from '../errors.js';
+import type { Engine } from '../engine/engine.js';
+import type { Architecture } from '../model/options.js';
+import { WorkerError } from '../core/errors.js';
 import type { instantiate as instantiateThreaded } from './build/kernels-threads.js';
 import { createWasmEngine, type KernelHost, type Kernels } from './engine.js';
 import { startOnOneThread } from './auto-engine.js';
@@ -29,7 +29,7 @@ const SETTLE_MS = 10_000;
 /** How long a synchronous call waits for 'auto' workers to start; past it, it runs on one thread. */
 const STARTUP_MS = 10_000;
 
-/** Threading facts of an engine, readable as `net.threads` and `net.threadsFallbackReason` (and by tests through src/test-seam.ts). */
+/** Threading facts of an engine, readable as `net.threads` and `net.threadsFallbackReason` (and by tests through src/api/test-seam.ts). */
 export interface Threading {
   threads: number;
   threadsFallbackReason: string | null;

@@ -1,7 +1,7 @@
 // Which kernel build runs where: feature detection of SIMD and relaxed-SIMD, the user's choice,
 // and compiling a module from wherever its bytes come from. Shared by the full entry's loader
 // and the inference entry's, without either one's file URLs.
-import { ValueError, describe } from '../errors.js';
+import { ValueError, describe } from '../core/errors.js';
 
 /** Where a compiled kernel module comes from: bytes, a URL to fetch or read, or a compiled module. */
 export type WasmSource = BufferSource | URL | string | WebAssembly.Module;

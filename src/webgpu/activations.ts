@@ -4,7 +4,7 @@
 // compiled in: it is chosen once per output in an epilogue, never inside a loop, and one pipeline
 // per kernel instead of one per activation keeps shader compilation (slow on software adapters) low.
 
-import { LEAKY_SLOPE } from '../activations.js';
+import { LEAKY_SLOPE } from '../registry/activations.js';
 import { ELEMENT_ENTRY, ELEMENT_WORKGROUP } from './context.js';
 
 /** The activations with a WebGPU kernel (softmax is a row-wise pass of its own: softmax.ts). */

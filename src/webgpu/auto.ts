@@ -4,11 +4,11 @@
 // and on the wasm build (same batch: fit's default 32 rows); the answer is cached per adapter and
 // shape, and the network records why it is not on the GPU (`backendFallbackReason`).
 
-import type { Engine } from '../engine.js';
-import type { Architecture } from '../options.js';
+import type { Engine } from '../engine/engine.js';
+import type { Architecture } from '../model/options.js';
 import type { ThreadsOption } from '../threads/support.js';
 import { createThreadedEngine } from '../wasm/shared-engine.js';
-import { DEFAULT_OPTIMIZER } from '../optimizers.js';
+import { DEFAULT_OPTIMIZER } from '../registry/optimizers.js';
 import type { GpuContext } from './context.js';
 import { requestGpuContext } from './device.js';
 import { GpuDenseTrainer } from './dense-trainer.js';

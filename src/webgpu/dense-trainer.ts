@@ -6,8 +6,8 @@
 // ∇W = δᵀ·X (a GEMM), ∇b (a fixed-order column sum) and δ through the previous activation (a
 // GEMM with the slope fused), and the optimizer's update of every tensor.
 
-import { WasmMlpError } from '../errors.js';
-import type { OptimizerConfig } from '../optimizers.js';
+import { WasmMlpError } from '../core/errors.js';
+import type { OptimizerConfig } from '../registry/optimizers.js';
 import { ACTIVATE_WGSL, GPU_ACTIVATIONS, activationId, type GpuActivation } from './activations.js';
 import { elementWorkgroups, uniformWords, type GpuContext } from './context.js';
 import { encodeColumnSum } from './column-sum.js';

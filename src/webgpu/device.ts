@@ -4,7 +4,7 @@
 // navigator.gpu, with an error that names what was missing. Networks given the same object share
 // one device, so a page with several networks compiles each kernel once.
 
-import { WasmMlpError } from '../errors.js';
+import { WasmMlpError } from '../core/errors.js';
 import { GpuContext } from './context.js';
 
 /** No WebGPU implementation, no adapter, or no device could be had. */

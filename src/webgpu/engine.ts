@@ -7,12 +7,12 @@
 // next use whenever anything may have written the mirror since (a live view handed out, an
 // optimizer set or restored), so the mirror is the network's state and the GPU never drifts from it.
 
-import type { Engine } from '../engine.js';
-import type { Architecture } from '../options.js';
+import type { Engine } from '../engine/engine.js';
+import type { Architecture } from '../model/options.js';
 import type { ThreadsOption } from '../threads/support.js';
-import { ValueError, WasmMlpError } from '../errors.js';
+import { ValueError, WasmMlpError } from '../core/errors.js';
 import { createThreadedEngine } from '../wasm/shared-engine.js';
-import { DEFAULT_OPTIMIZER, optimizerBufferNames, sameConfig, type OptimizerConfig } from '../optimizers.js';
+import { DEFAULT_OPTIMIZER, optimizerBufferNames, sameConfig, type OptimizerConfig } from '../registry/optimizers.js';
 import { unsupportedOnGpu } from './optimizers.js';
 import type { GpuContext } from './context.js';
 import { requestGpuContext } from './device.js';

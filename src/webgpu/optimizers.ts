@@ -4,7 +4,7 @@
 // wasm kernels also follow), gradient clipping by value included. The step-dependent constants
 // are computed here in float64 once per step and passed rounded to f32.
 
-import { optimizerBufferNames, type OptimizerConfig, type StateName } from '../optimizers.js';
+import { optimizerBufferNames, type OptimizerConfig, type StateName } from '../registry/optimizers.js';
 import { ELEMENT_ENTRY, ELEMENT_WORKGROUP as WORKGROUP, elementWorkgroups, uniformWords, type GpuContext } from './context.js';
 
 type Config<T> = Extract<OptimizerConfig, { type: T }>;

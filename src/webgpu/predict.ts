@@ -2,11 +2,11 @@
 // (staged into the mirror engine's input buffer, which scans for non-finite values), then the
 // forward pass runs on the GPU and its outputs come back in the input's form.
 
-import { countRows, type Matrix } from '../data.js';
-import type { FloatArray } from '../options.js';
-import { checkBatchFits } from '../limits.js';
-import { shapeOutputs } from '../predict.js';
-import { stageRows } from '../staging.js';
+import { countRows, type Matrix } from '../model/data.js';
+import type { FloatArray } from '../model/options.js';
+import { checkBatchFits } from '../model/limits.js';
+import { shapeOutputs } from '../engine/predict.js';
+import { stageRows } from '../engine/staging.js';
 import type { WebGpuEngine } from './engine.js';
 
 /** Rows checked per staging pass: bounds the CPU copy of the input. */

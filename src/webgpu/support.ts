@@ -1,9 +1,9 @@
 // What of a network the WebGPU backend cannot train, named for the error MLP.create and the
 // loaders throw before anything is allocated.
 
-import { lossParameter, type Architecture } from '../options.js';
+import { lossParameter, type Architecture } from '../model/options.js';
 import { unsupportedSpec, type GpuDenseSpec } from './dense-trainer.js';
-import { DEFAULT_OPTIMIZER, type OptimizerConfig } from '../optimizers.js';
+import { DEFAULT_OPTIMIZER, type OptimizerConfig } from '../registry/optimizers.js';
 
 /** What of `architecture` (and `optimizer`, when given) has no WebGPU kernel, or null. */
 export function unsupportedOnWebGpu(architecture: Architecture, optimizer?: OptimizerConfig): string | null {

@@ -1,7 +1,7 @@
 // The synchronous calls a WebGPU network refuses: they would need the GPU's results before
 // returning, and a GPU read-back is asynchronous. Each names the call to use instead.
 
-import { ValueError } from '../errors.js';
+import { ValueError } from '../core/errors.js';
 
 /** Each refused call and its asynchronous counterpart ('' where there is none on WebGPU). */
 const ASYNC_FOR: Readonly<Record<string, string>> = {

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import { requestGpuContext, WebGpuUnavailableError } from '../../src/webgpu/device.js';
-import { WasmMlpError } from '../../src/errors.js';
+import { WasmMlpError } from '../../src/core/errors.js';
 import { testContext } from './gpu.js';
 
 describe('webgpu adapter', () => {

@@ -4,10 +4,10 @@
 import { describe, expect, test } from 'vitest';
 import { create } from 'webgpu';
 import { MLP, type OptimizerOptions } from '../../src/index.js';
-import { WasmMlpError } from '../../src/errors.js';
+import { WasmMlpError } from '../../src/core/errors.js';
 import { WebGpuUnavailableError } from '../../src/webgpu/device.js';
 import { WebGpuDeviceLostError, type WebGpuEngine } from '../../src/webgpu/engine.js';
-import { engineOf } from '../../src/test-seam.js';
+import { engineOf } from '../../src/api/test-seam.js';
 import { maxRelativeError, randomFloats } from './gpu.js';
 
 /** One Dawn instance for the file: networks given it share one device. */

@@ -4,8 +4,8 @@
 import { describe, expect, test } from 'vitest';
 import { MLP, type Activation, type Loss, type OptimizerOptions } from '../../src/index.js';
 import { GpuDenseTrainer, type DenseParameters, type GpuDenseSpec } from '../../src/webgpu/dense-trainer.js';
-import { resolveOptimizer } from '../../src/optimizers.js';
-import { WasmMlpError } from '../../src/errors.js';
+import { resolveOptimizer } from '../../src/registry/optimizers.js';
+import { WasmMlpError } from '../../src/core/errors.js';
 import { maxRelativeError, randomFloats, testContext } from './gpu.js';
 
 interface Case {

@@ -2,7 +2,7 @@
 // over several steps so the first-step momentum rule and the bias corrections are exercised.
 import { describe, expect, test } from 'vitest';
 import { createGpuOptimizerState, encodeOptimizerStep, unsupportedOnGpu, type GpuOptimizerConfig } from '../../src/webgpu/optimizers.js';
-import { optimizerBufferNames, resolveOptimizer } from '../../src/optimizers.js';
+import { optimizerBufferNames, resolveOptimizer } from '../../src/registry/optimizers.js';
 import { optimizerUpdate } from '../../src/js/optimizers.js';
 import { maxRelativeError, randomFloats, testContext } from './gpu.js';
 
