@@ -265,7 +265,7 @@ describe.each(['wasm', 'js'] as const)('after dispose on %s', (backend) => {
 describe.each(['wasm', 'js'] as const)('loading on %s', (backend) => {
   const good = async () => MLP.create({ ...BASE, backend });
   const cases: [string, () => Promise<unknown>, ErrorClass, string | RegExp][] = [
-    ['fromJSON: an unknown backend', async () => MLP.fromJSON((await good()).toJSON(), { backend: 'gpu' as never }), ValueError, "MLP.fromJSON: options.backend must be one of 'wasm', 'js', 'webgpu', got \"gpu\""],
+    ['fromJSON: an unknown backend', async () => MLP.fromJSON((await good()).toJSON(), { backend: 'gpu' as never }), ValueError, "MLP.fromJSON: options.backend must be one of 'wasm', 'js', 'webgpu', 'auto', got \"gpu\""],
     ['fromJSON: undefined', () => MLP.fromJSON(undefined as never), FormatError, 'MLP.fromJSON: expected a model object or its JSON text, got undefined'],
     ['fromJSON: text that is not JSON', () => MLP.fromJSON('{"format": "wasm-mlp",'), FormatError, /^MLP\.fromJSON: the text is not valid JSON/],
     ['load: a string', () => MLP.load('abc' as never), ValueError, 'MLP.load: bytes must be a Uint8Array or ArrayBuffer of a model file (a checkpoint, JSON or safetensors), got "abc"'],

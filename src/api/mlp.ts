@@ -88,8 +88,11 @@ export interface EvaluateOptions<M extends readonly Metric[] = readonly Metric[]
 
 /** Options of `MLP.fromJSON`, `MLP.load` and `MLP.fromSafetensors`. */
 export interface LoadOptions {
-  /** Where the loaded network computes. Default: the saved backend for `load` and `fromJSON` (JSON without one: 'wasm'), 'wasm' for `fromSafetensors`. */
-  backend?: Backend;
+  /**
+   * Where the loaded network computes ('auto' as in `MLP.create`). Default: the saved backend for
+   * `load` and `fromJSON` (JSON without one, or a network saved on 'webgpu': 'wasm'), 'wasm' for `fromSafetensors`.
+   */
+  backend?: Backend | 'auto';
   /** As in `MLP.create`. Default 1. */
   threads?: ThreadsOption;
   /** As in `MLP.create`, for backend 'webgpu'. */
@@ -154,7 +157,7 @@ export class MLP {
     const { architecture, parameters, random, dropoutRandom, training, backend: savedOn, running } = checkModelJSON('MLP.fromJSON', json);
     const o = checkOptions('MLP.fromJSON', 'options', options, true, LOAD_KEYS) as LoadOptions;
     // As MLP.load: the backend the network was saved from, unless another is asked for.
-    const backend = o.backend === undefined ? loadedOn(savedOn) : checkChoice('MLP.fromJSON', 'options.backend', o.backend, BACKENDS);
+    const backend = o.backend === undefined ? loadedOn(savedOn) : checkChoice('MLP.fromJSON', 'options.backend', o.backend, LOAD_BACKENDS);
     const threads = checkThreads('MLP.fromJSON', o.threads);
     const resume = training === undefined ? null : checkTrainingJSON('MLP.fromJSON', training, parameters.length, arrayType(architecture.dtype));
     const generator = new Random();
@@ -177,7 +180,7 @@ export class MLP {
    */
   static async load(bytes: Bytes, options?: LoadOptions): Promise<MLP> {
     const o = checkOptions('MLP.load', 'options', options, true, LOAD_KEYS) as LoadOptions;
-    const requested = o.backend === undefined ? undefined : checkChoice('MLP.load', 'options.backend', o.backend, BACKENDS);
+    const requested = o.backend === undefined ? undefined : checkChoice('MLP.load', 'options.backend', o.backend, LOAD_BACKENDS);
     const file = sniffModel('MLP.load', toBytes('MLP.load', bytes, 'a model file (a checkpoint, JSON or safetensors)'));
     if (file.kind === 'model-json') return MLP.fromJSON(file.json as ModelJSON, o);
     if (file.kind === 'safetensors') return MLP.fromSafetensors(file.bytes, o);
@@ -198,7 +201,7 @@ export class MLP {
    */
   static async fromSafetensors(bytes: Bytes, options?: LoadOptions & SafetensorsArchitecture): Promise<MLP> {
     const o = checkOptions('MLP.fromSafetensors', 'options', options, true, SAFETENSORS_KEYS) as LoadOptions & SafetensorsArchitecture;
-    const backend = o.backend === undefined ? 'wasm' : checkChoice('MLP.fromSafetensors', 'options.backend', o.backend, BACKENDS);
+    const backend = o.backend === undefined ? 'wasm' : checkChoice('MLP.fromSafetensors', 'options.backend', o.backend, LOAD_BACKENDS);
     const { architecture, parameters, running } = readSafetensors('MLP.fromSafetensors', bytes, o);
     const net = new MLP(await createEngine('MLP.fromSafetensors', architecture, backend, checkThreads('MLP.fromSafetensors', o.threads), o.gpu), architecture, new Random());
     const Float = arrayType(architecture.dtype);
@@ -990,6 +993,9 @@ const SAMPLE_WEIGHT_KEYS = keysOf<SampleWeightOptions>({ sampleWeight: true });
 const EVALUATE_KEYS = keysOf<EvaluateOptions>({ metrics: true, sampleWeight: true });
 const TO_JSON_KEYS = keysOf<ToJSONOptions>({ training: true });
 const LOAD_KEYS = keysOf<LoadOptions>({ backend: true, threads: true, gpu: true });
+
+/** What a loader's `options.backend` takes: a backend, or 'auto' as `MLP.create` takes it. */
+const LOAD_BACKENDS = [...BACKENDS, 'auto'] as const;
 
 /** Where a file loads without `options.backend`: the backend it was saved from, but a network saved on the GPU loads on 'wasm' (a GPU belongs to the machine, not the model: ask for 'webgpu' to get it back). */
 function loadedOn(saved: Backend | undefined): Backend {

@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { create } from 'webgpu';
 import { MLP, type OptimizerOptions } from '../../src/index.js';
-import { WasmMlpError } from '../../src/core/errors.js';
+import { DivergenceError, WasmMlpError } from '../../src/core/errors.js';
 import { WebGpuUnavailableError } from '../../src/webgpu/device.js';
 import { WebGpuDeviceLostError, type WebGpuEngine } from '../../src/webgpu/engine.js';
 import { engineOf } from '../../src/api/test-seam.js';
@@ -112,6 +112,34 @@ describe("backend 'webgpu'", () => {
     });
   }
 
+  test('onBatchEnd stops after its batch, as on wasm; a divergence keeps the state from before the epoch', async () => {
+    const x = randomFloats(24 * 3, 50, -1, 1);
+    const y = randomFloats(24 * 2, 51);
+    const options = { layers: [3, 5, 2], activations: ['relu', 'linear'], seed: 11 } as const;
+    const fit = { epochs: 3, batchSize: 8, optimizer: { type: 'sgd', learningRate: 0.1 } as const };
+    const stopAt = (batches: number[]) => (batch: number, logs: { epoch: number }) => {
+      batches.push(batch);
+      return !(logs.epoch === 1 && batch === 1);
+    };
+    const [gpuBatches, wasmBatches]: number[][] = [[], []];
+    const gpuNet = await MLP.create({ ...options, backend: 'webgpu', gpu });
+    const wasmNet = await MLP.create({ ...options, backend: 'wasm' });
+    const gpuHistory = await gpuNet.fitAsync(x, y, { ...fit, onBatchEnd: stopAt(gpuBatches) });
+    const wasmHistory = await wasmNet.fitAsync(x, y, { ...fit, onBatchEnd: stopAt(wasmBatches) });
+    expect(gpuHistory.stopReason).toBe('callback');
+    expect(gpuBatches).toEqual(wasmBatches);
+    expect(gpuHistory.epochs).toBe(wasmHistory.epochs);
+    expect(maxRelativeError(gpuNet.getParameters(), wasmNet.getParameters(), 1e-3)).toBeLessThan(1e-4);
+    // A rate that overflows: the epoch is refused whole, θ is the last finite one.
+    const before = Array.from(gpuNet.getParameters());
+    const history = await gpuNet.fitAsync(x, y, { epochs: 2, batchSize: 8, optimizer: { type: 'sgd', learningRate: 1e38 }, onDivergence: 'stop' });
+    expect(history.stopReason).toBe('diverged');
+    expect(history.epochs).toBe(0);
+    expect(Array.from(gpuNet.getParameters())).toEqual(before);
+    await expect(gpuNet.fitAsync(x, y, { epochs: 1, batchSize: 8, optimizer: { type: 'sgd', learningRate: 1e38 } })).rejects.toBeInstanceOf(DivergenceError);
+    expect(Array.from(gpuNet.getParameters())).toEqual(before);
+  });
+
   test('the same run twice gives bit-identical parameters and losses', async () => {
     const { X, labels } = blobs(48);
     const run = async () => {
@@ -199,6 +227,10 @@ describe("backend 'webgpu'", () => {
     const gelu = await MLP.create({ ...spec, activations: ['gelu', 'softmax'], backend: 'auto', gpu });
     expect(gelu.backendFallbackReason).toMatch(/^activation 'gelu' .* has no WebGPU kernel$/);
     expect((await MLP.create({ ...spec, backend: 'wasm' })).backendFallbackReason).toBeNull();
+    // The loaders take 'auto' too.
+    const loaded = await MLP.load(net.save(), { backend: 'auto', gpu });
+    expect(loaded.backendFallbackReason).toBe(reason);
+    expect(Array.from(loaded.getParameters())).toEqual(Array.from(net.getParameters()));
   });
 
   test('the GPU out of memory: a WasmMlpError naming the cause, the network unchanged, and the next fit goes on', async () => {
