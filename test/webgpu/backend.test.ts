@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { create } from 'webgpu';
 import { MLP, type OptimizerOptions } from '../../src/index.js';
-import { DivergenceError, WasmMlpError } from '../../src/core/errors.js';
+import { DisposedError, DivergenceError, WasmMlpError } from '../../src/core/errors.js';
 import { WebGpuUnavailableError } from '../../src/webgpu/device.js';
 import { WebGpuDeviceLostError, type WebGpuEngine } from '../../src/webgpu/engine.js';
 import { engineOf } from '../../src/api/test-seam.js';
@@ -138,6 +138,14 @@ describe("backend 'webgpu'", () => {
     expect(Array.from(gpuNet.getParameters())).toEqual(before);
     await expect(gpuNet.fitAsync(x, y, { epochs: 1, batchSize: 8, optimizer: { type: 'sgd', learningRate: 1e38 } })).rejects.toBeInstanceOf(DivergenceError);
     expect(Array.from(gpuNet.getParameters())).toEqual(before);
+  });
+
+  test('dispose() from a callback ends the fit with a DisposedError and frees the GPU buffers', async () => {
+    const net = await MLP.create({ layers: [2, 4, 1], activations: ['relu', 'linear'], backend: 'webgpu', gpu, seed: 12 });
+    const error = await net.fitAsync(XOR_X, XOR_Y, { epochs: 5, onEpochEnd: (epoch) => void (epoch === 1 && net.dispose()) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DisposedError);
+    expect(net.disposed).toBe(true);
+    await expect(net.predictAsync(XOR_X)).rejects.toBeInstanceOf(DisposedError);
   });
 
   test('the same run twice gives bit-identical parameters and losses', async () => {
