@@ -101,7 +101,7 @@ export function rebalance(c: Control, threads: i32): void {
 /**
  * Cuts thread 0's share at `first` and the others' equally (with first = 1/threads, equal
  * shares), clears the busy times, and marks the table as these threads': the start of the
- * measurements, and a test hook.
+ * measurements.
  */
 export function setCuts(c: Control, threads: i32, first: f64): void {
   store<f64>(cutAddress(c, 0), 0);

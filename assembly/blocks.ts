@@ -165,8 +165,6 @@
   callerCanBlock: i32;
   /** Non-zero once a thread has failed. */
   abort: i32;
-  /** Test hook: thread index + 1 that traps on its next command (0: none). */
-  fault: i32;
   /** Worker runs posted and not yet finished: after an abort the caller waits for 0. */
   active: i32;
   /** Commands that ran on more than one thread. */
@@ -174,7 +172,7 @@
   /** A failed worker's message (written by its JavaScript): byte length; the text follows the block. */
   errorLength: i32;
   /** The thread count the balance table's cuts are for (assembly/balance.ts); 0: none yet, shares are equal. */
-  balancedThreads: i32; private line0a: i32; private line0b: i64;
+  balancedThreads: i32; private line0a: i32; private line0c: i32; private line0b: i64;
   barrierCount: i32;
   /** Flags the threads of a gathering barrier raise (OR); the last to arrive collects them. */
   flagsArriving: i32; private line1b: i64; private line1c: i64; private line1d: i64;
@@ -192,6 +190,7 @@ export const ERROR_CAPACITY: i32 = 1020;
 // @generate constant MAX_THREADS
 export const MAX_THREADS: i32 = 256;
 /** The balance table after the message (assembly/balance.ts): each thread's cut and busy time, f64. */
+// @generate constant Control_balanceOffset
 export const BALANCE_OFFSET: usize = (<usize>ERROR_CAPACITY + 7) & ~7;
 export const BALANCE_BYTES: i32 = (2 * MAX_THREADS + 1) * 8;
 /** Bytes after the Control block that are the threads' own: the message, then the balance table. */

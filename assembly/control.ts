@@ -27,11 +27,3 @@ export function post(c: Control, command: i32, threads: i32, network: usize): vo
   atomic.add<i32>(word(c, offsetof<Control>('generation')), 1);
   atomic.notify(word(c, offsetof<Control>('generation')), -1);
 }
-
-/** The test hook: the thread named by `fault` traps at the start of its share. */
-export function trapIfFaulted(c: Control, thread: i32): void {
-  if (atomic.load<i32>(word(c, offsetof<Control>('fault'))) == thread + 1) {
-    atomic.store<i32>(word(c, offsetof<Control>('fault')), 0);
-    unreachable();
-  }
-}

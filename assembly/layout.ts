@@ -4,11 +4,11 @@
 // TypeScript needs, as exported globals named Block_field, group_name or their own name: what
 // src/wasm/blocks.ts reads from a loaded module to lay out and write the blocks.
 
-import { Network, Layer, Optimizer, Control, ERROR_CAPACITY, MAX_THREADS, CONTROL_TAIL_BYTES, LAYERS_OFFSET, LAYER_BYTES } from './blocks';
+import { Network, Layer, Optimizer, Control, ERROR_CAPACITY, MAX_THREADS, BALANCE_OFFSET, CONTROL_TAIL_BYTES, LAYERS_OFFSET, LAYER_BYTES } from './blocks';
 import { LINEAR, RELU, LEAKY_RELU, SIGMOID, TANH, SOFTMAX, GELU, GELU_TANH, SILU, ELU, SELU, SOFTPLUS, MISH, HARDSWISH, SLOPE_FROM_Z } from './activations';
 import { MSE, CROSS_ENTROPY, BINARY_CROSS_ENTROPY, L1, HUBER, SMOOTH_L1 } from './losses';
 import { FAILURE_NONE, FAILURE_LOSS, FAILURE_UPDATE } from './network';
-import { LAYER_NORM, BATCH_NORM } from './normalization';
+import { LAYER_NORM, BATCH_NORM, OVER_BATCH } from './normalization';
 import { SGD, ADAM, ADAMW, RMSPROP, ADAGRAD, NADAM } from './optimizers';
 
 export const Network_layerCount: usize = offsetof<Network>('layerCount');
@@ -112,7 +112,6 @@ export const Control_available: usize = offsetof<Control>('available');
 export const Control_workPerThread: usize = offsetof<Control>('workPerThread');
 export const Control_callerCanBlock: usize = offsetof<Control>('callerCanBlock');
 export const Control_abort: usize = offsetof<Control>('abort');
-export const Control_fault: usize = offsetof<Control>('fault');
 export const Control_active: usize = offsetof<Control>('active');
 export const Control_parallelCalls: usize = offsetof<Control>('parallelCalls');
 export const Control_errorLength: usize = offsetof<Control>('errorLength');
@@ -127,9 +126,11 @@ export const Control_size: usize = offsetof<Control>();
 export const ACTIVATION_SLOPE_FROM_Z = SLOPE_FROM_Z;
 export const Control_errorCapacity = ERROR_CAPACITY;
 export { MAX_THREADS } from './blocks';
+export const Control_balanceOffset = BALANCE_OFFSET;
 export const Control_tailBytes = CONTROL_TAIL_BYTES;
 export const Network_layers = LAYERS_OFFSET;
 export const Layer_stride = LAYER_BYTES;
+export const NORMALIZATION_OVER_BATCH = OVER_BATCH;
 
 export const activation_linear = LINEAR;
 export const activation_relu = RELU;

@@ -44,8 +44,8 @@ import { resetOrder } from './shuffle';
 import { cursorFrom, cursorSkip, cursorTo } from './random';
 import { gather } from './barrier';
 import { cutAt, startWork } from './balance';
-import { post, threadsFor, trapIfFaulted } from './control';
-import { NO_NORM, LAYER_NORM, BATCH_NORM, layerNormRows, layerNormBackwardRows, normParameterGradient, batchNormColumns, batchNormInferenceRows, batchNormBackwardColumns, updateRunning } from './normalization';
+import { post, threadsFor } from './control';
+import { NO_NORM, overBatch, normalizeRows, normalizeColumns, normalizeBackwardColumns, normalizeBackwardRows, updateRunningOf } from './normalization';
 
 // Commands a call runs on its threads.
 export const FORWARD = 1;
@@ -168,10 +168,7 @@ function call(n: Network, command: i32, rows: i32): void {
 /** This thread's share of a command. Returns false if the work was aborted (another thread failed). */
 export function execute(n: Network, command: i32, thread: i32, threads: i32): bool {
   if (ASC_FEATURE_THREADS) {
-    if (threads > 1) {
-      trapIfFaulted(changetype<Control>(n.control), thread);
-      startWork();
-    }
+    if (threads > 1) startWork();
   }
   if (command == FORWARD) return forwardShare(n, thread, threads, n.rows, false, n.batchStatistics != 0) && sync(n, thread, threads);
   if (command == BACKWARD) {
@@ -281,10 +278,10 @@ function forwardShare(n: Network, thread: i32, threads: i32, rows: i32, dropout:
       input = passedOn(layer, dropout);
       continue;
     }
-    if (batchStatistics && layer.normalization == BATCH_NORM) {
+    if (batchStatistics && overBatch(layer.normalization)) {
       denseForward(layer.h, layer.h, input, layer.weights, layer.bias, units, layer.inputs, LINEAR, r0, r1, 0, units);
       if (!sync(n, thread, threads)) return false;
-      batchNormColumns(layer.z, layer.xhat, layer.statistics, layer.h, layer.gamma, layer.beta, rows, units, share(n, units, thread, threads, UNIT_ALIGN), share(n, units, thread + 1, threads, UNIT_ALIGN));
+      normalizeColumns(layer, rows, share(n, units, thread, threads, UNIT_ALIGN), share(n, units, thread + 1, threads, UNIT_ALIGN));
       if (!sync(n, thread, threads)) return false;
       if (r0 < r1) activate(layer.activation, at(layer.a, r0 * units), at(layer.z, r0 * units), r1 - r0, units);
     } else {
@@ -305,8 +302,7 @@ function layerRows(layer: Layer, input: usize, r0: i32, r1: i32): void {
     return;
   }
   denseForward(layer.h, layer.h, input, layer.weights, layer.bias, units, layer.inputs, LINEAR, r0, r1, 0, units);
-  if (layer.normalization == LAYER_NORM) layerNormRows(layer.z, layer.xhat, layer.statistics, layer.h, layer.gamma, layer.beta, units, r0, r1);
-  else batchNormInferenceRows(layer.z, layer.h, layer.runningMean, layer.runningVar, layer.gamma, layer.beta, units, r0, r1);
+  normalizeRows(layer, r0, r1);
   activate(layer.activation, at(layer.a, r0 * units), at(layer.z, r0 * units), r1 - r0, units);
 }
 
@@ -392,15 +388,14 @@ function backwardShare(n: Network, thread: i32, threads: i32, rows: i32, trainin
     // this thread's columns; layer norm's was taken row by row in the phase before).
     let delta = layer.z;
     if (layer.normalization != NO_NORM) {
-      normParameterGradient(layer.gradGamma, layer.gradBeta, layer.z, layer.xhat, rows, units, u0, u1);
-      if (layer.normalization == BATCH_NORM) batchNormBackwardColumns(layer.h, layer.z, layer.xhat, layer.statistics, layer.gamma, layer.gradGamma, layer.gradBeta, rows, units, u0, u1);
+      normalizeBackwardColumns(layer, rows, u0, u1);
       delta = layer.h;
     }
     weightGradient(layer.gradWeights, layer.gradBias, delta, input, rows, units, inputs, u0, u1);
     if (training && threads > 1 && u0 < u1) flags |= guardUnits(n, layer, u0, u1);
     if (l == 0) continue;
     // The input gradient reads every unit's δ (δh) of the rows it computes.
-    if ((deltaByUnits || layer.normalization == BATCH_NORM) && !sync(n, thread, threads)) return -1;
+    if ((deltaByUnits || overBatch(layer.normalization)) && !sync(n, thread, threads)) return -1;
     // Fused with the lower layer's activation derivative: its z buffer receives its δ. Rows
     // and units of it need only the same rows of delta, and no other thread reads them in
     // this phase. Split as the lower layer's forward pass was: by its units or by rows.
@@ -418,7 +413,7 @@ function backwardShare(n: Network, thread: i32, threads: i32, rows: i32, trainin
     } else if (r0 < r1) {
       inputGradient(below.z, delta, layer.weights, slopes, below.activation, units, inputs, r0, r1, 0, inputs);
       if (training && below.dropoutRate > 0) dropoutBackward(at(below.z, r0 * inputs), at(below.mask, r0 * inputs), (r1 - r0) * inputs);
-      if (below.normalization == LAYER_NORM) layerNormBackwardRows(below.h, below.z, below.xhat, below.statistics, below.gamma, inputs, r0, r1);
+      if (below.normalization != NO_NORM) normalizeBackwardRows(below, r0, r1);
     }
   }
   // One thread's units are all of θ, one contiguous vector: one scan, not two per layer.
@@ -500,8 +495,8 @@ function updateRunningStatistics(n: Network): void {
   let tracked = false;
   for (let l = 0; l < n.layerCount; l++) {
     const layer = layerAt(changetype<usize>(n), l);
-    if (layer.normalization != BATCH_NORM) continue;
-    updateRunning(layer.runningMean, layer.runningVar, layer.statistics, layer.outputs);
+    if (!overBatch(layer.normalization)) continue;
+    updateRunningOf(layer);
     tracked = true;
   }
   if (tracked) n.batchesTracked += 1;

@@ -6,12 +6,19 @@
 // column in row order: the same sums whichever thread owns the column.
 
 import { at } from './address';
+import { Layer } from './blocks';
 
 export const NO_NORM = 0;
+// A normalization over the batch's rows (not within each row): it keeps running statistics for
+// inference (2 per unit), its training statistics are 3 per unit (mean, 1/σ, unbiased variance)
+// where a row-wise one keeps 1/σ per row, it needs 2 rows or more, and eval-mode it is affine per
+// unit (it folds into its Linear). TypeScript reads the flag, not the code.
+// @generate constant NORMALIZATION_OVER_BATCH
+export const OVER_BATCH = 0x100;
 // Each normalization's code (0: none).
 // @generate codes normalization
 export const LAYER_NORM = 1;
-export const BATCH_NORM = 2;
+export const BATCH_NORM = 2 | OVER_BATCH;
 
 /** nn.LayerNorm's and nn.BatchNorm1d's default eps. */
 const EPSILON: float = 1e-5;
@@ -141,4 +148,42 @@ export function updateRunning(runningMean: usize, runningVar: usize, stats: usiz
     set(runningMean, j, MOMENTUM * get(stats, j) + (<float>1 - MOMENTUM) * get(runningMean, j));
     set(runningVar, j, MOMENTUM * get(stats, 2 * n + j) + (<float>1 - MOMENTUM) * get(runningVar, j));
   }
+}
+
+// What the network's phases call (assembly/network.ts): each normalization's kernels by its code,
+// so a new normalization is its code, its kernels and its branches here. The phases decide from
+// the OVER_BATCH flag where the threads must meet.
+
+/** True for a normalization over the batch's rows (the OVER_BATCH flag of its code). */
+@inline export function overBatch(normalization: i32): bool {
+  return (normalization & OVER_BATCH) != 0;
+}
+
+/** Rows r0…r1−1 of z from h, each row on its own: a row-wise normalization, or one over the batch with its running statistics (inference). */
+export function normalizeRows(layer: Layer, r0: i32, r1: i32): void {
+  const n = layer.outputs;
+  if (layer.normalization == LAYER_NORM) layerNormRows(layer.z, layer.xhat, layer.statistics, layer.h, layer.gamma, layer.beta, n, r0, r1);
+  else if (layer.normalization == BATCH_NORM) batchNormInferenceRows(layer.z, layer.h, layer.runningMean, layer.runningVar, layer.gamma, layer.beta, n, r0, r1);
+}
+
+/** Units u0…u1−1 of z from h over every row of the batch, with the batch's statistics: a normalization over the batch, training. */
+export function normalizeColumns(layer: Layer, rows: i32, u0: i32, u1: i32): void {
+  if (layer.normalization == BATCH_NORM) batchNormColumns(layer.z, layer.xhat, layer.statistics, layer.h, layer.gamma, layer.beta, rows, layer.outputs, u0, u1);
+}
+
+/** ∇γ, ∇β of units u0…u1−1, then (for one over the batch) δh of those units from δz: δh of a row-wise one is taken by rows (normalizeBackwardRows). */
+export function normalizeBackwardColumns(layer: Layer, rows: i32, u0: i32, u1: i32): void {
+  const n = layer.outputs;
+  normParameterGradient(layer.gradGamma, layer.gradBeta, layer.z, layer.xhat, rows, n, u0, u1);
+  if (layer.normalization == BATCH_NORM) batchNormBackwardColumns(layer.h, layer.z, layer.xhat, layer.statistics, layer.gamma, layer.gradGamma, layer.gradBeta, rows, n, u0, u1);
+}
+
+/** δh of rows r0…r1−1 from δz for a row-wise normalization (none for one over the batch, whose δh is taken by units). */
+export function normalizeBackwardRows(layer: Layer, r0: i32, r1: i32): void {
+  if (layer.normalization == LAYER_NORM) layerNormBackwardRows(layer.h, layer.z, layer.xhat, layer.statistics, layer.gamma, layer.outputs, r0, r1);
+}
+
+/** The running statistics after an applied step, from the batch's (a normalization over the batch). */
+export function updateRunningOf(layer: Layer): void {
+  if (layer.normalization == BATCH_NORM) updateRunning(layer.runningMean, layer.runningVar, layer.statistics, layer.outputs);
 }

@@ -5,7 +5,7 @@
 import { Control, Network } from './blocks';
 import { execute, STOP } from './network';
 import { waitWhile, word } from './barrier';
-import { cutAt, setCuts } from './balance';
+import { cutAt } from './balance';
 
 export * from './index';
 export { abortAll } from './barrier';
@@ -50,9 +50,4 @@ export function stopWorkers(ctrl: usize): void {
 /** Where thread t's share starts, as a fraction (observable by tests: the shares follow the threads' speeds). */
 export function shareCut(ctrl: usize, t: i32, threads: i32): f64 {
   return cutAt(changetype<Control>(ctrl), t, threads);
-}
-
-/** Test hook: thread 0's share cut at `first` of every phase, the other threads' equal. */
-export function cutShares(ctrl: usize, threads: i32, first: f64): void {
-  setCuts(changetype<Control>(ctrl), threads, first);
 }

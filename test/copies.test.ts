@@ -2,24 +2,34 @@
 // the engine's dataset, validation rows included, and fitDataset each batch straight into the
 // engine's batch buffers — no conversion into a JavaScript array in between. The inference
 // Predictor holds no gradient buffer. (The private members read here are named in comments.)
-import { describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { MLP } from '../src/index.js';
 import { Predictor } from '../src/inference/index.js';
 import { Random } from '../src/core/random.js';
 import type { Engine } from '../src/engine/engine.js';
+import { engineOf } from '../src/api/test-seam.js';
+import { toArrays } from '../src/api/rows.js';
+
+// toArrays copies a whole dataset into JavaScript arrays: watched wherever the library calls it.
+vi.mock('../src/api/rows.js', async (importOriginal) => {
+  const rows = await importOriginal<typeof import('../src/api/rows.js')>();
+  return { ...rows, toArrays: vi.fn(rows.toArrays) };
+});
+beforeEach(() => {
+  vi.mocked(toArrays).mockClear();
+});
 
 const SPEC = { layers: [3, 5, 2], activations: ['relu', 'softmax'], loss: 'cross-entropy', seed: 2 } as const;
 const random = new Random(3);
 const rows = Array.from({ length: 40 }, () => [random.normal(), random.normal(), random.normal()]);
 const labels = rows.map((r) => (r[0] > 0 ? 1 : 0));
 
-/** Calls of MLP's private toArrays (a whole dataset copied into JavaScript arrays) and of the engine's dataset and batch staging. */
+/** Calls of toArrays (src/api/rows.ts: a whole dataset copied into JavaScript arrays) and of the engine's dataset staging. */
 function watch(net: MLP) {
-  const toArrays = vi.spyOn(net as unknown as { toArrays: () => unknown }, 'toArrays');
-  const engine = (net as unknown as { engine: Engine }).engine;
+  const engine = engineOf(net);
   const allocate = vi.spyOn(engine, 'allocateDataset');
   const setDataset = vi.spyOn(engine, 'setDataset');
-  return { toArrays, allocate, setDataset };
+  return { toArrays: vi.mocked(toArrays), allocate, setDataset };
 }
 
 describe('copies of the data on the training paths', () => {

@@ -10,18 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MLP, ValueError, type Activation, type DType, type Loss } from '../src/index.js';
 import { randomData } from './helpers.js';
+import { runOnnx } from './support/exports.js';
 
 beforeAll(() => {
   ort.env.wasm.numThreads = 1; // no worker threads: the test needs no cross-origin isolation
 });
-
-async function runOnnx(bytes: Uint8Array, X: Float32Array | Float64Array, inputs: number): Promise<Float32Array | Float64Array> {
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
-  const type = X instanceof Float64Array ? 'float64' : 'float32';
-  const result = await session.run({ input: new ort.Tensor(type, X, [X.length / inputs, inputs]) });
-  await session.release();
-  return result.output.data as Float32Array | Float64Array;
-}
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);

@@ -1,22 +1,17 @@
 // net.toFunction(): a dependency-free ES module whose predict matches the library's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { MLP, type Activation, type DType, type Loss, type Normalization } from '../src/index.js';
 import { Random } from '../src/core/random.js';
+import { importSource as importInto } from './support/exports.js';
 
 let dir = '';
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'wasm-mlp-standalone-')); });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-let count = 0;
-async function importSource(source: string): Promise<{ predict: (X: unknown) => number[][] | Float64Array | Float32Array; layers: number[]; default: unknown }> {
-  const file = join(dir, `model-${count++}.mjs`);
-  writeFileSync(file, source);
-  return import(pathToFileURL(file).href);
-}
+const importSource = (source: string) => importInto(dir, source);
 
 const cases: [string, number[], Activation[], Loss, DType, (Normalization | null)[]?][] = [
   ['relu → softmax', [5, 8, 3], ['relu', 'softmax'], 'cross-entropy', 'float32'],

@@ -8,10 +8,20 @@ import { MLP, WorkerError, setKernelVariant, supportedKernelVariants, type DType
 import type { OptimizerOptions } from '../src/registry/optimizers.js';
 import { setWorkPerThread } from '../src/wasm/shared-engine.js';
 import { networkSpecs, randomData, type NetSpec } from './helpers.js';
-import { threadingOf } from '../src/api/test-seam.js';
+import { setShareCuts, threadingOf } from '../src/api/test-seam.js';
 
 const threading = threadingOf;
 const bits = (a: Float32Array | Float64Array | number[]) => Array.from(new Uint8Array(Float64Array.from(a).buffer));
+
+/** Cuts with thread 0's share of every phase ending at `first`, the other threads' equal. */
+const firstShareCuts = (threads: number, first: number) => [0, ...Array.from({ length: threads - 1 }, (_, t) => first + ((1 - first) * t) / (threads - 1)), 1];
+
+/**
+ * Equal cuts, but thread `thread`'s share starting at −500,000 × its items: far outside memory, so
+ * that thread traps (memory access out of bounds) at its first row, as a real fault in it does,
+ * while the thread before it gets an empty share.
+ */
+const faultyCuts = (threads: number, thread: number) => Array.from({ length: threads + 1 }, (_, t) => (t === thread ? -5e5 : t / threads));
 
 /**
  * Everything a network computes, in a form compared bit for bit. `firstShare`: thread 0's share
@@ -19,7 +29,12 @@ const bits = (a: Float32Array | Float64Array | number[]) => Array.from(new Uint8
  */
 async function runAll(spec: NetSpec, dtype: DType, threads: number, rows: number, training: { optimizer?: OptimizerOptions; dropout?: number; firstShare?: number } = {}) {
   const net = await MLP.create({ ...spec, dtype, threads, seed: 11, dropout: training.dropout });
-  if (training.firstShare !== undefined) threading(net).cutShares(training.firstShare);
+  // One thread has one share, and no table to write.
+  if (training.firstShare !== undefined && threads > 1) {
+    setShareCuts(net, firstShareCuts(threads, training.firstShare));
+    // The kernels read the table the seam wrote.
+    expect(threading(net).cuts()).toEqual(firstShareCuts(threads, training.firstShare));
+  }
   if (training.optimizer) net.setOptimizer(training.optimizer);
   const { X, Y } = randomData(spec, rows, 5);
   const out = {
@@ -300,7 +315,7 @@ describe('a failure in a thread', () => {
     const net = await MLP.create({ ...spec, threads: 3, seed: 4 });
     const reference = await MLP.create({ ...spec, threads: 1, seed: 4 });
     const before = bits(net.getParameters());
-    threading(net).injectFault(2);
+    setShareCuts(net, faultyCuts(3, 2));
     expect(() => net.step(X, Y)).toThrow(WorkerError);
     expect(bits(net.getParameters())).toEqual(before);
     // Usable at once (on one thread while new workers start), and as exact as ever.
@@ -309,8 +324,8 @@ describe('a failure in a thread', () => {
     expect(bits(net.getParameters())).toEqual(bits(reference.getParameters()));
     // The new workers fail and recover the same way.
     const trained = bits(net.getParameters());
-    threading(net).injectFault(1);
-    expect(() => net.fit(X, Y, { epochs: 2, batchSize: 8, shuffle: false })).toThrow(/^worker thread 1: RuntimeError: unreachable\. The call was abandoned; the network stays usable/);
+    setShareCuts(net, faultyCuts(3, 1));
+    expect(() => net.fit(X, Y, { epochs: 2, batchSize: 8, shuffle: false })).toThrow(/^worker thread 1: RuntimeError: memory access out of bounds\. The call was abandoned; the network stays usable/);
     expect(bits(net.getParameters())).toEqual(trained);
     await untilParallelAgain(net, () => reference.step(X, Y));
     expect(bits(net.getParameters())).toEqual(bits(reference.getParameters()));
@@ -331,8 +346,10 @@ describe('a failure in a thread', () => {
 
   it("in the caller's own share releases the workers and rethrows; the network stays usable", async () => {
     const net = await MLP.create({ ...spec, threads: 2, seed: 4 });
-    threading(net).injectFault(0);
+    setShareCuts(net, faultyCuts(2, 0));
     expect(() => net.gradient(X, Y)).toThrow(WebAssembly.RuntimeError);
+    // The caller's own failure leaves the workers running, and the table as the test wrote it.
+    setShareCuts(net, [0, 0.5, 1]);
     const reference = await MLP.create({ ...spec, threads: 1, seed: 4 });
     expect(bits(net.gradient(X, Y))).toEqual(bits(reference.gradient(X, Y)));
     net.dispose();

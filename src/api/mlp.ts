@@ -1,103 +1,55 @@
+// The public class: a network's state (its engine, generators and counters) and its methods,
+// each checking its arguments and delegating the work to the modules beside it (./rows.ts,
+// ./prediction.ts, ./fitting.ts, ./opening.ts…) and to the layers below.
 import type { Engine } from '../engine/engine.js';
 import { provideEngineReader } from './test-seam.js';
 import type { Activation, Architecture, Backend, CreateOptions, DType, FloatArray, Loss } from '../model/options.js';
-import { BACKENDS, DTYPES, arrayType } from '../model/options.js';
-import { DisposedError, ShapeError, ValueError, describe, detachedError, inCall, isDetached } from '../core/errors.js';
-import { checkBoolean, checkChoice, checkNumber, checkOptions, keysOf } from '../core/validate.js';
+import { DisposedError, inCall } from '../core/errors.js';
+import { checkBoolean, checkOptions } from '../core/validate.js';
 import { checkCreateOptions } from '../model/create-options.js';
-import { countRows, countTargetRows, copyRows, copyTargets, isAllowed, badValue, plural, type Matrix, type Targets } from '../model/data.js';
-import { stageRows } from '../engine/staging.js';
-import { predictRows, predictRowsInto } from '../engine/predict.js';
-import { checkBatchFits, checkDatasetFits, checkTextExport } from '../model/limits.js';
-import { checkSampleWeight, datasetWeights, withSampleWeights, type SampleWeightOptions } from '../training/sample-weights.js';
-import { divergenceError } from '../engine/divergence.js';
-import { createJsEngine } from '../js/engine.js';
-import { createThreadedEngine } from '../wasm/shared-engine.js';
-import { checkThreads, type ThreadsOption } from '../threads/support.js';
+import { checkTextExport } from '../model/limits.js';
+import { withSampleWeights, type SampleWeightOptions } from '../training/sample-weights.js';
+import { checkThreads } from '../threads/support.js';
 import { Random } from '../core/random.js';
+import { freshSeed } from '../core/seed.js';
 import { initialise } from '../model/init.js';
-import { traceBatch, type Trace } from './trace.js';
-import { FIT_KEYS, callBack, checkFitOptions, defaultEpochs, disposedWhileTraining, fitEpochs, newTrainingState, planRates, runToEnd, runYielding, sameConfig, splitValidation, type CheckedFitOptions, type Dataset, type EpochLoop, type EpochTrainer, type FitHistory, type FitOptions, type FitRun, type TrainingState } from '../training/fit.js';
-import { CHUNK_ROWS as EVALUATE_CHUNK_ROWS, evaluateChunks, type Evaluation } from '../training/evaluate.js';
-import { planFitData, stageFitData, stageValidationOnly, type FitDataOptions, type StagedRows } from '../training/fit-data.js';
-import { checkMetrics, type Metric } from '../training/metrics.js';
-import { checkModelJSON, type ModelJSON } from '../io/model-json.js';
-import { readCheckpoint, writeCheckpoint } from '../io/checkpoint.js';
-import { checkTrainingJSON, trainingToJSON } from '../io/training-json.js';
-import { toBytes, type Bytes } from '../io/bytes.js';
-import { sniffModel } from '../io/sniff.js';
+import { traceStagedRows, type Trace } from './trace.js';
+import { callBack, newTrainingState, runToEnd, runYielding, type FitHistory, type FitOptions, type TrainingState } from '../training/fit.js';
+import type { Evaluation } from '../training/evaluate.js';
+import type { Metric } from '../training/metrics.js';
+import type { ModelJSON } from '../io/model-json.js';
+import { writeCheckpoint } from '../io/checkpoint.js';
+import type { Bytes } from '../io/bytes.js';
 import { writeOnnx, type OnnxOptions } from '../io/onnx.js';
-import { readSafetensors, writeSafetensors, type SafetensorsArchitecture } from '../io/safetensors.js';
-import { checkBatchStatisticsRows, type ParameterLayout } from '../model/layout.js';
-import { DEFAULT_OPTIMIZER, FIT_DEFAULT_OPTIMIZER, resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from '../registry/optimizers.js';
+import { writeSafetensors, type SafetensorsArchitecture } from '../io/safetensors.js';
+import type { ParameterLayout } from '../model/layout.js';
+import { resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from '../registry/optimizers.js';
 import { standaloneModule } from '../io/standalone.js';
 import { summaryText } from './summary.js';
 import { quantizeNetwork, type QuantizeOptions } from '../quantize/quantize.js';
 import { fitInWorker, type FitAccess, type FitAsyncOptions } from '../async/fit-async.js';
 import { applyState, captureState, WEIGHT_PIECES, type NetworkState, type StateHolder } from '../state/network-state.js';
-import { checkpointOf, runningOf, stateOfCheckpoint, stateOfJSON, statisticsOf } from '../io/state-files.js';
-import { fitDataset, type BatchDataset, type DatasetAccess, type FitDatasetOptions } from '../training/fit-dataset.js';
+import { checkpointOf, modelJSONOf, runningOf } from '../io/state-files.js';
+import { fitDataset, type BatchDataset, type FitDatasetOptions } from '../training/fit-dataset.js';
 import type { InputStage } from '../preprocessing/stage.js';
-import { isRawSample, type RawRow, type RawRows } from '../preprocessing/rows.js';
-import { encodeRows } from '../preprocessing/encode.js';
-import { encodeLabels } from '../preprocessing/labels.js';
-import { predictRaw, predictRawInto } from '../engine/predict-raw.js';
-import { preprocessingToJSON } from '../preprocessing/architecture.js';
-import { createWebGpuEngine, isWebGpuEngine } from '../webgpu/engine.js';
-import { createAutoEngine } from '../webgpu/auto.js';
+import type { RawRow, RawRows } from '../preprocessing/rows.js';
+import type { Matrix } from '../model/data.js';
+import { classNamesOf, type ClassLabel } from '../model/predict-classes.js';
+import { FIT_ASYNC_KEYS, checkOnnxOptions, readToJSONTraining, type EvaluateOptions, type LoadOptions, type RunningStatistics, type StepOptions, type ToJSONOptions } from './call-options.js';
+import { checkParameters } from './arguments.js';
+import { checkRunningStatistics, runningStatisticsOf } from './running-statistics.js';
+import { encodeFit, encodeX, encodeY, readSampleWeight, stageBatch, type Labels, type Rows } from './rows.js';
+import { stepOnce } from './step.js';
+import { predictAny, predictAnyAsync, predictAnyInto, predictClassesAny } from './prediction.js';
+import { evaluateNetwork } from './evaluation.js';
+import { datasetAccess, fitAccessOf, fitOptimizer, startFit, type FitHost } from './fitting.js';
+import { TrainingGuard } from './training-guard.js';
+import { createEngine, dropoutStream, openJSON, openModelFile, openSafetensors, type Opened } from './opening.js';
+import { isWebGpuEngine } from '../webgpu/engine.js';
 import { refuseSyncOnWebGpu } from '../webgpu/sync-calls.js';
-import { predictOnWebGpu } from '../webgpu/predict.js';
-import { checkWebGpuFit, rowsTrainer } from '../training/webgpu-epochs.js';
+import { checkWebGpuFit } from '../training/webgpu-epochs.js';
 
-/** Rows a network takes: numbers, or raw rows (numbers and text) for a network with an input stage. */
-type Rows = Matrix | RawRows;
-/** Targets a network takes: numbers, or class names for a network with classNames. */
-type Labels = Targets | readonly string[];
-import { freshSeed } from '../core/seed.js';
-import { checkClassifier, classNamesOf, classesOf, type ClassLabel } from '../model/predict-classes.js';
-import { checkStratify, stratifiedSplit } from '../training/stratify.js';
-
-/** Options of a single training step. */
-export interface StepOptions extends SampleWeightOptions {
-  /** The optimizer's learning rate for this step only. Default: the optimizer's own (0.01 for the default SGD). */
-  learningRate?: number;
-}
-
-/** One batch-norm layer's running statistics (`getRunningStatistics`). */
-export interface RunningStatistics {
-  /** Index of the dense layer whose output it normalizes. */
-  layer: number;
-  /** nn.BatchNorm1d's running_mean and running_var, one per unit. */
-  runningMean: FloatArray;
-  runningVar: FloatArray;
-  /** nn.BatchNorm1d's num_batches_tracked: training steps that updated them. */
-  batchesTracked: number;
-}
-
-/** Options of `toJSON`. */
-export interface ToJSONOptions {
-  /** Include the optimizer state and fit's counters. Default false. */
-  training?: boolean;
-}
-
-/** Options of `evaluate`. */
-export interface EvaluateOptions<M extends readonly Metric[] = readonly Metric[]> extends SampleWeightOptions {
-  /** Metrics to compute besides the loss: 'accuracy', 'mae', 'mse'. Default none. The result's `metrics` has exactly these. */
-  metrics?: M;
-}
-
-/** Options of `MLP.fromJSON`, `MLP.load` and `MLP.fromSafetensors`. */
-export interface LoadOptions {
-  /**
-   * Where the loaded network computes ('auto' as in `MLP.create`). Default: the saved backend for
-   * `load` and `fromJSON` (JSON without one, or a network saved on 'webgpu': 'wasm'), 'wasm' for `fromSafetensors`.
-   */
-  backend?: Backend | 'auto';
-  /** As in `MLP.create`. Default 1. */
-  threads?: ThreadsOption;
-  /** As in `MLP.create`, for backend 'webgpu'. */
-  gpu?: object;
-}
+export type { StepOptions, RunningStatistics, ToJSONOptions, EvaluateOptions, LoadOptions } from './call-options.js';
 
 /** For the training worker (src/async/worker.ts): a network's FitAccess. Not part of the public API. */
 export let fitAccess: (net: MLP) => FitAccess;
@@ -108,8 +60,8 @@ export class MLP {
   private readonly random: Random;
   /** fit's counters: one object for the network's life (applyState writes into it). */
   private readonly training: TrainingState = newTrainingState();
-  /** The training call under way ('fit' or 'fitAsync'), or null. */
-  private fitting: string | null = null;
+  /** The training call under way, if any. */
+  private readonly guard = new TrainingGuard();
   /** Aborted by dispose(): a fitDataset waiting for its source's next batch stops waiting. */
   private readonly disposal = new AbortController();
   /** setOptimizer was called: from then on fit trains with the network's optimizer, even plain SGD. */
@@ -154,16 +106,7 @@ export class MLP {
    * @throws {ValueError} for an unknown option.
    */
   static async fromJSON(json: ModelJSON | string, options?: LoadOptions): Promise<MLP> {
-    const { architecture, parameters, random, dropoutRandom, training, backend: savedOn, running } = checkModelJSON('MLP.fromJSON', json);
-    const o = checkOptions('MLP.fromJSON', 'options', options, true, LOAD_KEYS) as LoadOptions;
-    // As MLP.load: the backend the network was saved from, unless another is asked for.
-    const backend = o.backend === undefined ? loadedOn(savedOn) : checkChoice('MLP.fromJSON', 'options.backend', o.backend, LOAD_BACKENDS);
-    const threads = checkThreads('MLP.fromJSON', o.threads);
-    const resume = training === undefined ? null : checkTrainingJSON('MLP.fromJSON', training, parameters.length, arrayType(architecture.dtype));
-    const generator = new Random();
-    const net = new MLP(await createEngine('MLP.fromJSON', architecture, backend, threads, o.gpu), architecture, generator);
-    applyState(net.holder('MLP.fromJSON'), stateOfJSON({ parameters, random, dropoutRandom, running }, resume, arrayType(architecture.dtype)));
-    return net;
+    return MLP.open('MLP.fromJSON', openJSON(json, options));
   }
 
   /**
@@ -179,15 +122,10 @@ export class MLP {
    * @throws {ValueError} when the bytes are neither a Uint8Array nor an ArrayBuffer, or for an unknown option.
    */
   static async load(bytes: Bytes, options?: LoadOptions): Promise<MLP> {
-    const o = checkOptions('MLP.load', 'options', options, true, LOAD_KEYS) as LoadOptions;
-    const requested = o.backend === undefined ? undefined : checkChoice('MLP.load', 'options.backend', o.backend, LOAD_BACKENDS);
-    const file = sniffModel('MLP.load', toBytes('MLP.load', bytes, 'a model file (a checkpoint, JSON or safetensors)'));
-    if (file.kind === 'model-json') return MLP.fromJSON(file.json as ModelJSON, o);
-    if (file.kind === 'safetensors') return MLP.fromSafetensors(file.bytes, o);
-    const c = readCheckpoint('MLP.load', file.kind === 'cli-model' ? file.checkpoint : file.bytes);
-    const net = new MLP(await createEngine('MLP.load', c.architecture, requested ?? loadedOn(c.backend), checkThreads('MLP.load', o.threads), o.gpu), c.architecture, new Random());
-    applyState(net.holder('MLP.load'), stateOfCheckpoint(c));
-    return net;
+    const file = openModelFile(bytes, options);
+    if (file.kind === 'model-json') return MLP.fromJSON(file.json, file.options);
+    if (file.kind === 'safetensors') return MLP.fromSafetensors(file.bytes, file.options);
+    return MLP.open('MLP.load', file.opened);
   }
 
   /**
@@ -200,12 +138,13 @@ export class MLP {
    * @throws {ValueError} for bytes of another type, or an unknown option.
    */
   static async fromSafetensors(bytes: Bytes, options?: LoadOptions & SafetensorsArchitecture): Promise<MLP> {
-    const o = checkOptions('MLP.fromSafetensors', 'options', options, true, SAFETENSORS_KEYS) as LoadOptions & SafetensorsArchitecture;
-    const backend = o.backend === undefined ? 'wasm' : checkChoice('MLP.fromSafetensors', 'options.backend', o.backend, LOAD_BACKENDS);
-    const { architecture, parameters, running } = readSafetensors('MLP.fromSafetensors', bytes, o);
-    const net = new MLP(await createEngine('MLP.fromSafetensors', architecture, backend, checkThreads('MLP.fromSafetensors', o.threads), o.gpu), architecture, new Random());
-    const Float = arrayType(architecture.dtype);
-    applyState(net.holder('MLP.fromSafetensors'), { parameters: Float.from(parameters), ...statisticsOf(running, Float), dropoutRandom: dropoutStream(0) });
+    return MLP.open('MLP.fromSafetensors', openSafetensors(bytes, options));
+  }
+
+  /** A network built from what a file or JSON holds, its state applied; its own generator until the state sets it. */
+  private static async open(fn: string, { architecture, backend, threads, gpu, state }: Opened): Promise<MLP> {
+    const net = new MLP(await createEngine(fn, architecture, backend, threads, gpu), architecture, new Random());
+    applyState(net.holder(fn), state);
     return net;
   }
 
@@ -251,17 +190,7 @@ export class MLP {
    * @throws DisposedError after `dispose()`.
    */
   getRunningStatistics(): RunningStatistics[] {
-    const engine = this.live('getRunningStatistics');
-    const running = engine.runningStatistics();
-    const batchesTracked = engine.batchesTracked();
-    const out: RunningStatistics[] = [];
-    let at = 0;
-    engine.layout.layers.forEach((layer, l) => {
-      if (layer.normalization !== 'batch-norm') return;
-      out.push({ layer: l, runningMean: running.slice(at, at + layer.outputs), runningVar: running.slice(at + layer.outputs, at + 2 * layer.outputs), batchesTracked });
-      at += 2 * layer.outputs;
-    });
-    return out;
+    return runningStatisticsOf(this.live('getRunningStatistics'));
   }
 
   /**
@@ -273,36 +202,9 @@ export class MLP {
    * @throws DisposedError after `dispose()`.
    */
   setRunningStatistics(stats: readonly RunningStatistics[]): void {
-    const fn = 'setRunningStatistics';
-    const engine = this.idle(fn);
-    const layers = engine.layout.layers.flatMap((layer, l) => (layer.normalization === 'batch-norm' ? [{ l, units: layer.outputs }] : []));
-    const expected = `one entry per batch-norm layer (layers ${layers.map((b) => b.l).join(', ') || 'none'})`;
-    if (!Array.isArray(stats)) throw new ValueError(`${fn}: stats must be an array with ${expected}, got ${describe(stats)}`);
-    if (stats.length !== layers.length) throw new ShapeError(`${fn}: stats has ${stats.length} ${stats.length === 1 ? 'entry' : 'entries'}, expected ${expected}`);
-    const float32 = this.dtype === 'float32';
-    const values: number[] = [];
-    let tracked: number | undefined;
-    stats.forEach((entry, i) => {
-      const name = `stats[${i}]`;
-      const { l, units } = layers[i];
-      if (typeof entry !== 'object' || entry === null) throw new ValueError(`${fn}: ${name} must be { layer, runningMean, runningVar, batchesTracked }, got ${describe(entry)}`);
-      if (entry.layer !== l) throw new ValueError(`${fn}: ${name}.layer must be ${l} (the network's batch-norm layers are ${layers.map((b) => b.l).join(', ')}), got ${describe(entry.layer)}`);
-      if (!Number.isSafeInteger(entry.batchesTracked) || entry.batchesTracked < 0) throw new ValueError(`${fn}: ${name}.batchesTracked must be a non-negative integer, got ${describe(entry.batchesTracked)}`);
-      if (tracked !== undefined && entry.batchesTracked !== tracked) throw new ValueError(`${fn}: ${name}.batchesTracked is ${entry.batchesTracked}, but stats[0].batchesTracked is ${tracked} (one count serves every layer)`);
-      tracked = entry.batchesTracked;
-      for (const key of ['runningMean', 'runningVar'] as const) {
-        const list = entry[key];
-        if (!isNumberArray(list)) throw new ValueError(`${fn}: ${name}.${key} must be an array or typed array of ${units} numbers, got ${describe(list)}`);
-        if (list.length !== units) throw new ShapeError(`${fn}: ${name}.${key} has ${plural(list.length, 'value')}, expected ${units} (layer ${l}'s units)`);
-        for (let u = 0; u < units; u++) {
-          const v = list[u];
-          if (typeof v !== 'number' || !isAllowed(v, undefined, float32)) throw badValue(fn, `${name}.${key}[${u}]`, v, undefined, float32);
-          if (key === 'runningVar' && v < 0) throw new ValueError(`${fn}: ${name}.runningVar[${u}] must be a variance (≥ 0), got ${v}`);
-          values.push(v);
-        }
-      }
-    });
-    if (layers.length > 0) applyState(this.holder(fn), { runningStatistics: arrayType(this.dtype).from(values), batchesTracked: tracked ?? 0 });
+    const engine = this.idle('setRunningStatistics');
+    const running = checkRunningStatistics('setRunningStatistics', engine.layout, this.dtype, stats);
+    if (running) applyState(this.holder('setRunningStatistics'), running);
   }
 
   /**
@@ -313,16 +215,7 @@ export class MLP {
    */
   setParameters(theta: ArrayLike<number>): void {
     const engine = this.idle('setParameters');
-    const count = engine.layout.parameterCount;
-    if (!isNumberArray(theta)) throw new ValueError(`setParameters: theta must be an array or typed array of ${count} numbers, got ${describe(theta)}`);
-    if (ArrayBuffer.isView(theta) && isDetached(theta)) throw detachedError('setParameters', 'theta', theta);
-    if (theta.length !== count) throw new ShapeError(`setParameters: theta has ${plural(theta.length, 'value')}, expected ${count} (the network's parameter count)`);
-    const float32 = this.dtype === 'float32';
-    for (let i = 0; i < count; i++) {
-      const v = theta[i];
-      if (typeof v !== 'number' || !isAllowed(v, undefined, float32)) throw badValue('setParameters', `theta[${i}]`, v, undefined, float32);
-    }
-    engine.parameters().set(theta);
+    engine.parameters().set(checkParameters('setParameters', theta, engine.layout.parameterCount, this.dtype));
   }
 
   /**
@@ -354,13 +247,7 @@ export class MLP {
   predict(sample: RawRow): number[];
   predict(X: RawRows | RawRow): number[][] | number[] | FloatArray;
   predict(X: Rows | readonly number[] | RawRow): number[][] | number[] | FloatArray {
-    const engine = this.live('predict');
-    if (this.architecture.input) return predictRaw('predict', engine, this.dtype, this.architecture.input, X);
-    if (!isSample(X)) return predictRows('predict', engine, this.dtype, X as Matrix);
-    if (X.length !== engine.layout.inputSize) {
-      throw new ShapeError(`predict: X is one sample of ${plural(X.length, 'value')}, but the network takes ${engine.layout.inputSize} inputs; for several samples pass one row each, e.g. [[${X.slice(0, 2).join(', ')}${X.length > 2 ? ', …' : ''}], …]`);
-    }
-    return (predictRows('predict', engine, this.dtype, [X]) as number[][])[0];
+    return predictAny('predict', this.live('predict'), this.architecture, X);
   }
 
   /**
@@ -375,15 +262,7 @@ export class MLP {
   predictClasses(X: Matrix | RawRows): ClassLabel[];
   predictClasses(sample: readonly number[] | RawRow): ClassLabel;
   predictClasses(X: Rows | readonly number[] | RawRow): ClassLabel[] | ClassLabel {
-    const engine = this.live('predictClasses');
-    checkClassifier('predictClasses', this.architecture);
-    const input = this.architecture.input;
-    const one = input ? isRawSample(X) : isSample(X);
-    const rows = (one ? [X] : X) as Rows;
-    // A network with an input stage encodes raw rows (arrays or objects keyed by column) first.
-    const outputs = input ? predictRaw('predictClasses', engine, this.dtype, input, rows) as number[][] | FloatArray : predictRows('predictClasses', engine, this.dtype, rows as Matrix);
-    const labels = classesOf('predictClasses', outputs, engine.layout.outputSize, classNamesOf(this));
-    return one ? labels[0]! : labels;
+    return predictClassesAny('predictClasses', this.live('predictClasses'), this.architecture, classNamesOf(this), X);
   }
 
   /**
@@ -396,9 +275,7 @@ export class MLP {
    * @throws DisposedError after `dispose()`.
    */
   predictInto<T extends FloatArray>(X: Rows, out: T): T {
-    const engine = this.live('predictInto');
-    if (this.architecture.input) return predictRawInto('predictInto', engine, this.dtype, this.architecture.input, X, out);
-    return predictRowsInto('predictInto', engine, this.dtype, X as Matrix, out);
+    return predictAnyInto('predictInto', this.live('predictInto'), this.architecture, X, out);
   }
 
   /**
@@ -409,11 +286,7 @@ export class MLP {
    * @throws {ValueError} for a value that is not a finite number (or a target out of the loss's range).
    */
   loss(rawX: Rows, rawY: Labels, options?: SampleWeightOptions): number {
-    const engine = this.live('loss');
-    const X = this.encodeX('loss', rawX);
-    const Y = this.encodeY('loss', rawY);
-    const weights = this.readSampleWeight('loss', X, options);
-    const rows = this.stage('loss', X, Y);
+    const { engine, weights, rows } = this.batch('loss', rawX, rawY, options);
     engine.forward(rows, true);
     return withSampleWeights(engine, weights, rows, () => engine.loss(rows));
   }
@@ -424,11 +297,7 @@ export class MLP {
    * @throws {ValueError} for a value that is not a finite number.
    */
   gradient(rawX: Rows, rawY: Labels, options?: SampleWeightOptions): FloatArray {
-    const engine = this.live('gradient');
-    const X = this.encodeX('gradient', rawX);
-    const Y = this.encodeY('gradient', rawY);
-    const weights = this.readSampleWeight('gradient', X, options);
-    const rows = this.stage('gradient', X, Y);
+    const { engine, weights, rows } = this.batch('gradient', rawX, rawY, options);
     engine.forward(rows, true);
     withSampleWeights(engine, weights, rows, () => engine.backward(rows));
     return engine.gradient().slice();
@@ -443,16 +312,7 @@ export class MLP {
    * @throws {ValueError} for an unknown option or a negative learning rate.
    */
   step(rawX: Rows, rawY: Labels, options?: StepOptions): number {
-    const engine = this.idle('step');
-    const X = this.encodeX('step', rawX);
-    const Y = this.encodeY('step', rawY);
-    const learningRate = readLearningRate('step', options) ?? engine.optimizer().learningRate;
-    const weights = options?.sampleWeight === undefined ? null : this.readSampleWeight('step', X, options, STEP_KEYS);
-    const rows = this.stage('step', X, Y);
-    const loss = weights === null ? engine.step(rows, learningRate) : withSampleWeights(engine, weights, rows, () => engine.step(rows, learningRate));
-    const failure = engine.failure();
-    if (failure) throw divergenceError('step', { layer: failure.layer, phase: failure.phase, step: 0 }, engine.layout, learningRate);
-    return loss;
+    return stepOnce('step', this.idle('step'), this.architecture, encodeX('step', this.architecture, rawX), encodeY('step', this.architecture, rawY), options);
   }
 
   /**
@@ -491,25 +351,7 @@ export class MLP {
    */
   trace(rawX: Rows, rawY: Labels): Trace {
     const engine = this.live('trace');
-    const X = this.encodeX('trace', rawX);
-    const Y = this.encodeY('trace', rawY);
-    const rows = this.stage('trace', X, Y);
-    // Each sample's own values come from a batch of that one row.
-    checkBatchStatisticsRows('trace', engine.layout, 1, "each sample's own pass");
-    const inputs = engine.layout.inputSize;
-    const outputs = engine.layout.outputSize;
-    const x = Array.from(engine.inputBuffer(rows));
-    const y = Array.from(engine.targetBuffer(rows));
-    return traceBatch(engine, rows, (i) => {
-      const xi = x.slice(i * inputs, (i + 1) * inputs);
-      const yi = y.slice(i * outputs, (i + 1) * outputs);
-      engine.inputBuffer(1).set(xi);
-      engine.targetBuffer(1).set(yi);
-      return { x: xi, y: yi };
-    }, () => {
-      engine.inputBuffer(rows).set(x);
-      engine.targetBuffer(rows).set(y);
-    });
+    return traceStagedRows('trace', engine, stageBatch('trace', engine, this.architecture, encodeX('trace', this.architecture, rawX), encodeY('trace', this.architecture, rawY)));
   }
 
   /**
@@ -523,9 +365,9 @@ export class MLP {
    * @throws {DivergenceError} when training meets a non-finite value (unless `onDivergence: 'stop'`).
    */
   fit<const M extends readonly Metric[] = []>(X: Rows, Y: Labels, options?: FitOptions<M>): FitHistory<M> {
-    return this.whileFitting('fit', () => {
-      const data = this.encodeFit('fit', X, Y, options as FitOptions | undefined);
-      const { loop, options: o } = this.startFit('fit', data.X, data.Y, data.options);
+    return this.guard.run('fit', () => {
+      const data = encodeFit('fit', this.architecture, X, Y, options as FitOptions | undefined);
+      const { loop, options: o } = startFit(this.fitHost(), 'fit', data.X, data.Y, data.options);
       return runToEnd(loop, o) as unknown as FitHistory<M>; // it holds exactly the checked metrics: M's
     });
   }
@@ -542,11 +384,11 @@ export class MLP {
   async fitAsync<const M extends readonly Metric[] = []>(rawX: Rows, rawY: Labels, options?: FitAsyncOptions<M>): Promise<FitHistory<M>> {
     const engine = this.live('fitAsync'); // a disposed network says so before judging the options
     const { worker = false, ...rawOptions } = checkOptions('fitAsync', 'options', options, true, FIT_ASYNC_KEYS) as FitAsyncOptions;
-    if (isWebGpuEngine(engine)) checkWebGpuFit('fitAsync', options, this.fitOptimizer('fitAsync', rawOptions.optimizer as FitOptions['optimizer']));
-    const { X, Y, options: fitOptions } = this.encodeFit('fitAsync', rawX, rawY, rawOptions);
-    if (checkBoolean('fitAsync', 'options.worker', worker)) return this.whileFitting('fitAsync', () => fitInWorker(this.fitAccess(), X, Y, fitOptions)) as unknown as Promise<FitHistory<M>>;
-    return this.whileFitting('fitAsync', () => {
-      const { loop, options: o } = this.startFit('fitAsync', X, Y, fitOptions, true);
+    if (isWebGpuEngine(engine)) checkWebGpuFit('fitAsync', options, fitOptimizer(this.fitHost(), 'fitAsync', rawOptions.optimizer as FitOptions['optimizer']));
+    const { X, Y, options: fitOptions } = encodeFit('fitAsync', this.architecture, rawX, rawY, rawOptions);
+    if (checkBoolean('fitAsync', 'options.worker', worker)) return this.guard.run('fitAsync', () => fitInWorker(this.fitAccess(), X, Y, fitOptions)) as unknown as Promise<FitHistory<M>>;
+    return this.guard.run('fitAsync', () => {
+      const { loop, options: o } = startFit(this.fitHost(), 'fitAsync', X, Y, fitOptions, true);
       return runYielding(loop, (pause) => callBack(o, pause));
     }) as unknown as Promise<FitHistory<M>>;
   }
@@ -567,13 +409,7 @@ export class MLP {
   predictAsync(X: Float64Array): Promise<Float64Array>;
   predictAsync(X: Rows | readonly number[] | RawRow): Promise<number[][] | number[] | FloatArray>;
   async predictAsync(X: Rows | readonly number[] | RawRow): Promise<number[][] | number[] | FloatArray> {
-    const engine = this.engine;
-    if (!engine || !isWebGpuEngine(engine)) return this.predict(X as Rows);
-    const input = this.architecture.input;
-    const one = input ? isRawSample(X) : isSample(X);
-    const rows = (one ? [X] : X) as Rows;
-    const outputs = await predictOnWebGpu('predictAsync', engine, input ? encodeRows('predictAsync', 'X', input, rows) : rows as Matrix);
-    return one ? (outputs as number[][])[0] : outputs;
+    return predictAnyAsync('predictAsync', this.live('predictAsync'), this.architecture, X);
   }
 
   /**
@@ -584,7 +420,7 @@ export class MLP {
    * @throws {ShapeError} (as a rejected promise) when X and Y do not match the network or each other.
    */
   async evaluateAsync<const M extends readonly Metric[] = []>(rawX: Rows, rawY: Labels, options?: EvaluateOptions<M>): Promise<Evaluation<M>> {
-    return this.evaluateAs('evaluateAsync', rawX, rawY, options);
+    return evaluateNetwork('evaluateAsync', this.live('evaluateAsync'), this.architecture, rawX, rawY, options) as unknown as Evaluation<M>;
   }
 
   /**
@@ -599,7 +435,7 @@ export class MLP {
    * @throws DisposedError (as a rejected Promise) after `dispose()`, or when the network is disposed while it trains.
    */
   fitDataset(dataset: BatchDataset, options?: FitDatasetOptions): Promise<FitHistory> {
-    return this.whileFitting('fitDataset', () => fitDataset(this.datasetAccess(), dataset, options));
+    return this.guard.run('fitDataset', () => fitDataset(datasetAccess(this.fitHost(), this.disposal.signal), dataset, options));
   }
 
   /**
@@ -621,23 +457,7 @@ export class MLP {
    * @throws {ShapeError} when X and Y do not match the network or each other.
    */
   evaluate<const M extends readonly Metric[] = []>(rawX: Rows, rawY: Labels, options?: EvaluateOptions<M>): Evaluation<M> {
-    return this.evaluateAs('evaluate', rawX, rawY, options);
-  }
-
-  /** `evaluate`, its errors named for the public call `fn`. */
-  private evaluateAs<const M extends readonly Metric[]>(fn: string, rawX: Rows, rawY: Labels, options?: EvaluateOptions<M>): Evaluation<M> {
-    const engine = this.live(fn);
-    const X = this.encodeX(fn, rawX);
-    const Y = this.encodeY(fn, rawY);
-    const o = checkOptions(fn, 'options', options, true, EVALUATE_KEYS) as EvaluateOptions;
-    const metrics = checkMetrics(fn, 'options.metrics', o.metrics, this.architecture);
-    const rows = this.countRows(fn, X, Y);
-    checkDatasetFits(fn, engine.layout, this.dtype, rows, EVALUATE_CHUNK_ROWS, 'data set');
-    // Only the targets are converted up front; X goes chunk by chunk straight into the engine.
-    const y = new (arrayType(this.dtype))(rows * engine.layout.outputSize);
-    copyTargets(fn, 'Y', Y, this.architecture.loss, engine.layout.outputSize, y);
-    const w = o.sampleWeight === undefined ? null : datasetWeights(fn, 'options.sampleWeight', o.sampleWeight, rows, arrayType(this.dtype));
-    return evaluateChunks(engine, this.architecture, (start, n) => stageRows(fn, 'X', engine, X, start, n), y, rows, metrics, w) as unknown as Evaluation<M>;
+    return evaluateNetwork('evaluate', this.live('evaluate'), this.architecture, rawX, rawY, options) as unknown as Evaluation<M>;
   }
 
   /**
@@ -707,13 +527,7 @@ export class MLP {
    */
   toOnnx(options?: OnnxOptions): Uint8Array {
     const engine = this.live('toOnnx');
-    // Keys checked: a misspelt `quantize` would otherwise export the float32 graph without a word.
-    const o = checkOptions('toOnnx', 'options', options, true, ONNX_KEYS) as OnnxOptions;
-    const dtype = o.dtype === undefined ? undefined : checkChoice('toOnnx', 'options.dtype', o.dtype, DTYPES);
-    if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) throw new ValueError(`toOnnx: options.name must be a non-empty string, got ${describe(o.name)}`);
-    const quantize = o.quantize === undefined ? undefined : checkChoice('toOnnx', 'options.quantize', o.quantize, ['int8'] as const);
-    if (quantize && dtype === 'float64') throw new ValueError("toOnnx: options.quantize 'int8' exports a float32 graph (the int8 model computes in float32); leave options.dtype out or pass 'float32'");
-    return writeOnnx(this.architecture, engine.parameters(), { dtype, name: o.name, quantize }, {}, engine.runningStatistics());
+    return writeOnnx(this.architecture, engine.parameters(), checkOnnxOptions(options), {}, engine.runningStatistics());
   }
 
   /**
@@ -724,23 +538,9 @@ export class MLP {
    */
   toJSON(options?: ToJSONOptions): ModelJSON {
     const engine = this.live('toJSON');
-    // JSON.stringify(net) calls toJSON with a property name: only an options object counts.
-    const o = typeof options === 'object' && options !== null ? checkOptions('toJSON', 'options', options, false, TO_JSON_KEYS) as ToJSONOptions : {};
-    const training = o.training !== undefined && checkBoolean('toJSON', 'options.training', o.training);
+    const training = readToJSONTraining(options);
     checkTextExport('toJSON', engine.layout.parameterCount);
-    const { layers, activations, loss, lossOptions, dtype, dropout, normalization } = this.architecture;
-    const state = captureState(this.holder('toJSON'));
-    const running = runningOf(state);
-    const json: ModelJSON = {
-      format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, ...(lossOptions && { lossOptions: { ...lossOptions } }), dtype, dropout: [...dropout],
-      // Written only for networks that have them, so other networks' files stay as they were.
-      ...(normalization.some((n) => n !== null) && { normalization: [...normalization] }),
-      ...(running && { runningStatistics: Array.from(running.runningStatistics), batchesTracked: running.batchesTracked }),
-      ...preprocessingToJSON(this.architecture),
-      backend: engine.backend, parameters: Array.from(state.parameters), random: state.random, dropoutRandom: state.dropoutRandom,
-    };
-    if (training) json.training = trainingToJSON(state.optimizer, state.training);
-    return json;
+    return modelJSONOf(this.architecture, engine.backend, captureState(this.holder('toJSON')), training);
   }
 
   /**
@@ -758,63 +558,31 @@ export class MLP {
     provideEngineReader((net: MLP) => net.engine);
   }
 
-  /** What fitAsync needs to train exactly as `fit` does: the network's shape, checked data, its epoch loop, its whole state. */
+  /** What fitAsync's worker needs to train exactly as `fit` does (./fitting.ts). */
   private fitAccess(): FitAccess {
+    return fitAccessOf(this.fitHost(), this.backend, this.live('fitAsync').threadsRequested === 'auto' ? 'auto' : this.threads);
+  }
+
+  /** What the fit plumbing (./fitting.ts) works on: the network's private state, lent. */
+  private fitHost(): FitHost {
     const net = this;
     return {
-      architecture: this.architecture,
-      backend: this.backend,
-      threads: this.live('fitAsync').threadsRequested === 'auto' ? 'auto' : this.threads,
-      get epoch() { return net.training.epoch; },
+      architecture: this.architecture, random: this.random, training: this.training,
+      get optimizerChosen() { return net.optimizerChosen; },
       get disposed() { return net.disposed; },
-      toArrays: (fn, X, Y, prefix, sampleWeight) => this.toArrays(fn, X, Y, prefix, sampleWeight),
-      check: (fn, X, Y, options) => void this.planFit(fn, X, Y, options),
-      loop: (fn, X, Y, options) => this.startFit(fn, X, Y, options, true).loop,
-      fitOptimizer: (fn, given) => this.fitOptimizer(fn, given),
-      snapshot: () => this.snapshot(),
-      restore: (state) => this.restore(state),
+      live: (fn) => this.live(fn),
+      snapshot: () => captureState(this.holder('fitAsync')),
+      restore: (state: NetworkState) => applyState(this.holder('fitAsync'), state),
     };
   }
 
-  /** For fitDataset: fit's epoch loop (with fitDataset's undo rule) over a stream's epochs, and each batch's staging. */
-  private datasetAccess(): DatasetAccess {
-    const fn = 'fitDataset';
-    return {
-      architecture: this.architecture,
-      disposal: this.disposal.signal,
-      stage: (X, Y, prefix, what) => this.stage(fn, this.encodeX(fn, X, prefix), this.encodeY(fn, Y, prefix), prefix, what),
-      loop: (o, given, trainer) => {
-        const engine = this.live(fn);
-        const optimizer = this.fitOptimizer(fn, given);
-        const baseRate = o.learningRate ?? optimizer.learningRate;
-        const rates = planRates(fn, o, baseRate, this.training.epoch);
-        const v = o.validationData;
-        const validation = v && { ...v, X: this.encodeX(fn, v.X, 'options.validationData.'), Y: this.encodeY(fn, v.Y, 'options.validationData.') };
-        const data = stageValidationOnly(fn, engine, this.architecture, validation);
-        return fitEpochs(this.fitRun(fn, engine, data, o, optimizer, baseRate, { ...this.undo(), onError: true }, trainer), rates);
-      },
-    };
-  }
-
-  /** Raw rows through the network's input stage (X itself for a network without one). */
-  private encodeX(fn: string, X: Rows, prefix = ''): Matrix {
-    const input = this.architecture.input;
-    return input ? encodeRows(fn, `${prefix}X`, input, X) : X as Matrix;
-  }
-
-  /** Class names as the targets the network trains on (other targets as they are). */
-  private encodeY(fn: string, Y: Labels, prefix = ''): Targets {
-    return encodeLabels(fn, prefix ? `${prefix}Y` : 'Y', this.architecture.classNames, this.architecture.loss, Y);
-  }
-
-  /** A fit's data and validation data through the input stage and label encoder, before any other check. */
-  private encodeFit<O extends FitOptions | undefined>(fn: string, X: Rows, Y: Labels, options: O): { X: Matrix; Y: Targets; options: O } {
-    const encoded = { X: this.encodeX(fn, X), Y: this.encodeY(fn, Y), options };
-    const v = options?.validationData;
-    const { input, classNames } = this.architecture;
-    if (typeof v !== 'object' || v === null || (input === undefined && classNames === undefined)) return encoded;
-    const validationData = { ...v, X: this.encodeX(fn, v.X, 'options.validationData.'), Y: this.encodeY(fn, v.Y, 'options.validationData.') };
-    return { ...encoded, options: { ...options!, validationData } as O };
+  /** loss's and gradient's batch: X and Y encoded, checked and staged, and the sample weights checked. */
+  private batch(fn: string, rawX: Rows, rawY: Labels, options: SampleWeightOptions | undefined): { engine: Engine; weights: ArrayLike<number> | null; rows: number } {
+    const engine = this.live(fn);
+    const X = encodeX(fn, this.architecture, rawX);
+    const Y = encodeY(fn, this.architecture, rawY);
+    const weights = readSampleWeight(fn, engine, X, options);
+    return { engine, weights, rows: stageBatch(fn, engine, this.architecture, X, Y) };
   }
 
   private live(fn: string): Engine {
@@ -823,214 +591,16 @@ export class MLP {
     return this.engine;
   }
 
-  /**
-   * Checks X and Y of a training call (batch statistics), then copies them into the engine's
-   * batch buffers, once. Nothing else changes. `prefix` goes before X's and Y's names in errors.
-   */
-  private stage(fn: string, X: Matrix, Y: Targets, prefix = '', what = 'the batch'): number {
-    const engine = this.live(fn);
-    const { outputSize } = engine.layout;
-    const rows = this.countRows(fn, X, Y, prefix);
-    checkBatchStatisticsRows(fn, engine.layout, rows, what);
-    // A stream's batch ("batch 3 of epoch 1: ") is named in the size errors too.
-    const place = prefix ? `${fn}: ${prefix.replace(/: $/, '')}` : fn;
-    checkBatchFits(place, engine.layout, this.dtype, rows);
-    reserveRows(place, engine, rows);
-    // Names built only with a prefix: step stages on every call, and a template string allocates.
-    stageRows(fn, prefix ? `${prefix}X` : 'X', engine, X, 0, rows);
-    copyTargets(fn, prefix ? `${prefix}Y` : 'Y', Y, this.architecture.loss, outputSize, engine.targetBuffer(rows));
-    return rows;
-  }
-
-  /** options.sampleWeight checked against the rows of X, or null when there is none. */
-  private readSampleWeight(fn: string, X: Matrix, options: SampleWeightOptions | undefined, keys: readonly string[] = SAMPLE_WEIGHT_KEYS): ArrayLike<number> | null {
-    const o = checkOptions(fn, 'options', options, true, keys) as SampleWeightOptions;
-    if (o.sampleWeight === undefined) return null;
-    return checkSampleWeight(fn, 'options.sampleWeight', o.sampleWeight, countRows(fn, 'X', X, this.layout.inputSize, "the network's input size"));
-  }
-
-  /** Rows of X, after checking that Y has as many. */
-  private countRows(fn: string, X: Matrix, Y: Targets, prefix = ''): number {
-    const { inputSize, outputSize } = this.layout;
-    // Names built only with a prefix: step calls this on every call, and a template string allocates.
-    const rows = countRows(fn, prefix ? `${prefix}X` : 'X', X, inputSize, "the network's input size");
-    const targetRows = countTargetRows(fn, prefix ? `${prefix}Y` : 'Y', Y, this.architecture.loss, outputSize);
-    if (targetRows !== rows) throw new ShapeError(`${fn}: ${prefix}Y has ${plural(targetRows, 'row')}, expected ${rows} (one per row of ${prefix}X)`);
-    return rows;
-  }
-
-  /**
-   * Checks everything a fit needs, then returns its epoch loop, not yet started (nothing has
-   * changed yet). `asyncRun`: fitAsync's loop, which pauses between batches and undoes an
-   * epoch an abort interrupts.
-   */
-  private startFit(fn: string, X: Matrix, Y: Targets, options: FitOptions | undefined, asyncRun = false): { loop: EpochLoop; options: CheckedFitOptions } {
-    const { engine, o, plan, optimizer, baseRate, rates, stratify } = this.planFit(fn, X, Y, options);
-    // Last, once everything else is checked: X's rows go into the engine, checked as they are copied.
-    // Raw validation rows and class names were encoded by the public call (encodeFit). A
-    // stratified split, like a shuffled one, stages rows it picked (the same counts as the plain split).
-    const { train, validation } = stageFitData(fn, engine, this.architecture, X, Y, { ...(o as FitDataOptions), validationShuffle: o.validationShuffle || stratify }, plan, () => {
-      const data = this.toArrays(fn, X, Y, '', o.sampleWeight);
-      return (stratify ? stratifiedSplit(fn, data, o.validationSplit!) : splitValidation(fn, data, o.validationSplit ?? 0, true)) as { train: Dataset; validation: Dataset };
-    });
-    const undo = asyncRun ? this.undo() : null;
-    return { loop: fitEpochs(this.fitRun(fn, engine, { train, validation }, o, optimizer, baseRate, undo, rowsTrainer(engine)), rates, asyncRun), options: o };
-  }
-
-  /** What fit's epoch loop works on (src/training/fit.ts FitRun). */
-  private fitRun(fn: string, engine: Engine, data: { train: StagedRows; validation: StagedRows | null }, o: CheckedFitOptions, optimizer: OptimizerConfig, baseRate: number, undo: FitRun['undo'], trainer: EpochTrainer): FitRun {
-    return {
-      engine, architecture: this.architecture, random: this.random, training: this.training, ...data, options: o, baseRate, optimizer, undo, trainer,
-      checkLive: () => {
-        if (!this.engine) throw disposedWhileTraining(fn);
-      },
-    };
-  }
-
-  /** Undoing an epoch: the whole network state, captured and applied (src/state/network-state.ts). */
-  private undo(): NonNullable<FitRun['undo']> {
-    // A network disposed while it trained has nothing to put back.
-    return { snapshot: () => this.snapshot(), restore: (state: unknown) => void (this.engine && this.restore(state as NetworkState)) };
-  }
-
-  /** Checks everything a fit needs but X's and the validation data's values (see `startFit`), changing nothing. */
-  private planFit(fn: string, X: Matrix, Y: Targets, options: FitOptions | undefined) {
-    const engine = this.live(fn);
-    const o = checkFitOptions(fn, options, this.architecture);
-    const samples = this.countRows(fn, X, Y);
-    checkDatasetFits(fn, engine.layout, this.dtype, samples, o.batchSize ?? Math.min(32, samples));
-    const plan = planFitData(fn, this.architecture, engine.layout.inputSize, samples, o as FitDataOptions);
-    const trainRows = plan.trainRows;
-    if (options?.epochs === undefined) o.epochs = defaultEpochs(trainRows, o.batchSize);
-    const batchSize = Math.min(o.batchSize ?? 32, trainRows);
-    checkBatchStatisticsRows(fn, engine.layout, trainRows % batchSize === 1 ? 1 : batchSize,
-      trainRows % batchSize === 1 ? `the last batch of each epoch (${trainRows} training rows in batches of ${batchSize})` : `each batch (options.batchSize ${batchSize})`);
-    const stratify = checkStratify(fn, options?.stratify, o.validationSplit, o.validationShuffle, this.architecture);
-    const optimizer = this.fitOptimizer(fn, options?.optimizer);
-    const baseRate = o.learningRate ?? optimizer.learningRate;
-    return { engine, o, plan, optimizer, baseRate, rates: planRates(fn, o, baseRate, this.training.epoch), stratify };
-  }
-
-  /**
-   * The optimizer a fit trains with: the one it names, else the network's own — unless the
-   * network has none of its own yet (never given one by setOptimizer, never trained by fit),
-   * in which case fit's default, Adam at η = 0.01: plain SGD at 0.01 stays `step`'s default
-   * (the worked example), but is too slow for fit's small-data habits (XOR in a few lines).
-   */
-  private fitOptimizer(fn: string, given: OptimizerOptions | OptimizerOptions['type'] | undefined): OptimizerConfig {
-    if (given !== undefined) return resolveOptimizer(fn, given, 'options.optimizer');
-    const current = this.live(fn).optimizer();
-    const own = this.optimizerChosen || this.training.steps > 0 || !sameConfig(current, DEFAULT_OPTIMIZER);
-    return own ? current : FIT_DEFAULT_OPTIMIZER;
-  }
-
   /** Where this network keeps its state (src/state/network-state.ts). */
   private holder(fn: string): StateHolder {
     return { engine: this.live(fn), random: this.random, training: this.training };
   }
 
-  /** The whole network state (what `save()` writes), for undoing a call and handing the network to a worker. */
-  private snapshot(): NetworkState {
-    return captureState(this.holder('fitAsync'));
-  }
-
-  /** Puts back a `snapshot()`. */
-  private restore(state: NetworkState): void {
-    applyState(this.holder('fitAsync'), state);
-  }
-
   /** The engine, for a call that changes the network: refused while it trains, as a second fit is. */
   private idle(fn: string): Engine {
     const engine = this.live(fn);
-    if (this.fitting) {
-      throw new ValueError(`${fn}: this network is training (a fit or fitAsync has not returned), and training would overwrite the change; call it after training ends, or stop training first (options.signal, or a callback returning false)`);
-    }
+    this.guard.refuseChange(fn);
     return engine;
   }
 
-  /** One fit at a time: a second would replace the first one's dataset under it. */
-  private whileFitting<T>(fn: string, body: () => T): T {
-    if (this.fitting === 'fit') throw new ValueError(`${fn}: this network is already training in fit (called from one of its callbacks?); call it after fit returns`);
-    if (this.fitting) throw new ValueError(`${fn}: this network is already training in a ${this.fitting} that has not finished; await it (or abort it through its signal) first`);
-    this.fitting = fn;
-    let result: T;
-    try {
-      result = body();
-    } catch (error) {
-      this.fitting = null;
-      throw error;
-    }
-    if (result instanceof Promise) return result.finally(() => (this.fitting = null)) as T;
-    this.fitting = null;
-    return result;
-  }
-
-  /** Checks and copies a whole dataset, and its sample weights if given, into flat arrays of the network's dtype. */
-  private toArrays(fn: string, X: Matrix, Y: Targets, prefix = '', sampleWeight?: unknown): Dataset {
-    const { inputSize, outputSize } = this.layout;
-    const rows = this.countRows(fn, X, Y, prefix);
-    const Float = arrayType(this.architecture.dtype);
-    const x = new Float(rows * inputSize);
-    const y = new Float(rows * outputSize);
-    copyRows(fn, `${prefix}X`, X, inputSize, x);
-    copyTargets(fn, `${prefix}Y`, Y, this.architecture.loss, outputSize, y);
-    const w = sampleWeight === undefined ? null : datasetWeights(fn, prefix ? `${prefix}sampleWeight` : 'options.sampleWeight', sampleWeight, rows, Float);
-    return { x, y, rows, w };
-  }
-}
-
-function createEngine(fn: string, architecture: Architecture, backend: Backend | 'auto', threads: ThreadsOption, gpu: unknown): Promise<Engine> | Engine {
-  if (backend === 'wasm') return createThreadedEngine(architecture, threads);
-  if (backend === 'auto') return createAutoEngine(fn, architecture, threads, gpu);
-  if (backend === 'webgpu') return createWebGpuEngine(fn, architecture, threads, gpu);
-  const engine = createJsEngine(architecture);
-  return threads === 1 ? engine : { ...engine, threads: 1, threadsFallbackReason: 'the js backend runs on one thread' };
-}
-
-const STEP_KEYS = keysOf<StepOptions>({ learningRate: true, sampleWeight: true });
-const ONNX_KEYS = keysOf<OnnxOptions>({ dtype: true, name: true, quantize: true });
-const SAMPLE_WEIGHT_KEYS = keysOf<SampleWeightOptions>({ sampleWeight: true });
-const EVALUATE_KEYS = keysOf<EvaluateOptions>({ metrics: true, sampleWeight: true });
-const TO_JSON_KEYS = keysOf<ToJSONOptions>({ training: true });
-const LOAD_KEYS = keysOf<LoadOptions>({ backend: true, threads: true, gpu: true });
-
-/** What a loader's `options.backend` takes: a backend, or 'auto' as `MLP.create` takes it. */
-const LOAD_BACKENDS = [...BACKENDS, 'auto'] as const;
-
-/** Where a file loads without `options.backend`: the backend it was saved from, but a network saved on the GPU loads on 'wasm' (a GPU belongs to the machine, not the model: ask for 'webgpu' to get it back). */
-function loadedOn(saved: Backend | undefined): Backend {
-  return saved === undefined || saved === 'webgpu' ? 'wasm' : saved;
-}
-const SAFETENSORS_KEYS = [...LOAD_KEYS, ...keysOf<SafetensorsArchitecture>({ activations: true, loss: true })];
-const FIT_ASYNC_KEYS = [...FIT_KEYS, 'worker'];
-
-/** Hoisted so that checking a step's options allocates nothing. */
-const NON_NEGATIVE = { min: 0 } as const;
-
-function readLearningRate(fn: string, options: StepOptions | undefined): number | undefined {
-  const o = checkOptions(fn, 'options', options, true, STEP_KEYS) as StepOptions;
-  return o.learningRate === undefined ? undefined : checkNumber(fn, 'options.learningRate', o.learningRate, NON_NEGATIVE);
-}
-
-/** The dropout generator's start: its own stream, so dropout never shifts initialisation or shuffling. */
-function dropoutStream(seed: number): number[] {
-  return new Random(seed).getState().map((word) => (word ^ 0x9e3779b9) >>> 0);
-}
-
-/** One sample given as a plain array of numbers (not rows): what `predict([x1, x2])` receives. */
-function isSample(value: unknown): value is readonly number[] {
-  return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'number');
-}
-
-function isNumberArray(value: unknown): value is ArrayLike<number> {
-  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
-}
-
-/** `engine.reserve`, its errors named as `inCall` names them, without a closure per call (step stages on every call). */
-function reserveRows(fn: string, engine: Engine, rows: number): void {
-  try {
-    engine.reserve(rows);
-  } catch (error) {
-    inCall(fn, () => { throw error; });
-  }
 }

@@ -1,4 +1,5 @@
 import type { Engine } from '../engine/engine.js';
+import { checkBatchStatisticsRows } from '../model/layout.js';
 
 /** One layer of one sample in a trace: the worked example's z, h and δ. */
 export interface LayerTrace {
@@ -50,4 +51,24 @@ export function traceBatch(engine: Engine, rows: number, stage: (sample: number)
   engine.forward(rows);
   const loss = engine.backward(rows);
   return { samples, loss, gradient: Array.from(engine.gradient()) };
+}
+
+/** The trace of the `rows` rows staged in the engine's batch buffers, which it leaves as they were. */
+export function traceStagedRows(fn: string, engine: Engine, rows: number): Trace {
+  // Each sample's own values come from a batch of that one row.
+  checkBatchStatisticsRows(fn, engine.layout, 1, "each sample's own pass");
+  const inputs = engine.layout.inputSize;
+  const outputs = engine.layout.outputSize;
+  const x = Array.from(engine.inputBuffer(rows));
+  const y = Array.from(engine.targetBuffer(rows));
+  return traceBatch(engine, rows, (i) => {
+    const xi = x.slice(i * inputs, (i + 1) * inputs);
+    const yi = y.slice(i * outputs, (i + 1) * outputs);
+    engine.inputBuffer(1).set(xi);
+    engine.targetBuffer(1).set(yi);
+    return { x: xi, y: yi };
+  }, () => {
+    engine.inputBuffer(rows).set(x);
+    engine.targetBuffer(rows).set(y);
+  });
 }

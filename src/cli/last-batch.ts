@@ -3,6 +3,7 @@
 // than 1 value per channel when training"). Like PyTorch's DataLoader(drop_last=True), but only
 // for that one row, each epoch leaves it out, and the user is told before training, in their numbers.
 import { UsageError } from './args.js';
+import { overBatch, type Normalization } from '../registry/normalizations.js';
 
 /** Rows trained per epoch, and the note to print before training (null: every row is trained). */
 export interface EpochRows {
@@ -11,8 +12,8 @@ export interface EpochRows {
 }
 
 /** Whether any hidden layer normalizes over a batch's rows. */
-export function usesBatchNorm(normalization: readonly (string | null)[]): boolean {
-  return normalization.includes('batch-norm');
+export function usesBatchNorm(normalization: readonly (Normalization | null)[]): boolean {
+  return normalization.some(overBatch);
 }
 
 /**

@@ -9,6 +9,7 @@ import { formatBench, quickBench } from './bench.js';
 import { HIDDEN_ACTIVATIONS, MOMENTUM_OPTIMIZERS, helpList } from './help-lists.js';
 import { OPTIMIZER_TYPES } from '../registry/optimizers.js';
 import { REGRESSION_LOSSES } from '../registry/losses.js';
+import { NORMALIZATIONS } from '../registry/normalizations.js';
 
 interface Command {
   usage: string;
@@ -52,8 +53,7 @@ A numeric target is regression (linear output, MSE); any other target is classif
   --schedule s             learning rate per epoch: cosine[:etaMin] (to η/100 by default),
                            step:stepSize[:gamma], exponential:gamma or none (default none)
   --dropout r              dropout rate of the hidden layers while training, in [0, 1) (default 0)
-  --normalization n        between each hidden layer's Linear and its activation: layer-norm,
-                           batch-norm or none, for every hidden layer or one per hidden layer
+  --normalization n        ${helpList("between each hidden layer's Linear and its activation:", [...NORMALIZATIONS, 'none'], '')}, for every hidden layer or one per hidden layer
                            (e.g. batch-norm,none; default none)
   --validation-split f     fraction of rows held out to validate, 0 for none (default 0.2)
   --validation file.csv    validate on this file instead (same columns); no split then

@@ -5,7 +5,8 @@
 // modules that define them (the optimizer registry among them), reach a page that only predicts.
 import type { Architecture, FloatArray } from '../model/options.js';
 import { arrayType } from '../model/options.js';
-import { parameterLayout, runningStatisticsLength } from '../model/layout.js';
+import { normStatisticsLength, parameterLayout, runningStatisticsLength } from '../model/layout.js';
+import { overBatch } from '../registry/normalizations.js';
 import { Arena } from '../wasm/arena.js';
 import { BlockAccess } from '../wasm/blocks.js';
 import type { KernelHost } from '../wasm/engine.js';
@@ -54,7 +55,7 @@ export function createForwardEngine(arch: Architecture, host: KernelHost): Predi
       block.set('gamma', params + layer.normOffset * bytes);
       block.set('beta', params + (layer.normOffset + layer.outputs) * bytes);
     }
-    if (layer.normalization === 'batch-norm') {
+    if (overBatch(layer.normalization)) {
       // Mean then variance, the variance starting at 1 (nn.BatchNorm1d's), as the training engine.
       block.set('runningMean', runningAt);
       block.set('runningVar', runningAt + layer.outputs * bytes);
@@ -80,7 +81,7 @@ export function createForwardEngine(arch: Architecture, host: KernelHost): Predi
     reserve(rows) {
       if (rows <= capacity) return;
       // The inputs, then per layer z and a; h and x̂ for a normalization, and its statistics (per row for layer norm).
-      const floats = rows * layout.inputSize + layout.layers.reduce((s, l) => s + rows * l.outputs * (l.normalization ? 4 : 2) + (l.normalization === 'layer-norm' ? rows : l.normalization ? 3 * l.outputs : 0), 0);
+      const floats = rows * layout.inputSize + layout.layers.reduce((s, l) => s + rows * l.outputs * (l.normalization ? 4 : 2) + (l.normalization ? normStatisticsLength(l, rows) : 0), 0);
       // The new block before the old one is freed: a failure leaves the engine as it was.
       const block = arena.alloc(floats * bytes + SLACK_BYTES, `a batch of ${rows} samples`);
       if (batch) arena.free(batch);
@@ -95,7 +96,7 @@ export function createForwardEngine(arch: Architecture, host: KernelHost): Predi
         if (!layer.normalization) continue;
         b.set('h', take(n));
         b.set('xhat', take(n));
-        b.set('statistics', take(layer.normalization === 'layer-norm' ? rows : 3 * layer.outputs));
+        b.set('statistics', take(normStatisticsLength(layer, rows)));
       }
       capacity = rows;
       views.rows = -1;

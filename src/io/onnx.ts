@@ -5,9 +5,9 @@
 // so the graph's output is what `predict` returns:
 // probabilities after a softmax or sigmoid output layer. Encoded by ./protobuf.ts from the schema
 // subset in ./onnx-schema.ts.
-import type { Activation, Architecture, DType, FloatArray, Normalization } from '../model/options.js';
-import { NORM_EPSILON } from '../js/normalization.js';
-import { parameterLayout } from '../model/layout.js';
+import type { Activation, Architecture, DType, FloatArray } from '../model/options.js';
+import { parameterLayout, runningOffsets } from '../model/layout.js';
+import { normalizationRecord } from '../registry/normalizations.js';
 import { dtypeBytes, writeFloats } from './floats.js';
 import { ONNX_SCHEMA } from './onnx-schema.js';
 import { ONNX_ML_OPSET, inputStageNodes, stageInputInfo, takesText } from '../preprocessing/onnx-nodes.js';
@@ -40,7 +40,6 @@ export const ONNX_OPSET = 13;
 const IR_VERSION = 7;
 const ELEMENT_TYPE: Record<DType, number> = { float32: 1, float64: 11 };
 const INT_ATTRIBUTE = 2;
-const INTS_ATTRIBUTE = 7;
 
 /** Standardisation the CLI applies around the network: x' = (x − mean) / std, y = y'·std + mean. */
 export interface OnnxScaling { mean: readonly number[]; std: readonly number[] }
@@ -68,7 +67,8 @@ export function writeOnnx(arch: Architecture, parameters: FloatArray, options: O
   if (extras.input) current = standardise(nodes, initializers, extras.input, current, dtype);
   if (arch.input) current = inputStageNodes({ nodes, initializers, tensor }, arch.input, current, dtype);
   const finalName = extras.output ? 'network.output' : 'output';
-  let runningAt = 0;
+  const runningAt = runningOffsets(layout);
+  const running = Float64Array.from(runningStatistics);
   layout.layers.forEach((layer, l) => {
     const last = l === layout.layers.length - 1;
     const weight = parameters.subarray(layer.weightOffset, layer.weightOffset + layer.outputs * layer.inputs);
@@ -84,8 +84,8 @@ export function writeOnnx(arch: Architecture, parameters: FloatArray, options: O
     if (layer.normalization && !int8) {
       const gamma = parameters.subarray(layer.normOffset, layer.normOffset + layer.outputs);
       const beta = parameters.subarray(layer.normOffset + layer.outputs, layer.normOffset + 2 * layer.outputs);
-      normalizationNodes(new ActivationGraph(nodes, initializers, `layers.${l}.norm`, dtype), layer.normalization, gemm, z, gamma, beta, Float64Array.from(runningStatistics).subarray(runningAt, runningAt + 2 * layer.outputs));
-      if (layer.normalization === 'batch-norm') runningAt += 2 * layer.outputs;
+      const ownRunning = runningAt[l] < 0 ? new Float64Array(0) : running.subarray(runningAt[l], runningAt[l] + 2 * layer.outputs);
+      normalizationRecord(layer.normalization).onnx(new ActivationGraph(nodes, initializers, `layers.${l}.norm`, dtype), gemm, z, { gamma, beta, running: ownRunning });
     }
     current = layer.activation === 'linear' ? z : activationNode(nodes, initializers, layer.activation, z, last ? finalName : `layers.${l}.a`, l, dtype);
   });
@@ -190,27 +190,6 @@ function activationNode(nodes: Node[], initializers: object[], activation: Exclu
 /** The opset a network's graph needs: 13, or more where an activation's operators are newer. */
 export function onnxOpsetOf(activations: readonly Activation[]): number {
   return Math.max(ONNX_OPSET, ...activations.map((a) => activationRecord(a).onnxOpset ?? ONNX_OPSET));
-}
-
-/**
- * Eval-mode normalization of `from` (batch × n) into `to`, in predict's order: layer norm
- * ((h − mean)·1/√(var + eps))·γ + β over each row; batch norm ((h − running mean)·1/√(running var + eps))·γ + β.
- */
-function normalizationNodes(g: ActivationGraph, kind: Normalization, from: string, to: string, gamma: FloatArray, beta: FloatArray, running: Float64Array): void {
-  const n = gamma.length;
-  const vector = (name: string, values: ArrayLike<number>) => g.vector(name, Float64Array.from(values));
-  let centred: string;
-  let inv: string;
-  if (kind === 'batch-norm') {
-    centred = g.op('Sub', [from, vector('running_mean', running.subarray(0, n))]);
-    inv = vector('inv_std', Array.from(running.subarray(n, 2 * n), (v) => 1 / Math.sqrt(v + NORM_EPSILON)));
-  } else {
-    const axes = [{ name: 'axes', type: INTS_ATTRIBUTE, ints: [1] }, intAttribute('keepdims', 1)];
-    centred = g.op('Sub', [from, g.op('ReduceMean', [from], axes)]);
-    const variance = g.op('ReduceMean', [g.op('Mul', [centred, centred])], axes);
-    inv = g.op('Div', [g.constant(1), g.op('Sqrt', [g.op('Add', [variance, g.constant(NORM_EPSILON)])])]);
-  }
-  g.op('Add', [g.op('Mul', [g.op('Mul', [centred, inv]), vector('weight', gamma)]), vector('bias', beta)], undefined, to);
 }
 
 function intAttribute(name: string, value: number) {

@@ -2,7 +2,7 @@
 // layer its running mean, then its running variance, as Engine.runningStatistics lays them
 // out) and the count of training steps behind them, checked the same way in every format.
 import { FormatError, describe } from '../core/errors.js';
-import { runningStatisticsLength, type ParameterLayout } from '../model/layout.js';
+import { runningOffsets, runningStatisticsLength, type ParameterLayout } from '../model/layout.js';
 
 /** What a file stores beside θ for a network with batch norm. */
 export interface RunningState {
@@ -22,17 +22,16 @@ export function checkRunningState(layout: ParameterLayout, values: unknown, batc
     return null;
   }
   if (!isNumbers(values) || values.length !== length) throw fail(`runningStatistics must be ${length} numbers (each batch-norm layer's running mean, then its running variance), got ${describe(values)}`);
-  let at = 0;
-  for (const layer of layout.layers) {
-    if (layer.normalization !== 'batch-norm') continue;
+  for (const [l, at] of runningOffsets(layout).entries()) {
+    if (at < 0) continue;
+    const layer = layout.layers[l];
     for (let j = 0; j < 2 * layer.outputs; j++) {
       const v = values[at + j];
       const variance = j >= layer.outputs;
       if (typeof v !== 'number' || !Number.isFinite(v) || (variance && v < 0)) {
-        throw fail(`runningStatistics[${at + j}] (the running ${variance ? 'variance' : 'mean'} of layer ${layout.layers.indexOf(layer)}) must be a finite number${variance ? ' ≥ 0' : ''}, got ${describe(v)}`);
+        throw fail(`runningStatistics[${at + j}] (the running ${variance ? 'variance' : 'mean'} of layer ${l}) must be a finite number${variance ? ' ≥ 0' : ''}, got ${describe(v)}`);
       }
     }
-    at += 2 * layer.outputs;
   }
   if (typeof batchesTracked !== 'number' || !Number.isSafeInteger(batchesTracked) || batchesTracked < 0) {
     throw fail(`batchesTracked must be an integer ≥ 0 (training steps behind the running statistics), got ${describe(batchesTracked)}`);

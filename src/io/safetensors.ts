@@ -10,7 +10,7 @@ import { FormatError, ValueError, describe } from '../core/errors.js';
 import type { Activation, Architecture, DType, FloatArray, Loss, Normalization } from '../model/options.js';
 import { checkRunningState, type RunningState } from './running.js';
 import { checkCreateOptions } from '../model/create-options.js';
-import { parameterLayout, runningStatisticsLength, type ParameterLayout } from '../model/layout.js';
+import { parameterLayout, runningOffsets, runningStatisticsLength, type ParameterLayout } from '../model/layout.js';
 import { dtypeBytes, readFloats, writeFloats } from './floats.js';
 import { toBytes } from './bytes.js';
 import { preprocessingMetadata } from '../preprocessing/architecture.js';
@@ -30,7 +30,7 @@ interface Slot { name: string; shape: number[]; into: 'parameters' | 'running' |
 /** Every tensor of a network, in writing order: per layer weight, bias, then its norm's. */
 function tensorSlots(layout: ParameterLayout): Slot[] {
   const slots: Slot[] = [];
-  let running = 0;
+  const runningAt = runningOffsets(layout);
   layout.layers.forEach((layer, i) => {
     const n = layer.outputs;
     slots.push({ name: `layers.${i}.weight`, shape: [n, layer.inputs], into: 'parameters', offset: layer.weightOffset });
@@ -38,11 +38,11 @@ function tensorSlots(layout: ParameterLayout): Slot[] {
     if (!layer.normalization) return;
     slots.push({ name: `layers.${i}.norm.weight`, shape: [n], into: 'parameters', offset: layer.normOffset });
     slots.push({ name: `layers.${i}.norm.bias`, shape: [n], into: 'parameters', offset: layer.normOffset + n });
-    if (layer.normalization !== 'batch-norm') return;
+    const running = runningAt[i];
+    if (running < 0) return;
     slots.push({ name: `layers.${i}.norm.running_mean`, shape: [n], into: 'running', offset: running });
     slots.push({ name: `layers.${i}.norm.running_var`, shape: [n], into: 'running', offset: running + n });
     slots.push({ name: `layers.${i}.norm.num_batches_tracked`, shape: [], into: 'count', offset: 0 });
-    running += 2 * n;
   });
   return slots;
 }

@@ -1,7 +1,7 @@
 import type { Architecture, FloatArray } from '../model/options.js';
-import { parameterLayout } from '../model/layout.js';
-import { NORM_EPSILON } from '../js/normalization.js';
+import { parameterLayout, runningOffsets } from '../model/layout.js';
 import { activationRecord } from '../registry/activations.js';
+import { normalizationRecord, type Normalization } from '../registry/normalizations.js';
 import { writeFloats } from './floats.js';
 import { networkFunctionName, preprocessingSource, type OutputScaling } from '../preprocessing/standalone-source.js';
 
@@ -25,13 +25,9 @@ export function standaloneModule(architecture: Architecture, parameters: FloatAr
   const layout = parameterLayout(architecture);
   const normalized = layout.layers.some((l) => l.normalization !== null);
   // Per layer: [kind, where γ starts, where its running mean starts in `running`] (null: none).
-  let runningAt = 0;
-  const norms = layout.layers.map((l) => {
-    if (!l.normalization) return null;
-    const entry = [l.normalization, l.normOffset, runningAt];
-    if (l.normalization === 'batch-norm') runningAt += 2 * l.outputs;
-    return entry;
-  });
+  const runningAt = runningOffsets(layout);
+  const norms = layout.layers.map((l, i) => (l.normalization ? [l.normalization, l.normOffset, Math.max(runningAt[i], 0)] : null));
+  const usedNorms = [...new Set(layout.layers.flatMap((l) => (l.normalization ? [l.normalization] : [])))];
   return `// A ${layers.join('-')} multilayer perceptron (${activations.join(', ')}; ${dtype} weights), exported by wasm-mlp.
 // Dependency-free: predict(X) takes rows of ${layers[0]} numbers (number[][], or a flat Float32Array/Float64Array)
 // and returns ${layers[layers.length - 1]} outputs per row, in the same form.
@@ -43,7 +39,7 @@ const stored = ${storedSource ?? `decode(${JSON.stringify(base64(bytes))})`};
 const theta = stored.subarray(0, ${parameters.length});
 ${normalized ? `const running = stored.subarray(${parameters.length});
 const NORMS = ${JSON.stringify(norms)};
-${normalizeSource(dtype)}` : ''}
+${normalizeSource(dtype, usedNorms)}` : ''}
 const ACTIVATE = {};
 ${used.map((a) => activationRecord(a).standalone).join('\n')}
 
@@ -95,34 +91,14 @@ function decode(text) {
 }
 
 /**
- * Layer norm (each row), or batch norm with its running statistics, in place on rows × n values:
- * the eval-mode arithmetic of src/js/normalization.ts, in its order. Layer norm's sums are
- * rounded to float32 for a float32 network, as the kernels compute them: a spread that
- * overflows the variance there (|z − mean| ≳ 1.8e19) gives β here too.
+ * The network's normalizations in place on rows × n values, each its record's eval-mode code
+ * (the arithmetic of src/registry/normalization-references.ts, in its order); R rounds to the network's precision.
  */
-const normalizeSource = (dtype: Architecture['dtype']) => `const R = ${dtype === 'float32' ? 'Math.fround' : '(v) => v'};
+const normalizeSource = (dtype: Architecture['dtype'], used: readonly Normalization[]) => `const R = ${dtype === 'float32' ? 'Math.fround' : '(v) => v'};
+const NORMALIZE = {};
+${used.map((n) => normalizationRecord(n).standalone).join('\n')}
 function normalize([kind, gamma, at], z, rows, n) {
-  const beta = gamma + n;
-  for (let i = 0; i < rows; i++) {
-    const o = i * n;
-    if (kind === 'batch-norm') {
-      for (let j = 0; j < n; j++) {
-        const inv = 1 / Math.sqrt(running[at + n + j] + ${NORM_EPSILON});
-        z[o + j] = (z[o + j] - running[at + j]) * inv * theta[gamma + j] + theta[beta + j];
-      }
-      continue;
-    }
-    let sum = 0;
-    for (let j = 0; j < n; j++) sum = R(sum + R(z[o + j]));
-    const mean = R(sum / n);
-    let squares = 0;
-    for (let j = 0; j < n; j++) {
-      const d = R(R(z[o + j]) - mean);
-      squares = R(squares + R(d * d));
-    }
-    const inv = R(1 / R(Math.sqrt(R(R(squares / n) + R(${NORM_EPSILON})))));
-    for (let j = 0; j < n; j++) z[o + j] = R(R(R(R(z[o + j]) - mean) * inv) * theta[gamma + j]) + theta[beta + j];
-  }
+  NORMALIZE[kind](z, rows, n, gamma, at);
 }`;
 
 const ALPHABET = new TextEncoder().encode('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');

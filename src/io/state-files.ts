@@ -7,6 +7,9 @@ import type { RunningState } from './running.js';
 import type { OptimizerState } from '../registry/optimizers.js';
 import type { TrainingState } from '../state/training-state.js';
 import type { NetworkState } from '../state/network-state.js';
+import type { ModelJSON } from './model-json.js';
+import { trainingToJSON } from './training-json.js';
+import { preprocessingToJSON } from '../preprocessing/architecture.js';
 
 type FloatType = { new (length: number): FloatArray; from(values: ArrayLike<number>): FloatArray };
 
@@ -14,6 +17,22 @@ type FloatType = { new (length: number): FloatArray; from(values: ArrayLike<numb
 export function checkpointOf(architecture: Architecture, backend: Backend, state: NetworkState): CheckpointContents {
   const { parameters, optimizer, random, dropoutRandom, training } = state;
   return { architecture, backend, parameters, optimizer, random, dropoutRandom, training, running: runningOf(state) };
+}
+
+/** The JSON model of a network (`toJSON`); with `withTraining`, its optimizer state and fit's counters too. */
+export function modelJSONOf(architecture: Architecture, backend: Backend, state: NetworkState, withTraining: boolean): ModelJSON {
+  const { layers, activations, loss, lossOptions, dtype, dropout, normalization } = architecture;
+  const running = runningOf(state);
+  const json: ModelJSON = {
+    format: 'wasm-mlp', version: 1, layers: [...layers], activations: [...activations], loss, ...(lossOptions && { lossOptions: { ...lossOptions } }), dtype, dropout: [...dropout],
+    // Written only for networks that have them, so other networks' files stay as they were.
+    ...(normalization.some((n) => n !== null) && { normalization: [...normalization] }),
+    ...(running && { runningStatistics: Array.from(running.runningStatistics), batchesTracked: running.batchesTracked }),
+    ...preprocessingToJSON(architecture),
+    backend, parameters: Array.from(state.parameters), random: state.random, dropoutRandom: state.dropoutRandom,
+  };
+  if (withTraining) json.training = trainingToJSON(state.optimizer, state.training);
+  return json;
 }
 
 /** The state a checkpoint holds (every piece). */

@@ -1,7 +1,7 @@
 import { fillDataset, type Engine } from '../engine/engine.js';
 import type { Architecture, FloatArray } from '../model/options.js';
 import { arrayType, lossParameter } from '../model/options.js';
-import { parameterLayout, runningStatisticsLength } from '../model/layout.js';
+import { parameterLayout, runningOffsets, runningStatisticsLength } from '../model/layout.js';
 import * as math from './math.js';
 import { firstNonFinite, updateIsFinite } from './health.js';
 import { FailureCause, locate } from '../engine/divergence.js';
@@ -11,7 +11,8 @@ import { dropoutBackward, dropoutForward } from './regularization.js';
 import { DEFAULT_OPTIMIZER, checkOptimizerState, initialStateValue, optimizerBufferNames, type OptimizerConfig } from '../registry/optimizers.js';
 import { Random } from '../core/random.js';
 import { isWeighted, lossWeight, weightedLossValue, weightedOutputDelta, type Weighting } from './weighting.js';
-import * as norm from './normalization.js';
+import { normalizationRecord } from '../registry/normalizations.js';
+import { normParameterGradient, type NormalizationReference } from '../registry/normalization-references.js';
 
 /**
  * The pure-TypeScript backend: the same engine contract as the wasm one, on ordinary typed
@@ -48,17 +49,20 @@ export function createJsEngine(arch: Architecture): Engine {
     batch: { mean: new Float(layer.outputs), invStd: new Float(layer.outputs), unbiasedVar: new Float(layer.outputs) },
     runningMean: new Float(0),
     runningVar: new Float(0),
+    /** Its normalization's reference, looked up once here rather than on every pass. */
+    norm: layer.normalization ? normalizationRecord(layer.normalization).reference : null as NormalizationReference | null,
   }));
   // Batch norm's running statistics, one vector: per batch-norm layer its mean, then its variance (1s at start, as torch).
   const running = new Float(runningStatisticsLength(layout));
-  layers.reduce((at, layer) => {
-    if (layer.normalization !== 'batch-norm') return at;
-    layer.runningMean = running.subarray(at, at + layer.outputs);
-    layer.runningVar = running.subarray(at + layer.outputs, at + 2 * layer.outputs).fill(1);
-    return at + 2 * layer.outputs;
-  }, 0);
+  runningOffsets(layout).forEach((at, l) => {
+    if (at < 0) return;
+    const n = layers[l].outputs;
+    layers[l].runningMean = running.subarray(at, at + n);
+    layers[l].runningVar = running.subarray(at + n, at + 2 * n).fill(1);
+  });
   let batchesTracked = 0;
-  const batchNorm = layers.filter((layer) => layer.normalization === 'batch-norm');
+  /** The layers whose normalization updates running statistics after a step. */
+  const tracking = layers.flatMap((layer) => (layer.norm?.afterStep ? [{ layer, afterStep: layer.norm.afterStep }] : []));
   const last = layers[layers.length - 1];
   const layerSize = (l: number) => layers[l].size;
   let capacity = 0;
@@ -98,20 +102,17 @@ export function createJsEngine(arch: Architecture): Engine {
   /** Layer l's Linear → normalization: z from the input x (the batch's statistics when `batchStatistics`). */
   function linear(layer: (typeof layers)[number], x: FloatArray, rows: number, batchStatistics: boolean): void {
     const n = layer.outputs;
-    if (!layer.normalization) return math.denseForward(layer.z, x, layer.weights, layer.bias, rows, n, layer.inputs);
+    if (!layer.norm) return math.denseForward(layer.z, x, layer.weights, layer.bias, rows, n, layer.inputs);
     math.denseForward(layer.h, x, layer.weights, layer.bias, rows, n, layer.inputs);
-    if (layer.normalization === 'layer-norm') norm.layerNormForward(layer.z, layer.xhat, layer.rowInvStd, layer.h, layer.gamma, layer.beta, rows, n);
-    else if (batchStatistics) norm.batchNormForward(layer.z, layer.xhat, layer.batch, layer.h, layer.gamma, layer.beta, rows, n);
-    else norm.batchNormInference(layer.z, layer.h, layer.runningMean, layer.runningVar, layer.gamma, layer.beta, rows, n);
+    layer.norm.forward(layer, rows, n, batchStatistics);
   }
 
   /** δ of the Linear's output from δz (in z) through the normalization, with ∇γ and ∇β; returns the buffer holding it. */
   function linearDelta(layer: (typeof layers)[number], rows: number): FloatArray {
     const n = layer.outputs;
-    if (!layer.normalization) return layer.z;
-    norm.normParameterGradient(layer.gradGamma, layer.gradBeta, layer.z, layer.xhat, rows, n);
-    if (layer.normalization === 'layer-norm') norm.layerNormBackward(layer.h, layer.z, layer.xhat, layer.rowInvStd, layer.gamma, rows, n);
-    else norm.batchNormBackward(layer.h, layer.z, layer.xhat, layer.batch.invStd, layer.gamma, layer.gradGamma, layer.gradBeta, rows, n);
+    if (!layer.norm) return layer.z;
+    normParameterGradient(layer.gradGamma, layer.gradBeta, layer.z, layer.xhat, rows, n);
+    layer.norm.backward(layer, rows, n);
     return layer.h;
   }
 
@@ -198,8 +199,8 @@ export function createJsEngine(arch: Architecture): Engine {
       failed = cause === FailureCause.None ? null : { step: 0, rows, learningRate };
       if (!failed) {
         optimizerUpdate(optimizer, slots, params, grads, learningRate);
-        for (const layer of batchNorm) norm.updateRunning(layer.runningMean, layer.runningVar, layer.batch, layer.outputs);
-        if (batchNorm.length > 0) batchesTracked++;
+        for (const { layer, afterStep } of tracking) afterStep(layer, layer.outputs);
+        if (tracking.length > 0) batchesTracked++;
       } else if (random) dropoutRandom.setState(random);
       return value;
     },

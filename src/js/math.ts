@@ -4,6 +4,8 @@
 
 import type { Activation, FloatArray, Loss } from '../model/options.js';
 import { LEAKY_SLOPE, activationRecord, slopeFromZ } from '../registry/activations.js';
+import { lossRecord } from '../registry/losses.js';
+import { roundingOf } from '../core/rounding.js';
 
 export { LEAKY_SLOPE, slopeFromZ };
 
@@ -119,94 +121,20 @@ export function activationBackward(kind: Activation, delta: FloatArray, a: Float
   }
 }
 
-const same = (v: number) => v;
-
-/**
- * Rounding to an array's precision: Math.fround for a Float32Array, else none. Applied to the
- * terms the wasm kernels compute in float32 that can overflow there (and must here too).
- */
-export function roundingOf(a: FloatArray): (v: number) => number {
-  return a instanceof Float32Array ? Math.fround : same;
-}
+export { roundingOf };
 
 /** Mean loss from the output layer's logits z, activations a and targets y; `parameter` is huber's δ or smooth-l1's β. */
 export function lossValue(kind: Loss, z: FloatArray, a: FloatArray, y: FloatArray, rows: number, cols: number, parameter = 0): number {
-  const len = rows * cols;
-  // Terms that can overflow are rounded to the network's precision, as the wasm kernels compute
-  // them: a float32 difference of 1e30 squares to Infinity there, so it must here too.
-  const round = roundingOf(a);
-  let sum = 0;
-  switch (kind) {
-    case 'mse':
-      for (let i = 0; i < len; i++) {
-        const d = round(a[i] - y[i]);
-        sum += round(d * d);
-      }
-      return sum / len;
-    case 'cross-entropy':
-      // −Σ y·log softmax(z) = Σ y·(logsumexp(z) − z).
-      for (let r = 0; r < rows; r++) {
-        const o = r * cols;
-        let max = z[o];
-        for (let j = 1; j < cols; j++) max = Math.max(max, z[o + j]);
-        let total = 0;
-        for (let j = 0; j < cols; j++) total += Math.exp(z[o + j] - max);
-        const logSumExp = max + Math.log(total);
-        for (let j = 0; j < cols; j++) if (y[o + j] !== 0) sum += round(y[o + j] * round(logSumExp - z[o + j]));
-      }
-      return sum / rows;
-    case 'l1':
-      for (let i = 0; i < len; i++) sum += round(Math.abs(round(a[i] - y[i])));
-      return sum / len;
-    case 'huber':
-      // nn.HuberLoss: ½d² inside ±δ, δ·(|d| − ½δ) outside.
-      for (let i = 0; i < len; i++) {
-        const d = round(Math.abs(round(a[i] - y[i])));
-        sum += d < parameter ? round(round(0.5 * d) * d) : round(parameter * round(d - 0.5 * parameter));
-      }
-      return sum / len;
-    case 'smooth-l1':
-      // nn.SmoothL1Loss: ½d²/β inside ±β, |d| − ½β outside.
-      for (let i = 0; i < len; i++) {
-        const d = round(Math.abs(round(a[i] - y[i])));
-        sum += d < parameter ? round(round(round(0.5 * d) * d) / parameter) : round(d - 0.5 * parameter);
-      }
-      return sum / len;
-    case 'binary-cross-entropy':
-      // BCEWithLogitsLoss: max(z,0) − z·y + log(1 + e^−|z|), finite for every z.
-      for (let i = 0; i < len; i++) sum += Math.max(z[i], 0) - z[i] * y[i] + Math.log1p(Math.exp(-Math.abs(z[i])));
-      return sum / len;
-  }
+  return lossRecord(kind).reference.value(z, a, y, rows, cols, parameter);
 }
 
 /**
  * δ = ∂L/∂z of the output layer, written into `delta` (which may be z's buffer). `slopes` is
- * act'(z) for output activations that `slopeFromZ` (it may be `delta` itself).
+ * act'(z) for output activations that `slopeFromZ` (it may be `delta` itself). A loss fused
+ * with its output activation gives ∂L/∂z itself; any other goes through the activation.
  */
 export function outputDelta(kind: Loss, activation: Activation, delta: FloatArray, a: FloatArray, y: FloatArray, rows: number, cols: number, slopes: FloatArray, parameter = 0): void {
-  const len = rows * cols;
-  if (kind !== 'cross-entropy' && kind !== 'binary-cross-entropy') {
-    lossGradient(kind, delta, a, y, len, parameter);
-    activationBackward(activation, delta, slopeFromZ(activation) ? slopes : a, rows, cols);
-    return;
-  }
-  // Softmax + cross-entropy and sigmoid + BCE fuse to p − y.
-  const scale = 1 / (kind === 'cross-entropy' ? rows : len);
-  for (let i = 0; i < len; i++) delta[i] = scale * (a[i] - y[i]);
-}
-
-/** delta = ∂L/∂a for the elementwise losses, each PyTorch's backward rule. */
-function lossGradient(kind: 'mse' | 'l1' | 'huber' | 'smooth-l1', delta: FloatArray, a: FloatArray, y: FloatArray, len: number, parameter: number): void {
-  const scale = (kind === 'mse' ? 2 : 1) / len;
-  for (let i = 0; i < len; i++) {
-    const d = a[i] - y[i];
-    switch (kind) {
-      case 'mse': delta[i] = scale * d; break;
-      case 'l1': delta[i] = d > 0 ? scale : d < 0 ? -scale : 0; break;
-      // d clamped to ±δ.
-      case 'huber': delta[i] = scale * (d <= -parameter ? -parameter : d >= parameter ? parameter : d); break;
-      // d/β clamped to ±1.
-      case 'smooth-l1': delta[i] = d <= -parameter ? -scale : d >= parameter ? scale : (scale * d) / parameter; break;
-    }
-  }
+  const record = lossRecord(kind);
+  record.reference.gradient(delta, a, y, rows, cols, parameter);
+  if (!record.fusedWith) activationBackward(activation, delta, slopeFromZ(activation) ? slopes : a, rows, cols);
 }

@@ -8,7 +8,7 @@ export const FIELDS = {
   Network: { layerCount: 'i32', loss: 'i32', parameterCount: 'i32', parameters: 'pointer', gradient: 'pointer', optimizer: 'pointer', dropoutRandom: 'pointer', batchInputs: 'pointer', batchTargets: 'pointer', lossTerms: 'pointer', dataInputs: 'pointer', dataTargets: 'pointer', order: 'pointer', sampleCount: 'i32', batchSize: 'i32', shuffleRandom: 'pointer', epochLosses: 'pointer', control: 'pointer', failure: 'i32', failedBatch: 'i32', failedEpoch: 'i32', rows: 'i32', firstBatch: 'i32', batchCount: 'i32', epochCount: 'i32', shuffle: 'i32', learningRate: 'f64', result: 'f64', lossParameter: 'f64', batchesTracked: 'f64', batchStatistics: 'i32', batchWeights: 'pointer', dataWeights: 'pointer', classWeights: 'pointer', posWeights: 'pointer', labelSmoothing: 'f64', resultWeight: 'f64' },
   Layer: { inputs: 'i32', outputs: 'i32', activation: 'i32', weights: 'pointer', bias: 'pointer', gradWeights: 'pointer', gradBias: 'pointer', z: 'pointer', a: 'pointer', mask: 'pointer', dropped: 'pointer', dropoutRate: 'f64', normalization: 'i32', gamma: 'pointer', beta: 'pointer', gradGamma: 'pointer', gradBeta: 'pointer', h: 'pointer', xhat: 'pointer', statistics: 'pointer', runningMean: 'pointer', runningVar: 'pointer' },
   Optimizer: { kind: 'i32', nesterov: 'i32', amsgrad: 'i32', centered: 'i32', decoupledWeightDecay: 'i32', momentumBuffer: 'pointer', m: 'pointer', v: 'pointer', vMax: 'pointer', squareAverage: 'pointer', gradAverage: 'pointer', sum: 'pointer', step: 'f64', momentum: 'f64', dampening: 'f64', beta1: 'f64', beta2: 'f64', alpha: 'f64', epsilon: 'f64', weightDecay: 'f64', learningRateDecay: 'f64', momentumDecay: 'f64', evenProduct: 'f64', evenProductSteps: 'f64', oddProduct: 'f64', oddProductSteps: 'f64', clipNorm: 'f64', clipValue: 'f64' },
-  Control: { generation: 'i32', command: 'i32', network: 'pointer', threads: 'i32', available: 'i32', workPerThread: 'i32', callerCanBlock: 'i32', abort: 'i32', fault: 'i32', active: 'i32', parallelCalls: 'i32', errorLength: 'i32', balancedThreads: 'i32', barrierCount: 'i32', flagsArriving: 'i32', barrierGeneration: 'i32', flagsGathered: 'i32', barriers: 'i32' },
+  Control: { generation: 'i32', command: 'i32', network: 'pointer', threads: 'i32', available: 'i32', workPerThread: 'i32', callerCanBlock: 'i32', abort: 'i32', active: 'i32', parallelCalls: 'i32', errorLength: 'i32', balancedThreads: 'i32', barrierCount: 'i32', flagsArriving: 'i32', barrierGeneration: 'i32', flagsGathered: 'i32', barriers: 'i32' },
 } as const;
 
 /** The kernels' codes, by group and name (flag bits included, as the kernels test them). */
@@ -16,7 +16,7 @@ export const CODES = {
   activation: { linear: 0, relu: 1, 'leaky-relu': 2, sigmoid: 3, tanh: 4, softmax: 5, gelu: 262, 'gelu-tanh': 263, silu: 264, elu: 265, selu: 266, softplus: 267, mish: 268, hardswish: 269 },
   loss: { mse: 0, 'cross-entropy': 1, 'binary-cross-entropy': 2, l1: 3, huber: 4, 'smooth-l1': 5 },
   failure: { none: 0, loss: 1, update: 2 },
-  normalization: { 'layer-norm': 1, 'batch-norm': 2 },
+  normalization: { 'layer-norm': 1, 'batch-norm': 258 },
   optimizer: { sgd: 0, adam: 1, adamw: 2, rmsprop: 3, adagrad: 4, nadam: 5 },
 } as const;
 
@@ -28,8 +28,12 @@ export const CONSTANTS = {
   Control_errorCapacity: 1020,
   /** MAX_THREADS of assembly/blocks.ts. */
   MAX_THREADS: 256,
+  /** BALANCE_OFFSET of assembly/blocks.ts. */
+  Control_balanceOffset: 1024,
   /** CONTROL_TAIL_BYTES of assembly/blocks.ts. */
   Control_tailBytes: 5128,
+  /** OVER_BATCH of assembly/normalization.ts. */
+  NORMALIZATION_OVER_BATCH: 256,
 } as const;
 
 /** The failure codes of assembly/network.ts. */

@@ -5,7 +5,7 @@ import { checkChoice, checkInteger, checkNumber, checkOptions, keysOf } from '..
 import { isFloatArray } from '../core/typed-arrays.js';
 import type { Architecture, Backend, CreateOptions, Init, Loss, LossOptions, Normalization } from './options.js';
 import { ACTIVATIONS, BACKENDS, DTYPES, INITS, LOSSES, NORMALIZATIONS } from './options.js';
-import { lossRecord } from '../registry/losses.js';
+import { lossRecord, type LossOptionCheck, type LossOptionName } from '../registry/losses.js';
 import { parameterLayout } from './layout.js';
 import { checkNetworkFits } from './limits.js';
 import { checkPreprocessing } from '../preprocessing/architecture.js';
@@ -63,27 +63,35 @@ export function checkCreateOptions(fn: string, value: unknown): CheckedCreate {
   return { architecture, backend, seed, init };
 }
 
-const LOSS_OPTION_KEYS = keysOf<LossOptions>({ delta: true, beta: true, classWeights: true, posWeight: true, labelSmoothing: true });
-/** Which loss each loss option belongs to (its record lists it). */
-const LOSS_OPTION_OWNER = Object.fromEntries(LOSSES.flatMap((loss) => lossRecord(loss).options.map((key) => [key, loss]))) as Record<keyof LossOptions, Loss>;
+// Every key of LossOptions, in the order messages list them; each must be a LossOptionName, so that some record can own it.
+const LOSS_OPTION_KEYS = keysOf<LossOptions>({ delta: true, beta: true, classWeights: true, posWeight: true, labelSmoothing: true }) satisfies readonly LossOptionName[];
+/** Which loss each loss option belongs to, and its check: its record's. */
+const LOSS_OPTION_OWNER = Object.fromEntries(LOSSES.flatMap((loss) => Object.entries(lossRecord(loss).options).map(([key, check]) => [key, { loss, check }]))) as Record<keyof LossOptions, { loss: Loss; check: LossOptionCheck }>;
 
-/** A loss's parameters, only for the loss each belongs to: δ, β and every weight positive, one weight per output, ε in [0, 1). */
+/** A loss's parameters, only for the loss each belongs to, each checked as its record says. */
 function checkLossOptions(fn: string, value: unknown, loss: Loss, outputs: number): LossOptions | undefined {
   if (value === undefined) return undefined;
   const o = checkOptions(fn, 'lossOptions', value, false, LOSS_OPTION_KEYS);
-  const checked: { -readonly [K in keyof LossOptions]: LossOptions[K] } = {};
+  const checked: Record<string, unknown> = {};
   for (const key of LOSS_OPTION_KEYS) {
     if (o[key] === undefined) continue;
-    if (LOSS_OPTION_OWNER[key] !== loss) throw new ValueError(`${fn}: lossOptions.${key} is for loss '${LOSS_OPTION_OWNER[key]}', but the loss is '${loss}'`);
-    const name = `lossOptions.${key}`;
-    if (key === 'classWeights' || key === 'posWeight') checked[key] = checkWeightList(fn, name, o[key], outputs, key === 'classWeights' ? 'class' : 'output');
-    else if (key === 'labelSmoothing') {
-      const v = o[key];
-      if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new ValueError(`${fn}: ${name} must be a number in [0, 1), got ${describe(v)}`);
-      checked[key] = v;
-    } else checked[key] = checkNumber(fn, name, o[key], { min: 0, minExclusive: true });
+    const owner = LOSS_OPTION_OWNER[key];
+    if (owner.loss !== loss) throw new ValueError(`${fn}: lossOptions.${key} is for loss '${owner.loss}', but the loss is '${loss}'`);
+    checked[key] = checkLossOption(fn, `lossOptions.${key}`, o[key], owner.check, outputs);
   }
-  return Object.keys(checked).length > 0 ? checked : undefined;
+  return Object.keys(checked).length > 0 ? checked as LossOptions : undefined;
+}
+
+/** One loss option by its record's check: δ, β and every weight positive, one weight per class or output, ε in [0, 1). */
+function checkLossOption(fn: string, name: string, v: unknown, check: LossOptionCheck, outputs: number): number | number[] {
+  switch (check) {
+    case 'positive': return checkNumber(fn, name, v, { min: 0, minExclusive: true });
+    case 'per-class': return checkWeightList(fn, name, v, outputs, 'class');
+    case 'per-output': return checkWeightList(fn, name, v, outputs, 'output');
+    case 'unit-interval':
+      if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new ValueError(`${fn}: ${name} must be a number in [0, 1), got ${describe(v)}`);
+      return v;
+  }
 }
 
 /** One positive finite number per class or output, copied. */
@@ -111,7 +119,7 @@ function checkDropout(fn: string, value: unknown, hidden: number): number[] {
 function checkNormalization(fn: string, value: unknown, hidden: number): (Normalization | null)[] {
   if (value === undefined) return new Array<null>(hidden).fill(null);
   if (!Array.isArray(value)) {
-    throw new ValueError(`${fn}: normalization must be an array of ${hidden} entries ('layer-norm', 'batch-norm' or null, one per hidden layer), got ${describe(value)}`);
+    throw new ValueError(`${fn}: normalization must be an array of ${hidden} entries (${NORMALIZATIONS.map((n) => `'${n}'`).join(', ')} or null, one per hidden layer), got ${describe(value)}`);
   }
   if (hidden === 0 && value.length > 0) {
     throw new ValueError(`${fn}: normalization needs hidden layers (it goes between a hidden layer's Linear and its activation), and a network of 2 layer sizes has none; got ${describe(value)}`);

@@ -1,5 +1,6 @@
 import type { Activation, Architecture, Normalization } from './options.js';
 import { ValueError } from '../core/errors.js';
+import { overBatch } from '../registry/normalizations.js';
 
 /** Where one dense layer's parameters sit in the flat θ vector (element offsets). */
 export interface LayerLayout {
@@ -46,12 +47,34 @@ export function parameterLayout(arch: Architecture): ParameterLayout {
 
 /** True when some layer normalizes over the batch's rows (and keeps running statistics). */
 export function hasBatchNorm(layout: ParameterLayout): boolean {
-  return layout.layers.some((layer) => layer.normalization === 'batch-norm');
+  return layout.layers.some((layer) => overBatch(layer.normalization));
 }
 
 /** Length of the running statistics (Engine.runningStatistics): per batch-norm layer, its running mean then its running variance. */
 export function runningStatisticsLength(layout: ParameterLayout): number {
-  return layout.layers.reduce((sum, layer) => sum + (layer.normalization === 'batch-norm' ? 2 * layer.outputs : 0), 0);
+  return layout.layers.reduce((sum, layer) => sum + (overBatch(layer.normalization) ? 2 * layer.outputs : 0), 0);
+}
+
+/**
+ * Where each layer's running mean starts in the running statistics (its variance follows, n
+ * later), or −1 for a layer that keeps none: the one order of the engines, files and exports.
+ */
+export function runningOffsets(layout: ParameterLayout): number[] {
+  let at = 0;
+  return layout.layers.map((layer) => {
+    if (!overBatch(layer.normalization)) return -1;
+    const start = at;
+    at += 2 * layer.outputs;
+    return start;
+  });
+}
+
+/**
+ * Floats of a normalized layer's statistics in a batch of `rows`: per unit its mean, 1/σ and
+ * unbiased variance for one over the batch, else 1/σ per row (as assembly/normalization.ts keeps them).
+ */
+export function normStatisticsLength(layer: LayerLayout, rows: number): number {
+  return overBatch(layer.normalization) ? 3 * layer.outputs : rows;
 }
 
 /**
@@ -60,6 +83,6 @@ export function runningStatisticsLength(layout: ParameterLayout): number {
  */
 export function checkBatchStatisticsRows(fn: string, layout: ParameterLayout, rows: number, what: string): void {
   if (rows >= 2 || !hasBatchNorm(layout)) return;
-  const l = layout.layers.findIndex((layer) => layer.normalization === 'batch-norm');
-  throw new ValueError(`${fn}: ${what} has ${rows} row, but batch-norm (layer ${l}) normalizes over a training batch's rows and needs at least 2 (PyTorch raises "Expected more than 1 value per channel when training")`);
+  const l = layout.layers.findIndex((layer) => overBatch(layer.normalization));
+  throw new ValueError(`${fn}: ${what} has ${rows} row, but ${layout.layers[l].normalization} (layer ${l}) normalizes over a training batch's rows and needs at least 2 (PyTorch raises "Expected more than 1 value per channel when training")`);
 }

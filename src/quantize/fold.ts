@@ -4,7 +4,7 @@
 // Layer norm divides by each row's own spread, which no weight can absorb: it stays as it is.
 import type { Activation, Architecture, FloatArray } from '../model/options.js';
 import { parameterLayout } from '../model/layout.js';
-import { NORM_EPSILON } from '../js/normalization.js';
+import { NORM_EPSILON } from '../registry/normalization-references.js';
 
 /** One Linear (nn.Linear's layout, outputs × inputs) and what follows it. */
 export interface DenseLayer {

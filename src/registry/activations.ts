@@ -23,6 +23,8 @@ export interface OnnxGraph {
   op(opType: string, inputs: string[], attribute?: object[], output?: string): string;
   /** A scalar initializer of the graph's element type. */
   constant(value: number): string;
+  /** A named 1-D initializer (per unit, broadcast over the batch). */
+  vector(name: string, values: Float32Array | Float64Array): string;
   /** x · factor. */
   scale(x: string, factor: number, output?: string): string;
   /** e^min(x, 0) − 1. */

@@ -32,6 +32,8 @@ export interface Blocks {
   readonly errorCapacity: number;
   /** Bytes after the Control block that belong to the threads: the message, then the balance table. */
   readonly controlTail: number;
+  /** The balance table (assembly/balance.ts: each thread's share cut, then its busy time, f64) starts this many bytes after the Control block. */
+  readonly balanceOffset: number;
   activationCode(activation: Activation): number;
   /** A layer's normalization code; 0 for none. */
   normalizationCode(normalization: Normalization | null): number;
@@ -76,6 +78,7 @@ export function readBlocks(module: WebAssembly.Module, exports: Exports): Blocks
     layerStride: global(exports, 'Layer_stride'),
     errorCapacity: global(exports, 'Control_errorCapacity'),
     controlTail: global(exports, 'Control_tailBytes'),
+    balanceOffset: global(exports, 'Control_balanceOffset'),
     activationCode: code('activation'),
     normalizationCode: (name) => (name === null ? 0 : code('normalization')(name)),
     lossCode: code('loss'),

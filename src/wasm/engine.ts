@@ -2,7 +2,7 @@ import { fillDataset, type Engine } from '../engine/engine.js';
 import type { Architecture, FloatArray } from '../model/options.js';
 import type { instantiate } from './build/kernels.js';
 import { arrayType, lossParameter } from '../model/options.js';
-import { parameterLayout, runningStatisticsLength } from '../model/layout.js';
+import { normStatisticsLength, parameterLayout, runningOffsets, runningStatisticsLength } from '../model/layout.js';
 import { Arena } from './arena.js';
 import { BlockAccess, type Blocks } from './blocks.js';
 import { FailureCause, locate } from '../engine/divergence.js';
@@ -58,13 +58,11 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
   // Batch norm's running mean then variance per batch-norm layer, as the js engine lays them out.
   const runningCount = runningStatisticsLength(layout);
   const running = arena.alloc(runningCount * bytes, 'the running statistics');
-  const runningAt: number[] = [];
-  layout.layers.reduce((at, layer) => {
-    runningAt.push(layer.normalization === 'batch-norm' ? running + at * bytes : 0);
-    if (layer.normalization !== 'batch-norm') return at;
-    new Float(memory.buffer, running + (at + layer.outputs) * bytes, layer.outputs).fill(1);
-    return at + 2 * layer.outputs;
-  }, 0);
+  const runningAt = runningOffsets(layout).map((at, l) => {
+    if (at < 0) return 0;
+    new Float(memory.buffer, running + (at + layout.layers[l].outputs) * bytes, layout.layers[l].outputs).fill(1);
+    return running + at * bytes;
+  });
   new Uint32Array(memory.buffer, dropoutRandom, 4).set(new Random().getState());
   const lossWeights = writeLossWeights();
   const network = new BlockAccess(memory, blocks.Network, net);
@@ -226,10 +224,10 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
       if (rows <= capacity) return;
       // z and a for every layer; a mask and the dropped-out copy of a for layers with dropout;
       // h and x̂ for layers with a normalization, and its statistics (per row, or 3 per unit).
-      const perRow = layout.layers.reduce((s, l, i) => s + l.outputs * (2 + ((arch.dropout[i] ?? 0) > 0 ? 2 : 0) + (l.normalization ? 2 : 0)) + (l.normalization === 'layer-norm' ? 1 : 0), 0);
-      const perBatch = layout.layers.reduce((s, l) => s + (l.normalization === 'batch-norm' ? 3 * l.outputs : 0), 0);
+      const perRow = layout.layers.reduce((s, l, i) => s + l.outputs * (2 + ((arch.dropout[i] ?? 0) > 0 ? 2 : 0) + (l.normalization ? 2 : 0)), 0);
+      const statistics = layout.layers.reduce((s, l) => s + (l.normalization ? normStatisticsLength(l, rows) : 0), 0);
       // Inputs, targets, sample weights and the loss terms (one per target), then the layers' buffers.
-      const floats = rows * (layout.inputSize + 2 * layout.outputSize + 1 + perRow) + perBatch;
+      const floats = rows * (layout.inputSize + 2 * layout.outputSize + 1 + perRow) + statistics;
       // Allocate the new block before freeing the old one: a failure leaves the engine as it was.
       const block = arena.alloc(floats * bytes + SLACK_BYTES, `a batch of ${rows} samples`);
       if (batch.block) arena.free(batch.block);
@@ -244,7 +242,7 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
         batch.dropped.push(dropout ? take(rows * layer.outputs) : 0);
         batch.h.push(layer.normalization ? take(rows * layer.outputs) : 0);
         batch.xhat.push(layer.normalization ? take(rows * layer.outputs) : 0);
-        batch.statistics.push(layer.normalization === 'layer-norm' ? take(rows) : layer.normalization === 'batch-norm' ? take(3 * layer.outputs) : 0);
+        batch.statistics.push(layer.normalization ? take(normStatisticsLength(layer, rows)) : 0);
       });
       capacity = rows;
       generation = -1;

@@ -4,7 +4,7 @@ import { WorkerError } from '../core/errors.js';
 import type { instantiate as instantiateThreaded } from './build/kernels-threads.js';
 import { createWasmEngine, type KernelHost, type Kernels } from './engine.js';
 import { startOnOneThread } from './auto-engine.js';
-import { BlockAccess, readBlocks } from './blocks.js';
+import { BlockAccess, readBlocks, type Blocks } from './blocks.js';
 import { kernelModule, kernelVariant } from './loader.js';
 import { singleThreadHost } from './host.js';
 import { WorkerPool, loadNodeWorker } from '../threads/pool.js';
@@ -39,12 +39,17 @@ export interface Threading {
   barriers: number;
   /** Worker threads running now (observable by tests: 'auto' starts them at the first call worth them). */
   workers: number;
-  /** Test hook: makes thread `thread` (0 = the caller) trap at the start of its next command. */
-  injectFault(thread: number): void;
   /** Where each thread's share of a phase starts, as fractions (observable by tests: they follow the threads' speeds). */
   cuts(): number[];
-  /** Test hook: cuts thread 0's share of every phase at `first`, the other threads' equal (results must not change). */
-  cutShares(first: number): void;
+  /** Where the threads' control block lies in the engine's shared memory; null on one thread. */
+  control: ControlBlock | null;
+}
+
+/** The control block of a threaded engine (assembly/blocks.ts `Control`, the balance table after it), in its memory. */
+export interface ControlBlock {
+  memory: WebAssembly.Memory;
+  address: number;
+  blocks: Blocks;
 }
 
 /**
@@ -89,7 +94,7 @@ export async function createThreadedEngine(arch: Architecture, request: ThreadsO
 }
 
 function singleThread(reason: string | null): Threading {
-  return { threads: 1, threadsFallbackReason: reason, parallelCalls: 0, barriers: 0, workers: 0, injectFault: () => {}, cuts: () => [0, 1], cutShares: () => {} };
+  return { threads: 1, threadsFallbackReason: reason, parallelCalls: 0, barriers: 0, workers: 0, cuts: () => [0, 1], control: null };
 }
 
 function withThreading(engine: Engine, threading: Threading, request: ThreadsOption): Engine {
@@ -117,7 +122,7 @@ async function threadedHost(arch: Architecture, threads: number, startLazily: bo
   const control = new BlockAccess(memory, blocks.Control, ctrl);
   // A view of a SharedArrayBuffer never detaches, and the control block never moves.
   const words = new Int32Array(memory.buffer, ctrl, blocks.Control.size / 4);
-  const word = (field: 'abort' | 'active' | 'fault' | 'errorLength') => blocks.Control.offset[field] / 4;
+  const word = (field: 'abort' | 'active' | 'errorLength') => blocks.Control.offset[field] / 4;
   const blocking = canBlock();
   const nodeWorker = await loadNodeWorker();
 
@@ -131,9 +136,8 @@ async function threadedHost(arch: Architecture, threads: number, startLazily: bo
     get parallelCalls() { return control.get('parallelCalls'); },
     get barriers() { return control.get('barriers'); },
     get workers() { return pool ? threads - 1 : 0; },
-    injectFault: (thread) => Atomics.store(words, word('fault'), thread + 1),
     cuts: () => Array.from({ length: threads + 1 }, (_, t) => k.shareCut(ctrl, t, threads)),
-    cutShares: (first) => k.cutShares(ctrl, threads, first),
+    control: { memory, address: ctrl, blocks },
   };
 
   /**

@@ -3,8 +3,8 @@
 // h is the Linear's output (rows × n), x̂ its normalization, z = γ·x̂ + β the activation's
 // input. Loops run in the kernels' order so float64 results agree to rounding.
 
-import type { FloatArray } from '../model/options.js';
-import { roundingOf } from './math.js';
+import type { FloatArray } from '../core/typed-arrays.js';
+import { roundingOf } from '../core/rounding.js';
 
 /** nn.LayerNorm's and nn.BatchNorm1d's default eps. */
 export const NORM_EPSILON = 1e-5;
@@ -132,3 +132,48 @@ export function updateRunning(runningMean: FloatArray, runningVar: FloatArray, s
     runningVar[j] = BATCH_NORM_MOMENTUM * stats.unbiasedVar[j] + (1 - BATCH_NORM_MOMENTUM) * runningVar[j];
   }
 }
+
+/**
+ * A normalized layer's buffers in the js engine: h, x̂ and z (rows × n), 1/σ per row (layer
+ * norm), the batch's statistics per unit and the running ones (batch norm), γ, β and their
+ * gradients. A normalization reads the ones it needs.
+ */
+export interface NormalizedLayer {
+  readonly z: FloatArray;
+  readonly h: FloatArray;
+  readonly xhat: FloatArray;
+  readonly rowInvStd: FloatArray;
+  readonly batch: BatchStatistics;
+  readonly runningMean: FloatArray;
+  readonly runningVar: FloatArray;
+  readonly gamma: FloatArray;
+  readonly beta: FloatArray;
+  readonly gradGamma: FloatArray;
+  readonly gradBeta: FloatArray;
+}
+
+/** A normalization's js reference: the engine looks it up once per layer, when it is built. */
+export interface NormalizationReference {
+  /** z from h; `batchStatistics`: a training batch's statistics, else the running ones (for one that keeps them). */
+  forward(layer: NormalizedLayer, rows: number, n: number, batchStatistics: boolean): void;
+  /** δh (into h) from δz (in z), once ∇γ and ∇β are in gradGamma and gradBeta. */
+  backward(layer: NormalizedLayer, rows: number, n: number): void;
+  /** After an applied training step: the running statistics from the batch's. */
+  afterStep?(layer: NormalizedLayer, n: number): void;
+}
+
+/** nn.LayerNorm(n): over each row's units, the same in training and inference. */
+export const layerNorm: NormalizationReference = {
+  forward: (l, rows, n) => layerNormForward(l.z, l.xhat, l.rowInvStd, l.h, l.gamma, l.beta, rows, n),
+  backward: (l, rows, n) => layerNormBackward(l.h, l.z, l.xhat, l.rowInvStd, l.gamma, rows, n),
+};
+
+/** nn.BatchNorm1d(n): over the batch's rows while training, with the running statistics in inference. */
+export const batchNorm: NormalizationReference = {
+  forward(l, rows, n, batchStatistics) {
+    if (batchStatistics) batchNormForward(l.z, l.xhat, l.batch, l.h, l.gamma, l.beta, rows, n);
+    else batchNormInference(l.z, l.h, l.runningMean, l.runningVar, l.gamma, l.beta, rows, n);
+  },
+  backward: (l, rows, n) => batchNormBackward(l.h, l.z, l.xhat, l.batch.invStd, l.gamma, l.gradGamma, l.gradBeta, rows, n),
+  afterStep: (l, n) => updateRunning(l.runningMean, l.runningVar, l.batch, n),
+};
