@@ -24,8 +24,13 @@ const only = option('--only')?.split(',');
 const wanted = (id) => !only || only.includes(id);
 const npm = (argv, cwd) => execFileSync('npm', argv, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 
+if (args.includes('--help')) {
+  console.log('node scripts/test-package.mjs [--skip-build] [--only node,node22,node24,bun,deno,chromium,readme] [--json file]\n  --only readme: the README walk-through app alone (the tarball lint always runs)');
+  process.exit(0);
+}
 if (!args.includes('--skip-build')) npm(['run', 'build'], repo);
-installRuntimes();
+// The pinned runtimes are installed only when one of them is wanted (`--only readme` needs none).
+if (RUNTIMES.some((r) => r.package && wanted(r.id))) installRuntimes();
 
 const work = mkdtempSync(join(tmpdir(), 'wasm-mlp-package-'));
 const results = [];

@@ -21,12 +21,13 @@ export type { Batch, BatchSource, BatchDataset, FitDatasetOptions } from './trai
 export type { Activation, Loss, LossOptions, Normalization, DType, Backend, Init, CreateOptions, Architecture, FloatArray } from './model/options.js';
 export type { Matrix, Targets } from './model/data.js';
 export type { ClassLabel } from './model/predict-classes.js';
+export type { OutputRow, OutputWidth, KnownOutputs } from './model/output-row.js';
 export type { SampleWeights, SampleWeightOptions } from './training/sample-weights.js';
 export type { Trace, SampleTrace, LayerTrace } from './api/trace.js';
 export type { ModelJSON } from './io/model-json.js';
 export { adaptInput } from './preprocessing/adapt.js';
 export { adaptLabels } from './preprocessing/labels.js';
-export type { InputStage, InputSpec, InputColumn, ColumnSpec, ColumnType, HandleUnknown } from './preprocessing/stage.js';
+export type { InputStage, InputSpec, InputColumn, FittedColumn, AdaptedStage, ColumnSpec, ColumnType, HandleUnknown } from './preprocessing/stage.js';
 export type { RawRows, RawRow } from './preprocessing/rows.js';
 export type { TrainingJSON } from './io/training-json.js';
 export type { SafetensorsArchitecture } from './io/safetensors.js';

@@ -92,6 +92,8 @@ describe('JSON', () => {
     const good = (await MLP.create({ layers: [2, 1], activations: ['linear'] })).toJSON();
     await expect(MLP.fromJSON('{oops')).rejects.toThrow(FormatError);
     await expect(MLP.fromJSON({ ...good, format: 'other' } as never)).rejects.toThrow(/format must be 'wasm-mlp'/);
+    // A `wasm-mlp train` model file is named, with the calls that read it.
+    await expect(MLP.fromJSON({ format: 'wasm-mlp-cli-model', version: 1, checkpoint: '' } as never)).rejects.toThrow("MLP.fromJSON: this is a command-line model (`wasm-mlp train`'s model.json), which holds a checkpoint; read the file's bytes with MLP.load or Predictor.load, which take every model file the package writes");
     await expect(MLP.fromJSON({ ...good, parameters: [1, 2] })).rejects.toThrow(/parameters must be an array of 3 numbers/);
     await expect(MLP.fromJSON({ ...good, parameters: [1, null, 3] } as never)).rejects.toThrow(/parameters\[1\] must be a finite number, got null/);
     await expect(MLP.fromJSON({ ...good, layers: [2, 0] })).rejects.toThrow(FormatError);

@@ -21,8 +21,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** The preludes the directives name. */
 const PRELUDES: Record<string, string> = {
-  document: `const app = { textContent: '' }; globalThis.document = { querySelector: (s) => { if (s !== '#app') throw new Error(s); return app; } };
-process.on('beforeExit', () => { if (!globalThis.done) { globalThis.done = true; console.log(app.textContent); } });`,
+  document: `const appStandIn = { textContent: '' }; globalThis.document = { querySelector: (s) => { if (s !== '#app') throw new Error(s); return appStandIn; } };
+process.on('beforeExit', () => { if (!globalThis.done) { globalThis.done = true; console.log(appStandIn.textContent); } });`,
   'data-csv': `import { writeFileSync as writeDataCsv } from 'node:fs';
 writeDataCsv('data.csv', Array.from({ length: 1000 }, (_, i) => { const a = (i % 40) / 20 - 1, b = Math.floor(i / 40) / 12.5 - 1; return [a, b, Math.sin(3 * a) + b].join(','); }).join('\\n') + '\\n');`,
 };

@@ -1,7 +1,8 @@
 // The playground (demo/) end to end in headless Chromium: built with Vite exactly as a user's
 // app would be (no plugins), served statically, driven with playwright-core. Needs Debian's
-// chromium at /usr/bin/chromium (.ci/run installs it). Screenshots go to test-artifacts/; with
-// SCREENSHOTS=1 the three widths' also replace demo/screenshots/ (the README shows those).
+// chromium at /usr/bin/chromium (.ci/run installs it). Screenshots go to test-artifacts/ (a
+// phone, tablets portrait and landscape, laptops); with SCREENSHOTS=1 the phone's, the laptop's
+// and the desktop's also replace demo/screenshots/ (the README shows those).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -112,8 +113,13 @@ async function expectToFit(where: string) {
   expect(size.height, `${where} is ${size.height}px taller than the screen`).toBeLessThanOrEqual(0);
 }
 
+/** The README's screenshots: a phone, a laptop and a desktop. */
+const SHOWN = new Set(['390x844', '1280x720', '1920x1080']);
+/** Tablets, portrait and landscape (iPad, iPad Air), and the widths either side of the three-column layout. */
+const TABLETS: [number, number][] = [[768, 1024], [820, 1180], [1024, 768], [1180, 820]];
+
 describe('the playground in Chromium', () => {
-  it.each([[390, 844], [1280, 720], [1920, 1080]])('at %i×%i: no horizontal overflow, no scrolling, every control visible', async (width, height) => {
+  it.each([[390, 844], ...TABLETS, [1280, 720], [1920, 1080]])('at %i×%i: no horizontal overflow, no scrolling, every control visible', async (width, height) => {
     await resize(width, height);
     await open('?speed=100');
     await trainTo(100);
@@ -121,12 +127,14 @@ describe('the playground in Chromium', () => {
     await page.waitForTimeout(200); // the worker's last painting reaches the screen
     const file = `playground-${width}x${height}.png`;
     await page.screenshot({ path: join(artifacts, file) });
-    if (process.env.SCREENSHOTS === '1') {
+    if (process.env.SCREENSHOTS === '1' && SHOWN.has(`${width}x${height}`)) {
       mkdirSync(screenshots, { recursive: true });
       copyFileSync(join(artifacts, file), join(screenshots, file));
     }
     for (const tab of ['#tab-play', '#tab-digits', '#tab-example']) {
       await page.click(tab);
+      // The digit pad is measured as a user meets it once its network has trained (its status and guess shown).
+      if (tab === '#tab-digits') await page.waitForFunction(() => /Done/.test(document.getElementById('digit-status')!.textContent ?? ''), null, { timeout: 60_000 });
       // A phone shows the playground one pane at a time: every pane fits, and together they hold every control.
       const panes = await page.$$eval('main:not([hidden]) .panes:not([hidden]) button[data-show]', (buttons) => buttons.map((b) => b.dataset.show!));
       let count = 0;
@@ -163,14 +171,17 @@ describe('the playground in Chromium', () => {
     expect(await bottom()).toBeLessThanOrEqual(720);
     await resize(390, 844);
     expect(await bottom()).toBeLessThanOrEqual(844);
-    // The whole page fits both screens for either kind of data set.
+    // The whole page fits every screen for either kind of data set, and a tablet shows the output plane and the loss chart whole.
     for (const dataset of ['plane', 'spiral']) {
       await resize(1280, 720);
       await page.selectOption('#dataset', dataset);
       await page.waitForFunction((n) => window.playground.net?.layers.at(-1) === n, dataset === 'plane' ? 1 : 2);
       await expectToFit(`${dataset} at 1280×720`);
-      await resize(390, 844);
-      await expectToFit(`${dataset} at 390×844`);
+      for (const [w, h] of [[390, 844], ...TABLETS]) {
+        await resize(w, h);
+        await expectToFit(`${dataset} at ${w}×${h}`);
+        if (w > 390) expect(await bottom(), `the loss chart at ${w}×${h}`).toBeLessThanOrEqual(h);
+      }
     }
     await page.setViewportSize({ width: 1280, height: 720 });
     // The readout says what the note says: a maximum, which small batches do not use.

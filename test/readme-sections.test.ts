@@ -31,7 +31,7 @@ const SECTIONS: [string, string, number, { cwd?: string }?][] = [
   ['docs/guide/saving.md', 'Checkpoints', 0],
   ['docs/guide/saving.md', 'safetensors and PyTorch', 0],
   ['docs/guide/data.md', 'Reading IDX files (MNIST)', 1, { cwd: root }],
-  ['docs/guide/errors-and-limits.md', 'Errors and limits', 4],
+  ['docs/guide/errors-and-limits.md', 'Errors and limits', 3],
   ['docs/guide/environments.md', 'Kernel builds', 0],
 ];
 

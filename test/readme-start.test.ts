@@ -26,8 +26,8 @@ it('the browser example leaves the page showing what the README says', async () 
   const shown = /The page ends showing `([^`]+)`/.exec(section)?.[1];
   expect(shown).toMatch(/^XOR: /);
   // A stand-in for the page's #app element; Node runs the block's worker with worker_threads.
-  const prelude = `const app = { textContent: '' }; globalThis.document = { querySelector: (s) => { if (s !== '#app') throw new Error(s); return app; } };
-process.on('beforeExit', () => { if (!globalThis.done) { globalThis.done = true; console.log(app.textContent); } });`;
+  const prelude = `const appStandIn = { textContent: '' }; globalThis.document = { querySelector: (s) => { if (s !== '#app') throw new Error(s); return appStandIn; } };
+process.on('beforeExit', () => { if (!globalThis.done) { globalThis.done = true; console.log(appStandIn.textContent); } });`;
   expect(await runBlock(docBlock('README.md', 'In the browser (Vite)'), prelude)).toEqual([shown]);
 });
 

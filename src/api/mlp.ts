@@ -7,6 +7,7 @@ import type { Activation, Architecture, Backend, CreateOptions, DType, FloatArra
 import { DisposedError, inCall } from '../core/errors.js';
 import { checkBoolean, checkOptions } from '../core/validate.js';
 import { checkCreateOptions } from '../model/create-options.js';
+import type { KnownOutputs, OutputWidth } from '../model/output-row.js';
 import { checkTextExport } from '../model/limits.js';
 import { withSampleWeights, type SampleWeightOptions } from '../training/sample-weights.js';
 import { checkThreads } from '../threads/support.js';
@@ -85,7 +86,7 @@ export class MLP {
    * @throws {ShapeError} when `layers` or `activations` have the wrong length.
    * @throws {ValueError} for an unknown option, activation, loss, dtype or backend, a bad seed or dropout rate, or a network too large for WebAssembly memory.
    */
-  static async create(options: CreateOptions): Promise<MLP> {
+  static async create<const L extends readonly number[]>(options: CreateOptions & { layers: L }): Promise<KnownOutputs<OutputWidth<L>> & MLP> {
     const checked = checkCreateOptions('MLP.create', options);
     const { architecture, backend, init } = checked;
     const seed = checked.seed ?? freshSeed();
@@ -95,7 +96,8 @@ export class MLP {
     initialise(net.live('MLP.create').parameters(), net.layout, random, init);
     net.live('MLP.create').setDropoutRandomState(dropoutStream(seed));
     net.createdWith = seed;
-    return net;
+    // predict's rows have layers' last entry as their width: KnownOutputs only names that.
+    return net as KnownOutputs<OutputWidth<L>> & MLP;
   }
 
   /**

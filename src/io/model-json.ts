@@ -46,6 +46,8 @@ export function checkModelJSON(fn: string, value: unknown): { architecture: Arch
   const json = typeof value === 'string' ? parse(fn, value) : value;
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new FormatError(`${fn}: expected a model object or its JSON text, got ${describe(json)}`);
   const m = json as Partial<ModelJSON>;
+  // A `wasm-mlp train` model holds a checkpoint, not this object: name the calls that read it.
+  if ((m.format as string | undefined) === 'wasm-mlp-cli-model') throw new FormatError(`${fn}: this is a command-line model (\`wasm-mlp train\`'s model.json), which holds a checkpoint; read the file's bytes with MLP.load or Predictor.load, which take every model file the package writes`);
   if (m.format !== 'wasm-mlp') throw new FormatError(`${fn}: format must be 'wasm-mlp', got ${describe(m.format)}`);
   if (m.version !== 1) throw new FormatError(`${fn}: version ${describe(m.version)} is not supported (this is version 1 of the format)`);
   let architecture: Architecture;

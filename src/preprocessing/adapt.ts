@@ -1,6 +1,6 @@
 // Fitting an input stage from data, as Keras's `adapt` and scikit-learn's `fit`: the statistics
 // and categories a spec leaves out are computed from every row, in float64.
-import { checkColumnSpecs, checkInputStage, isCategorical, type ColumnSpec, type InputSpec, type InputStage } from './stage.js';
+import { checkColumnSpecs, checkInputStage, isCategorical, type AdaptedStage, type ColumnSpec, type InputSpec } from './stage.js';
 import { categoryCell, numberCell, readRawRows, type RawRows, type RawTable } from './rows.js';
 
 /**
@@ -15,12 +15,13 @@ import { categoryCell, numberCell, readRawRows, type RawRows, type RawTable } fr
  * @throws {ValueError} for a bad spec, a cell that is not a finite number in a numeric column, or not a string or number in a categorical one.
  * @throws {ShapeError} when a row has the wrong number of cells.
  */
-export function adaptInput(rows: RawRows, spec: InputSpec): InputStage {
+export function adaptInput<const C extends readonly ColumnSpec[]>(rows: RawRows, spec: InputSpec & { columns: C }): AdaptedStage<C> {
   const fn = 'adaptInput';
   const columns = checkColumnSpecs(fn, 'spec', spec, false);
   const table = readRawRows(fn, 'rows', columns, rows);
   const fittedColumns = columns.map((c, j) => fitColumn(fn, c, table, j));
-  return checkInputStage(fn, 'spec', { columns: fittedColumns });
+  // The checked stage's columns are fitted from `spec.columns` in order, so each has its spec's type.
+  return checkInputStage(fn, 'spec', { columns: fittedColumns }) as AdaptedStage<C>;
 }
 
 function fitColumn(fn: string, c: ColumnSpec, table: RawTable, j: number): ColumnSpec {

@@ -36,6 +36,18 @@ export interface InputStage {
   readonly width: number;
 }
 
+/** The fitted form of a column of type `T` (`FittedColumn<'standardize'>` has `mean` and `std`). */
+export type FittedColumn<T extends ColumnType = ColumnType> = Extract<InputColumn, { readonly type: T }>;
+
+/**
+ * The stage `adaptInput` fits for the spec columns `C`: with the columns written out, each entry
+ * has its type's fields (`stage.columns[0].mean` for a 'standardize' first column); from a
+ * `ColumnSpec[]` variable, plain `InputColumn`s.
+ */
+export type AdaptedStage<C extends readonly ColumnSpec[]> = Omit<InputStage, 'columns'> & {
+  readonly columns: { readonly [K in keyof C]: C[K] extends { readonly type: infer T extends ColumnType } ? FittedColumn<T> : InputColumn };
+};
+
 /** One column of `adaptInput`'s spec: the statistics or categories left out are fitted from the rows. */
 export interface ColumnSpec {
   /** The column's name: how errors name it, and its key when rows are objects. */

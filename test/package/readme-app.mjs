@@ -1,8 +1,9 @@
 // "Show it": a new user's first hour, from the packed tarball in a fresh `npm init -y` app (whose
 // package.json has no "type": "module"): the README's first examples as .mjs files (the ES-module
-// note), the same network through CommonJS `require`, a CLI session on a CSV with class names
-// and its exported module predicting from raw rows, then the README's browser example under
-// Vite dev and build, webpack 5, a plain <script type="module"> and esbuild in Chromium
+// note), the same network through CommonJS `require`, CLI sessions on CSVs with class names (and
+// one with a text column, `--categorical auto`) whose exported modules predict from raw rows, the
+// README's examples compiled by strict TypeScript, then the README's browser example under Vite
+// dev and build, webpack 5, a plain <script type="module"> and esbuild in Chromium
 // (test/package/loaders.mjs), each page's text checked and its screenshot kept.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -109,6 +110,62 @@ export async function testReadmeApp(app, { screenshots } = {}) {
     const cliModel = node('load-cli.mjs');
     // MLP.load reads the CLI's model.json too.
     if (cliModel.stdout.trim() !== '4-16-3') throw new Error(`MLP.load(model.json) gave ${cliModel.stdout} ${cliModel.stderr}`);
+  });
+  await check('CLI on a CSV with a text column: npx wasm-mlp train --categorical auto one-hot encodes the city, export writes a module whose predict and predictRows take raw rows', () => {
+    const npx = (args) => spawnSync('npx', ['--no-install', 'wasm-mlp', ...args], { cwd: app, encoding: 'utf8', timeout: 180_000 });
+    // rooms, area, city, kind: a home over 140 m² is a villa, else a Springfield home a flat and any other a house, so the city matters.
+    const cities = ['Springfield', 'Shelbyville', 'Ogdenville'];
+    const homes = Array.from({ length: 120 }, (_, i) => {
+      const city = cities[(i * 7) % 3], area = 30 + ((i * 53) % 171);
+      return [1 + (i % 6), area, city, area > 140 ? 'villa' : city === 'Springfield' ? 'flat' : 'house'];
+    });
+    writeFileSync(join(app, 'homes.csv'), 'rooms,area,city,kind\n' + homes.map((r) => r.join(',')).join('\n') + '\n');
+
+    const refused = npx(['train', 'homes.csv', '--target', 'kind', '--epochs', '1']);
+    if (refused.status !== 1 || !refused.stderr.includes('column "city": expected a number, got "Springfield"; if "city" holds categories, add --categorical city (or --categorical auto)')) throw new Error(`without --categorical: exit ${refused.status}, ${refused.stderr}`);
+
+    const trained = npx(['train', 'homes.csv', '--target', 'kind', '--categorical', 'auto', '--layers', '12', '--epochs', '60', '--seed', '2', '--out', 'homes.json']);
+    if (trained.status !== 0) throw new Error(trained.stderr);
+    for (const line of ['homes.csv: 120 rows, 3 features; city one-hot (3 categories) → kind (classification, 3 classes: flat, house, villa)', 'network 5-12-3', 'saved the model to homes.json']) {
+      if (!trained.stdout.includes(line)) throw new Error(`train did not print "${line}": ${trained.stdout}`);
+    }
+    const accuracy = Number(/training: accuracy ([\d.]+)%/.exec(trained.stdout)?.[1]);
+    if (!(accuracy > 90)) throw new Error(`training accuracy ${accuracy}%: ${trained.stdout}`);
+
+    const exported = npx(['export', 'homes.json', '--out', 'homes.mjs']);
+    if (exported.status !== 0) throw new Error(exported.stderr);
+    // A 190 m² Ogdenville home is a villa, a 50 m² Springfield one a flat, a 90 m² Shelbyville one a house.
+    writeFileSync(join(app, 'use-homes.mjs'), [
+      "import { classNames, predict, predictRows } from './homes.mjs';",
+      "const rows = [[4, 190, 'Ogdenville'], [2, 50, 'Springfield'], { rooms: 3, area: 90, city: 'Shelbyville' }];",
+      'const probabilities = predict(rows);',
+      "console.log(classNames.join(' '));",
+      "console.log(predictRows(rows).join(' '));",
+      "console.log(probabilities.map((p) => classNames[p.indexOf(Math.max(...p))]).join(' '));",
+      "console.log(probabilities.every((p) => p.length === 3 && Math.abs(p[0] + p[1] + p[2] - 1) < 1e-6));",
+      '// predictRows also reads cells as a CSV parser gives them, numbers as text.',
+      "console.log(predictRows([{ rooms: '3', area: '90', city: 'Shelbyville' }, ['2', '50', 'Springfield']]).join(' '));",
+    ].join('\n') + '\n');
+    const used = node('use-homes.mjs');
+    const printed = used.stdout.trim().split('\n');
+    const want = ['flat house villa', 'villa flat house', 'villa flat house', 'true', 'house flat'];
+    if (JSON.stringify(printed) !== JSON.stringify(want)) throw new Error(`the exported module printed ${JSON.stringify(printed)} (want ${JSON.stringify(want)}) ${used.stderr}`);
+  });
+  await check("strict TypeScript (strict, noUncheckedIndexedAccess, node16) compiles the README's examples unchanged against the installed package", () => {
+    const dir = join(app, 'strict-ts');
+    mkdirSync(dir, { recursive: true });
+    const blocks = [...readme.matchAll(/^```js\n([\s\S]*?)^```$/gm)].map((m) => m[1]).filter((code) => /^import .* from 'wasm-mlp(\/inference)?';$/m.test(code) && !/onnxruntime-web|xor-model\.mjs/.test(code));
+    if (blocks.length < 4) throw new Error(`only ${blocks.length} README blocks import wasm-mlp`);
+    blocks.forEach((code, i) => writeFileSync(join(dir, `block${i}.ts`), code));
+    // The repository's @types/node, as a user's own devDependency would provide it.
+    const compilerOptions = { target: 'ES2022', module: 'Node16', moduleResolution: 'Node16', lib: ['ES2022', 'DOM'], types: ['node'], typeRoots: [join(repo, 'node_modules/@types')], strict: true, noUncheckedIndexedAccess: true, noEmit: true, skipLibCheck: false };
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['*.ts'] }, null, 2));
+    const tsc = spawnSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', dir], { cwd: dir, encoding: 'utf8', timeout: 180_000 });
+    if (tsc.status !== 0) throw new Error(`tsc: ${tsc.stdout}${tsc.stderr}`);
+    // It resolved the installed tarball's declarations, not the repository's.
+    const listed = spawnSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', dir, '--listFiles'], { cwd: dir, encoding: 'utf8', timeout: 180_000 }).stdout;
+    if (!listed.includes(join(app, 'node_modules/wasm-mlp/dist/index.d.ts'))) throw new Error('tsc did not read node_modules/wasm-mlp/dist/index.d.ts');
   });
   // The browser section starts from `npm create vite`, whose package.json says "type": "module"
   // (webpack, unlike Vite, parses a .js file of a "commonjs" package as CommonJS).
