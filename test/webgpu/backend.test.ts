@@ -140,6 +140,31 @@ describe("backend 'webgpu'", () => {
     expect(Array.from(gpuNet.getParameters())).toEqual(before);
   });
 
+  test('an abort stops between epochs with the last completed epoch kept, as on wasm', async () => {
+    const spec = { layers: [2, 6, 1], activations: ['tanh', 'sigmoid'], loss: 'binary-cross-entropy', seed: 13 } as const;
+    const run = async (backend: 'webgpu' | 'wasm') => {
+      const net = await MLP.create({ ...spec, backend, ...(backend === 'webgpu' && { gpu }) });
+      const controller = new AbortController();
+      let kept: number[] = [];
+      const history = await net.fitAsync(XOR_X, XOR_Y, {
+        epochs: 10, signal: controller.signal, optimizer: 'adam',
+        onEpochEnd: (epoch) => {
+          if (epoch !== 1) return;
+          kept = Array.from(net.getParameters());
+          controller.abort();
+        },
+      });
+      return { net, history, kept };
+    };
+    const gpuRun = await run('webgpu');
+    const wasmRun = await run('wasm');
+    expect(gpuRun.history.stopReason).toBe('aborted');
+    expect(gpuRun.history.epochs).toBe(wasmRun.history.epochs);
+    expect(gpuRun.net.epoch).toBe(2);
+    expect(Array.from(gpuRun.net.getParameters())).toEqual(gpuRun.kept);
+    expect(maxRelativeError(gpuRun.net.getParameters(), wasmRun.net.getParameters(), 1e-3)).toBeLessThan(1e-4);
+  });
+
   test('dispose() from a callback ends the fit with a DisposedError and frees the GPU buffers', async () => {
     const net = await MLP.create({ layers: [2, 4, 1], activations: ['relu', 'linear'], backend: 'webgpu', gpu, seed: 12 });
     const error = await net.fitAsync(XOR_X, XOR_Y, { epochs: 5, onEpochEnd: (epoch) => void (epoch === 1 && net.dispose()) }).catch((e: unknown) => e);
