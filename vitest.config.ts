@@ -24,7 +24,7 @@ const TIERS = { integration: INTEGRATION, browser: BROWSER, docs: DOCS, packagin
 // Node 20 runs relaxed-SIMD only behind a V8 flag, so there the kernel and build tests run a
 // second time in workers started with it. Node ≥ 22 has it on by default (and rejects the flag),
 // as browsers do, so the first run already covers it.
-const RELAXED = ['test/kernels.test.ts', 'test/variants.test.ts', 'test/bit-identity.test.ts', 'test/column-strips-pack.test.ts'];
+const RELAXED = ['test/kernels.test.ts', 'test/narrow-tiles.test.ts', 'test/variants.test.ts', 'test/bit-identity.test.ts', 'test/column-strips-pack.test.ts', 'test/optimizer-kernels.test.ts'];
 const relaxedSimdByDefault = Number(process.versions.node.split('.')[0]) >= 22;
 
 // The WebGPU tests' software adapter (test/webgpu/): the dynamic linker reads LD_LIBRARY_PATH when

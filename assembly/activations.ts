@@ -175,8 +175,16 @@ export function storeSlopes(kind: i32, z: usize, rows: i32, cols: i32): void {
 
 /** Softmax of one row; subtracting the row maximum keeps exp finite. */
 function softmaxRow(a: usize, z: usize, cols: i32): void {
-  let max = load<float>(z);
-  for (let j = 1; j < cols; j++) max = <float>fmath.max(max, load<float>(at(z, j)));
+  softmaxSum(a, z, cols);
+}
+
+/**
+ * Softmax of one row into `a`, returning Σⱼ e^(zⱼ − max) from the same exponentials: the sum
+ * cross-entropy's logsumexp takes, bit for bit, so a training step can take both from one pass
+ * (assembly/losses.ts crossEntropyTerms). No log here: the forward-only builds would carry it.
+ */
+export function softmaxSum(a: usize, z: usize, cols: i32): float {
+  const max = rowMax(z, cols);
   let sum: float = 0;
   for (let j = 0; j < cols; j++) {
     const e = <float>fmath.exp(load<float>(at(z, j)) - max);
@@ -185,6 +193,14 @@ function softmaxRow(a: usize, z: usize, cols: i32): void {
   }
   const inv: float = 1 / sum;
   for (let j = 0; j < cols; j++) store<float>(at(a, j), load<float>(at(a, j)) * inv);
+  return sum;
+}
+
+/** The largest value of a row, in order from its first (softmax and logsumexp alike). */
+@inline export function rowMax(z: usize, cols: i32): float {
+  let max = load<float>(z);
+  for (let j = 1; j < cols; j++) max = <float>fmath.max(max, load<float>(at(z, j)));
+  return max;
 }
 
 /**

@@ -4,6 +4,7 @@
 
 import { Optimizer } from './blocks';
 import { optimizerStep } from './optimizers';
+import { stripScratchEnd } from './gemm/column-strips';
 
 export * from './layout';
 export { denseForward } from './gemm/forward';
@@ -14,9 +15,9 @@ export { forward, loss, lossWeight, backward, trainStep, trainBatches, trainEpoc
 export { updateIsFinite, firstNonFinite } from './health';
 export { nextUint32, skipDraws } from './random';
 
-/** First byte past the module's static data: where the arena may begin. */
+/** First byte past the module's static data and its strip scratch (assembly/gemm/column-strips.ts): where the arena may begin. */
 export function heapBase(): usize {
-  return __heap_base;
+  return stripScratchEnd();
 }
 
 /** Size in bytes of one `float` in this build (4 or 8). */

@@ -3,7 +3,7 @@
 // (softmax + cross-entropy, sigmoid + binary cross-entropy) skip the activation's Jacobian
 // and never divide by a probability.
 
-import { activationBackward, slopeFromZ } from './activations';
+import { activationBackward, rowMax, slopeFromZ, softmaxSum } from './activations';
 
 // Each loss's code.
 // @generate codes loss
@@ -23,7 +23,7 @@ export const SMOOTH_L1 = 5;
  * adds to the summed loss. A row's terms depend on that row alone, so threads each take their
  * rows right after their forward pass. `parameter` is huber's δ or smooth-l1's β.
  */
-export function lossTerms(kind: i32, z: usize, a: usize, y: usize, cols: i32, r0: i32, r1: i32, terms: usize, parameter: f64): void {
+export function lossTerms(kind: i32, z: usize, a: usize, y: usize, cols: i32, r0: i32, r1: i32, terms: usize, parameter: f64, probabilities: usize = 0): void {
   const first = r0 * cols;
   const end = r1 * cols;
   if (kind == L1) {
@@ -59,7 +59,7 @@ export function lossTerms(kind: i32, z: usize, a: usize, y: usize, cols: i32, r0
     return;
   }
   if (kind == CROSS_ENTROPY) {
-    crossEntropyTerms(z, y, cols, r0, r1, terms, 0, 0);
+    crossEntropyTerms(z, y, cols, r0, r1, terms, 0, 0, probabilities);
     return;
   }
   // BINARY_CROSS_ENTROPY, as BCEWithLogitsLoss: max(z,0) − z·y + log(1 + e^−|z|).
@@ -73,14 +73,17 @@ export function lossTerms(kind: i32, z: usize, a: usize, y: usize, cols: i32, r0
 /**
  * Rows r0…r1−1 of cross-entropy's terms −wⱼ·ỹⱼ·log softmax(z)ⱼ = wⱼ·ỹⱼ·(logsumexp(z) − zⱼ),
  * ỹ = (1 − ε)·y + ε/C: with class weights w (`classes`, 0: all 1) and label smoothing ε
- * (assembly/weighting.ts), or neither, −Σ y·log softmax(z).
+ * (assembly/weighting.ts), or neither, −Σ y·log softmax(z). With `probabilities` (not 0), a
+ * training step's output layer whose softmax the forward pass left to the loss: softmax(z) goes
+ * there, from the same exponentials as logsumexp (the same bits as taking each alone).
  */
-export function crossEntropyTerms(z: usize, y: usize, cols: i32, r0: i32, r1: i32, terms: usize, classes: usize, epsilon: float): void {
+export function crossEntropyTerms(z: usize, y: usize, cols: i32, r0: i32, r1: i32, terms: usize, classes: usize, epsilon: float, probabilities: usize = 0): void {
   for (let r = r0; r < r1; r++) {
     const zRow = at(z, r * cols);
     const yRow = at(y, r * cols);
     const tRow = at(terms, r * cols);
-    const logSumExp = rowLogSumExp(zRow, cols);
+    const total = probabilities != 0 ? softmaxSum(at(probabilities, r * cols), zRow, cols) : rowExpSum(zRow, cols);
+    const logSumExp = rowMax(zRow, cols) + <float>fmath.log(total);
     for (let j = 0; j < cols; j++) {
       const t = smoothedTarget(load<float>(at(yRow, j)), epsilon, cols);
       const weighted = classes == 0 ? t : load<float>(at(classes, j)) * t;
@@ -95,13 +98,12 @@ export function crossEntropyTerms(z: usize, y: usize, cols: i32, r0: i32, r1: i3
   return epsilon == 0 ? t : (<float>1 - epsilon) * t + epsilon / <float>cols;
 }
 
-/** log Σⱼ e^zⱼ of one row, with the row maximum factored out so no exponential overflows. */
-function rowLogSumExp(zRow: usize, cols: i32): float {
-  let max = load<float>(zRow);
-  for (let j = 1; j < cols; j++) max = <float>fmath.max(max, load<float>(at(zRow, j)));
+/** Σⱼ e^(zⱼ − max) of one row: with the row maximum factored out no exponential overflows, and logsumexp is max + log of it. */
+function rowExpSum(zRow: usize, cols: i32): float {
+  const max = rowMax(zRow, cols);
   let total: float = 0;
   for (let j = 0; j < cols; j++) total += <float>fmath.exp(load<float>(at(zRow, j)) - max);
-  return max + <float>fmath.log(total);
+  return total;
 }
 
 /**

@@ -32,7 +32,7 @@ import { at } from './address';
 import { denseForward } from './gemm/forward';
 import { weightGradient } from './gemm/weight-gradient';
 import { inputGradient } from './gemm/input-gradient';
-import { lossMean, lossTerms, outputDeltaRows } from './losses';
+import { CROSS_ENTROPY, lossMean, lossTerms, outputDeltaRows } from './losses';
 import { denominatorReadsRows, isWeighted, lossDenominator, lossWeight as rowsWeight, weightedLossMean, weightedLossTerms, weightedOutputDeltaRows } from './weighting';
 import { optimizerStep } from './optimizers';
 import { clipByValue, clipCoefficient, gradientNorm, scaleGradients } from './clipping';
@@ -94,7 +94,7 @@ export function forward(network: usize, rows: i32, batchStatistics: bool): void 
 /** Mean loss of the last forward pass against the batch targets. */
 export function loss(network: usize, rows: i32): f64 {
   const n = changetype<Network>(network);
-  lossRows(n, 0, rows);
+  lossRows(n, 0, rows, false);
   return lossOf(n, rows);
 }
 
@@ -284,6 +284,9 @@ function forwardShare(n: Network, thread: i32, threads: i32, rows: i32, dropout:
       normalizeColumns(layer, rows, share(n, units, thread, threads, UNIT_ALIGN), share(n, units, thread + 1, threads, UNIT_ALIGN));
       if (!sync(n, thread, threads)) return false;
       if (r0 < r1) activate(layer.activation, at(layer.a, r0 * units), at(layer.z, r0 * units), r1 - r0, units);
+    } else if (dropout && l == n.layerCount - 1 && softmaxInLoss(n, layer)) {
+      // z only: the loss takes the softmax from its own exponentials (lossRows).
+      if (r0 < r1) denseForward(layer.z, layer.z, input, layer.weights, layer.bias, units, layer.inputs, LINEAR, r0, r1, 0, units);
     } else {
       layerRows(layer, input, r0, r1);
     }
@@ -306,11 +309,22 @@ function layerRows(layer: Layer, input: usize, r0: i32, r1: i32): void {
   activate(layer.activation, at(layer.a, r0 * units), at(layer.z, r0 * units), r1 - r0, units);
 }
 
-/** Loss terms of rows r0…r1−1, before their δ overwrites z. */
-function lossRows(n: Network, r0: i32, r1: i32): void {
+/**
+ * Whether a training step's output layer leaves its softmax to the loss: cross-entropy computes
+ * logsumexp(z) from the same maximum and exponentials as softmax(z), so the step takes both in
+ * one pass (a 10-class layer's 2 × 320 exponentials were a tenth of a digits-sized step). Only
+ * where nothing reads a between the forward pass and the loss (no normalization, no dropout).
+ */
+@inline function softmaxInLoss(n: Network, layer: Layer): bool {
+  return n.loss == CROSS_ENTROPY && layer.activation == SOFTMAX && layer.normalization == NO_NORM && layer.dropoutRate <= 0;
+}
+
+/** Loss terms of rows r0…r1−1, before their δ overwrites z; in a training step, also the output softmax that the forward pass left to it (softmaxInLoss). */
+function lossRows(n: Network, r0: i32, r1: i32, training: bool): void {
   const last = layerAt(changetype<usize>(n), n.layerCount - 1);
-  if (isWeighted(n)) weightedLossTerms(n.loss, last.z, last.a, n.batchTargets, last.outputs, r0, r1, n.lossTerms, n.lossParameter, n);
-  else lossTerms(n.loss, last.z, last.a, n.batchTargets, last.outputs, r0, r1, n.lossTerms, n.lossParameter);
+  const probabilities = training && softmaxInLoss(n, last) ? last.a : 0;
+  if (isWeighted(n)) weightedLossTerms(n.loss, last.z, last.a, n.batchTargets, last.outputs, r0, r1, n.lossTerms, n.lossParameter, n, probabilities);
+  else lossTerms(n.loss, last.z, last.a, n.batchTargets, last.outputs, r0, r1, n.lossTerms, n.lossParameter, probabilities);
 }
 
 /** The batch's mean loss from every row's terms. */
@@ -360,7 +374,7 @@ function backwardShare(n: Network, thread: i32, threads: i32, rows: i32, trainin
   // A row's loss terms and its output δ need only that row's forward pass (every unit of it);
   // the terms are taken before the slopes of the smooth activations replace z.
   if (splitsUnits(last, rows, threads) && !sync(n, thread, threads)) return -1;
-  if (r0 < r1) lossRows(n, r0, r1);
+  if (r0 < r1) lossRows(n, r0, r1, training);
   storeSlopeRows(network, r0, r1);
   if (isWeighted(n)) {
     // A weighted mean's denominator reads every row: wait until all are staged.

@@ -55,9 +55,9 @@ export function lossDenominator(kind: i32, y: usize, rows: i32, cols: i32, n: Ne
   return kind == CROSS_ENTROPY ? weight : weight * <f64>cols;
 }
 
-/** Rows r0…r1−1 of the weighted loss terms (see lossTerms): sᵢ times each element's term. */
-export function weightedLossTerms(kind: i32, z: usize, a: usize, y: usize, cols: i32, r0: i32, r1: i32, terms: usize, parameter: f64, n: Network): void {
-  if (kind == CROSS_ENTROPY) crossEntropyTerms(z, y, cols, r0, r1, terms, n.classWeights, <float>n.labelSmoothing);
+/** Rows r0…r1−1 of the weighted loss terms (see lossTerms, and crossEntropyTerms for `probabilities`): sᵢ times each element's term. */
+export function weightedLossTerms(kind: i32, z: usize, a: usize, y: usize, cols: i32, r0: i32, r1: i32, terms: usize, parameter: f64, n: Network, probabilities: usize = 0): void {
+  if (kind == CROSS_ENTROPY) crossEntropyTerms(z, y, cols, r0, r1, terms, n.classWeights, <float>n.labelSmoothing, probabilities);
   else if (kind == BINARY_CROSS_ENTROPY && n.posWeights != 0) binaryCrossEntropyTerms(z, y, cols, r0, r1, terms, n.posWeights);
   else lossTerms(kind, z, a, y, cols, r0, r1, terms, parameter);
   const s = n.batchWeights;

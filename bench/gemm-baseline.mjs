@@ -15,7 +15,8 @@ import { peakProbe } from './peak.mjs';
 
 if (!process.env.BENCH_BASELINE) throw new Error('BENCH_BASELINE=<a built checkout> is required: the build to compare with');
 const ROUNDS = Number(process.env.BENCH_ROUNDS) || 15;
-const SHAPES = [[64, 784, 128], [64, 128, 10], [128, 784, 512], [128, 512, 512], [128, 512, 10]];
+// Every layer of 784-128-10 b64, 784-512-512-10 b128 and the digits-shaped 64-100-10 b32.
+const SHAPES = [[64, 784, 128], [64, 128, 10], [128, 784, 512], [128, 512, 512], [128, 512, 10], [32, 64, 100], [32, 100, 10]];
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const variant = kernelVariant();
 const level = variant === 'scalar' ? 'simd' : variant;

@@ -53,6 +53,7 @@ const GEMM_SHAPES = quick ? [[64, 784, 128], [64, 128, 10], [128, 512, 512]] : [
 const PHASE_WORKLOADS = [
   { title: '784-128-10 relu/softmax, batch 64', layers: [784, 128, 10], activations: ['relu', 'softmax'], batchSize: 64 },
   { title: '784-512-512-10 relu/softmax, batch 128', layers: [784, 512, 512, 10], activations: ['relu', 'relu', 'softmax'], batchSize: 128 },
+  { title: 'digits-shaped 64-100-10 relu/softmax, batch 32', layers: [64, 100, 10], activations: ['relu', 'softmax'], batchSize: 32 },
 ];
 if (!pythonWith('sklearn')) console.log('scikit-learn digits comparison: skipped (no python3 here can import sklearn)');
 
@@ -202,7 +203,7 @@ for (const product of !only || only === 'gemm' ? PRODUCTS : []) {
 for (const w of !only || only === 'phases' ? PHASE_WORKLOADS : []) {
   const build = loadKernels('f32', kernelVariant());
   const steps = 16;
-  const { x, labels } = mnistLike(w.batchSize * steps);
+  const { x, labels } = w.layers[0] === 784 ? mnistLike(w.batchSize * steps) : classification(w.batchSize * steps, w.layers[0], w.layers.at(-1), 1);
   const cells = [];
   const stepCell = async (name, lib, optimizer) => {
     const net = await lib.MLP.create({ layers: w.layers, activations: w.activations, loss: 'cross-entropy', seed: 1, threads: 1 });

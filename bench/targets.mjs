@@ -1,9 +1,10 @@
 // `BENCH_BASELINE=<built checkout> node bench/targets.mjs`: this build against another on the
 // speed targets' workloads, one thread, float32: fit with Adam and with SGD on 784-128-10 batch
-// 64 and 784-512-512-10 batch 128. Many short interleaved rounds (each runs every contender
-// once, in an order that rotates), each contender timed in CPU time as bench/run.mjs does; a
-// ratio is the median over rounds of that round's ratio, so load that drifts between rounds
-// cancels out of it, and its interquartile range says how far to trust it.
+// 64, 784-512-512-10 batch 128 and the digits-shaped 64-100-10 batch 32 (`--only=digits`).
+// Many short interleaved rounds (each runs every contender once, in an order that rotates), each
+// contender timed in CPU time as bench/run.mjs does; a ratio is the median over rounds of that
+// round's ratio, so load that drifts between rounds cancels out of it, and its interquartile
+// range says how far to trust it.
 import './optimized-wasm.mjs';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -16,6 +17,8 @@ const baseline = await import(pathToFileURL(`${process.env.BENCH_BASELINE}/dist/
 const NETWORKS = [
   { id: '784-128-10 b64', layers: [784, 128, 10], activations: ['relu', 'softmax'], batchSize: 64, steps: 24 },
   { id: '784-512-512-10 b128', layers: [784, 512, 512, 10], activations: ['relu', 'relu', 'softmax'], batchSize: 128, steps: 4 },
+  // scikit-learn's digits shape: an epoch of 1,347 rows is 42 batches of 32 and one of 3.
+  { id: 'digits 64-100-10 b32', layers: [64, 100, 10], activations: ['relu', 'softmax'], batchSize: 32, rows: 1347, steps: 43 },
 ];
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
@@ -33,7 +36,7 @@ function timed(run) {
 const quantile = (values, q) => { const s = [...values].sort((a, b) => a - b); const i = (s.length - 1) * q; const lo = Math.floor(i); return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (i - lo); };
 const results = {};
 for (const w of NETWORKS.filter((w) => !only || w.id.startsWith(only))) {
-  const { x, labels } = classification(w.batchSize * w.steps, 784, 10, 1);
+  const { x, labels } = classification(w.rows ?? w.batchSize * w.steps, w.layers[0], w.layers.at(-1), 1);
   const cells = [];
   for (const [build, lib] of [['this', current], ['baseline', baseline]]) {
     for (const optimizer of ['sgd', 'adam']) {

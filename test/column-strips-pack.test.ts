@@ -1,8 +1,9 @@
 // The column-strip weight gradient copies each unit's δ column into the tail of its row of ∇W
 // (assembly/gemm/column-strips.ts) when the layer has columns to spare, and reads δ in place
-// otherwise. The copy must change no bit: every ∇W element of a wide call (packed δ for most
-// columns, in-place δ for the tail) must equal the same element computed by narrow calls over
-// 8-column slices of X, which are too narrow to pack. Every SIMD build this Node runs, both
+// otherwise; it copies X's strips into scratch where X's stride aliases. The copies must change
+// no bit: every ∇W element of a wide call (packed δ for most columns, in-place δ for the tail)
+// must equal the same element computed by narrow calls over 8-column slices of X, which are too
+// narrow to pack or copy. Every SIMD build this Node runs, both
 // dtypes, whole unit ranges and ranges split at multiples of 4 (as threads split them).
 import { describe, expect, it } from 'vitest';
 import { Random } from '../src/core/random.js';
@@ -13,7 +14,9 @@ import { loadBuild } from './kernel-harness.js';
 // column in few L1 sets (column-strips.ts `deltaAliases`): 256 and 512 units (1 and 2 kB
 // strides in float32, 2 and 4 kB in float64), 128 units in float64 with 33 rows; units not
 // multiples of 6 (a short group), k not a multiple of the strip width. In place: the rest.
-const SHAPES: [number, number, number][] = [[6, 100, 23], [64, 200, 37], [40, 120, 256], [33, 130, 128], [128, 784, 512], [128, 512, 512], [64, 784, 128]];
+// X's strips are copied (builds without threads) where X's stride aliases the same way: 512
+// inputs (2 kB float32, 4 kB float64) and 256 with 64 rows, with δ packed or in place.
+const SHAPES: [number, number, number][] = [[6, 100, 23], [64, 200, 37], [40, 120, 256], [33, 130, 128], [128, 784, 512], [128, 512, 512], [64, 784, 128], [64, 256, 20], [40, 512, 23]];
 const SLICE = 8;
 const variants = supportedKernelVariants().filter((v) => v !== 'scalar');
 

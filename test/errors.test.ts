@@ -284,13 +284,17 @@ describe.each(['wasm', 'js'] as const)('loading on %s', (backend) => {
 });
 
 describe('the finiteness scan of a typed X', () => {
-  // firstNonFinite in src/model/data.ts sums v × 0 over blocks of 1,024 values, four sums at a time:
-  // a refused value anywhere (first, last, at a block's or a four's edge, in the tail) is found,
-  // and the first of two is named.
+  // fit copies a typed X into the engine's dataset and scans the copy there: the wasm builds with
+  // assembly/health.ts' firstNonFinite (a vector of 2 or 4 lanes at a time, then lane by lane),
+  // the js backend with src/js/health.ts'; predict's small inputs and other callers scan in
+  // src/model/data.ts (v × 0 summed over blocks of 1,024 values, four sums at a time). A refused
+  // value anywhere (first, last, at a block's, a vector's or a four's edge, in the tail) is found,
+  // and the first of two is named, whichever scan it is.
   const rows = 701; // 2,103 values of width 3: two whole blocks and a tail of 55 (13 fours and 3)
   const positions = [0, 1, 3, 4, 1023, 1024, 1027, 2047, 2048, 2051, 2099, 2100, 2102];
-  it.each(positions)('names X[%i] in a fit', async (at) => {
-    const net = await MLP.create({ layers: [3, 2, 1], activations: ['tanh', 'linear'], loss: 'mse', seed: 1 });
+  const engines = [{ backend: 'wasm', dtype: 'float32' }, { backend: 'wasm', dtype: 'float64' }, { backend: 'js', dtype: 'float32' }] as const;
+  it.each(engines.flatMap((e) => positions.map((at) => [at, e.backend, e.dtype] as const)))('names X[%i] in a fit (%s, %s)', async (at, backend, dtype) => {
+    const net = await MLP.create({ layers: [3, 2, 1], activations: ['tanh', 'linear'], loss: 'mse', seed: 1, backend, dtype });
     const theta = net.getParameters();
     const y = new Float32Array(rows);
     for (const [bad, got] of [[Number.NaN, 'NaN'], [Number.NEGATIVE_INFINITY, '-Infinity']] as const) {
@@ -300,9 +304,11 @@ describe('the finiteness scan of a typed X', () => {
       expect(() => net.fit(x, y, { epochs: 1 })).toThrow(`fit: X[${at}] (row ${Math.floor(at / 3)}, column ${at % 3}) must be a finite number, got ${got}`);
     }
     // Finite in float64, infinite in the float32 network's copy.
-    const wide = new Float64Array(rows * 3).fill(1e38);
-    wide[at] = -1e39;
-    expect(() => net.fit(wide, y, { epochs: 1 })).toThrow(new RegExp(`^fit: X\\[${at}\\] \\(row ${Math.floor(at / 3)}, column ${at % 3}\\) .*float32.*got -1e\\+39$`));
+    if (dtype === 'float32') {
+      const wide = new Float64Array(rows * 3).fill(1e38);
+      wide[at] = -1e39;
+      expect(() => net.fit(wide, y, { epochs: 1 })).toThrow(new RegExp(`^fit: X\\[${at}\\] \\(row ${Math.floor(at / 3)}, column ${at % 3}\\) .*float32.*got -1e\\+39$`));
+    }
     expect(net.getParameters()).toEqual(theta);
   });
 });

@@ -2,7 +2,7 @@
 // build's loop, bit for bit: the vector loops must do each element's operations in the scalar
 // order, with no fused multiply-add, so θ and every state buffer come out identical. Ranges
 // start and end off the vector width (threads' shares, and the scalar loop's remainder), and
-// the values include signed zeros, tiny and large magnitudes.
+// the values include signed zeros, tiny and large magnitudes, and subnormal state and gradients.
 import { describe, expect, it } from 'vitest';
 import type { DType } from '../src/model/options.js';
 import { supportedKernelVariants } from '../src/wasm/loader.js';
@@ -45,7 +45,14 @@ function setUp(dtype: DType, variant: string, threads: boolean, config: Config) 
   const values = () => Array.from({ length: LENGTH }, (_, i) => (i % 97 < special.length ? special[i % 97] : random.normal()));
   const params = buffer(values());
   const grads = buffer(new Array(LENGTH).fill(0));
-  const state = Object.fromEntries(STATE.map((name) => [name, buffer(new Array(LENGTH).fill(name === 'sum' ? 0.1 : 0))]));
+  // Subnormal and near-subnormal state, of both signs where a state may take either: scattered,
+  // and in runs as behind a dead unit (θ[128, 384), and [700, 760) across blocks' edges), which
+  // float32 builds update through f64 (assembly/optimizers/subnormal.ts).
+  const signed = (name: string) => name === 'm' || name === 'momentumBuffer' || name === 'gradAverage';
+  const tiny = [1e-40, 4e-45, 1.1e-38, 1e-30];
+  const dead = (i: number) => (i >= 128 && i < 384) || (i >= 700 && i < 760);
+  const start = (name: string, i: number) => (name === 'sum' ? 0.1 : dead(i) || i % 53 < tiny.length ? tiny[i % tiny.length] * (signed(name) && i % 2 ? -1 : 1) : 0);
+  const state = Object.fromEntries(STATE.map((name) => [name, buffer(Array.from({ length: LENGTH }, (_, i) => start(name, i)))]));
   const block = buffer(new Array(Math.ceil(g('size') / 4)).fill(0)).ptr;
   const view = () => new DataView(memory.buffer);
   view().setInt32(block + g('kind'), config.kind, true);
@@ -59,7 +66,9 @@ function setUp(dtype: DType, variant: string, threads: boolean, config: Config) 
   return {
     step(t: number) {
       view().setFloat64(block + g('step'), t, true);
-      grads.view().set(Array.from({ length: LENGTH }, (_, i) => (i % 89 < 3 ? [0, -0, 1e-20][i % 89] : gradRandom.normal())));
+      // SGD's first step sets its buffer to the gradient: the tiny runs again for the later steps.
+      if (t === 2) for (const name of STATE) if (name !== 'sum') state[name].view().forEach((x, i, values) => { if (dead(i)) values[i] = start(name, i); });
+      grads.view().set(Array.from({ length: LENGTH }, (_, i) => (i % 89 < 4 ? [0, -0, 1e-20, -1e-41][i % 89] : dead(i) && i % 7 ? 0 : gradRandom.normal())));
       for (const [begin, end] of RANGES) k.optimizerUpdate(block, params.ptr, grads.ptr, begin, end, 0.01);
     },
     buffers: () => ({ params: Array.from(params.view()), ...Object.fromEntries(STATE.map((name) => [name, Array.from(state[name].view())])) }),

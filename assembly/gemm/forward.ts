@@ -2,7 +2,7 @@
 // X (rows × k) and W (n × k, nn.Linear's layout) are both contiguous along k, so each output
 // is a dot product of two contiguous rows: the SIMD kernel needs no packing. It computes a
 // 2-row × 4-column tile in 8 vector accumulators (2 × 6 in 12 with relaxed-SIMD's fused madd;
-// more would spill V8's 15 usable xmm registers),
+// more would spill V8's 15 usable xmm registers; 2 × 2 and 2 × 1 for a layer's last units),
 // reduces each accumulator's lanes once at the end, and adds bias and activation in the
 // epilogue while the tile is still in registers.
 
@@ -171,7 +171,35 @@ function forwardTiles(
       storeQuad(z0 + at, a0 + at, bias + at, c00, c01, c02, c03, activation);
       if (second) storeQuad(z0 + outBytes + at, a0 + outBytes + at, bias + at, c10, c11, c12, c13, activation);
     }
-    // Fewer than 4 outputs left: one column of W at a time, still two rows.
+    // Two or three outputs left (a 10-class output layer: 4 + 4 + 2): a 2 × 2 tile, 4
+    // independent accumulators where one column at a time keeps 2, each a chain of dependent
+    // adds as long as the row (a 100-input layer's last 2 units ran at half the 2 × 4 tile's rate).
+    if (j + 2 <= jEnd) {
+      const w0 = w + <usize>j * rowBytes;
+      const w1 = w0 + rowBytes;
+      let c00 = zero, c01 = zero, c10 = zero, c11 = zero;
+      for (let p: usize = 0; p < bodyBytes; p += VBYTES) {
+        const u = v128.load(x0 + p);
+        const v = v128.load(x1 + p);
+        const b0 = v128.load(w0 + p);
+        const b1 = v128.load(w1 + p);
+        c00 = madd(u, b0, c00); c01 = madd(u, b1, c01);
+        c10 = madd(v, b0, c10); c11 = madd(v, b1, c11);
+      }
+      if (tail) {
+        const u = v128.load(x0 + bodyBytes);
+        const v = v128.load(x1 + bodyBytes);
+        const b0 = v128.load(w0 + bodyBytes);
+        const b1 = v128.load(w1 + bodyBytes);
+        c00 = maskedAdd(c00, u, b0, mask); c01 = maskedAdd(c01, u, b1, mask);
+        c10 = maskedAdd(c10, v, b0, mask); c11 = maskedAdd(c11, v, b1, mask);
+      }
+      const at = <usize>j << alignof<float>();
+      storeTwo(z0 + at, a0 + at, bias + at, c00, c01, activation);
+      if (second) storeTwo(z0 + outBytes + at, a0 + outBytes + at, bias + at, c10, c11, activation);
+      j += 2;
+    }
+    // The last output, if one is left: one column of W, still two rows.
     for (; j < jEnd; j++) {
       const w0 = w + <usize>j * rowBytes;
       let c0 = zero, c1 = zero;
@@ -219,6 +247,12 @@ function forwardTiles(
   const at = 4 * sizeof<float>();
   storeOne(zp + at, ap + at, laneSum(c4) + load<float>(bp, at), activation);
   storeOne(zp + at + sizeof<float>(), ap + at + sizeof<float>(), laneSum(c5) + load<float>(bp, at + sizeof<float>()), activation);
+}
+
+/** Epilogue of one row of a 2-wide tile: each output as `storeOne` (the lane sums `storeQuad` takes, so the same bits). */
+@inline function storeTwo(zp: usize, ap: usize, bp: usize, c0: v128, c1: v128, activation: i32): void {
+  storeOne(zp, ap, laneSum(c0) + load<float>(bp), activation);
+  storeOne(zp + sizeof<float>(), ap + sizeof<float>(), laneSum(c1) + load<float>(bp, sizeof<float>()), activation);
 }
 
 @inline function storeOne(zp: usize, ap: usize, s: float, activation: i32): void {

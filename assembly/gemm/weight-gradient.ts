@@ -5,6 +5,7 @@
 import { broadcastProduct } from './broadcast';
 import { columnStrips } from './column-strips';
 import { LINEAR } from '../activations';
+import { LANES } from './vector';
 
 /** Layers of at least this many units take the column-strip order; narrower ones the row-pair order, faster there. */
 const STRIP_UNITS: i32 = 16;
@@ -23,14 +24,37 @@ export function weightGradient(
     if (n >= STRIP_UNITS) columnStrips(gradW, delta, x, rows, n, k, unitBegin, unitEnd);
     else broadcastProduct(gradW, delta, 1, n, x, 0, LINEAR, k, rows, unitBegin, unitEnd, 0, k);
   } else weightLoops(gradW, delta, x, rows, n, k, unitBegin, unitEnd);
-  const first = gradB + (<usize>unitBegin << alignof<float>());
-  memory.fill(first, 0, <usize>(unitEnd - unitBegin) << alignof<float>());
-  for (let i = 0; i < rows; i++) {
-    const dRow = delta + (<usize>(i * n) << alignof<float>());
-    for (let j = unitBegin; j < unitEnd; j++) {
-      const gb = gradB + (<usize>j << alignof<float>());
-      store<float>(gb, load<float>(gb) + load<float>(dRow + (<usize>j << alignof<float>())));
+  biasGradient(gradB, delta, rows, n, unitBegin, unitEnd);
+}
+
+/**
+ * gradB[j] = Σ_i δ[i][j], i ascending from 0, for units j in [unitBegin, unitEnd). SIMD builds
+ * keep a vector of units' sums in a register down all rows (one load per row, no store until the
+ * end): the scalar loop's 32×100 loads and stores of ∇b cost a digits-sized step ~2 µs. Each sum
+ * is the same adds in the same order either way: the same bits.
+ */
+function biasGradient(gradB: usize, delta: usize, rows: i32, n: i32, unitBegin: i32, unitEnd: i32): void {
+  const rowBytes = <usize>n << alignof<float>();
+  let j = unitBegin;
+  if (ASC_FEATURE_SIMD) {
+    for (; j + LANES <= unitEnd; j += LANES) {
+      let dp = delta + (<usize>j << alignof<float>());
+      let sum = v128.splat<float>(0);
+      for (let i = 0; i < rows; i++) {
+        sum = v128.add<float>(sum, v128.load(dp));
+        dp += rowBytes;
+      }
+      v128.store(gradB + (<usize>j << alignof<float>()), sum);
     }
+  }
+  for (; j < unitEnd; j++) {
+    let dp = delta + (<usize>j << alignof<float>());
+    let sum: float = 0;
+    for (let i = 0; i < rows; i++) {
+      sum += load<float>(dp);
+      dp += rowBytes;
+    }
+    store<float>(gradB + (<usize>j << alignof<float>()), sum);
   }
 }
 

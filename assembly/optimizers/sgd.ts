@@ -3,6 +3,7 @@
 import { Optimizer } from '../blocks';
 import { at } from '../address';
 import { LANES, vectorEnd } from './lanes';
+import { TINY_BLOCK, blockLooksTiny, f32round, loadWide, storeNarrow, tinyStateLimit } from './subnormal';
 
 /** One SGD update over θ[begin, end); on the first step the momentum buffer starts as the gradient itself, as in torch. */
 export function sgdStep(o: Optimizer, params: usize, grads: usize, begin: i32, end: i32, learningRate: f64): void {
@@ -55,6 +56,26 @@ export function sgdStep(o: Optimizer, params: usize, grads: usize, begin: i32, e
   decay: bool, momentum: bool, first: bool, nesterov: bool,
 ): void {
   const rate = v128.splat<float>(lr), decayBy = v128.splat<float>(wd), muBy = v128.splat<float>(mu), keepBy = v128.splat<float>(keep);
+  // A float32 momentum buffer decays by μ behind a dead unit into the subnormal range, where its
+  // products are slow: blocks of it that small go through f64, for the same bits (./subnormal.ts).
+  // Its products are b·μ and η·b.
+  if (sizeof<float>() == 4 && momentum && !first) {
+    const limit = tinyStateLimit(min(abs(<f64>lr), <f64>mu));
+    for (let block = begin; block < stop; block += TINY_BLOCK) {
+      const blockEnd = min(stop, block + TINY_BLOCK);
+      if (blockLooksTiny(buf, block, blockEnd, limit)) sgdWide(params, grads, buf, block, blockEnd, lr, wd, mu, keep, decay, nesterov);
+      else sgdLoop(params, grads, buf, block, blockEnd, rate, decayBy, muBy, keepBy, decay, momentum, first, nesterov);
+    }
+    return;
+  }
+  sgdLoop(params, grads, buf, begin, stop, rate, decayBy, muBy, keepBy, decay, momentum, first, nesterov);
+}
+
+/** sgdVectors' loop over θ[begin, stop), its scalars splat. */
+@inline function sgdLoop(
+  params: usize, grads: usize, buf: usize, begin: i32, stop: i32, rate: v128, decayBy: v128, muBy: v128, keepBy: v128,
+  decay: bool, momentum: bool, first: bool, nesterov: bool,
+): void {
   for (let i = begin; i < stop; i += LANES) {
     const p = v128.load(at(params, i));
     let g = v128.load(at(grads, i));
@@ -65,5 +86,23 @@ export function sgdStep(o: Optimizer, params: usize, grads: usize, begin: i32, e
       g = nesterov ? v128.add<float>(g, v128.mul<float>(muBy, b)) : b;
     }
     v128.store(at(params, i), v128.add<float>(p, v128.mul<float>(rate, g)));
+  }
+}
+
+/**
+ * sgdVectors' operations with momentum after the first step, on θ[begin, stop) of a float32
+ * build, two lanes at a time, each done in f64 and rounded to f32 before the next: the bits of
+ * the f32 operations, with no subnormal operand on the way.
+ */
+@inline function sgdWide(params: usize, grads: usize, buf: usize, begin: i32, stop: i32, lr: float, wd: float, mu: float, keep: float, decay: bool, nesterov: bool): void {
+  const rate = f64x2.splat(<f64>lr), decayBy = f64x2.splat(<f64>wd), muBy = f64x2.splat(<f64>mu), keepBy = f64x2.splat(<f64>keep);
+  for (let i = begin; i < stop; i += 2) {
+    const p = loadWide(at(params, i));
+    let g = loadWide(at(grads, i));
+    if (decay) g = f32round(f64x2.add(g, f32round(f64x2.mul(decayBy, p))));
+    const b = f32round(f64x2.add(f32round(f64x2.mul(loadWide(at(buf, i)), muBy)), f32round(f64x2.mul(keepBy, g))));
+    storeNarrow(at(buf, i), b);
+    g = nesterov ? f32round(f64x2.add(g, f32round(f64x2.mul(muBy, b)))) : b;
+    storeNarrow(at(params, i), f64x2.add(p, f32round(f64x2.mul(rate, g))));
   }
 }

@@ -57,6 +57,8 @@ export interface Engine {
   outputBuffer(rows: number): FloatArray;
   /** Index of the first NaN or ±Infinity in the staged input of `rows` samples, or −1. */
   inputNonFinite(rows: number): number;
+  /** Index of the first NaN or ±Infinity in `values`, a view of this engine's memory (`allocateDataset`'s), or −1. */
+  firstNonFiniteIn(values: FloatArray): number;
   /**
    * Forward pass of the staged input, filling every layer's z and a. Batch normalization
    * uses the running statistics, or with `batchStatistics` (the training calls' mode) the

@@ -183,6 +183,7 @@ export function createJsEngine(arch: Architecture): Engine {
     batchesWeight: () => batchesWeight,
     outputBuffer: (rows) => last.a.subarray(0, rows * layout.outputSize),
     inputNonFinite: (rows) => firstNonFinite(input.subarray(0, rows * layout.inputSize)),
+    firstNonFiniteIn: (values) => firstNonFinite(values),
     forward: (rows, batchStatistics = false) => forwardPass(rows, false, batchStatistics),
     loss(rows) {
       const w = weightingOf(rows);

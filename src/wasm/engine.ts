@@ -9,6 +9,7 @@ import { FailureCause, locate } from '../engine/divergence.js';
 import { optimizerBlockLayout, writeOptimizer, type OptimizerBlockLayout } from './optimizer.js';
 import { DEFAULT_OPTIMIZER, checkOptimizerState, initialStateValue, optimizerBufferNames, type OptimizerConfig, type StateName } from '../registry/optimizers.js';
 import { Random } from '../core/random.js';
+import { firstNonFinite } from '../model/data.js';
 
 /** The exports of a kernel module (assembly/index.ts), as the compiler declares them. */
 export type Kernels = Awaited<ReturnType<typeof instantiate>>;
@@ -259,6 +260,8 @@ export async function createWasmEngine(arch: Architecture, host: KernelHost): Pr
     batchesWeight: () => network.get('resultWeight'),
     outputBuffer: (rows) => staged(rows).out,
     inputNonFinite: (rows) => k.firstNonFinite(batch.x, rows * layout.inputSize),
+    // A view of another buffer (memory grown since it was made) is scanned in JavaScript.
+    firstNonFiniteIn: (values) => (values.buffer === memory.buffer ? k.firstNonFinite(values.byteOffset, values.length) : firstNonFinite(values, false)),
     forward: (rows, batchStatistics = false) => k.forward(net, rows, batchStatistics),
     loss: (rows) => k.loss(net, rows),
     backward: (rows) => k.backward(net, rows),
