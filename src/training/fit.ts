@@ -14,7 +14,8 @@ import { evaluateStaged } from './evaluate.js';
 import type { StagedRows } from './fit-data.js';
 import { EarlyStopping, checkEarlyStopping, checkMonitorAvailable, type CheckedEarlyStopping, type EarlyStoppingOptions, type Monitor } from './early-stopping.js';
 import type { Matrix, Targets } from '../model/data.js';
-import type { OptimizerConfig, OptimizerOptions } from '../registry/optimizers.js';
+import { sameConfig, type OptimizerConfig, type OptimizerOptions } from '../registry/optimizers.js';
+export { sameConfig } from '../registry/optimizers.js';
 import type { TrainingState } from '../state/training-state.js';
 import { putWeights, takeWeights, type BestWeights } from './best-weights.js';
 import type { SampleWeights } from './sample-weights.js';
@@ -243,7 +244,13 @@ export interface EpochTrainer {
  * false stops training), or, at a 'tick', just to let other work run. The loop never calls the
  * user's callbacks itself, so fitAsync's worker can answer them from the calling thread.
  */
-export type Pause = CallbackPause | SourcePause | { kind: 'tick' };
+export type Pause = CallbackPause | SourcePause | WaitPause | { kind: 'tick' };
+
+/**
+ * A pause until asynchronous engine work settles (a GPU epoch and its read-back): an async
+ * driver awaits `until` and resumes the loop, or throws its rejection into the loop.
+ */
+export type WaitPause = { kind: 'wait'; until: Promise<void> };
 
 /** A callback pause: what the driver answers. */
 export type CallbackPause =
@@ -620,7 +627,7 @@ export function runToEnd(loop: EpochLoop, o: Pick<FitOptions, 'onBatchEnd' | 'on
       next = loop.next();
       continue;
     }
-    if (isSourcePause(pause)) throw new Error('internal: a loop over a stream of batches needs its own driver');
+    if (isSourcePause(pause) || pause.kind === 'wait') throw new Error(`internal: a loop that pauses for '${pause.kind}' needs an asynchronous driver`);
     let answer: boolean | void;
     try {
       answer = callBack(o, pause);
@@ -665,6 +672,12 @@ export async function runYielding(loop: EpochLoop, answer: (pause: CallbackPause
     if (isSourcePause(pause)) throw new Error('internal: a loop over a stream of batches needs its own driver');
     let value: boolean | void;
     try {
+      if (pause.kind === 'wait') {
+        await pause.until;
+        sliceStart = performance.now();
+        next = loop.next();
+        continue;
+      }
       const answered = answer(pause);
       value = answered instanceof Promise ? await answered : answered;
     } catch (error) {
@@ -676,11 +689,6 @@ export async function runYielding(loop: EpochLoop, answer: (pause: CallbackPause
   return next.value;
 }
 
-/** Same optimizer configuration: then its state carries on. */
-export function sameConfig(a: OptimizerConfig, b: OptimizerConfig): boolean {
-  const keys = Object.keys(a) as (keyof OptimizerConfig)[];
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
-}
 
 /** The error for a network disposed while it trained. */
 export function disposedWhileTraining(fn: string): DisposedError {
