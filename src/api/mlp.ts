@@ -46,7 +46,7 @@ import { evaluateNetwork } from './evaluation.js';
 import { datasetAccess, fitAccessOf, fitOptimizer, startFit, type FitHost } from './fitting.js';
 import { TrainingGuard } from './training-guard.js';
 import { createEngine, dropoutStream, openJSON, openModelFile, openSafetensors, type Opened } from './opening.js';
-import { isWebGpuEngine } from '../webgpu/engine.js';
+import { isWebGpuEngine } from '../webgpu/contract.js';
 import { refuseSyncOnWebGpu } from '../webgpu/sync-calls.js';
 import { checkWebGpuFit } from '../training/webgpu-epochs.js';
 

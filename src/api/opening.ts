@@ -18,8 +18,6 @@ import { sniffModel } from '../io/sniff.js';
 import { readSafetensors, type SafetensorsArchitecture } from '../io/safetensors.js';
 import { stateOfCheckpoint, stateOfJSON, statisticsOf } from '../io/state-files.js';
 import { LOAD_KEYS, SAFETENSORS_KEYS, type LoadOptions } from './call-options.js';
-import { createWebGpuEngine } from '../webgpu/engine.js';
-import { createAutoEngine } from '../webgpu/auto.js';
 
 /** A network to build: its architecture, where it computes, and the state to apply to it. */
 export interface Opened {
@@ -45,8 +43,9 @@ function loadedOn(saved: Backend | undefined): Backend {
  */
 export function createEngine(fn: string, architecture: Architecture, backend: Backend | 'auto', threads: ThreadsOption, gpu?: unknown): Promise<Engine> | Engine {
   if (backend === 'wasm') return createThreadedEngine(architecture, threads);
-  if (backend === 'webgpu') return createWebGpuEngine(fn, architecture, threads, gpu);
-  if (backend === 'auto') return createAutoEngine(fn, architecture, threads, gpu);
+  // Loaded on demand: a network on wasm or js never fetches the shaders and the device code.
+  if (backend === 'webgpu') return import('../webgpu/engine.js').then((m) => m.createWebGpuEngine(fn, architecture, threads, gpu));
+  if (backend === 'auto') return import('../webgpu/auto.js').then((m) => m.createAutoEngine(fn, architecture, threads, gpu));
   const engine = createJsEngine(architecture);
   return threads === 1 ? engine : { ...engine, threads: 1, threadsFallbackReason: 'the js backend runs on one thread' };
 }

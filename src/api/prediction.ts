@@ -11,7 +11,7 @@ import { checkClassifier, classesOf, type ClassLabel } from '../model/predict-cl
 import { isSample } from './arguments.js';
 import type { Rows } from './rows.js';
 import { encodeRows } from '../preprocessing/encode.js';
-import { isWebGpuEngine } from '../webgpu/engine.js';
+import { isWebGpuEngine } from '../webgpu/contract.js';
 import { predictOnWebGpu } from '../webgpu/predict.js';
 
 /** The outputs for X, in X's form (see `MLP.predict`). */

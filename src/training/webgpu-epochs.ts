@@ -7,8 +7,7 @@
 import { ValueError } from '../core/errors.js';
 import { ROWS_TRAINER, type EpochTrainer, type Trained } from './fit.js';
 import type { Engine } from '../engine/engine.js';
-import { isWebGpuEngine, type GpuBatches } from '../webgpu/engine.js';
-import { unsupportedOnGpu } from '../webgpu/optimizers.js';
+import { isWebGpuEngine, unsupportedOnGpu, type GpuBatches } from '../webgpu/contract.js';
 import type { OptimizerConfig } from '../registry/optimizers.js';
 
 /** The epoch trainer for `engine`'s rows: on the GPU for a WebGPU network, else fit's own. */

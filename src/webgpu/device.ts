@@ -4,11 +4,11 @@
 // navigator.gpu, with an error that names what was missing. Networks given the same object share
 // one device, so a page with several networks compiles each kernel once.
 
-import { WasmMlpError } from '../core/errors.js';
 import { GpuContext } from './context.js';
 
-/** No WebGPU implementation, no adapter, or no device could be had. */
-export class WebGpuUnavailableError extends WasmMlpError {}
+import { WebGpuUnavailableError } from './contract.js';
+
+export { WebGpuUnavailableError } from './contract.js';
 
 /** What the `gpu` option takes: a GPU (navigator.gpu's kind), a GPUAdapter, or a GPUDevice. */
 export type GpuSource = GPU | GPUAdapter | GPUDevice;

@@ -13,34 +13,14 @@ import type { ThreadsOption } from '../threads/support.js';
 import { ValueError, WasmMlpError } from '../core/errors.js';
 import { createThreadedEngine } from '../wasm/shared-engine.js';
 import { DEFAULT_OPTIMIZER, optimizerBufferNames, sameConfig, type OptimizerConfig } from '../registry/optimizers.js';
-import { unsupportedOnGpu } from './optimizers.js';
 import type { GpuContext } from './context.js';
 import { requestGpuContext } from './device.js';
 import { GpuDenseTrainer, type DenseOptimizerState, type DenseParameters, type GpuDataset } from './dense-trainer.js';
 import { denseSpec, unsupportedOnWebGpu } from './support.js';
 
-/** The GPU device was lost (the driver reset, the device was destroyed, the page's GPU process restarted). */
-export class WebGpuDeviceLostError extends WasmMlpError {}
+import { WebGpuDeviceLostError, unsupportedOnGpu, type GpuBatches, type WebGpuDevice, type WebGpuEngine } from './contract.js';
 
-/** An engine of the WebGPU backend. */
-export interface WebGpuEngine extends Engine {
-  readonly backend: 'webgpu';
-  readonly webgpu: WebGpuDevice;
-}
-
-/** Whether `engine` belongs to the WebGPU backend. */
-export function isWebGpuEngine(engine: Engine): engine is WebGpuEngine {
-  return engine.backend === 'webgpu';
-}
-
-/** What an epoch on the GPU gives back: each batch's mean loss, and whether θ stayed finite. */
-export interface GpuBatches {
-  losses: Float32Array;
-  /** Index of the first batch whose loss is not finite, or −1. */
-  firstNonFinite: number;
-  /** False when an update made θ non-finite (the mirror then keeps its state from before these batches). */
-  finite: boolean;
-}
+export { WebGpuDeviceLostError, isWebGpuEngine, type GpuBatches, type WebGpuDevice, type WebGpuEngine } from './contract.js';
 
 /**
  * A network built for the WebGPU backend: its mirror engine and its device.
@@ -52,7 +32,7 @@ export async function createWebGpuEngine(fn: string, architecture: Architecture,
   if (missing) throw new ValueError(`${fn}: ${missing} is not supported on backend 'webgpu'; use backend 'wasm' for this network`);
   const context = await requestGpuContext(fn, gpu);
   const mirror = await createThreadedEngine(architecture, threads);
-  const device = new WebGpuDevice(context, architecture, mirror);
+  const device = new GpuSide(context, architecture, mirror);
   const stale = () => device.markStale();
   const engine: WebGpuEngine = {
     ...mirror,
@@ -72,7 +52,7 @@ export async function createWebGpuEngine(fn: string, architecture: Architecture,
 }
 
 /** The GPU side of a WebGPU network: its trainer (built from the mirror on first use), the data set on the device, and the device's health. */
-export class WebGpuDevice {
+export class GpuSide implements WebGpuDevice {
   private trainer: GpuDenseTrainer | null = null;
   private optimizer: OptimizerConfig | null = null;
   private stale = true;

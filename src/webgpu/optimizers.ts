@@ -12,13 +12,7 @@ type Config<T> = Extract<OptimizerConfig, { type: T }>;
 /** The optimizers with a WebGPU kernel. */
 export type GpuOptimizerConfig = Config<'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad'>;
 
-/** What of `config` has no WebGPU kernel yet (e.g. "optimizer 'nadam'"), or null when all of it has. */
-export function unsupportedOnGpu(config: OptimizerConfig): string | null {
-  if (!['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'].includes(config.type)) return `optimizer '${config.type}'`;
-  // A global norm is a reduction over every tensor before any update: not written for the GPU yet.
-  if (config.clipNorm !== null) return 'optimizer.clipNorm';
-  return null;
-}
+export { unsupportedOnGpu } from './contract.js';
 
 /** The head every kernel's uniform starts with: length, whether to clip by value, and the bound. */
 const HEAD = 'len: u32, clip: u32, clipValue: f32, first: u32';

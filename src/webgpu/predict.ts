@@ -7,7 +7,7 @@ import type { FloatArray } from '../model/options.js';
 import { checkBatchFits } from '../model/limits.js';
 import { shapeOutputs } from '../engine/predict.js';
 import { stageRows } from '../engine/staging.js';
-import type { WebGpuEngine } from './engine.js';
+import type { WebGpuEngine } from './contract.js';
 
 /** Rows checked per staging pass: bounds the CPU copy of the input. */
 const STAGE_ROWS = 4096;
