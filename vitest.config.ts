@@ -16,7 +16,7 @@ const INTEGRATION = [
   'test/predict-into.test.ts', 'test/onnx.test.ts', 'test/fashion.test.ts', 'test/mnist-job.test.ts', 'test/memory.test.ts',
   'test/fuzz.test.ts', 'test/normalization-files.test.ts', 'test/webgpu/*.test.ts',
 ];
-const BROWSER = ['test/playground.test.ts', 'test/browser-threads.test.ts', 'test/browser-loaders.test.ts'];
+const BROWSER = ['test/playground.test.ts', 'test/browser-threads.test.ts', 'test/browser-loaders.test.ts', 'test/browser-webgpu.test.ts'];
 const DOCS = ['test/readme-*.test.ts', 'test/docs-*.test.ts'];
 const PACKAGING = ['test/consumer.test.ts', 'test/inference-size.test.ts'];
 const TIERS = { integration: INTEGRATION, browser: BROWSER, docs: DOCS, packaging: PACKAGING };

@@ -38,6 +38,7 @@ export type { WeightFormat, ActivationFormat, Quantization } from './quantize/mo
 export type { ParameterLayout, LayerLayout } from './model/layout.js';
 export { WasmMlpError, ShapeError, ValueError, FormatError, DisposedError, DivergenceError, WorkerError, AbortError } from './core/errors.js';
 export type { Divergence } from './core/errors.js';
+export { WebGpuUnavailableError, WebGpuDeviceLostError } from './webgpu/contract.js';
 export type { ThreadsOption } from './threads/support.js';
 export { setWasmSource, setKernelVariant, kernelVariant, supportedKernelVariants } from './wasm/loader.js';
 export type { WasmSource, KernelVariant } from './wasm/loader.js';

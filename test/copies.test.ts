@@ -43,6 +43,18 @@ describe('copies of the data on the training paths', () => {
     expect(spies.allocate).toHaveBeenCalledWith(30, false, 10);
   });
 
+  it('fit with validationShuffle or stratify: the rows go into the engine once and are ordered there', async () => {
+    for (const split of [{ validationShuffle: true }, { stratify: true }]) {
+      const net = await MLP.create(SPEC);
+      const spies = watch(net);
+      net.fit(rows, labels, { epochs: 2, batchSize: 8, validationSplit: 0.25, metrics: ['accuracy'], ...split });
+      expect(spies.toArrays).not.toHaveBeenCalled();
+      expect(spies.setDataset).not.toHaveBeenCalled();
+      expect(spies.allocate).toHaveBeenCalledTimes(1);
+      expect(spies.allocate).toHaveBeenCalledWith(30, false, 10);
+    }
+  });
+
   it('fit with validationData: both sets go into the one dataset, once', async () => {
     const net = await MLP.create(SPEC);
     const spies = watch(net);

@@ -227,7 +227,7 @@ const createCases: [string, unknown, ErrorClass, string][] = [
   ['cross-entropy without softmax', { layers: [4, 2], activations: ['sigmoid'], loss: 'cross-entropy' }, ValueError, "MLP.create: loss 'cross-entropy' needs the output activation 'softmax' (it is fused with it), got 'sigmoid'"],
   ['binary cross-entropy without sigmoid', { layers: [4, 2], activations: ['softmax'], loss: 'binary-cross-entropy' }, ValueError, "MLP.create: loss 'binary-cross-entropy' needs the output activation 'sigmoid' (it is fused with it), got 'softmax'"],
   ['an unknown dtype', { layers: [4, 2], activations: ['linear'], dtype: 'float16' }, ValueError, "MLP.create: dtype must be one of 'float32', 'float64', got \"float16\""],
-  ['an unknown backend', { layers: [4, 2], activations: ['linear'], backend: 'gpu' }, ValueError, "MLP.create: backend must be one of 'wasm', 'js', got \"gpu\""],
+  ['an unknown backend', { layers: [4, 2], activations: ['linear'], backend: 'gpu' }, ValueError, "MLP.create: backend must be one of 'wasm', 'js', 'webgpu', 'auto', got \"gpu\""],
   ['a negative seed', { layers: [4, 2], activations: ['linear'], seed: -1 }, ValueError, 'MLP.create: seed must be an integer in [0, 4294967295], got -1'],
   ['a fractional seed', { layers: [4, 2], activations: ['linear'], seed: 0.5 }, ValueError, 'MLP.create: seed must be an integer in [0, 4294967295], got 0.5'],
   ['an unknown init', { layers: [4, 2], activations: ['linear'], init: 'xavier' }, ValueError, "MLP.create: init must be one of 'he-normal', 'he-uniform', 'glorot-normal', 'glorot-uniform', 'lecun-normal', 'lecun-uniform', got \"xavier\""],
@@ -265,7 +265,7 @@ describe.each(['wasm', 'js'] as const)('after dispose on %s', (backend) => {
 describe.each(['wasm', 'js'] as const)('loading on %s', (backend) => {
   const good = async () => MLP.create({ ...BASE, backend });
   const cases: [string, () => Promise<unknown>, ErrorClass, string | RegExp][] = [
-    ['fromJSON: an unknown backend', async () => MLP.fromJSON((await good()).toJSON(), { backend: 'gpu' as never }), ValueError, "MLP.fromJSON: options.backend must be one of 'wasm', 'js', got \"gpu\""],
+    ['fromJSON: an unknown backend', async () => MLP.fromJSON((await good()).toJSON(), { backend: 'gpu' as never }), ValueError, "MLP.fromJSON: options.backend must be one of 'wasm', 'js', 'webgpu', 'auto', got \"gpu\""],
     ['fromJSON: undefined', () => MLP.fromJSON(undefined as never), FormatError, 'MLP.fromJSON: expected a model object or its JSON text, got undefined'],
     ['fromJSON: text that is not JSON', () => MLP.fromJSON('{"format": "wasm-mlp",'), FormatError, /^MLP\.fromJSON: the text is not valid JSON/],
     ['load: a string', () => MLP.load('abc' as never), ValueError, 'MLP.load: bytes must be a Uint8Array or ArrayBuffer of a model file (a checkpoint, JSON or safetensors), got "abc"'],

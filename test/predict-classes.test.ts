@@ -64,22 +64,22 @@ describe('validationSplit with stratify: true', () => {
   }
 
   it('holds out each class in proportion (6 rows: 4 of class 0, 2 of class 1), the same rows every time', async () => {
-    const { stratifiedSplit } = await import('../src/training/stratify.js');
-    const data = { x: new Float64Array(X.flat()), y: new Float64Array(labels.flatMap((c) => (c ? [0, 1] : [1, 0]))), rows: 30, w: null };
-    const { train, validation } = stratifiedSplit('fit', data, 0.2);
-    expect([train.rows, validation.rows]).toEqual([24, 6]);
-    const classes = (d: { y: Float64Array | Float32Array; rows: number }) => Array.from({ length: d.rows }, (_, r) => (d.y[2 * r + 1]! > d.y[2 * r]! ? 1 : 0));
-    expect(classes(validation).filter((c) => c === 0)).toHaveLength(4);
-    expect(classes(validation).filter((c) => c === 1)).toHaveLength(2);
-    expect(classes(train).filter((c) => c === 1)).toHaveLength(8);
+    const { stratifiedOrder } = await import('../src/training/stratify.js');
+    const y = new Float64Array(labels.flatMap((c) => (c ? [0, 1] : [1, 0])));
+    const order = stratifiedOrder('fit', y, 30, 0.2);
+    const train = Array.from(order.subarray(0, 24));
+    const validation = Array.from(order.subarray(24));
+    expect(validation.filter((r) => labels[r] === 0)).toHaveLength(4);
+    expect(validation.filter((r) => labels[r] === 1)).toHaveLength(2);
+    expect(train.filter((r) => labels[r] === 1)).toHaveLength(8);
     // Every row lands in exactly one part, and both keep the original order.
-    const rowsOf = (d: { x: Float64Array | Float32Array; rows: number }) => Array.from({ length: d.rows }, (_, r) => Math.round(d.x[2 * r]! * 30));
-    expect([...rowsOf(train), ...rowsOf(validation)].sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
-    expect(rowsOf(train)).toEqual([...rowsOf(train)].sort((a, b) => a - b));
-    expect(stratifiedSplit('fit', data, 0.2).validation.x).toEqual(validation.x);
+    expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(train).toEqual([...train].sort((a, b) => a - b));
+    expect(validation).toEqual([...validation].sort((a, b) => a - b));
+    expect(Array.from(stratifiedOrder('fit', y, 30, 0.2))).toEqual(Array.from(order));
     // One sigmoid output: classes at 0.5.
-    const binary = stratifiedSplit('fit', { ...data, y: new Float64Array(labels) }, 0.2);
-    expect(Array.from(binary.validation.y).filter((v) => v === 1)).toHaveLength(2);
+    const binary = stratifiedOrder('fit', new Float64Array(labels), 30, 0.2);
+    expect(Array.from(binary.subarray(24)).filter((r) => labels[r] === 1)).toHaveLength(2);
   });
 
   it('fit validates on both classes with stratify, on class 1 only without', async () => {

@@ -302,7 +302,7 @@ describe('messages and round trips', () => {
     expect((await source.MLP.fromJSON(json, { backend: 'wasm' })).backend).toBe('wasm');
     // Older JSON without a backend builds on wasm, as before.
     expect((await source.MLP.fromJSON({ ...json, backend: undefined })).backend).toBe('wasm');
-    await expect(source.MLP.fromJSON({ ...json, backend: 'gpu' as 'js' })).rejects.toThrow(new source.FormatError("MLP.fromJSON: backend must be one of 'wasm', 'js', got \"gpu\""));
+    await expect(source.MLP.fromJSON({ ...json, backend: 'gpu' as 'js' })).rejects.toThrow(new source.FormatError("MLP.fromJSON: backend must be one of 'wasm', 'js', 'webgpu', got \"gpu\""));
     for (const net of [original, restored, loaded]) net.fit(X, Y, { epochs: 2, batchSize: 8 });
     expect(Array.from(restored.getParameters())).toEqual(Array.from(original.getParameters()));
     expect(Array.from(loaded.getParameters())).toEqual(Array.from(original.getParameters()));

@@ -4,6 +4,8 @@
 // over the rows it covers, so the training and validation losses show which rows went where.
 import { describe, expect, it } from 'vitest';
 import { MLP } from '../src/index.js';
+import { permuteRowsInPlace, shuffledOrder } from '../src/training/row-order.js';
+import { Random } from '../src/core/random.js';
 
 const ROWS = 50;
 const X = Array.from({ length: ROWS }, () => [1]);
@@ -34,6 +36,37 @@ describe('validationShuffle', () => {
     // Not the last rows (mean square 2,028.5), nor the first (228.5): rows from across the range.
     expect(a.valLoss[0]).toBeLessThan(0.8 * meanSquare(Y.slice(40)));
     expect(a.valLoss[0]).toBeGreaterThan(2 * meanSquare(Y.slice(0, 10)));
+  });
+
+  it('trains and validates exactly as a fit on the rows put in its order beforehand (weights follow their rows)', async () => {
+    const rows = 23;
+    const random = new Random(5);
+    const x = Array.from({ length: rows }, () => [(2 * random.next() - 1), (2 * random.next() - 1), (2 * random.next() - 1)]);
+    const y = Array.from({ length: rows }, () => [(2 * random.next() - 1), (2 * random.next() - 1)]);
+    const w = Array.from({ length: rows }, () => (0.5 + 1.5 * random.next()));
+    const order = Array.from(shuffledOrder(rows));
+    const spec = { layers: [3, 4, 2], activations: ['tanh', 'linear'], seed: 9 } as const;
+    const fitOptions = { epochs: 3, batchSize: 5, validationSplit: 0.3, metrics: ['mae'] } as const;
+    for (const backend of ['wasm', 'js'] as const) {
+      const shuffled = await MLP.create({ ...spec, backend });
+      const h = shuffled.fit(x, y, { ...fitOptions, validationShuffle: true, sampleWeight: w });
+      const ordered = await MLP.create({ ...spec, backend });
+      const g = ordered.fit(order.map((r) => x[r]!), order.map((r) => y[r]!), { ...fitOptions, sampleWeight: order.map((r) => w[r]!) });
+      expect({ ...h, elapsedMs: [] }).toEqual({ ...g, elapsedMs: [] });
+      expect(Array.from(shuffled.getParameters())).toEqual(Array.from(ordered.getParameters()));
+    }
+  });
+
+  it('permuteRowsInPlace puts row order[i] at row i, for any permutation and width', () => {
+    const random = new Random(11);
+    for (const [rows, width] of [[1, 1], [2, 3], [7, 1], [50, 4], [97, 2]] as const) {
+      const order = Int32Array.from({ length: rows }, (_, i) => i);
+      random.shuffle(order);
+      const values = Float64Array.from({ length: rows * width }, (_, i) => i);
+      const expected = Array.from(order).flatMap((r) => Array.from(values.subarray(r * width, (r + 1) * width)));
+      permuteRowsInPlace(values, width, order);
+      expect(Array.from(values)).toEqual(expected);
+    }
   });
 
   it('is checked as a boolean', async () => {

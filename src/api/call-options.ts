@@ -42,15 +42,20 @@ export interface EvaluateOptions<M extends readonly Metric[] = readonly Metric[]
 
 /** Options of `MLP.fromJSON`, `MLP.load` and `MLP.fromSafetensors`. */
 export interface LoadOptions {
-  /** Where the loaded network computes. Default: the saved backend for `load` and `fromJSON` (JSON without one: 'wasm'), 'wasm' for `fromSafetensors`. */
-  backend?: Backend;
+  /**
+   * Where the loaded network computes ('auto' as in `MLP.create`). Default: the saved backend for
+   * `load` and `fromJSON` (JSON without one, or a network saved on 'webgpu': 'wasm'), 'wasm' for `fromSafetensors`.
+   */
+  backend?: Backend | 'auto';
   /** As in `MLP.create`. Default 1. */
   threads?: ThreadsOption;
+  /** As in `MLP.create`, for backend 'webgpu' or 'auto'. */
+  gpu?: object;
 }
 
 export const STEP_KEYS = keysOf<StepOptions>({ learningRate: true, sampleWeight: true });
 export const EVALUATE_KEYS = keysOf<EvaluateOptions>({ metrics: true, sampleWeight: true });
-export const LOAD_KEYS = keysOf<LoadOptions>({ backend: true, threads: true });
+export const LOAD_KEYS = keysOf<LoadOptions>({ backend: true, threads: true, gpu: true });
 export const SAFETENSORS_KEYS = [...LOAD_KEYS, ...keysOf<SafetensorsArchitecture>({ activations: true, loss: true })];
 export const FIT_ASYNC_KEYS = [...FIT_KEYS, 'worker'];
 const ONNX_KEYS = keysOf<OnnxOptions>({ dtype: true, name: true, quantize: true });

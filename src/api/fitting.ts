@@ -11,10 +11,12 @@ import type { Matrix, Targets } from '../model/data.js';
 import type { ThreadsOption } from '../threads/support.js';
 import type { NetworkState } from '../state/network-state.js';
 import { DEFAULT_OPTIMIZER, FIT_DEFAULT_OPTIMIZER, resolveOptimizer, type OptimizerConfig, type OptimizerOptions } from '../registry/optimizers.js';
-import { ROWS_TRAINER, checkFitOptions, defaultEpochs, disposedWhileTraining, fitEpochs, planRates, sameConfig, splitValidation, type CheckedFitOptions, type Dataset, type EpochLoop, type EpochTrainer, type FitOptions, type FitRun, type TrainingState } from '../training/fit.js';
+import { checkFitOptions, defaultEpochs, disposedWhileTraining, fitEpochs, planRates, sameConfig, type CheckedFitOptions, type EpochLoop, type EpochTrainer, type FitOptions, type FitRun, type TrainingState } from '../training/fit.js';
+import { rowsTrainer } from '../training/webgpu-epochs.js';
 import { planFitData, stageFitData, stageValidationOnly, type FitDataOptions, type StagedRows } from '../training/fit-data.js';
 import type { DatasetAccess } from '../training/fit-dataset.js';
-import { checkStratify, stratifiedSplit } from '../training/stratify.js';
+import { checkStratify, stratifiedOrder } from '../training/stratify.js';
+import { shuffledOrder } from '../training/row-order.js';
 import type { FitAccess } from '../async/fit-async.js';
 import { countRows, encodeX, encodeY, stageBatch, toArrays } from './rows.js';
 
@@ -78,12 +80,10 @@ export function startFit(host: FitHost, fn: string, X: Matrix, Y: Targets, optio
   // Last, once everything else is checked: X's rows go into the engine, checked as they are copied.
   // Raw validation rows and class names were encoded by the public call (encodeFit). A
   // stratified split, like a shuffled one, stages rows it picked (the same counts as the plain split).
-  const { train, validation } = stageFitData(fn, engine, host.architecture, X, Y, { ...(o as FitDataOptions), validationShuffle: o.validationShuffle || stratify }, plan, () => {
-    const data = toArrays(fn, engine, host.architecture, X, Y, '', o.sampleWeight);
-    return (stratify ? stratifiedSplit(fn, data, o.validationSplit!) : splitValidation(fn, data, o.validationSplit ?? 0, true)) as { train: Dataset; validation: Dataset };
-  });
+  const { train, validation } = stageFitData(fn, engine, host.architecture, X, Y, { ...(o as FitDataOptions), validationShuffle: o.validationShuffle || stratify }, plan,
+    (targets, rows) => (stratify ? stratifiedOrder(fn, targets, rows, o.validationSplit!) : shuffledOrder(rows)));
   const undo = asyncRun ? undoOf(host) : null;
-  return { loop: fitEpochs(fitRun(host, fn, engine, { train, validation }, o, optimizer, baseRate, undo, ROWS_TRAINER), rates, asyncRun), options: o };
+  return { loop: fitEpochs(fitRun(host, fn, engine, { train, validation }, o, optimizer, baseRate, undo, rowsTrainer(engine)), rates, asyncRun), options: o };
 }
 
 /** For fitDataset: fit's epoch loop (with fitDataset's undo rule) over a stream's epochs, and each batch's staging. */

@@ -41,11 +41,14 @@ import { checkParameters } from './arguments.js';
 import { checkRunningStatistics, runningStatisticsOf } from './running-statistics.js';
 import { encodeFit, encodeX, encodeY, readSampleWeight, stageBatch, type Labels, type Rows } from './rows.js';
 import { stepOnce } from './step.js';
-import { predictAny, predictAnyInto, predictClassesAny } from './prediction.js';
+import { predictAny, predictAnyAsync, predictAnyInto, predictClassesAny } from './prediction.js';
 import { evaluateNetwork } from './evaluation.js';
-import { datasetAccess, fitAccessOf, startFit, type FitHost } from './fitting.js';
+import { datasetAccess, fitAccessOf, fitOptimizer, startFit, type FitHost } from './fitting.js';
 import { TrainingGuard } from './training-guard.js';
 import { createEngine, dropoutStream, openJSON, openModelFile, openSafetensors, type Opened } from './opening.js';
+import { isWebGpuEngine } from '../webgpu/contract.js';
+import { refuseSyncOnWebGpu } from '../webgpu/sync-calls.js';
+import { checkWebGpuFit } from '../training/webgpu-epochs.js';
 
 export type { StepOptions, RunningStatistics, ToJSONOptions, EvaluateOptions, LoadOptions } from './call-options.js';
 
@@ -89,7 +92,7 @@ export class MLP {
     const seed = checked.seed ?? freshSeed();
     const threads = checkThreads('MLP.create', options.threads);
     const random = new Random(seed);
-    const net = new MLP(await createEngine(architecture, backend, threads), architecture, random);
+    const net = new MLP(await createEngine('MLP.create', architecture, backend, threads, options.gpu), architecture, random);
     initialise(net.live('MLP.create').parameters(), net.layout, random, init);
     net.live('MLP.create').setDropoutRandomState(dropoutStream(seed));
     net.createdWith = seed;
@@ -141,8 +144,8 @@ export class MLP {
   }
 
   /** A network built from what a file or JSON holds, its state applied; its own generator until the state sets it. */
-  private static async open(fn: string, { architecture, backend, threads, state }: Opened): Promise<MLP> {
-    const net = new MLP(await createEngine(architecture, backend, threads), architecture, new Random());
+  private static async open(fn: string, { architecture, backend, threads, gpu, state }: Opened): Promise<MLP> {
+    const net = new MLP(await createEngine(fn, architecture, backend, threads, gpu), architecture, new Random());
     applyState(net.holder(fn), state);
     return net;
   }
@@ -179,6 +182,8 @@ export class MLP {
   get threads(): number { return this.live('threads').threads ?? 1; }
   /** Why the network runs on one thread although more were asked for, or null. */
   get threadsFallbackReason(): string | null { return this.live('threadsFallbackReason').threadsFallbackReason ?? null; }
+  /** With backend 'auto': why the network runs on 'wasm' rather than 'webgpu' (no WebGPU, a layer without a kernel, or the calibration's figures), or null. */
+  get backendFallbackReason(): string | null { return this.live('backendFallbackReason').backendFallbackReason ?? null; }
 
   /**
    * A copy of each batch-norm layer's running statistics (what `predict` and `evaluate`
@@ -379,14 +384,45 @@ export class MLP {
    * @throws {ValueError} (as a rejected promise) for the same mistakes as `fit`.
    */
   async fitAsync<const M extends readonly Metric[] = []>(rawX: Rows, rawY: Labels, options?: FitAsyncOptions<M>): Promise<FitHistory<M>> {
-    this.live('fitAsync'); // a disposed network says so before judging the options
+    const engine = this.live('fitAsync'); // a disposed network says so before judging the options
     const { worker = false, ...rawOptions } = checkOptions('fitAsync', 'options', options, true, FIT_ASYNC_KEYS) as FitAsyncOptions;
+    if (isWebGpuEngine(engine)) checkWebGpuFit('fitAsync', options, fitOptimizer(this.fitHost(), 'fitAsync', rawOptions.optimizer as FitOptions['optimizer']));
     const { X, Y, options: fitOptions } = encodeFit('fitAsync', this.architecture, rawX, rawY, rawOptions);
     if (checkBoolean('fitAsync', 'options.worker', worker)) return this.guard.run('fitAsync', () => fitInWorker(this.fitAccess(), X, Y, fitOptions)) as unknown as Promise<FitHistory<M>>;
     return this.guard.run('fitAsync', () => {
       const { loop, options: o } = startFit(this.fitHost(), 'fitAsync', X, Y, fitOptions, true);
       return runYielding(loop, (pause) => callBack(o, pause));
     }) as unknown as Promise<FitHistory<M>>;
+  }
+
+  /**
+   * `predict` as a Promise: on backend 'webgpu' the forward pass runs on the GPU and its outputs
+   * are read back; on the other backends it resolves `predict`'s result. Inputs and outputs take
+   * the forms `predict`'s do.
+   * @example
+   * const outputs = await net.predictAsync([[0, 1], [1, 1]]); // [[0.98…], [0.01…]]
+   * @throws {ShapeError} (as a rejected promise) when a row's length is not the network's input size.
+   * @throws {ValueError} (as a rejected promise) when a value is not a finite number.
+   * @throws {WebGpuDeviceLostError} (as a rejected promise) when the GPU device was lost.
+   */
+  predictAsync(X: readonly (readonly number[])[]): Promise<number[][]>;
+  predictAsync(sample: readonly number[]): Promise<number[]>;
+  predictAsync(X: Float32Array): Promise<Float32Array>;
+  predictAsync(X: Float64Array): Promise<Float64Array>;
+  predictAsync(X: Rows | readonly number[] | RawRow): Promise<number[][] | number[] | FloatArray>;
+  async predictAsync(X: Rows | readonly number[] | RawRow): Promise<number[][] | number[] | FloatArray> {
+    return predictAnyAsync('predictAsync', this.live('predictAsync'), this.architecture, X);
+  }
+
+  /**
+   * `evaluate` as a Promise, for every backend. On backend 'webgpu' the network's state is
+   * read back from the GPU after each fitAsync epoch, so the loss and metrics are computed from
+   * that copy on the CPU (the wasm build), the same numbers `evaluate` gives on backend 'wasm'.
+   * @throws {ValueError} (as a rejected promise) for an unknown option or metric.
+   * @throws {ShapeError} (as a rejected promise) when X and Y do not match the network or each other.
+   */
+  async evaluateAsync<const M extends readonly Metric[] = []>(rawX: Rows, rawY: Labels, options?: EvaluateOptions<M>): Promise<Evaluation<M>> {
+    return evaluateNetwork('evaluateAsync', this.live('evaluateAsync'), this.architecture, rawX, rawY, options) as unknown as Evaluation<M>;
   }
 
   /**
@@ -553,6 +589,7 @@ export class MLP {
 
   private live(fn: string): Engine {
     if (!this.engine) throw new DisposedError(`${fn}: this network was disposed; create or load a new one`);
+    if (this.engine.backend === 'webgpu') refuseSyncOnWebGpu(fn);
     return this.engine;
   }
 

@@ -10,6 +10,9 @@ import { isRawSample, type RawRow } from '../preprocessing/rows.js';
 import { checkClassifier, classesOf, type ClassLabel } from '../model/predict-classes.js';
 import { isSample } from './arguments.js';
 import type { Rows } from './rows.js';
+import { encodeRows } from '../preprocessing/encode.js';
+import { isWebGpuEngine } from '../webgpu/contract.js';
+import { predictOnWebGpu } from '../webgpu/predict.js';
 
 /** The outputs for X, in X's form (see `MLP.predict`). */
 export function predictAny(fn: string, engine: Engine, architecture: Architecture, X: Rows | readonly number[] | RawRow): number[][] | number[] | FloatArray {
@@ -19,6 +22,16 @@ export function predictAny(fn: string, engine: Engine, architecture: Architectur
     throw new ShapeError(`${fn}: X is one sample of ${plural(X.length, 'value')}, but the network takes ${engine.layout.inputSize} inputs; for several samples pass one row each, e.g. [[${X.slice(0, 2).join(', ')}${X.length > 2 ? ', …' : ''}], …]`);
   }
   return (predictRows(fn, engine, architecture.dtype, [X]) as number[][])[0];
+}
+
+/** `predictAny` as a Promise: on a WebGPU network the forward pass runs on the GPU (see `MLP.predictAsync`). */
+export async function predictAnyAsync(fn: string, engine: Engine, architecture: Architecture, X: Rows | readonly number[] | RawRow): Promise<number[][] | number[] | FloatArray> {
+  if (!isWebGpuEngine(engine)) return predictAny(fn, engine, architecture, X);
+  const input = architecture.input;
+  const one = input ? isRawSample(X) : isSample(X);
+  const rows = (one ? [X] : X) as Rows;
+  const outputs = await predictOnWebGpu(fn, engine, input ? encodeRows(fn, 'X', input, rows) : rows as Matrix);
+  return one ? (outputs as number[][])[0] : outputs;
 }
 
 /** The class of each row of X, or of one sample (see `MLP.predictClasses`). */

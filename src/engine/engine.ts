@@ -138,6 +138,8 @@ export interface Engine {
   readonly threads?: number;
   /** Why it uses one thread although more were asked for (absent: none). */
   readonly threadsFallbackReason?: string | null;
+  /** backend 'auto': why the network is not on WebGPU, or null when it is (absent: another backend was asked for). */
+  readonly backendFallbackReason?: string | null;
   /** What was asked for: 'auto' starts the workers only at the first call worth them (absent: `threads`). */
   readonly threadsRequested?: ThreadsOption;
 }

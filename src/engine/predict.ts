@@ -29,8 +29,11 @@ export function forwardRows(fn: string, engine: ForwardEngine, dtype: DType, X: 
 export function predictRows(fn: string, engine: ForwardEngine, dtype: DType, X: Matrix): number[][] | FloatArray {
   const rows = countRows(fn, 'X', X, engine.layout.inputSize, "the network's input size");
   forwardRows(fn, engine, dtype, X, rows);
-  const out = engine.outputBuffer(rows);
-  const width = engine.layout.outputSize;
+  return shapeOutputs(X, engine.outputBuffer(rows), rows, engine.layout.outputSize);
+}
+
+/** `out` (rows × width) in X's form: rows of numbers for rows of numbers, a copy of X's typed-array type for a typed array. */
+export function shapeOutputs(X: Matrix, out: FloatArray, rows: number, width: number): number[][] | FloatArray {
   // By its type, not X.constructor (another realm's, or shadowed).
   if (isFloatArray(X)) return isFloat32Array(X) ? new Float32Array(out) : new Float64Array(out);
   return Array.from({ length: rows }, (_, i) => Array.from(out.subarray(i * width, (i + 1) * width)));

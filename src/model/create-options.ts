@@ -14,13 +14,13 @@ import { checkMisplacedCreateOptions } from './misplaced-options.js';
 /** A validated `MLP.create` request. */
 export interface CheckedCreate {
   architecture: Architecture;
-  backend: Backend;
+  backend: Backend | 'auto';
   /** Undefined when none was given: MLP.create draws one. */
   seed: number | undefined;
   init: Init | undefined;
 }
 
-const CREATE_KEYS = keysOf<CreateOptions>({ layers: true, activations: true, loss: true, lossOptions: true, dtype: true, backend: true, seed: true, init: true, threads: true, dropout: true, normalization: true, input: true, classNames: true });
+const CREATE_KEYS = keysOf<CreateOptions>({ layers: true, activations: true, loss: true, lossOptions: true, dtype: true, backend: true, gpu: true, seed: true, init: true, threads: true, dropout: true, normalization: true, input: true, classNames: true });
 
 /** Largest layer width accepted; far beyond what fits in memory, it only catches typos early. */
 const MAX_WIDTH = 1 << 24;
@@ -51,7 +51,7 @@ export function checkCreateOptions(fn: string, value: unknown): CheckedCreate {
     throw new ShapeError(`${fn}: a softmax output needs at least 2 outputs, got layers[${layers.length - 1}] = ${layers[layers.length - 1]}`);
   }
   const dtype = options.dtype === undefined ? 'float32' : checkChoice(fn, 'dtype', options.dtype, DTYPES);
-  const backend = options.backend === undefined ? 'wasm' : checkChoice(fn, 'backend', options.backend, BACKENDS);
+  const backend = options.backend === undefined ? 'wasm' : checkChoice(fn, 'backend', options.backend, [...BACKENDS, 'auto'] as const);
   const seed = options.seed === undefined ? undefined : checkInteger(fn, 'seed', options.seed, 0, 0xffffffff);
   const init = options.init === undefined ? undefined : checkChoice(fn, 'init', options.init, INITS);
   const dropout = checkDropout(fn, options.dropout, layers.length - 2);

@@ -32,14 +32,14 @@ export interface LossOptions {
 /** Element type of parameters and data inside the network. */
 export type DType = 'float32' | 'float64';
 /** Where the math runs: WebAssembly kernels, or the readable pure-TypeScript reference. */
-export type Backend = 'wasm' | 'js';
+export type Backend = 'wasm' | 'js' | 'webgpu';
 /** Weight initialisation; biases always start at zero. */
 export type Init = 'he-normal' | 'he-uniform' | 'glorot-normal' | 'glorot-uniform' | 'lecun-normal' | 'lecun-uniform';
 
 export type { FloatArray } from '../core/typed-arrays.js';
 
 export const DTYPES: readonly DType[] = ['float32', 'float64'];
-export const BACKENDS: readonly Backend[] = ['wasm', 'js'];
+export const BACKENDS: readonly Backend[] = ['wasm', 'js', 'webgpu'];
 export const INITS: readonly Init[] = ['he-normal', 'he-uniform', 'glorot-normal', 'glorot-uniform', 'lecun-normal', 'lecun-uniform'];
 
 /** Options of `MLP.create`. */
@@ -54,8 +54,20 @@ export interface CreateOptions {
   lossOptions?: LossOptions;
   /** Default 'float32'. */
   dtype?: DType;
-  /** Default 'wasm'. */
-  backend?: Backend;
+  /**
+   * Where the math runs: 'wasm' (default), 'js' (the plain TypeScript reference), or 'webgpu'
+   * (training and inference on the GPU, float32; a WebGPU network trains with `fitAsync` and
+   * predicts with `predictAsync`; see the guide "WebGPU"), or 'auto': 'webgpu' where a short
+   * calibration on first use (cached per adapter and network shape) measured it faster than
+   * 'wasm', else 'wasm' (`net.backendFallbackReason` says why).
+   */
+  backend?: Backend | 'auto';
+  /**
+   * backend 'webgpu': the GPU to use, as a GPU (`navigator.gpu`, or in Node the `webgpu`
+   * package's `create([])`), a GPUAdapter, or a GPUDevice the application already uses.
+   * Default: `navigator.gpu`. Networks given the same object share one device.
+   */
+  gpu?: object;
   /**
    * Seed of the generator behind initialisation, shuffling and dropout (an integer 0 … 2³² − 1).
    * Default: a fresh one drawn from `crypto.getRandomValues`, so two networks start apart;

@@ -22,7 +22,7 @@ export type OutputRow<N extends number, Row extends number[] = []> =
         : OutputRow<N, [...Row, number]>;
 
 /**
- * The forms of `predict` for a network with `N` outputs, each row an `OutputRow<N>`: what
+ * The forms of `predict` and `predictAsync` for a network with `N` outputs, each row an `OutputRow<N>`: what
  * `MLP.create` adds to the `MLP` it returns when `layers` is written out. Other inputs (typed
  * arrays) take `MLP.predict`'s own forms.
  */
@@ -51,4 +51,16 @@ export interface KnownOutputs<N extends number> {
    * @throws {ValueError} when a cell is one the stage cannot encode.
    */
   predict(sample: RawRow): OutputRow<N>;
+  /**
+   * `MLP.predictAsync` with rows typed by their width: rows in, one `OutputRow<N>` per row out.
+   * @throws {ShapeError} when a row's length is not the network's input size.
+   * @throws {ValueError} when a value is not a finite number.
+   */
+  predictAsync(X: readonly (readonly number[])[]): Promise<OutputRow<N>[]>;
+  /**
+   * One sample in, one `OutputRow<N>` out, as `MLP.predictAsync`.
+   * @throws {ShapeError} when the sample's length is not the network's input size.
+   * @throws {ValueError} when a value is not a finite number.
+   */
+  predictAsync(sample: readonly number[]): Promise<OutputRow<N>>;
 }

@@ -373,3 +373,9 @@ export function checkOptimizerState(fn: string, state: OptimizerState, parameter
   });
   return config;
 }
+
+/** Same optimizer configuration: then its state carries on. */
+export function sameConfig(a: OptimizerConfig, b: OptimizerConfig): boolean {
+  const keys = Object.keys(a) as (keyof OptimizerConfig)[];
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}

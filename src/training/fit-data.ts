@@ -11,6 +11,7 @@ import { arrayType } from '../model/options.js';
 import { ShapeError } from '../core/errors.js';
 import { copyRows, copyTargets, countRows, countTargetRows, plural, type Matrix, type Targets } from '../model/data.js';
 import { datasetWeights, type SampleWeights } from './sample-weights.js';
+import { permuteRowsInPlace } from './row-order.js';
 
 /** Rows of the engine's dataset: `rows` of them from `first`, weighted by the dataset's sample weights or not. */
 export interface StagedRows {
@@ -20,7 +21,6 @@ export interface StagedRows {
 }
 
 /** Rows in flat arrays of the network's dtype, with their sample weights (null: every row 1). */
-interface Arrays { x: FloatArray; y: FloatArray; rows: number; w?: FloatArray | null }
 
 /** fit's options that choose the data (checked). */
 export interface FitDataOptions {
@@ -68,28 +68,16 @@ export function planFitData(fn: string, arch: Architecture, inputSize: number, r
 
 /**
  * Copies fit's data into the engine's dataset, checking every value as it goes: the training
- * rows, then the validation rows after them. validationShuffle's permuted rows come from
- * `permuted` (arrays it made). On a refused value the dataset is released and nothing else
+ * rows, then the validation rows after them. With validationShuffle (or stratify) the rows are
+ * copied as given and then put in `heldOutOrder`'s order in place, which picks the held-out
+ * rows from the staged targets. On a refused value the dataset is released and nothing else
  * has changed.
  */
-export function stageFitData(fn: string, engine: Engine, arch: Architecture, X: Matrix, Y: Targets, o: FitDataOptions, plan: FitDataPlan, permuted: () => { train: Arrays; validation: Arrays | null }): { train: StagedRows; validation: StagedRows | null } {
+export function stageFitData(fn: string, engine: Engine, arch: Architecture, X: Matrix, Y: Targets, o: FitDataOptions, plan: FitDataPlan, heldOutOrder: (targets: FloatArray, rows: number) => Int32Array): { train: StagedRows; validation: StagedRows | null } {
   const { inputSize, outputSize } = engine.layout;
   const { trainRows, validationRows } = plan;
   const Float = arrayType(arch.dtype);
   try {
-    if (o.validationShuffle && validationRows > 0 && !o.validationData) {
-      const { train, validation } = permuted();
-      const views = engine.allocateDataset(trainRows, train.w != null, validationRows);
-      views.x.set(train.x, 0);
-      views.x.set(validation!.x, trainRows * inputSize);
-      views.y.set(train.y, 0);
-      views.y.set(validation!.y, trainRows * outputSize);
-      if (train.w) {
-        views.w!.set(train.w, 0);
-        views.w!.set(validation!.w!, trainRows);
-      }
-      return staged(trainRows, validationRows, train.w != null, train.w != null);
-    }
     const w = o.sampleWeight === undefined ? null : datasetWeights(fn, 'options.sampleWeight', o.sampleWeight, plan.rows, Float);
     const given = o.validationData;
     const vw = given?.sampleWeight === undefined ? null : datasetWeights(fn, 'options.validationData.sampleWeight', given.sampleWeight, validationRows, Float);
@@ -104,6 +92,12 @@ export function stageFitData(fn: string, engine: Engine, arch: Architecture, X: 
       copyTargets(fn, 'options.validationData.Y', given.Y, arch.loss, outputSize, views.y.subarray(trainRows * outputSize));
       if (vw) views.w!.set(vw, trainRows);
       return staged(trainRows, validationRows, w !== null, vw !== null);
+    }
+    if (o.validationShuffle && validationRows > 0) {
+      const order = heldOutOrder(views.y.subarray(0, plan.rows * outputSize), plan.rows);
+      permuteRowsInPlace(views.x, inputSize, order);
+      permuteRowsInPlace(views.y, outputSize, order);
+      if (w) permuteRowsInPlace(views.w!, 1, order);
     }
     return staged(trainRows, validationRows, w !== null, w !== null);
   } catch (error) {
@@ -120,7 +114,7 @@ export function stageValidationOnly(fn: string, engine: Engine, arch: Architectu
   if (!validationData) return staged(0, 0, false, false);
   const o: FitDataOptions = { validationSplit: undefined, validationShuffle: false, sampleWeight: undefined, validationData: { X: validationData.X, Y: validationData.Y } };
   return stageFitData(fn, engine, arch, [], [], o, planFitData(fn, arch, engine.layout.inputSize, 0, o), () => {
-    throw new Error('internal: no rows to permute');
+    throw new Error('internal: no rows to order');
   });
 }
 

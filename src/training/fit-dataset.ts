@@ -139,6 +139,7 @@ async function drive(loop: EpochLoop, dataset: BatchDataset, o: CheckedFitOption
   let batches: Batches | null = null;
   const answer = async (pause: Pause): Promise<PauseAnswer> => {
     if (pause.kind === 'tick') return undefined;
+    if (pause.kind === 'wait') return pause.until;
     if (!isSourcePause(pause)) return callBack(o, pause);
     if (pause.kind === 'source-done') {
       await batches?.close(true);

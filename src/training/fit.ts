@@ -11,10 +11,11 @@ import { divergenceError } from '../engine/divergence.js';
 import { LearningRateSchedule, checkRate, checkSchedule, plateauOf, type Schedule } from './schedules.js';
 import { checkMetrics, type Metric, type MetricRecord, type MetricValues } from './metrics.js';
 import { evaluateStaged } from './evaluate.js';
-import { checkSplit, type StagedRows } from './fit-data.js';
+import type { StagedRows } from './fit-data.js';
 import { EarlyStopping, checkEarlyStopping, checkMonitorAvailable, type CheckedEarlyStopping, type EarlyStoppingOptions, type Monitor } from './early-stopping.js';
 import type { Matrix, Targets } from '../model/data.js';
-import type { OptimizerConfig, OptimizerOptions } from '../registry/optimizers.js';
+import { sameConfig, type OptimizerConfig, type OptimizerOptions } from '../registry/optimizers.js';
+export { sameConfig } from '../registry/optimizers.js';
 import type { TrainingState } from '../state/training-state.js';
 import { putWeights, takeWeights, type BestWeights } from './best-weights.js';
 import type { SampleWeights } from './sample-weights.js';
@@ -243,7 +244,13 @@ export interface EpochTrainer {
  * false stops training), or, at a 'tick', just to let other work run. The loop never calls the
  * user's callbacks itself, so fitAsync's worker can answer them from the calling thread.
  */
-export type Pause = CallbackPause | SourcePause | { kind: 'tick' };
+export type Pause = CallbackPause | SourcePause | WaitPause | { kind: 'tick' };
+
+/**
+ * A pause until asynchronous engine work settles (a GPU epoch and its read-back): an async
+ * driver awaits `until` and resumes the loop, or throws its rejection into the loop.
+ */
+export type WaitPause = { kind: 'wait'; until: Promise<void> };
 
 /** A callback pause: what the driver answers. */
 export type CallbackPause =
@@ -321,38 +328,6 @@ export function checkFitOptions(fn: string, options: unknown, arch: Architecture
     onDivergence: o.onDivergence === undefined ? 'throw' : checkChoice(fn, 'options.onDivergence', o.onDivergence, ['throw', 'stop'] as const),
     caller: fn,
   };
-}
-
-/** Splits off the last `fraction` of the samples, as Keras's validation_split: the first ⌊rows·(1 − fraction)⌋ train. */
-export function splitValidation(fn: string, data: Dataset, fraction: number, shuffled = false): { train: Dataset; validation: Dataset | null } {
-  if (fraction === 0) return { train: data, validation: null };
-  const trainRows = checkSplit(fn, data.rows, fraction);
-  const xWidth = data.x.length / data.rows;
-  const yWidth = data.y.length / data.rows;
-  if (shuffled) data = permuteRows(data, xWidth, yWidth);
-  const w = data.w ?? null;
-  return {
-    train: { x: data.x.subarray(0, trainRows * xWidth), y: data.y.subarray(0, trainRows * yWidth), rows: trainRows, w: w && w.subarray(0, trainRows) },
-    validation: { x: data.x.subarray(trainRows * xWidth), y: data.y.subarray(trainRows * yWidth), rows: data.rows - trainRows, w: w && w.subarray(trainRows) },
-  };
-}
-
-/** Seed of validationShuffle's selection: a constant, so the split depends on the row count only. */
-const VALIDATION_SEED = 0x5eed_5a1d;
-
-/** The rows in a fixed pseudo-random order (a copy), for validationShuffle. */
-function permuteRows(data: Dataset, xWidth: number, yWidth: number): Dataset {
-  const order = Int32Array.from({ length: data.rows }, (_, i) => i);
-  new Random(VALIDATION_SEED).shuffle(order);
-  const x = new (data.x.constructor as Float64ArrayConstructor)(data.x.length);
-  const y = new (data.y.constructor as Float64ArrayConstructor)(data.y.length);
-  const w = data.w ? new (data.w.constructor as Float64ArrayConstructor)(data.rows) : null;
-  order.forEach((row, i) => {
-    x.set(data.x.subarray(row * xWidth, (row + 1) * xWidth), i * xWidth);
-    y.set(data.y.subarray(row * yWidth, (row + 1) * yWidth), i * yWidth);
-    if (w) w[i] = data.w![row];
-  });
-  return { x, y, rows: data.rows, w };
 }
 
 /** Learning rates of a fit call's epochs: `at(i)` is epoch i's (from 0 in this call). */
@@ -652,7 +627,7 @@ export function runToEnd(loop: EpochLoop, o: Pick<FitOptions, 'onBatchEnd' | 'on
       next = loop.next();
       continue;
     }
-    if (isSourcePause(pause)) throw new Error('internal: a loop over a stream of batches needs its own driver');
+    if (isSourcePause(pause) || pause.kind === 'wait') throw new Error(`internal: a loop that pauses for '${pause.kind}' needs an asynchronous driver`);
     let answer: boolean | void;
     try {
       answer = callBack(o, pause);
@@ -697,6 +672,12 @@ export async function runYielding(loop: EpochLoop, answer: (pause: CallbackPause
     if (isSourcePause(pause)) throw new Error('internal: a loop over a stream of batches needs its own driver');
     let value: boolean | void;
     try {
+      if (pause.kind === 'wait') {
+        await pause.until;
+        sliceStart = performance.now();
+        next = loop.next();
+        continue;
+      }
       const answered = answer(pause);
       value = answered instanceof Promise ? await answered : answered;
     } catch (error) {
@@ -708,11 +689,6 @@ export async function runYielding(loop: EpochLoop, answer: (pause: CallbackPause
   return next.value;
 }
 
-/** Same optimizer configuration: then its state carries on. */
-export function sameConfig(a: OptimizerConfig, b: OptimizerConfig): boolean {
-  const keys = Object.keys(a) as (keyof OptimizerConfig)[];
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
-}
 
 /** The error for a network disposed while it trained. */
 export function disposedWhileTraining(fn: string): DisposedError {

@@ -6,7 +6,8 @@
 import { ShapeError, ValueError } from '../core/errors.js';
 import type { Architecture } from '../model/options.js';
 import { Random } from '../core/random.js';
-import { trainingRows, type Dataset } from './fit.js';
+import type { FloatArray } from '../model/options.js';
+import { trainingRows } from './fit-data.js';
 
 /** Seed of the per-class selection: a constant, so the split depends on the targets only. */
 const STRATIFY_SEED = 0x5eed_c1a5;
@@ -26,62 +27,47 @@ export function checkStratify(fn: string, stratify: unknown, validationSplit: nu
 }
 
 /** Each row's class: the largest target (one-hot or soft labels), or target ≥ 0.5 for one output. */
-function classesOf(data: Dataset): { classOf: Int32Array; classes: number } {
-  const width = data.y.length / data.rows;
-  const classOf = new Int32Array(data.rows);
-  for (let r = 0; r < data.rows; r++) {
-    if (width === 1) { classOf[r] = data.y[r]! >= 0.5 ? 1 : 0; continue; }
+function classesOf(targets: FloatArray, rows: number): { classOf: Int32Array; classes: number } {
+  const width = targets.length / rows;
+  const classOf = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    if (width === 1) { classOf[r] = targets[r]! >= 0.5 ? 1 : 0; continue; }
     let best = 0;
-    for (let c = 1; c < width; c++) if (data.y[r * width + c]! > data.y[r * width + best]!) best = c;
+    for (let c = 1; c < width; c++) if (targets[r * width + c]! > targets[r * width + best]!) best = c;
     classOf[r] = best;
   }
   return { classOf, classes: Math.max(width, 2) };
 }
 
 /**
- * Holds out as many rows as the plain split would (rows − ⌊rows·(1 − fraction)⌋), shared among
- * the classes in proportion to their counts (largest remainder), chosen at random within each
- * class. Both parts keep the rows' original order.
+ * The stratified split as an order of the rows (row i of the split is row order[i]): the
+ * training rows, then as many held-out rows as the plain split would hold out
+ * (rows − ⌊rows·(1 − fraction)⌋), shared among the classes in proportion to their counts
+ * (largest remainder), chosen at random within each class. Both parts keep the rows' order.
  */
-export function stratifiedSplit(fn: string, data: Dataset, fraction: number): { train: Dataset; validation: Dataset } {
-  const trainRows = trainingRows(data.rows, fraction);
-  const held = data.rows - trainRows;
+export function stratifiedOrder(fn: string, targets: FloatArray, rows: number, fraction: number): Int32Array {
+  const trainRows = trainingRows(rows, fraction);
+  const held = rows - trainRows;
   if (trainRows < 1 || held < 1) {
-    throw new ShapeError(`${fn}: options.validationSplit ${fraction} of ${data.rows} samples leaves ${trainRows} to train on and ${held} to validate; both need at least one`);
+    throw new ShapeError(`${fn}: options.validationSplit ${fraction} of ${rows} samples leaves ${trainRows} to train on and ${held} to validate; both need at least one`);
   }
-  const { classOf, classes } = classesOf(data);
+  const { classOf, classes } = classesOf(targets, rows);
   const members: number[][] = Array.from({ length: classes }, () => []);
   classOf.forEach((c, row) => members[c]!.push(row));
   // Largest remainder: floor of each class's exact share, then one more to the largest fractions.
-  const exact = members.map((rows) => (rows.length * held) / data.rows);
+  const exact = members.map((list) => (list.length * held) / rows);
   const quota = exact.map(Math.floor);
   const byRemainder = exact.map((e, c) => c).sort((a, b) => (exact[b]! - quota[b]!) - (exact[a]! - quota[a]!) || a - b);
   for (let k = 0, left = held - quota.reduce((s, q) => s + q, 0); k < left; k++) quota[byRemainder[k]!]!++;
   const random = new Random(STRATIFY_SEED);
-  const heldOut = new Uint8Array(data.rows);
-  members.forEach((rows, c) => {
-    const order = Int32Array.from(rows);
+  const heldOut = new Uint8Array(rows);
+  members.forEach((list, c) => {
+    const order = Int32Array.from(list);
     random.shuffle(order);
     for (let k = 0; k < quota[c]!; k++) heldOut[order[k]!] = 1;
   });
-  return { train: takeRows(data, heldOut, 0), validation: takeRows(data, heldOut, 1) };
-}
-
-/** The rows whose mark is `mark`, copied, in order. */
-function takeRows(data: Dataset, marks: Uint8Array, mark: number): Dataset {
-  const xWidth = data.x.length / data.rows;
-  const yWidth = data.y.length / data.rows;
-  const rows = marks.reduce((n, m) => n + (m === mark ? 1 : 0), 0);
-  const x = new (data.x.constructor as Float64ArrayConstructor)(rows * xWidth);
-  const y = new (data.y.constructor as Float64ArrayConstructor)(rows * yWidth);
-  const w = data.w ? new (data.w.constructor as Float64ArrayConstructor)(rows) : null;
-  let i = 0;
-  for (let r = 0; r < data.rows; r++) {
-    if (marks[r] !== mark) continue;
-    x.set(data.x.subarray(r * xWidth, (r + 1) * xWidth), i * xWidth);
-    y.set(data.y.subarray(r * yWidth, (r + 1) * yWidth), i * yWidth);
-    if (w) w[i] = data.w![r]!;
-    i++;
-  }
-  return { x, y, rows, w };
+  const order = new Int32Array(rows);
+  let next = 0;
+  for (const mark of [0, 1]) for (let r = 0; r < rows; r++) if (heldOut[r] === mark) order[next++] = r;
+  return order;
 }

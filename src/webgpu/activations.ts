@@ -4,8 +4,11 @@
 // compiled in: it is chosen once per output in an epilogue, never inside a loop, and one pipeline
 // per kernel instead of one per activation keeps shader compilation (slow on software adapters) low.
 
+import { LEAKY_SLOPE } from '../registry/activations.js';
+import { ELEMENT_ENTRY, ELEMENT_WORKGROUP } from './context.js';
+
 /** The activations with a WebGPU kernel (softmax is a row-wise pass of its own: softmax.ts). */
-export const GPU_ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh'] as const;
+export const GPU_ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'leaky-relu'] as const;
 
 /** One of `GPU_ACTIVATIONS`. */
 export type GpuActivation = (typeof GPU_ACTIVATIONS)[number];
@@ -28,6 +31,7 @@ export const ACTIVATIONS_WGSL = `fn activate(kind: u32, z: f32) -> f32 {
       return e / (1.0 + e);
     }
     case 3u: { return tanh(z); }
+    case 4u: { return select(${LEAKY_SLOPE} * z, z, z > 0.0); }
     default: { return z; }
   }
 }
@@ -36,7 +40,22 @@ fn slope(kind: u32, a: f32) -> f32 {
     case 1u: { return select(0.0, 1.0, a > 0.0); }
     case 2u: { return a * (1.0 - a); }
     case 3u: { return 1.0 - a * a; }
+    case 4u: { return select(${LEAKY_SLOPE}, 1.0, a > 0.0); }
     default: { return 1.0; }
   }
+}
+`;
+
+/** WGSL: a[i] = act(z[i]) elementwise, for an output whose z the loss also reads (sigmoid with binary cross-entropy). */
+export const ACTIVATE_WGSL = `struct Dims { len: u32, activation: u32 }
+@group(0) @binding(0) var<uniform> dims: Dims;
+@group(0) @binding(1) var<storage, read> z: array<f32>;
+@group(0) @binding(2) var<storage, read_write> a: array<f32>;
+${ACTIVATIONS_WGSL}
+@compute @workgroup_size(${ELEMENT_WORKGROUP})
+fn main(${ELEMENT_ENTRY.parameters}) {
+  let i = ${ELEMENT_ENTRY.index};
+  if (i >= dims.len) { return; }
+  a[i] = activate(dims.activation, z[i]);
 }
 `;

@@ -25,7 +25,7 @@ export class GpuContext {
      * Node frees its instance when the GPU object is collected, and a device still running then
      * crashes the process.
      */
-    readonly origin?: { gpu: GPU; adapter: GPUAdapter },
+    readonly origin?: { gpu?: GPU; adapter: GPUAdapter },
   ) {}
 
   /** The compute pipeline of a WGSL source with entry point `main`, compiled on first use. */
@@ -47,8 +47,13 @@ export class GpuContext {
       size: Math.max(4, length * 4),
       usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST,
     });
-    if (typeof data !== 'number' && length > 0) this.device.queue.writeBuffer(buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+    if (typeof data !== 'number') this.write(buffer, data);
     return buffer;
+  }
+
+  /** Overwrites the start of a storage buffer with `data` (queued before the next submission's work). */
+  write(buffer: GPUBuffer, data: Float32Array): void {
+    if (data.length > 0) this.device.queue.writeBuffer(buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
   }
 
   /** A uniform buffer holding `words` (a 16-byte multiple, as WGSL's uniform layout wants), freed after the next submit. */
@@ -84,14 +89,87 @@ export class GpuContext {
 
   /** The first `length` floats of a storage buffer, after all submitted work. */
   async read(buffer: GPUBuffer, length: number): Promise<Float32Array> {
-    const staging = this.device.createBuffer({ size: Math.max(4, length * 4), usage: USAGE.MAP_READ | USAGE.COPY_DST });
-    this.submit((encoder) => encoder.copyBufferToBuffer(buffer, 0, staging, 0, Math.max(4, length * 4)));
-    await staging.mapAsync(MAP_READ);
-    const out = new Float32Array(staging.getMappedRange().slice(0, length * 4));
-    staging.unmap();
-    staging.destroy();
-    return out;
+    return (await this.readMany([{ buffer, length }]))[0];
   }
+
+  /**
+   * The first `length` floats of each buffer, after all submitted work, through one staging
+   * buffer and one mapping (a mapping is a round trip to the GPU: one per read-back, not per tensor).
+   */
+  async readMany(parts: readonly { buffer: GPUBuffer; length: number }[]): Promise<Float32Array[]> {
+    const offsets: number[] = [];
+    let size = 0;
+    for (const { length } of parts) {
+      offsets.push(size);
+      size += length * 4;
+    }
+    const staging = this.device.createBuffer({ size: Math.max(4, size), usage: USAGE.MAP_READ | USAGE.COPY_DST });
+    try {
+      this.submit((encoder) => parts.forEach(({ buffer, length }, k) => {
+        if (length > 0) encoder.copyBufferToBuffer(buffer, 0, staging, offsets[k], length * 4);
+      }));
+      await staging.mapAsync(MAP_READ);
+      const bytes = staging.getMappedRange().slice(0);
+      staging.unmap();
+      return parts.map(({ length }, k) => new Float32Array(bytes, offsets[k], length));
+    } finally {
+      staging.destroy();
+    }
+  }
+
+  /** A u32 storage buffer holding `data` (sample orders). */
+  indices(data: Uint32Array): GPUBuffer {
+    const buffer = this.device.createBuffer({ size: Math.max(4, data.byteLength), usage: USAGE.STORAGE | USAGE.COPY_DST });
+    if (data.length > 0) this.device.queue.writeBuffer(buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+    return buffer;
+  }
+
+  /**
+   * Runs `allocate` inside out-of-memory and validation error scopes and resolves to what it
+   * made, or to the first error a scope caught (a buffer beyond the device's memory or limits),
+   * after `release` has freed what was made.
+   */
+  async allocating<T>(allocate: () => T, release: (made: T) => void): Promise<{ made: T } | { error: GPUError }> {
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
+    let made: T | undefined;
+    let thrown: unknown = null;
+    try {
+      made = allocate();
+    } catch (error) {
+      thrown = error;
+    }
+    // Scopes pop in reverse order of their push.
+    const validation = await this.device.popErrorScope();
+    const memory = await this.device.popErrorScope();
+    if (thrown !== null) throw thrown;
+    const error = memory ?? validation;
+    if (!error) return { made: made as T };
+    release(made as T);
+    return { error };
+  }
+}
+
+/** Threads per workgroup of the one-thread-per-element kernels. */
+export const ELEMENT_WORKGROUP = 64;
+/** WebGPU's guaranteed limit on workgroups along one dimension (maxComputeWorkgroupsPerDimension). */
+const MAX_GROUPS = 65535;
+
+/**
+ * The entry point's parameters and flat index of a one-thread-per-element kernel: the workgroups
+ * wrap into rows of at most 65,535, so a tensor of more than 4 M elements (a 2048×2048 layer) fits
+ * WebGPU's per-dimension dispatch limit.
+ */
+export const ELEMENT_ENTRY = {
+  parameters: '@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>',
+  index: `gid.x + gid.y * groups.x * ${ELEMENT_WORKGROUP}u`,
+} as const;
+
+/** Workgroups (x, y) covering `count` elements of an ELEMENT_ENTRY kernel. */
+export function elementWorkgroups(count: number): [number, number] {
+  const groups = Math.max(1, Math.ceil(count / ELEMENT_WORKGROUP));
+  const x = Math.min(groups, MAX_GROUPS);
+  return [x, Math.ceil(groups / x)];
 }
 
 /** Packs u32 words and f32 values, in order, for a uniform buffer. */

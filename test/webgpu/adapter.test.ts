@@ -23,21 +23,21 @@ describe('webgpu adapter', () => {
   });
 
   test('no navigator.gpu and no GPU given: a WebGpuUnavailableError naming both', async () => {
-    const error = await requestGpuContext().catch((e: unknown) => e);
+    const error = await requestGpuContext('webgpu').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WebGpuUnavailableError);
     expect(error).toBeInstanceOf(WasmMlpError);
-    expect((error as Error).message).toMatch(/navigator\.gpu is undefined and no GPU object was given/);
+    expect((error as Error).message).toMatch(/navigator\.gpu is undefined and no options\.gpu was given/);
   });
 
   test('requestAdapter() returning null: a WebGpuUnavailableError, not a null adapter used later', async () => {
     const noAdapter = { requestAdapter: async () => null } as unknown as GPU;
-    await expect(requestGpuContext(noAdapter)).rejects.toThrow(/requestAdapter\(\) returned null/);
+    await expect(requestGpuContext('webgpu', noAdapter)).rejects.toThrow(/requestAdapter\(\) returned null/);
   });
 
   test('requestDevice() failing: the adapter and the cause are named', async () => {
-    const adapter = { info: { description: 'Test Adapter', vendor: 'test' }, requestDevice: async () => { throw new Error('out of memory'); } };
+    const adapter = { info: { description: 'Test Adapter', vendor: 'test' }, limits: {}, requestDevice: async () => { throw new Error('out of memory'); } };
     const gpu = { requestAdapter: async () => adapter } as unknown as GPU;
-    await expect(requestGpuContext(gpu)).rejects.toThrow("webgpu: requestDevice() failed on adapter 'Test Adapter': out of memory");
+    await expect(requestGpuContext('webgpu', gpu)).rejects.toThrow("webgpu: backend 'webgpu': requestDevice() failed on adapter 'Test Adapter': out of memory");
   });
 
   test('without a Vulkan loader, Dawn gives no adapter and the error says so (the tests would fail, not pass on a null adapter)', () => {
@@ -46,10 +46,10 @@ describe('webgpu adapter', () => {
     const device = new URL('../../dist/webgpu/device.js', import.meta.url).href;
     const script = `import { create } from 'webgpu'; import { requestGpuContext } from '${device}';
       const gpu = create([]);
-      await requestGpuContext(gpu).then((c) => console.log('adapter', c.adapterInfo.architecture), (e) => console.log(e.name + ': ' + e.message));`;
+      await requestGpuContext('webgpu', gpu).then((c) => console.log('adapter', c.adapterInfo.architecture), (e) => console.log(e.name + ': ' + e.message));`;
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8', cwd: new URL('../..', import.meta.url).pathname });
     if (process.env.LD_LIBRARY_PATH?.includes('/usr/lib/chromium') && !hasSystemVulkanLoader()) {
-      expect(run.stdout).toMatch(/^WebGpuUnavailableError: webgpu: requestAdapter\(\) returned null/);
+      expect(run.stdout).toMatch(/^WebGpuUnavailableError: webgpu: backend 'webgpu': requestAdapter\(\) returned null/);
     } else {
       expect(run.stdout).toMatch(/^(adapter|WebGpuUnavailableError)/); // a system loader may still find a driver
     }

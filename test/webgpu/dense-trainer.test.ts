@@ -125,8 +125,8 @@ describe('webgpu dense training', () => {
     const params = { weights: [new Float32Array(6)], biases: [new Float32Array(3)] };
     const spec = (over: Partial<GpuDenseSpec>): GpuDenseSpec => ({ sizes: [2, 3], activations: ['relu'], loss: 'mse', optimizer: resolveOptimizer('test', { type: 'sgd' }), ...over });
     const refuse = (over: Partial<GpuDenseSpec>) => () => GpuDenseTrainer.create(context, spec(over), params, 4);
-    expect(refuse({ activations: ['gelu' as never] })).toThrow(new WasmMlpError("webgpu: activation 'gelu' on layer 0 is not yet supported on WebGPU"));
-    expect(refuse({ optimizer: resolveOptimizer('test', { type: 'rmsprop' }) })).toThrow("webgpu: optimizer 'rmsprop' is not yet supported on WebGPU");
+    expect(refuse({ activations: ['gelu' as never] })).toThrow(new WasmMlpError("webgpu: activation 'gelu' (layer 0; WebGPU has linear, relu, sigmoid, tanh, leaky-relu, softmax) is not yet supported on WebGPU"));
+    expect(refuse({ optimizer: resolveOptimizer('test', { type: 'nadam' }) })).toThrow("webgpu: optimizer 'nadam' is not yet supported on WebGPU");
     expect(refuse({ loss: 'cross-entropy' })).toThrow(/cross-entropy needs softmax/);
     expect(() => GpuDenseTrainer.create(context, spec({}), { weights: [new Float32Array(5)], biases: [new Float32Array(3)] }, 4)).toThrow('webgpu: weights[0] has 5 values, expected 6');
     expect(refuse({ activations: ['relu', 'relu'] })).toThrow('webgpu: 2 activations for 2 layer sizes, expected 1 (one per weight layer)');

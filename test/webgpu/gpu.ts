@@ -10,7 +10,7 @@ let shared: Promise<GpuContext> | null = null;
 
 /** One GpuContext per test file (Dawn's instance and device are costly to start). */
 export function testContext(): Promise<GpuContext> {
-  shared ??= requestGpuContext(create([]));
+  shared ??= requestGpuContext('test', create([]));
   return shared;
 }
 

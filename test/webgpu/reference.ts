@@ -29,6 +29,7 @@ export const ACTIVATION_REFERENCE = {
     slope: (a: number) => f(a * f(1 - a)),
   },
   tanh: { value: (z: number) => f(Math.tanh(z)), slope: (a: number) => f(1 - f(a * a)) },
+  'leaky-relu': { value: (z: number) => (z > 0 ? z : f(0.01 * z)), slope: (a: number) => (a > 0 ? 1 : f(0.01)) },
 } as const;
 
 /** out[col] = Σ_row x[row·cols + col], ascending rows. */
